@@ -1,0 +1,83 @@
+"""The project's exceptions and the Problem record every check produces.
+
+The CLI catches ``IkuError`` and prints its message in Indonesian; anything else escaping
+is a bug. Checks on submissions never raise per cell: they return ``Problem`` records so
+every mistake in every file is reported in one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class IkuError(Exception):
+    """Base of every error the CLI reports to the user as a message (exit code 1)."""
+
+    exit_code = 1
+
+
+class MasterError(IkuError):
+    """The master definition (YAML) is missing, malformed or inconsistent."""
+
+
+class TemplateError(IkuError):
+    """The Word template is missing, broken, or uses a name the pipeline does not provide."""
+
+
+class OutputError(IkuError):
+    """An output file could not be written; nothing was left half-written."""
+
+
+class UsageError(IkuError):
+    """The command was called wrongly (a missing folder, a bad option): exit code 2."""
+
+    exit_code = 2
+
+
+class ValidationFailed(IkuError):
+    """Submissions hold errors that block the report."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(summary(problems))
+
+
+class Severity(StrEnum):
+    ERROR = "GALAT"  # blocks the report
+    WARNING = "PERINGATAN"  # reported, does not block
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one submission (or about a missing one)."""
+
+    severity: Severity
+    code: str  # stable reason code, e.g. "x2_zero"; tests and the report key on it
+    message: str  # Indonesian, says what is wrong and how to fix it
+    file: str = ""  # file name as the user sees it
+    sheet: str = ""
+    cell: str = ""  # A1 reference
+    value: str = ""  # the offending value as text
+    unit: str = ""  # unit code when known
+
+    def format(self) -> str:
+        where = self.file or "(masukan)"
+        if self.sheet:
+            where += f" › {self.sheet}"
+            if self.cell:
+                where += f"!{self.cell}"
+        return f"{self.severity.value}: {where}: {self.message}"
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == Severity.ERROR
+
+
+def summary(problems: list[Problem], files: int | None = None) -> str:
+    errors = sum(p.blocking for p in problems)
+    warnings = len(problems) - errors
+    text = f"{errors} galat, {warnings} peringatan"
+    if files is not None:
+        text += f" di {files} berkas"
+    return text

@@ -1,0 +1,79 @@
+"""The layout of a bidang's workbook, defined once for the writer and the reader.
+
+Contract (other tools and the tests rely on it): a sheet named ``Isian`` whose header row
+holds the literal labels ``Kode``, ``x1`` and ``x2``; one row per indicator the unit
+reports; ``Kode`` is the indicator's code in the master. The reader finds the header row
+and the columns by these labels, so rows inserted above the table or columns moved by a
+user do not shift anything; data rows are identified by Kode, never by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEMPLATE_VERSION = "1"
+DOC_KIND = "iku-isian"  # marks a workbook as one of ours
+
+SHEET = "Isian"
+META_SHEET = "Metadata"  # hidden; also mirrored in the workbook's custom properties
+
+TITLE_ROW = 0  # 0-based rows, as xlsxwriter counts
+HEADER_ROW = 7  # row 8 in Excel: rows above hold the title and the instructions block
+FIRST_DATA_ROW = HEADER_ROW + 1
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # the header text; Kode, x1 and x2 are part of the contract
+    width: float
+    is_input: bool = False  # unlocked and highlighted for the bidang staff
+    is_number: bool = False  # validated as a non-negative number
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("no", "No", 5),
+    Column("code", "Kode", 9),
+    Column("indicator", "Indikator Kinerja", 40),
+    Column("x1_meaning", "Arti x1", 30),
+    Column("x1", "x1", 12, is_input=True, is_number=True),
+    Column("x2_meaning", "Arti x2", 30),
+    Column("x2", "x2", 12, is_input=True, is_number=True),
+    Column("realisation", "Realisasi (y)", 13),
+    Column("target", "Target", 10),
+    Column("achievement", "% Capaian", 11),
+    Column("note", "Catatan", 30, is_input=True),
+)
+
+COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+REQUIRED_LABELS = ("Kode", "x1", "x2")
+
+# Metadata written to the hidden sheet (key in column A, value in column B) and to the
+# workbook's custom document properties. Keys are Indonesian: users may see them.
+META_KEYS = (
+    "jenis_dokumen",  # DOC_KIND
+    "versi_template",  # TEMPLATE_VERSION
+    "instansi",  # agency name
+    "tahun",  # reporting year
+    "kode_unit",  # unit code in the master
+    "nama_unit",
+    "sidik_definisi",  # fingerprint of the indicator definitions shown, to spot edits
+)
+
+# Largest count we accept in x1/x2; above it is surely a typing mistake.
+MAX_COUNT = 1_000_000_000
+
+
+def col_letter(index: int) -> str:
+    """0-based column index to Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based row and column to an A1 reference."""
+    return f"{col_letter(col)}{row + 1}"
