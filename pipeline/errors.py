@@ -38,9 +38,10 @@ class UsageError(IkuError):
 class ValidationFailed(IkuError):
     """Submissions hold errors that block the report."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], files: int | None = None):
         self.problems = problems
-        super().__init__(summary(problems))
+        self.files = files
+        super().__init__(summary(problems, files))
 
 
 class Severity(StrEnum):

@@ -9,6 +9,7 @@ file, the field path and the line.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,7 +82,7 @@ class Organisation(_Model):
 
 
 class Unit(Organisation):
-    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,29}$")] = Field(alias="kode")
+    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,29}$")] = Field(alias="kode")
 
     @model_validator(mode="after")
     def _first_row_has_sources(self) -> Unit:
@@ -215,6 +216,22 @@ class Master(_Model):
 # --- loading ---------------------------------------------------------------------------
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 reads yes/no/on/off as booleans, so `no: 1` would lose its key. Only
+    true/false are booleans here."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
 def load_master(path: Path) -> Master:
     """Read and validate a master YAML file; raise MasterError listing every mistake."""
     path = Path(path)
@@ -229,8 +246,8 @@ def load_master(path: Path) -> Master:
 
 def parse_master(text: str, source: str = "<master>") -> Master:
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}" if mark else ""

@@ -1,0 +1,32 @@
+# `make report` works on a fresh clone with only Python 3.11+ installed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: report templates sample test lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+report: $(STAMP)  ## build the sample report into output/
+	$(BIN)/iku report
+
+templates: $(STAMP)  ## blank workbooks per unit into output/templat/
+	$(BIN)/iku templates
+
+sample: $(STAMP)  ## filled sample workbooks into output/contoh_isian/
+	$(BIN)/iku sample
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests
+
+clean:
+	find output -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache .hypothesis

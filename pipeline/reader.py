@@ -1,0 +1,199 @@
+"""Read the bidang's returned workbooks into plain records (the I/O edge of the input side).
+
+Values are read with python-calamine (fast, values only). Nothing is judged here beyond
+"can this file be read as one of our workbooks at all": the checks against the master
+live in ``validate``. Input files are opened read-only and never modified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from . import spec
+from .errors import Problem, Severity
+
+MAX_ROWS_SCANNED = 5_000  # a template has a few dozen rows; anything past this is ignored
+HEADER_SEARCH_ROWS = 60
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of the Isian sheet, raw values as the reader found them."""
+
+    row: int  # 0-based sheet row
+    code: Any
+    x1: Any
+    x2: Any
+    note: Any = ""
+    shown: tuple[Any, ...] = ()  # definition cells as shown (indicator, arti x1, arti x2)
+
+
+@dataclass(frozen=True)
+class Submission:
+    file: str  # the name the user sees
+    path: Path
+    meta: dict[str, str]
+    sheet: str
+    columns: dict[str, int]  # column key (spec.COLUMNS) -> 0-based column index
+    rows: tuple[Row, ...]
+
+    @property
+    def unit(self) -> str:
+        return self.meta.get("kode_unit", "")
+
+    def ref(self, row: Row, key: str) -> str:
+        return spec.cell_ref(row.row, self.columns[key])
+
+
+@dataclass
+class ReadResult:
+    submissions: list[Submission] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+def list_workbooks(folder: Path) -> list[Path]:
+    """The candidate workbooks of a folder, sorted by name.
+
+    Excel's lock files (``~$name.xlsx``) and hidden files are skipped silently: they are
+    not submissions.
+    """
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() == ".xlsx" and not p.name.startswith(("~$", "."))
+    )
+
+
+def read_folder(folder: Path) -> ReadResult:
+    result = ReadResult()
+    for path in list_workbooks(folder):
+        result.files += 1
+        sub, problems = read_workbook(path)
+        result.problems.extend(problems)
+        if sub is not None:
+            result.submissions.append(sub)
+    return result
+
+
+def _problem(path: Path, code: str, message: str, sheet: str = "", cell: str = "") -> Problem:
+    return Problem(Severity.ERROR, code, message, file=path.name, sheet=sheet, cell=cell)
+
+
+def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for unreadable files
+        return None, [
+            _problem(
+                path,
+                "unreadable",
+                "berkas tidak dapat dibuka sebagai buku kerja Excel (.xlsx) "
+                f"({type(exc).__name__}); simpan ulang dari Excel sebagai .xlsx",
+            )
+        ]
+    try:
+        return _read_book(path, book)
+    finally:
+        book.close()
+
+
+def _read_book(path: Path, book: CalamineWorkbook) -> tuple[Submission | None, list[Problem]]:
+    names = book.sheet_names
+    if spec.META_SHEET not in names:
+        return None, [
+            _problem(
+                path,
+                "meta_missing",
+                f"lembar tersembunyi '{spec.META_SHEET}' tidak ada, sehingga unit pengirim "
+                "tidak dapat dikenali; gunakan templat asli dari sekretariat",
+            )
+        ]
+    meta = _read_meta(book)
+    if meta.get("jenis_dokumen") != spec.DOC_KIND:
+        return None, [
+            _problem(
+                path,
+                "meta_kind",
+                "berkas ini bukan templat isian IKU (metadata tidak dikenal); "
+                "gunakan templat asli dari sekretariat",
+                sheet=spec.META_SHEET,
+            )
+        ]
+    if spec.SHEET not in names:
+        return None, [
+            _problem(
+                path,
+                "sheet_missing",
+                f"lembar '{spec.SHEET}' tidak ditemukan (lembar yang ada: "
+                f"{', '.join(n for n in names if n != spec.META_SHEET)}); jangan mengganti "
+                "nama atau menghapus lembar Isian",
+            )
+        ]
+    grid = book.get_sheet_by_name(spec.SHEET).to_python(
+        skip_empty_area=False, nrows=MAX_ROWS_SCANNED
+    )
+    header = _find_header(grid)
+    if header is None:
+        return None, [
+            _problem(
+                path,
+                "header_missing",
+                "baris judul tabel dengan label Kode, x1 dan x2 tidak ditemukan; "
+                "jangan mengubah judul kolom",
+                sheet=spec.SHEET,
+            )
+        ]
+    header_row, columns = header
+    rows = tuple(_rows(grid, header_row, columns))
+    return Submission(path.name, path, meta, spec.SHEET, columns, rows), []
+
+
+def _read_meta(book: CalamineWorkbook) -> dict[str, str]:
+    grid = book.get_sheet_by_name(spec.META_SHEET).to_python(skip_empty_area=False, nrows=200)
+    meta: dict[str, str] = {}
+    for line in grid:
+        if len(line) >= 2 and isinstance(line[0], str) and line[0].strip():
+            meta[line[0].strip()] = _as_text(line[1])
+    return meta
+
+
+def _as_text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    labels = {c.label.casefold(): c.key for c in spec.COLUMNS}
+    required = {label.casefold() for label in spec.REQUIRED_LABELS}
+    for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        found = {
+            str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str)
+        }
+        if required <= found.keys():
+            columns = {labels[text]: i for text, i in found.items() if text in labels}
+            return r, columns
+    return None
+
+
+def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
+    def get(line: list[Any], key: str) -> Any:
+        i = columns.get(key)
+        return line[i] if i is not None and i < len(line) else ""
+
+    for r in range(header_row + 1, len(grid)):
+        line = grid[r]
+        code, x1, x2, note = (get(line, k) for k in ("code", "x1", "x2", "note"))
+        if all(_blank(v) for v in (code, x1, x2, note)):
+            continue
+        shown = tuple(get(line, k) for k in ("indicator", "x1_meaning", "x2_meaning"))
+        yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note, shown)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())

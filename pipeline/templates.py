@@ -1,0 +1,481 @@
+"""Write the blank workbook (``Isian_IKU_<tahun>_<KODE>.xlsx``) each unit fills in.
+
+The layout comes from ``spec`` alone; this module only decides how it looks. The sheet
+``Isian`` holds a title, the agency and unit, a block of instructions, the header row at
+``spec.HEADER_ROW`` and one row per indicator the unit reports, in master order. Staff type
+the counts x1 and x2 (and an optional note) into the yellow cells; Realisasi and % Capaian
+are live formulas for their convenience only: the pipeline recomputes every figure from
+x1 and x2 and never reads the formulas' results.
+
+Sheet protection is switched on **without a password**, on purpose: it guards against
+accidental edits (typing over a Kode, inserting rows), not against a determined user, and
+the secretariat must be able to unprotect the sheet (Review › Unprotect Sheet) to correct
+a submission by hand. The hidden ``Metadata`` sheet and the custom document properties
+identify the unit and the template version; users can unhide and edit them, so the reader
+verifies them against the master (see ``definition_fingerprint``) rather than trusting them.
+
+Everything taken from the master is written with ``write_string``; text that a spreadsheet
+would treat as a formula when retyped (starting with = + - @, tab or CR) also gets Excel's
+quote prefix, so the stored value stays exactly the master's text (OWASP formula
+injection). The output is deterministic: the same master gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import IO
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from . import spec
+from .errors import OutputError, UsageError
+from .master import Indicator, Kind, Master, Polarity, Target
+
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
+
+INPUT_FILL = "#FFF200"  # "sel berwarna kuning" in the instructions
+NOT_ASKED_FILL = "#D9D9D9"
+HEADER_FILL = "#DDEBF7"
+NOT_ASKED_TEXT = "—"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+INSTRUCTIONS = (
+    "1. Isi hanya sel berwarna kuning: x1, x2 dan Catatan (Catatan boleh dikosongkan). "
+    "Sel abu-abu bertanda — tidak perlu diisi.",
+    "2. x1 dan x2 diisi bilangan bulat ≥ 0 sesuai arti x1 dan arti x2 pada baris yang sama, "
+    "tanpa satuan, tanpa tanda % dan tanpa pemisah ribuan.",
+    "3. Jangan mengubah kolom Kode, jangan mengubah judul kolom, dan jangan menyisipkan "
+    "atau menghapus baris maupun kolom.",
+    "4. Kolom Realisasi (y) dan % Capaian terhitung otomatis sebagai bantuan; "
+    "angka resmi dihitung ulang oleh sekretariat dari x1 dan x2.",
+    "5. Simpan dengan format Excel (.xlsx) lalu kirim kembali ke sekretariat. "
+    "Nama berkas boleh diubah.",
+)
+INSTRUCTION_ROWS = (4, 5)  # merged block; rows 0-3 hold title, agency, unit, heading
+
+INPUT_TITLE = "Isian angka"
+INPUT_MESSAGE = (
+    "Ketik jumlah sesuai arti pada kolom di sebelah kirinya: bilangan bulat 0 atau lebih, "
+    "tanpa satuan, tanpa tanda % dan tanpa pemisah ribuan."
+)
+ERROR_TITLE = "Isian tidak sah"
+ERROR_MESSAGE = (
+    f"Isi dengan angka dari 0 sampai {spec.MAX_COUNT:,}".replace(",", ".")
+    + ", tanpa satuan, tanpa tanda % dan tanpa pemisah ribuan. Bila datanya belum ada, "
+    "kosongkan sel ini."
+)
+
+
+# --- public API --------------------------------------------------------------------------
+
+
+def template_filename(master: Master, unit_code: str) -> str:
+    """``Isian_IKU_<tahun>_<KODE>.xlsx``, e.g. ``Isian_IKU_2021_POLITIK.xlsx``."""
+    return f"Isian_IKU_{master.agency.year}_{unit_code}.xlsx"
+
+
+def write_all_templates(master: Master, out_dir: Path) -> list[Path]:
+    """One template per unit that reports at least one indicator, in master order."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: folder keluaran tidak dapat dibuat ({exc})") from None
+    paths = []
+    for unit in master.reporting_units:
+        path = out_dir / template_filename(master, unit.code)
+        write_template(master, unit.code, path)
+        paths.append(path)
+    return paths
+
+
+def write_template(master: Master, unit_code: str, path_or_buffer: Path | str | IO[bytes]) -> None:
+    """Write the blank workbook of one unit to a path (atomically) or a binary buffer."""
+    indicators = _indicators(master, unit_code)
+    if not isinstance(path_or_buffer, (str, os.PathLike)):
+        _build(master, unit_code, indicators, path_or_buffer)
+        return
+    path = Path(path_or_buffer)
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        _build(master, unit_code, indicators, tmp_name)
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        if tmp_name and os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise OutputError(f"{path}: templat tidak dapat ditulis ({exc})") from None
+
+
+def definition_fingerprint(master: Master, unit_code: str) -> str:
+    """Short sha256 (16 hex digits) of the indicator definitions shown to one unit.
+
+    Covers, per indicator in master order: code, name, kind, the meanings of y, x1 and x2,
+    and the target. The template stores it as ``sidik_definisi``; a reader recomputing a
+    different value knows the definitions changed since the template was issued.
+    """
+    rows = [
+        [
+            ind.code,
+            ind.name,
+            ind.kind.value,
+            ind.y_meaning,
+            ind.x1_meaning,
+            ind.x2_meaning if ind.asks_x2 else None,
+            list(ind.target) if isinstance(ind.target, tuple) else ind.target,
+        ]
+        for ind in master.indicators_of(unit_code)
+    ]
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def metadata(master: Master, unit_code: str) -> dict[str, str]:
+    """The key/values of the hidden sheet and custom properties, in ``spec.META_KEYS`` order."""
+    values = {
+        "jenis_dokumen": spec.DOC_KIND,
+        "versi_template": spec.TEMPLATE_VERSION,
+        "instansi": master.agency.name,
+        "tahun": str(master.agency.year),
+        "kode_unit": unit_code,
+        "nama_unit": master.unit(unit_code).name,
+        "sidik_definisi": definition_fingerprint(master, unit_code),
+    }
+    return {key: values[key] for key in spec.META_KEYS}
+
+
+def target_text(target: Target) -> str:
+    """A range target as shown in the Target cell, e.g. ``80–90`` or ``87,5–90``."""
+    low, high = target if isinstance(target, tuple) else (target, target)
+    return f"{_number_text(low)}–{_number_text(high)}"
+
+
+def realisation_formula(kind: Kind, x1: str, x2: str) -> str:
+    """Excel formula for y from the cells x1 and x2; "" while an input is missing."""
+    if kind == Kind.COUNT:
+        return f'=IF(ISNUMBER({x1}),{x1},"")'
+    scale = "*100" if kind == Kind.PERCENTAGE else ""
+    return f'=IF(AND(ISNUMBER({x1}),ISNUMBER({x2}),{x2}>0),{x1}/{x2}{scale},"")'
+
+
+def achievement_formula(
+    target: Target, polarity: Polarity, r: str, t: str, cap: float | None = None
+) -> str:
+    """Excel formula for % capaian, the same rules as ``compute.achievement``.
+
+    ``r`` is the Realisasi cell, ``t`` the Target cell (used for a single number; a range
+    is written into the formula as constants because the Target cell shows it as text).
+    """
+    if isinstance(target, tuple):
+        low, high = target
+        inner = (
+            f"IF(AND({r}>={_num(low)},{r}<={_num(high)}),100,"
+            f"IF({r}>{_num(high)},{_versus(high, _num(high), polarity, r)},"
+            f"{_versus(low, _num(low), polarity, r)}))"
+        )
+    else:
+        inner = _versus(target, t, polarity, r)
+    if cap is not None:
+        inner = f"MIN({_num(cap)},{inner})"
+    return f'=IF(ISNUMBER({r}),{inner},"")'
+
+
+# --- building the workbook ---------------------------------------------------------------
+
+
+def _indicators(master: Master, unit_code: str) -> list[Indicator]:
+    codes = [u.code for u in master.units]
+    if unit_code not in codes:
+        raise UsageError(
+            f"unit '{unit_code}' tidak ada di master (kode yang ada: {', '.join(codes)})"
+        )
+    indicators = master.indicators_of(unit_code)
+    if not indicators:
+        raise UsageError(f"unit '{unit_code}' tidak melaporkan indikator apa pun")
+    return indicators
+
+
+def _build(
+    master: Master, unit_code: str, indicators: list[Indicator], target: str | IO[bytes]
+) -> None:
+    workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    styles = _Styles(workbook)
+    meta = metadata(master, unit_code)
+    _set_properties(workbook, master, meta)
+    sheet = workbook.add_worksheet(spec.SHEET)
+    _write_heading(sheet, styles, master, unit_code)
+    _write_header(sheet, styles)
+    for offset, ind in enumerate(indicators):
+        _write_indicator(sheet, styles, spec.FIRST_DATA_ROW + offset, offset + 1, ind, master)
+    _add_validation(sheet, indicators)
+    _set_sheet_options(sheet)
+    _write_metadata(workbook, styles, meta)
+    workbook.close()
+
+
+class _Styles:
+    """The workbook's formats; each combination is created once."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        self._workbook = workbook
+        self._cache: dict[tuple, Format] = {}
+        self._props: dict[int, dict[str, object]] = {}
+
+    def get(self, **props: object) -> Format:
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            fmt = self._workbook.add_format(props)
+            self._cache[key] = fmt
+            self._props[id(fmt)] = props
+        return self._cache[key]
+
+    def quoted(self, fmt: Format) -> Format:
+        """The same format with Excel's quote prefix: retyping keeps the cell text."""
+        return self.get(**self._props[id(fmt)], quote_prefix=True)
+
+    def cell(self, **props: object) -> Format:
+        """A table cell: bordered, top-aligned, locked unless told otherwise."""
+        base = {"border": 1, "valign": "top", "font_name": "Calibri", "font_size": 10}
+        return self.get(**{**base, **props})
+
+
+def _text(sheet: Worksheet, row: int, col: int, text: str, fmt: Format, styles: _Styles) -> None:
+    """Write master text as a string; formula-looking text also gets the quote prefix."""
+    if text.startswith(FORMULA_TRIGGERS):
+        fmt = styles.quoted(fmt)
+    sheet.write_string(row, col, text, fmt)
+
+
+def _set_properties(workbook: xlsxwriter.Workbook, master: Master, meta: dict[str, str]) -> None:
+    agency = master.agency
+    workbook.set_properties(
+        {
+            "title": f"Isian Capaian IKU {agency.year} - {meta['nama_unit']}",
+            "subject": f"Isian capaian indikator kinerja utama tahun {agency.year}",
+            "author": agency.name,
+            "company": agency.name,
+            "keywords": f"IKU, {agency.year}, {meta['kode_unit']}",
+            "comments": "Templat isian; isi sel berwarna kuning lalu kirim kembali.",
+            # Fixed, so that two runs give byte-identical files.
+            "created": dt.datetime(agency.year, 1, 1, 0, 0, 0),
+        }
+    )
+    for key, value in meta.items():
+        workbook.set_custom_property(key, value, "text")
+
+
+def _write_heading(sheet: Worksheet, styles: _Styles, master: Master, unit_code: str) -> None:
+    last = len(spec.COLUMNS) - 1
+    year = master.agency.year
+    title = styles.get(bold=True, font_size=14, align="center", valign="vcenter")
+    plain = styles.get(font_size=11, valign="vcenter")
+    bold = styles.get(bold=True, font_size=11, valign="vcenter")
+    block = styles.get(text_wrap=True, valign="top", font_size=10, border=1, bg_color="#F2F2F2")
+
+    sheet.merge_range(spec.TITLE_ROW, 0, spec.TITLE_ROW, last, "", title)
+    sheet.write_string(
+        spec.TITLE_ROW, 0, f"ISIAN CAPAIAN INDIKATOR KINERJA UTAMA TAHUN {year}", title
+    )
+    sheet.set_row(spec.TITLE_ROW, 24)
+    for row, label, value in (
+        (1, "Instansi", master.agency.name),
+        (2, "Unit", master.unit(unit_code).name),
+    ):
+        sheet.write_string(row, 0, label, bold)
+        sheet.write_string(row, 1, ":", bold)
+        _text(sheet, row, 2, value, plain, styles)
+    sheet.write_string(3, 0, "Petunjuk pengisian:", bold)
+    first, last_row = INSTRUCTION_ROWS
+    sheet.merge_range(first, 0, last_row, last, "", block)
+    sheet.write_string(first, 0, "\n".join(INSTRUCTIONS), block)
+    # Five wrapped lines in the merged block; fixed heights so every client shows them.
+    for row in range(first, last_row + 1):
+        sheet.set_row(row, 36)
+    sheet.set_row(spec.HEADER_ROW - 1, 8)  # a thin gap above the table
+
+
+def _write_header(sheet: Worksheet, styles: _Styles) -> None:
+    fmt = styles.cell(
+        bold=True, text_wrap=True, align="center", valign="vcenter", bg_color=HEADER_FILL
+    )
+    for col, column in enumerate(spec.COLUMNS):
+        sheet.write_string(spec.HEADER_ROW, col, column.label, fmt)
+        sheet.set_column(col, col, column.width)
+    sheet.set_row(spec.HEADER_ROW, 30)
+
+
+def _write_indicator(
+    sheet: Worksheet, styles: _Styles, row: int, number: int, ind: Indicator, master: Master
+) -> None:
+    c = spec.COLUMN_INDEX
+    text = styles.cell(text_wrap=True)
+    centre = styles.cell(align="center")
+    input_number = styles.cell(locked=False, bg_color=INPUT_FILL, num_format="General")
+    not_asked = styles.cell(align="center", bg_color=NOT_ASKED_FILL, font_color="#595959")
+    y_format = "#,##0" if ind.kind == Kind.COUNT else "0.00"
+
+    sheet.write_number(row, c["no"], number, centre)
+    _text(sheet, row, c["code"], ind.code, centre, styles)
+    _text(sheet, row, c["indicator"], f"{ind.name}\ny = {ind.y_meaning}", text, styles)
+    _text(sheet, row, c["x1_meaning"], ind.x1_meaning, text, styles)
+    sheet.write_blank(row, c["x1"], None, input_number)
+    if ind.asks_x2:
+        _text(sheet, row, c["x2_meaning"], ind.x2_meaning or "", text, styles)
+        sheet.write_blank(row, c["x2"], None, input_number)
+    else:
+        _text(sheet, row, c["x2_meaning"], "(tidak diisi untuk indikator jumlah)", text, styles)
+        sheet.write_string(row, c["x2"], NOT_ASKED_TEXT, not_asked)
+
+    x1, x2 = spec.cell_ref(row, c["x1"]), spec.cell_ref(row, c["x2"])
+    r, t = spec.cell_ref(row, c["realisation"]), spec.cell_ref(row, c["target"])
+    sheet.write_formula(
+        row,
+        c["realisation"],
+        realisation_formula(ind.kind, x1, x2),
+        styles.cell(num_format=y_format),
+        "",
+    )
+    if isinstance(ind.target, tuple):
+        sheet.write_string(row, c["target"], target_text(ind.target), styles.cell(align="right"))
+    else:
+        sheet.write_number(row, c["target"], ind.target, styles.cell(num_format="General"))
+    sheet.write_formula(
+        row,
+        c["achievement"],
+        achievement_formula(ind.target, ind.polarity, r, t, master.settings.achievement_cap),
+        styles.cell(num_format="0.00"),
+        "",
+    )
+    sheet.write_blank(
+        row,
+        c["note"],
+        None,
+        styles.cell(locked=False, bg_color=INPUT_FILL, num_format="@", text_wrap=True),
+    )
+    sheet.set_row(row, _row_height(ind))
+
+
+def _row_height(ind: Indicator) -> float:
+    """Points needed by the wrapped texts of a row (10 pt Calibri ≈ 13 pt a line).
+
+    Neither xlsxwriter nor every client fits heights of wrapped text on load, so estimate
+    them from the column widths (about one character per width unit, with some margin).
+    """
+    c = spec.COLUMNS
+    texts = (
+        (f"{ind.name}\ny = {ind.y_meaning}", c[spec.COLUMN_INDEX["indicator"]].width),
+        (ind.x1_meaning, c[spec.COLUMN_INDEX["x1_meaning"]].width),
+        (ind.x2_meaning or "", c[spec.COLUMN_INDEX["x2_meaning"]].width),
+    )
+    lines = max(_wrapped_lines(text, width) for text, width in texts)
+    return max(30, 13 * lines + 4)
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    per_line = max(1, int(width * 1.1) - 2)
+    total = 0
+    for paragraph in text.split("\n"):
+        length, lines = 0, 1
+        for word in paragraph.split():
+            if length and length + 1 + len(word) > per_line:
+                lines, length = lines + 1, 0
+            length += (1 if length else 0) + len(word)
+            while length > per_line:
+                lines, length = lines + 1, length - per_line
+        total += lines
+    return total
+
+
+def _add_validation(sheet: Worksheet, indicators: list[Indicator]) -> None:
+    """Numbers 0..MAX_COUNT in x1 everywhere and in x2 where it is asked.
+
+    Pasting bypasses validation (XlsxWriter #218): this is a convenience, the reader
+    validates again.
+    """
+    rule = {
+        "validate": "decimal",
+        "criteria": "between",
+        "minimum": 0,
+        "maximum": spec.MAX_COUNT,
+        "ignore_blank": True,
+        "input_title": INPUT_TITLE,
+        "input_message": INPUT_MESSAGE,
+        "error_title": ERROR_TITLE,
+        "error_message": ERROR_MESSAGE,
+        "error_type": "stop",
+    }
+    first = spec.FIRST_DATA_ROW
+    x1, x2 = spec.COLUMN_INDEX["x1"], spec.COLUMN_INDEX["x2"]
+    sheet.data_validation(first, x1, first + len(indicators) - 1, x1, rule)
+    asked = [first + i for i, ind in enumerate(indicators) if ind.asks_x2]
+    for start, end in _runs(asked):
+        sheet.data_validation(start, x2, end, x2, rule)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive row numbers grouped into (first, last) ranges."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _set_sheet_options(sheet: Worksheet) -> None:
+    sheet.freeze_panes(spec.FIRST_DATA_ROW, 0)
+    sheet.set_selection(
+        spec.FIRST_DATA_ROW, spec.COLUMN_INDEX["x1"], spec.FIRST_DATA_ROW, spec.COLUMN_INDEX["x1"]
+    )
+    # No password: see the module docstring. Resizing is harmless and helps long texts.
+    sheet.protect("", {"format_columns": True, "format_rows": True})
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(spec.HEADER_ROW)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.center_horizontally()
+    sheet.set_footer("&L&8&F&R&8Halaman &P dari &N")
+    sheet.activate()
+
+
+def _write_metadata(workbook: xlsxwriter.Workbook, styles: _Styles, meta: dict[str, str]) -> None:
+    sheet = workbook.add_worksheet(spec.META_SHEET)
+    plain = styles.get(num_format="@")
+    for row, (key, value) in enumerate(meta.items()):
+        sheet.write_string(row, 0, key, plain)
+        _text(sheet, row, 1, value, plain, styles)
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 1, 50)
+    sheet.very_hidden()
+
+
+# --- formula helpers ---------------------------------------------------------------------
+
+
+def _versus(t: float, t_ref: str, polarity: Polarity, r: str) -> str:
+    """Capaian of r against one target value t (``t_ref`` is how the formula names it)."""
+    if t == 0:  # no official formula; the rule of compute.achievement
+        return "100" if polarity == Polarity.POSITIVE else f"IF({r}=0,100,0)"
+    if polarity == Polarity.POSITIVE:
+        return f"{r}/{t_ref}*100"
+    return f"MAX(0,(2-{r}/{t_ref})*100)"
+
+
+def _num(value: float) -> str:
+    """A number as a formula constant (always a dot as decimal separator)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _number_text(value: float) -> str:
+    """A number for Indonesian readers: decimal comma, no needless zeros."""
+    return _num(value).replace(".", ",")

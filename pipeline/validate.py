@@ -1,0 +1,262 @@
+"""Check the submissions against the master and gather every problem in one pass.
+
+Takes data (the master and what the reader found), returns data: the accepted counts as
+a pandas DataFrame for ``compute`` plus the list of problems. Rows are matched by Kode,
+never by position. Nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from . import spec
+from .compute import VALUE_COLUMNS
+from .errors import Problem, Severity
+from .master import Master
+from .reader import ReadResult, Row, Submission
+
+
+@dataclass
+class Validated:
+    values: pd.DataFrame  # columns compute.VALUE_COLUMNS, one row per accepted (unit, code)
+    problems: list[Problem] = field(default_factory=list)
+    invalid: frozenset[tuple[str, str]] = frozenset()  # (unit, code) with rejected values
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.blocking for p in self.problems)
+
+
+def validate(master: Master, read: ReadResult) -> Validated:
+    problems = list(read.problems)
+    accepted = _accepted_submissions(master, read.submissions, problems)
+    _missing_units(master, accepted, read.submissions, problems)
+    records: list[dict[str, Any]] = []
+    invalid: set[tuple[str, str]] = set()
+    for sub in accepted.values():
+        records += _check_rows(master, sub, problems, invalid)
+    values = pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
+    _check_totals(master, values, accepted, problems, invalid)
+    return Validated(values, problems, frozenset(invalid), read.files)
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+def _accepted_submissions(
+    master: Master, subs: list[Submission], problems: list[Problem]
+) -> dict[str, Submission]:
+    """One submission per reporting unit; files of another agency/year/unit are refused."""
+    agency, year = master.agency, str(master.agency.year)
+    units = {u.code for u in master.reporting_units}
+    by_unit: dict[str, list[Submission]] = {}
+    for sub in subs:
+        meta = sub.meta
+        err = None
+        if meta.get("tahun") != year:
+            err = (
+                "meta_year",
+                f"templat ini untuk tahun {meta.get('tahun') or '(kosong)'}, sedangkan laporan "
+                f"untuk tahun {year}; minta unit mengisi templat tahun {year}",
+            )
+        elif meta.get("instansi") != agency.name:
+            err = (
+                "meta_agency",
+                f"templat ini milik instansi lain ('{meta.get('instansi') or '(kosong)'}'); "
+                f"gunakan templat {agency.name}",
+            )
+        elif sub.unit not in units:
+            err = (
+                "meta_unit",
+                f"kode unit '{sub.unit or '(kosong)'}' di metadata tidak dikenal di master "
+                f"(unit pelapor: {', '.join(sorted(units))}); gunakan templat asli",
+            )
+        if err:
+            problems.append(
+                Problem(Severity.ERROR, err[0], err[1], sub.file, spec.META_SHEET, unit=sub.unit)
+            )
+            continue
+        by_unit.setdefault(sub.unit, []).append(sub)
+    accepted = {}
+    for unit, group in by_unit.items():
+        if len(group) > 1:
+            names = ", ".join(s.file for s in group)
+            for sub in group:
+                problems.append(
+                    Problem(
+                        Severity.ERROR,
+                        "duplicate_unit",
+                        f"ada {len(group)} berkas untuk unit {unit}: {names}; "
+                        "sisakan satu berkas saja di folder isian",
+                        sub.file,
+                        unit=unit,
+                    )
+                )
+            continue
+        accepted[unit] = group[0]
+    return accepted
+
+
+def _missing_units(
+    master: Master,
+    accepted: dict[str, Submission],
+    subs: list[Submission],
+    problems: list[Problem],
+) -> None:
+    sent = {s.unit for s in subs}
+    for unit in master.reporting_units:
+        if unit.code not in sent:
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "unit_missing",
+                    f"unit {unit.code} ({unit.name}) belum mengirim isian; "
+                    "letakkan berkasnya di folder isian",
+                    unit=unit.code,
+                )
+            )
+
+
+# --- rows and cells -----------------------------------------------------------------------
+
+
+def _check_rows(
+    master: Master, sub: Submission, problems: list[Problem], invalid: set[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    expected = {i.code: i for i in master.indicators_of(sub.unit)}
+    seen: dict[str, Row] = {}
+    records = []
+
+    def add(code: str, msg: str, row: Row | None = None, key: str = "", value: Any = "",
+            severity: Severity = Severity.ERROR) -> None:
+        cell = sub.ref(row, key) if row is not None and key else ""
+        problems.append(
+            Problem(severity, code, msg, sub.file, sub.sheet, cell, _show(value), sub.unit)
+        )
+
+    for row in sub.rows:
+        code = row.code
+        if _blank(code):
+            add("code_blank", "baris berisi nilai tetapi kolom Kode kosong; jangan "
+                "menyisipkan baris, isi nilai pada baris indikator yang tersedia",
+                row, "code")
+            continue
+        code = _show(code)
+        if code not in expected:
+            add("code_unknown", f"Kode '{code}' tidak dikenal untuk unit {sub.unit} "
+                f"(Kode yang diharapkan: {', '.join(expected)}); jangan mengubah kolom Kode",
+                row, "code", code)
+            continue
+        if code in seen:
+            add("code_duplicate", f"Kode {code} muncul dua kali (juga di baris "
+                f"{seen[code].row + 1}); hapus salah satu baris", row, "code", code)
+            invalid.add((sub.unit, code))
+            continue
+        seen[code] = row
+        ind = expected[code]
+        x1, ok1 = _check_count(row.x1, "x1", lambda c, m, v, s=Severity.ERROR: add(
+            c, m, row, "x1", v, s))
+        x2, ok2 = (None, True)
+        if ind.asks_x2:
+            x2, ok2 = _check_count(row.x2, "x2", lambda c, m, v, s=Severity.ERROR: add(
+                c, m, row, "x2", v, s))
+        if not (ok1 and ok2):
+            invalid.add((sub.unit, code))
+            continue
+        note = "" if _blank(row.note) else _show(row.note)
+        records.append({"unit": sub.unit, "code": code, "x1": x1, "x2": x2, "note": note})
+    for code in expected:
+        if code not in seen:
+            problems.append(Problem(
+                Severity.ERROR, "code_missing",
+                f"baris indikator {code} ({expected[code].name}) tidak ada di lembar "
+                f"{sub.sheet}; gunakan templat asli dan jangan menghapus baris",
+                sub.file, sub.sheet, unit=sub.unit))
+    return records
+
+
+def _check_count(value: Any, label: str, report) -> tuple[float | None, bool]:
+    """Accept a non-negative number; report why anything else is refused."""
+    if _blank(value):
+        report("blank", f"{label} belum diisi; isi dengan angka (0 jika tidak ada)", value)
+        return None, False
+    if isinstance(value, bool):
+        report("not_number", f"{label} berisi nilai logika ({value}); isi dengan angka", value)
+        return None, False
+    if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
+        report("date", f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
+               "format sel sebagai Angka", value)
+        return None, False
+    if isinstance(value, str):
+        report("text", f"{label} berisi teks '{_show(value)}'; isi dengan angka saja, tanpa "
+               "satuan atau tanda %", value)
+        return None, False
+    number = float(value)
+    if not math.isfinite(number):
+        report("not_finite", f"{label} bukan angka yang sah; isi dengan angka", value)
+        return None, False
+    if number < 0:
+        report("negative", f"{label} tidak boleh negatif; isi dengan angka 0 atau lebih", value)
+        return None, False
+    if number > spec.MAX_COUNT:
+        report("too_large", f"{label} terlalu besar (lebih dari 1.000.000.000); periksa "
+               "kembali angkanya", value)
+        return None, False
+    if not number.is_integer():
+        report("not_integer", f"{label} bukan bilangan bulat; x1 dan x2 biasanya berupa "
+               "jumlah (bilangan bulat), periksa kembali", value, Severity.WARNING)
+    return number, True
+
+
+def _check_totals(
+    master: Master,
+    values: pd.DataFrame,
+    accepted: dict[str, Submission],
+    problems: list[Problem],
+    invalid: set[tuple[str, str]],
+) -> None:
+    """x2 summed over the reporting units must not be 0 (the unit-level zeros are fine)."""
+    if values.empty:
+        return
+    totals = values.groupby("code")[["x1", "x2"]].sum(min_count=1)
+    for ind in master.indicators:
+        if ind.code not in totals.index:
+            continue
+        x1, x2 = totals.loc[ind.code, "x1"], totals.loc[ind.code, "x2"]
+        mine = values[values["code"] == ind.code]
+        if ind.asks_x2 and x2 == 0 and len(mine) == len(ind.reporting_units):
+            several = len(ind.reporting_units) > 1
+            for unit in mine["unit"]:
+                sub = accepted[unit]
+                row = next(r for r in sub.rows if _show(r.code) == ind.code)
+                msg = "x2 tidak boleh 0" + (
+                    f" (jumlah x2 dari semua unit pelapor {ind.code} adalah 0)" if several else ""
+                ) + "; pembagi persentase harus lebih dari 0"
+                problems.append(Problem(Severity.ERROR, "x2_zero", msg, sub.file, sub.sheet,
+                                        sub.ref(row, "x2"), "0", unit))
+                invalid.add((unit, ind.code))
+        elif ind.asks_x2 and ind.share_of_whole and x2 and x1 > x2:
+            for unit in mine["unit"]:
+                sub = accepted[unit]
+                row = next(r for r in sub.rows if _show(r.code) == ind.code)
+                problems.append(Problem(
+                    Severity.WARNING, "x1_gt_x2",
+                    f"x1 lebih besar dari x2 pada indikator {ind.code} (bagian tidak "
+                    "mungkin melebihi keseluruhan); periksa kembali",
+                    sub.file, sub.sheet, sub.ref(row, "x1"), _show(row.x1), unit))
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)

@@ -1,0 +1,133 @@
+"""Computation rules, table-driven (see pipeline/compute.py for the rules)."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from pipeline.compute import Status, achievement, compute, realisation
+from pipeline.master import Kind, Polarity, parse_master
+
+P, N = Polarity.POSITIVE, Polarity.NEGATIVE
+
+
+@pytest.mark.parametrize(
+    ("r", "target", "polarity", "expected"),
+    [
+        (100, 100, P, 100),
+        (87.5, 100, P, 87.5),
+        (120, 100, P, 120),  # no cap by default
+        (0, 100, P, 0),
+        (50, 100, N, 150),  # lower is better: (2 - R/T) * 100
+        (100, 100, N, 100),
+        (150, 100, N, 50),
+        (300, 100, N, 0),  # floored at 0
+        (0, 100, N, 200),
+        (85, (80, 90), P, 100),  # inside the range
+        (95, (80, 90), P, 95 / 90 * 100),  # above: upper bound
+        (40, (80, 90), P, 50),  # below: lower bound
+        (95, (80, 90), N, (2 - 95 / 90) * 100),
+        (5, 0, P, 100),  # target 0, positive: met
+        (0, 0, N, 100),  # target 0, negative: met only at 0
+        (3, 0, N, 0),
+    ],
+)
+def test_achievement(r, target, polarity, expected):
+    assert achievement(r, target, polarity) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "x1", "x2", "expected"),
+    [
+        (Kind.PERCENTAGE, 1, 1, 100),
+        (Kind.PERCENTAGE, 2, 3, 200 / 3),
+        (Kind.RATIO, 3, 4, 0.75),
+        (Kind.COUNT, 7, None, 7),
+        (Kind.PERCENTAGE, 1, 0, None),
+    ],
+)
+def test_realisation(kind, x1, x2, expected):
+    got = realisation(kind, x1, x2)
+    assert got == (pytest.approx(expected) if expected is not None else None)
+
+
+MASTER = """
+versi_skema: 1
+instansi:
+  nama: Badan Contoh
+  nama_singkat: Contoh
+  kota: Kota Contoh
+  tahun: 2024
+  tempat_laporan: Contoh
+  tanggal_laporan: 2025-01-31
+  tugas: Tugas instansi
+  fungsi: [Fungsi satu]
+  iku: [{uraian: Uraian, alasan: Alasan}]
+  penandatangan: {jabatan: KEPALA, nama: NAMA}
+unit:
+  - {kode: A, nama: Unit A, tugas: T, fungsi: [F], iku: [{uraian: U, alasan: A, sumber_data: [S]}]}
+  - {kode: B, nama: Unit B, tugas: T, fungsi: [F], iku: [{uraian: U, alasan: A, sumber_data: [S]}]}
+pengaturan: {batas_atas_capaian: CAP}
+sasaran:
+  - no: 1
+    uraian: Sasaran satu
+    indikator:
+      - {kode: I1, nama: Ind 1, y: y, x1: a, x2: b, target: 80, penanggung_jawab: PJ,
+         sumber_data: [S], unit_pelapor: [A, B]}
+      - {kode: I2, nama: Ind 2, y: y, x1: a, x2: b, target: 10, polaritas: negatif,
+         capaian_tahun_lalu: 90, penanggung_jawab: PJ, sumber_data: [S], unit_pelapor: [B]}
+"""
+
+
+def _master(cap="null"):
+    return parse_master(MASTER.replace("CAP", cap))
+
+
+def _values(rows):
+    return pd.DataFrame(rows, columns=["unit", "code", "x1", "x2", "note"])
+
+
+def test_units_are_summed_before_dividing():
+    res = compute(_master(), _values([
+        ("A", "I1", 1, 4, ""), ("B", "I1", 5, 6, "catatan B"), ("B", "I2", 5, 100, ""),
+    ]))
+    i1 = res.indicators["I1"]
+    assert (i1.x1, i1.x2) == (6, 10)  # not the mean of 25% and 83%
+    assert i1.realisation == pytest.approx(60)
+    assert i1.achievement == pytest.approx(75)  # 60 / 80
+    i2 = res.indicators["I2"]
+    assert i2.realisation == pytest.approx(5)
+    assert i2.achievement == pytest.approx(150)  # negative polarity, (2 - 5/10)
+    assert res.average_achievement == pytest.approx((75 + 150) / 2)
+    assert res.average_previous == pytest.approx(90)  # only I2 has a previous value
+    assert (res.averaged, res.total) == (2, 2)
+    assert i1.contributions[1].note == "catatan B"
+
+
+def test_cap_is_applied_and_flagged():
+    res = compute(_master("120"), _values([
+        ("A", "I1", 1, 1, ""), ("B", "I1", 1, 1, ""), ("B", "I2", 0, 10, ""),
+    ]))
+    assert res.indicators["I1"].achievement == pytest.approx(120)  # 125 capped
+    assert res.indicators["I1"].capped
+    assert res.indicators["I2"].achievement == pytest.approx(120)  # 200 capped
+    assert res.cap == 120
+
+
+def test_missing_and_invalid_are_not_averaged():
+    res = compute(_master(), _values([("A", "I1", 1, 1, ""), ("B", "I2", 5, 10, "")]),
+                  invalid=frozenset({("B", "I2")}), draft=True)
+    assert res.indicators["I1"].status == Status.MISSING  # unit B sent no I1 row
+    assert res.indicators["I2"].status == Status.INVALID
+    assert res.average_achievement is None
+    assert (res.averaged, res.total) == (0, 2)
+
+
+def test_average_is_computed_not_copied():
+    """The 2021 original printed 60% as the mean of four rows of 100%."""
+    res = compute(_master(), _values([
+        ("A", "I1", 4, 5, ""), ("B", "I1", 4, 5, ""), ("B", "I2", 1, 10, ""),
+    ]))
+    assert res.indicators["I1"].achievement == pytest.approx(100)
+    assert res.average_achievement == pytest.approx(100)
+    assert not math.isnan(res.average_achievement)
