@@ -1,0 +1,86 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pipeline.numfmt import fmt_date, fmt_month_year, fmt_number, fmt_percent, fmt_value
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.125, "0,13"),  # half-up, not Babel's half-to-even "0,12"
+        (2.675, "2,68"),  # the decimal people see, not the binary float below it
+        (1234.5, "1.234,5"),
+        (1234567.891, "1.234.567,89"),
+        (100.0, "100"),
+        (0, "0"),
+        (-0.001, "0"),  # never "-0"
+        (-1.5, "-1,5"),
+        (66.66666666666667, "66,67"),
+        (Decimal("0.005"), "0,01"),
+        (None, "-"),
+        (float("nan"), "-"),
+        (float("inf"), "-"),
+    ],
+)
+def test_fmt_number(value, expected):
+    assert fmt_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (87.5, "87,5%"),
+        (200 / 3, "66,67%"),
+        (100, "100%"),
+        (100.0, "100%"),
+        (99.999, "100%"),
+        (0.0, "0%"),
+        (1250.5, "1.250,5%"),
+    ],
+)
+def test_fmt_percent(value, expected):
+    assert fmt_percent(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "na", "expected"),
+    [(None, "NA", "NA"), (None, "-", "-"), (float("nan"), "NA", "NA")],
+)
+def test_missing_text_is_the_callers_choice(value, na, expected):
+    assert fmt_number(value, na=na) == expected
+    assert fmt_percent(value, na=na) == expected
+    assert fmt_value(value, "%", na=na) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (75, "%", "75%"),
+        (0.755, "", "0,76"),
+        (12, "dokumen", "12 dokumen"),
+        (1500, "orang", "1.500 orang"),
+    ],
+)
+def test_fmt_value(value, unit, expected):
+    assert fmt_value(value, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "long", "month_year"),
+    [
+        (dt.date(2022, 1, 31), "31 Januari 2022", "Januari 2022"),
+        (dt.date(2021, 2, 1), "1 Februari 2021", "Februari 2021"),
+        (dt.date(2021, 3, 5), "5 Maret 2021", "Maret 2021"),
+        (dt.date(2021, 5, 20), "20 Mei 2021", "Mei 2021"),
+        (dt.date(2021, 6, 9), "9 Juni 2021", "Juni 2021"),
+        (dt.date(2021, 7, 9), "9 Juli 2021", "Juli 2021"),
+        (dt.date(2025, 8, 17), "17 Agustus 2025", "Agustus 2025"),
+        (dt.date(2021, 10, 28), "28 Oktober 2021", "Oktober 2021"),
+        (dt.date(2021, 12, 31), "31 Desember 2021", "Desember 2021"),
+    ],
+)
+def test_dates_use_indonesian_month_names(day, long, month_year):
+    assert fmt_date(day) == long
+    assert fmt_month_year(day) == month_year
