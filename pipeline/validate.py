@@ -160,15 +160,18 @@ def _check_rows(
             continue
         seen[code] = row
         ind = expected[code]
-        x1, ok1 = _check_count(row.x1, "x1", lambda c, m, v, s=Severity.ERROR: add(
-            c, m, row, "x1", v, s))
-        x2, ok2 = (None, True)
-        if ind.asks_x2:
-            x2, ok2 = _check_count(row.x2, "x2", lambda c, m, v, s=Severity.ERROR: add(
-                c, m, row, "x2", v, s))
-        if not (ok1 and ok2):
+        ok = True
+        counts: dict[str, float | None] = {"x1": None, "x2": None}
+        for key in ("x1", "x2") if ind.asks_x2 else ("x1",):
+            raw = getattr(row, key)
+            counts[key], findings = _check_count(raw, key)
+            for reason, msg, severity in findings:
+                add(reason, msg, row, key, raw, severity)
+                ok = ok and severity != Severity.ERROR
+        if not ok:
             invalid.add((sub.unit, code))
             continue
+        x1, x2 = counts["x1"], counts["x2"]
         note = "" if _blank(row.note) else _show(row.note)
         records.append({"unit": sub.unit, "code": code, "x1": x1, "x2": x2, "note": note})
     for code in expected:
@@ -181,37 +184,36 @@ def _check_rows(
     return records
 
 
-def _check_count(value: Any, label: str, report) -> tuple[float | None, bool]:
-    """Accept a non-negative number; report why anything else is refused."""
+def _check_count(value: Any, label: str) -> tuple[float | None, list[tuple[str, str, Severity]]]:
+    """Accept a non-negative number; say why anything else is refused.
+
+    Returns the number (None when refused) and findings as (reason, message, severity).
+    """
+    def refuse(reason: str, msg: str) -> tuple[None, list[tuple[str, str, Severity]]]:
+        return None, [(reason, msg, Severity.ERROR)]
+
     if _blank(value):
-        report("blank", f"{label} belum diisi; isi dengan angka (0 jika tidak ada)", value)
-        return None, False
+        return refuse("blank", f"{label} belum diisi; isi dengan angka (0 jika tidak ada)")
     if isinstance(value, bool):
-        report("not_number", f"{label} berisi nilai logika ({value}); isi dengan angka", value)
-        return None, False
+        return refuse("not_number", f"{label} berisi nilai logika ({value}); isi dengan angka")
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-        report("date", f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
-               "format sel sebagai Angka", value)
-        return None, False
+        return refuse("date", f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
+                      "format sel sebagai Angka")
     if isinstance(value, str):
-        report("text", f"{label} berisi teks '{_show(value)}'; isi dengan angka saja, tanpa "
-               "satuan atau tanda %", value)
-        return None, False
+        return refuse("text", f"{label} berisi teks '{_show(value)}'; isi dengan angka saja, "
+                      "tanpa satuan atau tanda %")
     number = float(value)
     if not math.isfinite(number):
-        report("not_finite", f"{label} bukan angka yang sah; isi dengan angka", value)
-        return None, False
+        return refuse("not_finite", f"{label} bukan angka yang sah; isi dengan angka")
     if number < 0:
-        report("negative", f"{label} tidak boleh negatif; isi dengan angka 0 atau lebih", value)
-        return None, False
+        return refuse("negative", f"{label} tidak boleh negatif; isi dengan angka 0 atau lebih")
     if number > spec.MAX_COUNT:
-        report("too_large", f"{label} terlalu besar (lebih dari 1.000.000.000); periksa "
-               "kembali angkanya", value)
-        return None, False
+        return refuse("too_large", f"{label} terlalu besar (lebih dari 1.000.000.000); "
+                      "periksa kembali angkanya")
     if not number.is_integer():
-        report("not_integer", f"{label} bukan bilangan bulat; x1 dan x2 biasanya berupa "
-               "jumlah (bilangan bulat), periksa kembali", value, Severity.WARNING)
-    return number, True
+        return number, [("not_integer", f"{label} bukan bilangan bulat; x1 dan x2 biasanya "
+                         "berupa jumlah (bilangan bulat), periksa kembali", Severity.WARNING)]
+    return number, []
 
 
 def _check_totals(
