@@ -289,16 +289,15 @@ def _write_heading(sheet: Worksheet, styles: _Styles, master: Master, unit_code:
         (1, "Instansi", master.agency.name),
         (2, "Unit", master.unit(unit_code).name),
     ):
-        sheet.write_string(row, 0, label, bold)
-        sheet.write_string(row, 1, ":", bold)
-        _text(sheet, row, 2, value, plain, styles)
+        # One cell that overflows to the right; a rich string is text, never a formula.
+        sheet.write_rich_string(row, 0, bold, f"{label}: ", plain, value, plain)
     sheet.write_string(3, 0, "Petunjuk pengisian:", bold)
     first, last_row = INSTRUCTION_ROWS
     sheet.merge_range(first, 0, last_row, last, "", block)
     sheet.write_string(first, 0, "\n".join(INSTRUCTIONS), block)
     # Five wrapped lines in the merged block; fixed heights so every client shows them.
     for row in range(first, last_row + 1):
-        sheet.set_row(row, 36)
+        sheet.set_row(row, 34)
     sheet.set_row(spec.HEADER_ROW - 1, 8)  # a thin gap above the table
 
 
@@ -318,7 +317,9 @@ def _write_indicator(
     c = spec.COLUMN_INDEX
     text = styles.cell(text_wrap=True)
     centre = styles.cell(align="center")
-    input_number = styles.cell(locked=False, bg_color=INPUT_FILL, num_format="General")
+    input_number = styles.cell(
+        locked=False, bg_color=INPUT_FILL, num_format="General", align="center"
+    )
     not_asked = styles.cell(align="center", bg_color=NOT_ASKED_FILL, font_color="#595959")
     y_format = "#,##0" if ind.kind == Kind.COUNT else "0.00"
 
@@ -364,10 +365,11 @@ def _write_indicator(
 
 
 def _row_height(ind: Indicator) -> float:
-    """Points needed by the wrapped texts of a row (10 pt Calibri ≈ 13 pt a line).
+    """Points needed by the wrapped texts of a row (10 pt Calibri: about 13 pt a line and
+    1.2 characters per unit of column width).
 
     Neither xlsxwriter nor every client fits heights of wrapped text on load, so estimate
-    them from the column widths (about one character per width unit, with some margin).
+    them from the column widths, erring on the tall side.
     """
     c = spec.COLUMNS
     texts = (
@@ -380,7 +382,7 @@ def _row_height(ind: Indicator) -> float:
 
 
 def _wrapped_lines(text: str, width: float) -> int:
-    per_line = max(1, int(width * 1.1) - 2)
+    per_line = max(1, int(width * 1.2))
     total = 0
     for paragraph in text.split("\n"):
         length, lines = 0, 1
