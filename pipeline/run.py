@@ -51,11 +51,11 @@ def build_report(
     Errors in the submissions raise ValidationFailed before anything is written, unless
     ``draft`` is set, in which case the report marks what is missing or invalid.
     """
-    from .render import convert_to_pdf, render_report  # docxtpl is heavy: load when used
-
     checked = check_inputs(master, inputs)
     if not checked.ok and not draft:
         raise ValidationFailed(checked.problems, checked.files)
+    from .render import convert_to_pdf, render_report  # docxtpl is heavy: load when used
+
     results = compute(master, checked.values, checked.invalid, draft=draft)
     docx = render_report(master, results, out, template)
     pdf_path = convert_to_pdf(docx) if pdf else None

@@ -165,6 +165,8 @@ def _check_rows(
         for key in ("x1", "x2") if ind.asks_x2 else ("x1",):
             raw = getattr(row, key)
             counts[key], findings = _check_count(raw, key)
+            if key == "x2" and counts[key] == 0 and len(ind.reporting_units) == 1:
+                findings.append(("x2_zero", X2_ZERO, Severity.ERROR))
             for reason, msg, severity in findings:
                 add(reason, msg, row, key, raw, severity)
                 ok = ok and severity != Severity.ERROR
@@ -182,6 +184,9 @@ def _check_rows(
                 f"{sub.sheet}; gunakan templat asli dan jangan menghapus baris",
                 sub.file, sub.sheet, unit=sub.unit))
     return records
+
+
+X2_ZERO = "x2 tidak boleh 0; pembagi persentase harus lebih dari 0"
 
 
 def _check_count(value: Any, label: str) -> tuple[float | None, list[tuple[str, str, Severity]]]:
@@ -223,7 +228,7 @@ def _check_totals(
     problems: list[Problem],
     invalid: set[tuple[str, str]],
 ) -> None:
-    """x2 summed over the reporting units must not be 0 (the unit-level zeros are fine)."""
+    """Checks on an indicator's totals over its reporting units."""
     if values.empty:
         return
     totals = values.groupby("code")[["x1", "x2"]].sum(min_count=1)
@@ -232,14 +237,14 @@ def _check_totals(
             continue
         x1, x2 = totals.loc[ind.code, "x1"], totals.loc[ind.code, "x2"]
         mine = values[values["code"] == ind.code]
-        if ind.asks_x2 and x2 == 0 and len(mine) == len(ind.reporting_units):
-            several = len(ind.reporting_units) > 1
+        several = len(ind.reporting_units) > 1
+        if several and ind.asks_x2 and x2 == 0 and len(mine) == len(ind.reporting_units):
+            # Each unit's 0 is legitimate on its own; the indicator's total must not be.
             for unit in mine["unit"]:
                 sub = accepted[unit]
                 row = next(r for r in sub.rows if _show(r.code) == ind.code)
-                msg = "x2 tidak boleh 0" + (
-                    f" (jumlah x2 dari semua unit pelapor {ind.code} adalah 0)" if several else ""
-                ) + "; pembagi persentase harus lebih dari 0"
+                msg = (f"x2 tidak boleh 0 (jumlah x2 dari semua unit pelapor {ind.code} "
+                       "adalah 0); pembagi persentase harus lebih dari 0")
                 problems.append(Problem(Severity.ERROR, "x2_zero", msg, sub.file, sub.sheet,
                                         sub.ref(row, "x2"), "0", unit))
                 invalid.add((unit, ind.code))

@@ -1,0 +1,81 @@
+"""Shared fixtures: the sample master, its blank templates, and helpers to fill them."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import paths
+from pipeline.cli import main
+from pipeline.master import Master, load_master, parse_master
+from pipeline.sample import fill_workbook, seed_values
+from pipeline.templates import write_all_templates
+
+
+@pytest.fixture(scope="session")
+def master() -> Master:
+    return load_master(paths.SAMPLE_MASTER)
+
+
+@pytest.fixture(scope="session")
+def blank_dir(master, tmp_path_factory) -> Path:
+    """The sample master's blank templates, written once per test session."""
+    out = tmp_path_factory.mktemp("templat")
+    write_all_templates(master, out)
+    return out
+
+
+def blank_of(blank_dir: Path, unit: str) -> Path:
+    (path,) = blank_dir.glob(f"*_{unit}.xlsx")
+    return path
+
+
+@pytest.fixture
+def fill(master, blank_dir, tmp_path):
+    """fill(values={unit: {code: (x1, x2)}}, skip=(units...)) -> inputs folder.
+
+    Units not in ``values`` get the 2021 sample figures (x1 = x2 = 1).
+    """
+
+    def _fill(values=None, skip=(), folder="isian", notes=None) -> Path:
+        inputs = tmp_path / folder
+        inputs.mkdir(exist_ok=True)
+        for unit in master.reporting_units:
+            if unit.code in skip:
+                continue
+            unit_values = (values or {}).get(unit.code, seed_values(master, unit.code))
+            fill_workbook(blank_of(blank_dir, unit.code), unit_values,
+                          inputs / f"Isian_{unit.code}.xlsx", note=(notes or {}).get(unit.code))
+        return inputs
+
+    return _fill
+
+
+def master_variant(master_text_changes: dict[str, str]) -> Master:
+    text = paths.SAMPLE_MASTER.read_text(encoding="utf-8")
+    for old, new in master_text_changes.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return parse_master(text)
+
+
+def run_cli(*args: str):
+    """Run the CLI in-process; the result keeps exit code, stdout and stderr apart."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=True)
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
