@@ -758,7 +758,16 @@ def test_libreoffice_saved_fixture_still_reads() -> None:
     assert meta["jenis_dokumen"] == spec.DOC_KIND
     assert {p.name: p.value for p in book.custom_doc_props.props} == meta
     assert ws.protection.sheet is True
+    unlocked = [
+        c.coordinate for row in ws.iter_rows(min_row=1) for c in row if not c.protection.locked
+    ]
+    assert unlocked == ["E9", "G9", "K9", "E10", "G10", "K10", "E11", "G11", "K11"]
     assert [str(r.sqref) for r in ws.data_validations.dataValidation] == ["E9:E11", "G9:G11"]
+    assert (ws.print_title_rows, ws.page_setup.orientation, ws.page_setup.paperSize) == (
+        f"${HEADER}:${HEADER}",
+        "landscape",
+        9,
+    )
     assert [c.value for c in ws[HEADER]][: len(spec.COLUMNS)] == [c.label for c in spec.COLUMNS]
     assert _read_by_code(FIXTURE) == {
         "S1.1": (3.0, 4.0, ""),
