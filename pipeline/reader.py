@@ -14,6 +14,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from . import spec
+from .cellscan import CellFact, scan_sheet
 from .errors import Problem, Severity
 
 MAX_ROWS_SCANNED = 5_000  # a template has a few dozen rows; anything past this is ignored
@@ -40,6 +41,7 @@ class Submission:
     sheet: str
     columns: dict[str, int]  # column key (spec.COLUMNS) -> 0-based column index
     rows: tuple[Row, ...]
+    facts: dict[str, CellFact] = field(default_factory=dict)  # input cells with a formula/error
 
     @property
     def unit(self) -> str:
@@ -150,7 +152,9 @@ def _read_book(path: Path, book: CalamineWorkbook) -> tuple[Submission | None, l
         ]
     header_row, columns = header
     rows = tuple(_rows(grid, header_row, columns))
-    return Submission(path.name, path, meta, spec.SHEET, columns, rows), []
+    inputs = {spec.col_letter(columns[k]) for k in ("x1", "x2") if k in columns}
+    facts = scan_sheet(path, spec.SHEET, inputs)
+    return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts), []
 
 
 def _read_meta(book: CalamineWorkbook) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,7 +165,16 @@ def _check_rows(
         counts: dict[str, float | None] = {"x1": None, "x2": None}
         for key in ("x1", "x2") if ind.asks_x2 else ("x1",):
             raw = getattr(row, key)
-            counts[key], findings = _check_count(raw, key)
+            fact = sub.facts.get(sub.ref(row, key))
+            if fact and fact.error:
+                counts[key], findings = None, [("excel_error", f"{key} berisi galat Excel "
+                    f"{fact.error}; ganti dengan angka", Severity.ERROR)]
+                raw = fact.error
+            elif fact and fact.formula:
+                counts[key], findings = None, [("formula", f"{key} berisi rumus, bukan angka; "
+                    "ketik angkanya langsung (nilai rumus tidak dipakai)", Severity.ERROR)]
+            else:
+                counts[key], findings = _check_count(raw, key)
             if key == "x2" and counts[key] == 0 and len(ind.reporting_units) == 1:
                 findings.append(("x2_zero", X2_ZERO, Severity.ERROR))
             for reason, msg, severity in findings:
@@ -204,9 +214,20 @@ def _check_count(value: Any, label: str) -> tuple[float | None, list[tuple[str, 
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
         return refuse("date", f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
                       "format sel sebagai Angka")
+    findings: list[tuple[str, str, Severity]] = []
     if isinstance(value, str):
-        return refuse("text", f"{label} berisi teks '{_show(value)}'; isi dengan angka saja, "
-                      "tanpa satuan atau tanda %")
+        text = value.strip()
+        if text.endswith("%"):
+            return refuse("percent", f"{label} berisi persen '{_show(text)}'; x1 dan x2 adalah "
+                          "jumlah (cacah), bukan persen: isi jumlahnya, mis. 3 dan 4")
+        parsed = parse_id_number(text)
+        if parsed is None:
+            return refuse("text", f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
+                          "tanpa satuan atau tanda %")
+        findings.append(("number_as_text", f"{label} diketik sebagai teks '{text}', dibaca "
+                         f"sebagai {_show_id(parsed)} (format Indonesia: titik pemisah ribuan, koma "
+                         "desimal); ketik sebagai angka agar pasti", Severity.WARNING))
+        value = parsed
     number = float(value)
     if not math.isfinite(number):
         return refuse("not_finite", f"{label} bukan angka yang sah; isi dengan angka")
@@ -216,9 +237,24 @@ def _check_count(value: Any, label: str) -> tuple[float | None, list[tuple[str, 
         return refuse("too_large", f"{label} terlalu besar (lebih dari 1.000.000.000); "
                       "periksa kembali angkanya")
     if not number.is_integer():
-        return number, [("not_integer", f"{label} bukan bilangan bulat; x1 dan x2 biasanya "
-                         "berupa jumlah (bilangan bulat), periksa kembali", Severity.WARNING)]
-    return number, []
+        findings.append(("not_integer", f"{label} bukan bilangan bulat; x1 dan x2 biasanya "
+                         "berupa jumlah (bilangan bulat), periksa kembali", Severity.WARNING))
+    return number, findings
+
+
+_ID_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+
+
+def parse_id_number(text: str) -> float | None:
+    """A number written as text in Indonesian format ('1.234', '12,5'), else None.
+
+    Only the unambiguous Indonesian forms are read: dots group thousands in threes, a
+    comma marks decimals. '12.5' or '1,234.5' are refused rather than guessed.
+    """
+    text = text.strip()
+    if not _ID_NUMBER.match(text):
+        return None
+    return float(text.replace(".", "").replace(",", "."))
 
 
 def _check_totals(
@@ -261,6 +297,12 @@ def _check_totals(
 
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _show_id(v: float) -> str:
+    """A number in Indonesian notation without rounding it (1234.5 -> '1.234,5')."""
+    text = f"{int(v):,}" if v.is_integer() else f"{v:,}"
+    return text.translate(str.maketrans(",.", ".,"))
 
 
 def _show(v: Any) -> str:
