@@ -300,9 +300,9 @@ def _blank(v: Any) -> bool:
 
 
 def _show_id(v: float) -> str:
-    """A number in Indonesian notation without rounding it (1234.5 -> '1.234,5')."""
-    text = f"{int(v):,}" if v.is_integer() else f"{v:,}"
-    return text.translate(str.maketrans(",.", ".,"))
+    """A number with a decimal comma, no grouping and no rounding (1234.5 -> '1234,5'), so
+    a message can show unambiguously how a text like '1.234' was read."""
+    return str(int(v)) if v.is_integer() else repr(v).replace(".", ",")
 
 
 def _show(v: Any) -> str:
