@@ -10,6 +10,10 @@ user do not shift anything; data rows are identified by Kode, never by position.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .master import Indicator
 
 TEMPLATE_VERSION = "1"
 DOC_KIND = "iku-isian"  # marks a workbook as one of ours
@@ -77,3 +81,14 @@ def col_letter(index: int) -> str:
 def cell_ref(row: int, col: int) -> str:
     """0-based row and column to an A1 reference."""
     return f"{col_letter(col)}{row + 1}"
+
+
+NOT_ASKED_MEANING = "(tidak diisi untuk indikator jumlah)"
+SHOWN_KEYS = ("indicator", "x1_meaning", "x2_meaning")
+
+
+def shown_definition(ind: Indicator) -> tuple[str, str, str]:
+    """The definition texts a workbook shows for an indicator, in SHOWN_KEYS order. The
+    writer writes them; the validator compares returned workbooks against them."""
+    x2 = (ind.x2_meaning or "") if ind.asks_x2 else NOT_ASKED_MEANING
+    return f"{ind.name}\ny = {ind.y_meaning}", ind.x1_meaning, x2

@@ -325,14 +325,14 @@ def _write_indicator(
 
     sheet.write_number(row, c["no"], number, centre)
     _text(sheet, row, c["code"], ind.code, centre, styles)
-    _text(sheet, row, c["indicator"], f"{ind.name}\ny = {ind.y_meaning}", text, styles)
-    _text(sheet, row, c["x1_meaning"], ind.x1_meaning, text, styles)
+    indicator_text, x1_text, x2_text = spec.shown_definition(ind)
+    _text(sheet, row, c["indicator"], indicator_text, text, styles)
+    _text(sheet, row, c["x1_meaning"], x1_text, text, styles)
+    _text(sheet, row, c["x2_meaning"], x2_text, text, styles)
     sheet.write_blank(row, c["x1"], None, input_number)
     if ind.asks_x2:
-        _text(sheet, row, c["x2_meaning"], ind.x2_meaning or "", text, styles)
         sheet.write_blank(row, c["x2"], None, input_number)
     else:
-        _text(sheet, row, c["x2_meaning"], "(tidak diisi untuk indikator jumlah)", text, styles)
         sheet.write_string(row, c["x2"], NOT_ASKED_TEXT, not_asked)
 
     x1, x2 = spec.cell_ref(row, c["x1"]), spec.cell_ref(row, c["x2"])
@@ -372,11 +372,8 @@ def _row_height(ind: Indicator) -> float:
     them from the column widths, erring on the tall side.
     """
     c = spec.COLUMNS
-    texts = (
-        (f"{ind.name}\ny = {ind.y_meaning}", c[spec.COLUMN_INDEX["indicator"]].width),
-        (ind.x1_meaning, c[spec.COLUMN_INDEX["x1_meaning"]].width),
-        (ind.x2_meaning or "", c[spec.COLUMN_INDEX["x2_meaning"]].width),
-    )
+    widths = [c[spec.COLUMN_INDEX[k]].width for k in ("indicator", "x1_meaning", "x2_meaning")]
+    texts = tuple(zip(spec.shown_definition(ind), widths, strict=True))
     lines = max(_wrapped_lines(text, width) for text, width in texts)
     return max(30, 13 * lines + 4)
 

@@ -161,6 +161,14 @@ def _check_rows(
             continue
         seen[code] = row
         ind = expected[code]
+        for key, shown, wanted in zip(spec.SHOWN_KEYS, row.shown, spec.shown_definition(ind),
+                                      strict=True):
+            if " ".join(_show(shown).split()) != " ".join(wanted.split()):
+                label = spec.COLUMNS[spec.COLUMN_INDEX[key]].label
+                add("definition_edited", f"teks '{label}' indikator {code} berbeda dari master "
+                    "(diubah di berkas ini); laporan tetap memakai teks master, pastikan angka "
+                    "diisi sesuai definisi master", row, key, shown, Severity.WARNING)
+                break
         ok = True
         counts: dict[str, float | None] = {"x1": None, "x2": None}
         for key in ("x1", "x2") if ind.asks_x2 else ("x1",):
@@ -225,8 +233,8 @@ def _check_count(value: Any, label: str) -> tuple[float | None, list[tuple[str, 
             return refuse("text", f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
                           "tanpa satuan atau tanda %")
         findings.append(("number_as_text", f"{label} diketik sebagai teks '{text}', dibaca "
-                         f"sebagai {_show_id(parsed)} (format Indonesia: titik pemisah ribuan, koma "
-                         "desimal); ketik sebagai angka agar pasti", Severity.WARNING))
+                         f"sebagai {_show_id(parsed)} (format Indonesia: titik pemisah ribuan, "
+                         "koma desimal); ketik sebagai angka agar pasti", Severity.WARNING))
         value = parsed
     number = float(value)
     if not math.isfinite(number):
