@@ -192,7 +192,12 @@ def _check_rows(
             invalid.add((sub.unit, code))
             continue
         x1, x2 = counts["x1"], counts["x2"]
-        note = "" if _blank(row.note) else _show(row.note)
+        note = "" if _blank(row.note) else _show(row.note).strip()
+        if len(note) > MAX_NOTE:
+            add("note_too_long", f"Catatan lebih dari {MAX_NOTE} karakter; di laporan dipotong "
+                f"menjadi {MAX_NOTE} karakter pertama", row, "note", note[:40] + "…",
+                Severity.WARNING)
+            note = note[:MAX_NOTE] + "…"
         records.append({"unit": sub.unit, "code": code, "x1": x1, "x2": x2, "note": note})
     for code in expected:
         if code not in seen:
@@ -204,6 +209,7 @@ def _check_rows(
     return records
 
 
+MAX_NOTE = 1_000  # characters of a Catatan carried into the report
 X2_ZERO = "x2 tidak boleh 0; pembagi persentase harus lebih dari 0"
 
 
