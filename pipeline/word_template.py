@@ -1,0 +1,599 @@
+"""Build the Word template input_templates/laporan_iku.docx: ``python -m pipeline.word_template``.
+
+The template is generated so it can be reproduced and reviewed as code, but it is an
+ordinary .docx: the secretariat may restyle it in Word or LibreOffice (named styles, one
+table style, fonts, margins, a logo on the cover) and the pipeline keeps working, as long
+as the ``{{ … }}`` / ``{%… %}`` tags stay (docs/TEMPLATE.md lists them).
+
+Layout choices (docs/TEMPLATE.md explains them):
+* A4; portrait margins top 2.5, bottom 2, left 3 (binding), right 2 cm; the landscape
+  section keeps the binding margin at the top (3 cm), the edge bound when rotated.
+* Font "Arial" (the usual face of Indonesian official documents); LibreOffice substitutes
+  the metric-compatible "Liberation Sans", so line breaks and page counts agree.
+* docxtpl rules: one ``{%p %}`` / ``{%tr %}`` tag per paragraph or row, on its own; the
+  section breaks sit in empty paragraphs that carry no tag.
+
+Steps are a flat list of ``_write_*`` calls in ``build_template``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from . import paths
+
+FONT = "Arial"
+BODY_PT = 11
+TABLE_PT = 10
+WIDE_TABLE_PT = 9
+A4 = (Cm(21.0), Cm(29.7))
+PORTRAIT_MARGINS = {"top": 2.5, "bottom": 2.0, "left": 3.0, "right": 2.0}
+LANDSCAPE_MARGINS = {"top": 3.0, "bottom": 2.0, "left": 2.0, "right": 2.0}
+HEADER_FILL = "D9D9D9"
+TABLE_STYLE = "Tabel Laporan"
+FIXED_DATE = dt.datetime(2021, 1, 1)  # the template's own core properties; never "now"
+
+# Column widths in cm; each table fills its page's text width (16 cm / 25.7 cm).
+IKU_AGENCY_COLS = (1.2, 7.4, 7.4)
+IKU_UNIT_COLS = (1.2, 5.0, 4.9, 4.9)
+RPJMD_COLS = (1.0, 5.0, 6.0, 2.3, 2.3, 2.2, 2.2, 2.2, 2.5)
+RENSTRA_COLS = (0.9, 3.3, 3.6, 1.7, 2.0, 1.9, 2.9, 3.7, 5.7)
+
+
+# --- styles ------------------------------------------------------------------------------
+
+
+def _set_fonts(rpr_parent, name: str = FONT) -> None:
+    """Name the font explicitly, dropping theme fonts (which would win over the name)."""
+    rpr = rpr_parent.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), name)
+
+
+def _write_defaults(doc) -> None:
+    styles = doc.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "id-ID")
+    lang.set(qn("w:eastAsia"), "id-ID")
+
+
+def _pstyle(
+    doc,
+    name: str,
+    base: str = "Normal",
+    *,
+    size: float | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    color: str | None = "000000",
+    align=None,
+    before: float | None = None,
+    after: float | None = None,
+    line: float | None = None,
+    left: float | None = None,
+    first: float | None = None,
+    tabs: Sequence[float] = (),
+    keep_next: bool | None = None,
+    page_break: bool | None = None,
+    caps: bool | None = None,
+):
+    styles = doc.styles
+    if name in [s.name for s in styles]:
+        style = styles[name]
+    else:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.quick_style = True
+    if name != "Normal":
+        style.base_style = styles[base]
+    _set_fonts(style.element)
+    font, fmt = style.font, style.paragraph_format
+    if size is not None:
+        font.size = Pt(size)
+    font.bold = bold
+    font.italic = italic
+    if caps is not None:
+        font.all_caps = caps
+    if color is not None:
+        font.color.rgb = RGBColor.from_string(color)
+    if align is not None:
+        fmt.alignment = align
+    if before is not None:
+        fmt.space_before = Pt(before)
+    if after is not None:
+        fmt.space_after = Pt(after)
+    if line is not None:
+        fmt.line_spacing = line
+    if left is not None:
+        fmt.left_indent = Cm(left)
+    if first is not None:
+        fmt.first_line_indent = Cm(first)
+    for pos in tabs:
+        fmt.tab_stops.add_tab_stop(Cm(pos), WD_TAB_ALIGNMENT.LEFT)
+    if keep_next is not None:
+        fmt.keep_with_next = keep_next
+    if page_break is not None:
+        fmt.page_break_before = page_break
+    fmt.widow_control = True
+    return style
+
+
+def _write_styles(doc) -> None:
+    J, C, L = WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
+    _pstyle(doc, "Normal", size=BODY_PT, after=4, line=1.15, color=None)
+    # Cover
+    _pstyle(doc, "Title", size=18, bold=True, align=C, before=150, after=12, caps=True)
+    _plain_title(doc.styles["Title"])
+    _pstyle(doc, "Sampul", size=14, bold=True, align=C, after=2, caps=True)
+    _pstyle(doc, "Sampul Logo", align=C, before=90, after=90)
+    # Parts and organisations. "Butir" lines read "2.<tab>Tugas<tab>:<tab>text" with the
+    # text wrapping under itself (hanging indent at the last tab).
+    _pstyle(doc, "Heading 1", size=12, bold=True, align=C, before=0, after=18,
+            keep_next=True, page_break=True)
+    item = {"left": 4.75, "first": -4.75, "tabs": (0.75, 4.25, 4.75)}
+    _pstyle(doc, "Heading 2", size=BODY_PT, bold=False, align=L, before=18, after=4,
+            keep_next=True, **item)
+    # keep_next chains an organisation's lines to its table (Word honours the chain).
+    _pstyle(doc, "Butir", align=J, after=4, keep_next=True, **item)
+    _pstyle(doc, "Butir Judul", after=4, keep_next=True, **item)
+    _pstyle(doc, "Daftar Huruf", align=J, after=2, left=1.35, first=-0.6, tabs=(1.35,),
+            keep_next=True)
+    _pstyle(doc, "Kepala SKPD", after=2, left=2.0, first=-2.0, tabs=(2.0,), keep_next=True)
+    # Tables
+    _pstyle(doc, "Isi Tabel", size=TABLE_PT, after=0, line=1.0)
+    _pstyle(doc, "Isi Tabel Tengah", "Isi Tabel", align=C)
+    _pstyle(doc, "Kepala Tabel", "Isi Tabel", bold=True, align=C, caps=True)
+    _pstyle(doc, "Isi Tabel Lebar", "Isi Tabel", size=WIDE_TABLE_PT)
+    _pstyle(doc, "Isi Tabel Lebar Tengah", "Isi Tabel Lebar", align=C)
+    _pstyle(doc, "Kepala Tabel Lebar", "Kepala Tabel", size=WIDE_TABLE_PT)
+    _pstyle(doc, "Rumus", "Isi Tabel Lebar", after=2)
+    # Notes, draft flag, signature
+    _pstyle(doc, "Catatan Judul", size=9, bold=True, before=8, after=0, keep_next=True)
+    _pstyle(doc, "Catatan", size=9, after=0, align=J, left=0.5, first=-0.5)
+    _pstyle(doc, "Draft", bold=True, align=C, color="C00000", before=12, after=12)
+    signature = {"left": 16.0, "align": C, "after": 0, "keep_next": True}
+    _pstyle(doc, "Tanda Tangan", before=0, **signature)
+    _pstyle(doc, "Tanda Tangan Jabatan", bold=True, **signature)
+    _pstyle(doc, "Tanda Tangan Ruang", before=48, **signature)
+    _pstyle(doc, "Tanda Tangan Nama", bold=True, **signature)
+    doc.styles["Tanda Tangan Nama"].font.underline = True
+    for name in ("Header", "Footer"):
+        _pstyle(doc, name, size=9, after=0, line=1.0)
+
+
+def _plain_title(style) -> None:
+    """Word's default Title has a coloured rule under it and tight spacing: remove them."""
+    ppr = style.element.get_or_add_pPr()
+    for tag in ("w:pBdr", "w:contextualSpacing"):
+        for el in ppr.findall(qn(tag)):
+            ppr.remove(el)
+    rpr = style.element.get_or_add_rPr()
+    for tag in ("w:spacing", "w:kern"):
+        for el in rpr.findall(qn(tag)):
+            rpr.remove(el)
+
+
+def _write_table_style(doc) -> None:
+    """One table style, borders and cell margins included (not inherited), so LibreOffice
+    and Word agree; the secretariat can change it in one place."""
+    style = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+    el = style.element
+    ppr = OxmlElement("w:pPr")
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+    ppr.append(spacing)
+    el.append(ppr)
+    tblpr = OxmlElement("w:tblPr")
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        b = OxmlElement(f"w:{side}")
+        b.set(qn("w:val"), "single")
+        b.set(qn("w:sz"), "4")
+        b.set(qn("w:space"), "0")
+        b.set(qn("w:color"), "000000")
+        borders.append(b)
+    tblpr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for side, w in (("top", 28), ("left", 85), ("bottom", 28), ("right", 85)):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(w))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tblpr.append(margins)
+    el.append(tblpr)
+
+
+# --- paragraphs and tables ---------------------------------------------------------------
+
+
+def _para(doc_or_cell, text: str = "", style: str = "Normal", bold_text: str = "") -> Paragraph:
+    p = doc_or_cell.add_paragraph(style=style)
+    if text:
+        p.add_run(text)
+    if bold_text:
+        p.add_run(bold_text).bold = True
+    return p
+
+
+def _tag(container, tag: str, style: str = "Normal") -> Paragraph:
+    """A paragraph holding only a {%p %} tag: docxtpl removes it on rendering."""
+    return _para(container, tag, style)
+
+
+def _twips(cm: float) -> str:
+    return str(round(cm / 2.54 * 1440))
+
+
+def _table(doc, widths: Sequence[float], rows: int) -> Table:
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.style = doc.styles[TABLE_STYLE]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tblpr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    look = tblpr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(layout)
+    else:
+        tblpr.append(layout)
+    tblw = tblpr.find(qn("w:tblW"))
+    tblw.set(qn("w:w"), _twips(sum(widths)))
+    tblw.set(qn("w:type"), "dxa")
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), _twips(width))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+        _row_flags(row, header=False)
+    return table
+
+
+def _row_flags(row, header: bool) -> None:
+    """Rows never split across pages; header rows repeat on every page."""
+    trpr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        el = trpr.find(qn(tag))
+        if el is not None:
+            trpr.remove(el)
+    trpr.append(OxmlElement("w:cantSplit"))
+    if header:
+        trpr.append(OxmlElement("w:tblHeader"))
+
+
+def _shade(cell: _Cell, fill: str = HEADER_FILL) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _valign_center(cell: _Cell) -> None:
+    v = OxmlElement("w:vAlign")
+    v.set(qn("w:val"), "center")
+    cell._tc.get_or_add_tcPr().append(v)
+
+
+def _set_cell(cell: _Cell, text: str, style: str) -> Paragraph:
+    p = cell.paragraphs[0]
+    p.style = style
+    if text:
+        p.add_run(text)
+    return p
+
+
+def _header_row(row, labels: Sequence[str], style: str) -> None:
+    _row_flags(row, header=True)
+    for cell, label in zip(row.cells, labels, strict=True):
+        _set_cell(cell, label, style)
+        _shade(cell)
+        _valign_center(cell)
+
+
+def _tag_row(row, tag: str, style: str) -> None:
+    """A row holding only a {%tr %} tag in its first cell: docxtpl removes the row."""
+    _set_cell(row.cells[0], tag, style)
+    for cell in row.cells[1:]:
+        _set_cell(cell, "", style)
+
+
+def _list_cell(cell: _Cell, loop: str, item: str, style: str) -> None:
+    """A cell whose lines come from a list: one paragraph per item."""
+    _set_cell(cell, "{%p for " + loop + " %}", style)
+    _para(cell, "{{ " + item + " }}", style)
+    _para(cell, "{%p endfor %}", style)
+
+
+# --- document parts ----------------------------------------------------------------------
+
+
+def _write_cover(doc) -> None:
+    _para(doc, "{{ cover.title }}", "Title")
+    _para(doc, "", "Sampul Logo")  # room for the agency's logo (docs/TEMPLATE.md)
+    _tag(doc, "{%p for line in cover.agency_lines %}")
+    _para(doc, "{{ line }}", "Sampul")
+    _tag(doc, "{%p endfor %}")
+    _para(doc, "{{ cover.year_line }}", "Sampul")
+    _write_draft_notice(doc)
+
+
+def _write_draft_notice(doc) -> None:
+    _tag(doc, "{%p if draft %}")
+    _para(doc, "{{ draft_notice }}", "Draft")
+    _tag(doc, "{%p endif %}")
+
+
+def _name_line(doc, org: str, new_page: bool = False) -> None:
+    p = _para(doc, "1.\tNama Organisasi\t:\t", "Heading 2")
+    p.add_run("{{ " + org + ".name }}").bold = True
+    if new_page:
+        p.paragraph_format.page_break_before = True
+
+
+def _write_organisation_head(doc, org: str, table_label: str, loop: bool = False) -> None:
+    if loop:  # every organisation after the first starts on a new page
+        _tag(doc, "{%p if loop.first %}")
+        _name_line(doc, org)
+        _tag(doc, "{%p else %}")
+        _name_line(doc, org, new_page=True)
+        _tag(doc, "{%p endif %}")
+    else:
+        _name_line(doc, org)
+    _para(doc, "2.\tTugas\t:\t{{ " + org + ".duties }}", "Butir")
+    _para(doc, "3.\tFungsi\t:", "Butir Judul")
+    _tag(doc, "{%p for f in " + org + ".functions %}")
+    _para(doc, "{{ f.letter }}.\t{{ f.text }}", "Daftar Huruf")
+    _tag(doc, "{%p endfor %}")
+    _para(doc, f"4.\t{table_label}\t:", "Butir Judul")
+
+
+def _write_iku_table(doc, org: str, with_sources: bool) -> None:
+    widths = IKU_UNIT_COLS if with_sources else IKU_AGENCY_COLS
+    labels = ["NO", "Uraian", "Alasan"] + (["Sumber Data"] if with_sources else [])
+    table = _table(doc, widths, 4)
+    _header_row(table.rows[0], labels, "Kepala Tabel")
+    _tag_row(table.rows[1], "{%tr for row in " + org + ".rows %}", "Isi Tabel")
+    cells = table.rows[2].cells
+    _set_cell(cells[0], "{{ row.letter }}.", "Isi Tabel Tengah")
+    _set_cell(cells[1], "{{ row.description }}", "Isi Tabel")
+    _set_cell(cells[2], "{{ row.reason }}", "Isi Tabel")
+    if with_sources:
+        _list_cell(cells[3], "s in row.sources", "s", "Isi Tabel")
+    _tag_row(table.rows[3], "{%tr endfor %}", "Isi Tabel")
+
+
+def _write_part_one(doc) -> None:
+    _para(doc, "INDIKATOR KINERJA UTAMA (IKU) TAHUN {{ year }}", "Heading 1")
+    _tag(doc, "{%p for org in organisations %}")
+    _write_organisation_head(doc, "org", "Indikator Kinerja Utama", loop=True)
+    _tag(doc, "{%p if org.has_sources %}")
+    _write_iku_table(doc, "org", with_sources=True)
+    _tag(doc, "{%p else %}")
+    _write_iku_table(doc, "org", with_sources=False)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+
+
+def _write_part_two_agency(doc) -> None:
+    # In a draft the cover says why and every page header says DRAFT.
+    _para(doc, "CAPAIAN INDIKATOR KINERJA UTAMA (IKU) TAHUN {{ year }}", "Heading 1")
+    _write_organisation_head(doc, "agency", "Indikator Kinerja Utama")
+    _write_iku_table(doc, "agency", with_sources=False)
+
+
+def _write_rpjmd_table(doc) -> None:
+    _para(doc, "KOTA\t: {{ agency.city_upper }}", "Kepala SKPD")
+    _para(doc, "SKPD\t: {{ agency.name_upper }}", "Kepala SKPD")
+    _para(doc, "", "Kepala SKPD")
+    table = _table(doc, RPJMD_COLS, 6)
+    head1, head2 = table.rows[0], table.rows[1]
+    labels = ["No", "Sasaran", "Indikator Kinerja", "Angka Awal RPJMD",
+              "% Capaian {{ previous_year }}", "{{ year }}", "", "", "Target Akhir RPJMD"]
+    _header_row(head1, labels, "Kepala Tabel Lebar")
+    _header_row(head2, ["", "", "", "", "", "Target", "Realisasi", "% Capaian", ""],
+                "Kepala Tabel Lebar")
+    for col in (0, 1, 2, 3, 4, 8):
+        head1.cells[col].merge(head2.cells[col])
+    head1.cells[5].merge(head1.cells[7])
+    _tag_row(table.rows[2], "{%tr for row in rpjmd.rows %}", "Isi Tabel Lebar")
+    cells = table.rows[3].cells
+    keys = ["no", "sasaran", "indicator", "baseline", "previous", "target", "realisation",
+            "achievement", "final_target"]
+    for i, (cell, key) in enumerate(zip(cells, keys, strict=True)):
+        style = "Isi Tabel Lebar" if i in (1, 2) else "Isi Tabel Lebar Tengah"
+        _set_cell(cell, "{{ row." + key + " }}", style)
+    _tag_row(table.rows[4], "{%tr endfor %}", "Isi Tabel Lebar")
+    avg = table.rows[5]
+    for cell in avg.cells:
+        _shade(cell, "F2F2F2")
+    label = avg.cells[0].merge(avg.cells[3])
+    cells = avg.cells
+    _set_cell(label, "{{ rpjmd.average.label }}", "Kepala Tabel Lebar")
+    _set_cell(cells[4], "{{ rpjmd.average.previous }}", "Kepala Tabel Lebar")
+    _set_cell(cells[7], "{{ rpjmd.average.achievement }}", "Kepala Tabel Lebar")
+    for i in (5, 6, 8):
+        _set_cell(cells[i], "", "Kepala Tabel Lebar")
+
+
+def _write_renstra_table(doc) -> None:
+    _para(doc, "", "Normal")
+    table = _table(doc, RENSTRA_COLS, 4)
+    labels = ["No", "Sasaran Renstra", "Indikator Kinerja Utama", "Target", "Realisasi",
+              "Capaian", "Penanggung Jawab", "Sumber Data", "Keterangan"]
+    _header_row(table.rows[0], labels, "Kepala Tabel Lebar")
+    _tag_row(table.rows[1], "{%tr for row in renstra.rows %}", "Isi Tabel Lebar")
+    cells = table.rows[2].cells
+    _set_cell(cells[0], "{{ row.no }}", "Isi Tabel Lebar Tengah")
+    _set_cell(cells[1], "{{ row.sasaran }}", "Isi Tabel Lebar")
+    _set_cell(cells[2], "{{ row.indicator }}", "Isi Tabel Lebar")
+    _set_cell(cells[3], "{{ row.target }}", "Isi Tabel Lebar Tengah")
+    _set_cell(cells[4], "{{ row.realisation }}", "Isi Tabel Lebar Tengah")
+    _set_cell(cells[5], "{{ row.achievement }}", "Isi Tabel Lebar Tengah")
+    _set_cell(cells[6], "{{ row.responsible }}", "Isi Tabel Lebar")
+    _list_cell(cells[7], "s in row.sources", "s", "Isi Tabel Lebar")
+    # The formula is an Office Math object: {{r }} replaces the whole run with it.
+    _set_cell(cells[8], "{{r row.formula }}", "Rumus")
+    _para(cells[8], "{%p for line in row.explanation %}", "Isi Tabel Lebar")
+    _para(cells[8], "{{ line }}", "Isi Tabel Lebar")
+    _para(cells[8], "{%p endfor %}", "Isi Tabel Lebar")
+    _tag_row(table.rows[3], "{%tr endfor %}", "Isi Tabel Lebar")
+
+
+def _write_notes_and_signature(doc) -> None:
+    _tag(doc, "{%p if notes %}")
+    _para(doc, "Catatan:", "Catatan Judul")
+    _tag(doc, "{%p for note in notes %}")
+    _para(doc, "- {{ note }}", "Catatan")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+    _para(doc, "", "Normal")
+    _para(doc, "{{ place_date }}", "Tanda Tangan")
+    _para(doc, "{{ signatory.title }}", "Tanda Tangan Jabatan")
+    _para(doc, "", "Tanda Tangan Ruang")  # room for the signature and stamp
+    _para(doc, "{{ signatory.name }}", "Tanda Tangan Nama")
+    _tag(doc, "{%p if signatory.rank %}")
+    _para(doc, "{{ signatory.rank }}", "Tanda Tangan")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if signatory.nip %}")
+    p = _para(doc, "{{ signatory.nip }}", "Tanda Tangan")
+    p.paragraph_format.keep_with_next = False
+    _tag(doc, "{%p endif %}")
+
+
+# --- sections, header and footer ---------------------------------------------------------
+
+
+def _page_setup(section, landscape: bool) -> None:
+    width, height = A4
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    margins = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
+    section.top_margin = Cm(margins["top"])
+    section.bottom_margin = Cm(margins["bottom"])
+    section.left_margin = Cm(margins["left"])
+    section.right_margin = Cm(margins["right"])
+    section.header_distance = Cm(1.25)
+    section.footer_distance = Cm(1.0)
+
+
+def _page_number(paragraph: Paragraph) -> None:
+    def fld(kind: str):
+        run = paragraph.add_run()
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+
+    fld("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    paragraph.add_run()._r.append(instr)
+    fld("separate")
+    paragraph.add_run("1")
+    fld("end")
+
+
+def _draft_mark(paragraph: Paragraph) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run("{% if draft %}DRAFT{% endif %}")
+    run.bold = True
+    run.font.color.rgb = RGBColor.from_string("C00000")
+
+
+def _write_header_footer(doc) -> None:
+    first = doc.sections[0]
+    first.different_first_page_header_footer = True  # the cover shows no page number
+    _draft_mark(first.header.paragraphs[0])
+    _draft_mark(first.first_page_header.paragraphs[0])
+    footer = first.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_number(footer)
+    first.first_page_footer.paragraphs[0].text = ""
+    for later in doc.sections[1:]:
+        later.different_first_page_header_footer = False
+
+
+def _drop_thumbnail(doc) -> None:
+    """python-docx's default package carries a thumbnail of an empty page: drop it."""
+    pkg = doc.part.package
+    for rid, rel in list(pkg.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            pkg.rels.pop(rid)
+    settings = doc.settings.element
+    for el in settings.findall(qn("w:savePreviewPicture")):
+        settings.remove(el)
+
+
+def _write_properties(doc) -> None:
+    props = doc.core_properties
+    props.title = "Indikator Kinerja Utama (IKU) dan Capaian IKU"
+    props.subject = "Templat laporan IKU"
+    props.author = "iku"
+    props.last_modified_by = "iku"
+    props.comments = "Dibuat oleh python -m pipeline.word_template; boleh diubah gayanya."
+    props.keywords = ""
+    props.revision = 1
+    props.created = FIXED_DATE
+    props.modified = FIXED_DATE
+    props.language = "id-ID"
+
+
+def build_template() -> bytes:
+    doc = Document()
+    _drop_thumbnail(doc)
+    _write_defaults(doc)
+    _write_styles(doc)
+    _write_table_style(doc)
+    _page_setup(doc.sections[0], landscape=False)
+    _write_cover(doc)
+    _write_part_one(doc)
+    _write_part_two_agency(doc)
+    doc.add_section(WD_SECTION.NEW_PAGE)  # the break sits in a new, empty paragraph
+    _page_setup(doc.sections[-1], landscape=True)
+    _write_rpjmd_table(doc)
+    _write_renstra_table(doc)
+    _write_notes_and_signature(doc)
+    _write_header_footer(doc)
+    _write_properties(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    from .render import deterministic_zip  # the same normalisation as the reports
+
+    return deterministic_zip(buf.getvalue(), FIXED_DATE)
+
+
+def write_template(path: Path = paths.WORD_TEMPLATE) -> Path:
+    from .render import write_atomically
+
+    return write_atomically(Path(path), build_template())
+
+
+if __name__ == "__main__":
+    print(f"Templat ditulis: {write_template()}")
