@@ -132,15 +132,25 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
 @main.command(name="validate")
 @config_option
 @inputs_option
+@click.option("--report", "feedback", type=click.Path(path_type=Path, dir_okay=False),
+              help="tulis daftar masalah ke buku kerja .xlsx ini, beserta salinan isian tiap "
+                   "unit yang bermasalah dengan sel yang ditandai (untuk dikirim kembali)")
 @_guarded
-def validate_cmd(config: Path | None, inputs: Path | None) -> None:
+def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None) -> None:
     """Memeriksa berkas isian tanpa membuat laporan."""
     from .run import check_inputs
 
     master = _master(config)
     with _inputs_or_sample(master, config, inputs) as folder:
         checked = check_inputs(master, folder)
+        if feedback is not None:
+            from .feedback import write_feedback
+
+            written = write_feedback(master, checked, feedback)
     _echo_problems(checked.problems, checked.files, err=False)
+    if feedback is not None:
+        for path in written:
+            click.echo(f"Ditulis: {path}")
     if not checked.ok:
         sys.exit(1)
     click.echo("Semua isian sah; laporan dapat dibuat dengan `iku report`.")

@@ -28,6 +28,7 @@ class Validated:
     problems: list[Problem] = field(default_factory=list)
     invalid: frozenset[tuple[str, str]] = frozenset()  # (unit, code) with rejected values
     files: int = 0
+    submissions: list[Submission] = field(default_factory=list)  # every file read
 
     @property
     def ok(self) -> bool:
@@ -44,7 +45,15 @@ def validate(master: Master, read: ReadResult) -> Validated:
         records += _check_rows(master, sub, problems, invalid)
     values = pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
     _check_totals(master, values, accepted, problems, invalid)
-    return Validated(values, problems, frozenset(invalid), read.files)
+    problems.sort(key=_reading_order)
+    return Validated(values, problems, frozenset(invalid), read.files, list(read.submissions))
+
+
+def _reading_order(p: Problem) -> tuple:
+    """Errors before warnings; then by file, sheet, and cell row by row."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", p.cell)
+    cell = (int(match.group(2)), len(match.group(1)), match.group(1)) if match else (0, 0, "")
+    return (not p.blocking, p.file, p.sheet, cell)
 
 
 # --- files ----------------------------------------------------------------------------

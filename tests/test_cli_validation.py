@@ -7,10 +7,11 @@ import shutil
 
 import openpyxl
 import pytest
-from conftest import folder_digest, master_variant, run_cli
 
 from pipeline.sample import fill_workbook, seed_values
 from pipeline.templates import write_all_templates
+
+from conftest import folder_digest, master_variant, run_cli
 
 # Sample layout: header on row 8, data from row 9; x1 in column E, x2 in column G.
 # KETAHANAN rows: S1.1 (9), S2.1 (10), S3.1 (11); POLITIK: S2.1 (9), S4.1 (10).

@@ -1,0 +1,151 @@
+"""The validation report the secretariat sends back to the bidang.
+
+``write_feedback`` writes, next to each other:
+
+* ``FILE.xlsx``: one sheet listing every problem (severity, file, unit, sheet, cell, value,
+  message), GALAT rows red and PERINGATAN rows yellow, written with xlsxwriter;
+* ``FILE_perbaikan/<submission>_PERBAIKI.xlsx``: for every submission with problems in
+  its cells, a copy with those cells highlighted and a comment on each. The copy keeps
+  the hidden metadata, so the bidang can correct it and send it back as their submission.
+
+The submissions themselves are only read. Every file is written through a temporary file
+and renamed into place.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+
+from .errors import OutputError, Problem, Severity, summary
+from .master import Master
+from .render import write_atomically
+from .validate import Validated
+
+ERROR_FILL = "FFC7CE"
+WARNING_FILL = "FFEB9C"
+HEADERS = ("No", "Tingkat", "Berkas", "Unit", "Lembar", "Sel", "Nilai", "Pesan")
+WIDTHS = (5, 12, 34, 14, 10, 7, 20, 90)
+
+
+def write_feedback(master: Master, checked: Validated, path: Path) -> list[Path]:
+    """Write the problem list and the highlighted copies; return the paths written."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_suffix(".xlsx")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    copies_dir = path.parent / f"{path.stem}_perbaikan"
+    copies = _highlighted_copies(checked, copies_dir)
+    write_atomically(path, _problem_list(master, checked, copies))
+    return [path, *copies.values()]
+
+
+def _problem_list(master: Master, checked: Validated, copies: dict[str, Path]) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                 "strings_to_numbers": False},
+    )
+    book.set_properties({"title": f"Hasil pemeriksaan isian IKU {master.agency.year}",
+                         "company": master.agency.name})
+    sheet = book.add_worksheet("Masalah")
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True})
+    fills = {
+        (severity, quoted): book.add_format({
+            "bg_color": f"#{colour}", "border": 1, "text_wrap": True, "valign": "top",
+            "quote_prefix": quoted})
+        for severity, colour in ((Severity.ERROR, ERROR_FILL), (Severity.WARNING, WARNING_FILL))
+        for quoted in (False, True)
+    }
+    sheet.write_string(0, 0, f"HASIL PEMERIKSAAN ISIAN IKU TAHUN {master.agency.year}", bold)
+    sheet.write_string(1, 0, master.agency.name)
+    sheet.write_string(2, 0, summary(checked.problems, checked.files))
+    header_row = 4
+    for col, (label, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
+        sheet.write_string(header_row, col, label, head)
+        sheet.set_column(col, col, width)
+    units = {u.code: u.name for u in master.units}
+    for i, p in enumerate(checked.problems, start=1):
+        row = header_row + i
+        sheet.write_number(row, 0, i, fills[p.severity, False])
+        unit = f"{p.unit} ({units[p.unit]})" if p.unit in units else p.unit
+        for col, text in enumerate(
+            (p.severity.value, p.file, unit, p.sheet, p.cell, p.value, p.message), start=1
+        ):
+            text = str(text)[:MAX_TEXT]
+            sheet.write_string(row, col, text, fills[p.severity, _formula_like(text)])
+    if not checked.problems:
+        sheet.write_string(header_row + 1, 0, "Tidak ada masalah: semua isian sah.")
+    last = header_row + max(len(checked.problems), 1)
+    sheet.autofilter(header_row, 0, last, len(HEADERS) - 1)
+    sheet.freeze_panes(header_row + 1, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    if copies:
+        row = last + 2
+        sheet.write_string(row, 0, "Salinan isian dengan sel bertanda, untuk dikirim kembali "
+                                   "ke unit:", bold)
+        for offset, (name, copy) in enumerate(sorted(copies.items()), start=1):
+            sheet.write_string(row + offset, 0, f"{name} → {copy.parent.name}/{copy.name}")
+    book.close()
+    return buffer.getvalue()
+
+
+MAX_TEXT = 2_000
+
+
+def _formula_like(text: str) -> bool:
+    """Text that a spreadsheet could take for a formula when a user edits or exports the
+    cell (OWASP CSV injection): such cells get Excel's quote prefix, the text unchanged."""
+    return text[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+
+def _highlighted_copies(checked: Validated, out_dir: Path) -> dict[str, Path]:
+    """A copy of every submission with cell problems, the cells filled and commented."""
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for p in checked.problems:
+        if p.file and p.sheet and p.cell:
+            by_file[p.file].append(p)
+    sources = {s.file: s.path for s in checked.submissions}
+    written: dict[str, Path] = {}
+    for name, problems in sorted(by_file.items()):
+        source = sources.get(name)
+        if source is None:  # refused before it could be read: nothing to annotate
+            continue
+        try:
+            book = openpyxl.load_workbook(source, rich_text=True)
+        except Exception:  # annotating is a courtesy; the problem list still names the cell
+            continue
+        for p in problems:
+            if p.sheet not in book.sheetnames:
+                continue
+            cell = book[p.sheet][p.cell]
+            worst = Severity.ERROR if any(
+                q.blocking for q in problems if q.cell == p.cell and q.sheet == p.sheet
+            ) else Severity.WARNING
+            colour = ERROR_FILL if worst == Severity.ERROR else WARNING_FILL
+            cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+            text = f"{p.severity.value}: {p.message}"
+            if cell.comment is not None:
+                text = f"{cell.comment.text}\n{text}"
+            cell.comment = Comment(text, "iku", width=320, height=120)
+        buffer = io.BytesIO()
+        try:
+            book.save(buffer)
+        except Exception as exc:
+            raise OutputError(
+                f"salinan bertanda untuk {name} tidak dapat ditulis ({exc})") from None
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / f"{Path(name).stem}_PERBAIKI.xlsx"
+        written[name] = write_atomically(target, buffer.getvalue())
+    return written
