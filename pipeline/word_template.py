@@ -153,7 +153,7 @@ def _write_styles(doc) -> None:
     # text wrapping under itself (hanging indent at the last tab).
     _pstyle(doc, "Heading 1", size=12, bold=True, align=C, before=0, after=18,
             keep_next=True, page_break=True)
-    item = {"left": 4.75, "first": -4.75, "tabs": (0.75, 4.25, 4.75)}
+    item = {"left": 4.4, "first": -4.4, "tabs": (0.7, 4.0, 4.4)}
     _pstyle(doc, "Heading 2", size=BODY_PT, bold=False, align=L, before=18, after=4,
             keep_next=True, **item)
     # keep_next chains an organisation's lines to its table (Word honours the chain).
@@ -219,7 +219,7 @@ def _write_table_style(doc) -> None:
         borders.append(b)
     tblpr.append(borders)
     margins = OxmlElement("w:tblCellMar")
-    for side, w in (("top", 28), ("left", 85), ("bottom", 28), ("right", 85)):
+    for side, w in (("top", 14), ("left", 85), ("bottom", 14), ("right", 85)):
         m = OxmlElement(f"w:{side}")
         m.set(qn("w:w"), str(w))
         m.set(qn("w:type"), "dxa")
