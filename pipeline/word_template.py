@@ -58,10 +58,14 @@ RENSTRA_COLS = (0.9, 3.3, 3.6, 1.7, 2.0, 1.9, 2.9, 3.7, 5.7)
 # --- styles ------------------------------------------------------------------------------
 
 
-def _set_fonts(rpr_parent, name: str = FONT) -> None:
-    """Name the font explicitly, dropping theme fonts (which would win over the name)."""
+def _set_fonts(rpr_parent, name: str | None = FONT) -> None:
+    """Name the font explicitly (None: inherit it), dropping theme fonts, which would win
+    over a named font. Only Normal names one, so changing Normal changes the whole report."""
     rpr = rpr_parent.get_or_add_rPr()
     fonts = rpr.get_or_add_rFonts()
+    if name is None:
+        rpr.remove(fonts)
+        return
     for attr in list(fonts.attrib):
         del fonts.attrib[attr]
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
@@ -109,7 +113,7 @@ def _pstyle(
         style.quick_style = True
     if name != "Normal":
         style.base_style = styles[base]
-    _set_fonts(style.element)
+    _set_fonts(style.element, FONT if name == "Normal" else None)
     font, fmt = style.font, style.paragraph_format
     if size is not None:
         font.size = Pt(size)
