@@ -257,15 +257,8 @@ def _table(doc, widths: Sequence[float], rows: int) -> Table:
     table = doc.add_table(rows=rows, cols=len(widths))
     table.style = doc.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
+    table.autofit = False  # w:tblLayout fixed: the widths below are kept
     tblpr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    look = tblpr.find(qn("w:tblLook"))
-    if look is not None:
-        look.addprevious(layout)
-    else:
-        tblpr.append(layout)
     tblw = tblpr.find(qn("w:tblW"))
     tblw.set(qn("w:w"), _twips(sum(widths)))
     tblw.set(qn("w:type"), "dxa")
