@@ -159,16 +159,26 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
 @main.command()
 @config_option
 @inputs_option
-@click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="berkas laporan .docx (bawaan: output/Laporan_IKU_<tahun>.docx)")
+@click.option("--out", "-o", type=click.Path(path_type=Path),
+              help="berkas laporan .docx (bawaan: output/Laporan_IKU_<tahun>.docx); "
+                   "dengan --all: folder hasil (bawaan: output/kota)")
 @click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
               default=paths.WORD_TEMPLATE, show_default=True, help="templat Word (.docx)")
 @click.option("--draft", is_flag=True,
               help="tetap membuat laporan walau ada galat; ditandai DRAFT")
 @click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
+@click.option("--all", "all_root", type=click.Path(path_type=Path, file_okay=False),
+              help="folder berisi banyak instansi (ROOT/<instansi>/master.yaml dan "
+                   "ROOT/<instansi>/isian/*.xlsx, lihat docs/KOTA.md): buat laporan semua "
+                   "instansi dan satu rekap")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="dengan --all: jumlah proses paralel (bawaan: satu per CPU)")
 @_guarded
-def report(config, inputs, out, template, draft, pdf) -> None:
+def report(config, inputs, out, template, draft, pdf, all_root, jobs) -> None:
     """Memeriksa isian lalu membuat laporan Word IKU dan Capaian IKU."""
+    if all_root is not None:
+        _report_all(all_root, out, template, draft, pdf, jobs, config, inputs)
+        return
     from .run import build_report
 
     master = _master(config)
@@ -182,3 +192,78 @@ def report(config, inputs, out, template, draft, pdf) -> None:
     click.echo(f"Laporan ditulis: {outcome.docx}")
     if outcome.pdf:
         click.echo(f"PDF ditulis: {outcome.pdf}")
+
+
+def _report_all(root, out, template, draft, pdf, jobs, config, inputs) -> None:
+    from .batch import report_all
+    from .errors import UsageError
+
+    if inputs is not None or config is not None:
+        raise UsageError("--all tidak dapat dipakai bersama --inputs atau --config: master dan "
+                         "isian tiap instansi diambil dari foldernya masing-masing")
+    out = out or paths.OUTPUT / "kota"
+    outcome = report_all(root, out, jobs=jobs, progress=sys.stderr.isatty(), draft=draft,
+                         pdf=pdf, template=template)
+    for row in outcome.rows:
+        if row.message or row.problems:
+            click.echo(f"== {row.folder} ==", err=True)
+            if row.message:
+                click.echo(f"GALAT: {row.message}", err=True)
+            if row.problems:
+                _echo_problems(list(row.problems), row.files, err=True)
+    _print_summary(outcome, out)
+    if outcome.internal:
+        click.echo("Ada GALAT INTERNAL (kesalahan program); jalankan ulang dengan IKU_DEBUG=1 "
+                   "dan laporkan ke pengembang.", err=True)
+        sys.exit(3)
+    if not outcome.ok:
+        sys.exit(1)
+
+
+def _print_summary(outcome, out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Ringkasan {len(outcome.rows)} instansi")
+    table.add_column("Instansi", overflow="fold")
+    for label in ("Berkas", "Galat", "Peringatan"):
+        table.add_column(label, justify="right")
+    table.add_column("Laporan", overflow="fold")
+    for row in outcome.rows:
+        report = row.report.name if row.report else "— (tidak dibuat)"
+        table.add_row(row.folder, str(row.files), str(row.errors), str(row.warnings), report)
+    # piped or captured output is not cut to 80 columns
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    made = len(outcome.reports)
+    click.echo(f"{made} dari {len(outcome.rows)} laporan ditulis ke {out}"
+               + (f"; rekap: {outcome.rekap.name}" if outcome.rekap else "")
+               + f" ({outcome.seconds:.1f} detik, {outcome.jobs} proses)")
+
+
+@main.command()
+@click.option("--agencies", "-n", type=click.IntRange(1, 999), default=3, show_default=True,
+              help="jumlah instansi")
+@click.option("--units", "-u", type=click.IntRange(1, 99), default=7, show_default=True,
+              help="jumlah unit pelapor per instansi")
+@click.option("--indicators", "-k", type=click.IntRange(1, 500), default=20,
+              show_default=True, help="jumlah baris indikator per berkas isian")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="benih acak; benih yang sama menghasilkan berkas yang sama")
+@click.option("--year", type=click.IntRange(2000, 2100), default=2021, show_default=True,
+              help="tahun laporan")
+@click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="folder tujuan (harus kosong atau belum ada)")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="jumlah proses paralel")
+@_guarded
+def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
+    """Membuat kota sintetis: master dan isian terisi banyak instansi (untuk uji dan
+    tolok ukur), dengan susunan folder untuk `iku report --all`."""
+    from .errors import UsageError
+    from .synth import write_city
+
+    if out.exists() and any(out.iterdir()):
+        raise UsageError(f"folder '{out}' tidak kosong; pilih folder lain atau kosongkan dulu")
+    city = write_city(out, agencies, units, indicators, seed=seed, year=year, jobs=jobs)
+    click.echo(f"{len(city.agencies)} instansi, {city.workbooks} berkas isian, {city.rows} baris "
+               f"indikator ditulis ke {out}")
+    click.echo(f"Buat laporannya: iku report --all {out} --out <folder hasil>")

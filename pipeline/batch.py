@@ -1,0 +1,241 @@
+"""Many agencies in one run: every agency's report and one city-level rekap.
+
+The layout (docs/KOTA.md)::
+
+    ROOT/<folder instansi>/master.yaml     the agency's master
+    ROOT/<folder instansi>/isian/*.xlsx    its units' returned workbooks
+
+``report_all(root, out_dir)`` runs, for each agency folder in name order, the same stages
+as ``iku report``: master → read and validate the submissions → compute → render, into
+``out_dir/Laporan_IKU_<tahun>_<folder>.docx``. An agency with errors (a broken master, a
+missing folder, invalid submissions) gets no report, exactly as with ``iku report``, and
+the run goes on with the next one; its problems are kept in its row. Last, the rekap of
+every agency whose figures could be computed (``rekap.write_rekap``) is written to
+``out_dir``.
+
+Agencies are independent, so they are processed in a pool of worker processes (one per
+CPU), each doing one agency from master to report; the pool is used only when there are
+at least two agencies and two CPUs. ``docs/BENCHMARKS.md`` measures what it gains.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .errors import IkuError, Problem, Severity, UsageError
+from .rekap import AgencyRekap, write_rekap
+
+MASTER_NAME = "master.yaml"
+INPUTS_DIR = "isian"
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    """What happened to one agency folder."""
+
+    folder: str
+    name: str  # the agency's name from its master; the folder name if it did not load
+    files: int = 0  # workbooks found in isian/
+    problems: tuple[Problem, ...] = ()
+    message: str = ""  # an error that stopped this agency early (master, folder, template)
+    report: Path | None = None
+    pdf: Path | None = None
+    rekap: AgencyRekap | None = None
+    internal: bool = False  # the error is a bug in the program, not bad input
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        stopped = len(self.message.splitlines()) if self.message else 0
+        return stopped + sum(p.blocking for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == Severity.WARNING for p in self.problems)
+
+
+@dataclass
+class BatchOutcome:
+    rows: list[AgencyRow] = field(default_factory=list)
+    rekap: Path | None = None
+    jobs: int = 1
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(r.errors == 0 for r in self.rows)
+
+    @property
+    def internal(self) -> bool:
+        return any(r.internal for r in self.rows)
+
+    @property
+    def reports(self) -> list[Path]:
+        return [r.report for r in self.rows if r.report is not None]
+
+
+def find_agencies(root: Path, exclude: Path | None = None) -> list[Path]:
+    """The agency folders of ``root``: its sub-folders in name order, hidden ones and
+    ``exclude`` (the output folder, when it lies inside root) left out."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UsageError(f"folder '{root}' tidak ada atau bukan folder")
+    skip = exclude.resolve() if exclude is not None else None
+    folders = sorted(
+        p for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith((".", "~", "_")) and p.resolve() != skip
+    )
+    if not folders:
+        raise UsageError(
+            f"folder '{root}' tidak berisi folder instansi; susunannya: "
+            f"{root}/<instansi>/{MASTER_NAME} dan {root}/<instansi>/{INPUTS_DIR}/*.xlsx "
+            "(lihat docs/KOTA.md)"
+        )
+    return folders
+
+
+def report_name(year: int, folder: Path) -> str:
+    return f"Laporan_IKU_{year}_{folder.name}.docx"
+
+
+def report_all(
+    root: Path,
+    out_dir: Path,
+    jobs: int | None = None,
+    progress: bool = True,
+    draft: bool = False,
+    pdf: bool = False,
+    template: Path = paths.WORD_TEMPLATE,
+) -> BatchOutcome:
+    """Validate and render every agency under ``root`` into ``out_dir``; never stops at an
+    agency's errors. ``jobs``: worker processes (None = one per CPU, 1 = no pool)."""
+    start = time.perf_counter()
+    root, out_dir = Path(root), Path(out_dir)
+    folders = find_agencies(root, exclude=out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"'{out_dir}' bukan folder; --out harus berupa folder untuk --all")
+    tasks = [(folder, out_dir, Path(template), draft, pdf) for folder in folders]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    rows: dict[Path, AgencyRow] = {}
+    if jobs > 1:
+        with _pool(jobs) as executor:
+            # every worker is forked at the first submit, before the bar starts its thread
+            futures = {executor.submit(process_agency, *task): task[0] for task in tasks}
+            with _progress(progress, len(tasks)) as advance:
+                for future in as_completed(futures):
+                    rows[futures[future]] = future.result()
+                    advance(futures[future].name)
+    else:
+        with _progress(progress, len(tasks)) as advance:
+            for task in tasks:
+                rows[task[0]] = process_agency(*task)
+                advance(task[0].name)
+    outcome = BatchOutcome([rows[f] for f in folders], jobs=jobs)
+    rekaps = [r.rekap for r in outcome.rows if r.rekap is not None]
+    if rekaps:
+        outcome.rekap = write_rekap(rekaps, out_dir)
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def process_agency(
+    folder: Path, out_dir: Path, template: Path = paths.WORD_TEMPLATE, draft: bool = False,
+    pdf: bool = False,
+) -> AgencyRow:
+    """One agency from master to report; every error ends up in the returned row."""
+    start = time.perf_counter()
+    row = AgencyRow(folder.name, folder.name)
+    try:
+        row = _process(folder, out_dir, template, draft, pdf, row)
+    except IkuError as exc:
+        row = _replace(row, message=str(exc))
+    except Exception as exc:  # a bug: keep going with the other agencies, say so loudly
+        if os.environ.get("IKU_DEBUG"):
+            traceback.print_exc()
+        row = _replace(row, message=f"GALAT INTERNAL: {type(exc).__name__}: {exc}",
+                       internal=True)
+    return _replace(row, seconds=time.perf_counter() - start)
+
+
+def _process(folder, out_dir, template, draft, pdf, row: AgencyRow) -> AgencyRow:
+    from .compute import compute
+    from .master import load_master
+    from .rekap import agency_rekap
+    from .run import check_inputs
+
+    master_path = folder / MASTER_NAME
+    if not master_path.is_file():
+        raise UsageError(f"{master_path}: master instansi tidak ada (lihat docs/KOTA.md)")
+    master = load_master(master_path)
+    row = _replace(row, name=master.agency.name)
+    inputs = folder / INPUTS_DIR
+    if not inputs.is_dir():
+        raise UsageError(f"folder isian '{inputs}' tidak ada; letakkan berkas isian unit di sana")
+    checked = check_inputs(master, inputs)
+    row = _replace(row, files=checked.files, problems=tuple(checked.problems))
+    # Draft figures when there are errors: the rekap then still shows what is known.
+    results = compute(master, checked.values, checked.invalid, draft=not checked.ok)
+    report = pdf_path = None
+    if checked.ok or draft:
+        from .render import convert_to_pdf, render_report
+
+        report = render_report(master, results, out_dir / report_name(master.agency.year, folder),
+                               template)
+        row = _replace(row, report=report)
+        if pdf:
+            pdf_path = convert_to_pdf(report)
+    rekap = agency_rekap(master, results, folder.name, report.name if report else "")
+    return _replace(row, pdf=pdf_path, rekap=rekap)
+
+
+def _replace(row: AgencyRow, **changes) -> AgencyRow:
+    from dataclasses import replace
+
+    return replace(row, **changes)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    # fork on Linux: workers inherit the imported modules and start in milliseconds
+    # (Python 3.11-3.13 fork every worker at the first submit). Elsewhere: spawn.
+    ctx = mp.get_context("fork") if sys.platform == "linux" else None
+    return ProcessPoolExecutor(jobs, mp_context=ctx)
+
+
+class _progress:
+    """A rich progress bar on stderr (when wanted); ``advance(name)`` after each agency."""
+
+    def __init__(self, enabled: bool, total: int):
+        self.enabled, self.total = enabled, total
+        self._bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda name: None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._bar = Progress(
+            TextColumn("Instansi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
+        )
+        self._bar.start()
+        task = self._bar.add_task("", total=self.total)
+        return lambda name: self._bar.update(task, advance=1, description=name)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()

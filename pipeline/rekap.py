@@ -1,0 +1,240 @@
+"""The city-level rekap: every agency's indicators and averages in one workbook.
+
+``write_rekap(agencies, out_dir)`` writes ``Rekap_Capaian_IKU_<tahun>.xlsx`` with xlsxwriter:
+
+* sheet ``Rekap``: one row per indicator of every agency (instansi, sasaran, kode,
+  indikator, satuan, target, realisasi, % capaian, keterangan) and after each agency a
+  row with its average capaian;
+* sheet ``Ringkasan``: one row per agency (indicators, averaged, average, report).
+
+Figures are stored as numbers, unrounded, exactly as ``compute`` returned them; only the
+cell format rounds what is shown. The formats carry the Indonesian locale tag ``[$-421]``:
+LibreOffice then shows ``1.234,56`` whatever the computer's language, and an Indonesian
+Excel does so by itself. Text is always written with ``write_string`` (the workbook is
+also opened with ``strings_to_formulas=False``), and text that a spreadsheet would read as
+a formula when retyped gets Excel's quote prefix, as in the templates.
+
+The rows are plain data (``AgencyRekap``), built by ``agency_rekap`` where the results are
+computed: a batch's worker processes send them back without pandas objects.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import xlsxwriter
+
+from .errors import OutputError
+
+if TYPE_CHECKING:
+    from .compute import Results
+    from .master import Master
+
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ID = "[$-421]"  # Indonesian (Indonesia): decimal comma, dot for thousands
+NUMBER_FORMAT = f"{ID}#,##0.00"
+COUNT_FORMAT = f"{ID}#,##0"
+HEADER_FILL = "#DDEBF7"
+AVERAGE_FILL = "#F2F2F2"
+
+COLUMNS = (  # (header, width)
+    ("No", 5), ("Instansi", 32), ("No Sasaran", 8), ("Sasaran", 40), ("Kode", 9),
+    ("Indikator", 48), ("Satuan", 9), ("Target", 10), ("Target atas (rentang)", 11),
+    ("Realisasi", 12), ("% Capaian", 11), ("Keterangan", 22),
+)
+SUMMARY_COLUMNS = (
+    ("No", 5), ("Instansi", 40), ("Folder", 30), ("Indikator", 10),
+    ("Indikator dirata-rata", 12), ("Rata-rata % capaian", 14), ("Laporan", 45),
+)
+
+
+@dataclass(frozen=True)
+class RekapRow:
+    sasaran_no: int
+    sasaran: str
+    code: str
+    indicator: str
+    unit_of_measure: str
+    target: float | tuple[float, float]
+    realisation: float | None
+    achievement: float | None
+    note: str = ""  # why a figure is missing, e.g. "belum diisi"
+
+
+@dataclass(frozen=True)
+class AgencyRekap:
+    name: str
+    folder: str
+    year: int
+    rows: tuple[RekapRow, ...]
+    average: float | None
+    averaged: int
+    report: str = ""  # the report's file name, "" when none was written
+
+
+def agency_rekap(
+    master: Master, results: Results, folder: str = "", report: str = ""
+) -> AgencyRekap:
+    """One agency's rekap rows from its master and ``compute`` results."""
+    rows = []
+    for sas in master.sasaran:
+        for ind in sas.indicators:
+            res = results.indicators[ind.code]
+            note = "" if res.achievement is not None else str(res.status.value)
+            if res.capped:
+                note = f"dibatasi {results.cap:g}%"
+            rows.append(RekapRow(
+                sas.number, sas.description, ind.code, ind.name, ind.unit_of_measure,
+                ind.target, res.realisation, res.achievement, note,
+            ))
+    return AgencyRekap(
+        master.agency.name, folder, master.agency.year, tuple(rows),
+        results.average_achievement, results.averaged, report,
+    )
+
+
+def rekap_filename(agencies: Sequence[AgencyRekap]) -> str:
+    """``Rekap_Capaian_IKU_<tahun>.xlsx``; several years are joined (``2021_2022``)."""
+    years = sorted({a.year for a in agencies})
+    return f"Rekap_Capaian_IKU_{'_'.join(map(str, years)) or 'kosong'}.xlsx"
+
+
+def write_rekap(agencies: Sequence[AgencyRekap], out_dir: Path) -> Path:
+    """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
+    out_dir = Path(out_dir)
+    path = out_dir / rekap_filename(agencies)
+    tmp = None
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~rekap", suffix=".xlsx", dir=out_dir)
+        os.close(fd)
+        _build(agencies, tmp)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: rekap tidak dapat ditulis ({exc.strerror or exc}); tutup berkas itu bila "
+            "sedang dibuka di Excel/LibreOffice"
+        ) from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _build(agencies: Sequence[AgencyRekap], target: str) -> None:
+    book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    f = _Formats(book)
+    years = ", ".join(str(y) for y in sorted({a.year for a in agencies}))
+    book.set_properties({"title": f"Rekap Capaian IKU {years}", "author": "iku"})
+    _rekap_sheet(book.add_worksheet("Rekap"), f, agencies, years)
+    _summary_sheet(book.add_worksheet("Ringkasan"), f, agencies, years)
+    book.close()
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook):
+        cell = {"border": 1, "valign": "top", "font_size": 10}
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.header = book.add_format({**cell, "bold": True, "text_wrap": True,
+                                       "align": "center", "valign": "vcenter",
+                                       "bg_color": HEADER_FILL})
+        self.text = book.add_format({**cell, "text_wrap": True})
+        self.quoted = book.add_format({**cell, "text_wrap": True, "quote_prefix": True})
+        self.centre = book.add_format({**cell, "align": "center"})
+        self.number = book.add_format({**cell, "num_format": NUMBER_FORMAT})
+        self.count = book.add_format({**cell, "num_format": COUNT_FORMAT, "align": "center"})
+        self.blank = book.add_format(cell)
+        self.whole = book.add_format({**cell, "num_format": COUNT_FORMAT})
+        avg = {**cell, "bold": True, "bg_color": AVERAGE_FILL}
+        self.avg_text = book.add_format(avg)
+        self.avg_number = book.add_format({**avg, "num_format": NUMBER_FORMAT})
+
+
+    def auto(self, value: float | None):
+        """Whole numbers (targets, counts) without decimals, others with two."""
+        return self.whole if value is not None and float(value).is_integer() else self.number
+
+
+def _text(sheet, row: int, col: int, text: str, f: _Formats, fmt=None) -> None:
+    fmt = fmt or f.text
+    if text.startswith(FORMULA_TRIGGERS) and fmt is f.text:
+        fmt = f.quoted
+    sheet.write_string(row, col, text, fmt)
+
+
+def _number(sheet, row: int, col: int, value: float | None, fmt, blank) -> None:
+    if value is None:
+        sheet.write_blank(row, col, None, blank)
+    else:
+        sheet.write_number(row, col, value, fmt)
+
+
+def _header(sheet, f: _Formats, row: int, columns) -> None:
+    for col, (label, width) in enumerate(columns):
+        sheet.write_string(row, col, label, f.header)
+        sheet.set_column(col, col, width)
+    sheet.set_row(row, 30)
+
+
+def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str) -> None:
+    sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA TAHUN {years}",
+                       f.title)
+    sheet.write_string(1, 0, f"{len(agencies)} instansi; angka dihitung ulang dari isian x1 "
+                       "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 desimal).")
+    head = 3
+    _header(sheet, f, head, COLUMNS)
+    row, number = head + 1, 0
+    for agency in agencies:
+        for r in agency.rows:
+            number += 1
+            sheet.write_number(row, 0, number, f.centre)
+            _text(sheet, row, 1, agency.name, f)
+            sheet.write_number(row, 2, r.sasaran_no, f.centre)
+            _text(sheet, row, 3, r.sasaran, f)
+            _text(sheet, row, 4, r.code, f)
+            _text(sheet, row, 5, r.indicator, f)
+            _text(sheet, row, 6, r.unit_of_measure, f)
+            low, high = r.target if isinstance(r.target, tuple) else (r.target, None)
+            _number(sheet, row, 7, low, f.auto(low), f.blank)
+            _number(sheet, row, 8, high, f.auto(high), f.blank)
+            _number(sheet, row, 9, r.realisation, f.auto(r.realisation), f.blank)
+            _number(sheet, row, 10, r.achievement, f.number, f.blank)
+            _text(sheet, row, 11, r.note, f)
+            row += 1
+        for col in range(len(COLUMNS)):
+            sheet.write_blank(row, col, None, f.avg_text)
+        _text(sheet, row, 1, agency.name, f, f.avg_text)
+        sheet.write_string(row, 5, f"Rata-rata capaian ({agency.averaged} dari "
+                           f"{len(agency.rows)} indikator)", f.avg_text)
+        _number(sheet, row, 10, agency.average, f.avg_number, f.avg_text)
+        row += 1
+    sheet.freeze_panes(head + 1, 2)
+    sheet.autofilter(head, 0, max(head, row - 1), len(COLUMNS) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(head)
+
+
+def _summary_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str) -> None:
+    sheet.write_string(0, 0, f"RINGKASAN CAPAIAN IKU PER INSTANSI TAHUN {years}", f.title)
+    head = 2
+    _header(sheet, f, head, SUMMARY_COLUMNS)
+    for i, agency in enumerate(agencies, 1):
+        row = head + i
+        sheet.write_number(row, 0, i, f.centre)
+        _text(sheet, row, 1, agency.name, f)
+        _text(sheet, row, 2, agency.folder, f)
+        sheet.write_number(row, 3, len(agency.rows), f.count)
+        sheet.write_number(row, 4, agency.averaged, f.count)
+        _number(sheet, row, 5, agency.average, f.number, f.blank)
+        _text(sheet, row, 6, agency.report or "(tidak dibuat: ada galat)", f)
+    sheet.freeze_panes(head + 1, 0)
+    sheet.autofilter(head, 0, head + max(1, len(agencies)), len(SUMMARY_COLUMNS) - 1)
