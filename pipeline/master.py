@@ -112,7 +112,7 @@ class Indicator(_Model):
     y_meaning: NonEmpty = Field(alias="y")
     x1_meaning: NonEmpty = Field(alias="x1")
     x2_meaning: str | None = Field(None, alias="x2")
-    unit_of_measure: str = Field("%", alias="satuan")
+    unit_of_measure: str = Field("", alias="satuan")  # default: "%" for persentase only
     polarity: Polarity = Field(Polarity.POSITIVE, alias="polaritas")
     target: Target = Field(alias="target")
     baseline: float | None = Field(None, alias="angka_awal_rpjmd")
@@ -122,6 +122,14 @@ class Indicator(_Model):
     data_sources: list[NonEmpty] = Field(alias="sumber_data", min_length=1)
     reporting_units: list[str] = Field(alias="unit_pelapor", min_length=1)
     share_of_whole: bool = Field(True, alias="bagian_dari_keseluruhan")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_unit(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "satuan" not in data and "unit_of_measure" not in data:
+            kind = data.get("jenis", data.get("kind", Kind.PERCENTAGE.value))
+            return {**data, "satuan": "%" if kind == Kind.PERCENTAGE.value else ""}
+        return data
 
     @field_validator("target", "final_target")
     @classmethod

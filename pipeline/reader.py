@@ -58,22 +58,40 @@ class ReadResult:
     files: int = 0
 
 
-def list_workbooks(folder: Path) -> list[Path]:
-    """The candidate workbooks of a folder, sorted by name.
+# Files that look like spreadsheets are inspected (and refused with a reason when they are
+# not usable); anything else in the folder is ignored with a warning.
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".ods", ".csv"}
+MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlsb"}
 
-    Excel's lock files (``~$name.xlsx``) and hidden files are skipped silently: they are
-    not submissions.
+
+def list_workbooks(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The candidate workbooks of a folder, sorted by name, and warnings for other files.
+
+    Excel's lock files (``~$name.xlsx``) and hidden files (``.name``) are skipped silently:
+    they are not submissions.
     """
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix.lower() == ".xlsx" and not p.name.startswith(("~$", "."))
-    )
+    candidates, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("~$", ".")):
+            continue
+        if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+            candidates.append(path)
+        else:
+            problems.append(Problem(
+                Severity.WARNING, "not_workbook",
+                "berkas ini bukan buku kerja Excel (.xlsx) dan diabaikan", file=path.name))
+    return candidates, problems
 
 
 def read_folder(folder: Path) -> ReadResult:
     result = ReadResult()
-    for path in list_workbooks(folder):
+    candidates, result.problems = list_workbooks(folder)
+    if not candidates:
+        result.problems.append(Problem(
+            Severity.ERROR, "no_workbooks",
+            f"folder isian '{folder}' tidak berisi berkas .xlsx; letakkan berkas isian dari "
+            "unit di folder ini"))
+    for path in candidates:
         result.files += 1
         sub, problems = read_workbook(path)
         result.problems.extend(problems)
@@ -87,6 +105,11 @@ def _problem(path: Path, code: str, message: str, sheet: str = "", cell: str = "
 
 
 def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
+    if path.suffix.lower() in MACRO_SUFFIXES:
+        return None, [_problem(
+            path, "macro_format",
+            f"format {path.suffix.lower()} (buku kerja bermakro/biner) tidak diterima; buka di "
+            "Excel lalu simpan sebagai Excel Workbook (.xlsx)")]
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for unreadable files
