@@ -1,0 +1,291 @@
+"""A whole city at once: the synthetic city, ``report_all``, the rekap and their CLI.
+
+The city has three agencies; the second is broken on purpose (one unit's file removed, one
+count typed as text), so its row must show exactly those two errors while the other two
+reports are written. Everything written is read back with another library: python-docx
+for the reports, openpyxl for the rekap, the project's reader for the workbooks.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from pipeline.batch import INPUTS_DIR, MASTER_NAME, find_agencies, report_all
+from pipeline.compute import compute
+from pipeline.errors import UsageError
+from pipeline.master import Kind, load_master
+from pipeline.reader import read_folder, read_workbook
+from pipeline.rekap import COLUMNS
+from pipeline.run import check_inputs
+from pipeline.sample import fill_workbook
+from pipeline.synth import fill_template, unit_values, write_city
+from pipeline.templates import template_filename, write_template
+
+from conftest import run_cli
+
+SEED = 7
+BROKEN = 1  # index of the agency broken on purpose
+
+
+def _city(root: Path, seed: int = SEED, agencies: int = 3, jobs: int = 1):
+    return write_city(root, agencies=agencies, units=3, indicators=4, seed=seed, jobs=jobs)
+
+
+def _break(folder: Path) -> tuple[str, str]:
+    """Remove one unit's file and type text into another's x1: two errors."""
+    master = load_master(folder / MASTER_NAME)
+    units = [u.code for u in master.reporting_units]
+    removed, edited = units[0], units[1]
+    (folder / INPUTS_DIR / template_filename(master, removed)).unlink()
+    blank = io.BytesIO()
+    write_template(master, edited, blank)
+    values = unit_values(random.Random(0), master, edited)
+    first = next(iter(values))
+    values[first] = ("sepuluh", values[first][1])
+    fill_workbook(blank, values, folder / INPUTS_DIR / template_filename(master, edited))
+    return removed, first
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    city = _city(tmp_path_factory.mktemp("kota"))
+    removed, text_code = _break(city.agencies[BROKEN])
+    return city, removed, text_code
+
+
+@pytest.fixture(scope="module")
+def outcome(city, tmp_path_factory):
+    return report_all(city[0].root, tmp_path_factory.mktemp("hasil"), jobs=2, progress=False)
+
+
+# --- synthetic city ------------------------------------------------------------------------
+
+
+def _cell_values(root: Path) -> dict[str, list[tuple]]:
+    out = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        read = read_folder(folder / INPUTS_DIR)
+        assert not read.problems
+        for sub in read.submissions:
+            out[f"{folder.name}/{sub.file}"] = [(r.code, r.x1, r.x2, r.note) for r in sub.rows]
+    return out
+
+
+def test_synth_same_seed_same_masters_and_cells(tmp_path):
+    a, b = _city(tmp_path / "a", jobs=1), _city(tmp_path / "b", jobs=2)
+    c = _city(tmp_path / "c", seed=SEED + 1)
+    assert [p.name for p in a.agencies] == [p.name for p in b.agencies]
+    for fa, fb in zip(a.agencies, b.agencies, strict=True):
+        assert (fa / MASTER_NAME).read_text("utf-8") == (fb / MASTER_NAME).read_text("utf-8")
+    assert _cell_values(a.root) == _cell_values(b.root)
+    assert _cell_values(a.root) != _cell_values(c.root)
+    assert (a.agencies[0] / MASTER_NAME).read_text("utf-8") != (
+        c.agencies[0] / MASTER_NAME
+    ).read_text("utf-8")
+
+
+def test_synth_layout_counts_and_plausible_values(tmp_path):
+    city = write_city(tmp_path, agencies=2, units=4, indicators=6, seed=3)
+    assert (city.workbooks, city.rows) == (8, 48)
+    shared = 0
+    for folder in city.agencies:
+        master = load_master(folder / MASTER_NAME)
+        assert len(master.reporting_units) == 4
+        shared += sum(len(i.reporting_units) > 1 for i in master.indicators)
+        checked = check_inputs(master, folder / INPUTS_DIR)
+        assert checked.ok and checked.files == 4 and not checked.problems
+        for sub in checked.submissions:
+            assert len(sub.rows) == 6
+        for rec in checked.values.itertuples():
+            ind = next(i for i in master.indicators if i.code == rec.code)
+            assert rec.x1 >= 0 and float(rec.x1).is_integer()
+            if ind.asks_x2:
+                assert rec.x2 >= 1 and rec.x1 <= rec.x2
+    assert shared > 0  # some indicators are reported by several units
+
+
+def test_fill_template_types_what_fill_workbook_types(tmp_path):
+    city = _city(tmp_path / "kota", agencies=1)
+    master = load_master(city.agencies[0] / MASTER_NAME)
+    unit = master.reporting_units[0].code
+    values = unit_values(random.Random(1), master, unit)
+    code = next(iter(values))
+    values[code] = (values[code][0], None) if values[code][1] is not None else values[code]
+    note = {code: "=catatan & <teks> \"kutip\""}
+    blank = io.BytesIO()
+    write_template(master, unit, blank)
+    fast = tmp_path / "fast.xlsx"
+    fast.write_bytes(fill_template(blank.getvalue(), values, note))
+    slow = tmp_path / "slow.xlsx"
+    blank.seek(0)
+    fill_workbook(blank, values, slow, note=note)
+    (sub_fast, p1), (sub_slow, p2) = read_workbook(fast), read_workbook(slow)
+    assert p1 == p2 == []
+    rows = [(r.code, r.x1, r.x2, r.note) for r in sub_fast.rows]
+    assert rows == [(r.code, r.x1, r.x2, r.note) for r in sub_slow.rows]
+    assert rows[0][3] == note[code] and rows[0][2] == ""
+    assert not sub_fast.facts  # values typed, no formulas in input cells
+
+
+def test_fill_template_refuses_unknown_code_and_locked_cells(tmp_path):
+    city = write_city(tmp_path, agencies=3, units=3, indicators=5, seed=11)
+    for folder in city.agencies:
+        master = load_master(folder / MASTER_NAME)
+        count = next((i for i in master.indicators if i.kind == Kind.COUNT), None)
+        if count is not None:
+            break
+    assert count is not None
+    blank = io.BytesIO()
+    write_template(master, count.reporting_units[0], blank)
+    with pytest.raises(ValueError, match="Kode not in sheet"):
+        fill_template(blank.getvalue(), {"ZZ.9": (1, 1)})
+    with pytest.raises(ValueError, match="G"):  # x2 of a count is locked and shows "—"
+        fill_template(blank.getvalue(), {count.code: (1, 1)})
+
+
+# --- report_all --------------------------------------------------------------------------
+
+
+def test_summary_rows_count_errors_per_agency(city, outcome):
+    city, removed, text_code = city
+    assert [r.folder for r in outcome.rows] == [p.name for p in city.agencies]
+    assert [r.files for r in outcome.rows] == [3, 2, 3]
+    assert [r.errors for r in outcome.rows] == [0, 2, 0]
+    assert [r.warnings for r in outcome.rows] == [0, 0, 0]
+    broken = outcome.rows[BROKEN]
+    codes = sorted(p.code for p in broken.problems)
+    assert codes == ["text", "unit_missing"]
+    assert any(p.unit == removed for p in broken.problems if p.code == "unit_missing")
+    assert broken.report is None and not outcome.ok
+    assert outcome.jobs == 2
+
+
+def test_other_reports_written_and_valid(city, outcome):
+    city = city[0]
+    out_dir = outcome.rekap.parent
+    written = sorted(p.name for p in out_dir.glob("*.docx"))
+    expected = sorted(f"Laporan_IKU_2021_{city.agencies[i].name}.docx" for i in (0, 2))
+    assert written == expected
+    for i in (0, 2):
+        row = outcome.rows[i]
+        assert row.report == out_dir / f"Laporan_IKU_2021_{city.agencies[i].name}.docx"
+        document = docx.Document(str(row.report))
+        text = "\n".join(p.text for p in document.paragraphs)
+        cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+        master = load_master(city.agencies[i] / MASTER_NAME)
+        assert master.agency.name.upper() in (text + cells).upper()
+        for ind in master.indicators:
+            assert ind.code in cells or ind.name in cells
+
+
+def test_rekap_numbers_are_computed_numbers(city, outcome):
+    city = city[0]
+    book = openpyxl.load_workbook(outcome.rekap)
+    sheet = book["Rekap"]
+    header = [c.value for c in sheet[4]]
+    assert header == [label for label, _ in COLUMNS]
+    col = {label: i for i, label in enumerate(header)}
+    rows = list(sheet.iter_rows(min_row=5))
+    checked_cells = 0
+    for folder in city.agencies:
+        master = load_master(folder / MASTER_NAME)
+        checked = check_inputs(master, folder / INPUTS_DIR)
+        results = compute(master, checked.values, checked.invalid, draft=not checked.ok)
+        mine = [r for r in rows if r[col["Instansi"]].value == master.agency.name]
+        by_code = {r[col["Kode"]].value: r for r in mine if r[col["Kode"]].value}
+        assert list(by_code) == [i.code for i in master.indicators]
+        for code, res in results.indicators.items():
+            line = by_code[code]
+            for label, expected in (("Realisasi", res.realisation),
+                                    ("% Capaian", res.achievement)):
+                cell = line[col[label]]
+                if expected is None:
+                    assert cell.value is None
+                    assert line[col["Keterangan"]].value in ("belum diisi", "tidak sah")
+                else:
+                    assert cell.data_type == "n" and isinstance(cell.value, int | float)
+                    assert cell.value == pytest.approx(expected, rel=1e-14)
+                    assert "#,##0" in cell.number_format
+                    checked_cells += 1
+        (average,) = [r for r in mine if not r[col["Kode"]].value]
+        assert average[col["% Capaian"]].value == pytest.approx(
+            results.average_achievement, rel=1e-14
+        )
+    assert checked_cells >= 40  # realisasi and capaian of some 27 indicators
+    summary = book["Ringkasan"]
+    reports = [r[6].value for r in summary.iter_rows(min_row=4) if r[0].value]
+    assert reports[BROKEN] == "(tidak dibuat: ada galat)"
+    assert reports[0] == outcome.rows[0].report.name
+
+
+def test_broken_master_is_reported_and_the_rest_goes_on(tmp_path):
+    city = _city(tmp_path / "kota", agencies=2)
+    bad = city.agencies[0] / MASTER_NAME
+    bad.write_text(bad.read_text("utf-8").replace("versi_skema: 1", "versi_skema: 9"), "utf-8")
+    (tmp_path / "kota" / "99_tanpa_master").mkdir()
+    out = report_all(city.root, tmp_path / "hasil", jobs=1, progress=False)
+    assert [r.errors for r in out.rows] == [1, 0, 1]
+    assert "versi_skema" in out.rows[0].message
+    assert "master instansi tidak ada" in out.rows[2].message
+    assert out.rows[1].report is not None and out.rows[1].report.is_file()
+    assert not out.internal
+
+
+def test_find_agencies_skips_hidden_and_output_folder(tmp_path):
+    for name in ("b_dinas", "a_dinas", ".git", "hasil"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "catatan.txt").write_text("x")
+    found = find_agencies(tmp_path, exclude=tmp_path / "hasil")
+    assert [p.name for p in found] == ["a_dinas", "b_dinas"]
+    with pytest.raises(UsageError, match="tidak berisi folder instansi"):
+        find_agencies(tmp_path / "a_dinas")
+
+
+# --- CLI -------------------------------------------------------------------------------------
+
+
+def test_cli_synth_then_report_all_passes(tmp_path):
+    root = tmp_path / "kota"
+    res = run_cli("synth", "--agencies", 2, "--units", 2, "--indicators", 3, "--seed", 5,
+                  "--out", root)
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith(
+        f"2 instansi, 4 berkas isian, 12 baris indikator ditulis ke {root}"
+    )
+    again = run_cli("synth", "--agencies", 1, "--out", root)
+    assert again.exit_code == 2
+    assert "tidak kosong" in again.stderr
+    out = tmp_path / "hasil"
+    res = run_cli("report", "--all", root, "--out", out, "--jobs", 1)
+    assert res.exit_code == 0, res.output
+    assert "2 dari 2 laporan ditulis" in res.stdout
+    for folder in sorted(p.name for p in root.iterdir()):
+        assert folder in res.stdout
+        assert (out / f"Laporan_IKU_2021_{folder}.docx").is_file()
+    assert (out / "Rekap_Capaian_IKU_2021.xlsx").is_file()
+
+
+def test_cli_report_all_exits_1_but_renders_the_others(city, outcome, tmp_path):
+    city = city[0]
+    out = tmp_path / "hasil"
+    res = run_cli("report", "--all", city.root, "--out", out, "--jobs", 1)
+    assert res.exit_code == 1
+    assert f"== {city.agencies[BROKEN].name} ==" in res.stderr
+    assert "belum mengirim isian" in res.stderr and "berisi teks 'sepuluh'" in res.stderr
+    assert "2 dari 3 laporan ditulis" in res.stdout
+    for i in (0, 2):  # the same bytes with and without the process pool
+        name = outcome.rows[i].report.name
+        assert (out / name).read_bytes() == outcome.rows[i].report.read_bytes()
+    assert not list(out.glob(f"*{city.agencies[BROKEN].name}*"))
+
+
+def test_cli_all_refuses_inputs(tmp_path):
+    res = run_cli("report", "--all", tmp_path, "--inputs", tmp_path)
+    assert res.exit_code == 2
+    assert "--all tidak dapat dipakai bersama --inputs" in res.stderr
