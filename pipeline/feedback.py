@@ -26,7 +26,7 @@ from .validate import Validated
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 HEADERS = ("No", "Tingkat", "Berkas", "Unit", "Lembar", "Sel", "Nilai", "Pesan")
-WIDTHS = (5, 12, 34, 14, 10, 7, 20, 90)
+WIDTHS = (5, 12, 34, 40, 8, 7, 18, 80)
 
 
 def write_feedback(master: Master, checked: Validated, path: Path) -> list[Path]:
@@ -73,6 +73,10 @@ def _problem_list(master: Master, checked: Validated, copies: dict[str, Path]) -
         row = header_row + i
         sheet.write_number(row, 0, i, fills[p.severity, False])
         unit = f"{p.unit} ({units[p.unit]})" if p.unit in units else p.unit
+        # LibreOffice does not fit wrapped rows on load: estimate the height (15 pt a line)
+        texts = ((p.message, WIDTHS[7]), (unit, WIDTHS[3]), (p.file, WIDTHS[2]))
+        lines = max(-(-len(text) // max(int(width * 0.95), 1)) for text, width in texts)
+        sheet.set_row(row, 15 * max(lines, 1))
         for col, text in enumerate(
             (p.severity.value, p.file, unit, p.sheet, p.cell, p.value, p.message), start=1
         ):
