@@ -18,9 +18,9 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
+from .atomic import write_atomically
 from .errors import OutputError, Problem, Severity, summary
 from .master import Master
-from .render import write_atomically
 from .validate import Validated
 
 ERROR_FILL = "FFC7CE"

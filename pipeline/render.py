@@ -35,6 +35,7 @@ from jinja2 import Environment, StrictUndefined
 from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 
+from .atomic import write_atomically  # noqa: F401 (re-exported for callers)
 from .compute import Results
 from .context import MERGE_UP, build_context
 from .errors import OutputError, TemplateError
@@ -262,53 +263,6 @@ def render_bytes(
     buf = io.BytesIO()
     tpl.save(buf)
     return deterministic_zip(buf.getvalue(), when)
-
-
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` all at once: readers see the old file or the new one."""
-    path = Path(path)
-    if path.is_dir():
-        raise OutputError(f"{path} adalah folder; berikan nama berkas laporan (.docx)")
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-        tmp = None
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        raise OutputError(
-            f"tidak dapat menulis {path}: {exc.strerror or exc}. Periksa izin folder dan "
-            "ruang disk, dan tutup berkas itu bila sedang dibuka di Word/LibreOffice."
-        ) from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def render_report(

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import IO
 
@@ -35,6 +35,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from . import spec
+from .atomic import write_atomically
 from .errors import OutputError, UsageError
 from .master import Indicator, Kind, Master, Polarity, Target
 
@@ -102,17 +103,9 @@ def write_template(master: Master, unit_code: str, path_or_buffer: Path | str | 
     if not isinstance(path_or_buffer, (str, os.PathLike)):
         _build(master, unit_code, indicators, path_or_buffer)
         return
-    path = Path(path_or_buffer)
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        _build(master, unit_code, indicators, tmp_name)
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        if tmp_name and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise OutputError(f"{path}: templat tidak dapat ditulis ({exc})") from None
+    buffer = io.BytesIO()
+    _build(master, unit_code, indicators, buffer)
+    write_atomically(Path(path_or_buffer), buffer.getvalue())
 
 
 def definition_fingerprint(master: Master, unit_code: str) -> str:

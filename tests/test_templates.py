@@ -538,8 +538,10 @@ def test_unknown_or_silent_unit_is_refused(master: Master, unit: str, message: s
 
 
 def test_unwritable_folder_is_an_output_error(master: Master, tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="templat tidak dapat ditulis"):
-        write_template(master, "POLITIK", tmp_path / "tidak_ada" / "x.xlsx")
+    (tmp_path / "berkas").write_text("bukan folder")
+    with pytest.raises(OutputError, match="tidak dapat menulis"):
+        write_template(master, "POLITIK", tmp_path / "berkas" / "x.xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["berkas"]  # nothing half-written
 
 
 def test_template_filename(master: Master) -> None:
