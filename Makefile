@@ -27,6 +27,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests
 
+.PHONY: bench
+bench: $(STAMP)  ## time each stage on synthetic cities; writes docs/BENCHMARKS.md
+	$(BIN)/python -m pipeline.bench
+
 clean:
 	find output -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache .hypothesis

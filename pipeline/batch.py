@@ -203,10 +203,15 @@ def _replace(row: AgencyRow, **changes) -> AgencyRow:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    # fork on Linux: workers inherit the imported modules and start in milliseconds
-    # (Python 3.11-3.13 fork every worker at the first submit). Elsewhere: spawn.
-    ctx = mp.get_context("fork") if sys.platform == "linux" else None
-    return ProcessPoolExecutor(jobs, mp_context=ctx)
+    """Worker processes. On Linux they are forked after the stages' modules are imported
+    here, so the workers inherit them instead of each paying the imports (about 0.7 s of
+    pandas, docxtpl and pydantic) again; Python 3.11-3.13 fork every worker at the first
+    submit. Elsewhere (spawn) each worker imports for itself."""
+    if sys.platform != "linux":
+        return ProcessPoolExecutor(jobs)
+    from . import compute, master, render, run  # noqa: F401 (inherited by the workers)
+
+    return ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"))
 
 
 class _progress:
