@@ -289,3 +289,34 @@ def test_cli_all_refuses_inputs(tmp_path):
     res = run_cli("report", "--all", tmp_path, "--inputs", tmp_path)
     assert res.exit_code == 2
     assert "--all tidak dapat dipakai bersama --inputs" in res.stderr
+
+
+# --- benchmark ------------------------------------------------------------------------------
+
+
+def test_bench_measures_every_stage_and_writes_the_targets(tmp_path):
+    from pipeline import bench
+
+    sizes = []
+    for n in (1, 2):
+        city = write_city(tmp_path / f"kota{n}", agencies=n, units=2, indicators=2, seed=n)
+        size = bench.Size(n, city.workbooks, city.rows)
+        bench.measure_stages(city.root, list(city.agencies), tmp_path / f"tahap{n}", 1, size)
+        assert set(size.stages) == set(bench.STAGES)
+        assert all(t > 0 for t in size.stages.values()) and size.floor > 0
+        assert size.read_pool > 0 and size.master_libyaml > 0
+        assert list((tmp_path / f"tahap{n}" / "laporan").glob("*.docx"))
+        size.runs = {j: bench.Run(10.0 * n / j, 100.0, 150.0, 90.0, 1.9) for j in (1, 2)}
+        sizes.append(size)
+    run = bench.run_measured([*bench.iku_command(), "--help"])
+    assert run.seconds > 0 and run.pss_mb > 0 and run.hwm_mb > 0
+    startup = {"python": 0.03, "help": 0.1, "report": 1.2, "imports": 0.9, "modules": ["yaml"]}
+    args = type("Args", (), {"units": 2, "indicators": 2, "seed": 0, "repeat": 1,
+                             "e2e_repeat": 1})()
+    text = bench.render_markdown(sizes, startup, (1.9, 1.8), args, 0.5)
+    assert "make bench" in text and "--sizes 1,2 --units 2 --indicators 2" in text
+    assert "| `iku --help` < 0.3 s | 0.100 s | **tercapai / met** |" in text
+    assert "| sample `iku report` within 0.5 s of its bare imports | 1.20 s - 0.90 s = 0.30 s |" \
+        " **tercapai / met** |" in text
+    assert "| 2-agency city (4 workbooks, 8 rows) end to end < 30 s | 10.0 s" in text
+    assert "national case" in text and "22,000 agencies" in text
