@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 from . import spec
 from .cellscan import CellFact, scan_sheet
 from .errors import Problem, Severity
+from .safety import inspect_file
 
 MAX_ROWS_SCANNED = 5_000  # a template has a few dozen rows; anything past this is ignored
 HEADER_SEARCH_ROWS = 60
@@ -110,6 +111,9 @@ def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
             path, "macro_format",
             f"format {path.suffix.lower()} (buku kerja bermakro/biner) tidak diterima; buka di "
             "Excel lalu simpan sebagai Excel Workbook (.xlsx)")]
+    refused = inspect_file(path)  # before any reader touches an untrusted file
+    if refused:
+        return None, refused
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for unreadable files

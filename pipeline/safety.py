@@ -356,7 +356,7 @@ def _refuse_ole(f: BinaryIO) -> None:
     raise _Refused(
         "xls_legacy",
         "berkas memakai format Excel lama (.xls, Excel 97-2003) atau format Office lama "
-        "lainnya, meskipun namanya .xlsx; buka di Excel lalu simpan ulang sebagai .xlsx "
+        "lainnya; buka di Excel lalu simpan ulang sebagai .xlsx "
         "(File › Save As › Excel Workbook (*.xlsx)), lalu kirim ulang",
     )
 

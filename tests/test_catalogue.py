@@ -1,0 +1,441 @@
+"""The catalogue of bad input (docs/KATALOG.md is generated from CATALOGUE below).
+
+Every entry builds its input in a fresh folder, runs `iku report` through the CLI over a
+previous report, and checks what every entry must satisfy: the expected exit code and
+message, no traceback, an answer in under 10 s, the inputs folder unchanged (hashes), and
+on failure the previous report byte-for-byte untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from pipeline.sample import fill_workbook, seed_values
+from pipeline.templates import write_all_templates
+
+from conftest import folder_digest, master_variant, run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE_DOC = ROOT / "docs" / "KATALOG.md"
+P = "Isian_POLITIK.xlsx"  # rows: S2.1 9, S4.1 10 (x1 in E, x2 in G)
+K = "Isian_KETAHANAN.xlsx"  # rows: S1.1 9, S2.1 10, S3.1 11
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    group: str
+    input: str  # what the input is (English, for developers)
+    build: Callable[[Path, Callable], None]  # (inputs folder, fill) -> None
+    exit: int
+    says: str  # a fragment of what the user sees (Indonesian)
+    extra: tuple[str, ...] = ()  # more fragments that must appear
+    check: Callable[[Path], None] | None = None  # more checks on the written report
+    args: tuple[str, ...] = field(default=())
+
+
+# --- builders -------------------------------------------------------------------------------
+
+
+def _sample(folder: Path, fill, **kw) -> None:
+    fill(folder=folder.name, **kw)
+
+
+def _edit(name: str, edits: dict[str, object], sheet: str = "Isian"):
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        book = openpyxl.load_workbook(folder / name)
+        for ref, value in edits.items():
+            book[sheet][ref] = value
+        book.save(folder / name)
+
+    return build
+
+
+def _values(unit: str, values: dict, notes: dict | None = None):
+    def build(folder: Path, fill) -> None:
+        fill({unit: values}, folder=folder.name, notes={unit: notes} if notes else None)
+
+    return build
+
+
+def _replace_file(name: str, data: bytes):
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        (folder / name).write_bytes(data)
+
+    return build
+
+
+def _rezip(name: str, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None,
+           drop: tuple[str, ...] = ()):
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        path = folder / name
+        with zipfile.ZipFile(path) as zin:
+            items = [(i, zin.read(i.filename)) for i in zin.infolist()]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info, data in items:
+                if info.filename in drop:
+                    continue
+                zout.writestr(info.filename, (replace or {}).get(info.filename, data))
+            for fname, data in (add or {}).items():
+                zout.writestr(fname, data)
+        path.write_bytes(buffer.getvalue())
+
+    return build
+
+
+def _sheet_xml(folder: Path, name: str) -> bytes:
+    with zipfile.ZipFile(folder / name) as z:
+        return z.read("xl/workbook.xml")
+
+
+def _entity_workbook(entity: bytes):
+    """Put a DOCTYPE with an entity into xl/workbook.xml of a valid submission."""
+
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        xml = _sheet_xml(folder, P)
+        head, _, rest = xml.partition(b"?>")
+        hostile = head + b"?>" + entity + rest
+        _rezip(P, replace={"xl/workbook.xml": hostile})(folder, lambda **kw: None)
+
+    return build
+
+
+def _zip_bomb(folder: Path, fill) -> None:
+    _sample(folder, fill)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 1024 * 1024))
+    (folder / "bom.xlsx").write_bytes(buffer.getvalue())
+
+
+def _huge_dimension(ref: str):
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        with zipfile.ZipFile(folder / P) as z:
+            sheet = z.read("xl/worksheets/sheet1.xml")
+        start = sheet.index(b"<dimension")
+        end = sheet.index(b"/>", start) + 2
+        sheet = sheet[:start] + f'<dimension ref="{ref}"/>'.encode() + sheet[end:]
+        _rezip(P, replace={"xl/worksheets/sheet1.xml": sheet})(folder, lambda **kw: None)
+
+    return build
+
+
+def _other_template(changes: dict[str, str], unit: str = "POLITIK"):
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        other = master_variant(changes)
+        out = folder.parent / "other_templates"
+        write_all_templates(other, out)
+        (src,) = out.glob(f"*_{unit}.xlsx")
+        fill_workbook(src, seed_values(other, unit), folder / f"Isian_{unit}.xlsx")
+
+    return build
+
+
+def _meta_edit(key: str, value: str, unhide: bool = False):
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        book = openpyxl.load_workbook(folder / P)
+        ws = book["Metadata"]
+        if unhide:
+            ws.sheet_state = "visible"
+        for row in ws.iter_rows():
+            if row[0].value == key:
+                row[1].value = value
+        book.save(folder / P)
+
+    return build
+
+
+def _workbook_call(action: Callable[[openpyxl.Workbook], None], name: str = P):
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        book = openpyxl.load_workbook(folder / name)
+        action(book)
+        book.save(folder / name)
+
+    return build
+
+
+def _add(build_extra: Callable[[Path], None]):
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        build_extra(folder)
+
+    return build
+
+
+def _symlink(folder: Path) -> None:
+    target = folder.parent / "elsewhere.xlsx"
+    shutil.move(folder / P, target)
+    os.symlink(target, folder / P)
+
+
+def _swap_rows(book) -> None:
+    ws = book["Isian"]
+    for col in "ABCDEFGHIJK":
+        ws[f"{col}9"].value, ws[f"{col}11"].value = ws[f"{col}11"].value, ws[f"{col}9"].value
+
+
+def _docx_text(path: Path) -> str:
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+NASTY = "R&D <b>tebal</b> \"kutip\" 'x' {{ nama }} {% if x %} baris\nbaru\ttab 🎉 مرحبا"
+
+
+def _nasty_note_in_report(report: Path) -> None:
+    text = _docx_text(report)
+    for piece in ("R&D <b>tebal</b>", '"kutip"', "{{ nama }}", "{% if x %}", "🎉", "مرحبا"):
+        assert piece in text, piece
+
+
+def _warn_ok(report: Path) -> None:
+    assert report.read_bytes()[:2] == b"PK"  # a new report was written
+
+
+# --- the catalogue ----------------------------------------------------------------------------
+
+CSV = b"Kode;x1;x2\nS2.1;1;1\n"
+OLE = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 1024
+ENCRYPTED = OLE + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512
+BILLION_LAUGHS = (b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;'
+                  b'&lol;&lol;&lol;&lol;&lol;&lol;">]>')
+XXE = b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+
+CATALOGUE: list[Case] = [
+    # Files
+    Case("csv_renamed", "file", "a CSV text file renamed .xlsx", _replace_file(P, CSV), 1,
+         f"{P}: berkas ini bukan buku kerja Excel (.xlsx), melainkan berkas teks/CSV"),
+    Case("truncated_zip", "file", "a workbook cut in half (truncated download)",
+         lambda f, fill: (_sample(f, fill), (f / P).write_bytes((f / P).read_bytes()[:3000])),
+         1, f"{P}: berkas .xlsx rusak atau tidak lengkap"),
+    Case("empty_file", "file", "a 0-byte file named .xlsx", _replace_file(P, b""), 1,
+         f"{P}: berkas kosong (0 byte)"),
+    Case("legacy_xls", "file", "a legacy .xls (OLE2) file",
+         _add(lambda f: (f / "lama.xls").write_bytes(OLE)), 1, "lama.xls: berkas memakai format Excel lama (.xls"),
+    Case("xls_named_xlsx", "file", "an OLE2 .xls file renamed .xlsx", _replace_file(P, OLE), 1,
+         f"{P}: berkas memakai format Excel lama (.xls"),
+    Case("ods", "file", "an OpenDocument spreadsheet (.ods)",
+         _add(lambda f: _write_ods(f / "isian.ods")), 1, "isian.ods: berkas berformat OpenDocument Spreadsheet (.ods)", ("File › Save As",)),
+    Case("macro_by_content", "file", "a workbook holding xl/vbaProject.bin, named .xlsx",
+         _rezip(P, add={"xl/vbaProject.bin": b"\0" * 64}), 1, f"{P}: berkas berisi makro (VBA)"),
+    Case("xlsm_extension", "file", "a macro workbook with the .xlsm extension",
+         _add(lambda f: shutil.copy(f / P, f / "makro.xlsm")), 1, "makro.xlsm: format .xlsm (buku kerja bermakro/biner) tidak diterima"),
+    Case("encrypted", "file", "a password-protected (encrypted) workbook",
+         _replace_file(P, ENCRYPTED), 1, f"{P}: berkas dilindungi kata sandi"),
+    Case("lock_file", "file", "Excel's lock file ~$Isian_POLITIK.xlsx beside the workbook",
+         _add(lambda f: (f / f"~${P}").write_bytes(b"\0" * 165)), 0, "Laporan ditulis"),
+    Case("hidden_file", "file", "a hidden file .Isian_POLITIK.xlsx (e.g. from macOS)",
+         _add(lambda f: (f / f"._{P}").write_bytes(b"\0" * 4096)), 0, "Laporan ditulis"),
+    Case("directory_xlsx", "file", "a folder named data.xlsx",
+         _add(lambda f: (f / "data.xlsx").mkdir()), 1, "data.xlsx: 'data.xlsx' adalah sebuah folder"),
+    Case("symlink", "file", "a symbolic link to a workbook elsewhere (refused)",
+         _add(_symlink), 1, f"{P}: berkas berupa tautan simbolik"),
+    Case("folder_missing", "file", "an inputs folder that does not exist",
+         lambda f, fill: shutil.rmtree(f), 2, "tidak ada"),
+    Case("folder_empty", "file", "an inputs folder with no workbook", lambda f, fill: None, 1,
+         "tidak berisi berkas .xlsx"),
+    Case("other_file_types", "file", "a PDF and a Word file beside the workbooks",
+         _add(lambda f: ((f / "surat.pdf").write_bytes(b"%PDF-1.4"),
+                         (f / "catatan.docx").write_bytes(b"PK"))),
+         0, "PERINGATAN: surat.pdf: berkas ini bukan buku kerja Excel (.xlsx) dan diabaikan"),
+    # Workbooks
+    Case("sheet_renamed", "workbook", "the Isian sheet renamed",
+         _workbook_call(lambda b: setattr(b["Isian"], "title", "Data")), 1,
+         f"{P}: lembar 'Isian' tidak ditemukan"),
+    Case("sheet_deleted", "workbook", "the Isian sheet deleted (another sheet left)",
+         _workbook_call(lambda b: (b.create_sheet("Lain"), b.remove(b["Isian"]))), 1,
+         f"{P}: lembar 'Isian' tidak ditemukan"),
+    Case("metadata_removed", "workbook", "the hidden Metadata sheet deleted",
+         _workbook_call(lambda b: b.remove(b["Metadata"])), 1,
+         f"{P}: lembar tersembunyi 'Metadata' tidak ada"),
+    Case("metadata_edited", "workbook", "kode_unit in the metadata changed to an unknown unit",
+         _meta_edit("kode_unit", "KEUANGAN"), 1, "kode unit 'KEUANGAN' di metadata tidak dikenal"),
+    Case("metadata_unhidden_changed", "workbook",
+         "the Metadata sheet unhidden and its year changed", _meta_edit("tahun", "2019", True),
+         1, "templat ini untuk tahun 2019"),
+    Case("metadata_swapped_unit", "workbook",
+         "the metadata changed to another existing unit (two files claim IDEOLOGI)",
+         _meta_edit("kode_unit", "IDEOLOGI"), 1, "ada 2 berkas untuk unit IDEOLOGI"),
+    Case("other_year", "workbook", "last year's template", _other_template(
+        {"tahun: 2021": "tahun: 2020"}), 1, "templat ini untuk tahun 2020"),
+    Case("other_agency", "workbook", "another agency's template", _other_template(
+        {'nama: "Badan Kesatuan Bangsa dan Politik Kota Jambi"': 'nama: "Badan Lain"'}), 1,
+         "templat ini milik instansi lain ('Badan Lain')"),
+    Case("two_files_one_unit", "workbook", "two files for the same unit (both named)",
+         _add(lambda f: shutil.copy(f / P, f / "Politik revisi.xlsx")), 1,
+         f"ada 2 berkas untuk unit POLITIK: {P}, Politik revisi.xlsx"),
+    Case("unit_missing", "workbook", "a unit that sent nothing",
+         lambda f, fill: _sample(f, fill, skip=("IDEOLOGI",)), 1,
+         "unit IDEOLOGI (Bidang Bina Ideologi dan Wawasan Kebangsaan) belum mengirim isian"),
+    Case("renamed_file", "workbook", "a submission renamed by the user (accepted)",
+         _add(lambda f: (f / P).rename(f / "kiriman bidang politik (final).xlsx")), 0,
+         "Laporan ditulis"),
+    Case("rows_reordered", "workbook", "rows reordered by the user (matched by Kode)",
+         _workbook_call(_swap_rows, K), 0, "Laporan ditulis"),
+    Case("row_inserted", "workbook", "a row inserted with values but no Kode",
+         _edit(P, {"B12": None, "E12": 5, "G12": 6}), 1, f"{P} › Isian!B12: baris berisi nilai "
+         "tetapi kolom Kode kosong"),
+    Case("row_deleted", "workbook", "an indicator row deleted by the user",
+         _workbook_call(lambda b: b["Isian"].delete_rows(10)), 1,
+         f"{P} › Isian: baris indikator S4.1"),
+    Case("unknown_code", "workbook", "an unknown Kode", _edit(P, {"B10": "S9.9"}), 1,
+         f"{P} › Isian!B10: Kode 'S9.9' tidak dikenal"),
+    Case("duplicate_code", "workbook", "a duplicated Kode", _edit(P, {"B10": "S2.1"}), 1,
+         f"{P} › Isian!B10: Kode S2.1 muncul dua kali"),
+    Case("definition_edited", "workbook", "an indicator's definition text edited (warning)",
+         _edit(P, {"D10": "Jumlah apa saja"}), 0,
+         f"PERINGATAN: {P} › Isian!D10: teks 'Arti x1' indikator S4.1 berbeda dari master"),
+    # Cells
+    Case("blank", "cell", "x1 left blank", _edit(P, {"E10": None}), 1,
+         f"{P} › Isian!E10: x1 belum diisi"),
+    Case("text", "cell", "text in x2", _edit(P, {"G10": "banyak"}), 1,
+         f"{P} › Isian!G10: x2 berisi teks 'banyak'"),
+    Case("text_decimal_comma", "cell", "'12,5' typed as text (accepted, warning)",
+         _edit(P, {"E10": "12,5", "G10": 20}), 0,
+         f"PERINGATAN: {P} › Isian!E10: x1 diketik sebagai teks '12,5', dibaca sebagai 12,5"),
+    Case("text_thousands", "cell", "'1.234' typed as text (accepted, warning)",
+         _edit(P, {"E10": "1.234", "G10": 2000}), 0,
+         f"PERINGATAN: {P} › Isian!E10: x1 diketik sebagai teks '1.234', dibaca sebagai 1234"),
+    Case("percent_text", "cell", "'75%' typed in a count cell (refused: counts, not percent)",
+         _edit(P, {"E10": "75%"}), 1, f"{P} › Isian!E10: x1 berisi persen '75%'"),
+    Case("negative", "cell", "a negative count", _edit(P, {"G10": -4}), 1,
+         f"{P} › Isian!G10: x2 tidak boleh negatif"),
+    Case("x2_zero", "cell", "x2 = 0 on a single-unit indicator", _edit(P, {"G10": 0}), 1,
+         f"{P} › Isian!G10: x2 tidak boleh 0"),
+    Case("x1_gt_x2", "cell", "x1 > x2 on a share of a whole (warning)",
+         _edit(P, {"E10": 9, "G10": 3}), 0,
+         f"PERINGATAN: {P} › Isian!E10: x1 lebih besar dari x2"),
+    Case("excel_div0", "cell", "an Excel error value #DIV/0!", _edit(P, {"E10": "#DIV/0!"}), 1,
+         f"{P} › Isian!E10: x1 berisi galat Excel #DIV/0!"),
+    Case("excel_ref", "cell", "an Excel error value #REF!", _edit(P, {"G10": "#REF!"}), 1,
+         f"{P} › Isian!G10: x2 berisi galat Excel #REF!"),
+    Case("formula", "cell", "a formula typed where a number belongs",
+         _edit(P, {"E10": "=2+3"}), 1, f"{P} › Isian!E10: x1 berisi rumus"),
+    Case("date", "cell", "a date in a number cell",
+         _edit(P, {"E10": __import__("datetime").datetime(2021, 5, 1)}), 1,
+         f"{P} › Isian!E10: x1 berisi tanggal"),
+    Case("non_integer", "cell", "a fraction where a count is expected (warning)",
+         _edit(P, {"E10": 2.5, "G10": 5}), 0,
+         f"PERINGATAN: {P} › Isian!E10: x1 bukan bilangan bulat"),
+    Case("implausible", "cell", "a count above 1,000,000,000",
+         _edit(P, {"E10": 5_000_000_000, "G10": 6_000_000_000}), 1,
+         f"{P} › Isian!E10: x1 terlalu besar"),
+    Case("nan_inf", "cell", "infinity written into a number cell",
+         _edit(P, {"E10": float("inf")}), 1, f"{P} › Isian!E10: x1"),
+    # Hostile files
+    Case("zip_bomb", "hostile", "a zip bomb: 300 MB of zeros in a small file", _zip_bomb, 1,
+         "bom.xlsx: isi berkas setelah diekstrak berukuran 300 MB (batas 50 MB)"),
+    Case("billion_laughs", "hostile", "a DOCTYPE with nested entities (entity expansion)",
+         _entity_workbook(BILLION_LAUGHS), 1, f"{P}: berkas berisi deklarasi DOCTYPE/ENTITY"),
+    Case("external_entity", "hostile", "an external entity (XXE) pointing at /etc/passwd",
+         _entity_workbook(XXE), 1, f"{P}: berkas berisi deklarasi DOCTYPE/ENTITY"),
+    Case("million_rows", "hostile", "a sheet declaring a million rows",
+         _huge_dimension("A1:K1000000"), 1, f"{P} › Isian: ", ("batas 10.000 baris",)),
+    Case("thousands_of_columns", "hostile", "a sheet declaring 16,384 columns",
+         _huge_dimension("A1:XFD20"), 1, f"{P} › Isian: ", ("200 kolom",)),
+    Case("long_cell", "hostile", "a 100,000-character Catatan (accepted, truncated, warning)",
+         _edit(P, {"K10": "panjang " * 12_500}), 0,
+         f"PERINGATAN: {P} › Isian!K10: Catatan lebih dari 1000 karakter"),
+    # Text that reaches the report
+    Case("nasty_note", "text", "a Catatan with & < > quotes {{ }} {% %} newline tab emoji RTL",
+         _values("POLITIK", {"S2.1": (1, 1), "S4.1": (1, 1)}, {"S4.1": NASTY}), 0,
+         "Laporan ditulis", check=_nasty_note_in_report),
+]
+
+
+def _write_ods(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+
+
+@pytest.mark.parametrize("case", CATALOGUE, ids=[c.id for c in CATALOGUE])
+def test_catalogue_entry(case: Case, fill, tmp_path):
+    inputs = tmp_path / "isian"
+    inputs.mkdir()
+    case.build(inputs, fill)
+    before = folder_digest(inputs) if inputs.exists() else {}
+    out = tmp_path / "laporan" / "Laporan.docx"
+    out.parent.mkdir()
+    out.write_bytes(b"laporan sebelumnya")
+
+    start = time.monotonic()
+    res = run_cli("report", "-i", inputs, "--out", out, *case.args)
+    elapsed = time.monotonic() - start
+
+    if os.environ.get("IKU_SHOW_CATALOGUE"):  # to review the full messages by eye
+        print(f"\n[{case.id}] {elapsed:.2f} s exit {res.exit_code}\n{res.output}")
+    assert elapsed < 10, f"{case.id} took {elapsed:.1f} s"
+    assert res.exit_code == case.exit, res.output
+    assert "Traceback" not in res.output and not isinstance(res.exception, AssertionError)
+    for fragment in (case.says, *case.extra):
+        assert fragment in res.output, f"{fragment!r} not in:\n{res.output}"
+    if inputs.exists():
+        assert folder_digest(inputs) == before, "the inputs folder was modified"
+    if case.exit != 0:
+        assert out.read_bytes() == b"laporan sebelumnya"
+        assert sorted(p.name for p in out.parent.iterdir()) == ["Laporan.docx"]
+    else:
+        _warn_ok(out)
+        if case.check:
+            case.check(out)
+
+
+def render_catalogue() -> str:
+    """docs/KATALOG.md, generated from CATALOGUE (a test keeps the two in step)."""
+    groups = {"file": "Files", "workbook": "Workbooks", "cell": "Cells",
+              "hostile": "Hostile files", "text": "Text that reaches the report"}
+    lines = [
+        "# Catalogue of bad input",
+        "",
+        "Generated from `tests/test_catalogue.py` (`python tests/test_catalogue.py > "
+        "docs/KATALOG.md`); each row is one test. For every entry the test also checks: no "
+        "traceback, an answer in under 10 s, the inputs folder unchanged (hashed), and, when "
+        "the run fails, the previous report left byte-for-byte untouched. Exit codes: 0 report "
+        "written, 1 input errors, 2 usage error. Limits: see `pipeline/safety.py`.",
+        "",
+        f"{len(CATALOGUE)} entries.",
+    ]
+    for key, title in groups.items():
+        lines += ["", f"## {title}", "", "| id | input | exit | the user sees (fragment) |",
+                  "| --- | --- | --- | --- |"]
+        for c in CATALOGUE:
+            if c.group == key:
+                said = " … ".join((c.says, *c.extra)).replace("|", "\\|").replace("\n", " ")
+                lines.append(f"| `{c.id}` | {c.input} | {c.exit} | {said} |")
+    return "\n".join(lines) + "\n"
+
+
+def test_catalogue_doc_is_current():
+    assert len(CATALOGUE) >= 35
+    assert len({c.id for c in CATALOGUE}) == len(CATALOGUE)
+    assert CATALOGUE_DOC.read_text(encoding="utf-8") == render_catalogue(), (
+        "docs/KATALOG.md is stale: run `python tests/test_catalogue.py > docs/KATALOG.md`")
+
+
+if __name__ == "__main__":
+    print(render_catalogue(), end="")
