@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import docx
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from pipeline.sample import fill_workbook
 
 from conftest import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def id_percent(value: float) -> str:
@@ -109,3 +112,38 @@ def test_sample_report_carries_all_of_the_seed_text(master, tmp_path):
     rpjmd = table_rows(document, "ANGKA AWAL")
     (average,) = [r for r in rpjmd if r[0].upper().startswith("RATA-RATA")]
     assert "100%" in average and "60%" not in average
+
+
+def test_other_kinds_polarity_and_ranges_end_to_end(tmp_path):
+    """A master the secretariat edited: a rasio with a range target, a jumlah (no x2 asked)
+    with negative polarity. Templates → filled → report, through the CLI."""
+    text = (ROOT / "input_templates/master/kesbangpol_kota_jambi_2021.yaml").read_text()
+    s3 = text.index("kode: S3.1")
+    s4 = text.index("kode: S4.1")
+    part3 = (text[s3:s4].replace("jenis: persentase", "jenis: rasio", 1)
+             .replace('satuan: "%"', 'satuan: ""', 1)
+             .replace("target: 100", "target: [0.8, 0.9]", 1))
+    part4 = (text[s4:].replace("jenis: persentase", "jenis: jumlah", 1)
+             .replace('satuan: "%"', 'satuan: "kegiatan"', 1)
+             .replace("polaritas: positif", "polaritas: negatif", 1)
+             .replace("target: 100", "target: 10", 1))
+    master_file = tmp_path / "master.yaml"
+    master_file.write_text(text[:s3] + part3 + part4, encoding="utf-8")
+
+    blank = tmp_path / "templat"
+    assert run_cli("templates", "-c", master_file, "--out", blank).exit_code == 0
+    inputs = tmp_path / "isian"
+    inputs.mkdir()
+    values = {"KETAHANAN": {"S1.1": (1, 1), "S2.1": (1, 1), "S3.1": (19, 20)},
+              "POLITIK": {"S2.1": (1, 1), "S4.1": (8, None)}, "IDEOLOGI": {"S2.1": (1, 1)}}
+    for unit, vals in values.items():
+        (template,) = blank.glob(f"*_{unit}.xlsx")
+        fill_workbook(template, vals, inputs / f"{unit}.xlsx")
+    out = tmp_path / "laporan.docx"
+    res = run_cli("report", "-c", master_file, "-i", inputs, "--out", out)
+    assert res.exit_code == 0, res.output
+    rpjmd = table_rows(docx.Document(out), "ANGKA AWAL")
+    (s3_row,) = [r for r in rpjmd if r[0] == "3"]
+    assert s3_row[5:8] == ["0,8–0,9", "0,95", id_percent(0.95 / 0.9 * 100)]  # above: upper
+    (s4_row,) = [r for r in rpjmd if r[0] == "4"]
+    assert s4_row[5:8] == ["10 kegiatan", "8 kegiatan", "120%"]  # (2 - 8/10) x 100
