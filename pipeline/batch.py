@@ -126,13 +126,18 @@ def report_all(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     rows: dict[Path, AgencyRow] = {}
     if jobs > 1:
-        with _pool(jobs) as executor:
+        executor = _pool(jobs)
+        try:
             # every worker is forked at the first submit, before the bar starts its thread
             futures = {executor.submit(process_agency, *task): task[0] for task in tasks}
             with _progress(progress, len(tasks)) as advance:
                 for future in as_completed(futures):
                     rows[futures[future]] = future.result()
                     advance(futures[future].name)
+        except BaseException:  # Ctrl-C or a crashed worker: do not start what is left
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        executor.shutdown()
     else:
         with _progress(progress, len(tasks)) as advance:
             for task in tasks:
