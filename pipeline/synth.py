@@ -125,7 +125,8 @@ def write_city(
         raise ValueError("at most 99 units per agency")
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    tasks = [(root, n, units, indicators, seed, year) for n in range(1, agencies + 1)]
+    width = max(2, len(str(agencies)))  # folder numbers sort in order: 001_ … 100_
+    tasks = [(root, n, width, units, indicators, seed, year) for n in range(1, agencies + 1)]
     jobs = min(jobs or os.cpu_count() or 1, agencies)
     if jobs > 1:
         with pool(jobs) as executor:
@@ -140,11 +141,11 @@ def write_city(
     )
 
 
-def _write_agency(task: tuple[Path, int, int, int, int, int]) -> tuple[Path, int, int]:
-    root, number, units, indicators, seed, year = task
+def _write_agency(task: tuple[Path, int, int, int, int, int, int]) -> tuple[Path, int, int]:
+    root, number, width, units, indicators, seed, year = task
     rng = random.Random(f"{seed}-{number}")
     data = master_data(rng, number, units, indicators, year)
-    folder = root / f"{number:02d}_{_slug(data['instansi']['nama_singkat'])}"
+    folder = root / f"{number:0{width}d}_{_slug(data['instansi']['nama_singkat'])}"
     inputs = folder / INPUTS_DIR
     inputs.mkdir(parents=True, exist_ok=True)
     master = write_master(data, folder / MASTER_NAME)
