@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
-from .errors import IkuError, Problem, Severity, UsageError
+from .errors import IkuError, Problem, Severity, TemplateError, UsageError
 from .rekap import AgencyRekap, write_rekap
 
 MASTER_NAME = "master.yaml"
@@ -122,6 +122,8 @@ def report_all(
     folders = find_agencies(root, exclude=out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"'{out_dir}' bukan folder; --out harus berupa folder untuk --all")
+    if not Path(template).is_file():  # once, rather than the same error for every agency
+        raise TemplateError(f"templat Word tidak ditemukan: {template}")
     tasks = [(folder, out_dir, Path(template), draft, pdf) for folder in folders]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     rows: dict[Path, AgencyRow] = {}

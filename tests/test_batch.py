@@ -285,10 +285,15 @@ def test_cli_report_all_exits_1_but_renders_the_others(city, outcome, tmp_path):
     assert not list(out.glob(f"*{city.agencies[BROKEN].name}*"))
 
 
-def test_cli_all_refuses_inputs(tmp_path):
+def test_cli_all_refuses_inputs_and_a_missing_template(city, tmp_path):
     res = run_cli("report", "--all", tmp_path, "--inputs", tmp_path)
     assert res.exit_code == 2
     assert "--all tidak dapat dipakai bersama --inputs" in res.stderr
+    res = run_cli("report", "--all", city[0].root, "--out", tmp_path / "hasil",
+                  "--template", tmp_path / "tidak_ada.docx")
+    assert res.exit_code == 1
+    assert res.stderr.startswith("GALAT: templat Word tidak ditemukan")
+    assert not (tmp_path / "hasil").exists()
 
 
 # --- benchmark ------------------------------------------------------------------------------
