@@ -216,7 +216,10 @@ def _report_all(root, out, template, draft, pdf, jobs, config, inputs) -> None:
         click.echo("Ada GALAT INTERNAL (kesalahan program); jalankan ulang dengan IKU_DEBUG=1 "
                    "dan laporkan ke pengembang.", err=True)
         sys.exit(3)
-    if not outcome.ok:
+    if draft and not outcome.ok and len(outcome.reports) == len(outcome.rows):
+        click.echo("PERHATIAN: laporan DRAFT dibuat untuk instansi yang masih bergalat.",
+                   err=True)
+    elif not outcome.ok:  # as `iku report --draft`: 1 only when a report is missing
         sys.exit(1)
 
 

@@ -325,3 +325,14 @@ def test_bench_measures_every_stage_and_writes_the_targets(tmp_path):
         " **tercapai / met** |" in text
     assert "| 2-agency city (4 workbooks, 8 rows) end to end < 30 s | 10.0 s" in text
     assert "national case" in text and "22,000 agencies" in text
+
+
+def test_cli_report_all_draft_renders_every_agency(city, tmp_path):
+    city = city[0]
+    res = run_cli("report", "--all", city.root, "--out", tmp_path, "--draft", "--jobs", 1)
+    assert res.exit_code == 0, res.output
+    assert "3 dari 3 laporan ditulis" in res.stdout
+    assert "PERHATIAN: laporan DRAFT dibuat" in res.stderr
+    draft = tmp_path / f"Laporan_IKU_2021_{city.agencies[BROKEN].name}.docx"
+    text = "\n".join(p.text for p in docx.Document(str(draft)).paragraphs)
+    assert "DRAFT" in text
