@@ -114,10 +114,14 @@ def compute(
     ``values`` has one row per (unit, code) with float x1/x2 (NaN when not given) and a
     note; ``invalid`` lists (unit, code) pairs whose values were rejected by validation.
     """
-    values = values.reindex(columns=VALUE_COLUMNS)
-    results: dict[str, IndicatorResult] = {}
-    for ind in master.indicators:
-        results[ind.code] = _indicator_result(ind, values, invalid, master.settings.achievement_cap)
+    by_code: dict[str, dict[str, dict]] = {}
+    for record in values.reindex(columns=VALUE_COLUMNS).to_dict("records"):
+        by_code.setdefault(record["code"], {})[record["unit"]] = record
+    cap = master.settings.achievement_cap
+    results = {
+        ind.code: _indicator_result(ind, by_code.get(ind.code, {}), invalid, cap)
+        for ind in master.indicators
+    }
     achieved = [r.achievement for r in results.values() if r.achievement is not None]
     return Results(
         indicators=results,
@@ -132,11 +136,11 @@ def compute(
 
 def _indicator_result(
     ind: Indicator,
-    values: pd.DataFrame,
+    rows: dict[str, dict],
     invalid: frozenset[tuple[str, str]],
     cap: float | None,
 ) -> IndicatorResult:
-    rows = values[values["code"] == ind.code].set_index("unit")
+    """One indicator from its units' records ({unit: record}), summed before dividing."""
     contributions = []
     status = Status.OK
     for unit in ind.reporting_units:
@@ -144,14 +148,14 @@ def _indicator_result(
             status = Status.INVALID
             contributions.append(Contribution(unit, None, None))
             continue
-        if unit not in rows.index:
+        row = rows.get(unit)
+        if row is None:
             status = Status.MISSING if status == Status.OK else status
             contributions.append(Contribution(unit, None, None))
             continue
-        row = rows.loc[unit]
         x1 = _num(row["x1"])
         x2 = _num(row["x2"]) if ind.asks_x2 else None
-        note = "" if pd.isna(row["note"]) else str(row["note"])
+        note = "" if _missing_note(row["note"]) else str(row["note"])
         contributions.append(Contribution(unit, x1, x2, note))
         if x1 is None or (ind.asks_x2 and x2 is None):
             status = Status.MISSING if status == Status.OK else status
@@ -164,6 +168,11 @@ def _indicator_result(
         return IndicatorResult(ind.code, Status.INVALID, x1, x2, contributions=tuple(contributions))
     value, capped = apply_cap(achievement(y, ind.target, ind.polarity), cap)
     return IndicatorResult(ind.code, Status.OK, x1, x2, y, value, capped, tuple(contributions))
+
+
+def _missing_note(v: object) -> bool:
+    """True for a missing note (None, NaN or empty)."""
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
 
 
 def _num(v: object) -> float | None:

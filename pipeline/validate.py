@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,8 +44,9 @@ def validate(master: Master, read: ReadResult) -> Validated:
     invalid: set[tuple[str, str]] = set()
     for sub in accepted.values():
         records += _check_rows(master, sub, problems, invalid)
-    values = pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
-    _check_totals(master, values, accepted, problems, invalid)
+    _check_totals(master, records, accepted, problems, invalid)
+    values = pd.DataFrame([[r[c] for c in VALUE_COLUMNS] for r in records],
+                          columns=VALUE_COLUMNS)
     problems.sort(key=_reading_order)
     return Validated(values, problems, frozenset(invalid), read.files, list(read.submissions))
 
@@ -207,7 +209,8 @@ def _check_rows(
                 f"menjadi {MAX_NOTE} karakter pertama", row, "note", note[:40] + "…",
                 Severity.WARNING)
             note = note[:MAX_NOTE] + "…"
-        records.append({"unit": sub.unit, "code": code, "x1": x1, "x2": x2, "note": note})
+        records.append({"unit": sub.unit, "code": code, "x1": x1, "x2": x2, "note": note,
+                        "row": row})
     for code in expected:
         if code not in seen:
             problems.append(Problem(
@@ -282,40 +285,39 @@ def parse_id_number(text: str) -> float | None:
 
 def _check_totals(
     master: Master,
-    values: pd.DataFrame,
+    records: list[dict[str, Any]],
     accepted: dict[str, Submission],
     problems: list[Problem],
     invalid: set[tuple[str, str]],
 ) -> None:
     """Checks on an indicator's totals over its reporting units."""
-    if values.empty:
-        return
-    totals = values.groupby("code")[["x1", "x2"]].sum(min_count=1)
+    by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        by_code[record["code"]].append(record)
     for ind in master.indicators:
-        if ind.code not in totals.index:
+        mine = by_code.get(ind.code)
+        if not mine or not ind.asks_x2:
             continue
-        x1, x2 = totals.loc[ind.code, "x1"], totals.loc[ind.code, "x2"]
-        mine = values[values["code"] == ind.code]
+        x1 = sum(r["x1"] for r in mine)
+        x2 = sum(r["x2"] for r in mine)
         several = len(ind.reporting_units) > 1
-        if several and ind.asks_x2 and x2 == 0 and len(mine) == len(ind.reporting_units):
+        if several and x2 == 0 and len(mine) == len(ind.reporting_units):
             # Each unit's 0 is legitimate on its own; the indicator's total must not be.
-            for unit in mine["unit"]:
-                sub = accepted[unit]
-                row = next(r for r in sub.rows if _show(r.code) == ind.code)
+            for r in mine:
+                sub = accepted[r["unit"]]
                 msg = (f"x2 tidak boleh 0 (jumlah x2 dari semua unit pelapor {ind.code} "
                        "adalah 0); pembagi persentase harus lebih dari 0")
                 problems.append(Problem(Severity.ERROR, "x2_zero", msg, sub.file, sub.sheet,
-                                        sub.ref(row, "x2"), "0", unit))
-                invalid.add((unit, ind.code))
-        elif ind.asks_x2 and ind.share_of_whole and x2 and x1 > x2:
-            for unit in mine["unit"]:
-                sub = accepted[unit]
-                row = next(r for r in sub.rows if _show(r.code) == ind.code)
+                                        sub.ref(r["row"], "x2"), "0", sub.unit))
+                invalid.add((sub.unit, ind.code))
+        elif ind.share_of_whole and x2 and x1 > x2:
+            for r in mine:
+                sub = accepted[r["unit"]]
                 problems.append(Problem(
                     Severity.WARNING, "x1_gt_x2",
                     f"x1 lebih besar dari x2 pada indikator {ind.code} (bagian tidak "
                     "mungkin melebihi keseluruhan); periksa kembali",
-                    sub.file, sub.sheet, sub.ref(row, "x1"), _show(row.x1), unit))
+                    sub.file, sub.sheet, sub.ref(r["row"], "x1"), _show(r["row"].x1), sub.unit))
 
 
 def _blank(v: Any) -> bool:
