@@ -3,24 +3,15 @@
 python-calamine returns a formula's cached result as if it were typed, and an error value
 (``#DIV/0!``, ``#REF!``) as an empty string. Both matter in an input cell: a formula where
 a count belongs, an error that would otherwise read as "blank". This module scans the
-sheet's XML once for those two facts. It runs only after ``safety.inspect_file`` has
-refused DOCTYPEs and oversized parts, so a regular-expression scan of the text is safe;
-the small workbook parts are parsed with defusedxml.
+sheet's XML, as ``safety.inspect_workbook`` already inflated and checked it (no DOCTYPE,
+bounded size), so a regular-expression scan of the text is safe and nothing is unzipped
+twice.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
-
-from defusedxml import ElementTree
-
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 # A cell element, with or without a namespace prefix: <c r="E9" t="e"><v>#DIV/0!</v></c>
 _CELL = re.compile(
@@ -37,22 +28,8 @@ class CellFact:
     error: str | None = None  # the error value, e.g. "#DIV/0!"
 
 
-def scan_sheet(path: Path, sheet_name: str, columns: set[str]) -> dict[str, CellFact]:
-    """Formula and error facts for the cells of ``columns`` (letters) in one sheet.
-
-    Returns {} when the sheet part cannot be located: the caller then simply has fewer
-    facts, never a crash.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            part = _sheet_part(zf, sheet_name)
-            if part is None:
-                return {}
-            data = zf.read(part)
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError):
-        return {}
-    except Exception:  # defusedxml raises its own types for forbidden constructs
-        return {}
+def scan_cells(data: bytes, columns: set[str]) -> dict[str, CellFact]:
+    """Formula and error facts for the cells of ``columns`` (letters) in a sheet's XML."""
     facts: dict[str, CellFact] = {}
     for match in _CELL.finditer(data):
         attrs = dict(_ATTR.findall(match.group(1)))
@@ -68,21 +45,3 @@ def scan_sheet(path: Path, sheet_name: str, columns: set[str]) -> dict[str, Cell
         if formula or error:
             facts[ref] = CellFact(formula, error)
     return facts
-
-
-def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
-    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rid = None
-    for sheet in book.iter(f"{_NS_MAIN}sheet"):
-        if sheet.get("name") == sheet_name:
-            rid = sheet.get(f"{_NS_REL}id")
-    if rid is None:
-        return None
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iter(f"{_NS_PKG}Relationship"):
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join("xl", target))
-    return None

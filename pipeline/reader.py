@@ -14,9 +14,9 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from . import spec
-from .cellscan import CellFact, scan_sheet
+from .cellscan import CellFact, scan_cells
 from .errors import Problem, Severity
-from .safety import inspect_file
+from .safety import inspect_workbook
 
 MAX_ROWS_SCANNED = 5_000  # a template has a few dozen rows; anything past this is ignored
 HEADER_SEARCH_ROWS = 60
@@ -111,7 +111,7 @@ def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
             path, "macro_format",
             f"format {path.suffix.lower()} (buku kerja bermakro/biner) tidak diterima; buka di "
             "Excel lalu simpan sebagai Excel Workbook (.xlsx)")]
-    refused = inspect_file(path)  # before any reader touches an untrusted file
+    refused, sheets = inspect_workbook(path)  # before any reader touches an untrusted file
     if refused:
         return None, refused
     try:
@@ -126,12 +126,14 @@ def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
             )
         ]
     try:
-        return _read_book(path, book)
+        return _read_book(path, book, sheets)
     finally:
         book.close()
 
 
-def _read_book(path: Path, book: CalamineWorkbook) -> tuple[Submission | None, list[Problem]]:
+def _read_book(
+    path: Path, book: CalamineWorkbook, sheet_xml: dict[str, bytes]
+) -> tuple[Submission | None, list[Problem]]:
     names = book.sheet_names
     if spec.META_SHEET not in names:
         return None, [
@@ -180,7 +182,7 @@ def _read_book(path: Path, book: CalamineWorkbook) -> tuple[Submission | None, l
     header_row, columns = header
     rows = tuple(_rows(grid, header_row, columns))
     inputs = {spec.col_letter(columns[k]) for k in ("x1", "x2") if k in columns}
-    facts = scan_sheet(path, spec.SHEET, inputs)
+    facts = scan_cells(sheet_xml.get(spec.SHEET, b""), inputs)
     return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts), []
 
 

@@ -240,11 +240,17 @@ def inspect_file(path: Path) -> list[Problem]:
     how to fix it. ``file`` is ``path.name``. Never raises for a bad file, never blocks on
     one, never writes to it.
     """
+    return inspect_workbook(path)[0]
+
+
+def inspect_workbook(path: Path) -> tuple[list[Problem], dict[str, bytes]]:
+    """``inspect_file``, also returning the worksheets it inflated and checked, as
+    {sheet name: XML bytes}, so a caller can scan them without unzipping again."""
     path = Path(path)
     try:
-        _inspect(path)
+        sheets = _inspect(path)
     except _Refused as r:
-        return [Problem(Severity.ERROR, r.code, r.message, file=path.name, sheet=r.sheet)]
+        return [Problem(Severity.ERROR, r.code, r.message, file=path.name, sheet=r.sheet)], {}
     except Exception as exc:  # a bug or an input nobody foresaw: refuse, never a traceback
         return [
             Problem(
@@ -255,14 +261,14 @@ def inspect_file(path: Path) -> list[Problem]:
                 "simpan ulang sebagai Excel Workbook (*.xlsx), lalu kirim ulang",
                 file=path.name,
             )
-        ]
-    return []
+        ], {}
+    return [], sheets
 
 
 # --- The path and the first bytes ---------------------------------------------------------
 
 
-def _inspect(path: Path) -> None:
+def _inspect(path: Path) -> dict[str, bytes]:
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -299,12 +305,12 @@ def _inspect(path: Path) -> None:
         if not stat.S_ISREG(st.st_mode):
             raise _special()
         try:
-            _inspect_open_file(f, st.st_size)
+            return _inspect_open_file(f, st.st_size)
         except OSError as exc:
             raise _unreadable(exc) from None
 
 
-def _inspect_open_file(f: BinaryIO, size: int) -> None:
+def _inspect_open_file(f: BinaryIO, size: int) -> dict[str, bytes]:
     if size == 0:
         raise _Refused(
             "empty",
@@ -330,7 +336,7 @@ def _inspect_open_file(f: BinaryIO, size: int) -> None:
             "buka datanya di Excel lalu simpan sebagai Excel Workbook (*.xlsx) melalui "
             "File › Save As, lalu kirim ulang",
         )
-    _inspect_zip(f, size)
+    return _inspect_zip(f, size)
 
 
 def _refuse_ole(f: BinaryIO) -> None:
@@ -407,12 +413,16 @@ def _inspect_zip(f: BinaryIO, size: int) -> None:
     _check_kind(f, by_name)
     sheets = _check_main_parts(f, by_name)
     tags = 0
+    checked: dict[str, bytes] = {}
     for info in files:
         key = info.filename.lower()
         data = _scan_entry(f, info, key in sheets)
         if data is not None:
             tags += data.count(b"<")
             _check_sheet(data, info.filename, sheets[key], tags)
+            if sheets[key]:
+                checked[sheets[key]] = data
+    return checked
 
 
 def _central_directory_extent(f: BinaryIO, size: int) -> tuple[int, int] | None:
