@@ -111,10 +111,12 @@ def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE
     """Fill the template; return the docxtpl object with merged cells (not yet saved)."""
     source = str(template_path)
     tpl = _open_template(template_path)
-    check_template_names(tpl, context, source)
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except JinjaTemplateError as exc:
+        # StrictUndefined stops at the first unknown name; list them all for the user
+        # (costs a second pass over the template, so only when something is wrong).
+        check_template_names(_open_template(template_path), context, source)
         raise TemplateError(_jinja_message(exc, source)) from None
     merge_marked_cells(tpl.docx.element.body)
     return tpl

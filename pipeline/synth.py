@@ -32,20 +32,16 @@ import os
 import random
 import re
 import sys
-import zipfile
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 import yaml
-from python_calamine import CalamineWorkbook
 
-from . import spec
 from .master import Master, load_master
+from .sample import fill_template
 from .templates import template_filename, write_template
 
 MASTER_NAME = "master.yaml"  # the layout of docs/KOTA.md; batch.py reads the same names
@@ -348,104 +344,3 @@ def unit_values(
 
 
 # --- typing into a template ------------------------------------------------------------
-
-_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"( s="([0-9]+)")?/>')
-
-
-def fill_template(
-    blank: bytes, values: Values, note: Mapping[str, str] | None = None
-) -> bytes:
-    """Type counts (and notes) into a blank template's input cells; return the workbook.
-
-    Like ``sample.fill_workbook``: the header and the rows are found by their labels and
-    Kode; None leaves a cell blank; a Kode the sheet lacks, a locked cell or a cell that
-    is not blank raises ValueError. Only the sheet part changes; every other part of the
-    package is copied byte for byte.
-    """
-    src = zipfile.ZipFile(io.BytesIO(blank))
-    part = _sheet_part(src, spec.SHEET)
-    header, rows = _locate(blank)
-    unlocked = _unlocked_styles(src.read("xl/styles.xml"))
-    typed: dict[str, tuple[bytes, bytes]] = {}  # A1 ref -> (type attribute, cell body)
-    wanted = set(values) | set(note or {})
-    unknown = sorted(wanted - set(rows))
-    if unknown:
-        raise ValueError(f"Kode not in sheet {spec.SHEET}: {', '.join(unknown)}")
-    for code, (x1, x2) in values.items():
-        for label, value in (("x1", x1), ("x2", x2)):
-            if value is not None:
-                ref = spec.cell_ref(rows[code], header[label])
-                typed[ref] = (b"", b"<v>" + repr(value).encode("ascii") + b"</v>")
-    note_col = header[spec.COLUMNS[spec.COLUMN_INDEX["note"]].label]
-    for code, text in (note or {}).items():
-        ref = spec.cell_ref(rows[code], note_col)
-        body = escape(text).encode("utf-8")
-        typed[ref] = (b' t="inlineStr"', b'<is><t xml:space="preserve">' + body + b"</t></is>")
-
-    done: set[str] = set()
-
-    def type_into(match: re.Match[bytes]) -> bytes:
-        ref = match.group(1).decode("ascii")
-        if ref not in typed:
-            return match.group(0)
-        style = int(match.group(3) or 0)
-        if style not in unlocked:
-            raise ValueError(f"cell {ref} is locked (not an input cell)")
-        done.add(ref)
-        kind, body = typed[ref]
-        return b'<c r="' + match.group(1) + b'"' + (match.group(2) or b"") + kind + b">" \
-            + body + b"</c>"
-
-    sheet_xml = _CELL.sub(type_into, src.read(part))
-    missing = sorted(set(typed) - done)
-    if missing:
-        raise ValueError(f"cells not blank or not in the template: {', '.join(missing)}")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = sheet_xml if info.filename == part else src.read(info)
-            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
-def _locate(blank: bytes) -> tuple[dict[str, int], dict[str, int]]:
-    """Header label -> 0-based column, and Kode -> 0-based row, read as a person would."""
-    book = CalamineWorkbook.from_filelike(io.BytesIO(blank))
-    grid = book.get_sheet_by_name(spec.SHEET).to_python(skip_empty_area=False)
-    for r, line in enumerate(grid):
-        labels = {str(v).strip(): c for c, v in enumerate(line) if isinstance(v, str)}
-        if all(label in labels for label in spec.REQUIRED_LABELS):
-            code_col = labels["Kode"]
-            rows = {
-                str(line2[code_col]).strip(): r2
-                for r2, line2 in enumerate(grid[r + 1:], start=r + 1)
-                if code_col < len(line2) and str(line2[code_col]).strip()
-            }
-            return labels, rows
-    raise ValueError(f"no header row with {', '.join(spec.REQUIRED_LABELS)} in {spec.SHEET}")
-
-
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-
-
-def _sheet_part(zf: zipfile.ZipFile, name: str) -> str:
-    """The zip member of a sheet, found through workbook.xml and its relationships."""
-    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rid = next(s.get(f"{_REL}id") for s in book.iter(f"{_MAIN}sheet") if s.get("name") == name)
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    target = next(r.get("Target") for r in rels.iter(f"{_PKG}Relationship") if r.get("Id") == rid)
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-
-
-def _unlocked_styles(styles_xml: bytes) -> set[int]:
-    """Indexes of the cell formats whose protection is ``locked="0"`` (input cells)."""
-    root = ElementTree.fromstring(styles_xml)
-    xfs = root.find(f"{_MAIN}cellXfs")
-    unlocked = set()
-    for i, xf in enumerate(xfs if xfs is not None else []):
-        prot = xf.find(f"{_MAIN}protection")
-        if prot is not None and prot.get("locked") in ("0", "false"):
-            unlocked.add(i)
-    return unlocked
