@@ -67,7 +67,6 @@ class Size:
     synth: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
     floor: float = 0.0
-    master_libyaml: float = 0.0  # what-if: the masters parsed with libyaml (see report)
     read_pool: float = 0.0  # the read stage with a pool of two processes
     kib: float = 0.0  # mean size of a submission
     runs: dict[int, Run] = field(default_factory=dict)  # jobs -> end-to-end run
@@ -118,7 +117,7 @@ def measure_stages(city_root: Path, agencies: list[Path], scratch: Path, repeat:
 
     from .batch import INPUTS_DIR, MASTER_NAME
     from .compute import compute
-    from .master import Master, _Loader, load_master
+    from .master import load_master
     from .reader import read_folder
     from .rekap import agency_rekap, write_rekap
     from .render import render_report
@@ -129,15 +128,6 @@ def measure_stages(city_root: Path, agencies: list[Path], scratch: Path, repeat:
     start = time.perf_counter()
     masters = [load_master(f / MASTER_NAME) for f in agencies]
     t["master"] = time.perf_counter() - start
-
-    import yaml
-
-    loader = type("CLoader", (yaml.CSafeLoader,), {})
-    loader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-    texts = [(f / MASTER_NAME).read_text("utf-8") for f in agencies]
-    size.master_libyaml = best(
-        lambda: [Master.model_validate(yaml.load(x, Loader=loader)) for x in texts], 1  # noqa: S506
-    )
 
     start = time.perf_counter()
     for master, folder in zip(masters, agencies, strict=True):
@@ -400,7 +390,6 @@ def render_markdown(sizes: list[Size], start: dict, probe: tuple[float, float], 
         line(stage, lambda s, stage=stage: s.stages[stage])
     line("**all stages**", lambda s: s.work)
     line("floor (calamine alone)", lambda s: s.floor)
-    line("(what-if) master with libyaml", None, text=lambda s: f"{s.master_libyaml:.3f}")
     line("synthetic city (not a stage)", None, text=lambda s: f"{s.synth:.1f}")
     add("")
     per_wb = big.work / big.workbooks
@@ -490,7 +479,7 @@ def national(big: Size) -> str:
     cpu_hours = agencies * per_agency / 3600
     shares = {stage: big.stages[stage] / big.work for stage in STAGES}
     top = sorted(STAGES, key=shares.get, reverse=True)[:3]
-    saved = (big.stages["master"] - big.master_libyaml) / big.agencies
+    top_text = ", ".join(f"{s} {100 * shares[s]:.0f}%" for s in top)
     one, two = big.runs[1].pss_mb, big.runs[2].pss_mb
     per_worker = max(two - one, 1.0)  # linear model from the runs with one and two processes
     server = one + 15 * per_worker
@@ -509,11 +498,8 @@ About {NATIONAL_GOVERNMENTS} local governments x {AGENCIES_PER_GOVERNMENT} agenc
   Agencies are independent, so the work splits across cores and machines with no
   coordination beyond dividing the folder list, and the cost per agency does not grow with
   their number (the ratios above): the extrapolation is linear.
-* **Bottleneck.** CPU in three stages: {", ".join(f"{s} {100 * shares[s]:.0f}%"
-                                                   for s in top)} of the work. The master
-  stage is PyYAML's pure-Python parser: with libyaml (what-if row above) it would cost
-  {1000 * saved:.0f} ms less per agency, {per_agency - saved:.2f} s instead of
-  {per_agency:.2f} s. Input is small (a submission is {big.kib:.0f} KiB on average,
+* **Bottleneck.** CPU in three stages: {top_text} of the work.
+  Input is small (a submission is {big.kib:.0f} KiB on average,
   {workbooks * big.kib / 2**20:.1f} GiB nationally) and memory per worker is constant: with
   {one:.0f} MiB PSS for one process and {two:.0f} MiB for two, a 16-process server needs
   about {server / 1024:.1f} GiB.
