@@ -209,3 +209,22 @@ def test_usage_errors(args, code, fragment):
     assert res.exit_code == code, res.output
     assert fragment in res.output
     assert "Traceback" not in res.output
+
+
+def test_draft_report_despite_errors(fill, tmp_path):
+    """--draft builds the report anyway, marks what is missing or invalid, says so."""
+    import docx
+
+    inputs = fill({"POLITIK": {"S2.1": (1, 1), "S4.1": (-1, 5)}}, skip=("IDEOLOGI",))
+    out = tmp_path / "draft.docx"
+    res = run_cli("report", "-i", inputs, "--out", out, "--draft")
+    assert res.exit_code == 0, res.output
+    assert "PERHATIAN: laporan DRAFT dibuat walau ada galat." in res.stderr
+    assert "2 galat, 0 peringatan di 2 berkas" in res.stderr
+    document = docx.Document(out)
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "(belum diisi)" in cells  # S2.1: IDEOLOGI sent nothing
+    assert "(tidak sah)" in cells  # S4.1: a negative x1
+    assert any("rata-rata dari 2 dari 4 indikator" in c for c in cells)
+    for section in document.sections:
+        assert "DRAFT" in " ".join(p.text for p in section.header.paragraphs)
