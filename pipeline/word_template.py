@@ -401,7 +401,7 @@ def _write_part_one(doc) -> None:
 def _write_part_two_agency(doc) -> None:
     # In a draft the cover says why and every page header says DRAFT.
     _para(doc, "CAPAIAN INDIKATOR KINERJA UTAMA (IKU) TAHUN {{ year }}", "Heading 1")
-    _write_organisation_head(doc, "agency", "Indikator Kinerja Utama")
+    _write_organisation_head(doc, "agency", "Indikator Kinerja")  # as the 2021 original
     _write_iku_table(doc, "agency", with_sources=False)
 
 
