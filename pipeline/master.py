@@ -248,11 +248,22 @@ def load_master(path: Path) -> Master:
     """Read and validate a master YAML file; raise MasterError listing every mistake."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise MasterError(f"{path}: berkas master tidak ditemukan") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MasterError(f"{path}: berkas master tidak dapat dibaca ({exc})") from None
+    except OSError as exc:
+        raise MasterError(f"{path}: berkas master tidak dapat dibaca ({exc.strerror})") from None
+    try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode" (UTF-16)
+            text = raw.decode("utf-16")
+        else:
+            text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MasterError(
+            f"{path} baris {line}: berkas master harus disimpan dengan pengodean UTF-8 "
+            "(di Notepad: File › Save As › Encoding: UTF-8)"
+        ) from None
     return parse_master(text, source=str(path))
 
 
@@ -263,7 +274,11 @@ def parse_master(text: str, source: str = "<master>") -> Master:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise MasterError(f"{source}{where}: format YAML tidak sah ({problem})") from None
+        lines = text.splitlines()
+        hint = ""
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+            hint = "; gunakan spasi untuk indentasi, bukan tab"
+        raise MasterError(f"{source}{where}: format YAML tidak sah ({problem}){hint}") from None
     if not isinstance(data, dict):
         raise MasterError(f"{source}: isi master harus berupa pemetaan kunci: nilai")
     try:

@@ -77,3 +77,21 @@ def test_yes_no_are_text_not_booleans():
     """YAML 1.1 would read `no:` as false; the loader keeps it a key."""
     m = parse_master(SAMPLE)
     assert m.sasaran[0].number == 1
+
+
+def test_files_saved_by_windows_editors(tmp_path):
+    """Notepad adds a BOM and CRLF, or saves as UTF-16 ("Unicode"): all read the same."""
+    for name, data in {
+        "bom_crlf.yaml": b"\xef\xbb\xbf" + SAMPLE.replace("\n", "\r\n").encode("utf-8"),
+        "utf16.yaml": SAMPLE.encode("utf-16"),
+    }.items():
+        (tmp_path / name).write_bytes(data)
+        assert load_master(tmp_path / name).agency.year == 2021
+
+
+def test_wrong_encoding_and_tabs_say_how_to_fix(tmp_path):
+    path = tmp_path / "ansi.yaml"
+    path.write_bytes(SAMPLE.replace("Jambi", "Jambi \u2014", 1).encode("cp1252"))
+    with pytest.raises(MasterError, match="harus disimpan dengan pengodean UTF-8"):
+        load_master(path)
+    assert "bukan tab" in _err(SAMPLE.replace("  tahun: 2021", "\ttahun: 2021", 1))
