@@ -429,7 +429,7 @@ def render_markdown(sizes: list[Size], start: dict, probe: tuple[float, float], 
     add("| command | seconds |\n|---|---|")
     add(f"| `python -c pass` | {start['python']:.3f} |")
     add(f"| `iku --help` | {start['help']:.3f} |")
-    add(f"| `iku report` (sample: 5 workbooks written, read, report rendered) | "
+    add(f"| `iku report` (sample: 3 workbooks written, read, report rendered) | "
         f"{start['report']:.3f} |")
     add(f"| `python -c \"import <its {len(start['modules'])} third-party modules>\"` | "
         f"{start['imports']:.3f} |")
