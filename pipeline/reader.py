@@ -168,7 +168,7 @@ def _read_book(
     grid = book.get_sheet_by_name(spec.SHEET).to_python(
         skip_empty_area=False, nrows=MAX_ROWS_SCANNED
     )
-    header = _find_header(grid)
+    header = find_header(grid)
     if header is None:
         return None, [
             _problem(
@@ -201,7 +201,8 @@ def _as_text(v: Any) -> str:
     return str(v).strip()
 
 
-def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """The header row (0-based) and column key -> 0-based column, found by the labels."""
     labels = {c.label.casefold(): c.key for c in spec.COLUMNS}
     required = {label.casefold() for label in spec.REQUIRED_LABELS}
     for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):

@@ -31,6 +31,7 @@ from python_calamine import CalamineWorkbook
 
 from . import spec
 from .master import Master
+from .reader import find_header
 from .templates import template_filename, write_template
 
 Number = int | float
@@ -157,7 +158,7 @@ def fill_template(
             if value is not None:
                 ref = spec.cell_ref(rows[code], header[label])
                 typed[ref] = (b"", b"<v>" + repr(value).encode("ascii") + b"</v>")
-    note_col = header[spec.COLUMNS[spec.COLUMN_INDEX["note"]].label]
+    note_col = header["note"]
     for code, text in (note or {}).items():
         ref = spec.cell_ref(rows[code], note_col)
         body = escape(text).encode("utf-8")
@@ -190,20 +191,20 @@ def fill_template(
 
 
 def _locate(blank: bytes) -> tuple[dict[str, int], dict[str, int]]:
-    """Header label -> 0-based column, and Kode -> 0-based row, read as a person would."""
+    """Column key -> 0-based column, and Kode -> 0-based row, found as the reader does."""
     book = CalamineWorkbook.from_filelike(io.BytesIO(blank))
     grid = book.get_sheet_by_name(spec.SHEET).to_python(skip_empty_area=False)
-    for r, line in enumerate(grid):
-        labels = {str(v).strip(): c for c, v in enumerate(line) if isinstance(v, str)}
-        if all(label in labels for label in spec.REQUIRED_LABELS):
-            code_col = labels["Kode"]
-            rows = {
-                str(line2[code_col]).strip(): r2
-                for r2, line2 in enumerate(grid[r + 1:], start=r + 1)
-                if code_col < len(line2) and str(line2[code_col]).strip()
-            }
-            return labels, rows
-    raise ValueError(f"no header row with {', '.join(spec.REQUIRED_LABELS)} in {spec.SHEET}")
+    found = find_header(grid)
+    if found is None:
+        raise ValueError(f"no header row with {', '.join(spec.REQUIRED_LABELS)} in {spec.SHEET}")
+    header_row, columns = found
+    code_col = columns["code"]
+    rows = {
+        str(line[code_col]).strip(): r
+        for r, line in enumerate(grid[header_row + 1:], start=header_row + 1)
+        if code_col < len(line) and str(line[code_col]).strip()
+    }
+    return columns, rows
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
