@@ -18,6 +18,7 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
+from . import spec
 from .atomic import write_atomically
 from .errors import OutputError, Problem, Severity, summary
 from .master import Master
@@ -81,7 +82,8 @@ def _problem_list(master: Master, checked: Validated, copies: dict[str, Path]) -
             (p.severity.value, p.file, unit, p.sheet, p.cell, p.value, p.message), start=1
         ):
             text = str(text)[:MAX_TEXT]
-            sheet.write_string(row, col, text, fills[p.severity, _formula_like(text)])
+            quoted = text.startswith(spec.FORMULA_TRIGGERS)
+            sheet.write_string(row, col, text, fills[p.severity, quoted])
     if not checked.problems:
         sheet.write_string(header_row + 1, 0, "Tidak ada masalah: semua isian sah.")
     last = header_row + max(len(checked.problems), 1)
@@ -102,12 +104,6 @@ def _problem_list(master: Master, checked: Validated, copies: dict[str, Path]) -
 
 
 MAX_TEXT = 2_000
-
-
-def _formula_like(text: str) -> bool:
-    """Text that a spreadsheet could take for a formula when a user edits or exports the
-    cell (OWASP CSV injection): such cells get Excel's quote prefix, the text unchanged."""
-    return text[:1] in ("=", "+", "-", "@", "\t", "\r")
 
 
 def _highlighted_copies(checked: Validated, out_dir: Path) -> dict[str, Path]:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import xlsxwriter
 
+from . import spec
 from .errors import OutputError
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from .master import Master
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ID = "[$-421]"  # Indonesian (Indonesia): decimal comma, dot for thousands
 NUMBER_FORMAT = f"{ID}#,##0.00"
 COUNT_FORMAT = f"{ID}#,##0"
@@ -164,7 +164,7 @@ class _Formats:
 
 def _text(sheet, row: int, col: int, text: str, f: _Formats, fmt=None) -> None:
     fmt = fmt or f.text
-    if text.startswith(FORMULA_TRIGGERS) and fmt is f.text:
+    if text.startswith(spec.FORMULA_TRIGGERS) and fmt is f.text:
         fmt = f.quoted
     sheet.write_string(row, col, text, fmt)
 

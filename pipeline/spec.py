@@ -64,6 +64,11 @@ META_KEYS = (
     "sidik_definisi",  # fingerprint of the indicator definitions shown, to spot edits
 )
 
+# Text starting with one of these can be taken for a formula when a user edits the cell or
+# exports it (OWASP "CSV injection"): every workbook the pipeline writes stores such text
+# as a string with Excel's quote prefix, never as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
 # Largest count we accept in x1/x2; above it is surely a typing mistake.
 MAX_COUNT = 1_000_000_000
 

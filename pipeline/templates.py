@@ -45,7 +45,6 @@ INPUT_FILL = "#FFF200"  # "sel berwarna kuning" in the instructions
 NOT_ASKED_FILL = "#D9D9D9"
 HEADER_FILL = "#DDEBF7"
 NOT_ASKED_TEXT = "—"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 INSTRUCTIONS = (
     "1. Isi hanya sel berwarna kuning: x1, x2 dan Catatan (Catatan boleh dikosongkan). "
@@ -242,7 +241,7 @@ class _Styles:
 
 def _text(sheet: Worksheet, row: int, col: int, text: str, fmt: Format, styles: _Styles) -> None:
     """Write master text as a string; formula-looking text also gets the quote prefix."""
-    if text.startswith(FORMULA_TRIGGERS):
+    if text.startswith(spec.FORMULA_TRIGGERS):
         fmt = styles.quoted(fmt)
     sheet.write_string(row, col, text, fmt)
 

@@ -72,3 +72,18 @@ def test_clean_inputs_give_an_empty_list(fill, tmp_path):
     ws = openpyxl.load_workbook(report)["Masalah"]
     assert ws["A6"].value == "Tidak ada masalah: semua isian sah."
     assert not (tmp_path / "cek_perbaikan").exists()
+
+
+def test_formula_like_values_are_written_as_text(fill, tmp_path):
+    """A value a user typed, such as '=HYPERLINK(...)' as text, is shown in the problem
+    list as text with Excel's quote prefix, never as a formula."""
+    inputs = fill({"POLITIK": {"S2.1": (1, 1), "S4.1": ("=HYPERLINK(\"x\")", 5)}})
+    book = openpyxl.load_workbook(inputs / "Isian_POLITIK.xlsx")
+    book["Isian"]["E10"].data_type = "s"  # typed as text, as a cell formatted Text keeps it
+    book.save(inputs / "Isian_POLITIK.xlsx")
+    report = tmp_path / "cek.xlsx"
+    assert run_cli("validate", "-i", inputs, "--report", report).exit_code == 1
+    ws = openpyxl.load_workbook(report)["Masalah"]
+    cell = ws["G6"]
+    assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
+    assert cell.quotePrefix
