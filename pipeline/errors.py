@@ -63,12 +63,14 @@ class Problem:
     unit: str = ""  # unit code when known
 
     def format(self) -> str:
-        where = self.file or "(masukan)"
-        if self.sheet:
+        """`GALAT: file › Sheet!Cell: message`; a problem with no file (a unit that sent
+        nothing, an empty folder) has no location part."""
+        where = self.file
+        if self.file and self.sheet:
             where += f" › {self.sheet}"
             if self.cell:
                 where += f"!{self.cell}"
-        return f"{self.severity.value}: {where}: {self.message}"
+        return f"{self.severity.value}: {where + ': ' if where else ''}{self.message}"
 
     @property
     def blocking(self) -> bool:

@@ -16,9 +16,8 @@ from python_calamine import CalamineWorkbook
 from . import spec
 from .cellscan import CellFact, scan_cells
 from .errors import Problem, Severity
-from .safety import inspect_workbook
+from .safety import MAX_ROWS, inspect_workbook  # the gate already refused longer sheets
 
-MAX_ROWS_SCANNED = 5_000  # a template has a few dozen rows; anything past this is ignored
 HEADER_SEARCH_ROWS = 60
 
 
@@ -166,7 +165,7 @@ def _read_book(
             )
         ]
     grid = book.get_sheet_by_name(spec.SHEET).to_python(
-        skip_empty_area=False, nrows=MAX_ROWS_SCANNED
+        skip_empty_area=False, nrows=MAX_ROWS + 1
     )
     header = find_header(grid)
     if header is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import paths
 from .compute import Results, compute
 from .errors import UsageError, ValidationFailed
-from .master import Master, load_master
+from .master import Master
 from .reader import read_folder
 from .validate import Validated, validate
 
@@ -70,7 +70,3 @@ def sample_inputs(master: Master) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="iku_contoh_") as tmp:
         write_sample_inputs(master, Path(tmp))
         yield Path(tmp)
-
-
-def default_master() -> Master:
-    return load_master(paths.SAMPLE_MASTER)

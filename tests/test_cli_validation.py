@@ -60,7 +60,7 @@ CASES = {
     ),
     "unit_missing": (
         lambda fill, tmp: fill(skip=("IDEOLOGI",)),
-        ["GALAT: (masukan): unit IDEOLOGI (Bidang Bina Ideologi dan Wawasan Kebangsaan) "
+        ["GALAT: unit IDEOLOGI (Bidang Bina Ideologi dan Wawasan Kebangsaan) "
          "belum mengirim isian"],
     ),
     "duplicate_unit": (
@@ -96,7 +96,7 @@ CASES = {
     "metadata_removed": (
         lambda fill, tmp: _remove_sheet(fill() / "Isian_POLITIK.xlsx", "Metadata"),
         ["GALAT: Isian_POLITIK.xlsx: lembar tersembunyi 'Metadata' tidak ada",
-         "GALAT: (masukan): unit POLITIK (Bidang Politik dan Kewaspadaan Daerah) belum "
+         "GALAT: unit POLITIK (Bidang Politik dan Kewaspadaan Daerah) belum "
          "mengirim isian"],
     ),
     "sheet_renamed": (
