@@ -35,7 +35,7 @@ from jinja2 import Environment, StrictUndefined
 from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 
-from .atomic import write_atomically  # noqa: F401 (re-exported for callers)
+from .atomic import write_atomically
 from .compute import Results
 from .context import MERGE_UP, build_context
 from .errors import OutputError, TemplateError

@@ -587,7 +587,7 @@ def build_template() -> bytes:
 
 
 def write_template(path: Path = paths.WORD_TEMPLATE) -> Path:
-    from .render import write_atomically
+    from .atomic import write_atomically
 
     return write_atomically(Path(path), build_template())
 
