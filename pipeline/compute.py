@@ -1,15 +1,24 @@
-"""Compute realisasi (y), % capaian and the averages from the submitted counts.
+"""Compute realisasi (y), % capaian, predikat and the averages from the submitted inputs.
 
 Pure functions: data in, data out. Values are never rounded here; rounding happens only
-when the report is rendered. Rules where the sources disagree (see docs/ATURAN.md):
+when the report is rendered. How y follows from x1 and x2 is the kind's business
+(``pipeline.kinds``); the rules below compare a number with a target and do not depend on
+the kind (a labelled realisasi is compared through its score). Where the sources disagree
+(see docs/ATURAN.md):
 
-* several units reporting one indicator: sum x1 and sum x2 over the units, then divide;
-* positive polarity: capaian = R / T × 100;
-* negative polarity: capaian = (2 − R / T) × 100, floored at 0;
+* several units reporting one indicator: ``gabung: jumlah`` sums x1 and x2 over the
+  units, then divides; ``gabung: sama`` takes the one figure every unit copied (validation
+  has checked they agree);
+* positive polarity: capaian = R / T × 100 (a negative R gives a negative capaian);
+* negative polarity, ``pengaturan.rumus_negatif``: ``(2T-R)/T`` (default) gives
+  (2 − R / T) × 100, floored at 0; ``T/R`` gives T / R × 100, and 200 when R = 0 (the
+  value the default rule gives there; T / 0 has no value);
 * target range [low, high]: inside → 100; above → use high; below → use low;
-* target 0: positive → 100; negative → 100 when R = 0, else 0;
-* cap: none by default; ``pengaturan.batas_atas_capaian`` in the master sets one, and
-  the report says so.
+* target 0: positive → 100; negative → 100 when R = 0, else 0 (both rules);
+* target NA: realisasi is shown, capaian is None (printed NA) and the indicator is left
+  out of the average;
+* cap: none by default; ``pengaturan.batas_atas_capaian`` sets one, and the report says
+  so.
 """
 
 from __future__ import annotations
@@ -17,10 +26,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import pandas as pd
 
-from .master import Indicator, Kind, Master, Polarity, Target
+from .kinds import NA, Merge
+from .master import Indicator, Master, NegativeRule, Polarity, Target
 
 
 class Status(StrEnum):
@@ -32,7 +43,7 @@ class Status(StrEnum):
 @dataclass(frozen=True)
 class Contribution:
     unit: str
-    x1: float | None
+    x1: Any  # a number, or a label for labelled kinds; None when not given
     x2: float | None
     note: str = ""
 
@@ -41,12 +52,19 @@ class Contribution:
 class IndicatorResult:
     code: str
     status: Status
-    x1: float | None = None  # summed over the reporting units
+    x1: Any = None  # combined over the reporting units (a label for labelled kinds)
     x2: float | None = None
-    realisation: float | None = None  # y
-    achievement: float | None = None  # % capaian
+    realisation: float | None = None  # y (a labelled kind: the label's score)
+    achievement: float | None = None  # % capaian; None when it cannot be (target NA)
     capped: bool = False  # the achievement was limited by the configured cap
     contributions: tuple[Contribution, ...] = ()
+    label: str | None = None  # the realisasi as printed, for labelled kinds
+    grade: str | None = None  # predikat of the % capaian (pengaturan.skala_predikat)
+    final_achievement: float | None = None  # % capaian against the Target Akhir RPJMD
+
+    @property
+    def target_na(self) -> bool:
+        return self.status == Status.OK and self.achievement is None
 
 
 @dataclass(frozen=True)
@@ -59,19 +77,20 @@ class Results:
     cap: float | None = None
     draft: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    na_targets: tuple[str, ...] = ()  # codes of indicators whose target is NA
 
 
-def realisation(kind: Kind, x1: float, x2: float | None) -> float | None:
-    """y from the counts; None when it cannot be computed (x2 = 0)."""
-    if kind == Kind.COUNT:
-        return x1
-    if not x2:
-        return None
-    y = x1 / x2
-    return y * 100 if kind == Kind.PERCENTAGE else y
+def realisation(ind: Indicator, x1: Any, x2: float | None) -> float | None:
+    """y from the combined inputs; None when it cannot be computed (x2 = 0)."""
+    return ind.rules.realisation(ind, x1, x2)
 
 
-def achievement(r: float, target: Target, polarity: Polarity) -> float:
+def achievement(
+    r: float,
+    target: float | tuple[float, float],
+    polarity: Polarity,
+    rule: NegativeRule = NegativeRule.TWO_T_MINUS_R,
+) -> float:
     """% capaian of realisation r against target (a number or a [low, high] range)."""
     if isinstance(target, tuple):
         low, high = target
@@ -86,6 +105,8 @@ def achievement(r: float, target: Target, polarity: Polarity) -> float:
         return 100.0 if r == 0 else 0.0
     if polarity == Polarity.POSITIVE:
         return r / t * 100
+    if rule == NegativeRule.T_OVER_R:
+        return 200.0 if r == 0 else t / r * 100
     return max(0.0, (2 - r / t) * 100)
 
 
@@ -95,7 +116,7 @@ def apply_cap(value: float, cap: float | None) -> tuple[float, bool]:
     return value, False
 
 
-def mean(values: list[float]) -> float | None:
+def mean(values: list[float | None]) -> float | None:
     clean = [v for v in values if v is not None and math.isfinite(v)]
     return sum(clean) / len(clean) if clean else None
 
@@ -109,17 +130,17 @@ def compute(
     invalid: frozenset[tuple[str, str]] = frozenset(),
     draft: bool = False,
 ) -> Results:
-    """Merge the units' counts per indicator and compute every figure of the report.
+    """Combine the units' inputs per indicator and compute every figure of the report.
 
-    ``values`` has one row per (unit, code) with float x1/x2 (NaN when not given) and a
-    note; ``invalid`` lists (unit, code) pairs whose values were rejected by validation.
+    ``values`` has one row per (unit, code) with x1/x2 (NaN when not given; x1 may be a
+    label) and a note; ``invalid`` lists (unit, code) pairs whose values were rejected by
+    validation.
     """
     by_code: dict[str, dict[str, dict]] = {}
     for record in values.reindex(columns=VALUE_COLUMNS).to_dict("records"):
         by_code.setdefault(record["code"], {})[record["unit"]] = record
-    cap = master.settings.achievement_cap
     results = {
-        ind.code: _indicator_result(ind, by_code.get(ind.code, {}), invalid, cap)
+        ind.code: _indicator_result(master, ind, by_code.get(ind.code, {}), invalid)
         for ind in master.indicators
     }
     achieved = [r.achievement for r in results.values() if r.achievement is not None]
@@ -131,16 +152,15 @@ def compute(
         total=len(results),
         cap=master.settings.achievement_cap,
         draft=draft,
+        na_targets=tuple(i.code for i in master.indicators if i.target == NA),
     )
 
 
 def _indicator_result(
-    ind: Indicator,
-    rows: dict[str, dict],
+    master: Master, ind: Indicator, rows: dict[str, dict],
     invalid: frozenset[tuple[str, str]],
-    cap: float | None,
 ) -> IndicatorResult:
-    """One indicator from its units' records ({unit: record}), summed before dividing."""
+    """One indicator from its units' records ({unit: record})."""
     contributions = []
     status = Status.OK
     for unit in ind.reporting_units:
@@ -153,29 +173,51 @@ def _indicator_result(
             status = Status.MISSING if status == Status.OK else status
             contributions.append(Contribution(unit, None, None))
             continue
-        x1 = _num(row["x1"])
-        x2 = _num(row["x2"]) if ind.asks_x2 else None
-        note = "" if _missing_note(row["note"]) else str(row["note"])
+        x1 = _value(row["x1"])
+        x2 = _value(row["x2"]) if ind.asks_x2 else None
+        note = "" if _missing(row["note"]) else str(row["note"])
         contributions.append(Contribution(unit, x1, x2, note))
         if x1 is None or (ind.asks_x2 and x2 is None):
             status = Status.MISSING if status == Status.OK else status
     if status != Status.OK:
         return IndicatorResult(ind.code, status, contributions=tuple(contributions))
-    x1 = sum(c.x1 for c in contributions)
-    x2 = sum(c.x2 for c in contributions) if ind.asks_x2 else None
-    y = realisation(ind.kind, x1, x2)
+    if ind.merge == Merge.SAME:
+        x1, x2 = contributions[0].x1, contributions[0].x2
+    else:
+        x1 = sum(c.x1 for c in contributions)
+        x2 = sum(c.x2 for c in contributions) if ind.asks_x2 else None
+    y = realisation(ind, x1, x2)
     if y is None:
         return IndicatorResult(ind.code, Status.INVALID, x1, x2, contributions=tuple(contributions))
-    value, capped = apply_cap(achievement(y, ind.target, ind.polarity), cap)
-    return IndicatorResult(ind.code, Status.OK, x1, x2, y, value, capped, tuple(contributions))
+    settings = master.settings
+    value, capped = _achievement(ind, y, ind.target, settings.negative_rule)
+    value, capped = (value, False) if value is None else apply_cap(value, settings.achievement_cap)
+    final, _ = _achievement(ind, y, ind.final_target, settings.negative_rule)
+    return IndicatorResult(
+        ind.code, Status.OK, x1, x2, y, value, capped, tuple(contributions),
+        label=ind.rules.label(ind, x1), grade=settings.grade_of(value),
+        final_achievement=final,
+    )
 
 
-def _missing_note(v: object) -> bool:
+def _achievement(
+    ind: Indicator, y: float, target: Target | None, rule: NegativeRule
+) -> tuple[float | None, bool]:
+    t = ind.target_number(target)
+    if t is None:
+        return None, False
+    return achievement(y, t, ind.polarity, rule), False
+
+
+def _missing(v: object) -> bool:
     """True for a missing note (None, NaN or empty)."""
     return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
 
 
-def _num(v: object) -> float | None:
+def _value(v: object) -> Any:
+    """A number as float, a label as text; None for a missing value."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
+    if isinstance(v, str):
+        return v
     return float(v)

@@ -2,14 +2,18 @@
 
 ``build_context(master, results)`` returns a plain dict of strings, lists and dicts; the
 template does no arithmetic and no formatting, so what the report says is decided (and
-tested) here. docs/TEMPLATE.md lists every key.
+tested) here. docs/TEMPLATE.md lists every key. How a kind of indicator prints (its
+equation, worked example and values) comes from ``pipeline.kinds``.
 
-Two values are not plain text:
+Three values are not plain text:
 
 * ``MERGE_UP`` fills a table cell that continues the cell above it (an IKU row whose
   ``alasan`` / ``sumber_data`` is omitted in the master, or the sasaran columns of a
   sasaran's second indicator). ``render`` turns each such cell into a vertical merge
   (``w:vMerge``) with the cell above; the spans are also given as ``*_spans`` lists.
+* ``DROP_COLUMN`` is the heading of a column the report leaves out (an optional column
+  that is switched off, or that no indicator fills: never a column of placeholders).
+  ``render`` removes every such column and gives its width to the text columns.
 * ``renstra.rows[].formula`` is a ``Markup`` holding an Office Math (OMML) equation,
   written into the document with ``{{r … }}``.
 """
@@ -19,23 +23,31 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
 from .compute import IndicatorResult, Results, Status
-from .master import Indicator, Kind, Master, Organisation, Polarity, Target, Unit
+from .kinds import NA, SUB1, SUB2, Merge
+from .master import (
+    ExtraColumn,
+    Indicator,
+    Master,
+    NegativeRule,
+    Organisation,
+    Polarity,
+    Target,
+)
 from .numfmt import fmt_date, fmt_number, fmt_percent, fmt_value
 
-# A private-use character: never typed by people, removed from master text by _clean.
+# Private-use characters: never typed by people, removed from master text by _clean.
 MERGE_UP = "\ue000"
+DROP_COLUMN = "\ue001"
 
 REPORT_TITLE = "INDIKATOR KINERJA UTAMA (IKU)"
 STATUS_TEXT = {Status.MISSING: "(belum diisi)", Status.INVALID: "(tidak sah)"}
-SUB1, SUB2 = "x\u2081", "x\u2082"  # x₁, x₂ in running text
 
 # XML 1.0 forbids most control characters; \a would also split a paragraph in docxtpl.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ufffe\uffff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
@@ -71,38 +83,58 @@ def spans(continues: Iterable[bool]) -> list[list[int]]:
     return out
 
 
+def heading(label: str, shown: bool) -> str:
+    """A column heading, or the marker that makes ``render`` leave the column out."""
+    return label if shown else DROP_COLUMN
+
+
 # --- Part I: organisations ---------------------------------------------------------------
 
 
 def organisation(org: Organisation) -> dict[str, Any]:
-    has_sources = isinstance(org, Unit)
+    has_reasons = any(row.reason is not None for row in org.iku)
+    has_sources = any(row.data_sources is not None for row in org.iku)
     rows = []
     for i, row in enumerate(org.iku):
-        reason = MERGE_UP if row.reason is None else _clean(row.reason)
-        if not has_sources:
-            sources = [""]
-        elif row.data_sources is None:
-            sources = [MERGE_UP]
+        if row.reason is not None:
+            reason = _clean(row.reason)
         else:
+            reason = MERGE_UP if i > 0 and has_reasons else ""
+        if row.data_sources is not None:
             sources = numbered(row.data_sources)
-        rows.append(
-            {
-                "letter": letter(i),
-                "description": _clean(row.description),
-                "reason": reason,
-                "sources": sources,
-            }
-        )
+        else:
+            sources = [MERGE_UP if i > 0 and has_sources else ""]
+        rows.append({
+            "letter": letter(i),
+            "description": _clean(row.description),
+            "reason": reason,
+            "sources": sources,
+        })
+    # "1. Nama Organisasi, 2. Tugas, 3. Fungsi, 4. Indikator": a missing part is left out
+    # and the following ones renumbered.
+    parts = [("duties", bool(org.duties)), ("functions", bool(org.functions)),
+             ("iku", bool(org.iku))]
+    num, n = {}, 1
+    for key, present in parts:
+        if present:
+            n += 1
+            num[key] = str(n)
     return {
         "name": _clean(org.name),
         "duties": _clean(org.duties),
         "functions": [
             {"letter": letter(i), "text": _clean(f)} for i, f in enumerate(org.functions)
         ],
+        "num": num,
+        "head": {
+            "reason": heading("Alasan", has_reasons),
+            "sources": heading("Sumber Data", has_sources),
+        },
         "has_sources": has_sources,
         "rows": rows,
-        "reason_spans": spans(r.reason is None for r in org.iku),
-        "source_spans": spans(r.data_sources is None for r in org.iku) if has_sources else [],
+        "reason_spans": spans(r.reason is None and i > 0 for i, r in enumerate(org.iku)),
+        "source_spans": spans(r.data_sources is None and i > 0 for i, r in enumerate(org.iku))
+        if has_sources else [],
     }
 
 
@@ -117,25 +149,45 @@ def _split_city(text: str, city: str, add_city: bool = False) -> list[str]:
 # --- Part II: the two achievement tables -------------------------------------------------
 
 
-def fmt_target(t: Target | None, unit: str) -> str:
+def fmt_target(ind: Indicator, t: Target | None) -> str:
     if t is None:
         return "-"
+    if t == NA:
+        return NA
+    if isinstance(t, str):  # a label of the kind's scale
+        return _clean(t)
+    unit, decimals = ind.unit_of_measure, ind.decimals
     if isinstance(t, tuple):
         low, high = t
-        return f"{fmt_number(low)}\u2013{fmt_value(high, unit)}"
-    return fmt_value(t, unit)
+        return f"{fmt_number(low, decimals=decimals)}\u2013{fmt_value(high, unit, decimals=decimals)}"
+    return fmt_value(t, unit, decimals=decimals)
+
+
+def _value_text(ind: Indicator, value: float | str | None, na: str = "-") -> str:
+    """A figure the master gives (baseline, last year's realisasi): NA stays NA."""
+    if value == NA:
+        return NA
+    return fmt_value(value, ind.unit_of_measure, na=na, decimals=ind.decimals)
 
 
 def _realisation_text(ind: Indicator, r: IndicatorResult) -> str:
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
-    return fmt_value(r.realisation, ind.unit_of_measure)
+    return _clean(ind.rules.format_value(ind, r.realisation))
 
 
 def _achievement_text(r: IndicatorResult) -> str:
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
+    if r.achievement is None:
+        return NA
     return fmt_percent(r.achievement) + ("*" if r.capped else "")
+
+
+def _grade_text(r: IndicatorResult) -> str:
+    if r.status != Status.OK:
+        return STATUS_TEXT[r.status]
+    return r.grade or "-"
 
 
 def _result(results: Results, ind: Indicator) -> IndicatorResult:
@@ -148,22 +200,42 @@ def _sasaran_cells(number: int, description: str, first: bool) -> dict[str, str]
     return {"no": MERGE_UP, "sasaran": MERGE_UP}
 
 
+def _columns(master: Master) -> dict[str, bool]:
+    """Which optional columns the Capaian tables show."""
+    inds = master.indicators
+    extra = set(master.settings.extra_columns)
+    return {
+        "baseline": any(i.has_baseline for i in inds),
+        "previous_realisation": ExtraColumn.PREVIOUS_REALISATION in extra,
+        "previous": any(i.previous_achievement is not None for i in inds),
+        "grade": ExtraColumn.GRADE in extra,
+        "final_target": any(i.final_target is not None for i in inds),
+        "final_achievement": ExtraColumn.FINAL_TARGET_ACHIEVEMENT in extra,
+        "responsible": any(i.responsible for i in inds),
+        "sources": any(i.data_sources for i in inds),
+    }
+
+
 def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
+    year, previous_year = master.agency.year, master.agency.year - 1
+    show = _columns(master)
     rows = []
     for s in master.sasaran:
         for j, ind in enumerate(s.indicators):
             r = _result(results, ind)
-            unit = ind.unit_of_measure
             rows.append(
                 {
                     **_sasaran_cells(s.number, s.description, j == 0),
                     "indicator": _clean(ind.name),
-                    "baseline": fmt_value(ind.baseline, unit, na="NA"),
+                    "baseline": _value_text(ind, ind.baseline, na=NA),
+                    "previous_realisation": _value_text(ind, ind.previous_realisation),
                     "previous": fmt_percent(ind.previous_achievement),
-                    "target": fmt_target(ind.target, unit),
+                    "target": fmt_target(ind, ind.target),
                     "realisation": _realisation_text(ind, r),
                     "achievement": _achievement_text(r),
-                    "final_target": fmt_target(ind.final_target, unit),
+                    "grade": _grade_text(r),
+                    "final_target": fmt_target(ind, ind.final_target),
+                    "final_achievement": fmt_percent(r.final_achievement),
                 }
             )
     coverage = ""
@@ -171,6 +243,17 @@ def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
         coverage = f"rata-rata dari {results.averaged} dari {results.total} indikator"
     label = "RATA-RATA % CAPAIAN" + (f" ({coverage})" if coverage else "")
     return {
+        "head": {
+            "baseline": heading("Angka Awal RPJMD", show["baseline"]),
+            "previous_realisation": heading(f"Realisasi {previous_year} (Kondisi Awal)",
+                                            show["previous_realisation"]),
+            "previous": heading(f"% Capaian {previous_year}", show["previous"]),
+            "grade": heading("Predikat", show["grade"]),
+            "final_target": heading("Target Akhir RPJMD", show["final_target"]),
+            "final_achievement": heading("% Capaian thd Target Akhir RPJMD",
+                                         show["final_achievement"]),
+            "year": str(year),
+        },
         "rows": rows,
         "sasaran_spans": _sasaran_spans(master),
         "average": {
@@ -178,6 +261,7 @@ def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
             "coverage": coverage,
             "previous": fmt_percent(results.average_previous),
             "achievement": fmt_percent(results.average_achievement),
+            "grade": master.settings.grade_of(results.average_achievement) or "",
         },
     }
 
@@ -186,40 +270,21 @@ def _sasaran_spans(master: Master) -> list[list[int]]:
     return spans(j > 0 for s in master.sasaran for j in range(len(s.indicators)))
 
 
-def _oms(text: str) -> str:
-    return f"<m:r><m:t>{escape(text)}</m:t></m:r>"
-
-
-def _sub(base: str, index: str) -> str:
-    return f"<m:sSub><m:e>{_oms(base)}</m:e><m:sub>{_oms(index)}</m:sub></m:sSub>"
-
-
-def formula_omml(kind: Kind) -> Markup:
-    """y = x₁/x₂ × 100% (persentase), y = x₁/x₂ (rasio), y = x₁ (jumlah) as Office Math."""
-    x1, x2 = _sub("x", "1"), _sub("x", "2")
-    if kind == Kind.COUNT:
-        body = x1
-    else:
-        body = f"<m:f><m:num>{x1}</m:num><m:den>{x2}</m:den></m:f>"
-        if kind == Kind.PERCENTAGE:
-            body += _oms("\u00d7100%")
-    return Markup(f"<m:oMath>{_oms('y=')}{body}</m:oMath>")
+def formula_omml(ind: Indicator) -> Markup:
+    """The indicator's equation ``y = …`` as Office Math, from its kind."""
+    return Markup(ind.rules.equation(ind))
 
 
 def worked_example(ind: Indicator, r: IndicatorResult) -> str:
-    """The formula with the summed counts, e.g. "y = 3/4 × 100% = 75%"."""
+    """The formula with the combined inputs, e.g. "y = 3/4 × 100% = 75%"."""
     if r.status == Status.MISSING:
         return f"y = {STATUS_TEXT[r.status]}"
     if r.x1 is None or (ind.asks_x2 and r.x2 is None):
         return f"y = {STATUS_TEXT[r.status]}"
-    if ind.kind == Kind.COUNT:
-        return f"y = {SUB1} = {fmt_value(r.x1, ind.unit_of_measure)}"
-    frac = f"{fmt_number(r.x1)}/{fmt_number(r.x2)}"
-    times = " \u00d7 100%" if ind.kind == Kind.PERCENTAGE else ""
     if r.realisation is None:
-        return f"y = {frac}{times}: tidak dapat dihitung ({SUB2} = 0) {STATUS_TEXT[Status.INVALID]}"
-    value = fmt_percent(r.realisation) if ind.kind == Kind.PERCENTAGE else fmt_number(r.realisation)
-    return f"y = {frac}{times} = {value}"
+        return (f"y tidak dapat dihitung ({SUB1} = {fmt_number(r.x1)}, {SUB2} = 0) "
+                f"{STATUS_TEXT[Status.INVALID]}")
+    return _clean(ind.rules.worked_example(ind, r.x1, r.x2, r.realisation))
 
 
 def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]:
@@ -232,16 +297,20 @@ def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]
         lines.append(f"{SUB2} = {_clean(ind.x2_meaning)}")
     names = {u.code: _clean(u.name) for u in master.units}
     if len(r.contributions) > 1:
-        lines.append(f"Rincian per unit ({SUB1} dan {SUB2} dijumlahkan):")
-        for c in r.contributions:
-            if c.x1 is None:
-                value = STATUS_TEXT[Status.MISSING]
-            else:
-                value = f"{SUB1} = {fmt_number(c.x1)}"
-                if ind.asks_x2:
-                    value += f"; {SUB2} = {fmt_number(c.x2, na=STATUS_TEXT[Status.MISSING])}"
-            lines.append(f"- {names.get(c.unit, c.unit)}: {value}")
-    elif r.status != Status.OK:
+        if ind.merge == Merge.SAME:
+            lines.append("Angka yang sama dilaporkan oleh: "
+                         + ", ".join(names.get(c.unit, c.unit) for c in r.contributions))
+        else:
+            lines.append(f"Rincian per unit ({SUB1} dan {SUB2} dijumlahkan):")
+            for c in r.contributions:
+                if c.x1 is None:
+                    value = STATUS_TEXT[Status.MISSING]
+                else:
+                    value = f"{SUB1} = {fmt_number(c.x1)}"
+                    if ind.asks_x2:
+                        value += f"; {SUB2} = {fmt_number(c.x2, na=STATUS_TEXT[Status.MISSING])}"
+                lines.append(f"- {names.get(c.unit, c.unit)}: {value}")
+    if r.status != Status.OK and (len(r.contributions) == 1 or ind.merge == Merge.SAME):
         missing = [names.get(c.unit, c.unit) for c in r.contributions if c.x1 is None]
         if missing:
             lines.append(f"{STATUS_TEXT[r.status].strip('()').capitalize()}: {', '.join(missing)}")
@@ -252,44 +321,65 @@ def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]
 
 
 def renstra_table(master: Master, results: Results) -> dict[str, Any]:
+    show = _columns(master)
     rows = []
     for s in master.sasaran:
         for j, ind in enumerate(s.indicators):
             r = _result(results, ind)
             rows.append(
                 {
-                    **_sasaran_cells(s.number, s.description, j == 0),
-                    "indicator": f"{j + 1}. {_clean(ind.name)}",
-                    "target": fmt_target(ind.target, ind.unit_of_measure),
+                    **_sasaran_cells(s.number, s.renstra_title, j == 0),
+                    "indicator": f"{j + 1}. {_clean(ind.renstra_title)}",
+                    "target": fmt_target(ind, ind.target),
                     "realisation": _realisation_text(ind, r),
                     "achievement": _achievement_text(r),
+                    "grade": _grade_text(r),
                     "responsible": _clean(ind.responsible),
                     "sources": numbered(ind.data_sources),
-                    "formula": formula_omml(ind.kind),
+                    "formula": formula_omml(ind),
                     "explanation": explanation(master, ind, r),
                 }
             )
-    return {"rows": rows, "sasaran_spans": _sasaran_spans(master)}
+    return {
+        "head": {
+            "grade": heading("Predikat", show["grade"]),
+            "responsible": heading("Penanggung Jawab", show["responsible"]),
+            "sources": heading("Sumber Data", show["sources"]),
+        },
+        "rows": rows,
+        "sasaran_spans": _sasaran_spans(master),
+    }
 
 
 # --- notes, draft, signature -------------------------------------------------------------
+
+
+NEGATIVE_RULE_TEXT = {
+    NegativeRule.TWO_T_MINUS_R: "% capaian = (2 \u2212 realisasi/target) \u00d7 100%, paling "
+                                "rendah 0%",
+    NegativeRule.T_OVER_R: "% capaian = target/realisasi \u00d7 100%; realisasi 0 dihitung "
+                           "200%",
+}
 
 
 def notes(master: Master, results: Results) -> list[str]:
     """The rules behind the figures, stated only when they matter for this report."""
     inds = master.indicators
     out = []
-    if any(len(i.reporting_units) > 1 for i in inds):
+    if any(len(i.reporting_units) > 1 and i.merge == Merge.SUM for i in inds):
         out.append(
             f"Indikator yang dilaporkan beberapa unit: {SUB1} dan {SUB2} seluruh unit "
             "dijumlahkan lebih dahulu, kemudian dibagi."
         )
+    same = [i.code for i in inds if len(i.reporting_units) > 1 and i.merge == Merge.SAME]
+    if same:
+        out.append(f"Indikator dengan satu angka untuk seluruh daerah ({', '.join(same)}): "
+                   "setiap unit pelapor mengisi angka yang sama, dihitung satu kali.")
     negative = [i.code for i in inds if i.polarity == Polarity.NEGATIVE]
     if negative:
         out.append(
             "Indikator berpolaritas negatif (makin rendah makin baik: "
-            f"{', '.join(negative)}): % capaian = (2 \u2212 realisasi/target) \u00d7 100%, "
-            "paling rendah 0%."
+            f"{', '.join(negative)}): {NEGATIVE_RULE_TEXT[master.settings.negative_rule]}."
         )
     if any(isinstance(i.target, tuple) for i in inds):
         out.append(
@@ -301,21 +391,52 @@ def notes(master: Master, results: Results) -> list[str]:
             "Target 0: indikator berpolaritas positif dianggap tercapai (100%); "
             "berpolaritas negatif 100% bila realisasi 0, selain itu 0%."
         )
+    for ind in inds:
+        if ind.rules.labelled and ind.scale:
+            scale = ", ".join(f"{k} = {fmt_number(v)}" for k, v in ind.scale.items())
+            out.append(f"Indikator {ind.code} berupa predikat: % capaian = skor realisasi / "
+                       f"skor target \u00d7 100% (skor: {scale}).")
+    yes_no = [i.code for i in inds if i.rules.labelled and not i.scale]
+    if yes_no:
+        out.append(f"Indikator ada/tidak ada ({', '.join(yes_no)}): Ada = 100%, "
+                   "Tidak ada = 0%.")
+    if results.na_targets:
+        out.append(f"Target NA (belum ditetapkan: {', '.join(results.na_targets)}): "
+                   "realisasi dicetak, % capaian dicetak NA dan indikator itu tidak ikut "
+                   "dihitung dalam rata-rata.")
     if results.cap is not None:
         capped = [c for c, r in results.indicators.items() if r.capped]
         text = f"% capaian dibatasi paling tinggi {fmt_percent(results.cap)}"
         if capped:
             text += f"; nilai yang dibatasi ditandai * ({', '.join(capped)})"
         out.append(text + ".")
-    if results.averaged < results.total:
+    not_ok = sum(r.status != Status.OK for r in results.indicators.values())
+    if not_ok:
         out.append(
             f"Rata-rata % capaian dihitung dari {results.averaged} dari {results.total} "
             "indikator; indikator yang belum diisi atau tidak sah tidak ikut dihitung."
         )
-    if any(i.baseline is None for i in inds):
+    if any(i.has_baseline and i.baseline in (None, NA) for i in inds):
         out.append("NA: angka awal RPJMD tidak tersedia.")
+    if ExtraColumn.GRADE in master.settings.extra_columns:
+        out.append("Predikat capaian: " + grade_scale_text(master) + ".")
     out.extend(_clean(n) for n in results.notes)
     return out
+
+
+def grade_scale_text(master: Master) -> str:
+    """"> 90% Sangat Baik; > 75%–90% Baik; …; ≤ 50% Sangat Kurang"."""
+    bands = master.settings.grade_scale
+    parts, upper = [], None
+    for band in bands:
+        if band.above is None:
+            parts.append(f"\u2264 {fmt_percent(upper)} {band.grade}")
+        elif upper is None:
+            parts.append(f"> {fmt_percent(band.above)} {band.grade}")
+        else:
+            parts.append(f"> {fmt_percent(band.above)}\u2013{fmt_percent(upper)} {band.grade}")
+        upper = band.above
+    return "; ".join(parts)
 
 
 def draft_notice(results: Results) -> str:
@@ -348,6 +469,8 @@ def build_context(master: Master, results: Results) -> dict[str, Any]:
         **organisation(agency),
         "name_upper": _clean(agency.name).upper(),
         "city_upper": _clean(agency.city).upper(),
+        "region_label": agency.region_kind.value,
+        "label": _clean(agency.agency_label).upper(),
     }
     return {
         "cover": {
@@ -356,7 +479,6 @@ def build_context(master: Master, results: Results) -> dict[str, Any]:
             "year_line": f"TAHUN {agency.year}",
         },
         "year": str(agency.year),
-        "previous_year": str(agency.year - 1),
         "draft": results.draft,
         "draft_notice": draft_notice(results),
         "organisations": [agency_block] + [organisation(u) for u in master.units],

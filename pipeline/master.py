@@ -1,9 +1,19 @@
 """The master definition of one agency and year: what the report is about.
 
 The secretariat edits it as YAML with Indonesian keys; in code every model uses English
-attribute names, with the Indonesian key as the pydantic alias. Loading validates the
-whole file at once and turns pydantic's errors into Indonesian messages that name the
-file, the field path and the line.
+attribute names, with the Indonesian key as the pydantic alias and an Indonesian
+``description`` (docs/MASTER.md is generated from these). Loading validates the whole
+file at once and turns every mistake into an Indonesian message that names the file, the
+line and the field, and says what to write instead, with an example: no English text from
+pydantic reaches the user.
+
+Natural input is accepted where it is unambiguous: ``93,55`` (decimal comma),
+``1.234.567``, ``100%``, ``NA`` or ``-`` for a target not set. ``1.234`` is refused with
+an explanation (a thousands dot or a decimal point?). A key written twice in one mapping
+is an error naming both lines (YAML would silently keep the last one).
+
+What a kind of indicator means (defaults, inputs, formulas) lives in ``pipeline.kinds``;
+this module only asks the registry.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -25,6 +36,10 @@ from pydantic import (
 )
 
 from .errors import MasterError
+from .kinds import NA, REGISTRY, Kind, KindRules, Merge, rules_of
+
+__all__ = ["NA", "Kind", "Merge", "Master", "Indicator", "Polarity", "NegativeRule",
+           "Target", "load_master", "parse_master"]
 
 
 class _Model(BaseModel):
@@ -36,12 +51,104 @@ class _Model(BaseModel):
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
-class Kind(StrEnum):
-    """How y is computed from the counts x1 and x2."""
+# --- numbers as people write them ------------------------------------------------------
 
-    PERCENTAGE = "persentase"  # y = x1 / x2 × 100
-    COUNT = "jumlah"  # y = x1 (x2 is not asked)
-    RATIO = "rasio"  # y = x1 / x2
+
+class AmbiguousNumber(str):
+    """A YAML number such as ``1.234``: a thousands dot to an Indonesian reader, a
+    decimal point to YAML. Kept as text so that validation can refuse it."""
+
+
+_ID_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+_DOT_DECIMAL = re.compile(r"^[-+]?\d*\.\d+$")
+_AMBIGUOUS = re.compile(r"^[-+]?[1-9]\d{0,2}\.\d{3}$")
+NA_TEXTS = {"na", "n/a", "-", "\u2013", "\u2014"}
+
+
+def parse_number_text(text: str) -> float | None:
+    """``93,55`` → 93.55, ``1.234.567`` → 1234567, ``12.5`` → 12.5; None if not a number.
+    Raises ValueError for the ambiguous ``1.234``."""
+    text = text.strip().replace(" ", "")
+    if _AMBIGUOUS.match(text):
+        raise ValueError(_ambiguous_message(text))
+    if _ID_NUMBER.match(text) and ("," in text or text.count(".") > 1 or "." not in text):
+        return float(text.replace(".", "").replace(",", "."))
+    if _DOT_DECIMAL.match(text):
+        return float(text)
+    return None
+
+
+def _ambiguous_message(text: str) -> str:
+    whole = text.replace(".", "")
+    decimal = text.replace(".", ",")
+    return (f"angka '{text}' bermakna ganda; tulis {whole} bila maksudnya ribuan (tanpa "
+            f"pemisah ribuan) atau {decimal} bila maksudnya desimal (dengan koma)")
+
+
+def _to_number(v: Any, what: str = "angka") -> float:
+    if isinstance(v, bool):
+        raise ValueError(f"harus {what}, bukan nilai logika; contoh: 100 atau 93,55")
+    if isinstance(v, int | float):
+        return float(v)
+    if isinstance(v, AmbiguousNumber):
+        raise ValueError(_ambiguous_message(str(v)))
+    if isinstance(v, str):
+        text = v.strip()
+        if text.endswith("%"):
+            text = text[:-1]
+        number = parse_number_text(text)
+        if number is not None:
+            return number
+        raise ValueError(f"'{v}' bukan {what}; tulis angka, mis. 100 atau 93,55")
+    raise ValueError(f"harus {what}; contoh: 100 atau 93,55")
+
+
+def _number(v: Any) -> Any:
+    return v if v is None else _to_number(v)
+
+
+def _number_or_na(v: Any) -> Any:
+    if isinstance(v, str) and v.strip().casefold() in NA_TEXTS:
+        return NA
+    return _number(v)
+
+
+Number = Annotated[float, BeforeValidator(_to_number)]
+OptionalNumber = Annotated[float | None, BeforeValidator(_number)]
+# A target is a number, a range (low, high), NA, or a label of a scale (predikat/ya_tidak).
+Target = float | tuple[float, float] | str
+
+
+def _target(v: Any) -> Any:
+    if v is None:
+        raise ValueError("target wajib diisi; tulis NA bila belum ditetapkan")
+    if isinstance(v, list | tuple):
+        if len(v) != 2:
+            raise ValueError("rentang target ditulis [bawah, atas], mis. [80, 90]")
+        return (_to_number(v[0]), _to_number(v[1]))
+    if isinstance(v, dict):
+        raise ValueError("target per tahun ditulis {2021: 90, 2022: 92} langsung di "
+                         "bawah 'target'")
+    if isinstance(v, _MissingYear):
+        raise ValueError(str(v))
+    if isinstance(v, str) and not isinstance(v, AmbiguousNumber):
+        text = v.strip()
+        if text.casefold() in NA_TEXTS:
+            return NA
+        number = parse_number_text(text[:-1] if text.endswith("%") else text)
+        return text if number is None else number  # a label, checked against the kind
+    return _to_number(v)
+
+
+def _optional_target(v: Any) -> Any:
+    return None if v is None else _target(v)
+
+
+class _MissingYear(str):
+    """Stands for a per-year target mapping without the master's year."""
+
+
+# --- models ------------------------------------------------------------------------------
 
 
 class Polarity(StrEnum):
@@ -49,138 +156,414 @@ class Polarity(StrEnum):
     NEGATIVE = "negatif"  # lower is better
 
 
+class NegativeRule(StrEnum):
+    """% capaian of a lower-is-better indicator (``pengaturan.rumus_negatif``)."""
+
+    TWO_T_MINUS_R = "(2T-R)/T"  # (2 − R/T) × 100: most LKjIPs, PermenPANRB
+    T_OVER_R = "T/R"  # T / R × 100: several quarterly monitoring systems
+
+
+class RegionKind(StrEnum):
+    CITY = "KOTA"
+    REGENCY = "KABUPATEN"
+    PROVINCE = "PROVINSI"
+
+
+class ExtraColumn(StrEnum):
+    """Optional columns of the Capaian tables (``pengaturan.kolom_tambahan``)."""
+
+    PREVIOUS_REALISATION = "realisasi_tahun_lalu"  # Kondisi Awal
+    FINAL_TARGET_ACHIEVEMENT = "capaian_target_akhir"  # % capaian vs Target Akhir RPJMD
+    GRADE = "predikat"  # predikat of the % capaian, from skala_predikat
+
+
 class Signatory(_Model):
-    title: NonEmpty = Field(alias="jabatan")
-    name: NonEmpty = Field(alias="nama")
-    rank: str = Field("", alias="pangkat")
-    nip: str = Field("", alias="nip")
+    title: NonEmpty = Field(alias="jabatan", description="jabatan penanda tangan")
+    name: str = Field("", alias="nama", description="nama penanda tangan (boleh kosong)")
+    rank: str = Field("", alias="pangkat", description="pangkat/golongan (boleh kosong)")
+    nip: str = Field("", alias="nip", description="NIP (boleh kosong)")
 
 
 class IkuRow(_Model):
     """One row of an organisation's IKU table (Part I).
 
     An omitted ``alasan`` or ``sumber_data`` continues the cell of the row above: the
-    report merges those cells vertically, as the original document does.
+    report merges those cells vertically, as the original document does. When no row has
+    one, the column is left out.
     """
 
-    description: NonEmpty = Field(alias="uraian")
-    reason: str | None = Field(None, alias="alasan")
-    data_sources: list[NonEmpty] | None = Field(None, alias="sumber_data")
+    description: NonEmpty = Field(alias="uraian", description="uraian indikator")
+    reason: str | None = Field(None, alias="alasan",
+                               description="alasan; bila tidak ditulis, sel baris di atas "
+                                           "berlanjut (digabung)")
+    data_sources: list[NonEmpty] | None = Field(
+        None, alias="sumber_data",
+        description="daftar sumber data; bila tidak ditulis, sel baris di atas berlanjut")
 
 
 class Organisation(_Model):
-    name: NonEmpty = Field(alias="nama")
-    duties: NonEmpty = Field(alias="tugas")
-    functions: list[NonEmpty] = Field(alias="fungsi", min_length=1)
-    iku: list[IkuRow] = Field(alias="iku", min_length=1)
-
-    @model_validator(mode="after")
-    def _first_row_opens_cells(self) -> Organisation:
-        if self.iku[0].reason is None:
-            raise ValueError("baris IKU pertama harus berisi 'alasan'")
-        return self
+    name: NonEmpty = Field(alias="nama", description="nama organisasi")
+    duties: str = Field("", alias="tugas", description="tugas (boleh kosong: baris Tugas "
+                                                       "tidak dicetak)")
+    functions: list[NonEmpty] = Field(default_factory=list, alias="fungsi",
+                                      description="daftar fungsi (boleh kosong)")
+    iku: list[IkuRow] = Field(default_factory=list, alias="iku",
+                              description="tabel IKU organisasi (boleh kosong)")
 
 
 class Unit(Organisation):
-    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,29}$")] = Field(alias="kode")
-
-    @model_validator(mode="after")
-    def _first_row_has_sources(self) -> Unit:
-        if self.iku[0].data_sources is None:
-            raise ValueError("baris IKU pertama harus berisi 'sumber_data'")
-        return self
+    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,29}$")] = Field(
+        alias="kode", description="kode unit: huruf besar, angka, garis bawah (mis. POLITIK)")
 
 
 class Agency(Organisation):
-    short_name: NonEmpty = Field(alias="nama_singkat")
-    city: NonEmpty = Field(alias="kota")
-    year: int = Field(alias="tahun", ge=2000, le=2100)
-    report_place: NonEmpty = Field(alias="tempat_laporan")
-    report_date: dt.date = Field(alias="tanggal_laporan")
-    signatory: Signatory = Field(alias="penandatangan")
+    short_name: str = Field("", alias="nama_singkat",
+                            description="nama singkat (bawaan: nama)")
+    code: str = Field("", alias="kode",
+                      description="kode instansi untuk nama folder keluaran dan riwayat "
+                                  "(bawaan: dari nama singkat)")
+    city: NonEmpty = Field(alias="kota", description="nama daerah, mis. Kota Jambi atau "
+                                                     "Kabupaten Sampang")
+    region_kind: RegionKind | None = Field(
+        None, alias="jenis_daerah",
+        description="KOTA, KABUPATEN atau PROVINSI (bawaan: dari kata pertama 'kota')")
+    agency_label: NonEmpty = Field("SKPD", alias="sebutan_instansi",
+                                   description="sebutan instansi di tabel capaian: SKPD, "
+                                               "OPD atau Perangkat Daerah")
+    year: int = Field(alias="tahun", ge=2000, le=2100, description="tahun laporan")
+    report_place: NonEmpty = Field(alias="tempat_laporan",
+                                   description="tempat penandatanganan, mis. Jambi")
+    report_date: dt.date = Field(alias="tanggal_laporan",
+                                 description="tanggal laporan, TTTT-BB-HH")
+    signatory: Signatory = Field(alias="penandatangan", description="penanda tangan")
+    region_guessed: bool = Field(False, alias="__jenis_daerah_ditebak", exclude=True)
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Agency:
+        if not self.short_name:
+            object.__setattr__(self, "short_name", self.name)
+        if self.region_kind is None:
+            first = self.city.split()[0].casefold().rstrip(".") if self.city.split() else ""
+            guess = {"kota": RegionKind.CITY, "kabupaten": RegionKind.REGENCY,
+                     "kab": RegionKind.REGENCY, "provinsi": RegionKind.PROVINCE,
+                     "prov": RegionKind.PROVINCE}.get(first)
+            # KOTA, as before the setting existed; `iku validate` warns that it was guessed
+            object.__setattr__(self, "region_kind", guess or RegionKind.CITY)
+            object.__setattr__(self, "region_guessed", guess is None)
+        if not self.code:
+            slug = re.sub(r"[^a-z0-9]+", "_", self.short_name.casefold()).strip("_")
+            object.__setattr__(self, "code", slug or "instansi")
+        return self
+
+    @field_validator("code")
+    @classmethod
+    def _code_safe(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,59}", v):
+            raise ValueError("kode instansi hanya huruf, angka, titik, garis bawah dan "
+                             "tanda hubung, mis. KESBANGPOL_JAMBI")
+        return v
 
 
-Target = float | tuple[float, float]
+def _scale(v: Any) -> Any:
+    """``[WTP, WDP, TW, TMP]`` (best first; scores n..1) or ``{WTP: 4, ...}``."""
+    if v is None:
+        return {}
+    if isinstance(v, str) and v.startswith("__unknown:"):
+        _, name, known = v.split(":", 2)
+        raise ValueError(f"skala '{name}' tidak ada di pengaturan.skala (yang ada: {known}); "
+                         "tulis skala sebagai daftar, mis. [WTP, WDP, TW, TMP]")
+    if isinstance(v, list):
+        labels = [str(x).strip() for x in v]
+        if len(labels) < 2 or any(not x for x in labels):
+            raise ValueError("skala berisi paling sedikit dua label, mis. [WTP, WDP, TW, TMP]")
+        if len({x.casefold() for x in labels}) != len(labels):
+            raise ValueError("label skala tidak boleh berulang")
+        return {label: float(len(labels) - i) for i, label in enumerate(labels)}
+    if isinstance(v, dict):
+        out = {str(k).strip(): _to_number(s) for k, s in v.items()}
+        if len(out) < 2:
+            raise ValueError("skala berisi paling sedikit dua label")
+        if any(s <= 0 for s in out.values()):
+            raise ValueError("skor skala harus lebih dari 0")
+        return out
+    raise ValueError("skala ditulis sebagai daftar label (terbaik lebih dahulu), mis. "
+                     "[WTP, WDP, TW, TMP], atau nama skala di pengaturan.skala")
 
 
 class Indicator(_Model):
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")] = Field(
-        alias="kode"
-    )
-    name: NonEmpty = Field(alias="nama")
-    kind: Kind = Field(Kind.PERCENTAGE, alias="jenis")
-    y_meaning: NonEmpty = Field(alias="y")
-    x1_meaning: NonEmpty = Field(alias="x1")
-    x2_meaning: str | None = Field(None, alias="x2")
-    unit_of_measure: str = Field("", alias="satuan")  # default: "%" for persentase only
-    polarity: Polarity = Field(Polarity.POSITIVE, alias="polaritas")
-    target: Target = Field(alias="target")
-    baseline: float | None = Field(None, alias="angka_awal_rpjmd")
-    previous_achievement: float | None = Field(None, alias="capaian_tahun_lalu")
-    final_target: Target | None = Field(None, alias="target_akhir_rpjmd")
-    responsible: NonEmpty = Field(alias="penanggung_jawab")
-    data_sources: list[NonEmpty] = Field(alias="sumber_data", min_length=1)
-    reporting_units: list[str] = Field(alias="unit_pelapor", min_length=1)
-    share_of_whole: bool = Field(True, alias="bagian_dari_keseluruhan")
+        alias="kode", description="kode indikator, dipakai di templat Excel (mis. S1.1)")
+    old_codes: list[str] = Field(default_factory=list, alias="kode_lama",
+                                 description="kode lama indikator ini di tahun sebelumnya "
+                                             "(untuk riwayat), daftar atau satu kode")
+    name: NonEmpty = Field(alias="nama", description="nama indikator (tabel RPJMD)")
+    renstra_name: str = Field("", alias="nama_renstra",
+                              description="nama indikator di tabel Sasaran Renstra "
+                                          "(bawaan: nama)")
+    kind: Kind = Field(Kind.PERCENTAGE, alias="jenis",
+                       description="jenis indikator: " + ", ".join(k.value for k in Kind))
+    y_meaning: NonEmpty = Field(alias="y", description="arti y (bawaan: nama indikator)")
+    x1_meaning: NonEmpty = Field(alias="x1", description="arti x1 (yang diisi unit)")
+    x2_meaning: str | None = Field(None, alias="x2",
+                                   description="arti x2 (untuk jenis yang memakai x2)")
+    unit_of_measure: str = Field("", alias="satuan",
+                                 description="satuan, dicetak apa adanya (mis. %, "
+                                             "per 1.000 penduduk); bawaan menurut jenis")
+    multiplier: Number = Field(1.0, alias="pengali", gt=0,
+                               description="pengali jenis rasio: 1, 100, 1000, 100000 …")
+    decimals: int = Field(2, alias="desimal", ge=0, le=4,
+                          description="jumlah desimal realisasi dan target (0–4); bawaan "
+                                      "menurut jenis")
+    allow_negative: bool = Field(False, alias="boleh_negatif",
+                                 description="jenis nilai: nilai negatif diterima")
+    whole_inputs: bool | None = Field(None, alias="isian_bulat",
+                                      description="x1/x2 harus bilangan bulat (bawaan "
+                                                  "menurut jenis)")
+    scale: Annotated[dict[str, float], BeforeValidator(_scale)] = Field(
+        default_factory=dict, alias="skala",
+        description="jenis predikat: label dari terbaik, mis. [WTP, WDP, TW, TMP], atau "
+                    "nama skala di pengaturan.skala")
+    polarity: Polarity = Field(Polarity.POSITIVE, alias="polaritas",
+                               description="positif (makin tinggi makin baik) atau negatif")
+    target: Annotated[Target, BeforeValidator(_target)] = Field(
+        alias="target",
+        description="angka (100; 93,55), rentang [80, 90], NA, label predikat, atau per "
+                    "tahun {2021: 90, 2022: 92}")
+    baseline: Annotated[float | str | None, BeforeValidator(_number_or_na)] = Field(
+        None, alias="angka_awal_rpjmd",
+        description="angka awal RPJMD; null atau NA dicetak NA; tidak ditulis: kolom "
+                    "ditiadakan bila tidak ada indikator yang mengisinya")
+    has_baseline: bool = Field(False, alias="__ada_angka_awal", exclude=True)
+    previous_achievement: OptionalNumber = Field(None, alias="capaian_tahun_lalu",
+                                                 description="% capaian tahun lalu")
+    previous_realisation: Annotated[float | str | None, BeforeValidator(_number_or_na)] = (
+        Field(None, alias="realisasi_tahun_lalu",
+              description="realisasi tahun lalu (kolom Kondisi Awal)"))
+    final_target: Annotated[Target | None, BeforeValidator(_optional_target)] = Field(
+        None, alias="target_akhir_rpjmd", description="target akhir RPJMD")
+    responsible: str = Field("", alias="penanggung_jawab",
+                             description="penanggung jawab (boleh kosong)")
+    data_sources: list[NonEmpty] = Field(default_factory=list, alias="sumber_data",
+                                         description="daftar sumber data (boleh kosong)")
+    reporting_units: list[str] = Field(alias="unit_pelapor", min_length=1,
+                                       description="kode unit yang mengisi x1/x2")
+    merge: Merge = Field(Merge.SUM, alias="gabung",
+                         description="beberapa unit pelapor: jumlah (x1 dan x2 "
+                                     "dijumlahkan) atau sama (satu angka yang sama)")
+    share_of_whole: bool = Field(True, alias="bagian_dari_keseluruhan",
+                                 description="jenis persentase: x1 bagian dari x2 "
+                                             "(peringatan bila x1 > x2)")
+    targets_by_year: dict[int, Any] | None = Field(None, alias="__target_per_tahun",
+                                                   exclude=True)
 
     @model_validator(mode="before")
     @classmethod
-    def _default_unit(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "satuan" not in data and "unit_of_measure" not in data:
-            kind = data.get("jenis", data.get("kind", Kind.PERCENTAGE.value))
-            return {**data, "satuan": "%" if kind == Kind.PERCENTAGE.value else ""}
+    def _defaults(cls, data: Any) -> Any:
+        """Fill the kind's defaults (satuan, desimal, gabung, meanings)."""
+        if not isinstance(data, dict):
+            return data
+        try:
+            rules = rules_of(data.get("jenis", Kind.PERCENTAGE.value))
+        except ValueError:
+            return data  # an unknown kind: the enum reports it
+        data = dict(data)
+        data.setdefault("satuan", rules.default_unit)
+        data.setdefault("desimal", rules.default_decimals)
+        data.setdefault("gabung", rules.default_merge.value)
+        data["__ada_angka_awal"] = "angka_awal_rpjmd" in data
+        if isinstance(data.get("kode_lama"), str):
+            data["kode_lama"] = [data["kode_lama"]]
+        if data.get("y") is None and isinstance(data.get("nama"), str):
+            data["y"] = data["nama"]
+        if data.get("x1") is None:
+            default = rules.x1_default or (data.get("nama") if not rules.asks_x2 else None)
+            if default is not None:
+                data["x1"] = default
+        if data.get("x2") is None and rules.asks_x2 and rules.x2_default:
+            data["x2"] = rules.x2_default
         return data
 
-    @field_validator("target", "final_target")
-    @classmethod
-    def _range_ordered(cls, v: Target | None) -> Target | None:
-        if isinstance(v, tuple):
-            low, high = v
-            if low > high:
-                raise ValueError("rentang target harus [bawah, atas] dengan bawah <= atas")
-            if low < 0:
-                raise ValueError("target tidak boleh negatif")
-        elif v is not None and v < 0:
-            raise ValueError("target tidak boleh negatif")
-        return v
-
     @model_validator(mode="after")
-    def _x2_when_divided(self) -> Indicator:
-        if self.kind != Kind.COUNT and not self.x2_meaning:
-            raise ValueError(f"indikator jenis '{self.kind.value}' memerlukan arti 'x2'")
+    def _consistent(self) -> Indicator:
+        rules = self.rules
+        problems = list(rules.check(self))
+        if rules.asks_x2 and not self.x2_meaning:
+            problems.append(f"indikator jenis '{self.kind.value}' memerlukan arti 'x2', "
+                            "mis. x2: \"Jumlah masalah\"")
         if len(set(self.reporting_units)) != len(self.reporting_units):
-            raise ValueError("unit_pelapor tidak boleh berulang")
+            problems.append("unit_pelapor tidak boleh berulang")
+        if self.allow_negative and not rules.negative_option:
+            problems.append("boleh_negatif hanya untuk jenis " + _kinds_with("negative_option"))
+        if self.multiplier != 1 and not rules.uses_multiplier:
+            problems.append("pengali hanya untuk jenis " + _kinds_with("uses_multiplier"))
+        if self.scale and not rules.labelled:
+            problems.append("skala hanya untuk jenis predikat")
+        if rules.labelled and self.polarity == Polarity.NEGATIVE:
+            problems.append(f"jenis {self.kind.value} tidak dapat berpolaritas negatif")
+        if rules.labelled and len(self.reporting_units) > 1 and self.merge == Merge.SUM:
+            problems.append(f"jenis {self.kind.value} tidak dapat dijumlahkan; tulis "
+                            "gabung: sama")
+        for label, value in (("target", self.target), ("target_akhir_rpjmd",
+                                                         self.final_target)):
+            problems += _target_problems(self, rules, label, value)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property
+    def rules(self) -> KindRules:
+        return rules_of(self.kind)
+
+    @property
     def asks_x2(self) -> bool:
-        return self.kind != Kind.COUNT
+        return self.rules.asks_x2
+
+    @property
+    def renstra_title(self) -> str:
+        return self.renstra_name or self.name
+
+    def target_number(self, target: Target | None) -> float | tuple[float, float] | None:
+        """The number (or range) a target stands for: a label's score; None for NA or
+        an absent target."""
+        if target is None or target == NA:
+            return None
+        if isinstance(target, str):
+            return self.rules.target_score(self, target)
+        return target
+
+
+def _kinds_with(attribute: str) -> str:
+    return ", ".join(k.value for k, r in REGISTRY.items() if getattr(r, attribute))
+
+
+def _target_problems(ind: Indicator, rules: KindRules, label: str, value: Any) -> list[str]:
+    if value is None or value == NA:
+        return []
+    if rules.labelled:
+        if not isinstance(value, str) or rules.target_score(ind, value) is None:
+            choices = ", ".join(c for r in rules.inputs(ind) for c in r.choices)
+            return [f"{label} jenis {ind.kind.value} harus salah satu label: {choices}"]
+        return []
+    if isinstance(value, str):
+        return [f"{label} '{value}' bukan angka; tulis mis. 100, 93,55, [80, 90] atau NA"]
+    low, high = value if isinstance(value, tuple) else (value, value)
+    if low > high:
+        return [f"rentang {label} harus [bawah, atas] dengan bawah <= atas"]
+    if low < 0 and not ind.allow_negative:
+        return [f"{label} tidak boleh negatif"]
+    return []
 
 
 class Sasaran(_Model):
-    number: int = Field(alias="no", ge=1)
-    description: NonEmpty = Field(alias="uraian")
-    indicators: list[Indicator] = Field(alias="indikator", min_length=1)
+    number: int = Field(alias="no", ge=1, description="nomor sasaran")
+    description: NonEmpty = Field(alias="uraian", description="uraian sasaran (tabel RPJMD)")
+    renstra_description: str = Field("", alias="uraian_renstra",
+                                     description="uraian sasaran di tabel Sasaran Renstra "
+                                                 "(bawaan: uraian)")
+    indicators: list[Indicator] = Field(alias="indikator", min_length=1,
+                                        description="indikator sasaran ini")
+
+    @property
+    def renstra_title(self) -> str:
+        return self.renstra_description or self.description
+
+
+class GradeBand(_Model):
+    grade: NonEmpty = Field(alias="predikat", description="predikat, mis. Sangat Baik")
+    above: OptionalNumber = Field(None, alias="di_atas",
+                                  description="% capaian lebih dari angka ini; kosong untuk "
+                                              "baris terakhir")
+
+
+DEFAULT_GRADE_SCALE = (
+    ("Sangat Baik", 90.0), ("Baik", 75.0), ("Cukup", 65.0), ("Kurang", 50.0),
+    ("Sangat Kurang", None),
+)
 
 
 class Settings(_Model):
     # None = no cap; the DOMAIN notes list 100, 120 and 200 as caps used elsewhere.
-    achievement_cap: float | None = Field(None, alias="batas_atas_capaian", gt=0)
+    achievement_cap: OptionalNumber = Field(None, alias="batas_atas_capaian", gt=0,
+                                            description="batas atas % capaian; null = "
+                                                        "tanpa batas")
+    negative_rule: NegativeRule = Field(NegativeRule.TWO_T_MINUS_R, alias="rumus_negatif",
+                                        description="rumus capaian polaritas negatif: "
+                                                    "\"(2T-R)/T\" atau \"T/R\"")
+    extra_columns: list[ExtraColumn] = Field(
+        default_factory=list, alias="kolom_tambahan",
+        description="kolom tambahan tabel capaian: " + ", ".join(c.value for c in ExtraColumn))
+    grade_scale: list[GradeBand] = Field(
+        default_factory=lambda: [GradeBand(predikat=g, di_atas=a) for g, a in
+                                 DEFAULT_GRADE_SCALE],
+        alias="skala_predikat",
+        description="predikat dari % capaian, dari tertinggi: [{predikat, di_atas}, …]")
+    scales: dict[str, Any] = Field(default_factory=dict, alias="skala",
+                                   description="skala bernama untuk jenis predikat, mis. "
+                                               "opini_bpk: [WTP, WDP, TW, TMP]")
+
+    @field_validator("grade_scale")
+    @classmethod
+    def _bands_descending(cls, v: list[GradeBand]) -> list[GradeBand]:
+        bounds = [b.above for b in v]
+        if not v or bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+            raise ValueError("skala_predikat: setiap baris memakai di_atas kecuali baris "
+                             "terakhir, mis. {predikat: Sangat Kurang}")
+        if any(a <= b for a, b in zip(bounds[:-2], bounds[1:-1], strict=True)):
+            raise ValueError("skala_predikat ditulis dari batas tertinggi ke terendah")
+        return v
+
+    def grade_of(self, achievement: float | None) -> str | None:
+        if achievement is None:
+            return None
+        for band in self.grade_scale:
+            if band.above is None or achievement > band.above:
+                return band.grade
+        return None
 
 
 class Master(_Model):
-    schema_version: int = Field(alias="versi_skema")
-    agency: Agency = Field(alias="instansi")
-    units: list[Unit] = Field(alias="unit", min_length=1)
-    sasaran: list[Sasaran] = Field(alias="sasaran", min_length=1)
-    settings: Settings = Field(default_factory=Settings, alias="pengaturan")
+    schema_version: int = Field(alias="versi_skema", description="versi skema master: 1")
+    agency: Agency = Field(alias="instansi", description="identitas instansi")
+    units: list[Unit] = Field(alias="unit", min_length=1,
+                              description="Sekretariat dan bidang-bidang")
+    sasaran: list[Sasaran] = Field(alias="sasaran", min_length=1,
+                                   description="sasaran dan indikatornya")
+    settings: Settings = Field(default_factory=Settings, alias="pengaturan",
+                               description="setelan perhitungan dan kolom")
 
     @field_validator("schema_version")
     @classmethod
     def _known_schema(cls, v: int) -> int:
         if v != 1:
-            raise ValueError("versi_skema yang dikenal hanya 1")
+            raise ValueError("versi_skema yang dikenal hanya 1; tulis versi_skema: 1")
         return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_year_and_scales(cls, data: Any) -> Any:
+        """Per-year targets → the year's target; named scales → the scale itself."""
+        if not isinstance(data, dict):
+            return data
+        agency = data.get("instansi")
+        year = agency.get("tahun") if isinstance(agency, dict) else None
+        settings = data.get("pengaturan")
+        scales = settings.get("skala") if isinstance(settings, dict) else None
+        sasaran = data.get("sasaran")
+        if not isinstance(sasaran, list):
+            return data
+        new_sasaran = []
+        for s in sasaran:
+            inds = s.get("indikator") if isinstance(s, dict) else None
+            if not isinstance(inds, list):
+                new_sasaran.append(s)
+                continue
+            new_inds = []
+            for ind in inds:
+                if isinstance(ind, dict):
+                    ind = _resolve_indicator(ind, year, scales)
+                new_inds.append(ind)
+            new_sasaran.append({**s, "indikator": new_inds})
+        return {**data, "sasaran": new_sasaran}
 
     @model_validator(mode="after")
     def _cross_references(self) -> Master:
@@ -220,6 +603,43 @@ class Master(_Model):
         """Units with at least one indicator to report, in master order."""
         return [u for u in self.units if self.indicators_of(u.code)]
 
+    @property
+    def output_name(self) -> str:
+        """The folder name of this agency's default outputs: ``<kode>_<tahun>``."""
+        return f"{self.agency.code}_{self.agency.year}"
+
+
+def _resolve_indicator(ind: dict, year: Any, scales: Any) -> dict:
+    ind = dict(ind)
+    target = ind.get("target")
+    if isinstance(target, dict):
+        by_year = {}
+        for k, v in target.items():
+            try:
+                by_year[int(k)] = v
+            except (TypeError, ValueError):
+                by_year = None
+                break
+        if by_year is None:
+            ind["target"] = _MissingYear("target per tahun ditulis {2021: 90, 2022: 92} "
+                                         "(tahun berupa angka)")
+        else:
+            ind["__target_per_tahun"] = by_year
+            if isinstance(year, int) and year in by_year:
+                ind["target"] = by_year[year]
+            else:
+                years = ", ".join(str(y) for y in sorted(by_year))
+                ind["target"] = _MissingYear(f"target untuk tahun {year} tidak ada (tahun "
+                                             f"yang ada: {years}); tambahkan {year}: …")
+    scale = ind.get("skala")
+    if isinstance(scale, str):
+        if isinstance(scales, dict) and scale in scales:
+            ind["skala"] = scales[scale]
+        else:
+            known = ", ".join(scales) if isinstance(scales, dict) and scales else "(belum ada)"
+            ind["skala"] = f"__unknown:{scale}:{known}"
+    return ind
+
 
 # --- loading ---------------------------------------------------------------------------
 
@@ -229,8 +649,31 @@ _BaseLoader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else 
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """YAML 1.1 reads yes/no/on/off as booleans, so `no: 1` would lose its key. Only
-    true/false are booleans here."""
+    """YAML 1.1 reads yes/no/on/off as booleans, so `no: 1` would lose its key: only
+    true/false are booleans here. A key given twice in one mapping is recorded (with
+    both lines) instead of silently keeping the last value. ``1.234`` stays text."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int, int]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    self.duplicates.append((key, seen[key], line))
+                else:
+                    seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+        text = str(node.value).strip()
+        if _AMBIGUOUS.match(text):
+            return AmbiguousNumber(text)
+        return super().construct_yaml_float(node)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -242,6 +685,7 @@ _Loader.add_implicit_resolver(
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 
 
 def load_master(path: Path) -> Master:
@@ -251,6 +695,8 @@ def load_master(path: Path) -> Master:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise MasterError(f"{path}: berkas master tidak ditemukan") from None
+    except IsADirectoryError:
+        raise MasterError(f"{path}: ini sebuah folder, bukan berkas master .yaml") from None
     except OSError as exc:
         raise MasterError(f"{path}: berkas master tidak dapat dibaca ({exc.strerror})") from None
     try:
@@ -268,62 +714,143 @@ def load_master(path: Path) -> Master:
 
 
 def parse_master(text: str, source: str = "<master>") -> Master:
+    loader = _Loader(text)
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = _yaml_problem(getattr(exc, "problem", None) or str(exc))
         lines = text.splitlines()
         hint = ""
         if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
             hint = "; gunakan spasi untuk indentasi, bukan tab"
         raise MasterError(f"{source}{where}: format YAML tidak sah ({problem}){hint}") from None
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        raise MasterError("\n".join(
+            f"{source} baris {second}: kunci '{key}' ditulis dua kali dalam satu bagian "
+            f"(juga di baris {first}); hapus salah satu"
+            for key, first, second in loader.duplicates))
     if not isinstance(data, dict):
-        raise MasterError(f"{source}: isi master harus berupa pemetaan kunci: nilai")
+        raise MasterError(f"{source}: isi master harus berupa pemetaan kunci: nilai, "
+                          "mis. versi_skema: 1")
     try:
         return Master.model_validate(data)
     except ValidationError as exc:
         root = yaml.compose(text, Loader=_Loader)  # node positions, only to name lines
         lines = [_describe(err, root, source) for err in exc.errors()]
-        raise MasterError("\n".join(lines)) from None
+        raise MasterError("\n".join(dict.fromkeys(lines))) from None
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "tanda ':' di tempat yang tidak semestinya; "
+    "beri tanda kutip pada teks yang memuat ': '",
+    "could not find expected ':'": "tanda ':' tidak ditemukan setelah kunci",
+    "found character '\\t' that cannot start any token": "ada karakter tab",
+    "expected <block end>, but found '-'": "indentasi daftar tidak rata",
+    "found undefined alias": "alias tidak dikenal",
+    "while scanning a quoted scalar": "tanda kutip tidak ditutup",
+    "found unexpected end of stream": "berkas berakhir sebelum tanda kutip/kurung ditutup",
+}
+
+
+def _yaml_problem(problem: str) -> str:
+    for english, indonesian in _YAML_PROBLEMS.items():
+        if english in problem:
+            return indonesian
+    return "susunan tidak dikenali; periksa indentasi, tanda ':' dan tanda kutip"
 
 
 _MESSAGES = {
     "missing": "wajib diisi",
-    "extra_forbidden": "kunci tidak dikenal (periksa ejaan)",
+    "extra_forbidden": "kunci tidak dikenal (periksa ejaan; daftar kunci: docs/MASTER.md)",
     "string_too_short": "tidak boleh kosong",
     "too_short": "tidak boleh kosong",
     "int_parsing": "harus bilangan bulat",
     "int_type": "harus bilangan bulat",
+    "int_from_float": "harus bilangan bulat",
     "float_parsing": "harus angka",
     "float_type": "harus angka",
+    "bool_parsing": "harus true atau false",
+    "bool_type": "harus true atau false",
     "date_from_datetime_parsing": "harus tanggal dengan format TTTT-BB-HH",
+    "date_from_datetime_inexact": "harus tanggal dengan format TTTT-BB-HH",
     "date_parsing": "harus tanggal dengan format TTTT-BB-HH",
     "date_type": "harus tanggal dengan format TTTT-BB-HH",
     "enum": "nilai tidak dikenal",
+    "literal_error": "nilai tidak dikenal",
     "string_pattern_mismatch": "format kode tidak sah (huruf besar, angka, garis bawah)",
     "list_type": "harus berupa daftar (baris diawali '- ')",
     "string_type": "harus berupa teks",
+    "dict_type": "harus berupa bagian dengan kunci: nilai",
+    "model_type": "harus berupa bagian dengan kunci: nilai",
+    "model_attributes_type": "harus berupa bagian dengan kunci: nilai",
+    "tuple_type": "harus berupa rentang [bawah, atas]",
+    "greater_than": "harus lebih besar dari {gt}",
+    "greater_than_equal": "paling kecil {ge}",
+    "less_than": "harus lebih kecil dari {lt}",
+    "less_than_equal": "paling besar {le}",
+}
+
+# What to write instead, by the key that is wrong.
+EXAMPLES = {
+    "tahun": "tahun: 2022",
+    "tanggal_laporan": "tanggal_laporan: 2022-01-31",
+    "kode": "kode: POLITIK",
+    "jenis": "jenis: persentase",
+    "polaritas": "polaritas: positif",
+    "target": "target: 100 (atau 93,55; [80, 90]; NA)",
+    "target_akhir_rpjmd": "target_akhir_rpjmd: 100",
+    "angka_awal_rpjmd": "angka_awal_rpjmd: 75,5 (atau NA)",
+    "capaian_tahun_lalu": "capaian_tahun_lalu: 98,5",
+    "realisasi_tahun_lalu": "realisasi_tahun_lalu: 92",
+    "desimal": "desimal: 2",
+    "pengali": "pengali: 1000",
+    "unit_pelapor": "unit_pelapor: [POLITIK]",
+    "sumber_data": "sumber_data: [\"Laporan BPS\"]",
+    "fungsi": "fungsi: [\"Perumusan kebijakan teknis;\"]",
+    "gabung": "gabung: jumlah (atau sama)",
+    "rumus_negatif": "rumus_negatif: \"(2T-R)/T\" (atau \"T/R\")",
+    "kolom_tambahan": "kolom_tambahan: [predikat]",
+    "batas_atas_capaian": "batas_atas_capaian: 120 (atau null)",
+    "jenis_daerah": "jenis_daerah: KABUPATEN",
+    "versi_skema": "versi_skema: 1",
+    "no": "no: 1",
+    "boleh_negatif": "boleh_negatif: true",
+    "isian_bulat": "isian_bulat: false",
 }
 
 
 def _describe(err: dict[str, Any], root: yaml.Node | None, source: str) -> str:
-    loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("float", "tuple")))]
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and (
+        p.startswith(("float", "tuple", "str", "int", "function-")) or p in {"list[str]"}))]
     path = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
     line = _line_of(root, loc)
     where = f" baris {line}" if line else ""
     kind = err["type"]
-    if kind == "value_error":
-        msg = str(err.get("ctx", {}).get("error", err["msg"]))
+    ctx = err.get("ctx") or {}
+    if kind in ("value_error", "assertion_error"):
+        msg = str(ctx.get("error", "nilai tidak sah"))
     elif kind == "enum":
-        msg = f"nilai tidak dikenal; pilihan: {err.get('ctx', {}).get('expected', '')}"
+        msg = f"nilai tidak dikenal; pilihan: {ctx.get('expected', '')}".replace("'", "")
+    elif kind in _MESSAGES:
+        msg = _MESSAGES[kind].format(**{k: _plain(v) for k, v in ctx.items()})
     else:
-        msg = _MESSAGES.get(kind, err["msg"])
-        if kind.startswith("greater_than") or kind.startswith("less_than"):
-            msg = f"nilai di luar batas ({err['msg']})"
+        msg = "nilai tidak sah"
+    keys = [p for p in loc if isinstance(p, str)]
+    example = EXAMPLES.get(keys[-1]) if keys else None
+    if example and "contoh" not in msg and " mis. " not in msg:
+        msg += f"; contoh: {example}"
     field = f" › {path}" if path else ""
     return f"{source}{where}{field}: {msg}"
+
+
+def _plain(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).replace(".", ",") if isinstance(v, float) else str(v)
 
 
 def _line_of(root: yaml.Node | None, loc: list[Any]) -> int | None:

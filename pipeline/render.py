@@ -37,7 +37,8 @@ from lxml import etree
 
 from .atomic import write_atomically
 from .compute import Results
-from .context import MERGE_UP, build_context
+from .columns import drop_marked_columns
+from .context import DROP_COLUMN, MERGE_UP, build_context
 from .errors import OutputError, TemplateError
 from .master import Master
 from .paths import WORD_TEMPLATE
@@ -118,6 +119,7 @@ def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE
         # (costs a second pass over the template, so only when something is wrong).
         check_template_names(_open_template(template_path), context, source)
         raise TemplateError(_jinja_message(exc, source)) from None
+    drop_marked_columns(tpl.docx.element.body, DROP_COLUMN)
     merge_marked_cells(tpl.docx.element.body)
     return tpl
 

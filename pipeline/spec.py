@@ -32,7 +32,7 @@ class Column:
     label: str  # the header text; Kode, x1 and x2 are part of the contract
     width: float
     is_input: bool = False  # unlocked and highlighted for the bidang staff
-    is_number: bool = False  # validated as a non-negative number
+    is_number: bool = False  # an input cell (a number, or a label chosen from a list)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -88,12 +88,12 @@ def cell_ref(row: int, col: int) -> str:
     return f"{col_letter(col)}{row + 1}"
 
 
-NOT_ASKED_MEANING = "(tidak diisi untuk indikator jumlah)"
+NOT_ASKED_MEANING = "(tidak diisi untuk indikator jenis {kind})"
 SHOWN_KEYS = ("indicator", "x1_meaning", "x2_meaning")
 
 
 def shown_definition(ind: Indicator) -> tuple[str, str, str]:
     """The definition texts a workbook shows for an indicator, in SHOWN_KEYS order. The
     writer writes them; the validator compares returned workbooks against them."""
-    x2 = (ind.x2_meaning or "") if ind.asks_x2 else NOT_ASKED_MEANING
+    x2 = (ind.x2_meaning or "") if ind.asks_x2 else NOT_ASKED_MEANING.format(kind=ind.kind.value)
     return f"{ind.name}\ny = {ind.y_meaning}", ind.x1_meaning, x2

@@ -37,7 +37,8 @@ from xlsxwriter.worksheet import Worksheet
 from . import spec
 from .atomic import write_atomically
 from .errors import OutputError, UsageError
-from .master import Indicator, Kind, Master, Polarity, Target
+from .kinds import InputRule
+from .master import Indicator, Master, NegativeRule, Polarity, Settings, Target
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
@@ -49,8 +50,9 @@ NOT_ASKED_TEXT = "—"
 INSTRUCTIONS = (
     "1. Isi hanya sel berwarna kuning: x1, x2 dan Catatan (Catatan boleh dikosongkan). "
     "Sel abu-abu bertanda — tidak perlu diisi.",
-    "2. x1 dan x2 diisi bilangan bulat ≥ 0 sesuai arti x1 dan arti x2 pada baris yang sama, "
-    "tanpa satuan, tanpa tanda % dan tanpa pemisah ribuan.",
+    "2. x1 dan x2 diisi sesuai arti x1 dan arti x2 pada baris yang sama: angka tanpa "
+    "satuan, tanpa tanda % dan tanpa pemisah ribuan, atau pilihan dari daftar bila sel "
+    "menampilkan tanda panah. Petunjuk tiap sel muncul saat sel dipilih.",
     "3. Jangan mengubah kolom Kode, jangan mengubah judul kolom, dan jangan menyisipkan "
     "atau menghapus baris maupun kolom.",
     "4. Kolom Realisasi (y) dan % Capaian terhitung otomatis sebagai bantuan; "
@@ -60,17 +62,28 @@ INSTRUCTIONS = (
 )
 INSTRUCTION_ROWS = (4, 5)  # merged block; rows 0-3 hold title, agency, unit, heading
 
-INPUT_TITLE = "Isian angka"
-INPUT_MESSAGE = (
-    "Ketik jumlah sesuai arti pada kolom di sebelah kirinya: bilangan bulat 0 atau lebih, "
-    "tanpa satuan, tanpa tanda % dan tanpa pemisah ribuan."
-)
+INPUT_TITLE = "Isian"
 ERROR_TITLE = "Isian tidak sah"
-ERROR_MESSAGE = (
-    f"Isi dengan angka dari 0 sampai {spec.MAX_COUNT:,}".replace(",", ".")
-    + ", tanpa satuan, tanpa tanda % dan tanpa pemisah ribuan. Bila datanya belum ada, "
-    "kosongkan sel ini."
-)
+MAX_TEXT = f"{spec.MAX_COUNT:,}".replace(",", ".")
+
+
+def input_message(rule: InputRule) -> tuple[str, str]:
+    """(input message, error message) of an input cell, from its rule (each under the
+    255 characters Excel allows)."""
+    if rule.is_choice:
+        choices = ", ".join(rule.choices)
+        return (f"Pilih dari daftar: {choices}.",
+                f"Pilih salah satu dari daftar: {choices}. Bila belum ada, kosongkan sel ini.")
+    what = "bilangan bulat" if rule.whole else "angka (boleh desimal)"
+    sign = "" if rule.negative else " 0 atau lebih"
+    if rule.nonzero:
+        sign = " lebih dari 0"
+    message = (f"Ketik {what}{sign} sesuai arti pada kolom di sebelah kirinya, tanpa "
+               "satuan, tanpa tanda % dan tanpa pemisah ribuan.")
+    low = f"-{MAX_TEXT}" if rule.negative else "0"
+    error = (f"Isi dengan {what} dari {low} sampai {MAX_TEXT}, tanpa satuan, tanpa tanda % "
+             "dan tanpa pemisah ribuan. Bila datanya belum ada, kosongkan sel ini.")
+    return message, error
 
 
 # --- public API --------------------------------------------------------------------------
@@ -123,11 +136,20 @@ def definition_fingerprint(master: Master, unit_code: str) -> str:
             ind.x1_meaning,
             ind.x2_meaning if ind.asks_x2 else None,
             list(ind.target) if isinstance(ind.target, tuple) else ind.target,
+            *_rule_fingerprint(ind),
         ]
         for ind in master.indicators_of(unit_code)
     ]
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _rule_fingerprint(ind: Indicator) -> list:
+    """What the inputs may hold, beyond the original fields: only when it differs from a
+    plain percentage, so the fingerprints of existing percentage workbooks stay valid."""
+    extra = [[r.key, list(r.choices), r.negative, r.whole] for r in ind.rules.inputs(ind)]
+    plain = [["x1", [], False, True], ["x2", [], False, True]]
+    return [] if extra == plain and ind.multiplier == 1 else [extra, ind.multiplier]
 
 
 def metadata(master: Master, unit_code: str) -> dict[str, str]:
@@ -150,34 +172,31 @@ def target_text(target: Target) -> str:
     return f"{_number_text(low)}–{_number_text(high)}"
 
 
-def realisation_formula(kind: Kind, x1: str, x2: str) -> str:
-    """Excel formula for y from the cells x1 and x2; "" while an input is missing."""
-    if kind == Kind.COUNT:
-        return f'=IF(ISNUMBER({x1}),{x1},"")'
-    scale = "*100" if kind == Kind.PERCENTAGE else ""
-    return f'=IF(AND(ISNUMBER({x1}),ISNUMBER({x2}),{x2}>0),{x1}/{x2}{scale},"")'
-
-
-def achievement_formula(
-    target: Target, polarity: Polarity, r: str, t: str, cap: float | None = None
-) -> str:
+def achievement_formula(ind: Indicator, r: str, t: str, settings: Settings) -> str:
     """Excel formula for % capaian, the same rules as ``compute.achievement``.
 
     ``r`` is the Realisasi cell, ``t`` the Target cell (used for a single number; a range
-    is written into the formula as constants because the Target cell shows it as text).
+    or a label is written into the formula as constants because the Target cell shows it
+    as text). An NA target gives the text NA.
     """
+    target = ind.target_number(ind.target)
+    if target is None:
+        return '="NA"'
+    guard, score = ind.rules.excel_score(ind, r)
+    rule, polarity = settings.negative_rule, ind.polarity
     if isinstance(target, tuple):
         low, high = target
         inner = (
-            f"IF(AND({r}>={_num(low)},{r}<={_num(high)}),100,"
-            f"IF({r}>{_num(high)},{_versus(high, _num(high), polarity, r)},"
-            f"{_versus(low, _num(low), polarity, r)}))"
+            f"IF(AND({score}>={_num(low)},{score}<={_num(high)}),100,"
+            f"IF({score}>{_num(high)},{_versus(high, _num(high), polarity, rule, score)},"
+            f"{_versus(low, _num(low), polarity, rule, score)}))"
         )
     else:
-        inner = _versus(target, t, polarity, r)
-    if cap is not None:
-        inner = f"MIN({_num(cap)},{inner})"
-    return f'=IF(ISNUMBER({r}),{inner},"")'
+        t_ref = _num(target) if isinstance(ind.target, str) else t
+        inner = _versus(target, t_ref, polarity, rule, score)
+    if settings.achievement_cap is not None:
+        inner = f"MIN({_num(settings.achievement_cap)},{inner})"
+    return f'=IF({guard},{inner},"")'
 
 
 # --- building the workbook ---------------------------------------------------------------
@@ -313,7 +332,9 @@ def _write_indicator(
         locked=False, bg_color=INPUT_FILL, num_format="General", align="center"
     )
     not_asked = styles.cell(align="center", bg_color=NOT_ASKED_FILL, font_color="#595959")
-    y_format = "#,##0" if ind.kind == Kind.COUNT else "0.00"
+    y_format = "#,##0" + ("." + "0" * ind.decimals if ind.decimals else "")
+    if ind.rules.labelled:
+        y_format = "General"
 
     sheet.write_number(row, c["no"], number, centre)
     _text(sheet, row, c["code"], ind.code, centre, styles)
@@ -332,18 +353,20 @@ def _write_indicator(
     sheet.write_formula(
         row,
         c["realisation"],
-        realisation_formula(ind.kind, x1, x2),
+        ind.rules.excel_realisation(ind, x1, x2),
         styles.cell(num_format=y_format),
         "",
     )
     if isinstance(ind.target, tuple):
         sheet.write_string(row, c["target"], target_text(ind.target), styles.cell(align="right"))
+    elif isinstance(ind.target, str):  # NA or a label
+        _text(sheet, row, c["target"], ind.target, styles.cell(align="right"), styles)
     else:
         sheet.write_number(row, c["target"], ind.target, styles.cell(num_format="General"))
     sheet.write_formula(
         row,
         c["achievement"],
-        achievement_formula(ind.target, ind.polarity, r, t, master.settings.achievement_cap),
+        achievement_formula(ind, r, t, master.settings),
         styles.cell(num_format="0.00"),
         "",
     )
@@ -386,29 +409,37 @@ def _wrapped_lines(text: str, width: float) -> int:
 
 
 def _add_validation(sheet: Worksheet, indicators: list[Indicator]) -> None:
-    """Numbers 0..MAX_COUNT in x1 everywhere and in x2 where it is asked.
+    """Each input cell gets its rule: a whole or decimal number in range, or a drop-down
+    list of labels; consecutive cells with the same rule share one validation.
 
     Pasting bypasses validation (XlsxWriter #218): this is a convenience, the reader
     validates again.
     """
-    rule = {
-        "validate": "decimal",
-        "criteria": "between",
-        "minimum": 0,
-        "maximum": spec.MAX_COUNT,
-        "ignore_blank": True,
-        "input_title": INPUT_TITLE,
-        "input_message": INPUT_MESSAGE,
-        "error_title": ERROR_TITLE,
-        "error_message": ERROR_MESSAGE,
-        "error_type": "stop",
-    }
-    first = spec.FIRST_DATA_ROW
-    x1, x2 = spec.COLUMN_INDEX["x1"], spec.COLUMN_INDEX["x2"]
-    sheet.data_validation(first, x1, first + len(indicators) - 1, x1, rule)
-    asked = [first + i for i, ind in enumerate(indicators) if ind.asks_x2]
-    for start, end in _runs(asked):
-        sheet.data_validation(start, x2, end, x2, rule)
+    groups: dict[tuple[int, InputRule], list[int]] = {}
+    for i, ind in enumerate(indicators):
+        for rule in ind.rules.inputs(ind):
+            meaningless = InputRule(rule.key, "", rule.choices, rule.negative, rule.whole,
+                                    rule.nonzero)
+            col = spec.COLUMN_INDEX[rule.key]
+            groups.setdefault((col, meaningless), []).append(spec.FIRST_DATA_ROW + i)
+    for (col, rule), rows in groups.items():
+        message, error = input_message(rule)
+        options = {
+            "ignore_blank": True,
+            "input_title": INPUT_TITLE,
+            "input_message": message,
+            "error_title": ERROR_TITLE,
+            "error_message": error,
+            "error_type": "stop",
+        }
+        if rule.is_choice:
+            options.update(validate="list", source=list(rule.choices))
+        else:
+            options.update(
+                validate="integer" if rule.whole else "decimal", criteria="between",
+                minimum=-spec.MAX_COUNT if rule.negative else 0, maximum=spec.MAX_COUNT)
+        for start, end in _runs(rows):
+            sheet.data_validation(start, col, end, col, options)
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -453,12 +484,14 @@ def _write_metadata(workbook: xlsxwriter.Workbook, styles: _Styles, meta: dict[s
 # --- formula helpers ---------------------------------------------------------------------
 
 
-def _versus(t: float, t_ref: str, polarity: Polarity, r: str) -> str:
+def _versus(t: float, t_ref: str, polarity: Polarity, rule: NegativeRule, r: str) -> str:
     """Capaian of r against one target value t (``t_ref`` is how the formula names it)."""
     if t == 0:  # no official formula; the rule of compute.achievement
         return "100" if polarity == Polarity.POSITIVE else f"IF({r}=0,100,0)"
     if polarity == Polarity.POSITIVE:
         return f"{r}/{t_ref}*100"
+    if rule == NegativeRule.T_OVER_R:
+        return f"IF({r}=0,200,{t_ref}/{r}*100)"
     return f"MAX(0,(2-{r}/{t_ref})*100)"
 
 

@@ -19,7 +19,8 @@ import pandas as pd
 from . import spec
 from .compute import VALUE_COLUMNS
 from .errors import Problem, Severity
-from .master import Master
+from .kinds import InputRule, Merge
+from .master import Indicator, Master
 from .reader import ReadResult, Row, Submission
 
 
@@ -181,20 +182,25 @@ def _check_rows(
                     "diisi sesuai definisi master", row, key, shown, Severity.WARNING)
                 break
         ok = True
-        counts: dict[str, float | None] = {"x1": None, "x2": None}
-        for key in ("x1", "x2") if ind.asks_x2 else ("x1",):
+        counts: dict[str, Any] = {"x1": None, "x2": None}
+        for rule in ind.rules.inputs(ind):
+            key = rule.key
             raw = getattr(row, key)
             fact = sub.facts.get(sub.ref(row, key))
             if fact and fact.error:
                 counts[key], findings = None, [("excel_error", f"{key} berisi galat Excel "
-                    f"{fact.error}; ganti dengan angka", Severity.ERROR)]
+                    f"{fact.error}; ganti dengan {_what(rule)}", Severity.ERROR)]
                 raw = fact.error
             elif fact and fact.formula:
-                counts[key], findings = None, [("formula", f"{key} berisi rumus, bukan angka; "
-                    "ketik angkanya langsung (nilai rumus tidak dipakai)", Severity.ERROR)]
+                counts[key], findings = None, [("formula", f"{key} berisi rumus, bukan "
+                    f"{_what(rule)}; ketik isinya langsung (nilai rumus tidak dipakai)",
+                    Severity.ERROR)]
+            elif rule.is_choice:
+                counts[key], findings = _check_choice(raw, rule, ind)
             else:
-                counts[key], findings = _check_count(raw, key)
-            if key == "x2" and counts[key] == 0 and len(ind.reporting_units) == 1:
+                counts[key], findings = check_number(raw, rule)
+            alone = len(ind.reporting_units) == 1 or ind.merge == Merge.SAME
+            if rule.nonzero and counts[key] == 0 and alone:
                 findings.append(("x2_zero", X2_ZERO, Severity.ERROR))
             for reason, msg, severity in findings:
                 add(reason, msg, row, key, raw, severity)
@@ -222,15 +228,37 @@ def _check_rows(
 
 
 MAX_NOTE = 1_000  # characters of a Catatan carried into the report
-X2_ZERO = "x2 tidak boleh 0; pembagi persentase harus lebih dari 0"
+X2_ZERO = "x2 tidak boleh 0; x2 adalah pembagi dan harus lebih dari 0"
+
+Finding = tuple[str, str, Severity]
 
 
-def _check_count(value: Any, label: str) -> tuple[float | None, list[tuple[str, str, Severity]]]:
-    """Accept a non-negative number; say why anything else is refused.
+def _what(rule: InputRule) -> str:
+    return "pilihan dari daftar" if rule.is_choice else "angka"
+
+
+def _check_choice(value: Any, rule: InputRule, ind: Indicator) -> tuple[str | None, list[Finding]]:
+    """Accept one of the rule's labels (case and spaces ignored), returned as written in
+    the master."""
+    choices = ", ".join(rule.choices)
+    if _blank(value):
+        return None, [("blank", f"{rule.key} belum diisi; pilih salah satu: {choices}",
+                       Severity.ERROR)]
+    label = ind.rules.label(ind, _show(value)) if not isinstance(value, bool) else None
+    if label is None:
+        return None, [("not_choice", f"{rule.key} berisi '{_show(value)}', bukan salah satu "
+                       f"pilihan; pilih dari daftar: {choices}", Severity.ERROR)]
+    return label, []
+
+
+def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Finding]]:
+    """Accept a number as the rule allows; say why anything else is refused.
 
     Returns the number (None when refused) and findings as (reason, message, severity).
     """
-    def refuse(reason: str, msg: str) -> tuple[None, list[tuple[str, str, Severity]]]:
+    label = rule.key
+
+    def refuse(reason: str, msg: str) -> tuple[None, list[Finding]]:
         return None, [(reason, msg, Severity.ERROR)]
 
     if _blank(value):
@@ -244,8 +272,9 @@ def _check_count(value: Any, label: str) -> tuple[float | None, list[tuple[str, 
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
-            return refuse("percent", f"{label} berisi persen '{_show(text)}'; x1 dan x2 adalah "
-                          "jumlah (cacah), bukan persen: isi jumlahnya, mis. 3 dan 4")
+            return refuse("percent", f"{label} berisi persen '{_show(text)}'; " + (
+                "x1 dan x2 adalah jumlah (cacah), bukan persen: isi jumlahnya, mis. 3 dan 4"
+                if rule.whole else "ketik angkanya saja tanpa tanda %, mis. 5,25"))
         parsed = parse_id_number(text)
         if parsed is None:
             return refuse("text", f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
@@ -257,18 +286,20 @@ def _check_count(value: Any, label: str) -> tuple[float | None, list[tuple[str, 
     number = float(value)
     if not math.isfinite(number):
         return refuse("not_finite", f"{label} bukan angka yang sah; isi dengan angka")
-    if number < 0:
+    if number < 0 and not rule.negative:
         return refuse("negative", f"{label} tidak boleh negatif; isi dengan angka 0 atau lebih")
-    if number > spec.MAX_COUNT:
+    if abs(number) > spec.MAX_COUNT:
         return refuse("too_large", f"{label} terlalu besar (lebih dari 1.000.000.000); "
                       "periksa kembali angkanya")
-    if not number.is_integer():
-        findings.append(("not_integer", f"{label} bukan bilangan bulat; x1 dan x2 biasanya "
-                         "berupa jumlah (bilangan bulat), periksa kembali", Severity.WARNING))
+    if rule.whole and not number.is_integer():
+        return refuse("not_integer", f"{label} berisi {_show_id(number)}, bukan bilangan "
+                      f"bulat; {label} adalah jumlah (cacah). Bila maksudnya ribuan, ketik "
+                      "angkanya tanpa titik/koma pemisah ribuan (mis. 1234, bukan 1.234: "
+                      "pemisah ribuan bisa terbaca sebagai tanda desimal)")
     return number, findings
 
 
-_ID_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+_ID_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 
 
 def parse_id_number(text: str) -> float | None:
@@ -290,13 +321,18 @@ def _check_totals(
     problems: list[Problem],
     invalid: set[tuple[str, str]],
 ) -> None:
-    """Checks on an indicator's totals over its reporting units."""
+    """Checks on an indicator's combined figure over its reporting units."""
     by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
         by_code[record["code"]].append(record)
     for ind in master.indicators:
         mine = by_code.get(ind.code)
-        if not mine or not ind.asks_x2:
+        if not mine:
+            continue
+        if ind.merge == Merge.SAME:
+            _check_same(ind, mine, accepted, problems, invalid)
+            continue
+        if not ind.asks_x2:
             continue
         x1 = sum(r["x1"] for r in mine)
         x2 = sum(r["x2"] for r in mine)
@@ -306,11 +342,11 @@ def _check_totals(
             for r in mine:
                 sub = accepted[r["unit"]]
                 msg = (f"x2 tidak boleh 0 (jumlah x2 dari semua unit pelapor {ind.code} "
-                       "adalah 0); pembagi persentase harus lebih dari 0")
+                       "adalah 0); x2 adalah pembagi dan harus lebih dari 0")
                 problems.append(Problem(Severity.ERROR, "x2_zero", msg, sub.file, sub.sheet,
                                         sub.ref(r["row"], "x2"), "0", sub.unit))
                 invalid.add((sub.unit, ind.code))
-        elif ind.share_of_whole and x2 and x1 > x2:
+        elif ind.rules.is_share and ind.share_of_whole and x2 and x1 > x2:
             for r in mine:
                 sub = accepted[r["unit"]]
                 problems.append(Problem(
@@ -318,6 +354,34 @@ def _check_totals(
                     f"x1 lebih besar dari x2 pada indikator {ind.code} (bagian tidak "
                     "mungkin melebihi keseluruhan); periksa kembali",
                     sub.file, sub.sheet, sub.ref(r["row"], "x1"), _show(r["row"].x1), sub.unit))
+
+
+def _check_same(
+    ind: Indicator,
+    mine: list[dict[str, Any]],
+    accepted: dict[str, Submission],
+    problems: list[Problem],
+    invalid: set[tuple[str, str]],
+) -> None:
+    """``gabung: sama``: every unit copies one city-wide figure; one GALAT names every
+    cell when they do not agree."""
+    for key in ("x1", "x2") if ind.asks_x2 else ("x1",):
+        values = {r[key] for r in mine}
+        if len(values) <= 1:
+            continue
+        cells = "; ".join(
+            f"{accepted[r['unit']].file} › {accepted[r['unit']].sheet}!"
+            f"{accepted[r['unit']].ref(r['row'], key)} = {_show(r[key])}"
+            for r in mine)
+        first = accepted[mine[0]["unit"]]
+        problems.append(Problem(
+            Severity.ERROR, "same_differs",
+            f"{key} indikator {ind.code} harus sama di semua unit pelapor (gabung: sama: "
+            f"satu angka untuk seluruh daerah), tetapi berbeda: {cells}; samakan angkanya",
+            first.file, first.sheet, first.ref(mine[0]["row"], key), _show(mine[0][key]),
+            first.unit))
+        for r in mine:
+            invalid.add((r["unit"], ind.code))
 
 
 def _blank(v: Any) -> bool:

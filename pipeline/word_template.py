@@ -49,10 +49,11 @@ TABLE_STYLE = "Tabel Laporan"
 FIXED_DATE = dt.datetime(2021, 1, 1)  # the template's own core properties; never "now"
 
 # Column widths in cm; each table fills its page's text width (16 cm / 25.7 cm).
-IKU_AGENCY_COLS = (1.2, 7.4, 7.4)
-IKU_UNIT_COLS = (1.2, 5.0, 4.9, 4.9)
-RPJMD_COLS = (1.0, 5.0, 6.0, 2.3, 2.3, 2.2, 2.2, 2.2, 2.5)
-RENSTRA_COLS = (0.9, 3.3, 3.6, 1.7, 2.0, 1.9, 2.9, 3.7, 5.7)
+# Every column a report may show; the report leaves out the optional ones it does not
+# use (pipeline/columns.py) and shares their width among the others.
+IKU_COLS = (1.2, 5.0, 4.9, 4.9)
+RPJMD_COLS = (1.0, 4.1, 4.95, 1.75, 1.75, 1.75, 1.65, 1.65, 1.65, 1.65, 1.9, 1.9)
+RENSTRA_COLS = (0.9, 3.1, 3.4, 1.6, 1.9, 1.8, 1.7, 2.7, 3.4, 5.2)
 
 
 # --- styles ------------------------------------------------------------------------------
@@ -354,7 +355,9 @@ def _name_line(doc, org: str, new_page: bool = False) -> None:
         p.paragraph_format.page_break_before = True
 
 
-def _write_organisation_head(doc, org: str, table_label: str, loop: bool = False) -> None:
+def _write_organisation_head(doc, org: str, loop: bool = False) -> None:
+    """"1. Nama Organisasi", then Tugas and Fungsi when the master gives them, numbered by
+    the context (a missing part is left out and the next ones renumbered)."""
     if loop:  # every organisation after the first starts on a new page
         _tag(doc, "{%p if loop.first %}")
         _name_line(doc, org)
@@ -363,66 +366,71 @@ def _write_organisation_head(doc, org: str, table_label: str, loop: bool = False
         _tag(doc, "{%p endif %}")
     else:
         _name_line(doc, org)
-    _para(doc, "2.\tTugas\t:\t{{ " + org + ".duties }}", "Butir")
-    _para(doc, "3.\tFungsi\t:", "Butir Judul")
+    _tag(doc, "{%p if " + org + ".duties %}")
+    _para(doc, "{{ " + org + ".num.duties }}.\tTugas\t:\t{{ " + org + ".duties }}", "Butir")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if " + org + ".functions %}")
+    _para(doc, "{{ " + org + ".num.functions }}.\tFungsi\t:", "Butir Judul")
     _tag(doc, "{%p for f in " + org + ".functions %}")
     _para(doc, "{{ f.letter }}.\t{{ f.text }}", "Daftar Huruf")
     _tag(doc, "{%p endfor %}")
-    _para(doc, f"4.\t{table_label}\t:", "Butir Judul")
+    _tag(doc, "{%p endif %}")
 
 
-def _write_iku_table(doc, org: str, with_sources: bool) -> None:
-    widths = IKU_UNIT_COLS if with_sources else IKU_AGENCY_COLS
-    labels = ["NO", "Uraian", "Alasan"] + (["Sumber Data"] if with_sources else [])
-    table = _table(doc, widths, 4)
+def _write_iku(doc, org: str, table_label: str) -> None:
+    """The numbered heading and the IKU table, when the organisation has IKU rows. The
+    Alasan and Sumber Data columns are left out when no row fills them."""
+    _tag(doc, "{%p if " + org + ".rows %}")
+    _para(doc, "{{ " + org + ".num.iku }}.\t" + table_label + "\t:", "Butir Judul")
+    table = _table(doc, IKU_COLS, 4)
+    labels = ["NO", "Uraian", "{{ " + org + ".head.reason }}", "{{ " + org + ".head.sources }}"]
     _header_row(table.rows[0], labels, "Kepala Tabel")
     _tag_row(table.rows[1], "{%tr for row in " + org + ".rows %}", "Isi Tabel")
     cells = table.rows[2].cells
     _set_cell(cells[0], "{{ row.letter }}.", "Isi Tabel Tengah")
     _set_cell(cells[1], "{{ row.description }}", "Isi Tabel")
     _set_cell(cells[2], "{{ row.reason }}", "Isi Tabel")
-    if with_sources:
-        _list_cell(cells[3], "s in row.sources", "s", "Isi Tabel")
+    _list_cell(cells[3], "s in row.sources", "s", "Isi Tabel")
     _tag_row(table.rows[3], "{%tr endfor %}", "Isi Tabel")
+    _tag(doc, "{%p endif %}")
 
 
 def _write_part_one(doc) -> None:
     _para(doc, "INDIKATOR KINERJA UTAMA (IKU) TAHUN {{ year }}", "Heading 1")
     _tag(doc, "{%p for org in organisations %}")
-    _write_organisation_head(doc, "org", "Indikator Kinerja Utama", loop=True)
-    _tag(doc, "{%p if org.has_sources %}")
-    _write_iku_table(doc, "org", with_sources=True)
-    _tag(doc, "{%p else %}")
-    _write_iku_table(doc, "org", with_sources=False)
-    _tag(doc, "{%p endif %}")
+    _write_organisation_head(doc, "org", loop=True)
+    _write_iku(doc, "org", "Indikator Kinerja Utama")
     _tag(doc, "{%p endfor %}")
 
 
 def _write_part_two_agency(doc) -> None:
     # In a draft the cover says why and every page header says DRAFT.
     _para(doc, "CAPAIAN INDIKATOR KINERJA UTAMA (IKU) TAHUN {{ year }}", "Heading 1")
-    _write_organisation_head(doc, "agency", "Indikator Kinerja")  # as the 2021 original
-    _write_iku_table(doc, "agency", with_sources=False)
+    _write_organisation_head(doc, "agency")
+    _write_iku(doc, "agency", "Indikator Kinerja")  # as the 2021 original
 
 
 def _write_rpjmd_table(doc) -> None:
-    _para(doc, "KOTA\t: {{ agency.city_upper }}", "Kepala SKPD")
-    _para(doc, "SKPD\t: {{ agency.name_upper }}", "Kepala SKPD")
+    _para(doc, "{{ agency.region_label }}\t: {{ agency.city_upper }}", "Kepala SKPD")
+    _para(doc, "{{ agency.label }}\t: {{ agency.name_upper }}", "Kepala SKPD")
     _para(doc, "", "Kepala SKPD")
     table = _table(doc, RPJMD_COLS, 6)
     head1, head2 = table.rows[0], table.rows[1]
-    labels = ["No", "Sasaran", "Indikator Kinerja", "Angka Awal RPJMD",
-              "% Capaian {{ previous_year }}", "{{ year }}", "", "", "Target Akhir RPJMD"]
+    h = "{{ rpjmd.head.%s }}"
+    labels = ["No", "Sasaran", "Indikator Kinerja", h % "baseline", h % "previous_realisation",
+              h % "previous", h % "year", "", "", "", h % "final_target",
+              h % "final_achievement"]
     _header_row(head1, labels, "Kepala Tabel Lebar")
-    _header_row(head2, ["", "", "", "", "", "Target", "Realisasi", "% Capaian", ""],
-                "Kepala Tabel Lebar")
-    for col in (0, 1, 2, 3, 4, 8):
+    _header_row(head2, ["", "", "", "", "", "", "Target", "Realisasi", "% Capaian",
+                        h % "grade", "", ""], "Kepala Tabel Lebar")
+    for col in (0, 1, 2, 3, 4, 5, 10, 11):
         head1.cells[col].merge(head2.cells[col])
-    head1.cells[5].merge(head1.cells[7])
+    head1.cells[6].merge(head1.cells[9])
     _tag_row(table.rows[2], "{%tr for row in rpjmd.rows %}", "Isi Tabel Lebar")
     cells = table.rows[3].cells
-    keys = ["no", "sasaran", "indicator", "baseline", "previous", "target", "realisation",
-            "achievement", "final_target"]
+    keys = ["no", "sasaran", "indicator", "baseline", "previous_realisation", "previous",
+            "target", "realisation", "achievement", "grade", "final_target",
+            "final_achievement"]
     for i, (cell, key) in enumerate(zip(cells, keys, strict=True)):
         style = "Isi Tabel Lebar" if i in (1, 2) else "Isi Tabel Lebar Tengah"
         _set_cell(cell, "{{ row." + key + " }}", style)
@@ -433,9 +441,10 @@ def _write_rpjmd_table(doc) -> None:
     label = avg.cells[0].merge(avg.cells[3])
     cells = avg.cells
     _set_cell(label, "{{ rpjmd.average.label }}", "Kepala Tabel Lebar")
-    _set_cell(cells[4], "{{ rpjmd.average.previous }}", "Kepala Tabel Lebar")
-    _set_cell(cells[7], "{{ rpjmd.average.achievement }}", "Kepala Tabel Lebar")
-    for i in (5, 6, 8):
+    _set_cell(cells[5], "{{ rpjmd.average.previous }}", "Kepala Tabel Lebar")
+    _set_cell(cells[8], "{{ rpjmd.average.achievement }}", "Kepala Tabel Lebar")
+    _set_cell(cells[9], "{{ rpjmd.average.grade }}", "Kepala Tabel Lebar")
+    for i in (4, 6, 7, 10, 11):
         _set_cell(cells[i], "", "Kepala Tabel Lebar")
 
 
@@ -443,7 +452,8 @@ def _write_renstra_table(doc) -> None:
     _para(doc, "", "Normal")
     table = _table(doc, RENSTRA_COLS, 4)
     labels = ["No", "Sasaran Renstra", "Indikator Kinerja Utama", "Target", "Realisasi",
-              "Capaian", "Penanggung Jawab", "Sumber Data", "Keterangan"]
+              "Capaian", "{{ renstra.head.grade }}", "{{ renstra.head.responsible }}",
+              "{{ renstra.head.sources }}", "Keterangan"]
     _header_row(table.rows[0], labels, "Kepala Tabel Lebar")
     _tag_row(table.rows[1], "{%tr for row in renstra.rows %}", "Isi Tabel Lebar")
     cells = table.rows[2].cells
@@ -453,13 +463,14 @@ def _write_renstra_table(doc) -> None:
     _set_cell(cells[3], "{{ row.target }}", "Isi Tabel Lebar Tengah")
     _set_cell(cells[4], "{{ row.realisation }}", "Isi Tabel Lebar Tengah")
     _set_cell(cells[5], "{{ row.achievement }}", "Isi Tabel Lebar Tengah")
-    _set_cell(cells[6], "{{ row.responsible }}", "Isi Tabel Lebar")
-    _list_cell(cells[7], "s in row.sources", "s", "Isi Tabel Lebar")
+    _set_cell(cells[6], "{{ row.grade }}", "Isi Tabel Lebar Tengah")
+    _set_cell(cells[7], "{{ row.responsible }}", "Isi Tabel Lebar")
+    _list_cell(cells[8], "s in row.sources", "s", "Isi Tabel Lebar")
     # The formula is an Office Math object: {{r }} replaces the whole run with it.
-    _set_cell(cells[8], "{{r row.formula }}", "Rumus")
-    _para(cells[8], "{%p for line in row.explanation %}", "Isi Tabel Lebar")
-    _para(cells[8], "{{ line }}", "Isi Tabel Lebar")
-    _para(cells[8], "{%p endfor %}", "Isi Tabel Lebar")
+    _set_cell(cells[9], "{{r row.formula }}", "Rumus")
+    _para(cells[9], "{%p for line in row.explanation %}", "Isi Tabel Lebar")
+    _para(cells[9], "{{ line }}", "Isi Tabel Lebar")
+    _para(cells[9], "{%p endfor %}", "Isi Tabel Lebar")
     _tag_row(table.rows[3], "{%tr endfor %}", "Isi Tabel Lebar")
 
 
@@ -474,7 +485,9 @@ def _write_notes_and_signature(doc) -> None:
     _para(doc, "{{ place_date }}", "Tanda Tangan")
     _para(doc, "{{ signatory.title }}", "Tanda Tangan Jabatan")
     _para(doc, "", "Tanda Tangan Ruang")  # room for the signature and stamp
+    _tag(doc, "{%p if signatory.name %}")
     _para(doc, "{{ signatory.name }}", "Tanda Tangan Nama")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if signatory.rank %}")
     _para(doc, "{{ signatory.rank }}", "Tanda Tangan")
     _tag(doc, "{%p endif %}")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.compute import Status, achievement, compute, realisation
-from pipeline.master import Kind, Polarity, parse_master
+from pipeline.master import Indicator, Kind, NegativeRule, Polarity, parse_master
 
 P, N = Polarity.POSITIVE, Polarity.NEGATIVE
 
@@ -37,17 +37,59 @@ def test_achievement(r, target, polarity, expected):
 
 
 @pytest.mark.parametrize(
-    ("kind", "x1", "x2", "expected"),
+    ("r", "target", "expected"),
     [
-        (Kind.PERCENTAGE, 1, 1, 100),
-        (Kind.PERCENTAGE, 2, 3, 200 / 3),
-        (Kind.RATIO, 3, 4, 0.75),
-        (Kind.COUNT, 7, None, 7),
-        (Kind.PERCENTAGE, 1, 0, None),
+        (5, 10, 200),  # T/R: target 10, realised 5 → 200%
+        (20, 10, 50),
+        (4.88, 32, 32 / 4.88 * 100),
+        (0, 10, 200),  # R = 0: the value (2T−R)/T gives
+        (0, 0, 100),  # target 0 keeps its rule
+        (3, 0, 0),
     ],
 )
-def test_realisation(kind, x1, x2, expected):
-    got = realisation(kind, x1, x2)
+def test_achievement_negative_t_over_r(r, target, expected):
+    got = achievement(r, target, Polarity.NEGATIVE, NegativeRule.T_OVER_R)
+    assert got == pytest.approx(expected)
+
+
+def test_lampung_infant_mortality_example():
+    """LKj Provinsi Lampung 2015 (DOMAIN.md): infant mortality 4,88 against a target of 32
+    per 1.000 live births, lower is better, (2T − R)/T → 184,75%."""
+    got = achievement(4.88, 32, Polarity.NEGATIVE, NegativeRule.TWO_T_MINUS_R)
+    assert round(got, 2) == 184.75
+
+
+def test_negative_realisation_gives_negative_capaian():
+    assert achievement(-1.5, 5, Polarity.POSITIVE) == pytest.approx(-30)
+
+
+def _indicator(kind: Kind, **extra) -> Indicator:
+    return Indicator.model_validate({"kode": "K1", "nama": "Uji", "jenis": kind.value,
+                                     "x1": "a", "x2": "b", "target": 100,
+                                     "unit_pelapor": ["A"], **extra})
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "x1", "x2", "expected"),
+    [
+        (Kind.PERCENTAGE, {}, 1, 1, 100),
+        (Kind.PERCENTAGE, {}, 2, 3, 200 / 3),
+        (Kind.RATIO, {}, 3, 4, 0.75),
+        (Kind.RATIO, {"pengali": 1000}, 12, 45_000, 12 / 45_000 * 1000),
+        (Kind.COUNT, {}, 7, None, 7),
+        (Kind.VALUE, {"boleh_negatif": True}, -1.25, None, -1.25),
+        (Kind.GROWTH, {}, 120, 100, 20),
+        (Kind.GROWTH, {}, 80, 100, -20),
+        (Kind.DECREASE, {}, 8, 10, 20),
+        (Kind.PERCENTAGE, {}, 1, 0, None),
+        (Kind.GROWTH, {}, 5, 0, None),
+        (Kind.GRADE, {"skala": ["WTP", "WDP", "TW", "TMP"], "target": "WTP"}, "wdp", None, 3),
+        (Kind.YES_NO, {"target": "Ada"}, "Ada", None, 100),
+        (Kind.YES_NO, {"target": "Ada"}, "tidak ada", None, 0),
+    ],
+)
+def test_realisation(kind, extra, x1, x2, expected):
+    got = realisation(_indicator(kind, **extra), x1, x2)
     assert got == (pytest.approx(expected) if expected is not None else None)
 
 

@@ -13,7 +13,7 @@ from conftest import folder_digest, run_cli
 
 def test_feedback_workbook_and_highlighted_copies(fill, tmp_path, master):
     inputs = fill({"POLITIK": {"S2.1": (None, 4), "S4.1": (-1, 0)},
-                   "KETAHANAN": {"S1.1": (2.5, 5), "S2.1": (1, 1), "S3.1": (1, 1)}})
+                   "KETAHANAN": {"S1.1": (6, 5), "S2.1": (1, 1), "S3.1": (1, 1)}})
     before = folder_digest(inputs)
     report = tmp_path / "hasil" / "pemeriksaan.xlsx"
 
@@ -31,7 +31,7 @@ def test_feedback_workbook_and_highlighted_copies(fill, tmp_path, master):
         [2, "GALAT", "Isian_POLITIK.xlsx", "POLITIK (Bidang Politik dan Kewaspadaan Daerah)",
          "Isian", "E10", "-1", "x1 tidak boleh negatif; isi dengan angka 0 atau lebih"],
         [3, "GALAT", "Isian_POLITIK.xlsx", "POLITIK (Bidang Politik dan Kewaspadaan Daerah)",
-         "Isian", "G10", "0", "x2 tidak boleh 0; pembagi persentase harus lebih dari 0"],
+         "Isian", "G10", "0", "x2 tidak boleh 0; x2 adalah pembagi dan harus lebih dari 0"],
     ]
     assert ws["B9"].value == "PERINGATAN" and ws["F9"].value == "E9"
     assert ws["A3"].value == "3 galat, 1 peringatan di 3 berkas"

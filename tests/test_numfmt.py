@@ -15,7 +15,10 @@ from pipeline.numfmt import fmt_date, fmt_month_year, fmt_number, fmt_percent, f
         (1234567.891, "1.234.567,89"),
         (100.0, "100"),
         (0, "0"),
-        (-0.001, "0"),  # never "-0"
+        (-0.001, "-0,001"),  # a non-zero value never prints as 0
+        (-0.0000001, "-0,0000001"),
+        (0.0021, "0,0021"),
+        (0.00214, "0,0021"),
         (-1.5, "-1,5"),
         (66.66666666666667, "66,67"),
         (Decimal("0.005"), "0,01"),
@@ -84,3 +87,39 @@ def test_fmt_value(value, unit, expected):
 def test_dates_use_indonesian_month_names(day, long, month_year):
     assert fmt_date(day) == long
     assert fmt_month_year(day) == month_year
+
+
+from decimal import ROUND_HALF_UP, localcontext  # noqa: E402
+
+from babel.numbers import format_decimal  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.numfmt import rounded  # noqa: E402
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+       st.integers(min_value=0, max_value=4))
+def test_same_text_as_babel(x, decimals):
+    """The hand-written formatter prints what Babel prints for the same rounded value."""
+    q = rounded(x, decimals)
+    pattern = "#,##0." + "#" * max(decimals, -q.as_tuple().exponent) if q else "#,##0"
+    with localcontext(rounding=ROUND_HALF_UP):
+        expected = format_decimal(q, format=pattern, locale="id_ID")
+    assert fmt_number(x, decimals=decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (1021679, 0, "1.021.679"),
+        (0.381, 3, "0,381"),
+        (4.88, 2, "4,88"),
+        (71.3456, 3, "71,346"),
+        (12.5, 0, "13"),
+        (0.4, 0, "0,4"),  # never 0 for a non-zero value
+        (0.0021, 2, "0,0021"),
+    ],
+)
+def test_decimals_per_indicator(value, decimals, expected):
+    assert fmt_number(value, decimals=decimals) == expected

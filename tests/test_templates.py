@@ -21,16 +21,15 @@ from python_calamine import CalamineWorkbook
 from pipeline import spec
 from pipeline.compute import achievement, realisation
 from pipeline.errors import OutputError, UsageError
-from pipeline.master import Kind, Master, Polarity, load_master, parse_master
+from pipeline.kinds import InputRule, Kind, rules_of
+from pipeline.master import Indicator, Master, Polarity, Settings, load_master, parse_master
 from pipeline.paths import SAMPLE_MASTER
 from pipeline.sample import fill_workbook, seed_values, write_sample_inputs
 from pipeline.templates import (
-    ERROR_MESSAGE,
-    INPUT_MESSAGE,
     NOT_ASKED_TEXT,
     achievement_formula,
     definition_fingerprint,
-    realisation_formula,
+    input_message,
     target_text,
     template_filename,
     write_all_templates,
@@ -210,7 +209,7 @@ def test_heading_rows(written: dict[str, Path]) -> None:
     instructions = ws["A5"].value
     for phrase in (
         "Isi hanya sel berwarna kuning",
-        "bilangan bulat ≥ 0",
+        "tanpa pemisah ribuan",
         "tanpa satuan, tanpa tanda %",
         "Jangan mengubah kolom Kode",
         "menyisipkan",
@@ -252,7 +251,7 @@ def test_row_contents(written: dict[str, Path]) -> None:
         None,
         "Jumlah ormas terdaftar",
         None,
-        '=IF(AND(ISNUMBER(E11),ISNUMBER(G11),G11>0),E11/G11*100,"")',
+        '=IF(AND(ISNUMBER(E11),ISNUMBER(G11),G11<>0),E11/G11*100,"")',
         87.5,
         '=IF(ISNUMBER(H11),H11/I11*100,"")',
         None,
@@ -304,45 +303,64 @@ def test_sheet_protected_without_password(written: dict[str, Path]) -> None:
     assert ws.protection.formatColumns is False  # widening columns is allowed
 
 
+X1_COUNT = InputRule("x1", "")
+X2_COUNT = InputRule("x2", "", nonzero=True)
+
+
 @pytest.mark.parametrize(
     ("unit", "ranges"),
     [
-        ("KETAHANAN", ["E9:E12", "G9:G11"]),
-        ("POLITIK", ["E9:E10", "G9:G10"]),
-        ("SEKRETARIAT", ["E9"]),
+        ("KETAHANAN", [("E9:E12", X1_COUNT), ("G9:G11", X2_COUNT)]),
+        ("POLITIK", [("E9:E10", X1_COUNT), ("G9:G10", X2_COUNT)]),
+        ("SEKRETARIAT", [("E9", X1_COUNT)]),
     ],
 )
-def test_validation_on_x1_and_asked_x2(
-    written: dict[str, Path], unit: str, ranges: list[str]
-) -> None:
+def test_validation_on_x1_and_asked_x2(written: dict[str, Path], unit: str, ranges) -> None:
     rules = _sheet(written[unit]).data_validations.dataValidation
-    assert [str(r.sqref) for r in rules] == ranges
-    for rule in rules:
-        assert (rule.type, rule.operator or "between") == ("decimal", "between")
+    assert [str(r.sqref) for r in rules] == [r for r, _ in ranges]
+    for rule, (_, input_rule) in zip(rules, ranges, strict=True):
+        assert (rule.type, rule.operator or "between") == ("whole", "between")
         assert (rule.formula1, rule.formula2) == ("0", str(spec.MAX_COUNT))
         assert rule.allow_blank is True
         assert (rule.showInputMessage, rule.showErrorMessage) == (True, True)
-        assert (rule.prompt, rule.error) == (INPUT_MESSAGE, ERROR_MESSAGE)
+        assert (rule.prompt, rule.error) == input_message(input_rule)
 
 
-@pytest.mark.parametrize("message", [INPUT_MESSAGE, ERROR_MESSAGE])
-def test_validation_messages_fit_excel_limit(message: str) -> None:
-    assert 0 < len(message) <= 255
+@pytest.mark.parametrize("rule", [
+    X1_COUNT, X2_COUNT, InputRule("x1", "", negative=True, whole=False),
+    InputRule("x1", "", choices=("AA", "A", "BB", "B", "CC", "C", "D")),
+])
+def test_validation_messages_fit_excel_limit(rule: InputRule) -> None:
+    for message in input_message(rule):
+        assert 0 < len(message) <= 255
 
 
 # --- formulas ---------------------------------------------------------------------------
 
 
+def _indicator(kind: str = "persentase", target=100, polarity: str = "positif", **extra):
+    return Indicator.model_validate({
+        "kode": "K1", "nama": "Uji", "jenis": kind, "x1": "a", "x2": "b", "target": target,
+        "polaritas": polarity, "unit_pelapor": ["A"], **extra})
+
+
 @pytest.mark.parametrize(
-    ("kind", "formula"),
+    ("kind", "extra", "formula"),
     [
-        (Kind.PERCENTAGE, '=IF(AND(ISNUMBER(E9),ISNUMBER(G9),G9>0),E9/G9*100,"")'),
-        (Kind.RATIO, '=IF(AND(ISNUMBER(E9),ISNUMBER(G9),G9>0),E9/G9,"")'),
-        (Kind.COUNT, '=IF(ISNUMBER(E9),E9,"")'),
+        (Kind.PERCENTAGE, {}, '=IF(AND(ISNUMBER(E9),ISNUMBER(G9),G9<>0),E9/G9*100,"")'),
+        (Kind.RATIO, {}, '=IF(AND(ISNUMBER(E9),ISNUMBER(G9),G9<>0),E9/G9,"")'),
+        (Kind.RATIO, {"pengali": 1000},
+         '=IF(AND(ISNUMBER(E9),ISNUMBER(G9),G9<>0),E9/G9*1000,"")'),
+        (Kind.COUNT, {}, '=IF(ISNUMBER(E9),E9,"")'),
+        (Kind.GROWTH, {},
+         '=IF(AND(ISNUMBER(E9),ISNUMBER(G9),G9<>0),(E9-G9)/G9*100,"")'),
+        (Kind.DECREASE, {},
+         '=IF(AND(ISNUMBER(E9),ISNUMBER(G9),G9<>0),(G9-E9)/G9*100,"")'),
     ],
 )
-def test_realisation_formula(kind: Kind, formula: str) -> None:
-    assert realisation_formula(kind, "E9", "G9") == formula
+def test_realisation_formula(kind: Kind, extra: dict, formula: str) -> None:
+    ind = _indicator(kind.value, **extra)
+    assert rules_of(kind).excel_realisation(ind, "E9", "G9") == formula
 
 
 @pytest.mark.parametrize(
@@ -366,10 +384,21 @@ def test_realisation_formula(kind: Kind, formula: str) -> None:
             "=IF(ISNUMBER(H9),IF(AND(H9>=0,H9<=5),100,"
             'IF(H9>5,MAX(0,(2-H9/5)*100),IF(H9=0,100,0))),"")',
         ),
+        ("NA", Polarity.POSITIVE, None, '="NA"'),
     ],
 )
 def test_achievement_formula(target, polarity: Polarity, cap, formula: str) -> None:
-    assert achievement_formula(target, polarity, "H9", "I9", cap) == formula
+    ind = _indicator(target=list(target) if isinstance(target, tuple) else target,
+                     polarity=polarity.value)
+    settings = Settings(batas_atas_capaian=cap)
+    assert achievement_formula(ind, "H9", "I9", settings) == formula
+
+
+def test_achievement_formula_t_over_r() -> None:
+    ind = _indicator(target=10, polarity="negatif")
+    settings = Settings(rumus_negatif="T/R")
+    assert achievement_formula(ind, "H9", "I9", settings) == (
+        '=IF(ISNUMBER(H9),IF(H9=0,200,I9/H9*100),"")')
 
 
 @pytest.mark.parametrize(
@@ -739,7 +768,7 @@ def test_live_formulas_agree_with_compute(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(_libreoffice_resave(filled, tmp_path), data_only=True)[spec.SHEET]
     for offset, ind in enumerate(master.indicators):
         _, _, _, x1, x2 = FORMULA_CASES[offset]
-        y = realisation(ind.kind, x1, x2)
+        y = realisation(ind, x1, x2)
         shown_y = ws.cell(row=FIRST + offset, column=COL["realisation"]).value
         shown_c = ws.cell(row=FIRST + offset, column=COL["achievement"]).value
         if y is None:

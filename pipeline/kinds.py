@@ -1,0 +1,429 @@
+"""The registry of indicator kinds: everything a kind (``jenis``) means, in one place.
+
+Each kind is one class registered in ``REGISTRY`` under its master value. It says:
+
+* which inputs the workbook asks for (``inputs``: x1 alone or x1 and x2; a number, and
+  whether it may be negative, must be whole or must be non-zero; or a label chosen from a
+  list) and how their meanings default;
+* the Python computation of realisasi (``realisation``) and, for kinds whose realisasi is
+  a label, the label and its score (``label``);
+* the Excel formula of the workbook's live Realisasi cell (``excel_realisation``) and how
+  the % Capaian formula reads a score from it (``excel_score``);
+* the Office Math equation (``omml``) and the worked example (``worked_example``) of the
+  report's Keterangan cell;
+* how a value prints (``format_value``) and its default satuan, decimals and ``gabung``.
+
+Nothing else in the package branches on a kind: the master model fills defaults from
+here, ``compute`` calls ``realisation``, ``templates`` writes ``excel_*`` and the input
+rules, ``validate`` checks cells against the input rules, ``context`` prints through
+``omml``, ``worked_example`` and ``format_value``. A test checks, for every kind, that the
+Excel formulas and the Python computation agree on random inputs.
+
+% capaian itself does not depend on the kind (``compute.achievement``): it compares a
+number (the realisasi, or a label's score) with the target's number (or score).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
+from xml.sax.saxutils import escape
+
+from .numfmt import fmt_number, fmt_percent, fmt_value
+
+if TYPE_CHECKING:
+    from .master import Indicator
+
+NA = "NA"  # a target, baseline or final target not (yet) set
+OMML_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+SUB1, SUB2 = "x\u2081", "x\u2082"  # x₁, x₂ in running text
+TIMES, MINUS = "\u00d7", "\u2212"
+
+
+class Kind(StrEnum):
+    """The master's ``jenis`` values."""
+
+    PERCENTAGE = "persentase"  # y = x1 / x2 × 100
+    RATIO = "rasio"  # y = x1 / x2 × pengali
+    COUNT = "jumlah"  # y = x1, a count
+    VALUE = "nilai"  # y = x1 as typed: an index, a published rate
+    GROWTH = "pertumbuhan"  # y = (x1 − x2) / x2 × 100, x2 = last year's value
+    DECREASE = "penurunan"  # y = (x2 − x1) / x2 × 100
+    GRADE = "predikat"  # y = a label of a scale (WTP, AA, …), scored
+    YES_NO = "ya_tidak"  # y = Ada / Tidak ada
+
+
+class Merge(StrEnum):
+    """How the figures of several reporting units combine (``gabung``)."""
+
+    SUM = "jumlah"  # sum x1 and x2 over the units, then compute
+    SAME = "sama"  # one city-wide figure every unit copies; they must agree
+
+
+YES, NO = "Ada", "Tidak ada"
+YES_NO_SCORES = {YES: 100.0, NO: 0.0}
+# What people type for Ada / Tidak ada, compared case-insensitively.
+YES_NO_ALIASES = {"ada": YES, "ya": YES, "tidak ada": NO, "tidak": NO}
+
+
+@dataclass(frozen=True)
+class InputRule:
+    """What one input cell (x1 or x2) may hold."""
+
+    key: str  # "x1" or "x2"
+    meaning: str
+    choices: tuple[str, ...] = ()  # a label from this list (drop-down); else a number
+    negative: bool = False  # a number below 0 is allowed
+    whole: bool = True  # a fraction is refused (a count)
+    nonzero: bool = False  # a divisor: the indicator's total must not be 0
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.choices)
+
+
+class KindRules:
+    """The behaviour of one kind; subclasses override what differs."""
+
+    kind: ClassVar[Kind]
+    title: ClassVar[str]  # Indonesian, for docs and messages
+    asks_x2: ClassVar[bool] = True
+    default_unit: ClassVar[str] = ""
+    default_decimals: ClassVar[int] = 2
+    default_merge: ClassVar[Merge] = Merge.SUM
+    whole_inputs: ClassVar[bool] = True  # counts; an indicator may say otherwise
+    negative_option: ClassVar[bool] = False  # `boleh_negatif: true` is meaningful
+    x1_default: ClassVar[str | None] = None  # None: the master must give the meaning
+    x2_default: ClassVar[str | None] = None
+    is_share: ClassVar[bool] = False  # x1 is a part of x2 (x1 > x2 deserves a warning)
+    labelled: ClassVar[bool] = False  # realisasi and target are labels, not numbers
+    uses_multiplier: ClassVar[bool] = False  # `pengali` scales y
+
+    # --- inputs --------------------------------------------------------------------------
+
+    def inputs(self, ind: Indicator) -> tuple[InputRule, ...]:
+        whole = self.whole_inputs if ind.whole_inputs is None else ind.whole_inputs
+        x1 = InputRule("x1", ind.x1_meaning, negative=ind.allow_negative, whole=whole)
+        if not self.asks_x2:
+            return (x1,)
+        x2 = InputRule("x2", ind.x2_meaning or "", whole=whole, nonzero=True)
+        return (x1, x2)
+
+    def check(self, ind: Indicator) -> list[str]:
+        """Problems with the indicator's definition for this kind (Indonesian)."""
+        return []
+
+    # --- computation ---------------------------------------------------------------------
+
+    def realisation(self, ind: Indicator, x1: float, x2: float | None) -> float | None:
+        raise NotImplementedError
+
+    def label(self, ind: Indicator, x1: object) -> str | None:
+        """The printed label of a labelled realisasi; None for numeric kinds."""
+        return None
+
+    def target_score(self, ind: Indicator, target: str) -> float | None:
+        """The number a label target stands for (labelled kinds only)."""
+        return None
+
+    # --- the workbook --------------------------------------------------------------------
+
+    def excel_realisation(self, ind: Indicator, x1: str, x2: str) -> str:
+        raise NotImplementedError
+
+    def excel_score(self, ind: Indicator, r: str) -> tuple[str, str]:
+        """(guard, expression): the guard is true when the Realisasi cell ``r`` holds a
+        usable value; the expression is the number % Capaian compares with the target."""
+        return f"ISNUMBER({r})", r
+
+    # --- the report ----------------------------------------------------------------------
+
+    def omml(self, ind: Indicator) -> str:
+        """The right-hand side of ``y = …`` as Office Math."""
+        raise NotImplementedError
+
+    def worked_example(self, ind: Indicator, x1: object, x2: float | None,
+                       y: float | None) -> str:
+        raise NotImplementedError
+
+    def format_value(self, ind: Indicator, value: float | None, na: str = "-") -> str:
+        return fmt_value(value, ind.unit_of_measure, na=na, decimals=ind.decimals)
+
+    def equation(self, ind: Indicator) -> str:
+        """The whole equation ``y = …`` as an Office Math object (namespace declared on
+        the element, so the report stays well-formed whatever the template's root says)."""
+        return f'<m:oMath xmlns:m="{OMML_NS}">{_r("y=")}{self.omml(ind)}</m:oMath>'
+
+
+# --- Office Math helpers ---------------------------------------------------------------
+
+
+def _r(text: str) -> str:
+    return f"<m:r><m:t>{escape(text)}</m:t></m:r>"
+
+
+def _x(index: str) -> str:
+    return f"<m:sSub><m:e>{_r('x')}</m:e><m:sub>{_r(index)}</m:sub></m:sSub>"
+
+
+def _frac(num: str, den: str) -> str:
+    return f"<m:f><m:num>{num}</m:num><m:den>{den}</m:den></m:f>"
+
+
+def _num(value: float) -> str:
+    """A number as a formula constant (always a dot as decimal separator)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _excel_text(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _all_numbers(*cells: str) -> str:
+    return ",".join(f"ISNUMBER({c})" for c in cells)
+
+
+# --- the kinds -------------------------------------------------------------------------
+
+
+class Percentage(KindRules):
+    kind = Kind.PERCENTAGE
+    title = "persentase: y = x1/x2 × 100%"
+    default_unit = "%"
+    is_share = True
+
+    def realisation(self, ind, x1, x2):
+        return x1 / x2 * 100 if x2 else None
+
+    def excel_realisation(self, ind, x1, x2):
+        return f'=IF(AND({_all_numbers(x1, x2)},{x2}<>0),{x1}/{x2}*100,"")'
+
+    def omml(self, ind):
+        return _frac(_x("1"), _x("2")) + _r(f"{TIMES}100%")
+
+    def worked_example(self, ind, x1, x2, y):
+        value = fmt_percent(y, decimals=ind.decimals)
+        return f"y = {fmt_number(x1)}/{fmt_number(x2)} {TIMES} 100% = {value}"
+
+
+class Ratio(KindRules):
+    kind = Kind.RATIO
+    title = "rasio: y = x1/x2 × pengali"
+    uses_multiplier = True
+
+    def realisation(self, ind, x1, x2):
+        return x1 / x2 * ind.multiplier if x2 else None
+
+    def excel_realisation(self, ind, x1, x2):
+        scale = "" if ind.multiplier == 1 else f"*{_num(ind.multiplier)}"
+        return f'=IF(AND({_all_numbers(x1, x2)},{x2}<>0),{x1}/{x2}{scale},"")'
+
+    def _times(self, ind) -> str:
+        return "" if ind.multiplier == 1 else f" {TIMES} {fmt_number(ind.multiplier)}"
+
+    def omml(self, ind):
+        times = self._times(ind).replace(" ", "")
+        return _frac(_x("1"), _x("2")) + (_r(times) if times else "")
+
+    def worked_example(self, ind, x1, x2, y):
+        value = self.format_value(ind, y)
+        return f"y = {fmt_number(x1)}/{fmt_number(x2)}{self._times(ind)} = {value}"
+
+
+class Count(KindRules):
+    kind = Kind.COUNT
+    title = "jumlah: y = x1"
+    asks_x2 = False
+    default_decimals = 0
+
+    def inputs(self, ind):
+        (x1,) = super().inputs(ind)
+        whole = ind.decimals == 0 if ind.whole_inputs is None else ind.whole_inputs
+        return (InputRule("x1", x1.meaning, negative=x1.negative, whole=whole),)
+
+    def realisation(self, ind, x1, x2):
+        return x1
+
+    def excel_realisation(self, ind, x1, x2):
+        return f'=IF(ISNUMBER({x1}),{x1},"")'
+
+    def omml(self, ind):
+        return _x("1")
+
+    def worked_example(self, ind, x1, x2, y):
+        return f"y = {SUB1} = {self.format_value(ind, y)}"
+
+
+class Value(Count):
+    kind = Kind.VALUE
+    title = "nilai: y = x1 (indeks, angka BPS, dsb.)"
+    default_decimals = 2
+    default_merge = Merge.SAME
+    whole_inputs = False
+    negative_option = True
+
+    def inputs(self, ind):
+        return KindRules.inputs(self, ind)
+
+
+class Growth(KindRules):
+    kind = Kind.GROWTH
+    title = "pertumbuhan: y = (x1 − x2)/x2 × 100%"
+    default_unit = "%"
+    whole_inputs = False
+    x1_default = "Nilai tahun berjalan"
+    x2_default = "Nilai tahun sebelumnya"
+
+    def change(self, x1: float, x2: float) -> float:
+        return x1 - x2
+
+    def realisation(self, ind, x1, x2):
+        return self.change(x1, x2) / x2 * 100 if x2 else None
+
+    def _excel_change(self, x1: str, x2: str) -> str:
+        return f"({x1}-{x2})"
+
+    def excel_realisation(self, ind, x1, x2):
+        change = self._excel_change(x1, x2)
+        return f'=IF(AND({_all_numbers(x1, x2)},{x2}<>0),{change}/{x2}*100,"")'
+
+    def _order(self) -> tuple[str, str]:
+        return "1", "2"
+
+    def omml(self, ind):
+        a, b = self._order()
+        num = _r("(") + _x(a) + _r(MINUS) + _x(b) + _r(")")
+        return _frac(num, _x("2")) + _r(f"{TIMES}100%")
+
+    def worked_example(self, ind, x1, x2, y):
+        a, b = (x1, x2) if self._order() == ("1", "2") else (x2, x1)
+        value = fmt_percent(y, decimals=ind.decimals)
+        return (f"y = ({fmt_number(a, decimals=4)} {MINUS} {fmt_number(b, decimals=4)})/"
+                f"{fmt_number(x2, decimals=4)} {TIMES} 100% = {value}")
+
+
+class Decrease(Growth):
+    kind = Kind.DECREASE
+    title = "penurunan: y = (x2 − x1)/x2 × 100%"
+
+    def change(self, x1, x2):
+        return x2 - x1
+
+    def _excel_change(self, x1, x2):
+        return f"({x2}-{x1})"
+
+    def _order(self):
+        return "2", "1"
+
+
+class Grade(KindRules):
+    kind = Kind.GRADE
+    title = "predikat: y = label skala (WTP, AA, …), dibandingkan dengan skornya"
+    asks_x2 = False
+    default_merge = Merge.SAME
+    labelled = True
+    x1_default = "Predikat yang diperoleh (pilih dari daftar)"
+
+    def inputs(self, ind):
+        return (InputRule("x1", ind.x1_meaning, choices=tuple(ind.scale)),)
+
+    def check(self, ind):
+        problems = []
+        if not ind.scale:
+            problems.append("indikator jenis 'predikat' memerlukan 'skala', mis. "
+                            "skala: [WTP, WDP, TW, TMP] (terbaik lebih dahulu)")
+        return problems
+
+    def label(self, ind, x1):
+        return _find_label(str(x1), tuple(ind.scale))
+
+    def realisation(self, ind, x1, x2):
+        label = self.label(ind, x1)
+        return ind.scale[label] if label is not None else None
+
+    def target_score(self, ind, target):
+        label = _find_label(target, tuple(ind.scale))
+        return ind.scale[label] if label is not None else None
+
+    def _match(self, ind, cell: str) -> str:
+        labels = ",".join(_excel_text(label) for label in ind.scale)
+        return f"MATCH({cell},{{{labels}}},0)"
+
+    def excel_realisation(self, ind, x1, x2):
+        return f'=IF(ISNUMBER({self._match(ind, x1)}),{x1},"")'
+
+    def excel_score(self, ind, r):
+        scores = ",".join(_num(s) for s in ind.scale.values())
+        match = self._match(ind, r)
+        return f"ISNUMBER({match})", f"CHOOSE({match},{scores})"
+
+    def omml(self, ind):
+        return _x("1")
+
+    def worked_example(self, ind, x1, x2, y):
+        label = self.label(ind, x1)
+        best = max(ind.scale.values())
+        return (f"y = {SUB1} = {label} (skor {fmt_number(y)} dari {fmt_number(best)})")
+
+    def format_value(self, ind, value, na="-"):
+        if value is None:
+            return na
+        return next((k for k, v in ind.scale.items() if v == value), fmt_number(value))
+
+
+class YesNo(KindRules):
+    kind = Kind.YES_NO
+    title = "ya_tidak: y = Ada (100%) atau Tidak ada (0%)"
+    asks_x2 = False
+    default_merge = Merge.SAME
+    labelled = True
+    x1_default = "Ada atau tidak ada (pilih dari daftar)"
+
+    def inputs(self, ind):
+        return (InputRule("x1", ind.x1_meaning, choices=(YES, NO)),)
+
+    def label(self, ind, x1):
+        return YES_NO_ALIASES.get(" ".join(str(x1).split()).casefold())
+
+    def realisation(self, ind, x1, x2):
+        label = self.label(ind, x1)
+        return YES_NO_SCORES[label] if label is not None else None
+
+    def target_score(self, ind, target):
+        label = self.label(ind, target)
+        return YES_NO_SCORES[label] if label is not None else None
+
+    def excel_realisation(self, ind, x1, x2):
+        return f'=IF(OR({x1}="{YES}",{x1}="{NO}"),{x1},"")'
+
+    def excel_score(self, ind, r):
+        return f'OR({r}="{YES}",{r}="{NO}")', f'IF({r}="{YES}",100,0)'
+
+    def omml(self, ind):
+        return _x("1")
+
+    def worked_example(self, ind, x1, x2, y):
+        return f"y = {SUB1} = {self.label(ind, x1)} ({fmt_percent(y)})"
+
+    def format_value(self, ind, value, na="-"):
+        if value is None:
+            return na
+        return YES if value else NO
+
+
+def _find_label(text: str, labels: tuple[str, ...]) -> str | None:
+    """The scale's label that ``text`` names (spaces and case ignored), or None."""
+    wanted = " ".join(text.split()).casefold()
+    return next((label for label in labels if label.casefold() == wanted), None)
+
+
+REGISTRY: dict[Kind, KindRules] = {
+    rules.kind: rules
+    for rules in (Percentage(), Ratio(), Count(), Value(), Growth(), Decrease(), Grade(),
+                  YesNo())
+}
+
+
+def rules_of(kind: Kind | str) -> KindRules:
+    return REGISTRY[Kind(kind)]
