@@ -159,7 +159,8 @@ def fmt_target(ind: Indicator, t: Target | None) -> str:
     unit, decimals = ind.unit_of_measure, ind.decimals
     if isinstance(t, tuple):
         low, high = t
-        return f"{fmt_number(low, decimals=decimals)}\u2013{fmt_value(high, unit, decimals=decimals)}"
+        high_text = fmt_value(high, unit, decimals=decimals)
+        return f"{fmt_number(low, decimals=decimals)}\u2013{high_text}"
     return fmt_value(t, unit, decimals=decimals)
 
 

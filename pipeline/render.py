@@ -36,8 +36,8 @@ from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 
 from .atomic import write_atomically
-from .compute import Results
 from .columns import drop_marked_columns
+from .compute import Results
 from .context import DROP_COLUMN, MERGE_UP, build_context
 from .errors import OutputError, TemplateError
 from .master import Master

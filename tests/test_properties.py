@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import tempfile
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline.compute import achievement, compute, mean
 from pipeline.master import Polarity
-from pipeline.numfmt import rounded, fmt_number, fmt_percent
+from pipeline.numfmt import fmt_number, fmt_percent, rounded
 from pipeline.reader import read_folder
 from pipeline.sample import fill_workbook
 from pipeline.validate import parse_id_number, validate
