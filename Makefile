@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 report: $(STAMP)  ## build the sample report into output/
 	$(BIN)/iku report
 
-templates: $(STAMP)  ## blank workbooks per unit into output/templat/
+templates: $(STAMP)  ## blank workbooks per unit into output/<kode>_<tahun>/templat/
 	$(BIN)/iku templates
 
-sample: $(STAMP)  ## filled sample workbooks into output/contoh_isian/
+sample: $(STAMP)  ## filled sample workbooks into output/<kode>_<tahun>/contoh_isian/
 	$(BIN)/iku sample
 
 test: $(STAMP)

@@ -64,6 +64,21 @@ def _master(config: Path | None):
     return load_master(config or paths.SAMPLE_MASTER)
 
 
+def _master_gaps(master, config: Path | None) -> list[Problem]:
+    """What the master leaves out of the report, as PERINGATAN lines (nothing invented)."""
+    from .errors import Severity
+    from .master import missing_texts
+
+    name = Path(config or paths.SAMPLE_MASTER).name
+    return [Problem(Severity.WARNING, "master_text_missing", text, file=name)
+            for text in missing_texts(master)]
+
+
+def _default_out(master, *parts: str) -> Path:
+    """Default outputs go under output/<kode instansi>_<tahun>/, one folder per agency."""
+    return paths.OUTPUT.joinpath(master.output_name, *parts)
+
+
 config_option = click.option(
     "--config", "-c", type=click.Path(path_type=Path, dir_okay=False), help=CONFIG_HELP
 )
@@ -86,14 +101,16 @@ def main() -> None:
 @main.command()
 @config_option
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
-              default=paths.OUTPUT / "templat", show_default=True,
-              help="folder tujuan templat kosong")
+              help="folder tujuan templat kosong (bawaan: output/<instansi>_<tahun>/templat)")
 @_guarded
-def templates(config: Path | None, out: Path) -> None:
+def templates(config: Path | None, out: Path | None) -> None:
     """Membuat templat Excel kosong, satu untuk setiap unit pelapor."""
     from .templates import write_all_templates
 
     master = _master(config)
+    for problem in _master_gaps(master, config):
+        click.echo(problem.format())
+    out = out or _default_out(master, "templat")
     written = write_all_templates(master, out)
     for path in written:
         click.echo(f"Templat: {path}")
@@ -103,14 +120,14 @@ def templates(config: Path | None, out: Path) -> None:
 @main.command()
 @config_option
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
-              default=paths.OUTPUT / "contoh_isian", show_default=True,
-              help="folder tujuan contoh isian")
+              help="folder tujuan contoh isian (bawaan: output/<instansi>_<tahun>/contoh_isian)")
 @_guarded
-def sample(config: Path | None, out: Path) -> None:
+def sample(config: Path | None, out: Path | None) -> None:
     """Menulis contoh isian yang sudah terisi (angka dokumen contoh tahun 2021)."""
     from .sample import write_sample_inputs
 
     master = _master(config)
+    out = out or _default_out(master, "contoh_isian")
     written = write_sample_inputs(master, out)
     for path in written:
         click.echo(f"Contoh isian: {path}")
@@ -147,7 +164,7 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
             from .feedback import write_feedback
 
             written = write_feedback(master, checked, feedback)
-    _echo_problems(checked.problems, checked.files, err=False)
+    _echo_problems(_master_gaps(master, config) + checked.problems, checked.files, err=False)
     if feedback is not None:
         for path in written:
             click.echo(f"Ditulis: {path}")
@@ -160,7 +177,8 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
 @config_option
 @inputs_option
 @click.option("--out", "-o", type=click.Path(path_type=Path),
-              help="berkas laporan .docx (bawaan: output/Laporan_IKU_<tahun>.docx); "
+              help="berkas laporan .docx (bawaan: output/<instansi>_<tahun>/"
+                   "Laporan_IKU_<tahun>.docx); "
                    "dengan --all: folder hasil (bawaan: output/kota)")
 @click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
               default=paths.WORD_TEMPLATE, show_default=True, help="templat Word (.docx)")
@@ -182,7 +200,7 @@ def report(config, inputs, out, template, draft, pdf, all_root, jobs) -> None:
     from .run import build_report
 
     master = _master(config)
-    out = out or paths.OUTPUT / f"Laporan_IKU_{master.agency.year}.docx"
+    out = out or _default_out(master, f"Laporan_IKU_{master.agency.year}.docx")
     with _inputs_or_sample(master, config, inputs) as folder:
         outcome = build_report(master, folder, out, template, draft=draft, pdf=pdf)
     if outcome.checked.problems:

@@ -874,3 +874,44 @@ def _line_of(root: yaml.Node | None, loc: list[Any]) -> int | None:
     if node is not None:
         line = node.start_mark.line + 1
     return line
+
+
+# --- what the master leaves out ----------------------------------------------------------
+
+
+def missing_texts(master: Master) -> list[str]:
+    """The optional texts this master leaves out, each saying what the report does instead
+    (Indonesian). ``iku validate`` and ``iku templates`` show them as PERINGATAN, so the
+    secretariat decides whether something was forgotten; nothing is invented."""
+    out = []
+    orgs: list[tuple[str, Organisation]] = [("instansi", master.agency)]
+    orgs += [(f"unit {u.code}", u) for u in master.units]
+    for label, org in orgs:
+        gaps = [name for name, present in (("tugas", org.duties), ("fungsi", org.functions),
+                                           ("iku", org.iku)) if not present]
+        if gaps:
+            out.append(f"{label}: {', '.join(gaps)} tidak diisi; bagian itu tidak dicetak di "
+                       "Bagian I laporan")
+    inds = master.indicators
+    for key, attr, what in (
+        ("penanggung_jawab", "responsible", "kolom Penanggung Jawab"),
+        ("sumber_data", "data_sources", "kolom Sumber Data"),
+    ):
+        lacking = [i.code for i in inds if not getattr(i, attr)]
+        if lacking:
+            whole = len(lacking) == len(inds)
+            out.append(f"{key} tidak diisi untuk {', '.join(lacking)}; "
+                       + (f"{what} tidak dicetak" if whole else "selnya dibiarkan kosong"))
+    if not any(i.has_baseline for i in inds):
+        out.append("angka_awal_rpjmd tidak ditulis untuk indikator mana pun; kolom Angka Awal "
+                   "RPJMD tidak dicetak (tulis NA bila memang tidak tersedia)")
+    signatory = master.agency.signatory
+    gaps = [name for name, value in (("nama", signatory.name), ("pangkat", signatory.rank),
+                                     ("nip", signatory.nip)) if not value]
+    if gaps:
+        out.append(f"penandatangan: {', '.join(gaps)} tidak diisi; baris itu tidak dicetak")
+    if master.agency.region_guessed:
+        out.append(f"jenis_daerah tidak ditulis dan tidak dapat ditebak dari "
+                   f"'{master.agency.city}'; dicetak KOTA (tulis jenis_daerah: KABUPATEN atau "
+                   "PROVINSI bila perlu)")
+    return out

@@ -61,8 +61,8 @@ class RekapRow:
     code: str
     indicator: str
     unit_of_measure: str
-    target: float | tuple[float, float]
-    realisation: float | None
+    target: float | tuple[float, float] | str  # str: NA or a label (predikat, ya/tidak)
+    realisation: float | str | None  # str: the label of a labelled kind
     achievement: float | None
     note: str = ""  # why a figure is missing, e.g. "belum diisi"
 
@@ -87,11 +87,13 @@ def agency_rekap(
         for ind in sas.indicators:
             res = results.indicators[ind.code]
             note = "" if res.achievement is not None else str(res.status.value)
+            if res.target_na:
+                note = "target NA"
             if res.capped:
                 note = f"dibatasi {results.cap:g}%"
             rows.append(RekapRow(
                 sas.number, sas.description, ind.code, ind.name, ind.unit_of_measure,
-                ind.target, res.realisation, res.achievement, note,
+                ind.target, res.label or res.realisation, res.achievement, note,
             ))
     return AgencyRekap(
         master.agency.name, folder, master.agency.year, tuple(rows),
@@ -201,10 +203,17 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str
             _text(sheet, row, 4, r.code, f)
             _text(sheet, row, 5, r.indicator, f)
             _text(sheet, row, 6, r.unit_of_measure, f)
-            low, high = r.target if isinstance(r.target, tuple) else (r.target, None)
-            _number(sheet, row, 7, low, f.auto(low), f.blank)
-            _number(sheet, row, 8, high, f.auto(high), f.blank)
-            _number(sheet, row, 9, r.realisation, f.auto(r.realisation), f.blank)
+            if isinstance(r.target, str):
+                _text(sheet, row, 7, r.target, f)
+                sheet.write_blank(row, 8, None, f.blank)
+            else:
+                low, high = r.target if isinstance(r.target, tuple) else (r.target, None)
+                _number(sheet, row, 7, low, f.auto(low), f.blank)
+                _number(sheet, row, 8, high, f.auto(high), f.blank)
+            if isinstance(r.realisation, str):
+                _text(sheet, row, 9, r.realisation, f)
+            else:
+                _number(sheet, row, 9, r.realisation, f.auto(r.realisation), f.blank)
             _number(sheet, row, 10, r.achievement, f.number, f.blank)
             _text(sheet, row, 11, r.note, f)
             row += 1

@@ -35,15 +35,20 @@ from .reader import find_header
 from .templates import template_filename, write_template
 
 Number = int | float
-Values = Mapping[str, tuple[Number | None, Number | None]]
+Values = Mapping[str, tuple[Number | str | None, Number | None]]
 
 HEADER_SEARCH_ROWS = 60
 NOTE_LABEL = spec.COLUMNS[spec.COLUMN_INDEX["note"]].label
 
 
-def seed_values(master: Master, unit_code: str) -> dict[str, tuple[int, int | None]]:
-    """The 2021 figures: x1 = x2 = 1 for each indicator of the unit (no x2 for a count)."""
-    return {ind.code: (1, 1 if ind.asks_x2 else None) for ind in master.indicators_of(unit_code)}
+def seed_values(master: Master, unit_code: str) -> dict[str, tuple[int | str, int | None]]:
+    """The 2021 figures: x1 = x2 = 1 for each indicator of the unit (no x2 where it is not
+    asked); an indicator whose x1 is chosen from a list gets the list's first label."""
+    values: dict[str, tuple[int | str, int | None]] = {}
+    for ind in master.indicators_of(unit_code):
+        x1 = ind.rules.inputs(ind)[0]
+        values[ind.code] = (x1.choices[0] if x1.is_choice else 1, 1 if ind.asks_x2 else None)
+    return values
 
 
 def write_sample_inputs(
@@ -137,7 +142,8 @@ _CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"( s="([0-9]+)")?/>')
 def fill_template(
     blank: bytes, values: Values, note: Mapping[str, str] | None = None
 ) -> bytes:
-    """Type counts (and notes) into a blank template's input cells; return the workbook.
+    """Type numbers or labels (and notes) into a blank template's input cells; return the
+    workbook.
 
     Like ``sample.fill_workbook``: the header and the rows are found by their labels and
     Kode; None leaves a cell blank; a Kode the sheet lacks, a locked cell or a cell that
@@ -155,7 +161,11 @@ def fill_template(
         raise ValueError(f"Kode not in sheet {spec.SHEET}: {', '.join(unknown)}")
     for code, (x1, x2) in values.items():
         for label, value in (("x1", x1), ("x2", x2)):
-            if value is not None:
+            if isinstance(value, str):
+                ref = spec.cell_ref(rows[code], header[label])
+                body = escape(value).encode("utf-8")
+                typed[ref] = (b' t="inlineStr"', b"<is><t>" + body + b"</t></is>")
+            elif value is not None:
                 ref = spec.cell_ref(rows[code], header[label])
                 typed[ref] = (b"", b"<v>" + repr(value).encode("ascii") + b"</v>")
     note_col = header["note"]

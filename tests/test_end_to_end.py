@@ -70,7 +70,7 @@ def test_random_fill_is_merged_and_computed(master, tmp_path, seed):
         assert row[6] == id_percent(y), (ind.code, row)
         assert row[7] == id_percent(achievement), (ind.code, row)
         example = f"y = {x1}/{x2} × 100% = {id_percent(y)}"
-        (keterangan,) = [r[-1] for r in renstra if r[2].endswith(ind.name)]
+        (keterangan,) = [r[-1] for r in renstra if r[2].endswith(ind.renstra_title)]
         assert example in keterangan, keterangan
     (average,) = [r for r in rpjmd if r[0].upper().startswith("RATA-RATA")]
     assert id_percent(sum(achievements) / len(achievements)) in average
