@@ -180,9 +180,9 @@ def achievement_formula(ind: Indicator, r: str, t: str, settings: Settings) -> s
     as text). An NA target gives the text NA.
     """
     target = ind.target_number(ind.target)
-    if target is None:
-        return '="NA"'
     guard, score = ind.rules.excel_score(ind, r)
+    if target is None:
+        return f'=IF({guard},"NA","")'
     rule, polarity = settings.negative_rule, ind.polarity
     if isinstance(target, tuple):
         low, high = target

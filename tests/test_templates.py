@@ -384,7 +384,7 @@ def test_realisation_formula(kind: Kind, extra: dict, formula: str) -> None:
             "=IF(ISNUMBER(H9),IF(AND(H9>=0,H9<=5),100,"
             'IF(H9>5,MAX(0,(2-H9/5)*100),IF(H9=0,100,0))),"")',
         ),
-        ("NA", Polarity.POSITIVE, None, '="NA"'),
+        ("NA", Polarity.POSITIVE, None, '=IF(ISNUMBER(H9),"NA","")'),
     ],
 )
 def test_achievement_formula(target, polarity: Polarity, cap, formula: str) -> None:
