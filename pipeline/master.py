@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from enum import StrEnum
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import yaml
@@ -31,6 +32,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -124,7 +126,9 @@ def _target(v: Any) -> Any:
         raise ValueError("target wajib diisi; tulis NA bila belum ditetapkan")
     if isinstance(v, list | tuple):
         if len(v) != 2:
-            raise ValueError("rentang target ditulis [bawah, atas], mis. [80, 90]")
+            raise ValueError("rentang target ditulis [bawah, atas], mis. [80, 90]; angka "
+                             "desimal di dalam [ ] ditulis dengan tanda kutip, mis. "
+                             "[\"80,5\", 90]")
         return (_to_number(v[0]), _to_number(v[1]))
     if isinstance(v, dict):
         raise ValueError("target per tahun ditulis {2021: 90, 2022: 92} langsung di "
@@ -383,6 +387,20 @@ class Indicator(_Model):
             data["x2"] = rules.x2_default
         return data
 
+    @field_validator("target", "final_target")
+    @classmethod
+    def _target_fits_kind(cls, v: Any, info: ValidationInfo) -> Any:
+        kind = info.data.get("kind")
+        if kind is None:
+            return v  # the kind itself is wrong: that is reported
+        probe = SimpleNamespace(scale=info.data.get("scale") or {})
+        label = "target" if info.field_name == "target" else "target_akhir_rpjmd"
+        problems = _target_problems(probe, rules_of(kind), kind, label, v,
+                                    info.data.get("allow_negative", False))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return v
+
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
         rules = self.rules
@@ -403,9 +421,6 @@ class Indicator(_Model):
         if rules.labelled and len(self.reporting_units) > 1 and self.merge == Merge.SUM:
             problems.append(f"jenis {self.kind.value} tidak dapat dijumlahkan; tulis "
                             "gabung: sama")
-        for label, value in (("target", self.target), ("target_akhir_rpjmd",
-                                                         self.final_target)):
-            problems += _target_problems(self, rules, label, value)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -436,20 +451,21 @@ def _kinds_with(attribute: str) -> str:
     return ", ".join(k.value for k, r in REGISTRY.items() if getattr(r, attribute))
 
 
-def _target_problems(ind: Indicator, rules: KindRules, label: str, value: Any) -> list[str]:
+def _target_problems(probe: Any, rules: KindRules, kind: Kind, label: str, value: Any,
+                     allow_negative: bool) -> list[str]:
     if value is None or value == NA:
         return []
     if rules.labelled:
-        if not isinstance(value, str) or rules.target_score(ind, value) is None:
-            choices = ", ".join(c for r in rules.inputs(ind) for c in r.choices)
-            return [f"{label} jenis {ind.kind.value} harus salah satu label: {choices}"]
+        if not isinstance(value, str) or rules.target_score(probe, value) is None:
+            choices = ", ".join(probe.scale) if probe.scale else "Ada"
+            return [f"{label} jenis {kind.value} harus salah satu label: {choices}"]
         return []
     if isinstance(value, str):
         return [f"{label} '{value}' bukan angka; tulis mis. 100, 93,55, [80, 90] atau NA"]
     low, high = value if isinstance(value, tuple) else (value, value)
     if low > high:
         return [f"rentang {label} harus [bawah, atas] dengan bawah <= atas"]
-    if low < 0 and not ind.allow_negative:
+    if low < 0 and not allow_negative:
         return [f"{label} tidak boleh negatif"]
     return []
 
@@ -615,14 +631,15 @@ def _resolve_indicator(ind: dict, year: Any, scales: Any) -> dict:
     if isinstance(target, dict):
         by_year = {}
         for k, v in target.items():
-            try:
-                by_year[int(k)] = v
-            except (TypeError, ValueError):
+            if not isinstance(k, int) or not 1900 <= k <= 2100 or v is None:
                 by_year = None
                 break
+            by_year[k] = v
         if by_year is None:
-            ind["target"] = _MissingYear("target per tahun ditulis {2021: 90, 2022: 92} "
-                                         "(tahun berupa angka)")
+            ind["target"] = _MissingYear("target per tahun ditulis {2021: 90, 2022: 92}: "
+                                         "tahun 4 angka, lalu targetnya; angka desimal di "
+                                         "dalam { } ditulis dengan tanda kutip, mis. "
+                                         "{2021: \"92,5\"}")
         else:
             ind["__target_per_tahun"] = by_year
             if isinstance(year, int) and year in by_year:
@@ -725,6 +742,13 @@ def parse_master(text: str, source: str = "<master>") -> Master:
         hint = ""
         if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
             hint = "; gunakan spasi untuk indentasi, bukan tab"
+        dash = [n for n in range(max(0, (mark.line if mark else 0) - 2),
+                                 min(len(lines), (mark.line if mark else 0) + 1))
+                if re.search(r":\s+-\s*$", lines[n])]
+        if dash:
+            where = f" baris {dash[0] + 1}"
+            hint = "; tanda - sendirian dibaca sebagai awal daftar: tulis NA, atau \"-\" " \
+                   "dengan tanda kutip"
         raise MasterError(f"{source}{where}: format YAML tidak sah ({problem}){hint}") from None
     finally:
         loader.dispose()
@@ -794,11 +818,18 @@ _MESSAGES = {
     "less_than_equal": "paling besar {le}",
 }
 
-# What to write instead, by the key that is wrong.
+# What to write instead, by the key that is wrong: its path (list indexes left out), or
+# its name alone.
 EXAMPLES = {
+    "instansi.kode": "kode: KESBANGPOL_JAMBI",
+    "unit.kode": "kode: POLITIK",
+    "sasaran.indikator.kode": "kode: S1.1",
+    "sasaran.indikator.skala": "skala: [WTP, WDP, TW, TMP]",
+    "sasaran.indikator.x1": "x1: \"Jumlah masalah yang diselesaikan\"",
+    "sasaran.indikator.x2": "x2: \"Jumlah masalah\"",
+    "pengaturan.skala": "skala: {opini_bpk: [WTP, WDP, TW, TMP]}",
     "tahun": "tahun: 2022",
     "tanggal_laporan": "tanggal_laporan: 2022-01-31",
-    "kode": "kode: POLITIK",
     "jenis": "jenis: persentase",
     "polaritas": "polaritas: positif",
     "target": "target: 100 (atau 93,55; [80, 90]; NA)",
@@ -823,6 +854,11 @@ EXAMPLES = {
 }
 
 
+def example_for(path: str) -> str:
+    """The example line for a key path such as ``sasaran.indikator.target``."""
+    return EXAMPLES.get(path) or EXAMPLES.get(path.rsplit(".", 1)[-1], "")
+
+
 def _describe(err: dict[str, Any], root: yaml.Node | None, source: str) -> str:
     loc = [p for p in err["loc"] if not (isinstance(p, str) and (
         p.startswith(("float", "tuple", "str", "int", "function-")) or p in {"list[str]"}))]
@@ -840,7 +876,7 @@ def _describe(err: dict[str, Any], root: yaml.Node | None, source: str) -> str:
     else:
         msg = "nilai tidak sah"
     keys = [p for p in loc if isinstance(p, str)]
-    example = EXAMPLES.get(keys[-1]) if keys else None
+    example = example_for(".".join(keys)) if keys else None
     if example and "contoh" not in msg and " mis. " not in msg:
         msg += f"; contoh: {example}"
     field = f" › {path}" if path else ""

@@ -1,5 +1,6 @@
 """Loading the master: the sample loads; every mistake names file, line and field."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,127 @@ def test_wrong_encoding_and_tabs_say_how_to_fix(tmp_path):
     with pytest.raises(MasterError, match="harus disimpan dengan pengodean UTF-8"):
         load_master(path)
     assert "bukan tab" in _err(SAMPLE.replace("  tahun: 2021", "\ttahun: 2021", 1))
+
+
+# --- natural input, duplicates, and Indonesian-only messages (issue 8 §6) -----------------
+
+
+TARGET_LINE = ("        target: 100\n        angka_awal_rpjmd: null\n"
+               "        capaian_tahun_lalu: 100\n")
+
+
+def _with_target(value: str) -> str:
+    assert TARGET_LINE in SAMPLE
+    return SAMPLE.replace(TARGET_LINE, TARGET_LINE.replace("target: 100", f"target: {value}"), 1)
+
+
+@pytest.mark.parametrize(
+    ("written", "target"),
+    [
+        ("93,55", 93.55),
+        ('"93,55"', 93.55),
+        ("100%", 100.0),
+        ('"1.234,5"', 1234.5),
+        ("1.234.567", 1234567.0),
+        ("12.5", 12.5),
+        ("0.381", 0.381),
+        ("NA", "NA"),
+        ('"-"', "NA"),
+        ("[80, 90]", (80.0, 90.0)),
+        ('["80,5", 90]', (80.5, 90.0)),
+    ],
+)
+def test_targets_as_a_secretariat_writes_them(written, target):
+    assert parse_master(_with_target(written)).indicators[0].target == target
+
+
+@pytest.mark.parametrize(
+    ("written", "fragment"),
+    [
+        ("1.234", "angka '1.234' bermakna ganda; tulis 1234 bila maksudnya ribuan"),
+        ("sembilan puluh", "bukan angka; tulis mis. 100, 93,55, [80, 90] atau NA"),
+        ("[90, 80]", "rentang target harus [bawah, atas] dengan bawah <= atas"),
+        ("[80, 85, 90]", "rentang target ditulis [bawah, atas], mis. [80, 90]"),
+        ("-5", "target tidak boleh negatif"),
+        ("{2022: 90, 2023: 95}", "target untuk tahun 2021 tidak ada (tahun yang ada: 2022, "
+                                 "2023); tambahkan 2021: …"),
+    ],
+)
+def test_wrong_targets_are_explained(written, fragment):
+    text = _with_target(written)
+    msg = _err(text)
+    line = _line_of(text, f"target: {written}")
+    assert f"m.yaml baris {line} › sasaran[0].indikator[0]" in msg, msg
+    assert fragment in msg, msg
+
+
+def test_target_per_year_takes_the_masters_year():
+    m = parse_master(_with_target('{2020: 90, 2021: "92,5", 2022: 95}'))
+    assert m.indicators[0].target == 92.5
+    assert m.indicators[0].targets_by_year == {2020: 90, 2021: "92,5", 2022: 95}
+
+
+@pytest.mark.parametrize(("written", "fragment"), [
+    ("{2020: 90, 2021: 92,5}", "angka desimal di dalam { } ditulis dengan tanda kutip"),
+    ("[80,5, 90]", "angka desimal di dalam [ ] ditulis dengan tanda kutip"),
+])
+def test_a_decimal_comma_inside_brackets_is_not_silently_split(written, fragment):
+    """YAML splits `92,5` inside { } or [ ] at the comma: refused, never read as 92."""
+    assert fragment in _err(_with_target(written))
+
+
+def test_a_bare_dash_is_explained():
+    msg = _err(_with_target("-"))
+    assert "tulis NA, atau \"-\" dengan tanda kutip" in msg, msg
+
+
+def test_a_key_given_twice_names_both_lines():
+    text = SAMPLE.replace("        target: 100\n", "        target: 100\n        target: 90\n", 1)
+    msg = _err(text)
+    first = _line_of(text, "target: 100")
+    assert msg == (f"m.yaml baris {first + 1}: kunci 'target' ditulis dua kali dalam satu "
+                   f"bagian (juga di baris {first}); hapus salah satu")
+
+
+ENGLISH = re.compile(r"\b(Input|should|valid|field|required|Value error|Extra inputs|"
+                     r"must|string|integer|number|greater|less|type|expected)\b")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("tahun: 2021", "tahun: [2021]"),
+        ("tahun: 2021", "tahun: 2021.5"),
+        ("tahun: 2021", "tahun: 1900"),
+        ("\nversi_skema: 1", "\nversi_skema: 2"),
+        ("  kota: \"Kota Jambi\"", "  kota: [Kota Jambi]"),
+        ("        jenis: persentase", "        jenis: indeks"),
+        ("        jenis: persentase", "        jenis: predikat"),
+        ("        polaritas: positif", "        polaritas: 3"),
+        ("        unit_pelapor: [KETAHANAN]", "        unit_pelapor: KETAHANAN"),
+        ("        unit_pelapor: [KETAHANAN]", "        unit_pelapor: []"),
+        ("        satuan: \"%\"", "        satuan: {a: 1}"),
+        ("        satuan: \"%\"", "        desimal: 7"),
+        ("        satuan: \"%\"", "        pengali: 1000"),
+        ("        satuan: \"%\"", "        boleh_negatif: ya"),
+        ("        satuan: \"%\"", "        boleh_negatif: true"),
+        ("        satuan: \"%\"", "        gabung: rata"),
+        ("  batas_atas_capaian: null", "  batas_atas_capaian: -5"),
+        ("  batas_atas_capaian: null", "  batas_atas_capaian: 100\n  rumus_negatif: R/T"),
+        ("  kolom_tambahan: []", "  kolom_tambahan: [grafik]"),
+        ("  kolom_tambahan: []", "  kolom_tambahan: []\n  skala_predikat: [{predikat: Baik}, "
+                                 "{predikat: Kurang, di_atas: 50}]"),
+        ("penandatangan:", "penandatangan: Kepala\n  lain:"),
+        ("    nama: \"DRS. RADEN JUFRI. ME\"", "    nama: \"DRS. RADEN JUFRI. ME\"\n"
+                                               "    gelar: ME"),
+        ("instansi:", "instansi: 5\nx:"),
+    ],
+)
+def test_no_english_reaches_the_user(old, new):
+    """Every message is Indonesian and says what to write instead (pydantic's English
+    never leaks, whatever the mistake)."""
+    assert old in SAMPLE, old
+    msg = _err(SAMPLE.replace(old, new, 1))
+    for line in msg.splitlines():
+        assert not ENGLISH.search(line), line
+        assert line.startswith("m.yaml"), line
