@@ -40,6 +40,7 @@ from typing import Any
 
 import yaml
 
+from .kinds import rules_of
 from .master import Master, load_master
 from .sample import fill_template
 from .templates import template_filename, write_template
@@ -300,7 +301,7 @@ def _indicator(rng: random.Random, code: str, units: list[str], agency: str) -> 
         "y": name,
         "x1": f"Jumlah {obj} {'bermasalah' if negative else rng.choice(STATES)}",
     }
-    if kind != "jumlah":
+    if rules_of(kind).asks_x2:
         data["x2"] = f"Jumlah seluruh {obj}"
     data |= {
         "satuan": unit_of_measure,
