@@ -337,7 +337,6 @@ class Indicator(_Model):
         None, alias="angka_awal_rpjmd",
         description="angka awal RPJMD; null atau NA dicetak NA; tidak ditulis: kolom "
                     "ditiadakan bila tidak ada indikator yang mengisinya")
-    has_baseline: bool = Field(False, alias="__ada_angka_awal", exclude=True)
     previous_achievement: OptionalNumber = Field(None, alias="capaian_tahun_lalu",
                                                  description="% capaian tahun lalu")
     previous_realisation: Annotated[float | str | None, BeforeValidator(_number_or_na)] = (
@@ -374,7 +373,6 @@ class Indicator(_Model):
         data.setdefault("satuan", rules.default_unit)
         data.setdefault("desimal", rules.default_decimals)
         data.setdefault("gabung", rules.default_merge.value)
-        data["__ada_angka_awal"] = "angka_awal_rpjmd" in data
         if isinstance(data.get("kode_lama"), str):
             data["kode_lama"] = [data["kode_lama"]]
         if data.get("y") is None and isinstance(data.get("nama"), str):
@@ -436,6 +434,11 @@ class Indicator(_Model):
     @property
     def renstra_title(self) -> str:
         return self.renstra_name or self.name
+
+    @property
+    def has_baseline(self) -> bool:
+        """The master writes angka_awal_rpjmd (null/NA included: it prints NA)."""
+        return "baseline" in self.model_fields_set
 
     def target_number(self, target: Target | None) -> float | tuple[float, float] | None:
         """The number (or range) a target stands for: a label's score; None for NA or
