@@ -41,6 +41,7 @@ from .compute import Results
 from .context import DROP_COLUMN, MERGE_UP, build_context
 from .errors import OutputError, TemplateError
 from .master import Master
+from .pagination import add_page_hints
 from .paths import WORD_TEMPLATE
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -121,6 +122,7 @@ def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE
         raise TemplateError(_jinja_message(exc, source)) from None
     drop_marked_columns(tpl.docx.element.body, DROP_COLUMN)
     merge_marked_cells(tpl.docx.element.body)
+    add_page_hints(tpl.docx.element.body)
     return tpl
 
 
