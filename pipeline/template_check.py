@@ -322,10 +322,16 @@ def _paragraph_texts(root: etree._Element) -> list[tuple[etree._Element, str]]:
     """Every paragraph holding text, in document order, with its text joined across runs
     (the text of a text box's own paragraphs belongs to those paragraphs)."""
     texts: dict[etree._Element, list[str]] = {}
-    for t in root.iter(_w("t")):
-        p = next(t.iterancestors(_w("p")), None)
-        if p is not None and t.text:
-            texts.setdefault(p, []).append(t.text)
+    for el in root.iter(_w("t"), _w("tab"), _w("br")):
+        if el.tag == _w("t"):
+            piece = el.text or ""
+        elif el.getparent() is not None and el.getparent().tag == _w("r"):
+            piece = "\t" if el.tag == _w("tab") else "\n"  # not a tab stop of w:pPr
+        else:
+            continue
+        p = next(el.iterancestors(_w("p")), None)
+        if p is not None and piece:
+            texts.setdefault(p, []).append(piece)
     return [(p, "".join(parts)) for p, parts in texts.items()]
 
 
@@ -399,11 +405,11 @@ def _scan_text(text: str) -> tuple[list[tuple[int, int]], list[tuple[str, int, i
                 m.start(), m.end(),
             ))
             i = m.end()
+    if issues:
+        return spans, issues
     # single braces left outside the tags: a tag that lost one brace at both ends
     covered = [False] * len(text)
     for a, b in spans:
-        covered[a:b] = [True] * (b - a)
-    for _msg, a, b in issues:
         covered[a:b] = [True] * (b - a)
     for k, ch in enumerate(text):
         if ch in "{}" and not covered[k]:
@@ -798,27 +804,39 @@ def sample_renderer(spec: TemplateSpec) -> Callable[[Path, Path], Path]:
 class Trial:
     """What `iku templat periksa` found: the check passed and the sample was rendered."""
 
-    tags: int
-    report_bytes: int
-    pdf_pages: int | None  # None: LibreOffice is not installed
+    spec: TemplateSpec
+    tags: int  # tags in the template
+    report_bytes: int  # size of the sample report made with it (verified before writing)
+    pdf_pages: int | None  # pages of its PDF; None when LibreOffice is not installed
 
 
 def try_template(template: Path, kind: str = "iku", pdf: bool = True) -> Trial:
     """Check ``template`` and render the bundled sample with it into a temporary folder
-    (verified as every written package is); with LibreOffice, also convert it to PDF.
-    Raises TemplateCheckFailed / TemplateError for the template's problems."""
+    (verified as every written package is); with LibreOffice, also convert it to PDF, to
+    prove a real client opens it. Raises TemplateError (TemplateCheckFailed with every
+    problem) for the template's problems, UsageError for an unknown kind."""
     import tempfile
 
+    from .errors import OutputError, UsageError
     from .render import convert_to_pdf, find_soffice
 
+    if kind not in SPECS:
+        raise UsageError(f"jenis templat «{kind}» tidak dikenal; pilih salah satu: "
+                         f"{', '.join(sorted(SPECS))}")
     spec = SPECS[kind]
     with tempfile.TemporaryDirectory(prefix="iku_periksa_") as tmp:
         out = sample_renderer(spec)(Path(template), Path(tmp) / "contoh_laporan.docx")
         size = out.stat().st_size
         pages = None
         if pdf and find_soffice() is not None:
-            pages = count_pdf_pages(convert_to_pdf(out).read_bytes())
-    return Trial(analyse(Path(template).read_bytes()).found.tags, size, pages)
+            try:
+                pages = count_pdf_pages(convert_to_pdf(out).read_bytes())
+            except OutputError as exc:
+                raise TemplateError(
+                    f"contoh laporan yang dibuat dengan templat {template} tidak dapat dibuka "
+                    f"LibreOffice: {exc}"
+                ) from None
+    return Trial(spec, analyse(Path(template).read_bytes()).found.tags, size, pages)
 
 
 def count_pdf_pages(data: bytes) -> int:
