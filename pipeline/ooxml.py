@@ -37,6 +37,7 @@ import re
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -97,7 +98,7 @@ def package_problems(data: bytes) -> list[str]:
         for name in names:
             try:
                 blobs[name] = archive.read(name)
-            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError) as exc:
                 return [f"bagian {name} tidak dapat dibaca dari arsip zip: {exc}"]
     return _check_parts(blobs)
 
