@@ -21,11 +21,16 @@ written; this is a program fault") at the first failure:
 sound) without raising; the template check uses it to refuse a damaged template as the
 user's input (exit 1) rather than as a program fault.
 
-Cost, measured on this machine (2 shared cores), ``python -m pipeline.ooxml FILE…``
-reports the same: the sample report (``output/Laporan_IKU_2021.docx``, 37 kB, 21 parts)
-about 6 ms; a synthetic city (``iku synth -n 20 -u 7 -k 20``, ``iku report --all``)
-about 17 ms per report (160 kB each) and 9 ms for the rekap workbook, under 2% of the
-0.8-1 s each agency's report takes; a blank workbook about 3 ms.
+Cost, measured on this machine (2 cores shared with other jobs, so the figures vary;
+``python -m pipeline.ooxml FILE…`` prints the time per file): the sample report
+(``output/Laporan_IKU_2021.docx``: 45 kB zipped, 0.9 MB of XML, most of it the two styles
+parts) 30-40 ms; a report of a synthetic city (``iku synth -n 20 -u 7 -k 20``, then
+``iku report --all``: 570 kB ``document.xml``) 40-55 ms alone and 17-25 ms in a batch,
+where the large parts identical in every report (styles) are recognised by digest and not
+parsed again; that city's rekap (1.2 MB sheet) about 66 ms; a workbook about 1 ms.
+Rendering one such report takes 400-550 ms and an agency about 1 s in all, so verifying
+adds 2-5% to a batch; ``iku report --all`` on that city showed no difference beyond the
+machine's noise.
 """
 
 from __future__ import annotations
@@ -152,7 +157,7 @@ def _check_parts(blobs: dict[str, bytes]) -> list[str]:
         tree = parse(name)
         if tree is None:
             continue
-        rel_ids[name] = _rel_ids_used(blob, tree)
+        rel_ids[name] = _rel_ids_used(blob)
         if key is not None:
             if len(_SOUND_PARTS) >= _CACHE_SIZE:
                 _SOUND_PARTS.pop(next(iter(_SOUND_PARTS)))
@@ -163,31 +168,47 @@ def _check_parts(blobs: dict[str, bytes]) -> list[str]:
         source = _rels_source(name)
         with_rels.add(source)
         problems += _check_relationships(name, trees[name], rel_ids.get(source, frozenset()),
-                                         lowered)
+                                         lowered, blobs)
     for name, used in rel_ids.items():
-        if used and name not in with_rels:
+        if used and name not in with_rels and (used := _exact_rel_ids(blobs[name])):
             problems.append(f"bagian {name} memakai id hubungan {min(used)} tetapi tidak punya "
                             "berkas hubungan (.rels)")
     return problems
 
 
 # Large XML parts already found sound in this process (styles, themes: the same bytes in
-# every report of a batch), by digest → the relationship ids they name. Bounded.
+# every report of a batch), by digest → the relationship ids they may name. Bounded.
 _SOUND_PARTS: dict[bytes, frozenset[str]] = {}
 _CACHE_MIN = 16_384
 _CACHE_SIZE = 64
-_XMLNS = re.compile(rb'xmlns:([A-Za-z_][\w.-]*)\s*=\s*["\']([^"\']*)["\']')
+_REL_ID_NS_BYTES = tuple(ns.encode() for ns in REL_ID_NS)
 
 
-def _rel_ids_used(blob: bytes, tree: etree._Element) -> frozenset[str]:
-    """Values of the attributes in the relationships namespace (r:id, r:embed, …)."""
-    prefixes = {m.group(1) for m in _XMLNS.finditer(blob)
-                if m.group(2).decode("utf-8", "replace") in REL_ID_NS}
-    if not prefixes:  # the namespace is not declared: no such attribute (a fast path)
+def _rel_ids_used(blob: bytes, tree: etree._Element | None = None) -> frozenset[str]:
+    """Values of the attributes in the relationships namespace (r:id, r:embed, …).
+
+    A fast over-approximation: a regular expression over the bytes for attributes whose
+    prefix is bound to that namespace (it could also match such text inside an element).
+    ``_exact_rel_ids`` settles any id it finds missing before a problem is reported."""
+    prefixes = set()
+    for uri in _REL_ID_NS_BYTES:
+        at = blob.find(uri)
+        while at != -1:
+            decl = re.search(rb"xmlns:([A-Za-z_][\w.-]*)\s*=\s*[\"']$", blob[max(0, at - 80):at])
+            if decl:
+                prefixes.add(decl.group(1))
+            at = blob.find(uri, at + len(uri))
+    if not prefixes:  # the namespace is not declared: no such attribute
         return frozenset()
     alternatives = b"|".join(re.escape(p) for p in prefixes)
-    if not re.search(rb"\s(?:" + alternatives + rb"):[\w.-]+\s*=", blob):
-        return frozenset()
+    pattern = rb"\s(?:" + alternatives + rb"):[\w.-]+\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')"
+    return frozenset(
+        (a or b).decode("utf-8", "replace") for a, b in re.findall(pattern, blob) if a or b
+    )
+
+
+def _exact_rel_ids(blob: bytes) -> frozenset[str]:
+    tree = etree.fromstring(blob, _parser())
     return frozenset(str(v) for v in _REL_ID_ATTRS(tree, a=REL_ID_NS[0], b=REL_ID_NS[1]) if v)
 
 
@@ -199,7 +220,11 @@ def _rels_source(rels_name: str) -> str:
 
 
 def _check_relationships(
-    rels_name: str, rels: etree._Element, used: frozenset[str], lowered: set[str]
+    rels_name: str,
+    rels: etree._Element,
+    used: frozenset[str],
+    lowered: set[str],
+    blobs: dict[str, bytes],
 ) -> list[str]:
     problems = []
     source = _rels_source(rels_name)
@@ -222,7 +247,10 @@ def _check_relationships(
                 f"hubungan {rid} di {rels_name} menunjuk ke {rel.get('Target')!r}, "
                 "yang tidak ada di dalam berkas"
             )
-    for rid in sorted(used - seen):
+    missing = used - seen
+    if missing and source in blobs:
+        missing = _exact_rel_ids(blobs[source]) - seen
+    for rid in sorted(missing):
         problems.append(f"bagian {source} memakai id hubungan {rid} yang tidak ada")
     return problems
 

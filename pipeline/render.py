@@ -3,16 +3,24 @@
 ``render_report`` runs these steps, all in memory until the last one:
 
 1. ``build_context`` (pipeline/context.py): every text of the report, formatted;
-2. docxtpl with ``autoescape=True`` (so ``&``, ``<`` in the master stay literal) and a
+2. ``template_check.check_template``: the template's tags, blocks, names and required
+   blocks, every time (cached per process); a damaged template is refused with every
+   problem named, before anything is rendered;
+3. docxtpl with ``autoescape=True`` (so ``&``, ``<`` in the master stay literal) and a
    Jinja environment with ``StrictUndefined`` (a name the template uses but the pipeline
-   does not provide is an error, never a blank);
-3. ``merge_marked_cells``: every table cell holding only ``context.MERGE_UP`` is joined
+   does not provide is an error, never a blank). Two changes to docxtpl (``_template_class``):
+   the namespaces of the XML fragments in the context (the Office Math equations) are
+   declared on each rendered part's root when the template lacks them (LibreOffice saves
+   only the namespaces a part uses), and the rendered body is parsed strictly before
+   docxtpl's own parse, which would silently *recover* from broken XML;
+4. ``merge_marked_cells``: every table cell holding only ``context.MERGE_UP`` is joined
    to the cell above with ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop, not
    groups of rows);
-4. fixed core properties (dates from the master's report date) and a normalised zip
+5. fixed core properties (dates from the master's report date) and a normalised zip
    (fixed timestamps, fixed order), so the same input gives the same bytes;
-5. ``write_atomically``: a temporary file in the target folder, fsync, ``os.replace``.
-   A failure at any step leaves an existing report untouched.
+6. ``write_atomically``: the package is verified (``ooxml.verify_package``), then a
+   temporary file in the target folder, fsync, ``os.replace``. A failure at any step leaves
+   an existing report untouched.
 
 The Keterangan formulas are Office Math (OMML) objects put in by the template's
 ``{{r row.formula }}`` tag; LibreOffice renders them as equations.
@@ -99,7 +107,7 @@ def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE
     data = _read_template(template_path)
     check_template(data, spec or IKU, context, source)
     tpl = _template_class()(io.BytesIO(data))
-    tpl.namespaces = fragment_namespaces(context)
+    tpl.namespaces, tpl.source = fragment_namespaces(context), source
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except JinjaTemplateError as exc:  # the check above should have named it already
@@ -207,12 +215,13 @@ def _template_class():
 
     class Template(DocxTemplate):
         namespaces: dict[str, str] = {}
+        source = ""
 
         def get_xml(self):
-            return declare_namespaces(super().get_xml(), self.namespaces, str(self.template_file))
+            return declare_namespaces(super().get_xml(), self.namespaces, self.source)
 
         def get_part_xml(self, part):
-            return declare_namespaces(super().get_part_xml(part), self.namespaces)
+            return declare_namespaces(super().get_part_xml(part), self.namespaces, self.source)
 
         def fix_tables(self, xml):
             etree.fromstring(xml, _STRICT)  # raises XMLSyntaxError with the position
