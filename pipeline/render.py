@@ -86,6 +86,19 @@ def _read_template(template_path: Path) -> bytes:
         raise TemplateError(f"templat Word {path} tidak dapat dibaca: {exc.strerror}") from None
 
 
+def _open(tpl, source: str) -> None:
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        detail = re.sub(r"file '<[^>]*>' ", "", str(exc))  # python-docx names our buffer
+        raise TemplateError(
+            f"templat Word {source} bukan berkas .docx yang sah ({detail}); simpan sebagai "
+            "Dokumen Word (.docx), bukan templat Word (.dotx) atau format lain."
+        ) from None
+
+
 def _jinja_message(exc: JinjaTemplateError, source: str) -> str:
     detail = getattr(exc, "message", None) or str(exc)
     if type(exc).__name__ == "UndefinedError":
@@ -108,6 +121,7 @@ def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE
     check_template(data, spec or IKU, context, source)
     tpl = _template_class()(io.BytesIO(data))
     tpl.namespaces, tpl.source = fragment_namespaces(context), source
+    _open(tpl, source)
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except JinjaTemplateError as exc:  # the check above should have named it already

@@ -376,3 +376,22 @@ def test_periksa_usage(args, code, message, tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == code
     assert result.stderr.splitlines()[0].startswith(message.format(missing=missing))
+
+
+def test_a_word_template_file_dotx_is_refused_with_a_hint(tmp_path, sample, results):
+    src = zipfile.ZipFile(WORD_TEMPLATE)
+    dotx = tmp_path / "templat.dotx"
+    with zipfile.ZipFile(dotx, "w") as dst:
+        for item in src.infolist():
+            blob = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                blob = blob.replace(b"document.main+xml", b"template.main+xml")
+            dst.writestr(item, blob)
+    with pytest.raises(TemplateError) as err:
+        render_report(sample, results, tmp_path / "x.docx", dotx)
+    assert str(err.value) == (
+        f"templat Word {dotx} bukan berkas .docx yang sah (is not a Word file, content type is "
+        "'application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml'); "
+        "simpan sebagai Dokumen Word (.docx), bukan templat Word (.dotx) atau format lain."
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["templat.dotx"]
