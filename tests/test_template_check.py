@@ -395,3 +395,23 @@ def test_a_word_template_file_dotx_is_refused_with_a_hint(tmp_path, sample, resu
         "simpan sebagai Dokumen Word (.docx), bukan templat Word (.dotx) atau format lain."
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["templat.dotx"]
+
+
+def test_without_the_check_the_strict_parse_still_refuses(tmp_path, sample, results,
+                                                          monkeypatch):
+    """docxtpl parses the rendered body with recover=True, which would quietly drop what
+    it cannot read; the body is parsed strictly first, so a template that slipped past the
+    check is still refused as the template's fault (exit 1), not written."""
+    from pipeline import render
+
+    template = variant(tmp_path, _if_into_table)
+    monkeypatch.setattr(template_check, "check_template", lambda *args: None)
+    with pytest.raises(TemplateError) as err:
+        render.render_report(sample, results, tmp_path / "x.docx", template)
+    message = str(err.value)
+    assert message.startswith(f"templat Word {template} menghasilkan dokumen yang rusak (")
+    assert message.endswith(
+        "biasanya karena tag blok ({% if %}, {% for %}) dibuka di satu paragraf dan ditutup di "
+        f"paragraf lain. Periksa dengan `iku templat periksa {template}`; laporan TIDAK dibuat."
+    )
+    assert not (tmp_path / "x.docx").exists()
