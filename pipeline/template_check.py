@@ -56,7 +56,6 @@ from .errors import TemplateError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 QUOTE_CHARS = 160
 
@@ -152,11 +151,12 @@ def check_template(data: bytes, spec: TemplateSpec, context: dict[str, Any], sou
 
 
 def template_problems(data: bytes, spec: TemplateSpec, context: dict[str, Any]) -> list[str]:
+    """Every problem of the template, in Indonesian; [] when it can be used."""
     analysis = analyse(data)
     if analysis.fatal:
         return list(analysis.problems)
     problems = list(analysis.problems)
-    problems += _name_problems(analysis, context)
+    problems += _name_problems(analysis, context)  # parts whose tags parsed
     problems += [r.message() for r in spec.required if not r.met(analysis.found)]
     return problems
 
@@ -172,8 +172,8 @@ class _Found:
 class Analysis:
     """What the template says, independent of any context (cached by its bytes)."""
 
-    problems: list[str] = field(default_factory=list)
-    fatal: bool = False  # stages after this could not run
+    problems: list[str] = field(default_factory=list)  # stages 1-4
+    fatal: bool = False  # not a Word package at all: nothing else was checked
     parts: list[_Part] = field(default_factory=list)
     found: _Found = field(default_factory=_Found)
 
@@ -224,23 +224,19 @@ def _analyse(data: bytes) -> Analysis:
         out.problems = [f"berkas templat bukan dokumen Word (.docx) yang sah ({exc})"]
         out.fatal = True
         return out
+    from jinja2 import meta
+
     for part in out.parts:
         tags, problems = _scan_part(part)
         out.found.tags += len(tags)
         out.found.table_loops |= {t.loop_iter for t in tags if t.loop_iter and t.in_table}
-        block_problems = _match_blocks(part, tags)
-        problems += block_problems
+        out.found.dotted |= {d for t in tags for d in _DOTTED.findall(t.inner)}
+        problems += _match_blocks(part, tags)
         if not problems:  # docxtpl's own preparation is only meaningful on sound tags
             problems += _patched_problems(part, tags)
+        if part.ast is not None:
+            part.undeclared = frozenset(meta.find_undeclared_variables(part.ast))
         out.problems += problems
-    if out.problems:
-        out.fatal = True
-        return out
-    from jinja2 import meta
-
-    for part in out.parts:
-        out.found.dotted |= set(_dotted_names(part.ast))
-        part.undeclared = frozenset(meta.find_undeclared_variables(part.ast))
     return out
 
 
@@ -295,6 +291,7 @@ _OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _DELIMS = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _OPENER = re.compile(r"\{\{|\{%|\{#")
 _LEVEL = re.compile(r"(tr|tc|p|r) ")
+_DOTTED = re.compile(r"(?<![\w.'\"])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _LOOP = re.compile(r"for\s+.+?\s+in\s+(.+?)(?:\s+if\s+.*|\s+recursive)?\s*$", re.S)
 BLOCKS = {"for", "if", "macro", "call", "filter", "with", "block", "raw", "autoescape", "trans"}
 MIDDLES = {"elif": {"if"}, "else": {"if", "for"}, "pluralize": {"trans"}}
@@ -648,17 +645,6 @@ def _dotted(node) -> str | None:
     if not isinstance(node, nodes.Name):
         return None
     return ".".join([node.name, *reversed(names)])
-
-
-def _dotted_names(ast) -> Iterator[str]:
-    from jinja2 import nodes
-
-    if ast is None:
-        return
-    for node in ast.find_all(nodes.Getattr):
-        dotted = _dotted(node)
-        if dotted:
-            yield dotted
 
 
 class _Unknown:

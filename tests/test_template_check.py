@@ -415,3 +415,12 @@ def test_without_the_check_the_strict_parse_still_refuses(tmp_path, sample, resu
         f"paragraf lain. Periksa dengan `iku templat periksa {template}`; laporan TIDAK dibuat."
     )
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_problems_of_different_stages_are_listed_together(tmp_path, context):
+    def lost_brace_and_table(doc) -> None:
+        DAMAGED[0][1](doc)
+        doc.tables[3]._tbl.getparent().remove(doc.tables[3]._tbl)
+
+    template = variant(tmp_path, lost_brace_and_table)
+    assert template_problems(template.read_bytes(), IKU, context) == DAMAGED[0][2] + DAMAGED[15][2]
