@@ -30,9 +30,10 @@ and a function rendering the bundled sample (for ``iku templat periksa``).
 
 Cost: the context-free part (stages 1-4) is cached per process by the template's bytes.
 Measured on the shipped template (``python -m pipeline.template_check [FILE…]`` prints it;
-docxtpl and Jinja already imported, as rendering needs them anyway): about 60 ms the first
-time, then about 2 ms per report (stage 5 against a synthetic agency's context of 140
-indicators), against 400-550 ms to render that report.
+docxtpl already imported, as rendering needs it anyway): 100-130 ms the first time in a
+process (a later, different template: about 60 ms), then 1-2 ms per report (stage 5,
+also against a synthetic agency's context of 140 indicators), against 400-550 ms to
+render such a report.
 """
 
 from __future__ import annotations
@@ -832,6 +833,8 @@ def count_pdf_pages(data: bytes) -> int:
 
 
 def _timings(paths_: Iterable[str]) -> None:
+    import docxtpl  # noqa: F401  (rendering imports it anyway: not part of the check's cost)
+
     from .compute import compute  # noqa: F401  (warm imports before timing)
     from .context import build_context
     from .master import load_master
