@@ -149,7 +149,6 @@ FRAGMENT_NAMESPACES = {
     "w14": "http://schemas.microsoft.com/office/word/2010/wordml",
     "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
 }
-_PREFIXES = re.compile(r"</?([A-Za-z_][\w.-]*):|\s([A-Za-z_][\w.-]*):[\w.-]+\s*=")
 
 
 def fragment_namespaces(context: Any) -> dict[str, str]:
@@ -175,23 +174,24 @@ def _fragments(value: Any):
 
 @lru_cache(maxsize=256)
 def _fragment_prefixes(fragment: str) -> tuple[tuple[str, str], ...]:
-    prefixes = {a or b for a, b in _PREFIXES.findall(fragment)} - {"xml", "xmlns"}
-    unknown = sorted(prefixes - FRAGMENT_NAMESPACES.keys())
-    if unknown:
-        raise InternalError(
-            f"laporan TIDAK ditulis: potongan XML yang disisipkan program memakai awalan "
-            f"namespace yang tidak dikenal ({', '.join(unknown)}). Ini kesalahan program; "
-            "laporkan ke pengembang."
-        )
-    decls = " ".join(f'xmlns:{p}="{FRAGMENT_NAMESPACES[p]}"' for p in sorted(prefixes))
+    """(prefix, namespace) pairs a fragment's elements and attributes use, found by
+    parsing it with every known prefix declared around it."""
+    decls = " ".join(f'xmlns:{p}="{uri}"' for p, uri in FRAGMENT_NAMESPACES.items())
     try:
-        etree.fromstring(f"<fragment {decls}>{fragment}</fragment>")
-    except etree.XMLSyntaxError as exc:
+        root = etree.fromstring(f"<fragment {decls}>{fragment}</fragment>")
+    except etree.XMLSyntaxError as exc:  # malformed, or a prefix nobody declares
         raise InternalError(
             f"laporan TIDAK ditulis: potongan XML yang disisipkan program tidak sah ({exc}). "
-            "Ini kesalahan program; laporkan ke pengembang."
+            "Ini kesalahan program, bukan kesalahan isian atau templat; laporkan ke "
+            "pengembang."
         ) from None
-    return tuple((p, FRAGMENT_NAMESPACES[p]) for p in sorted(prefixes))
+    used = set()
+    for el in root.iterdescendants():
+        if isinstance(el.tag, str):
+            used.add(etree.QName(el).namespace)
+        used.update(etree.QName(name).namespace for name in el.attrib)
+    prefix_of = {uri: p for p, uri in FRAGMENT_NAMESPACES.items()}
+    return tuple(sorted((prefix_of[uri], uri) for uri in used if uri in prefix_of))
 
 
 _START_TAG = re.compile(r"<(?![?!])[^>]*?(/?)>")

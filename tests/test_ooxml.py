@@ -270,8 +270,10 @@ def test_fragment_namespaces_are_declared_where_the_template_lacks_them():
 @pytest.mark.parametrize(
     ("fragment", "message"),
     [
-        ("<zz:oMath/>", "awalan namespace yang tidak dikenal (zz)"),
-        ("<m:oMath><m:r></m:oMath>", "potongan XML yang disisipkan program tidak sah"),
+        ("<zz:oMath/>", "potongan XML yang disisipkan program tidak sah (Namespace prefix zz "
+                        "on oMath is not defined"),
+        ("<m:oMath><m:r></m:oMath>", "potongan XML yang disisipkan program tidak sah (Opening "
+                                     "and ending tag mismatch: r"),
     ],
 )
 def test_a_wrong_fragment_is_a_program_fault(fragment, message, sample, results, monkeypatch,
@@ -289,3 +291,28 @@ def test_a_wrong_fragment_is_a_program_fault(fragment, message, sample, results,
     with pytest.raises(InternalError, match=re.escape(message)):
         render.render_report(sample, results, tmp_path / "laporan.docx")
     assert not (tmp_path / "laporan.docx").exists()
+
+
+def test_the_context_declares_what_its_equations_need(sample, results):
+    from pipeline.context import build_context
+
+    assert render.fragment_namespaces(build_context(sample, results)) == {
+        "m": "http://schemas.openxmlformats.org/officeDocument/2006/math"
+    }
+
+
+def test_a_template_without_the_math_namespace_gives_a_sound_report(sample, results, tmp_path):
+    """As LibreOffice saves it (tests/test_template_clients.py does it with LibreOffice):
+    the root declares no xmlns:m, the report's equations still bind their prefix."""
+    decl = b' xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+    template = tmp_path / "tanpa_m.docx"
+    template.write_bytes(rezip(WORD_TEMPLATE.read_bytes(),
+                               _replace("word/document.xml", decl, b"")))
+    with zipfile.ZipFile(template) as z:
+        assert decl not in z.read("word/document.xml")
+    out = render.render_report(sample, results, tmp_path / "laporan.docx", template)
+    assert ooxml.package_problems(out.read_bytes()) == []
+    with zipfile.ZipFile(out) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    maths = root.findall(".//{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath")
+    assert len(maths) == len(sample.indicators)
