@@ -3,6 +3,11 @@
 Used for every file the pipeline writes (reports, templates, validation workbooks): the
 data go to a temporary file in the target folder, are fsynced, then renamed over the
 target with ``os.replace``. A failure leaves an existing file untouched.
+
+Every Office package (.docx, .xlsx, .xlsm; ``ooxml.is_package``) is verified first
+(``ooxml.verify_package``: zip, content types, well-formed XML with bound prefixes,
+relationships): one that a client could not open raises ``InternalError`` and nothing is
+written.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ def write_atomically(path: Path, data: bytes) -> Path:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path} adalah folder; berikan nama berkas")
+    from .ooxml import is_package, verify_package
+
+    if is_package(path):
+        verify_package(data, path.name)
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -162,8 +162,8 @@ def process_agency(
     row = AgencyRow(folder.name, folder.name)
     try:
         row = _process(folder, out_dir, template, draft, pdf, row)
-    except IkuError as exc:
-        row = _replace(row, message=str(exc))
+    except IkuError as exc:  # InternalError (exit 3) is a bug too
+        row = _replace(row, message=str(exc), internal=exc.exit_code == 3)
     except Exception as exc:  # a bug: keep going with the other agencies, say so loudly
         if os.environ.get("IKU_DEBUG"):
             traceback.print_exc()

@@ -261,6 +261,45 @@ def _print_summary(outcome, out: Path) -> None:
                + f" ({outcome.seconds:.1f} detik, {outcome.jobs} proses)")
 
 
+@main.group()
+def templat() -> None:
+    """Templat Word laporan: memeriksa templat yang sudah diubah gayanya."""
+
+
+@templat.command()
+@click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--jenis", default="iku", show_default=True,
+              help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan)")
+@click.option("--tanpa-pdf", is_flag=True, help="lewati uji buka di LibreOffice")
+@_guarded
+def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
+    """Memeriksa templat Word BERKAS (.docx): tag, blok, nama dan bagian wajib, lalu membuat
+    contoh laporan dengan templat itu di folder sementara dan membukanya di LibreOffice."""
+    from .template_check import TemplateCheckFailed, try_template
+
+    click.echo(f"Memeriksa templat {berkas} ...")
+    try:
+        trial = try_template(berkas, jenis, pdf=not tanpa_pdf)
+    except TemplateCheckFailed as exc:
+        for problem in exc.problems:
+            click.echo(f"GALAT: {problem}", err=True)
+        click.echo(f"Templat TIDAK layak dipakai: {len(exc.problems)} masalah. Perbaiki "
+                   f"templat lalu jalankan lagi `iku templat periksa {berkas}`.", err=True)
+        sys.exit(1)
+    click.echo(f"Tag, blok dan nama: sah ({trial.tags} tag).")
+    click.echo("Bagian wajib ada: "
+               + ", ".join(r.label for r in trial.spec.required) + ".")
+    click.echo(f"Contoh laporan dibuat dengan templat ini dan diperiksa: sah "
+               f"({trial.report_bytes / 1000:.0f} kB).")
+    if trial.pdf_pages is not None:
+        click.echo(f"LibreOffice membuka contoh laporan itu: PDF {trial.pdf_pages} halaman.")
+    elif tanpa_pdf:
+        click.echo("Uji buka di LibreOffice dilewati (--tanpa-pdf).")
+    else:
+        click.echo("LibreOffice tidak terpasang: uji buka di LibreOffice dilewati.")
+    click.echo(f"Templat LAYAK dipakai: iku report --template {berkas}")
+
+
 @main.command()
 @click.option("--agencies", "-n", type=click.IntRange(1, 999), default=3, show_default=True,
               help="jumlah instansi")

@@ -29,6 +29,15 @@ class OutputError(IkuError):
     """An output file could not be written; nothing was left half-written."""
 
 
+class InternalError(IkuError):
+    """A bug caught before it reached a file (e.g. a package that would not open): exit 3.
+
+    The message says that the file was NOT written and that this is a program fault to
+    report, never that the user's input is wrong."""
+
+    exit_code = 3
+
+
 class UsageError(IkuError):
     """The command was called wrongly (a missing folder, a bad option): exit code 2."""
 

@@ -3,16 +3,26 @@
 ``render_report`` runs these steps, all in memory until the last one:
 
 1. ``build_context`` (pipeline/context.py): every text of the report, formatted;
-2. docxtpl with ``autoescape=True`` (so ``&``, ``<`` in the master stay literal) and a
+2. ``template_check.check_template``: the template's tags, blocks, names and required
+   blocks, every time (cached per process); a damaged template is refused with every
+   problem named, before anything is rendered;
+3. docxtpl with ``autoescape=True`` (so ``&``, ``<`` in the master stay literal) and a
    Jinja environment with ``StrictUndefined`` (a name the template uses but the pipeline
-   does not provide is an error, never a blank);
-3. ``merge_marked_cells``: every table cell holding only ``context.MERGE_UP`` is joined
-   to the cell above with ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop, not
-   groups of rows);
-4. fixed core properties (dates from the master's report date) and a normalised zip
+   does not provide is an error, never a blank). Two changes to docxtpl (``_template_class``):
+   the namespaces of the XML fragments in the context (the Office Math equations) are
+   declared on each rendered part's root when the template lacks them (LibreOffice saves
+   only the namespaces a part uses), and the rendered body is parsed strictly before
+   docxtpl's own parse, which would silently *recover* from broken XML;
+4. ``columns.drop_marked_columns``: optional columns headed ``context.DROP_COLUMN`` are
+   removed; ``merge_marked_cells``: every table cell holding only ``context.MERGE_UP`` is
+   joined to the cell above with ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop,
+   not groups of rows); ``pagination.add_page_hints``: the signature stays with the last
+   table;
+5. fixed core properties (dates from the master's report date) and a normalised zip
    (fixed timestamps, fixed order), so the same input gives the same bytes;
-5. ``write_atomically``: a temporary file in the target folder, fsync, ``os.replace``.
-   A failure at any step leaves an existing report untouched.
+6. ``write_atomically``: the package is verified (``ooxml.verify_package``), then a
+   temporary file in the target folder, fsync, ``os.replace``. A failure at any step leaves
+   an existing report untouched.
 
 The Keterangan formulas are Office Math (OMML) objects put in by the template's
 ``{{r row.formula }}`` tag; LibreOffice renders them as equations.
@@ -23,23 +33,26 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, StrictUndefined
 from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
+from markupsafe import Markup
 
 from .atomic import write_atomically
 from .columns import drop_marked_columns
 from .compute import Results
 from .context import DROP_COLUMN, MERGE_UP, build_context
-from .errors import OutputError, TemplateError
+from .errors import InternalError, OutputError, TemplateError
 from .master import Master
 from .pagination import add_page_hints
 from .paths import WORD_TEMPLATE
@@ -64,37 +77,30 @@ def jinja_env() -> Environment:
 # --- rendering ---------------------------------------------------------------------------
 
 
-def _open_template(template_path: Path):
-    from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
-
+def _read_template(template_path: Path) -> bytes:
     path = Path(template_path)
     if not path.is_file():
         raise TemplateError(
             f"templat Word tidak ditemukan: {path} "
             "(buat ulang dengan `python -m pipeline.word_template`)"
         )
-    tpl = DocxTemplate(str(path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"templat Word {path} tidak dapat dibaca: {exc.strerror}") from None
+
+
+def _open(tpl, source: str) -> None:
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         tpl.init_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TemplateError(f"templat Word {path} bukan berkas .docx yang sah ({exc})") from None
-    return tpl
-
-
-def check_template_names(tpl, context: dict[str, Any], source: str) -> None:
-    """Every top-level name the template uses must be one the pipeline provides."""
-    try:
-        used = tpl.get_undeclared_template_variables(jinja_env())
-    except JinjaTemplateError as exc:
-        raise TemplateError(_jinja_message(exc, source)) from None
-    unknown = sorted(used - context.keys())
-    if unknown:
+        detail = re.sub(r"file '<[^>]*>' ", "", str(exc))  # python-docx names our buffer
         raise TemplateError(
-            f"templat Word {source} memakai nama yang tidak disediakan program: "
-            f"{', '.join(unknown)}. Nama yang tersedia: {', '.join(sorted(context))} "
-            "(lihat docs/TEMPLATE.md)."
-        )
+            f"templat Word {source} bukan berkas .docx yang sah ({detail}); simpan sebagai "
+            "Dokumen Word (.docx), bukan templat Word (.dotx) atau format lain."
+        ) from None
 
 
 def _jinja_message(exc: JinjaTemplateError, source: str) -> str:
@@ -109,21 +115,157 @@ def _jinja_message(exc: JinjaTemplateError, source: str) -> str:
     return f"templat Word {source} tidak sah: {detail}{where}"
 
 
-def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE):
-    """Fill the template; return the docxtpl object with merged cells (not yet saved)."""
+def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE, spec=None):
+    """Check the template (``template_check``, every time; cached per process), fill it;
+    return the docxtpl object with merged cells (not yet saved)."""
+    from .template_check import IKU, check_template
+
     source = str(template_path)
-    tpl = _open_template(template_path)
+    data = _read_template(template_path)
+    check_template(data, spec or IKU, context, source)
+    tpl = _template_class()(io.BytesIO(data))
+    tpl.namespaces, tpl.source = fragment_namespaces(context), source
+    _open(tpl, source)
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
-    except JinjaTemplateError as exc:
-        # StrictUndefined stops at the first unknown name; list them all for the user
-        # (costs a second pass over the template, so only when something is wrong).
-        check_template_names(_open_template(template_path), context, source)
+    except JinjaTemplateError as exc:  # the check above should have named it already
         raise TemplateError(_jinja_message(exc, source)) from None
+    except etree.XMLSyntaxError as exc:
+        raise _broken_output(exc, source) from None
     drop_marked_columns(tpl.docx.element.body, DROP_COLUMN)
     merge_marked_cells(tpl.docx.element.body)
     add_page_hints(tpl.docx.element.body)
     return tpl
+
+
+# --- injected XML: namespaces ------------------------------------------------------------
+
+# Prefixes an injected fragment (a Markup value of the context: equations, fields, …) may
+# use. A template saved by LibreOffice or WPS declares only the namespaces it uses itself,
+# so a fragment's prefixes are declared on the rendered part's root when missing.
+FRAGMENT_NAMESPACES = {
+    "w": W,
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "v": "urn:schemas-microsoft-com:vml",
+    "o": "urn:schemas-microsoft-com:office:office",
+    "w14": "http://schemas.microsoft.com/office/word/2010/wordml",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+}
+
+
+def fragment_namespaces(context: Any) -> dict[str, str]:
+    """prefix → namespace of every prefix the context's XML fragments use. Each distinct
+    fragment is parsed here (strictly): a malformed one is a bug, reported as such."""
+    used: dict[str, str] = {}
+    for fragment in _fragments(context):
+        used.update(_fragment_prefixes(str(fragment)))
+    return used
+
+
+def _fragments(value: Any):
+    if isinstance(value, Markup):
+        if "<" in value:
+            yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _fragments(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _fragments(v)
+
+
+@lru_cache(maxsize=256)
+def _fragment_prefixes(fragment: str) -> tuple[tuple[str, str], ...]:
+    """(prefix, namespace) pairs a fragment's elements and attributes use, found by
+    parsing it with every known prefix declared around it."""
+    decls = " ".join(f'xmlns:{p}="{uri}"' for p, uri in FRAGMENT_NAMESPACES.items())
+    try:
+        root = etree.fromstring(f"<fragment {decls}>{fragment}</fragment>")
+    except etree.XMLSyntaxError as exc:  # malformed, or a prefix nobody declares
+        raise InternalError(
+            f"laporan TIDAK ditulis: potongan XML yang disisipkan program tidak sah ({exc}). "
+            "Ini kesalahan program, bukan kesalahan isian atau templat; laporkan ke "
+            "pengembang."
+        ) from None
+    used = set()
+    for el in root.iterdescendants():
+        if isinstance(el.tag, str):
+            used.add(etree.QName(el).namespace)
+        used.update(etree.QName(name).namespace for name in el.attrib)
+    prefix_of = {uri: p for p, uri in FRAGMENT_NAMESPACES.items()}
+    return tuple(sorted((prefix_of[uri], uri) for uri in used if uri in prefix_of))
+
+
+_START_TAG = re.compile(r"<(?![?!])[^>]*?(/?)>")
+
+
+def declare_namespaces(xml: str, namespaces: dict[str, str], source: str = "") -> str:
+    """Add ``xmlns:p="…"`` to the first start tag of ``xml`` for each prefix it lacks."""
+    m = _START_TAG.search(xml)
+    if m is None or not namespaces:
+        return xml
+    tag = m.group(0)
+    extra = []
+    for prefix, uri in namespaces.items():
+        declared = re.search(rf'\sxmlns:{re.escape(prefix)}\s*=\s*"([^"]*)"', tag)
+        if declared is None:
+            extra.append(f' xmlns:{prefix}="{uri}"')
+        elif declared.group(1) != uri:
+            raise TemplateError(
+                f"templat Word {source} memakai awalan namespace «{prefix}» untuk "
+                f"{declared.group(1)}, bukan {uri}; simpan ulang templat dengan Word atau "
+                "LibreOffice sebagai .docx."
+            )
+    if not extra:
+        return xml
+    cut = m.end() - len(m.group(1)) - 1
+    return xml[:cut] + "".join(extra) + xml[cut:]
+
+
+@lru_cache(maxsize=1)
+def _template_class():
+    """docxtpl's DocxTemplate, with the namespaces the fragments need declared on every
+    part it renders, and the rendered body parsed strictly (docxtpl's own parse recovers
+    silently from broken XML, dropping what it cannot read)."""
+    from docxtpl import DocxTemplate
+
+    class Template(DocxTemplate):
+        namespaces: dict[str, str] = {}
+        source = ""
+
+        def get_xml(self):
+            return declare_namespaces(super().get_xml(), self.namespaces, self.source)
+
+        def get_part_xml(self, part):
+            return declare_namespaces(super().get_part_xml(part), self.namespaces, self.source)
+
+        def fix_tables(self, xml):
+            etree.fromstring(xml, _STRICT)  # raises XMLSyntaxError with the position
+            return super().fix_tables(xml)
+
+    return Template
+
+
+_STRICT = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _broken_output(exc: etree.XMLSyntaxError, source: str) -> Exception:
+    """The rendered XML is not well-formed: the check missed a template problem (or a
+    fragment is wrong, which is ours)."""
+    if "Namespace prefix" in str(exc):
+        return InternalError(
+            f"laporan TIDAK ditulis: hasil isian templat {source} tidak sah ({exc}). Ini "
+            "kesalahan program, bukan kesalahan templat; laporkan ke pengembang."
+        )
+    return TemplateError(
+        f"templat Word {source} menghasilkan dokumen yang rusak ({exc}); biasanya karena tag "
+        "blok ({% if %}, {% for %}) dibuka di satu paragraf dan ditutup di paragraf lain. "
+        f"Periksa dengan `iku templat periksa {source}`; laporan TIDAK dibuat."
+    )
 
 
 def merge_marked_cells(body: etree._Element) -> int:

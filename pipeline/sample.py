@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
 from . import spec
+from .atomic import write_atomically
 from .master import Master
 from .reader import find_header
 from .templates import template_filename, write_template
@@ -69,7 +70,7 @@ def write_sample_inputs(
             seed_values(master, unit.code) if values is None else values.get(unit.code, {})
         )
         path = out_dir / template_filename(master, unit.code)
-        path.write_bytes(fill_template(blank.getvalue(), unit_values))
+        write_atomically(path, fill_template(blank.getvalue(), unit_values))
         paths.append(path)
     return paths
 

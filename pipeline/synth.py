@@ -42,6 +42,7 @@ import yaml
 
 from .kinds import rules_of
 from .master import Master, load_master
+from .ooxml import verify_package
 from .sample import fill_template
 from .templates import template_filename, write_template
 
@@ -152,7 +153,9 @@ def _write_agency(task: tuple[Path, int, int, int, int, int, int]) -> tuple[Path
         blank = io.BytesIO()
         write_template(master, unit.code, blank)
         filled = fill_template(blank.getvalue(), values)
-        (inputs / template_filename(master, unit.code)).write_bytes(filled)
+        name = template_filename(master, unit.code)
+        verify_package(filled, name)  # as write_atomically does; no fsync for test data
+        (inputs / name).write_bytes(filled)
         workbooks += 1
         rows += len(values)
     return folder, workbooks, rows

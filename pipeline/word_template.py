@@ -408,6 +408,10 @@ def _write_part_two_agency(doc) -> None:
     _para(doc, "CAPAIAN INDIKATOR KINERJA UTAMA (IKU) TAHUN {{ year }}", "Heading 1")
     _write_organisation_head(doc, "agency")
     _write_iku(doc, "agency", "Indikator Kinerja")  # as the 2021 original
+    # A plain paragraph before the section break: LibreOffice drops an empty paragraph
+    # that holds only a section break and moves the break to the paragraph before it,
+    # which must therefore not be a {%p %} tag (docxtpl would delete the break with it).
+    _para(doc, "", "Normal")
 
 
 def _write_rpjmd_table(doc) -> None:

@@ -478,7 +478,7 @@ def test_missing_attribute_fails(sample, tmp_path):
 
 def test_broken_template_syntax_fails(sample, tmp_path):
     template = _template_with(tmp_path, "{% if draft %} tanpa penutup")
-    with pytest.raises(TemplateError, match="tidak sah"):
+    with pytest.raises(TemplateError, match="tidak pernah ditutup"):
         render_report(sample, results_of(sample, sample_values(sample)), tmp_path / "x.docx",
                       template)
 
