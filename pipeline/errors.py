@@ -29,6 +29,15 @@ class OutputError(IkuError):
     """An output file could not be written; nothing was left half-written."""
 
 
+class HistoryError(IkuError):
+    """The history database (riwayat) cannot be opened, read or written, or refuses a
+    write: a newer schema, not an iku history file, a locked year, a busy file."""
+
+
+class YearLocked(HistoryError):
+    """A locked (signed) year would get a new version without an explicit unlock."""
+
+
 class UsageError(IkuError):
     """The command was called wrongly (a missing folder, a bad option): exit code 2."""
 
