@@ -44,7 +44,7 @@ _V1 = (
         sha256 TEXT PRIMARY KEY,        -- of the uncompressed content
         size INTEGER NOT NULL,          -- uncompressed bytes
         zdata BLOB NOT NULL
-    ) WITHOUT ROWID""",
+    )""",
     """CREATE TABLE run (
         id INTEGER PRIMARY KEY,
         agency_id INTEGER NOT NULL REFERENCES agency(id),
@@ -78,8 +78,7 @@ _V1 = (
         achievement REAL,
         predikat TEXT,
         status TEXT NOT NULL,
-        PRIMARY KEY (run_id, position),
-        UNIQUE (run_id, key)
+        PRIMARY KEY (run_id, position)  -- keys are unique per run (checked on record)
     ) WITHOUT ROWID""",
     # The distinct submission fingerprints of a run, numbered, so that 40 indicators of
     # one unit's workbook do not repeat its 64-character hash 40 times.
