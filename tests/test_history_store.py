@@ -76,7 +76,7 @@ records = st.builds(
 def test_a_snapshot_comes_back_exactly(tmp_path_factory, recs, master, template, period):
     recs = [r.__class__(**{**r.__dict__, "key": f"K{i}"}) for i, r in enumerate(recs)]
     original = RunSnapshot(AGENCY, "Badan X", 2021, tuple(recs), period, "impor", T0, master,
-                           "mfp", template, "tfp")
+                           "mfp", template, "tfp", "sfp")
     path = tmp_path_factory.mktemp("h") / "r.sqlite"
     with open_history(path) as h:
         assert h.record(original) == 1

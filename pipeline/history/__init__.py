@@ -46,8 +46,15 @@ DEFAULT_NAME = "riwayat.sqlite"
 __all__ = [
     "ANNUAL", "DEFAULT_NAME", "ENV", "KINDS", "PERIODS", "AgencyInfo", "Figure", "History",
     "IndicatorRecord", "IndicatorSeries", "LockInfo", "RunInfo", "RunSnapshot", "Series",
-    "StoredRun", "UnitFigure", "agency_key", "fingerprint", "open_history", "resolve_path",
+    "StoredRun", "UnitFigure", "agency_key", "fingerprint", "master_key", "open_history",
+    "resolve_path",
 ]
+
+
+def master_key(master) -> str:
+    """The agency key of a master: its explicit agency code once the master has one
+    (``instansi.kode``), else its normalised name (``model.agency_key``)."""
+    return agency_key(master.agency.name, getattr(master.agency, "code", None))
 
 
 def resolve_path(given: Path | str | None = None) -> Path:

@@ -79,7 +79,8 @@ class RunSnapshot:
 
     ``recorded_at`` None means "now" at recording time (UTC). ``master_text`` and
     ``template`` are stored once per distinct content (zlib, keyed by sha256); empty
-    means none (an import has no master).
+    means none (an import has no master). ``source_fingerprint`` names the file an import
+    came from; a report leaves it empty (its submissions carry their own).
     """
 
     agency_key: str
@@ -93,6 +94,7 @@ class RunSnapshot:
     master_fingerprint: str = ""
     template: bytes = b""
     template_fingerprint: str = ""
+    source_fingerprint: str = ""  # impor: sha256 of the imported workbook
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class RunInfo:
     source: str
     master_fingerprint: str
     template_fingerprint: str
+    source_fingerprint: str
     is_current: bool
     over_lock: bool  # recorded over a lock with an explicit unlock (--buka-kunci)
     locked: bool  # the version the year's lock points at

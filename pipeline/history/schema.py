@@ -59,6 +59,7 @@ _V1 = (
         master_fingerprint TEXT NOT NULL,
         template_sha256 TEXT REFERENCES blob(sha256),
         template_fingerprint TEXT NOT NULL,
+        source_fingerprint TEXT NOT NULL,
         over_lock INTEGER NOT NULL DEFAULT 0 CHECK (over_lock IN (0, 1)),
         UNIQUE (agency_id, year, period, version)
     )""",

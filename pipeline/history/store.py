@@ -265,10 +265,11 @@ class History:
         run_id = c.execute(
             "INSERT INTO run (agency_id, year, period, version, is_current, recorded_at, "
             "agency_name, source, master_sha256, master_fingerprint, template_sha256, "
-            "template_fingerprint, over_lock) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "template_fingerprint, source_fingerprint, over_lock) "
+            "VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (agency_id, snap.year, snap.period, version, _iso(snap.recorded_at or now()),
              snap.agency_name, snap.source, master, snap.master_fingerprint, template,
-             snap.template_fingerprint, int(bool(held)))).lastrowid
+             snap.template_fingerprint, snap.source_fingerprint, int(bool(held)))).lastrowid
         _checkpoint("after_run")
         self._insert_figures(run_id, snap.indicators)
         _checkpoint("after_figures")
@@ -343,14 +344,16 @@ class History:
             recorded_at=info.recorded_at,
             master_text=self._read_blob(master_key).decode("utf-8"),
             master_fingerprint=info.master_fingerprint, template=self._read_blob(template_key),
-            template_fingerprint=info.template_fingerprint)
+            template_fingerprint=info.template_fingerprint,
+            source_fingerprint=info.source_fingerprint)
         return StoredRun(info, snap)
 
 
 # Columns of RunInfo, then the run id and blob keys _stored needs.
 _RUN_INFO = (
     "SELECT a.key, r.agency_name, r.year, r.period, r.version, r.recorded_at, r.source, "
-    "r.master_fingerprint, r.template_fingerprint, r.is_current, r.over_lock, "
+    "r.master_fingerprint, r.template_fingerprint, r.source_fingerprint, r.is_current, "
+    "r.over_lock, "
     "EXISTS (SELECT 1 FROM year_lock l WHERE l.run_id = r.id), "
     "(SELECT count(*) FROM figure f WHERE f.run_id = r.id), "
     "r.id, r.master_sha256, r.template_sha256 "
@@ -361,10 +364,10 @@ _PERIOD_ORDER = ("CASE r.period " + " ".join(f"WHEN '{p}' THEN {i}"
 
 
 def _run_info(row: tuple) -> RunInfo:
-    (key, name, year, period, version, at, source, master_fp, template_fp, current,
-     over_lock, locked, count) = row[:13]
+    (key, name, year, period, version, at, source, master_fp, template_fp, source_fp,
+     current, over_lock, locked, count) = row[:14]
     return RunInfo(key, name, year, period, version, _time(at), source, master_fp,
-                   template_fp, bool(current), bool(over_lock), bool(locked), count)
+                   template_fp, source_fp, bool(current), bool(over_lock), bool(locked), count)
 
 
 def join_series(by_year: dict[int, list[Figure]]) -> tuple[IndicatorSeries, ...]:
