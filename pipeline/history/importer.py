@@ -250,8 +250,8 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
         realisation, label = _realisation(cell("realisation"), kind, bad)
         achievement = _number_or_none(cell("achievement"), "achievement", "Capaian", bad,
                                       percent=True)
-        if errors:
-            result.problems += errors
+        if errors:  # in column order, as the user reads the row
+            result.problems += sorted(errors, key=lambda p: (len(p.cell), p.cell))
             continue
         assert year is not None and code is not None
         key = agency_key(name_of_agency)

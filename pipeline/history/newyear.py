@@ -9,6 +9,7 @@ changes only:
   a quoted date stays quoted;
 * every indicator's ``capaian_tahun_lalu`` that holds a value: set to ``null`` (the
   previous year's capaian then comes from the history, issue 9 phase 2);
+* a null spelled ``key:`` or ``key: ~`` keeps its spelling (``keep_null_spelling``);
 * per-year targets (``target: {2021: 90, 2022: 92}``) are kept as they are; each such
   mapping without the new year gives a PERINGATAN (returned, not raised).
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +83,32 @@ def next_year(text: str, source: str = "<master>") -> NewYear:
                             f"tahun {new}; isi `target` untuk {new} di master baru")
     out = io.StringIO()
     y.dump(data, out)
-    return NewYear(out.getvalue(), new, tuple(cleared), tuple(warnings))
+    return NewYear(keep_null_spelling(text, out.getvalue()), new, tuple(cleared),
+                   tuple(warnings))
+
+
+# "key: null", "key: ~", "key:" and "- null" ... : a null value and what follows it
+_NULL_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[^#:]+:)?)\s*(?:null|Null|NULL|~)?(\s*(?:#.*)?)$")
+
+
+def keep_null_spelling(original: str, new: str) -> str:
+    """ruamel.yaml writes every null one way (here ``null``); put back each line whose only
+    change is how an unchanged null was spelled (``key:``, ``key: ~``)."""
+    old_lines, new_lines = original.splitlines(keepends=True), new.splitlines(keepends=True)
+    if len(old_lines) != len(new_lines):
+        return new
+    kept = []
+    for old, line in zip(old_lines, new_lines, strict=True):
+        if old != line and _same_null(old, line):
+            line = old
+        kept.append(line)
+    return "".join(kept)
+
+
+def _same_null(a: str, b: str) -> bool:
+    ma, mb = _NULL_VALUE.match(a.rstrip("\r\n")), _NULL_VALUE.match(b.rstrip("\r\n"))
+    return bool(ma and mb and ma.group(1).rstrip() == mb.group(1).rstrip()
+                and ma.group(2).strip() == mb.group(2).strip())
 
 
 def _indicators(data: Any):
