@@ -115,6 +115,7 @@ def import_workbook(path: Path, history_path: Path) -> ImportResult:
         return result
     with open_history(history_path) as history:
         _against_history(history, result)
+        result.problems.sort(key=lambda p: not p.blocking)  # GALAT first, each in row order
         if result.ok and result.snapshots:
             result.versions = history.record_many(result.snapshots)
     return result
