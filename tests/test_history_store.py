@@ -380,3 +380,20 @@ def test_a_damaged_file_gives_a_message(tmp_path):
     with pytest.raises(HistoryError, match="rusak atau bukan berkas riwayat iku"):
         with open_history(path) as h:
             h.series(AGENCY)
+
+
+def test_measure_script_runs_small(tmp_path, capsys):
+    """The measuring script of docs/RIWAYAT.md, at a tiny size, so that it cannot rot."""
+    from pipeline.history import measure
+
+    db = tmp_path / "ukur.sqlite"
+    assert measure.main(["--agencies", "3", "--years", "2", "--city", "2", "--out",
+                         str(db)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("3 instansi x 2 tahun = 6 runs, ")
+    assert "record one city year (2 instansi) into it: " in out
+    conn = sqlite3.connect(db)
+    # 6 runs built, then 3 rounds x 2 years x 2 agencies timed
+    assert conn.execute("SELECT count(*) FROM run").fetchone() == (6 + 12,)
+    assert conn.execute("SELECT count(DISTINCT master_sha256) FROM run").fetchone() == (18,)
+    conn.close()
