@@ -236,3 +236,14 @@ def test_a_locked_year_refuses_the_whole_file(tmp_path):
     assert digest(db) == before
     with open_history(db) as h:
         assert h.series(key).years == (2020,)
+
+
+def test_docs_describe_every_column_of_the_layout():
+    """docs/RIWAYAT.md's layout table is COLUMNS, row for row."""
+    from pipeline import paths
+
+    doc = (paths.ROOT / "docs" / "RIWAYAT.md").read_text(encoding="utf-8")
+    expected = "\n".join(
+        f"| {' / '.join(f'`{x}`' for x in (c.label, *c.aliases))} | "
+        f"{'yes' if c.required else 'no'} | {c.meaning} |" for c in COLUMNS)
+    assert expected in doc
