@@ -317,9 +317,12 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, last) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from .errors import UsageError
     from .history import master_key, open_history
     from .history.table import cross_year, versions_rows
 
+    if versions_year is not None and (xlsx is not None or last is not None):
+        raise UsageError("--versi tidak dapat dipakai bersama --xlsx atau --terakhir")
     master = _master(config)
     key, name = master_key(master), master.agency.name
     path = _history_path(riwayat_file)

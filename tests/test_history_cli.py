@@ -5,7 +5,10 @@ before and after; written workbooks read back with openpyxl.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -157,6 +160,13 @@ def test_riwayat_versi_lists_versions(history):
     assert res.stderr == f"GALAT: tahun 2018 {EXAMPLE_AGENCY} belum tercatat di riwayat {history}\n"
 
 
+def test_riwayat_versi_with_xlsx_is_a_usage_error(tmp_path, history):
+    res = cli("riwayat", "--riwayat", history, "--versi", 2020, "--xlsx", tmp_path / "a.xlsx",
+              code=2)
+    assert res.stderr == "GALAT: --versi tidak dapat dipakai bersama --xlsx atau --terakhir\n"
+    assert not (tmp_path / "a.xlsx").exists()
+
+
 def test_riwayat_without_a_history_or_without_the_agency(tmp_path, history):
     missing = tmp_path / "tidak_ada.sqlite"
     res = cli("riwayat", "--riwayat", missing, code=1)
@@ -235,3 +245,23 @@ def test_every_command_has_help(command):
     res = cli(*command, "--help")
     assert res.stdout.startswith("Usage: ")
     assert len(res.stdout.splitlines()) > 4
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) tidak terpasang: apt-get install "
+                    "libreoffice-calc-nogui")
+def test_the_export_opens_in_libreoffice_with_indonesian_numbers(tmp_path, history):
+    out = tmp_path / "riwayat.xlsx"
+    cli("riwayat", "--riwayat", history, "--xlsx", out)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir",
+         str(tmp_path / "csv"), str(out)],
+        check=True, capture_output=True, timeout=120)
+    rows = list(csv.reader((tmp_path / "csv" / "riwayat.csv").open(encoding="utf-8")))
+    by_code = {r[0]: r[1:] for r in rows if r and r[0].startswith("S")}
+    # what a person sees in Calc: decimal comma, the range as typed, labels as text
+    assert by_code["S3.1"] == ["Persentase organisasi kemasyarakatan yang aktif", "%",
+                               "80–90", "85,5", "100", "80–90", "85,5", "100"]
+    assert by_code["S2.1a"][2:] == ["NA", "", "", "3", "2", "133,33"]
