@@ -5,6 +5,9 @@ tests (tests/test_history_faults.py). Not a test module.
     python tests/history_worker.py DB repeat AGENCY YEAR INDICATORS COUNT
     python tests/history_worker.py DB forever AGENCY YEAR INDICATORS
 
+"forever" prints "siap" once the file is open, then the count of each run after its
+COMMIT.
+
 Every run it records has INDICATORS indicators of 5 units each, ``source`` =
 ``worker-<pid>`` and, as the first indicator's ``realisation``, the worker's count of runs
 recorded before it (0, 1, 2 ...): a test can check that each version was written whole
@@ -41,6 +44,8 @@ def main(argv: list[str]) -> int:
     db, mode, agency, year, indicators = argv[:5]
     count = int(argv[5]) if mode == "repeat" else (1 if mode == "once" else 10**9)
     with open_history(db) as h:
+        if mode == "forever":
+            print("siap", flush=True)
         for n in range(count):
             h.record(snapshot(agency, int(year), int(indicators), float(n)))
             if mode == "forever":
