@@ -8,6 +8,7 @@ that file is the point.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -247,3 +248,15 @@ def test_docs_describe_every_column_of_the_layout():
         f"| {' / '.join(f'`{x}`' for x in (c.label, *c.aliases))} | "
         f"{'yes' if c.required else 'no'} | {c.meaning} |" for c in COLUMNS)
     assert expected in doc
+
+
+def test_reason_codes_are_all_documented_and_used():
+    import re
+
+    from pipeline.history import importer
+
+    source = Path(importer.__file__).read_text(encoding="utf-8")
+    body = source.split("REASON_CODES", 1)[1].split("\n}\n", 1)[1]  # after the table
+    used = set(re.findall(r'"(import_[a-z_]+|unreadable)"', body))
+    used |= {f"import_{key}" for key in re.findall(r'_number_or_none\(cell\("(\w+)"\)', body)}
+    assert used == set(importer.REASON_CODES)
