@@ -324,9 +324,10 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, last) -> None:
     if versions_year is not None and (xlsx is not None or last is not None):
         raise UsageError("--versi tidak dapat dipakai bersama --xlsx atau --terakhir")
     master = _master(config)
-    key, name = master_key(master), master.agency.name
+    name = master.agency.name
     path = _history_path(riwayat_file)
     with open_history(path, create=False) as history:
+        key = history.find_agency(master_key(master), name) or master_key(master)
         if versions_year is not None:
             infos = history.versions(key, versions_year)
             if not infos:
@@ -395,9 +396,10 @@ def kunci(config: Path | None, riwayat_file: Path | None) -> None:
     from .history.store import format_time
 
     master = _master(config)
-    key, name, year = master_key(master), master.agency.name, master.agency.year
+    name, year = master.agency.name, master.agency.year
     path = _history_path(riwayat_file)
     with open_history(path, create=False) as history:
+        key = history.find_agency(master_key(master), name) or master_key(master)
         current = history.current(key, year)
         if current is None:
             raise IkuError(f"tahun {year} {name} belum tercatat di riwayat {path}, sehingga "
@@ -428,7 +430,8 @@ def tahun_baru(config: Path | None, out: Path) -> None:
         click.echo(f"PERINGATAN: {warning}", err=True)
     click.echo(f"Master tahun {new.year} ditulis: {out}")
     if new.cleared:
-        click.echo(f"capaian_tahun_lalu dikosongkan pada {len(new.cleared)} indikator "
-                   f"({', '.join(new.cleared)}): nilainya diambil dari riwayat.")
+        click.echo(f"capaian_tahun_lalu/realisasi_tahun_lalu dikosongkan pada "
+                   f"{len(new.cleared)} indikator ({', '.join(new.cleared)}): nilainya "
+                   "diambil dari riwayat.")
     click.echo("Periksa sebelum dipakai: target tiap indikator, unit, penandatangan dan "
                "tanggal laporan.")

@@ -260,3 +260,14 @@ def test_reason_codes_are_all_documented_and_used():
     used = set(re.findall(r'"(import_[a-z_]+|unreadable)"', body))
     used |= {f"import_{key}" for key in re.findall(r'_number_or_none\(cell\("(\w+)"\)', body)}
     assert used == set(importer.REASON_CODES)
+
+
+def test_agency_code_and_several_old_codes(tmp_path):
+    header = HEADER + ["Kode instansi", "Kode lama"]
+    rows = [_row() + ["dinsos_01", "S1.0, S0.1"], _row(Kode="S1.2") + [None, None]]
+    result = read_import(workbook(tmp_path / "a.xlsx", rows, header=header))
+    assert result.problems == []
+    coded, named = result.snapshots
+    assert (coded.agency_key, named.agency_key) == ("dinsos-01", "dinas-sosial-kota-contoh")
+    assert coded.indicators[0].kode_lama == ("S1.0", "S0.1")
+    assert named.indicators[0].kode_lama == ()

@@ -35,7 +35,7 @@ def rec(key, real=87.5, *, old=None, target=100, name=None, units=(("A", 7.0, 8.
     return IndicatorRecord(
         key=key, code=key, kind="persentase", name=name or f"Indikator {key}",
         unit_of_measure="%", target=target, realisation=real, achievement=real,
-        kode_lama=old,
+        kode_lama=(old,) if isinstance(old, str) else tuple(old or ()),
         contributions=tuple(UnitFigure(u, x1, x2, "", f"fp-{u}") for u, x1, x2 in units))
 
 
@@ -66,7 +66,9 @@ records = st.builds(
     IndicatorRecord, key=st.just("K"), code=texts, kind=st.sampled_from(["persentase", ""]),
     name=texts, unit_of_measure=texts, target=targets, realisation=st.none() | finite,
     realisation_label=st.none() | texts, achievement=st.none() | finite,
-    predikat=st.none() | texts, status=texts, kode_lama=st.none() | texts,
+    predikat=st.none() | texts, status=texts,
+    kode_lama=st.lists(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,5}", fullmatch=True),
+                       max_size=2).map(tuple),
     contributions=st.lists(units, max_size=4).map(tuple))
 
 
@@ -213,7 +215,7 @@ def test_previous_year_figure_by_key_then_kode_lama(db):
     assert (fig.year, fig.period, fig.version, fig.record.realisation) == (
         2020, "tahunan", 2, 50.0)
     assert fig.record.contributions == (UnitFigure("A", 7.0, 8.0, "", "fp-A"),)
-    assert db.previous_year_figure(AGENCY, 2021, "NEW", "OLD").record.realisation == 51.0
+    assert db.previous_year_figure(AGENCY, 2021, "NEW", ("X", "OLD")).record.realisation == 51.0
     assert db.previous_year_figure(AGENCY, 2021, "NEW") is None
     assert db.previous_year_figure(AGENCY, 2022, "A") is None
 
@@ -315,7 +317,9 @@ def test_an_empty_existing_file_is_migrated(tmp_path):
 def test_every_migration_step_is_one_transaction(tmp_path, monkeypatch):
     """A migration that fails half way leaves the file at the version before it."""
     path = tmp_path / "r.sqlite"
-    broken = (schema.MIGRATIONS[0][:3] + ("CREATE TABLE run (x)",),)
+    first = schema.MIGRATIONS[0]
+    run = next(i for i, s in enumerate(first) if s.startswith("CREATE TABLE run"))
+    broken = (first[:run + 1] + ("CREATE TABLE run (x)",),)
     monkeypatch.setattr(schema, "MIGRATIONS", broken)
     with pytest.raises(sqlite3.OperationalError, match="already exists"):
         schema.connect(path)
@@ -375,7 +379,7 @@ def test_a_damaged_file_gives_a_message(tmp_path):
             h.record(snap(year, [rec(f"K{i}") for i in range(30)]))
         h.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(path.read_bytes())
-    data[4096 * 3:4096 * 6] = b"\xff" * (4096 * 3)  # overwrite a few pages in the middle
+    data[4096:] = b"\xff" * (len(data) - 4096)  # every page but the first (the schema)
     path.write_bytes(bytes(data))
     with pytest.raises(HistoryError, match="rusak atau bukan berkas riwayat iku"):
         with open_history(path) as h:
@@ -397,3 +401,18 @@ def test_measure_script_runs_small(tmp_path, capsys):
     assert conn.execute("SELECT count(*) FROM run").fetchone() == (6 + 12,)
     assert conn.execute("SELECT count(DISTINCT master_sha256) FROM run").fetchone() == (18,)
     conn.close()
+
+
+def test_an_agency_filed_by_name_is_found_and_adopted_by_its_code(db):
+    db.record(snap(2020, [rec("A")]))  # filed by name: agency_key("Badan X") == AGENCY
+    assert db.find_agency("kode-x", "Badan X") == AGENCY
+    assert db.find_agency("kode-x") is None  # without the name, only the key counts
+    coded = RunSnapshot(**{**snap(2021, [rec("A")]).__dict__, "agency_key": "kode-x"})
+    db.record(coded)  # a master with `instansi.kode` takes the agency over
+    assert [a.key for a in db.agencies()] == ["kode-x"]
+    assert db.series("kode-x").years == (2020, 2021)
+    assert db.find_agency(AGENCY, "Badan X") == "kode-x"  # the only one with that name
+    db.record(snap(2022, [rec("A")]))  # a run filed by name again joins it
+    assert db.series("kode-x").years == (2020, 2021, 2022)
+    assert [a.key for a in db.agencies()] == ["kode-x"]
+    assert db.find_agency("lain", "Dinas Lain") is None

@@ -43,8 +43,8 @@ def test_the_sample_master_changes_only_in_those_lines(tmp_path):
     res = cli("tahun-baru", "-c", SAMPLE, "--out", out)
     assert res.stdout.splitlines() == [
         f"Master tahun 2022 ditulis: {out}",
-        "capaian_tahun_lalu dikosongkan pada 4 indikator (S1.1, S2.1, S3.1, S4.1): nilainya "
-        "diambil dari riwayat.",
+        "capaian_tahun_lalu/realisasi_tahun_lalu dikosongkan pada 4 indikator (S1.1, S2.1, "
+        "S3.1, S4.1): nilainya diambil dari riwayat.",
         "Periksa sebelum dipakai: target tiap indikator, unit, penandatangan dan tanggal "
         "laporan.",
     ]
@@ -116,13 +116,14 @@ sasaran:
           2021: 2  # dua
       - kode: C
         capaian_tahun_lalu: null
+        realisasi_tahun_lalu: 12
         target: [80, 90]
 """
 
 
 def test_per_year_targets_are_kept_and_a_missing_year_warned():
     new = next_year(PER_YEAR)
-    assert new.year == 2022 and new.cleared == ("A",)
+    assert new.year == 2022 and new.cleared == ("A", "C")
     assert new.warnings == ("indikator B: target per tahun (2020, 2021) tidak memuat tahun "
                             "2022; isi `target` untuk 2022 di master baru",)
     assert changed_lines(PER_YEAR, new.text) == [
@@ -130,7 +131,38 @@ def test_per_year_targets_are_kept_and_a_missing_year_warned():
         ('  tanggal_laporan: "2022-01-31"', '  tanggal_laporan: "2023-01-31"'),
         ("        capaian_tahun_lalu: 95.5  # dari LKjIP 2020",
          "        capaian_tahun_lalu: null  # dari LKjIP 2020"),
+        ("        realisasi_tahun_lalu: 12", "        realisasi_tahun_lalu: null"),
     ]
+
+
+def test_a_new_master_missing_a_years_target_is_written_with_a_warning(tmp_path,
+                                                                        monkeypatch):
+    """With per-year targets the new master may not load until the new year's target is
+    filled in: it is written all the same, and the loader's message is a PERINGATAN."""
+    from pipeline.errors import MasterError
+    from pipeline.history import newyear
+
+    def refuse(text, source):
+        raise MasterError(f"{source} baris 9 › sasaran[0].indikator[0].target: target untuk "
+                          "tahun 2022 tidak ada")
+
+    def lacking(text, source="<master>"):
+        result = next_year(text, source)
+        return newyear.NewYear(result.text, result.year, result.cleared,
+                               ("indikator S1.1: target per tahun (2021) tidak memuat tahun "
+                                "2022; isi `target` untuk 2022 di master baru",))
+
+    monkeypatch.setattr(newyear, "parse_master", refuse)
+    monkeypatch.setattr(newyear, "next_year", lacking)
+    out = tmp_path / "baru.yaml"
+    res = cli("tahun-baru", "-c", SAMPLE, "--out", out)
+    assert res.stderr.splitlines() == [
+        "PERINGATAN: indikator S1.1: target per tahun (2021) tidak memuat tahun 2022; isi "
+        "`target` untuk 2022 di master baru",
+        f"PERINGATAN: master baru belum dapat dipakai sebelum diperbaiki: {out} baris 9 › "
+        "sasaran[0].indikator[0].target: target untuk tahun 2022 tidak ada",
+    ]
+    assert out.exists()
 
 
 @pytest.mark.parametrize("text, message", [

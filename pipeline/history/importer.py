@@ -62,11 +62,14 @@ class Column:
 #: The import layout, in the order ``write_example`` and the export write it.
 COLUMNS = (
     Column("agency", "Instansi", True, "the agency's full name (as `instansi.nama` in its "
-           "master): the history files it under `agency_key(name)`"),
+           "master)"),
+    Column("agency_code", "Kode instansi", False, "the master's `instansi.kode`, if it has "
+           "one: the history files the agency under `agency_key(name, code)`"),
     Column("year", "Tahun", True, "the year, 2000-2100 (a rekap without it: from its title)"),
     Column("period", "Periode", False, "`tahunan` (blank) or `TW1`-`TW4` (also `TW I`-`TW IV`)"),
     Column("code", "Kode", True, "the indicator's Kode, as in the master (e.g. `S1.1`)"),
-    Column("kode_lama", "Kode lama", False, "the Kode it had before a rename, if any"),
+    Column("kode_lama", "Kode lama", False, "the Kode(s) it had before a rename, if any "
+           "(several separated by commas)"),
     Column("name", "Indikator", True, "the indicator's name"),
     Column("kind", "Jenis", False, "one of " + ", ".join(f"`{k}`" for k in KINDS)
            + "; blank = unknown"),
@@ -265,7 +268,8 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
         year = fixed_year if fixed_year is not None else _year(cell("year"), bad)
         period = _period(cell("period"), bad) if "period" in columns else ANNUAL
         code = _code(cell("code"), "code", bad, required=True)
-        old = _code(cell("kode_lama"), "kode_lama", bad) if "kode_lama" in columns else None
+        old = _old_codes(cell("kode_lama"), bad) if "kode_lama" in columns else ()
+        agency_code = _text(cell("agency_code"))
         name = _text(cell("name"))
         if not name:
             bad("name", "import_name_blank", "Indikator kosong; isi nama indikator")
@@ -279,7 +283,7 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
             result.problems += sorted(errors, key=lambda p: (len(p.cell), p.cell))
             continue
         assert year is not None and code is not None
-        key = agency_key(name_of_agency)
+        key = agency_key(name_of_agency, agency_code or None)
         where = spec.cell_ref(r, columns["code"])
         if (key, year, period, code) in seen:
             result.problems.append(_problem(
@@ -352,6 +356,17 @@ def _code(value: Any, key: str, bad: Bad, required: bool = False) -> str | None:
             "hubung (paling panjang 20), mis. S1.1")
         return None
     return text
+
+
+def _old_codes(value: Any, bad: Bad) -> tuple[str, ...]:
+    codes = []
+    for part in re.split(r"[,;]", _text(value)):
+        code = _code(part, "kode_lama", bad) if part.strip() else None
+        if code is None and part.strip():
+            return ()
+        if code is not None:
+            codes.append(code)
+    return tuple(codes)
 
 
 def _kind(value: Any, bad: Bad) -> str:
@@ -467,7 +482,10 @@ def _problem(result: ImportResult, code: str, message: str, cell: str = "", valu
 def _against_history(history: History, result: ImportResult) -> None:
     for snap in result.snapshots:
         cell = result.first_cells[snap.agency_key, snap.year, snap.period]
-        lock = history.lock_info(snap.agency_key, snap.year)
+        key = history.find_agency(snap.agency_key, snap.agency_name)
+        if key is None:
+            continue
+        lock = history.lock_info(key, snap.year)
         if lock is not None:
             result.problems.append(_problem(
                 result, "import_locked",
@@ -475,7 +493,7 @@ def _against_history(history: History, result: ImportResult) -> None:
                 f"{lock.version}); impor tidak mengubah tahun yang sudah ditandatangani. "
                 "Hapus baris tahun itu dari berkas", cell=cell))
             continue
-        existing = history.current(snap.agency_key, snap.year, snap.period)
+        existing = history.current(key, snap.year, snap.period)
         if existing is not None:
             result.problems.append(_problem(
                 result, "import_replaces",

@@ -54,8 +54,8 @@ class IndicatorRecord:
     """One indicator of a run: its definition as the master gave it, and its figures.
 
     ``key`` is the series key (the Kode; phase 2 passes the master's ``kode``), ``code``
-    the Kode printed that year, ``kode_lama`` the Kode it had before a rename, so that
-    ``History.series`` joins the two.
+    the Kode printed that year, ``kode_lama`` the Kodes it had before renames (the
+    master's ``kode_lama``, one or several), so that ``History.series`` joins them.
     """
 
     key: str
@@ -69,7 +69,7 @@ class IndicatorRecord:
     achievement: float | None = None  # % capaian, unrounded
     predikat: str | None = None
     status: str = "ok"
-    kode_lama: str | None = None
+    kode_lama: tuple[str, ...] = ()
     contributions: tuple[UnitFigure, ...] = ()
 
 

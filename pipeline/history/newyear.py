@@ -7,8 +7,9 @@ changes only:
 * ``instansi.tahun``: + 1;
 * ``instansi.tanggal_laporan``: the same day a year later (29 February → 28 February);
   a quoted date stays quoted;
-* every indicator's ``capaian_tahun_lalu`` that holds a value: set to ``null`` (the
-  previous year's capaian then comes from the history, issue 9 phase 2);
+* every indicator's ``capaian_tahun_lalu`` and ``realisasi_tahun_lalu`` that holds a
+  value: set to ``null`` (the previous year's figures then come from the history, issue 9
+  phase 2);
 * a null spelled ``key:`` or ``key: ~`` keeps its spelling (``keep_null_spelling``);
 * per-year targets (``target: {2021: 90, 2022: 92}``) are kept as they are; each such
   mapping without the new year gives a PERINGATAN (returned, not raised).
@@ -17,7 +18,9 @@ Every other byte of the file stays as it was (scalar targets too: the secretaria
 them; Windows line ends stay; a UTF-16 or BOM-marked master is written as plain UTF-8).
 ``write_next_year(src, out)`` loads ``src`` with ``load_master`` first (its errors
 name the source file), refuses an existing ``out`` (UsageError, exit 2), checks that the
-new text loads with ``parse_master`` and writes it atomically.
+new text loads with ``parse_master`` and writes it atomically. A new master that does
+not load only because of the new year (a per-year target without it) is still written:
+the loader's message comes back as a PERINGATAN, to be fixed before the year's run.
 """
 
 from __future__ import annotations
@@ -37,11 +40,15 @@ from ..errors import MasterError, UsageError
 from ..master import load_master, parse_master
 
 
+#: The indicator keys holding last year's figures, left to the history in a new year.
+PREVIOUS_YEAR_KEYS = ("capaian_tahun_lalu", "realisasi_tahun_lalu")
+
+
 @dataclass(frozen=True)
 class NewYear:
     text: str
     year: int  # the new year
-    cleared: tuple[str, ...]  # Kode of each indicator whose capaian_tahun_lalu was cleared
+    cleared: tuple[str, ...]  # Kode of each indicator whose last year's figures were cleared
     warnings: tuple[str, ...]  # PERINGATAN texts (without the prefix)
 
 
@@ -73,8 +80,10 @@ def next_year(text: str, source: str = "<master>") -> NewYear:
     cleared, warnings = [], []
     for indicator in _indicators(data):
         code = str(indicator.get("kode", "?"))
-        if indicator.get("capaian_tahun_lalu") is not None:
-            indicator["capaian_tahun_lalu"] = None
+        held = [k for k in PREVIOUS_YEAR_KEYS if indicator.get(k) is not None]
+        for k in held:
+            indicator[k] = None
+        if held:
             cleared.append(code)
         target = indicator.get("target")
         if isinstance(target, dict) and new not in target and str(new) not in target:
@@ -154,8 +163,11 @@ def write_next_year(src: Path, out: Path) -> NewYear:
         new = NewYear(new.text.replace("\n", "\r\n"), new.year, new.cleared, new.warnings)
     try:
         parse_master(new.text, source=str(out))
-    except MasterError as exc:  # a bug: the edit broke a valid master
-        raise AssertionError(f"master baru tidak sah: {exc}") from None
+    except MasterError as exc:
+        if not new.warnings:  # only the new year may break a valid master: else a bug
+            raise AssertionError(f"master baru tidak sah: {exc}") from None
+        new = NewYear(new.text, new.year, new.cleared, (*new.warnings, (
+            f"master baru belum dapat dipakai sebelum diperbaiki: {exc}")))
     if out.exists():  # created meanwhile
         raise UsageError(f"{out} sudah ada; tahun-baru tidak menimpa berkas")
     write_atomically(out, new.text.encode("utf-8"))

@@ -36,9 +36,11 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 _V1 = (
     """CREATE TABLE agency (
         id INTEGER PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE,       -- model.agency_key()
-        name TEXT NOT NULL              -- the latest name recorded
+        key TEXT NOT NULL UNIQUE,       -- model.agency_key(name, code)
+        name TEXT NOT NULL,             -- the latest name recorded
+        name_key TEXT NOT NULL          -- model.agency_key(name): finds it by name too
     )""",
+    "CREATE INDEX agency_name_key ON agency (name_key)",
     # Content-addressed, zlib-compressed files (master text, Word template), stored once.
     """CREATE TABLE blob (
         sha256 TEXT PRIMARY KEY,        -- of the uncompressed content
@@ -69,7 +71,7 @@ _V1 = (
         position INTEGER NOT NULL,      -- order in the run (master order)
         key TEXT NOT NULL,
         code TEXT NOT NULL,
-        kode_lama TEXT,
+        kode_lama TEXT,                 -- earlier Kodes, comma-separated; NULL if none
         kind TEXT NOT NULL,
         name TEXT NOT NULL,
         unit_of_measure TEXT NOT NULL,

@@ -47,6 +47,7 @@ from .model import (
     Series,
     StoredRun,
     UnitFigure,
+    agency_key,
     check_target,
     fingerprint,
     now,
@@ -209,9 +210,10 @@ class History:
         return Series(agency_key, name, period, tuple(by_year), join_series(by_year))
 
     def previous_year_figure(self, agency_key: str, year: int, indicator_key: str,
-                             kode_lama: str | None = None) -> Figure | None:
+                             kode_lama: Sequence[str] = ()) -> Figure | None:
         """The indicator's figure in the current annual version of ``year - 1``: the one
-        with key ``indicator_key``, else the one with key ``kode_lama``; None if none."""
+        with key ``indicator_key``, else the first with a key in ``kode_lama``; None if
+        none."""
         with _translated(self.path):
             row = self.conn.execute(
                 "SELECT r.id, r.version FROM run r JOIN agency a ON a.id = r.agency_id "
@@ -220,12 +222,34 @@ class History:
             if row is None:
                 return None
             records = {rec.key: rec for rec in self._records(row[0])}
-        for key in (indicator_key, kode_lama):
-            if key is not None and key in records:
+        for key in (indicator_key, *kode_lama):
+            if key in records:
                 return Figure(year - 1, ANNUAL, row[1], records[key])
         return None
 
+    def find_agency(self, key: str, name: str = "") -> str | None:
+        """The key an agency is filed under: ``key`` itself, else (given its name) the
+        agency filed under ``agency_key(name)``, or the only one whose latest name
+        normalises like ``name``. None if not recorded. Lets a master with an explicit
+        code find what was imported or recorded by name, and the other way round."""
+        with _translated(self.path):
+            found = self._find(key, name)
+        return None if found is None else found[1]
+
     # --- internals ------------------------------------------------------------------------
+
+    def _find(self, key: str, name: str) -> tuple[int, str] | None:
+        c = self.conn
+        row = c.execute("SELECT id, key FROM agency WHERE key = ?", (key,)).fetchone()
+        if row is not None or not name:
+            return row
+        name_key = agency_key(name)
+        row = c.execute("SELECT id, key FROM agency WHERE key = ?", (name_key,)).fetchone()
+        if row is not None:
+            return row
+        rows = c.execute("SELECT id, key FROM agency WHERE name_key = ?",
+                         (name_key,)).fetchall()
+        return rows[0] if len(rows) == 1 else None
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -240,14 +264,17 @@ class History:
 
     def _insert(self, snap: RunSnapshot, unlock: bool) -> int:
         c = self.conn
-        row = c.execute("SELECT id FROM agency WHERE key = ?", (snap.agency_key,)).fetchone()
-        if row is None:
-            agency_id = c.execute("INSERT INTO agency (key, name) VALUES (?, ?)",
-                                  (snap.agency_key, snap.agency_name)).lastrowid
+        name_key = agency_key(snap.agency_name)
+        found = self._find(snap.agency_key, snap.agency_name)
+        if found is None:
+            agency_id = c.execute("INSERT INTO agency (key, name, name_key) VALUES (?, ?, ?)",
+                                  (snap.agency_key, snap.agency_name, name_key)).lastrowid
         else:
-            agency_id = row[0]
-            c.execute("UPDATE agency SET name = ? WHERE id = ? AND name != ?",
-                      (snap.agency_name, agency_id, snap.agency_name))
+            agency_id, key = found
+            if key == name_key != snap.agency_key:  # filed by name until now: adopt the code
+                key = snap.agency_key
+            c.execute("UPDATE agency SET key = ?, name = ?, name_key = ? WHERE id = ?",
+                      (key, snap.agency_name, name_key, agency_id))
         held = c.execute("SELECT locked_at FROM year_lock WHERE agency_id = ? AND year = ?",
                          (agency_id, snap.year)).fetchone()
         if held and not unlock:
@@ -282,7 +309,8 @@ class History:
         prints: dict[str, int] = {}
         figures, units = [], []
         for pos, rec in enumerate(records):
-            figures.append((run_id, pos, rec.key, rec.code, rec.kode_lama, rec.kind, rec.name,
+            figures.append((run_id, pos, rec.key, rec.code,
+                            ",".join(rec.kode_lama) or None, rec.kind, rec.name,
                             rec.unit_of_measure, _target_json(rec.target), rec.realisation,
                             rec.realisation_label, rec.achievement, rec.predikat, rec.status))
             for seq, u in enumerate(rec.contributions):
@@ -326,7 +354,8 @@ class History:
             IndicatorRecord(
                 key=key, code=code, kind=kind, name=name, unit_of_measure=uom,
                 target=_target_value(target), realisation=real, realisation_label=label,
-                achievement=ach, predikat=pred, status=status, kode_lama=old,
+                achievement=ach, predikat=pred, status=status,
+                kode_lama=tuple(old.split(",")) if old else (),
                 contributions=tuple(units.get(pos, ())))
             for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status
             in self.conn.execute(
@@ -374,7 +403,7 @@ def join_series(by_year: dict[int, list[Figure]]) -> tuple[IndicatorSeries, ...]
     """Chain each year's figures into series, newest year first.
 
     A figure of year y continues, in the latest earlier year that has one, the figure
-    with the same key, else the one whose key is its ``kode_lama``. Chains start at the
+    with the same key, else the first whose key is in its ``kode_lama``. Chains start at the
     newest year an indicator appears in (indicators dropped earlier still get a row);
     rows come in that year's order, newer years first.
     """
@@ -390,8 +419,8 @@ def join_series(by_year: dict[int, list[Figure]]) -> tuple[IndicatorSeries, ...]
             for earlier in years[i + 1:]:
                 found = {f.record.key: f for f in by_year[earlier]
                          if (earlier, f.record.key) not in used}
-                nxt = found.get(here.record.key) or (
-                    found.get(here.record.kode_lama) if here.record.kode_lama else None)
+                nxt = next((found[k] for k in (here.record.key, *here.record.kode_lama)
+                            if k in found), None)
                 if nxt is None:
                     continue
                 chain.append(nxt)
@@ -419,6 +448,8 @@ def _check_snapshot(snap: RunSnapshot) -> None:
         raise ValueError(f"kunci indikator berulang dalam satu catatan: {keys}")
     for rec in snap.indicators:
         check_target(rec.target)
+        if isinstance(rec.kode_lama, str) or any("," in k or not k for k in rec.kode_lama):
+            raise ValueError(f"kode_lama harus tuple kode tanpa koma: {rec.kode_lama!r}")
     if snap.recorded_at is not None and snap.recorded_at.tzinfo is None:
         raise ValueError("recorded_at harus memakai zona waktu (mis. datetime.now(UTC))")
 

@@ -25,7 +25,7 @@ import xlsxwriter
 from .. import spec
 from ..atomic import write_atomically
 from .importer import COLUMNS
-from .model import ANNUAL, IndicatorRecord, RunSnapshot, Series
+from .model import ANNUAL, IndicatorRecord, RunSnapshot, Series, agency_key
 
 ID = "[$-421]"
 NUMBER_FORMAT = f"{ID}#,##0.##"
@@ -71,9 +71,12 @@ def series_workbook(series: Series) -> bytes:
     buffer = io.BytesIO()
     book, f = _book(buffer, f"Riwayat capaian IKU {series.agency_name}")
     _wide_sheet(book.add_worksheet("Riwayat"), f, series)
-    rows = [(series.agency_name, fig.year, fig.period, fig.record)
+    # an agency filed under a code (not under its name) exports the code, so that an
+    # import elsewhere files it the same way
+    code = None if series.agency_key == agency_key(series.agency_name) else series.agency_key
+    rows = [(series.agency_name, code, fig.year, fig.period, fig.record)
             for ind in series.indicators for fig in ind.figures]
-    rows.sort(key=lambda r: r[1])  # by year, each year in the series' row order
+    rows.sort(key=lambda r: r[2])  # by year, each year in the series' row order
     _data_sheet(book.add_worksheet("Data"), f, rows)
     book.close()
     return buffer.getvalue()
@@ -114,17 +117,18 @@ def _wide_sheet(sheet, f: _Formats, series: Series) -> None:
     sheet.repeat_rows(top, head)
 
 
-def _data_sheet(sheet, f: _Formats, rows: Iterable[tuple[str, int, str, IndicatorRecord]]
-                ) -> None:
+def _data_sheet(sheet, f: _Formats,
+                rows: Iterable[tuple[str, str | None, int, str, IndicatorRecord]]) -> None:
     for col, column in enumerate(COLUMNS):
         sheet.write_string(0, col, column.label, f.header)
         sheet.set_column(col, col, 40 if column.key in ("agency", "name") else 11)
     n = 0
-    for n, (agency, year, period, rec) in enumerate(rows, 1):
+    for n, (agency, code, year, period, rec) in enumerate(rows, 1):
         low, high = rec.target if isinstance(rec.target, tuple) else (rec.target, None)
         values = {
-            "agency": agency, "year": year, "period": period, "code": rec.code,
-            "kode_lama": rec.kode_lama, "name": rec.name, "kind": rec.kind or None,
+            "agency": agency, "agency_code": code, "year": year, "period": period, "code": rec.code,
+            "kode_lama": ", ".join(rec.kode_lama) or None, "name": rec.name,
+            "kind": rec.kind or None,
             "unit": rec.unit_of_measure or None, "target": low, "target_high": high,
             "realisation": rec.realisation_label or rec.realisation,
             "achievement": rec.achievement, "predikat": rec.predikat,
@@ -139,10 +143,10 @@ def _data_sheet(sheet, f: _Formats, rows: Iterable[tuple[str, int, str, Indicato
 EXAMPLE_AGENCY = "Badan Kesatuan Bangsa dan Politik Kota Jambi"
 
 
-def example_rows() -> list[tuple[str, int, str, IndicatorRecord]]:
+def example_rows() -> list[tuple[str, str | None, int, str, IndicatorRecord]]:
     """Rows showing every kind of target and realisation the layout takes."""
     def rec(code, name, kind, unit, target, real=None, label=None, ach=None, predikat=None,
-            status="ok", old=None):
+            status="ok", old=()):
         return IndicatorRecord(key=code, code=code, kind=kind, name=name,
                                unit_of_measure=unit, target=target, realisation=real,
                                realisation_label=label, achievement=ach, predikat=predikat,
@@ -151,27 +155,27 @@ def example_rows() -> list[tuple[str, int, str, IndicatorRecord]]:
     rows = []
     for year, real in ((2019, 95.0), (2020, 100.0)):
         rows += [
-            (EXAMPLE_AGENCY, year, ANNUAL, rec(
+            (EXAMPLE_AGENCY, None, year, ANNUAL, rec(
                 "S1.1", "Persentase penyelesaian permasalahan keagamaan", "persentase", "%",
                 100, real, ach=real, predikat="Sangat Baik")),
-            (EXAMPLE_AGENCY, year, ANNUAL, rec(
+            (EXAMPLE_AGENCY, None, year, ANNUAL, rec(
                 "S3.1", "Persentase organisasi kemasyarakatan yang aktif", "persentase", "%",
                 (80.0, 90.0), 85.5, ach=100.0)),
-            (EXAMPLE_AGENCY, year, ANNUAL, rec(
+            (EXAMPLE_AGENCY, None, year, ANNUAL, rec(
                 "S5.1", "Opini BPK atas laporan keuangan", "predikat", "", "WTP",
                 label="WTP", ach=100.0)),
-            (EXAMPLE_AGENCY, year, ANNUAL, rec(
+            (EXAMPLE_AGENCY, None, year, ANNUAL, rec(
                 "S6.1", "Tersusunnya Perda wawasan kebangsaan", "ya_tidak", "", "ya",
                 label="tidak" if year == 2019 else "ya", ach=0.0 if year == 2019 else 100.0)),
         ]
     rows += [
-        (EXAMPLE_AGENCY, 2019, ANNUAL, rec(
+        (EXAMPLE_AGENCY, None, 2019, ANNUAL, rec(
             "S2.1", "Jumlah konflik SARA", "jumlah", "kasus", "NA", None,
             status="data tidak tersedia")),
-        (EXAMPLE_AGENCY, 2020, ANNUAL, rec(
+        (EXAMPLE_AGENCY, None, 2020, ANNUAL, rec(
             "S2.1a", "Jumlah konflik SARA yang terjadi", "jumlah", "kasus", 3, 2.0, ach=133.33,
-            old="S2.1")),
-        (EXAMPLE_AGENCY, 2020, "TW2", rec(
+            old=("S2.1",))),
+        (EXAMPLE_AGENCY, None, 2020, "TW2", rec(
             "S1.1", "Persentase penyelesaian permasalahan keagamaan", "persentase", "%",
             100, 50.0, ach=50.0)),
     ]
@@ -188,10 +192,9 @@ def example_workbook() -> bytes:
 
 def example_snapshots() -> list[RunSnapshot]:
     """What importing ``example_workbook`` must give (for the tests and docs)."""
-    from .model import agency_key
 
     groups: dict[tuple[int, str], list[IndicatorRecord]] = {}
-    for _, year, period, rec in example_rows():
+    for _, _, year, period, rec in example_rows():
         groups.setdefault((year, period), []).append(rec)
     return [RunSnapshot(agency_key(EXAMPLE_AGENCY), EXAMPLE_AGENCY, year, tuple(recs),
                         period, "impor") for (year, period), recs in groups.items()]
