@@ -39,7 +39,6 @@ from ..atomic import write_atomically
 from ..errors import MasterError, UsageError
 from ..master import load_master, parse_master
 
-
 #: The indicator keys holding last year's figures, left to the history in a new year.
 PREVIOUS_YEAR_KEYS = ("capaian_tahun_lalu", "realisasi_tahun_lalu")
 
