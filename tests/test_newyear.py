@@ -80,7 +80,9 @@ def test_a_broken_master_is_reported_against_itself(tmp_path):
     bad.write_text(SAMPLE.read_text(encoding="utf-8").replace("tahun: 2021", "tahun: dua"),
                    encoding="utf-8")
     res = cli("tahun-baru", "-c", bad, "--out", tmp_path / "baru.yaml", code=1)
-    assert res.stderr == f"GALAT: {bad} baris 34 › instansi.tahun: harus bilangan bulat\n"
+    line = bad.read_text(encoding="utf-8").splitlines().index("  tahun: dua") + 1
+    assert res.stderr.startswith(f"GALAT: {bad} baris {line} › instansi.tahun: harus "
+                                 "bilangan bulat")
     assert not (tmp_path / "baru.yaml").exists()
 
 
