@@ -327,3 +327,168 @@ def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
     click.echo(f"{len(city.agencies)} instansi, {city.workbooks} berkas isian, {city.rows} baris "
                f"indikator ditulis ke {out}")
     click.echo(f"Buat laporannya: iku report --all {out} --out <folder hasil>")
+
+
+# --- history (riwayat), locks and the new year: issue 9 -------------------------------------
+
+riwayat_option = click.option(
+    "--riwayat", "riwayat_file", type=click.Path(path_type=Path, dir_okay=False),
+    help="berkas riwayat (bawaan: $IKU_RIWAYAT, atau output/riwayat.sqlite)")
+
+
+def _history_path(riwayat_file: Path | None) -> Path:
+    from .history import resolve_path
+
+    return resolve_path(riwayat_file)
+
+
+def _print_table(title: str | None, headings, rows, right_from: int | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=True)
+    for i, heading in enumerate(headings):
+        right = right_from is not None and i >= right_from
+        table.add_column(heading, overflow="fold", justify="right" if right else "left")
+    for row in rows:
+        table.add_row(*row)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+
+@main.group(name="riwayat", invoke_without_command=True)
+@config_option
+@riwayat_option
+@click.option("--xlsx", type=click.Path(path_type=Path, dir_okay=False),
+              help="juga tulis riwayat ke buku kerja .xlsx ini")
+@click.option("--versi", "versions_year", type=click.IntRange(2000, 2100), metavar="TAHUN",
+              help="daftar versi yang tercatat untuk tahun ini (waktu, sumber, sidik berkas)")
+@click.option("--terakhir", "last", type=click.IntRange(1, 100), metavar="N",
+              help="hanya N tahun terakhir")
+@click.pass_context
+@_guarded
+def riwayat(ctx, config, riwayat_file, xlsx, versions_year, last) -> None:
+    """Menampilkan indikator instansi dari tahun ke tahun (riwayat tersimpan).
+
+    Perintah lanjutan: `iku riwayat impor BERKAS.xlsx` memasukkan tahun-tahun
+    sebelumnya; `iku riwayat contoh BERKAS.xlsx` menulis contoh susunan impor.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .errors import UsageError
+    from .history import master_key, open_history
+    from .history.table import cross_year, versions_rows
+
+    if versions_year is not None and (xlsx is not None or last is not None):
+        raise UsageError("--versi tidak dapat dipakai bersama --xlsx atau --terakhir")
+    master = _master(config)
+    name = master.agency.name
+    path = _history_path(riwayat_file)
+    with open_history(path, create=False) as history:
+        key = history.find_agency(master_key(master), name) or master_key(master)
+        if versions_year is not None:
+            infos = history.versions(key, versions_year)
+            if not infos:
+                raise IkuError(f"tahun {versions_year} {name} belum tercatat di riwayat {path}")
+            _print_table(f"Versi tercatat {name} tahun {versions_year}",
+                         *versions_rows(infos))
+            return
+        series = history.series(key, last=last)
+        if not series.years:
+            known = [a.name for a in history.agencies()]
+            raise IkuError(
+                f"belum ada riwayat tahunan {name} di {path}"
+                + (f"; instansi yang tercatat: {', '.join(known)}" if known else ""))
+    table = cross_year(series)
+    _print_table(table.title, table.headings, table.rows, right_from=3)
+    if xlsx is not None:
+        from .history.workbook import series_workbook, write
+
+        click.echo(f"Ditulis: {write(xlsx, series_workbook(series))}")
+
+
+@riwayat.command(name="impor")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@riwayat_option
+@_guarded
+def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
+    """Memasukkan tahun-tahun sebelumnya dari buku kerja .xlsx (susunan impor, lihat
+    `iku riwayat contoh`, atau rekap kota dari `iku report --all`): semua atau tidak sama
+    sekali."""
+    from .errors import UsageError
+    from .history.importer import import_workbook
+
+    if not file.exists():
+        raise UsageError(f"berkas '{file}' tidak ada")
+    path = _history_path(riwayat_file)
+    result = import_workbook(file, path)
+    if result.problems:
+        _echo_problems(result.problems, None, err=not result.ok)
+    if not result.ok:
+        click.echo("Tidak ada yang diimpor; perbaiki galat di atas lalu jalankan lagi.",
+                   err=True)
+        sys.exit(1)
+    for snap, version in zip(result.snapshots, result.versions, strict=True):
+        click.echo(f"Diimpor: {snap.agency_name} tahun {snap.year} ({snap.period}), "
+                   f"{len(snap.indicators)} indikator, versi {version}")
+    click.echo(f"{len(result.snapshots)} catatan dari {result.rows} baris dimasukkan ke {path}")
+
+
+@riwayat.command(name="contoh")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_guarded
+def riwayat_contoh(file: Path) -> None:
+    """Menulis contoh buku kerja dengan susunan impor riwayat (untuk diisi)."""
+    from .history.workbook import example_workbook, write
+
+    click.echo(f"Contoh susunan impor ditulis: {write(file, example_workbook())}")
+
+
+@main.command()
+@config_option
+@riwayat_option
+@_guarded
+def kunci(config: Path | None, riwayat_file: Path | None) -> None:
+    """Mengunci tahun master di riwayat (setelah laporan ditandatangani)."""
+    from .history import master_key, open_history
+    from .history.store import format_time
+
+    master = _master(config)
+    name, year = master.agency.name, master.agency.year
+    path = _history_path(riwayat_file)
+    with open_history(path, create=False) as history:
+        key = history.find_agency(master_key(master), name) or master_key(master)
+        current = history.current(key, year)
+        if current is None:
+            raise IkuError(f"tahun {year} {name} belum tercatat di riwayat {path}, sehingga "
+                           "tidak dapat dikunci; catat dulu (iku report, atau iku riwayat "
+                           "impor)")
+        before = history.lock_info(key, year)
+        info = history.lock(key, year)
+    if before == info:
+        click.echo(f"Tahun {year} {name} sudah dikunci sejak {format_time(info.locked_at)} "
+                   f"(versi {info.version}); tidak ada yang berubah.")
+    else:
+        click.echo(f"Tahun {year} {name} dikunci pada versi {info.version} (dicatat "
+                   f"{format_time(current.info.recorded_at)}). Laporan tahun ini yang "
+                   "angkanya berbeda akan ditolak kecuali dengan --buka-kunci.")
+
+
+@main.command(name="tahun-baru")
+@config_option
+@click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="berkas master tahun berikutnya (tidak boleh sudah ada)")
+@_guarded
+def tahun_baru(config: Path | None, out: Path) -> None:
+    """Membuat master tahun berikutnya dari master tahun ini (catatan dan urutan tetap)."""
+    from .history.newyear import write_next_year
+
+    new = write_next_year(config or paths.SAMPLE_MASTER, out)
+    for warning in new.warnings:
+        click.echo(f"PERINGATAN: {warning}", err=True)
+    click.echo(f"Master tahun {new.year} ditulis: {out}")
+    if new.cleared:
+        click.echo(f"capaian_tahun_lalu/realisasi_tahun_lalu dikosongkan pada "
+                   f"{len(new.cleared)} indikator ({', '.join(new.cleared)}): nilainya "
+                   "diambil dari riwayat.")
+    click.echo("Periksa sebelum dipakai: target tiap indikator, unit, penandatangan dan "
+               "tanggal laporan.")

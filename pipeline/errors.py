@@ -38,6 +38,15 @@ class InternalError(IkuError):
     exit_code = 3
 
 
+class HistoryError(IkuError):
+    """The history database (riwayat) cannot be opened, read or written, or refuses a
+    write: a newer schema, not an iku history file, a locked year, a busy file."""
+
+
+class YearLocked(HistoryError):
+    """A locked (signed) year would get a new version without an explicit unlock."""
+
+
 class UsageError(IkuError):
     """The command was called wrongly (a missing folder, a bad option): exit code 2."""
 

@@ -1,0 +1,503 @@
+"""Earlier years into the history from a workbook: ``iku riwayat impor FILE.xlsx``.
+
+Two layouts are read by the same rules (docs/RIWAYAT.md, "Import layout"):
+
+* the import layout: one sheet with a header row holding the labels of ``COLUMNS``
+  (Instansi, Tahun, Kode, Indikator, Jenis, Satuan, Target, Realisasi, Capaian ...), one
+  row per agency, year (and period) and indicator; ``write_example`` writes an example;
+  ``iku riwayat --xlsx`` writes its sheet ``Data`` in this layout too;
+* the city rekap ``pipeline/rekap.py`` writes (``iku report --all``): sheet ``Rekap`` has
+  no Tahun column; the year comes from its title ``... TAHUN 2021``, its ``% Capaian``,
+  ``Target atas (rentang)`` and ``Keterangan`` columns are read, and its rows "Rata-rata
+  capaian" (no Kode) are skipped.
+
+``read_import(path)`` is pure reading: the file passes the safety gate
+(``pipeline.safety``) before python-calamine opens it; the first sheet whose header row
+(within ``HEADER_SEARCH_ROWS``) has every required label is read; every bad cell becomes
+a ``Problem`` (GALAT) with file › sheet › cell, all of them at once. It returns one
+``RunSnapshot`` per (agency, year, period), source ``impor``.
+``import_workbook(path, history_path)`` adds the checks against the history (a locked year is
+a GALAT, a year already recorded a PERINGATAN: the import becomes its new current
+version) and records every snapshot in one transaction, or nothing when any GALAT.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from .. import spec
+from ..errors import Problem, Severity
+from ..safety import MAX_ROWS, inspect_workbook
+from .model import (
+    ANNUAL,
+    KINDS,
+    PERIODS,
+    IndicatorRecord,
+    RunSnapshot,
+    agency_key,
+    fingerprint,
+    is_number,
+)
+from .store import History, open_history
+
+HEADER_SEARCH_ROWS = 30
+LABEL_KINDS = ("predikat", "ya_tidak")  # kinds whose realisation is a label
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # as written in the header row (matched ignoring case and spacing)
+    required: bool
+    meaning: str  # for docs/RIWAYAT.md
+    aliases: tuple[str, ...] = ()
+
+
+#: The import layout, in the order ``write_example`` and the export write it.
+COLUMNS = (
+    Column("agency", "Instansi", True, "the agency's full name (as `instansi.nama` in its "
+           "master)"),
+    Column("agency_code", "Kode instansi", False, "the master's `instansi.kode`, if it has "
+           "one: the history files the agency under `agency_key(name, code)`"),
+    Column("year", "Tahun", True, "the year, 2000-2100 (a rekap without it: from its title)"),
+    Column("period", "Periode", False, "`tahunan` (blank) or `TW1`-`TW4` (also `TW I`-`TW IV`)"),
+    Column("code", "Kode", True, "the indicator's Kode, as in the master (e.g. `S1.1`)"),
+    Column("kode_lama", "Kode lama", False, "the Kode(s) it had before a rename, if any "
+           "(several separated by commas)"),
+    Column("name", "Indikator", True, "the indicator's name"),
+    Column("kind", "Jenis", False, "one of " + ", ".join(f"`{k}`" for k in KINDS)
+           + "; blank = unknown"),
+    Column("unit", "Satuan", False, "unit of measure (`%`, `dokumen`, ...)"),
+    Column("target", "Target", False, "a number, `NA`, a range `80-90`, or a label (`WTP`)"),
+    Column("target_high", "Target atas", False, "upper bound when Target is the lower bound "
+           "of a range", aliases=("Target atas (rentang)",)),
+    Column("realisation", "Realisasi", True, "a number (may be negative), or a label for "
+           "`predikat` / `ya_tidak`; blank = no figure"),
+    Column("achievement", "Capaian", True, "% capaian as a number in percent (`87,5` or "
+           "`87,5%`), not an Excel percentage cell; blank = none", aliases=("% Capaian",)),
+    Column("predikat", "Predikat", False, "the predikat printed that year, if any"),
+    Column("note", "Keterangan", False, "why a figure is missing (becomes the status)"),
+)
+REQUIRED = tuple(c for c in COLUMNS if c.required)
+
+#: Every ``Problem.code`` this module produces (the gate's own codes aside: safety.py).
+REASON_CODES: dict[str, str] = {
+    "unreadable": "calamine could not open a file the gate let through",
+    "import_header_missing": "no sheet has a header row with the required labels",
+    "import_year_missing": "no Tahun column and no year in the title",
+    "import_many_years": "no Tahun column and a title naming several years",
+    "import_empty": "a header row and no indicator row under it",
+    "import_agency_blank": "Instansi blank",
+    "import_year": "Tahun not a whole number 2000-2100",
+    "import_period": "Periode not tahunan / TW1-TW4",
+    "import_code_blank": "Kode blank",
+    "import_code": "Kode (or Kode lama) not of the master's Kode form",
+    "import_name_blank": "Indikator blank",
+    "import_kind": "Jenis not one of model.KINDS",
+    "import_target": "Target not a number, NA, a range or (for label kinds) a label",
+    "import_target_high": "Target atas not a number >= Target, or given without Target",
+    "import_realisation": "Realisasi text for a kind that takes numbers",
+    "import_achievement": "Capaian not a number",
+    "import_duplicate": "the same agency, year, period and Kode twice",
+    "import_locked": "the year is locked in the history (GALAT)",
+    "import_replaces": "the year is already recorded: the import becomes a new version "
+    "(PERINGATAN)",
+}
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")  # master.Indicator.code
+_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")  # Indonesian text
+_RANGE = re.compile(r"^\s*([\d.,]+)\s*[-–—]\s*([\d.,]+)\s*$")
+_TITLE_YEARS = re.compile(r"\bTAHUN\s+((?:\d{4})(?:\s*,\s*\d{4})*)", re.IGNORECASE)
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+_NA = {"na", "n/a", "-", "—"}
+
+
+@dataclass
+class ImportResult:
+    file: str
+    sheet: str = ""
+    snapshots: list[RunSnapshot] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0  # indicator rows read
+    versions: list[int] = field(default_factory=list)  # recorded, one per snapshot
+    first_cells: dict[tuple[str, int, str], str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.blocking for p in self.problems)
+
+
+def import_workbook(path: Path, history_path: Path) -> ImportResult:
+    """Read ``path``; when it holds no GALAT, check it against the history file (made if
+    missing) and record all its snapshots in one transaction. A file with a GALAT leaves
+    the history file untouched (not even created)."""
+    result = read_import(path)
+    if not result.ok:
+        return result
+    with open_history(history_path) as history:
+        _against_history(history, result)
+        result.problems.sort(key=lambda p: not p.blocking)  # GALAT first, each in row order
+        if result.ok and result.snapshots:
+            result.versions = history.record_many(result.snapshots)
+    return result
+
+
+def read_import(path: Path) -> ImportResult:
+    path = Path(path)
+    result = ImportResult(path.name)
+    refused, _ = inspect_workbook(path)  # before any reader touches the file
+    if refused:
+        result.problems += refused
+        return result
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for unreadable files
+        result.problems.append(_problem(
+            result, "unreadable", "berkas tidak dapat dibuka sebagai buku kerja Excel (.xlsx) "
+            f"({type(exc).__name__}); simpan ulang dari Excel sebagai .xlsx"))
+        return result
+    try:
+        found = None
+        for name in book.sheet_names:
+            grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False,
+                                                         nrows=MAX_ROWS + 1)
+            header = _find_header(grid)
+            if header is not None:
+                found = name, grid, header
+                break
+    finally:
+        book.close()
+    if found is None:
+        labels = ", ".join(c.label for c in REQUIRED)
+        result.problems.append(_problem(
+            result, "import_header_missing",
+            f"tidak ada lembar dengan baris judul berlabel {labels}; gunakan susunan impor "
+            "(lihat docs/RIWAYAT.md atau `iku riwayat contoh`) atau rekap kota dari "
+            "`iku report --all`"))
+        return result
+    result.sheet, grid, (head, columns) = found
+    _read_rows(result, path, grid, head, columns)
+    return result
+
+
+# --- header and title --------------------------------------------------------------------
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold() if isinstance(text, str) else ""
+
+
+_BY_LABEL = {_norm(label): c.key for c in COLUMNS for label in (c.label, *c.aliases)}
+
+
+def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        columns: dict[str, int] = {}
+        for c, value in enumerate(line):
+            key = _BY_LABEL.get(_norm(value))
+            if key is not None and key not in columns:
+                columns[key] = c
+        if all(col.key in columns for col in REQUIRED if col.key != "year"):
+            return r, columns
+    return None
+
+
+def _title_year(result: ImportResult, grid: list[list[Any]], head: int) -> int | None:
+    """A rekap has no Tahun column: its title says ``... TAHUN 2021``."""
+    for r in range(head):
+        for c, value in enumerate(grid[r]):
+            match = _TITLE_YEARS.search(value) if isinstance(value, str) else None
+            if match is None:
+                continue
+            years = [int(y) for y in re.findall(r"\d{4}", match.group(1))]
+            if len(years) == 1:
+                return years[0]
+            result.problems.append(_problem(
+                result, "import_many_years",
+                f"judul menyebut beberapa tahun ({', '.join(map(str, years))}) dan tidak ada "
+                "kolom Tahun, sehingga tahun tiap baris tidak diketahui; tambahkan kolom "
+                "Tahun atau buat rekap per tahun", cell=spec.cell_ref(r, c)))
+            return None
+    result.problems.append(_problem(
+        result, "import_year_missing",
+        "kolom Tahun tidak ada dan judul tidak menyebut tahun; tambahkan kolom Tahun",
+        cell=spec.cell_ref(head, 0)))
+    return None
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: int,
+               columns: dict[str, int]) -> None:
+    fixed_year = None
+    if "year" not in columns:
+        fixed_year = _title_year(result, grid, head)
+        if fixed_year is None:
+            return
+    groups: dict[tuple[str, int, str], dict[str, Any]] = {}
+    seen: dict[tuple[str, int, str, str], str] = {}
+    for r in range(head + 1, len(grid)):
+        line = grid[r]
+
+        def cell(key: str, line=line) -> Any:
+            c = columns.get(key)
+            return line[c] if c is not None and c < len(line) else ""
+
+        if all(_blank(v) for v in line):
+            continue
+        if _blank(cell("code")) and _norm(cell("name")).startswith("rata-rata"):
+            continue  # a rekap's average row
+        result.rows += 1
+        errors: list[Problem] = []
+
+        def bad(key: str, code: str, message: str, r=r, errors=errors) -> None:
+            errors.append(_problem(result, code, message,
+                                   cell=spec.cell_ref(r, columns[key]),
+                                   value=_show(cell(key))))
+
+        name_of_agency = _text(cell("agency"))
+        if not name_of_agency:
+            bad("agency", "import_agency_blank", "Instansi kosong; isi nama lengkap instansi")
+        year = fixed_year if fixed_year is not None else _year(cell("year"), bad)
+        period = _period(cell("period"), bad) if "period" in columns else ANNUAL
+        code = _code(cell("code"), "code", bad, required=True)
+        old = _old_codes(cell("kode_lama"), bad) if "kode_lama" in columns else ()
+        agency_code = _text(cell("agency_code"))
+        name = _text(cell("name"))
+        if not name:
+            bad("name", "import_name_blank", "Indikator kosong; isi nama indikator")
+        kind = _kind(cell("kind"), bad) if "kind" in columns else ""
+        target = _target(cell("target"), cell("target_high"), kind, bad,
+                         "target_high" in columns)
+        realisation, label = _realisation(cell("realisation"), kind, bad)
+        achievement = _number_or_none(cell("achievement"), "achievement", "Capaian", bad,
+                                      percent=True)
+        if errors:  # in column order, as the user reads the row
+            result.problems += sorted(errors, key=lambda p: (len(p.cell), p.cell))
+            continue
+        assert year is not None and code is not None
+        key = agency_key(name_of_agency, agency_code or None)
+        where = spec.cell_ref(r, columns["code"])
+        if (key, year, period, code) in seen:
+            result.problems.append(_problem(
+                result, "import_duplicate",
+                f"Kode {code} muncul lagi untuk {name_of_agency} tahun {year} "
+                f"({period}); sudah ada di sel {seen[key, year, period, code]}; hapus salah "
+                "satu baris", cell=where, value=code))
+            continue
+        seen[key, year, period, code] = where
+        note = _text(cell("note"))
+        group = groups.setdefault((key, year, period), {"name": name_of_agency, "rows": []})
+        result.first_cells.setdefault((key, year, period),
+                                      spec.cell_ref(r, columns["agency"]))
+        group["rows"].append(IndicatorRecord(
+            key=code, code=code, kind=kind, name=name, unit_of_measure=_text(cell("unit")),
+            target=target, realisation=realisation, realisation_label=label,
+            achievement=achievement, predikat=_text(cell("predikat")) or None,
+            status="ok" if realisation is not None or label else (note or "belum diisi"),
+            kode_lama=old))
+    digest = fingerprint(path.read_bytes())
+    for (key, year, period), group in groups.items():
+        result.snapshots.append(RunSnapshot(
+            agency_key=key, agency_name=group["name"], year=year,
+            indicators=tuple(group["rows"]), period=period, source="impor",
+            source_fingerprint=digest))
+    if result.rows == 0:
+        result.problems.append(_problem(
+            result, "import_empty", "tidak ada baris indikator di bawah baris judul; "
+            "isi satu baris per instansi, tahun dan indikator",
+            cell=spec.cell_ref(head, 0)))
+
+
+Bad = Callable[[str, str, str], None]
+
+
+def _year(value: Any, bad: Bad) -> int | None:
+    number = _as_number(value)
+    if number is None or not number.is_integer() or not 2000 <= number <= 2100:
+        bad("year", "import_year", "Tahun harus bilangan bulat 2000-2100, mis. 2021")
+        return None
+    return int(number)
+
+
+def _period(value: Any, bad: Bad) -> str:
+    if _blank(value):
+        return ANNUAL
+    text = re.sub(r"[\s_-]+", "", str(value)).upper()
+    text = re.sub(r"^(?:TRIWULAN|TW)(I{1,3}|IV|[1-4])$",
+                  lambda m: "TW" + _ROMAN.get(m.group(1), m.group(1)), text)
+    if text == "TAHUNAN":
+        return ANNUAL
+    if text not in PERIODS:
+        bad("period", "import_period", "Periode harus tahunan, TW1, TW2, TW3 atau TW4 "
+            "(kosong = tahunan)")
+        return ANNUAL
+    return text
+
+
+def _code(value: Any, key: str, bad: Bad, required: bool = False) -> str | None:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _text(value)
+    if not text:
+        if required:
+            bad(key, "import_code_blank", "Kode kosong; isi Kode indikator seperti di master "
+                "(mis. S1.1)")
+        return None
+    if not _CODE.match(text):
+        bad(key, "import_code", "Kode hanya boleh huruf, angka, titik, garis bawah dan tanda "
+            "hubung (paling panjang 20), mis. S1.1")
+        return None
+    return text
+
+
+def _old_codes(value: Any, bad: Bad) -> tuple[str, ...]:
+    codes = []
+    for part in re.split(r"[,;]", _text(value)):
+        code = _code(part, "kode_lama", bad) if part.strip() else None
+        if code is None and part.strip():
+            return ()
+        if code is not None:
+            codes.append(code)
+    return tuple(codes)
+
+
+def _kind(value: Any, bad: Bad) -> str:
+    text = re.sub(r"[\s/-]+", "_", _text(value).casefold())
+    if not text:
+        return ""
+    if text not in KINDS:
+        bad("kind", "import_kind", f"Jenis tidak dikenal; pilihan: {', '.join(KINDS)} "
+            "(atau kosongkan)")
+        return ""
+    return text
+
+
+def _target(value: Any, high: Any, kind: str, bad: Bad, has_high: bool):
+    if _blank(value):
+        if has_high and not _blank(high):
+            bad("target_high", "import_target_high", "Target atas diisi tanpa Target; isi "
+                "batas bawah rentang di kolom Target")
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.casefold() in _NA:
+            return "NA"
+        match = _RANGE.match(text)
+        if match:
+            low, up = (_as_number(g) for g in match.groups())
+            if low is not None and up is not None and low <= up:
+                return (low, up)
+            bad("target", "import_target", "rentang Target harus 'bawah-atas' dengan bawah "
+                "<= atas, mis. 80-90")
+            return None
+    number = _as_number(value)
+    if number is None:
+        if isinstance(value, str) and kind in (*LABEL_KINDS, ""):
+            return value.strip()  # a label target (WTP, ya) for predikat / ya_tidak
+        bad("target", "import_target", "Target harus angka, NA, rentang (80-90) atau, untuk "
+            "jenis predikat/ya_tidak, label (mis. WTP)")
+        return None
+    if has_high and not _blank(high):
+        up = _as_number(high)
+        if up is None or up < number:
+            bad("target_high", "import_target_high", "Target atas harus angka yang tidak "
+                "lebih kecil dari Target")
+            return None
+        return (number, up)
+    return number
+
+
+def _realisation(value: Any, kind: str, bad: Bad) -> tuple[float | None, str | None]:
+    if _blank(value):
+        return None, None
+    number = _as_number(value)
+    if number is not None:
+        return number, None
+    if isinstance(value, str) and kind in (*LABEL_KINDS, ""):
+        return None, value.strip()
+    bad("realisation", "import_realisation", "Realisasi harus angka (teks hanya untuk jenis "
+        "predikat atau ya_tidak)")
+    return None, None
+
+
+def _number_or_none(value: Any, key: str, label: str, bad: Bad, percent: bool = False
+                    ) -> float | None:
+    if _blank(value):
+        return None
+    if percent and isinstance(value, str):
+        value = value.strip().removesuffix("%")
+    number = _as_number(value)
+    if number is None:
+        bad(key, f"import_{key}", f"{label} harus angka (dalam persen, mis. 87,5) atau kosong")
+    return number
+
+
+def _as_number(value: Any) -> float | None:
+    """A finite number, or the Indonesian text of one ('1.234,5', '-2,3'); else None."""
+    if isinstance(value, bool):
+        return None
+    if is_number(value):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().replace("−", "-")
+        if _NUMBER.match(text):
+            return float(text.replace(".", "").replace(",", "."))
+    return None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _show(value: Any) -> str:
+    text = _text(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _problem(result: ImportResult, code: str, message: str, cell: str = "", value: str = "",
+             severity: Severity = Severity.ERROR) -> Problem:
+    return Problem(severity, code, message, file=result.file, sheet=result.sheet, cell=cell,
+                   value=value)
+
+
+# --- against the history ----------------------------------------------------------------------
+
+
+def _against_history(history: History, result: ImportResult) -> None:
+    for snap in result.snapshots:
+        cell = result.first_cells[snap.agency_key, snap.year, snap.period]
+        key = history.find_agency(snap.agency_key, snap.agency_name)
+        if key is None:
+            continue
+        lock = history.lock_info(key, snap.year)
+        if lock is not None:
+            result.problems.append(_problem(
+                result, "import_locked",
+                f"tahun {snap.year} {snap.agency_name} sudah dikunci di riwayat (versi "
+                f"{lock.version}); impor tidak mengubah tahun yang sudah ditandatangani. "
+                "Hapus baris tahun itu dari berkas", cell=cell))
+            continue
+        existing = history.current(key, snap.year, snap.period)
+        if existing is not None:
+            result.problems.append(_problem(
+                result, "import_replaces",
+                f"tahun {snap.year} ({snap.period}) {snap.agency_name} sudah ada di riwayat "
+                f"(versi {existing.info.version}, sumber {existing.info.source}); impor ini "
+                f"menjadi versi {existing.info.version + 1} yang berlaku, versi lama tetap "
+                "tersimpan", cell=cell, severity=Severity.WARNING))

@@ -1,0 +1,222 @@
+"""What the history holds, as plain frozen dataclasses (no SQLite here).
+
+Written by the caller and handed to ``History.record``:
+
+* ``RunSnapshot``: one recorded run of one agency, year and period (the report builds it
+  in phase 2; ``iku riwayat impor`` builds it from a workbook), with its indicators;
+* ``IndicatorRecord``: one indicator's definition and figures in that run;
+* ``UnitFigure``: one unit's x1 and x2 for it, with the fingerprint of the submission
+  they came from.
+
+Returned by the queries (``History.current``, ``series``, ``versions`` ...): ``RunInfo``,
+``StoredRun``, ``Figure``, ``IndicatorSeries``, ``Series``, ``LockInfo``, ``AgencyInfo``.
+
+Targets are JSON-able values, so that every kind of target the master can hold fits one
+column: a number (``100``), a range as a 2-tuple ``(80.0, 90.0)`` (stored as a JSON list
+and read back as a tuple), ``"NA"`` (no target set), or a label (``"WTP"``, ``"ya"``).
+``None`` means the source gave no target at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: The periods a year has: the year-end round and the four quarters (issue 10).
+PERIODS = ("tahunan", "TW1", "TW2", "TW3", "TW4")
+ANNUAL = "tahunan"
+
+#: The kinds of indicator the history accepts (mirrors the registry of kinds of the issue
+#: on indicator kinds; "" = unknown, e.g. imported from a rekap, which does not say).
+KINDS = ("persentase", "rasio", "jumlah", "nilai", "pertumbuhan", "penurunan", "predikat",
+         "ya_tidak")
+
+Target = float | int | tuple[float, float] | str | None
+
+
+@dataclass(frozen=True)
+class UnitFigure:
+    """One unit's counts for one indicator, as accepted from its submission."""
+
+    unit: str
+    x1: float | None
+    x2: float | None
+    note: str = ""
+    submission_fingerprint: str = ""  # sha256 of the submitted workbook's bytes
+
+
+@dataclass(frozen=True)
+class IndicatorRecord:
+    """One indicator of a run: its definition as the master gave it, and its figures.
+
+    ``key`` is the series key (the Kode; phase 2 passes the master's ``kode``), ``code``
+    the Kode printed that year, ``kode_lama`` the Kodes it had before renames (the
+    master's ``kode_lama``, one or several), so that ``History.series`` joins them.
+    """
+
+    key: str
+    code: str
+    kind: str
+    name: str
+    unit_of_measure: str = ""
+    target: Target = None
+    realisation: float | None = None
+    realisation_label: str | None = None  # predikat / ya_tidak: the label typed
+    achievement: float | None = None  # % capaian, unrounded
+    predikat: str | None = None
+    status: str = "ok"
+    kode_lama: tuple[str, ...] = ()
+    contributions: tuple[UnitFigure, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunSnapshot:
+    """Everything one run of one agency, year and period records.
+
+    ``recorded_at`` None means "now" at recording time (UTC). ``master_text`` and
+    ``template`` are stored once per distinct content (zlib, keyed by sha256); empty
+    means none (an import has no master). ``source_fingerprint`` names the file an import
+    came from; a report leaves it empty (its submissions carry their own).
+    """
+
+    agency_key: str
+    agency_name: str
+    year: int
+    indicators: tuple[IndicatorRecord, ...]
+    period: str = ANNUAL
+    source: str = "report"  # "report" | "impor" | ...
+    recorded_at: dt.datetime | None = None
+    master_text: str = ""
+    master_fingerprint: str = ""
+    template: bytes = b""
+    template_fingerprint: str = ""
+    source_fingerprint: str = ""  # impor: sha256 of the imported workbook
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One recorded version of an agency's year and period (``iku riwayat --versi``)."""
+
+    agency_key: str
+    agency_name: str
+    year: int
+    period: str
+    version: int  # 1, 2, ... per (agency, year, period)
+    recorded_at: dt.datetime
+    source: str
+    master_fingerprint: str
+    template_fingerprint: str
+    source_fingerprint: str
+    is_current: bool
+    over_lock: bool  # recorded over a lock with an explicit unlock (--buka-kunci)
+    locked: bool  # the version the year's lock points at
+    indicators: int
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A recorded version and the snapshot exactly as it was recorded."""
+
+    info: RunInfo
+    snapshot: RunSnapshot
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator's figures in one year (a point of a series)."""
+
+    year: int
+    period: str
+    version: int
+    record: IndicatorRecord
+
+
+@dataclass(frozen=True)
+class IndicatorSeries:
+    """One indicator across years, joined through renames (``kode_lama``).
+
+    ``key``, ``name``, ``kind`` and ``unit_of_measure`` are those of the latest year.
+    """
+
+    key: str
+    name: str
+    kind: str
+    unit_of_measure: str
+    figures: tuple[Figure, ...]  # oldest year first, at most one per year
+
+    def at(self, year: int) -> Figure | None:
+        return next((f for f in self.figures if f.year == year), None)
+
+
+@dataclass(frozen=True)
+class Series:
+    agency_key: str
+    agency_name: str
+    period: str
+    years: tuple[int, ...]  # ascending
+    indicators: tuple[IndicatorSeries, ...]
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    agency_key: str
+    year: int
+    locked_at: dt.datetime
+    version: int  # the annual version the lock points at
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    key: str
+    name: str
+    years: tuple[int, ...]
+
+
+# --- keys and fingerprints ----------------------------------------------------------------
+
+
+def agency_key(name: str, code: str | None = None) -> str:
+    """The key an agency is filed under.
+
+    An explicit code (a later master's agency code) wins, normalised the same way.
+    Otherwise the agency's full name normalised: Unicode NFKC, case folded, accents
+    dropped, every run of characters other than letters and digits turned into one "-",
+    no "-" at either end. ``"Badan Kesatuan Bangsa  dan Politik, Kota Jambi"`` →
+    ``"badan-kesatuan-bangsa-dan-politik-kota-jambi"``. Spacing, case and punctuation
+    therefore do not split an agency in two; a real rename does (give a code then).
+    """
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", code or name))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    key = re.sub(r"[\W_]+", "-", text).strip("-")
+    if not key:
+        raise ValueError(f"nama instansi tidak dapat dijadikan kunci: {name!r}")
+    return key
+
+
+def fingerprint(data: bytes | str) -> str:
+    """sha256 (hex) of bytes, or of text encoded as UTF-8."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_number(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def check_target(target: Target) -> Target:
+    """Refuse a target the history cannot store faithfully (raises ValueError)."""
+    if target is None or isinstance(target, str) or is_number(target):
+        return target
+    if (isinstance(target, tuple) and len(target) == 2 and all(is_number(t) for t in target)):
+        return target
+    raise ValueError(f"target tidak dikenal: {target!r}")
+
+
+def now() -> dt.datetime:
+    """The current time, UTC, to the microsecond (what ``recorded_at=None`` becomes)."""
+    return dt.datetime.now(dt.UTC)

@@ -1,0 +1,173 @@
+"""``iku tahun-baru``: next year's master from this year's, comments and key order kept.
+
+``next_year(text) -> NewYear`` edits the YAML text with a ruamel.yaml round trip
+(``round_trip_yaml``: the settings that reproduce the sample master byte for byte) and
+changes only:
+
+* ``instansi.tahun``: + 1;
+* ``instansi.tanggal_laporan``: the same day a year later (29 February → 28 February);
+  a quoted date stays quoted;
+* every indicator's ``capaian_tahun_lalu`` and ``realisasi_tahun_lalu`` that holds a
+  value: set to ``null`` (the previous year's figures then come from the history, issue 9
+  phase 2);
+* a null spelled ``key:`` or ``key: ~`` keeps its spelling (``keep_null_spelling``);
+* per-year targets (``target: {2021: 90, 2022: 92}``) are kept as they are; each such
+  mapping without the new year gives a PERINGATAN (returned, not raised).
+
+Every other byte of the file stays as it was (scalar targets too: the secretariat reviews
+them; Windows line ends stay; a UTF-16 or BOM-marked master is written as plain UTF-8).
+``write_next_year(src, out)`` loads ``src`` with ``load_master`` first (its errors
+name the source file), refuses an existing ``out`` (UsageError, exit 2), checks that the
+new text loads with ``parse_master`` and writes it atomically. A new master that does
+not load only because of the new year (a per-year target without it) is still written:
+the loader's message comes back as a PERINGATAN, to be fixed before the year's run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from ..atomic import write_atomically
+from ..errors import MasterError, UsageError
+from ..master import load_master, parse_master
+
+#: The indicator keys holding last year's figures, left to the history in a new year.
+PREVIOUS_YEAR_KEYS = ("capaian_tahun_lalu", "realisasi_tahun_lalu")
+
+
+@dataclass(frozen=True)
+class NewYear:
+    text: str
+    year: int  # the new year
+    cleared: tuple[str, ...]  # Kode of each indicator whose last year's figures were cleared
+    warnings: tuple[str, ...]  # PERINGATAN texts (without the prefix)
+
+
+def round_trip_yaml() -> YAML:
+    """ruamel.yaml set up to write a master back as the secretariat wrote it."""
+    y = YAML()  # round-trip mode: comments, key order, quotes, flow style kept
+    y.preserve_quotes = True
+    y.width = 4096  # never fold a long line
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.add_representer(
+        type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null"))
+    return y
+
+
+def next_year(text: str, source: str = "<master>") -> NewYear:
+    y = round_trip_yaml()
+    try:
+        data = y.load(text)
+    except YAMLError as exc:
+        raise MasterError(f"{source}: format YAML tidak sah ({exc})") from None
+    agency = data.get("instansi") if isinstance(data, dict) else None
+    year = agency.get("tahun") if isinstance(agency, dict) else None
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise MasterError(f"{source}: instansi.tahun tidak ditemukan atau bukan angka tahun")
+    new = year + 1
+    agency["tahun"] = new
+    if "tanggal_laporan" in agency:
+        agency["tanggal_laporan"] = _next_date(agency["tanggal_laporan"], source)
+    cleared, warnings = [], []
+    for indicator in _indicators(data):
+        code = str(indicator.get("kode", "?"))
+        held = [k for k in PREVIOUS_YEAR_KEYS if indicator.get(k) is not None]
+        for k in held:
+            indicator[k] = None
+        if held:
+            cleared.append(code)
+        target = indicator.get("target")
+        if isinstance(target, dict) and new not in target and str(new) not in target:
+            given = ", ".join(str(k) for k in target)
+            warnings.append(f"indikator {code}: target per tahun ({given}) tidak memuat "
+                            f"tahun {new}; isi `target` untuk {new} di master baru")
+    out = io.StringIO()
+    y.dump(data, out)
+    return NewYear(keep_null_spelling(text, out.getvalue()), new, tuple(cleared),
+                   tuple(warnings))
+
+
+# "key: null", "key: ~", "key:" and "- null" ... : a null value and what follows it
+_NULL_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[^#:]+:)?)\s*(?:null|Null|NULL|~)?(\s*(?:#.*)?)$")
+
+
+def keep_null_spelling(original: str, new: str) -> str:
+    """ruamel.yaml writes every null one way (here ``null``); put back each line whose only
+    change is how an unchanged null was spelled (``key:``, ``key: ~``)."""
+    old_lines, new_lines = original.splitlines(keepends=True), new.splitlines(keepends=True)
+    if len(old_lines) != len(new_lines):
+        return new
+    kept = []
+    for old, line in zip(old_lines, new_lines, strict=True):
+        if old != line and _same_null(old, line):
+            line = old
+        kept.append(line)
+    return "".join(kept)
+
+
+def _same_null(a: str, b: str) -> bool:
+    ma, mb = _NULL_VALUE.match(a.rstrip("\r\n")), _NULL_VALUE.match(b.rstrip("\r\n"))
+    return bool(ma and mb and ma.group(1).rstrip() == mb.group(1).rstrip()
+                and ma.group(2).strip() == mb.group(2).strip())
+
+
+def _indicators(data: Any):
+    for sasaran in data.get("sasaran") or ():
+        if isinstance(sasaran, dict):
+            for indicator in sasaran.get("indikator") or ():
+                if isinstance(indicator, dict):
+                    yield indicator
+
+
+def _next_date(value: Any, source: str):
+    """The same day a year later; 29 February becomes 28 February."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return _plus_year(value)
+    if isinstance(value, str):  # a quoted date: keep the quotes and the style
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise MasterError(f"{source}: instansi.tanggal_laporan '{value}' bukan tanggal "
+                              "TTTT-BB-HH") from None
+        return type(value)(_plus_year(day).isoformat())  # a quoted scalar keeps its quotes
+    raise MasterError(f"{source}: instansi.tanggal_laporan bukan tanggal TTTT-BB-HH")
+
+
+def _plus_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def write_next_year(src: Path, out: Path) -> NewYear:
+    src, out = Path(src), Path(out)
+    if out.exists():
+        raise UsageError(f"{out} sudah ada; tahun-baru tidak menimpa berkas. Pilih nama lain "
+                         "untuk --out atau pindahkan berkas itu dulu")
+    load_master(src)  # a broken master is reported against its own file
+    raw = src.read_bytes()
+    text = raw.decode("utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
+    crlf = "\r\n" in text
+    new = next_year(text.replace("\r\n", "\n"), source=str(src))
+    if crlf:  # a master saved on Windows keeps its line ends
+        new = NewYear(new.text.replace("\n", "\r\n"), new.year, new.cleared, new.warnings)
+    try:
+        parse_master(new.text, source=str(out))
+    except MasterError as exc:
+        if not new.warnings:  # only the new year may break a valid master: else a bug
+            raise AssertionError(f"master baru tidak sah: {exc}") from None
+        new = NewYear(new.text, new.year, new.cleared, (*new.warnings, (
+            f"master baru belum dapat dipakai sebelum diperbaiki: {exc}")))
+    if out.exists():  # created meanwhile
+        raise UsageError(f"{out} sudah ada; tahun-baru tidak menimpa berkas")
+    write_atomically(out, new.text.encode("utf-8"))
+    return new

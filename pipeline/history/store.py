@@ -1,0 +1,511 @@
+"""Record runs and read them back: the history's API over one SQLite file.
+
+``open_history(path)`` returns a ``History``; every method takes and returns the plain
+dataclasses of ``model``. Contract:
+
+* ``record(snapshot)`` / ``record_many(snapshots)``: one transaction (``BEGIN
+  IMMEDIATE``) for the whole call; each snapshot becomes version n + 1 of its (agency,
+  year, period) and the current one; earlier versions stay (the audit trail). A locked
+  year raises ``YearLocked`` unless ``unlock=True`` (the report's ``--buka-kunci``),
+  which records the version, marks it ``over_lock`` and moves the lock onto it. Any
+  error rolls the whole call back: nothing is half-recorded.
+* ``current``, ``versions``, ``series``, ``previous_year_figure``, ``agencies``,
+  ``lock_info``: reads, never writes.
+* ``lock(agency_key, year)``: lock the year on its current annual version.
+
+SQLite's own errors are translated into ``HistoryError`` with an Indonesian message at
+this edge (a busy file after the timeout, a full disk, a damaged file).
+
+Fault injection for the kill tests: when the environment variable ``KILL_ENV`` names one
+of ``KILL_POINTS``, ``record_many`` kills its own process with SIGKILL at that point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import HistoryError, YearLocked
+from . import schema
+from .model import (
+    ANNUAL,
+    PERIODS,
+    AgencyInfo,
+    Figure,
+    IndicatorRecord,
+    IndicatorSeries,
+    LockInfo,
+    RunInfo,
+    RunSnapshot,
+    Series,
+    StoredRun,
+    UnitFigure,
+    agency_key,
+    check_target,
+    fingerprint,
+    now,
+)
+
+KILL_ENV = "IKU_HISTORY_KILL_AT"
+#: Where ``record_many`` may be killed: before its transaction, inside it (after the run
+#: row, after the figures, just before COMMIT), and after it.
+KILL_POINTS = ("before_begin", "after_run", "after_figures", "before_commit",
+               "after_commit")
+ZLIB_LEVEL = 9
+
+
+def open_history(path: Path | str, create: bool = True) -> History:
+    """Open the history file (made and migrated when ``create``); use as a context
+    manager or call ``close()``."""
+    path = Path(path)
+    with _translated(path):
+        return History(schema.connect(path, create=create), path)
+
+
+class History:
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- writing --------------------------------------------------------------------------
+
+    def record(self, snapshot: RunSnapshot, *, unlock: bool = False) -> int:
+        """Record one run; return its version number."""
+        return self.record_many([snapshot], unlock=unlock)[0]
+
+    def record_many(self, snapshots: Sequence[RunSnapshot], *, unlock: bool = False
+                    ) -> list[int]:
+        """Record several runs in one transaction (all or none); return their versions."""
+        for snap in snapshots:
+            _check_snapshot(snap)
+        _checkpoint("before_begin")
+        with _translated(self.path), self._write():
+            versions = [self._insert(snap, unlock) for snap in snapshots]
+            _checkpoint("before_commit")
+        _checkpoint("after_commit")
+        return versions
+
+    def lock(self, agency_key: str, year: int) -> LockInfo:
+        """Lock ``year`` on its current annual version (again, if it is already locked on
+        an earlier one). Raises HistoryError when the year has not been recorded."""
+        with _translated(self.path), self._write():
+            row = self.conn.execute(
+                "SELECT r.id, r.agency_id FROM run r JOIN agency a ON a.id = r.agency_id "
+                "WHERE a.key = ? AND r.year = ? AND r.period = ? AND r.is_current = 1",
+                (agency_key, year, ANNUAL)).fetchone()
+            if row is None:
+                raise HistoryError(
+                    f"tahun {year} instansi '{agency_key}' belum tercatat di riwayat "
+                    f"{self.path}, sehingga tidak dapat dikunci; catat dulu (iku report atau "
+                    "iku riwayat impor)")
+            run_id, agency_id = row
+            held = self.conn.execute(
+                "SELECT run_id FROM year_lock WHERE agency_id = ? AND year = ?",
+                (agency_id, year)).fetchone()
+            if held is None:
+                self.conn.execute("INSERT INTO year_lock VALUES (?, ?, ?, ?)",
+                                  (agency_id, year, _iso(now()), run_id))
+            elif held[0] != run_id:
+                self.conn.execute(
+                    "UPDATE year_lock SET run_id = ?, locked_at = ? "
+                    "WHERE agency_id = ? AND year = ?", (run_id, _iso(now()), agency_id, year))
+        info = self.lock_info(agency_key, year)
+        assert info is not None
+        return info
+
+    # --- reading --------------------------------------------------------------------------
+
+    def is_locked(self, agency_key: str, year: int) -> bool:
+        return self.lock_info(agency_key, year) is not None
+
+    def lock_info(self, agency_key: str, year: int) -> LockInfo | None:
+        with _translated(self.path):
+            row = self.conn.execute(
+                "SELECT l.locked_at, r.version FROM year_lock l "
+                "JOIN agency a ON a.id = l.agency_id JOIN run r ON r.id = l.run_id "
+                "WHERE a.key = ? AND l.year = ?", (agency_key, year)).fetchone()
+        if row is None:
+            return None
+        return LockInfo(agency_key, year, _time(row[0]), row[1])
+
+    def agencies(self) -> list[AgencyInfo]:
+        """Every agency recorded, by name, with the years of its current annual runs."""
+        with _translated(self.path):
+            rows = self.conn.execute(
+                "SELECT a.key, a.name, group_concat(r.year) FROM agency a LEFT JOIN run r "
+                "ON r.agency_id = a.id AND r.is_current = 1 AND r.period = ? "
+                "GROUP BY a.id ORDER BY a.name, a.key", (ANNUAL,)).fetchall()
+        return [AgencyInfo(k, n, tuple(sorted(int(y) for y in (ys or "").split(",") if y)))
+                for k, n, ys in rows]
+
+    def versions(self, agency_key: str, year: int, period: str | None = None
+                 ) -> list[RunInfo]:
+        """Every recorded version of a year (of one period, or of all), oldest first."""
+        where, args = "a.key = ? AND r.year = ?", [agency_key, year]
+        if period is not None:
+            where += " AND r.period = ?"
+            args.append(period)
+        with _translated(self.path):
+            rows = self.conn.execute(_RUN_INFO + f" WHERE {where} ORDER BY "
+                                     + _PERIOD_ORDER + ", r.version", args).fetchall()
+        return [_run_info(row) for row in rows]
+
+    def current(self, agency_key: str, year: int, period: str = ANNUAL) -> StoredRun | None:
+        """The current version of a year and period, with its snapshot; None if none."""
+        with _translated(self.path):
+            row = self.conn.execute(
+                _RUN_INFO + " WHERE a.key = ? AND r.year = ? AND r.period = ? "
+                "AND r.is_current = 1", (agency_key, year, period)).fetchone()
+            if row is None:
+                return None
+            return self._stored(row)
+
+    def version(self, agency_key: str, year: int, version: int, period: str = ANNUAL
+                ) -> StoredRun | None:
+        """One given version of a year and period, current or not."""
+        with _translated(self.path):
+            row = self.conn.execute(
+                _RUN_INFO + " WHERE a.key = ? AND r.year = ? AND r.period = ? "
+                "AND r.version = ?", (agency_key, year, period, version)).fetchone()
+            return None if row is None else self._stored(row)
+
+    def series(self, agency_key: str, years: Iterable[int] | None = None,
+               last: int | None = None, period: str = ANNUAL) -> Series:
+        """An agency's indicators across years (current versions), joined by key and by
+        ``kode_lama`` (see ``join_series``). ``years`` keeps only those years; ``last``
+        keeps the latest n of what remains."""
+        with _translated(self.path):
+            agency = self.conn.execute("SELECT id, name FROM agency WHERE key = ?",
+                                       (agency_key,)).fetchone()
+            if agency is None:
+                return Series(agency_key, "", period, (), ())
+            runs = self.conn.execute(
+                "SELECT id, year, version, agency_name FROM run WHERE agency_id = ? AND "
+                "period = ? AND is_current = 1 ORDER BY year", (agency[0], period)).fetchall()
+            if years is not None:
+                wanted = set(years)
+                runs = [r for r in runs if r[1] in wanted]
+            if last is not None:
+                runs = runs[-last:] if last > 0 else []
+            by_year = {year: [Figure(year, period, version, rec)
+                              for rec in self._records(run_id)]
+                       for run_id, year, version, _ in runs}
+        name = runs[-1][3] if runs else agency[1]
+        return Series(agency_key, name, period, tuple(by_year), join_series(by_year))
+
+    def previous_year_figure(self, agency_key: str, year: int, indicator_key: str,
+                             kode_lama: Sequence[str] = ()) -> Figure | None:
+        """The indicator's figure in the current annual version of ``year - 1``: the one
+        with key ``indicator_key``, else the first with a key in ``kode_lama``; None if
+        none."""
+        with _translated(self.path):
+            row = self.conn.execute(
+                "SELECT r.id, r.version FROM run r JOIN agency a ON a.id = r.agency_id "
+                "WHERE a.key = ? AND r.year = ? AND r.period = ? AND r.is_current = 1",
+                (agency_key, year - 1, ANNUAL)).fetchone()
+            if row is None:
+                return None
+            records = {rec.key: rec for rec in self._records(row[0])}
+        for key in (indicator_key, *kode_lama):
+            if key in records:
+                return Figure(year - 1, ANNUAL, row[1], records[key])
+        return None
+
+    def find_agency(self, key: str, name: str = "") -> str | None:
+        """The key an agency is filed under: ``key`` itself, else (given its name) the
+        agency filed under ``agency_key(name)``, or the only one whose latest name
+        normalises like ``name``. None if not recorded. Lets a master with an explicit
+        code find what was imported or recorded by name, and the other way round."""
+        with _translated(self.path):
+            found = self._find(key, name)
+        return None if found is None else found[1]
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _find(self, key: str, name: str) -> tuple[int, str] | None:
+        c = self.conn
+        row = c.execute("SELECT id, key FROM agency WHERE key = ?", (key,)).fetchone()
+        if row is not None or not name:
+            return row
+        name_key = agency_key(name)
+        row = c.execute("SELECT id, key FROM agency WHERE key = ?", (name_key,)).fetchone()
+        if row is not None:
+            return row
+        rows = c.execute("SELECT id, key FROM agency WHERE name_key = ?",
+                         (name_key,)).fetchall()
+        return rows[0] if len(rows) == 1 else None
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _insert(self, snap: RunSnapshot, unlock: bool) -> int:
+        c = self.conn
+        name_key = agency_key(snap.agency_name)
+        found = self._find(snap.agency_key, snap.agency_name)
+        if found is None:
+            agency_id = c.execute("INSERT INTO agency (key, name, name_key) VALUES (?, ?, ?)",
+                                  (snap.agency_key, snap.agency_name, name_key)).lastrowid
+        else:
+            agency_id, key = found
+            if key == name_key != snap.agency_key:  # filed by name until now: adopt the code
+                key = snap.agency_key
+            c.execute("UPDATE agency SET key = ?, name = ?, name_key = ? WHERE id = ?",
+                      (key, snap.agency_name, name_key, agency_id))
+        held = c.execute("SELECT locked_at FROM year_lock WHERE agency_id = ? AND year = ?",
+                         (agency_id, snap.year)).fetchone()
+        if held and not unlock:
+            raise YearLocked(
+                f"riwayat tahun {snap.year} {snap.agency_name} sudah dikunci "
+                f"(ditandatangani) pada {format_time(_time(held[0]))}; versi baru hanya "
+                "dicatat bila kunci dibuka dengan tegas (iku report --buka-kunci)")
+        version = c.execute(
+            "SELECT coalesce(max(version), 0) + 1 FROM run WHERE agency_id = ? AND year = ? "
+            "AND period = ?", (agency_id, snap.year, snap.period)).fetchone()[0]
+        c.execute("UPDATE run SET is_current = 0 WHERE agency_id = ? AND year = ? AND "
+                  "period = ? AND is_current = 1", (agency_id, snap.year, snap.period))
+        master = self._blob(snap.master_text.encode("utf-8"))
+        template = self._blob(snap.template)
+        run_id = c.execute(
+            "INSERT INTO run (agency_id, year, period, version, is_current, recorded_at, "
+            "agency_name, source, master_sha256, master_fingerprint, template_sha256, "
+            "template_fingerprint, source_fingerprint, over_lock) "
+            "VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (agency_id, snap.year, snap.period, version, _iso(snap.recorded_at or now()),
+             snap.agency_name, snap.source, master, snap.master_fingerprint, template,
+             snap.template_fingerprint, snap.source_fingerprint, int(bool(held)))).lastrowid
+        _checkpoint("after_run")
+        self._insert_figures(run_id, snap.indicators)
+        _checkpoint("after_figures")
+        if held and snap.period == ANNUAL:
+            c.execute("UPDATE year_lock SET run_id = ? WHERE agency_id = ? AND year = ?",
+                      (run_id, agency_id, snap.year))
+        return version
+
+    def _insert_figures(self, run_id: int, records: Sequence[IndicatorRecord]) -> None:
+        prints: dict[str, int] = {}
+        figures, units = [], []
+        for pos, rec in enumerate(records):
+            figures.append((run_id, pos, rec.key, rec.code,
+                            ",".join(rec.kode_lama) or None, rec.kind, rec.name,
+                            rec.unit_of_measure, _target_json(rec.target), rec.realisation,
+                            rec.realisation_label, rec.achievement, rec.predikat, rec.status))
+            for seq, u in enumerate(rec.contributions):
+                n = None
+                if u.submission_fingerprint:
+                    n = prints.setdefault(u.submission_fingerprint, len(prints))
+                units.append((run_id, pos, seq, u.unit, u.x1, u.x2, u.note, n))
+        c = self.conn
+        c.executemany("INSERT INTO submission VALUES (?, ?, ?)",
+                      [(run_id, n, fp) for fp, n in prints.items()])
+        c.executemany("INSERT INTO figure VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      figures)
+        c.executemany("INSERT INTO contribution VALUES (?, ?, ?, ?, ?, ?, ?, ?)", units)
+
+    def _blob(self, data: bytes) -> str | None:
+        if not data:
+            return None
+        key = fingerprint(data)
+        if self.conn.execute("SELECT 1 FROM blob WHERE sha256 = ?", (key,)).fetchone() is None:
+            self.conn.execute("INSERT INTO blob VALUES (?, ?, ?)",
+                              (key, len(data), zlib.compress(data, ZLIB_LEVEL)))
+        return key
+
+    def _read_blob(self, key: str | None) -> bytes:
+        if key is None:
+            return b""
+        (data,) = self.conn.execute("SELECT zdata FROM blob WHERE sha256 = ?",
+                                    (key,)).fetchone()
+        return zlib.decompress(data)
+
+    def _records(self, run_id: int) -> list[IndicatorRecord]:
+        prints = dict(self.conn.execute(
+            "SELECT n, fingerprint FROM submission WHERE run_id = ?", (run_id,)).fetchall())
+        units: dict[int, list[UnitFigure]] = {}
+        for pos, unit, x1, x2, note, n in self.conn.execute(
+                "SELECT position, unit, x1, x2, note, submission FROM contribution "
+                "WHERE run_id = ? ORDER BY position, seq", (run_id,)):
+            units.setdefault(pos, []).append(
+                UnitFigure(unit, x1, x2, note, prints.get(n, "") if n is not None else ""))
+        return [
+            IndicatorRecord(
+                key=key, code=code, kind=kind, name=name, unit_of_measure=uom,
+                target=_target_value(target), realisation=real, realisation_label=label,
+                achievement=ach, predikat=pred, status=status,
+                kode_lama=tuple(old.split(",")) if old else (),
+                contributions=tuple(units.get(pos, ())))
+            for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status
+            in self.conn.execute(
+                "SELECT position, key, code, kode_lama, kind, name, unit_of_measure, target, "
+                "realisation, realisation_label, achievement, predikat, status FROM figure "
+                "WHERE run_id = ? ORDER BY position", (run_id,))
+        ]
+
+    def _stored(self, row: tuple) -> StoredRun:
+        info = _run_info(row)
+        run_id, master_key, template_key = row[-3:]
+        snap = RunSnapshot(
+            agency_key=info.agency_key, agency_name=info.agency_name, year=info.year,
+            indicators=tuple(self._records(run_id)), period=info.period, source=info.source,
+            recorded_at=info.recorded_at,
+            master_text=self._read_blob(master_key).decode("utf-8"),
+            master_fingerprint=info.master_fingerprint, template=self._read_blob(template_key),
+            template_fingerprint=info.template_fingerprint,
+            source_fingerprint=info.source_fingerprint)
+        return StoredRun(info, snap)
+
+
+# Columns of RunInfo, then the run id and blob keys _stored needs.
+_RUN_INFO = (
+    "SELECT a.key, r.agency_name, r.year, r.period, r.version, r.recorded_at, r.source, "
+    "r.master_fingerprint, r.template_fingerprint, r.source_fingerprint, r.is_current, "
+    "r.over_lock, "
+    "EXISTS (SELECT 1 FROM year_lock l WHERE l.run_id = r.id), "
+    "(SELECT count(*) FROM figure f WHERE f.run_id = r.id), "
+    "r.id, r.master_sha256, r.template_sha256 "
+    "FROM run r JOIN agency a ON a.id = r.agency_id"
+)
+_PERIOD_ORDER = ("CASE r.period " + " ".join(f"WHEN '{p}' THEN {i}"
+                                             for i, p in enumerate(PERIODS)) + " END")
+
+
+def _run_info(row: tuple) -> RunInfo:
+    (key, name, year, period, version, at, source, master_fp, template_fp, source_fp,
+     current, over_lock, locked, count) = row[:14]
+    return RunInfo(key, name, year, period, version, _time(at), source, master_fp,
+                   template_fp, source_fp, bool(current), bool(over_lock), bool(locked), count)
+
+
+def join_series(by_year: dict[int, list[Figure]]) -> tuple[IndicatorSeries, ...]:
+    """Chain each year's figures into series, newest year first.
+
+    A figure of year y continues, in the latest earlier year that has one, the figure
+    with the same key, else the first whose key is in its ``kode_lama``. Chains start at the
+    newest year an indicator appears in (indicators dropped earlier still get a row);
+    rows come in that year's order, newer years first.
+    """
+    years = sorted(by_year, reverse=True)
+    used: set[tuple[int, str]] = set()
+    chains: list[IndicatorSeries] = []
+    for i, year in enumerate(years):
+        for fig in by_year[year]:
+            if (year, fig.record.key) in used:
+                continue
+            chain, here = [fig], fig
+            used.add((year, fig.record.key))
+            for earlier in years[i + 1:]:
+                found = {f.record.key: f for f in by_year[earlier]
+                         if (earlier, f.record.key) not in used}
+                nxt = next((found[k] for k in (here.record.key, *here.record.kode_lama)
+                            if k in found), None)
+                if nxt is None:
+                    continue
+                chain.append(nxt)
+                used.add((earlier, nxt.record.key))
+                here = nxt
+            rec = fig.record
+            chains.append(IndicatorSeries(rec.key, rec.name, rec.kind, rec.unit_of_measure,
+                                          tuple(reversed(chain))))
+    return tuple(chains)
+
+
+# --- values in and out -------------------------------------------------------------------
+
+
+def _check_snapshot(snap: RunSnapshot) -> None:
+    """Refuse what a caller should never pass (a bug, not bad input): ValueError."""
+    if snap.period not in PERIODS:
+        raise ValueError(f"periode tidak dikenal: {snap.period!r} (pilihan: {PERIODS})")
+    if not isinstance(snap.year, int) or not 1900 <= snap.year <= 2200:
+        raise ValueError(f"tahun tidak sah: {snap.year!r}")
+    if not snap.agency_key:
+        raise ValueError("agency_key kosong")
+    keys = [r.key for r in snap.indicators]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"kunci indikator berulang dalam satu catatan: {keys}")
+    for rec in snap.indicators:
+        check_target(rec.target)
+        if isinstance(rec.kode_lama, str) or any("," in k or not k for k in rec.kode_lama):
+            raise ValueError(f"kode_lama harus tuple kode tanpa koma: {rec.kode_lama!r}")
+    if snap.recorded_at is not None and snap.recorded_at.tzinfo is None:
+        raise ValueError("recorded_at harus memakai zona waktu (mis. datetime.now(UTC))")
+
+
+def _target_json(target) -> str | None:
+    return None if target is None else json.dumps(target, ensure_ascii=False)
+
+
+def _target_value(text: str | None):
+    if text is None:
+        return None
+    value = json.loads(text)
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def format_time(t: dt.datetime) -> str:
+    """``2022-01-31 03:04 UTC`` → ``31-01-2022 10.04 WIB``-style local time text."""
+    local = t.astimezone()
+    return local.strftime("%d-%m-%Y %H.%M ") + (local.tzname() or "")
+
+
+def _checkpoint(name: str) -> None:
+    if os.environ.get(KILL_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+_SQLITE_HINTS = (
+    (("locked", "busy"), "sedang dipakai proses lain lebih dari "
+     f"{schema.BUSY_TIMEOUT_MS // 1000} detik; tunggu proses itu selesai lalu coba lagi"),
+    (("full",), "tidak dapat ditulis karena disk penuh; kosongkan ruang disk lalu coba lagi"),
+    (("readonly", "read-only", "unable to open", "permission"),
+     "tidak dapat dibuka untuk ditulis; periksa izin berkas dan foldernya"),
+    (("not a database", "malformed", "corrupt", "disk i/o"),
+     "rusak atau bukan berkas riwayat iku; pulihkan dari cadangan atau pilih berkas lain "
+     "dengan --riwayat"),
+)
+
+
+@contextmanager
+def _translated(path: Path) -> Iterator[None]:
+    """SQLite's operational errors as HistoryError (an Indonesian message, exit 1)."""
+    try:
+        yield
+    except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+        if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+            raise  # a bug: the schema refused what the code wrote
+        text = str(exc).lower()
+        for words, hint in _SQLITE_HINTS:
+            if any(w in text for w in words):
+                raise HistoryError(f"berkas riwayat {path} {hint} ({exc})") from None
+        raise HistoryError(f"berkas riwayat {path} tidak dapat dipakai ({exc})") from None
