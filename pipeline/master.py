@@ -408,6 +408,11 @@ class Indicator(_Model):
             problems += _target_problems(self, rules, label, value)
         if problems:
             raise ValueError("; ".join(problems))
+        if rules.labelled:  # `target: wtp` or `target: ya` prints as the scale writes it
+            for attr in ("target", "final_target"):
+                value = getattr(self, attr)
+                if isinstance(value, str) and value != NA:
+                    object.__setattr__(self, attr, rules.label(self, value))
         return self
 
     @property

@@ -700,3 +700,29 @@ def test_gabung_sama_units_that_disagree_get_one_error_naming_both_cells(tmp_pat
     assert "Laporan TIDAK dibuat" in result.output
     assert not (tmp_path / "laporan.docx").exists()
 
+
+
+def test_label_targets_print_as_the_scale_writes_them(tmp_path):
+    """`target: wtp` (any case or spacing) is the scale's WTP: the report and the workbook
+    print WTP, as they print the realisasi, not the text as typed."""
+    ex = example("sampang")
+    text = (EXAMPLES_DIR / ex.file).read_text(encoding="utf-8")
+    assert "target: WTP" in text and "target: BB" in text
+    master = tmp_path / ex.file
+    master.write_text(text.replace("target: WTP", "target: wtp").replace(
+        "target: BB", 'target: " bb "'), encoding="utf-8")
+    blank = tmp_path / "templat"
+    cli("templates", "-c", master, "--out", blank)
+    filled = fill(ex, blank, tmp_path / "isian")
+    out = tmp_path / "laporan.docx"
+    cli("report", "-c", master, "-i", tmp_path / "isian", "--out", out)
+    document = docx.Document(out)
+    for head, rows in (rpjmd(document), renstra(document)):
+        column = head.get("Indikator Kinerja", head.get("Indikator Kinerja Utama"))
+        for code, name, target in (("S1.1", ex.indicators[0].name, "WTP"),
+                                   ("S1.2", ex.indicators[1].name, "BB")):
+            assert row_of(rows, column, name)[head["Target"]] == target, code
+    sheet = openpyxl.load_workbook(filled["SEKRETARIAT"])["Isian"]
+    columns, rows = header_and_rows(sheet)
+    assert sheet.cell(rows["S1.1"], columns["Target"]).value == "WTP"
+    assert sheet.cell(rows["S1.2"], columns["Target"]).value == "BB"
