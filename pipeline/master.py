@@ -421,6 +421,11 @@ class Indicator(_Model):
                             "gabung: sama")
         if problems:
             raise ValueError("; ".join(problems))
+        if rules.labelled:  # `target: wtp` or `target: ya` prints as the scale writes it
+            for attr in ("target", "final_target"):
+                value = getattr(self, attr)
+                if isinstance(value, str) and value != NA:
+                    object.__setattr__(self, attr, rules.label(self, value))
         return self
 
     @property

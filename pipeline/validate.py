@@ -371,7 +371,7 @@ def _check_same(
             continue
         cells = "; ".join(
             f"{accepted[r['unit']].file} › {accepted[r['unit']].sheet}!"
-            f"{accepted[r['unit']].ref(r['row'], key)} = {_show(r[key])}"
+            f"{accepted[r['unit']].ref(r['row'], key)} = {_show_typed(r[key])}"
             for r in mine)
         first = accepted[mine[0]["unit"]]
         problems.append(Problem(
@@ -392,6 +392,12 @@ def _show_id(v: float) -> str:
     """A number with a decimal comma, no grouping and no rounding (1234.5 -> '1234,5'), so
     a message can show unambiguously how a text like '1.234' was read."""
     return str(int(v)) if v.is_integer() else repr(v).replace(".", ",")
+
+
+def _show_typed(v: Any) -> str:
+    """An accepted x1/x2 in a message: a number with a decimal comma ('78,04', not the
+    '78.04' an Indonesian reader takes for 7804), a label as it is."""
+    return _show_id(v) if isinstance(v, float) else _show(v)
 
 
 def _show(v: Any) -> str:
