@@ -116,9 +116,8 @@ def organisation(org: Organisation) -> dict[str, Any]:
              ("iku", bool(org.iku))]
     num, n = {}, 1
     for key, present in parts:
-        if present:
-            n += 1
-            num[key] = str(n)
+        n += present
+        num[key] = str(n) if present else ""  # every key always there: a stable shape
     return {
         "name": _clean(org.name),
         "duties": _clean(org.duties),

@@ -1,28 +1,37 @@
-"""Page-break hints added to the rendered report: no signature alone on a page, no table
-row left alone at a page break.
+"""Page-break hints added to the rendered report: the signature block never alone on a
+page, no table row left alone at a page break.
 
-Both clients honour "keep with next" (``w:keepNext``) on paragraphs, but differently in
-tables (measured with LibreOffice 7.4 on the sample report):
+What the clients honour (measured with LibreOffice 7.4 on the sample and the example
+reports; Word's behaviour from its documentation):
 
-* LibreOffice keeps a table with the paragraph after it only when *every* paragraph of the
-  table has keepNext; keepNext on some rows does nothing there. Word keeps a row with the
-  next one when that row's paragraphs have it.
-* So the last table of the report (the Sasaran Renstra table) gets keepNext on all its
-  paragraphs, and the notes and the signature block after it too: in both clients the
-  signature then stays on the page of the table's last rows. When the table does not fit
-  with the signature on the current page, it starts on the next page.
+* Word keeps a table row with the next row or paragraph when the row's paragraphs have
+  "keep with next" (``w:keepNext``). LibreOffice ignores keepNext inside tables, except
+  that a table whose *every* paragraph has it is imported as "do not split this table"
+  (``may-break-between-rows="false"``); LibreOffice also joins two tables that touch.
+* So the end of the report is built as one unbreakable unit that both clients respect:
+  the last data row of the last table (the Sasaran Renstra table) moves into a small table
+  of its own, right after the rest (a one-point paragraph keeps the two apart, so they
+  still read as one table); the notes and the signature block that followed move into a
+  second, borderless row of that small table; every paragraph in it gets keepNext. The
+  moved row is made standalone: a cell that continued a merge from above gets its text.
+  The signature therefore always shares its page with the table's last row.
 * Every other table gets keepNext on its header rows and first data row, and on the row
-  before its last (Word keeps the first data row under the header and never leaves the
-  last row alone on a page; LibreOffice ignores these and repeats the header row anyway).
+  before its last: Word then keeps the first data row under the header and never leaves
+  the last row alone on a page (LibreOffice repeats header rows anyway).
 
 Done after rendering, on the XML, so a restyled template gets the same behaviour.
 """
 
 from __future__ import annotations
 
+import copy
+
 from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# The caption of the small table that holds the report's end: readers of the document
+# (the tests, a screen reader) know it continues the table before it.
+ENDING_CAPTION = "Lanjutan tabel: baris terakhir, catatan dan tanda tangan"
 
 # Children of w:pPr that may come before w:keepNext in the schema's order.
 _BEFORE_KEEPNEXT = {f"{{{W}}}pStyle"}
@@ -51,6 +60,23 @@ def _is_header(tr: etree._Element) -> bool:
     return tr.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None
 
 
+def _span(tc: etree._Element) -> int:
+    el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+    return int(el.get(_w("val"))) if el is not None else 1
+
+
+def _cells(tr: etree._Element) -> dict[int, etree._Element]:
+    out, col = {}, 0
+    for tc in tr.findall(_w("tc")):
+        out[col] = tc
+        col += _span(tc)
+    return out
+
+
+def _vmerge(tc: etree._Element) -> etree._Element | None:
+    return tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
+
+
 def add_page_hints(body: etree._Element) -> None:
     """keepNext where the module docstring says; top-level tables only."""
     tables = body.findall(_w("tbl"))
@@ -65,10 +91,112 @@ def add_page_hints(body: etree._Element) -> None:
         for tr in chosen:
             for p in tr.iter(_w("p")):
                 keep_with_next(p)
-    for p in last.iter(_w("p")):
+    ending = hold_the_ending(last)
+    for p in ending.iter(_w("p")):
         keep_with_next(p)
-    sibling = last.getnext()
-    while sibling is not None:
-        if sibling.tag == _w("p"):
-            keep_with_next(sibling)
+
+
+def hold_the_ending(tbl: etree._Element) -> etree._Element:
+    """Build the unbreakable end of the report after ``tbl`` (see the module docstring);
+    return the table that holds it: a new small table, or ``tbl`` itself when it has a
+    single data row (the whole table is then that unit)."""
+    rows = _rows(tbl)
+    data = [r for r in rows if not _is_header(r)]
+    holder = tbl
+    if len(data) >= 2:
+        holder = etree.Element(_w("tbl"))
+        for part in ("tblPr", "tblGrid"):
+            el = tbl.find(_w(part))
+            if el is not None:
+                holder.append(copy.deepcopy(el))
+        tblpr = holder.find(_w("tblPr"))
+        if tblpr is not None:  # Word shows it as the table's alternative text
+            for old in tblpr.findall(_w("tblCaption")):
+                tblpr.remove(old)
+            caption = etree.Element(_w("tblCaption"))
+            caption.set(_w("val"), ENDING_CAPTION)
+            description = tblpr.find(_w("tblDescription"))
+            if description is not None:  # the schema puts the caption before it
+                description.addprevious(caption)
+            else:
+                tblpr.append(caption)
+        last = data[-1]
+        _make_standalone(last, rows[: rows.index(last)])
+        tbl.remove(last)
+        holder.append(last)
+        tbl.addnext(holder)
+        separator = _separator()  # LibreOffice would join two tables that touch
+        tbl.addnext(separator)
+        keep_with_next(separator)
+    following = []
+    sibling = holder.getnext()
+    while sibling is not None and sibling.tag == _w("p") and \
+            sibling.find(f"{_w('pPr')}/{_w('sectPr')}") is None:
+        following.append(sibling)
         sibling = sibling.getnext()
+    if following:
+        holder.append(_closing_row(holder, following))
+    return holder
+
+
+def _make_standalone(row: etree._Element, above: list[etree._Element]) -> None:
+    """A cell of ``row`` that continues a vertical merge gets the text of the cell that
+    starts the merge, so the row reads on its own when it starts a page."""
+    for col, tc in _cells(row).items():
+        vm = _vmerge(tc)
+        if vm is None or vm.get(_w("val"), "continue") == "restart":
+            continue
+        source = None
+        for tr in reversed(above):
+            cell = _cells(tr).get(col)
+            if cell is not None and (_vmerge(cell) is None or
+                                     _vmerge(cell).get(_w("val")) == "restart"):
+                source = cell
+                break
+        vm.getparent().remove(vm)
+        if source is not None:
+            for p in tc.findall(_w("p")):
+                tc.remove(p)
+            for p in source.findall(_w("p")):
+                tc.append(copy.deepcopy(p))
+
+
+def _closing_row(tbl: etree._Element, paragraphs: list[etree._Element]) -> etree._Element:
+    """A borderless row spanning the table, holding ``paragraphs`` (moved, not copied),
+    with the line that closes the table above it."""
+    widths = [int(g.get(_w("w"), "0")) for g in tbl.iter(_w("gridCol"))]
+    tr = etree.Element(_w("tr"))
+    etree.SubElement(etree.SubElement(tr, _w("trPr")), _w("cantSplit"))
+    tc = etree.SubElement(tr, _w("tc"))
+    tcpr = etree.SubElement(tc, _w("tcPr"))
+    tcw = etree.SubElement(tcpr, _w("tcW"))
+    tcw.set(_w("w"), str(sum(widths)))
+    tcw.set(_w("type"), "dxa")
+    if len(widths) > 1:
+        etree.SubElement(tcpr, _w("gridSpan")).set(_w("val"), str(len(widths)))
+    borders = etree.SubElement(tcpr, _w("tcBorders"))
+    for side in ("top", "left", "bottom", "right"):
+        el = etree.SubElement(borders, _w(side))
+        el.set(_w("val"), "nil")
+    cell_margin = etree.SubElement(tcpr, _w("tcMar"))
+    for side in ("left", "right"):
+        el = etree.SubElement(cell_margin, _w(side))
+        el.set(_w("w"), "0")
+        el.set(_w("type"), "dxa")
+    for p in paragraphs:
+        tc.append(p)  # moves it
+    return tr
+
+
+def _separator() -> etree._Element:
+    """An empty paragraph one point high, with no spacing: it keeps two tables apart in
+    the document's structure (LibreOffice would join them) while they read as one."""
+    p = etree.Element(_w("p"))
+    ppr = etree.SubElement(p, _w("pPr"))
+    spacing = etree.SubElement(ppr, _w("spacing"))
+    for attr, value in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
+        spacing.set(_w(attr), value)
+    rpr = etree.SubElement(ppr, _w("rPr"))
+    for tag in ("sz", "szCs"):
+        etree.SubElement(rpr, _w(tag)).set(_w("val"), "2")
+    return p

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.sample import fill_workbook
 
-from conftest import run_cli
+from conftest import run_cli, table_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +27,7 @@ def id_percent(value: float) -> str:
 
 
 def table_rows(document, header_text):
-    for table in document.tables:
-        texts = [[c.text.strip() for c in row.cells] for row in table.rows]
+    for texts in table_texts(document):
         if any(header_text.casefold() in c.casefold() for row in texts[:3] for c in row):
             return texts
     raise AssertionError(f"no table with {header_text!r}")

@@ -26,7 +26,7 @@ import yaml
 
 from pipeline.sample import fill_workbook
 
-from conftest import run_cli
+from conftest import closing_texts, run_cli, table_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "input_templates" / "master" / "contoh"
@@ -363,8 +363,7 @@ def built(request, tmp_path_factory) -> Built:
 
 
 def table(document, first_headers: set[str]) -> list[list[str]]:
-    for t in document.tables:
-        rows = [[c.text.strip() for c in row.cells] for row in t.rows]
+    for rows in table_texts(document):
         if first_headers <= set(rows[0]):
             return rows
     raise AssertionError(f"no table with headers {first_headers}")
@@ -386,7 +385,10 @@ def renstra(document) -> tuple[dict[str, int], list[list[str]]]:
 
 
 def paragraphs(document) -> list[str]:
-    return [p.text for p in document.paragraphs]
+    """Body paragraphs outside the data tables, in order; the notes and the signature that
+    the report keeps in the closing row of its last table (pipeline/pagination.py)
+    included."""
+    return [p.text for p in document.paragraphs] + closing_texts(document)
 
 
 def row_of(rows, column: int, name: str) -> list[str]:

@@ -60,26 +60,38 @@ def test_signature_shares_the_page_of_the_last_table_row(master_path, tmp_path):
         f"page {signed + 1} holds the signature but not the last row ({row_text!r})")
 
 
-def test_page_hints_keep_the_last_table_with_what_follows():
+def test_page_hints_hold_the_ending_together():
     body = etree.fromstring(
         f'<w:body xmlns:w="{W}"><w:tbl><w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc><w:p/></w:tc>'
         "</w:tr><w:tr><w:tc><w:p/></w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr>"
         "<w:tr><w:tc><w:p/></w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl><w:p/>"
-        "<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
-        "<w:p><w:pPr><w:pStyle w:val='x'/></w:pPr></w:p><w:p/></w:body>")
+        "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w='100'/><w:gridCol w:w='200'/></w:tblGrid>"
+        "<w:tr><w:tc><w:tcPr><w:vMerge w:val='restart'/></w:tcPr><w:p><w:r><w:t>S1</w:t></w:r>"
+        "</w:p></w:tc><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>b</w:t>"
+        "</w:r></w:p></w:tc></w:tr></w:tbl>"
+        "<w:p><w:pPr><w:pStyle w:val='x'/></w:pPr><w:r><w:t>Catatan</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Tanda tangan</w:t></w:r></w:p><w:sectPr/></w:body>")
     add_page_hints(body)
     ns = {"w": W}
 
     def kept(p) -> bool:
         return p.find("w:pPr/w:keepNext", ns) is not None
 
-    first, last = body.findall("w:tbl", ns)
+    first, last, ending = body.findall("w:tbl", ns)
     rows = first.findall("w:tr", ns)
     # header + first data row + the row before the last; not the second or last row
     assert [kept(r.find(".//w:p", ns)) for r in rows] == [True, True, False, True, False]
     assert not kept(body.findall("w:p", ns)[0])  # between the tables: left alone
-    assert all(kept(p) for p in last.iter(f"{{{W}}}p"))
-    after = body.findall("w:p", ns)[1:]
-    assert all(kept(p) for p in after)
-    # keepNext goes after pStyle, as the schema orders them
-    assert [c.tag.split("}")[1] for c in after[0].find("w:pPr", ns)] == ["pStyle", "keepNext"]
+    # the last table keeps its first row; its last row moved, standalone, into the ending
+    assert len(last.findall("w:tr", ns)) == 1
+    separator = last.getnext()
+    assert separator.tag == f"{{{W}}}p" and kept(separator) and ending.getprevious() is separator
+    moved, closing = ending.findall("w:tr", ns)
+    assert "".join(moved.itertext()) == "S1b"  # the merged sasaran cell got its text back
+    assert moved.find(".//w:vMerge", ns) is None
+    assert "".join(closing.itertext()) == "CatatanTanda tangan"
+    assert closing.find("w:tc/w:tcPr/w:gridSpan", ns).get(f"{{{W}}}val") == "2"
+    assert all(kept(p) for p in ending.iter(f"{{{W}}}p"))
+    assert [c.tag.split("}")[1] for c in body][-1] == "sectPr"  # the section stays last
+    assert ending.find("w:tblPr/w:tblCaption", ns) is not None

@@ -21,6 +21,8 @@ from pipeline.master import Master, load_master
 from pipeline.paths import SAMPLE_MASTER, WORD_TEMPLATE
 from pipeline.render import convert_to_pdf, find_soffice, jinja_env, render_report
 
+from conftest import logical_tables
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 NS = {"w": W, "m": M}
@@ -199,7 +201,7 @@ def body_text(path: Path) -> str:
 
 
 def body_tables(path: Path) -> list[etree._Element]:
-    return part_xml(path).findall("w:body/w:tbl", NS)
+    return logical_tables(part_xml(path).find("w:body", NS))
 
 
 def data_rows(tbl: etree._Element) -> list[etree._Element]:
