@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .reasons import Reason
+
 
 class IkuError(Exception):
     """Base of every error the CLI reports to the user as a message (exit code 1)."""
@@ -54,13 +56,18 @@ class Problem:
     """One finding about one submission (or about a missing one)."""
 
     severity: Severity
-    code: str  # stable reason code, e.g. "x2_zero"; tests and the report key on it
+    code: Reason  # stable reason code (pipeline/reasons.py); tests and the report key on it
     message: str  # Indonesian, says what is wrong and how to fix it
     file: str = ""  # file name as the user sees it
     sheet: str = ""
     cell: str = ""  # A1 reference
     value: str = ""  # the offending value as text
     unit: str = ""  # unit code when known
+
+    def __post_init__(self) -> None:
+        # An unknown code is a bug caught here, not a typo that silently slips through.
+        if not isinstance(self.code, Reason):
+            object.__setattr__(self, "code", Reason(self.code))
 
     def format(self) -> str:
         """`GALAT: file › Sheet!Cell: message`; a problem with no file (a unit that sent

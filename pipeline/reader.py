@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from . import spec
 from .cellscan import CellFact, scan_cells
 from .errors import Problem, Severity
+from .reasons import Reason
 from .safety import MAX_ROWS, inspect_workbook  # the gate already refused longer sheets
 
 HEADER_SEARCH_ROWS = 60
@@ -78,7 +79,7 @@ def list_workbooks(folder: Path) -> tuple[list[Path], list[Problem]]:
             candidates.append(path)
         else:
             problems.append(Problem(
-                Severity.WARNING, "not_workbook",
+                Severity.WARNING, Reason.OTHER_FILE_IGNORED,
                 "berkas ini bukan buku kerja Excel (.xlsx) dan diabaikan", file=path.name))
     return candidates, problems
 
@@ -88,7 +89,7 @@ def read_folder(folder: Path) -> ReadResult:
     candidates, result.problems = list_workbooks(folder)
     if not candidates:
         result.problems.append(Problem(
-            Severity.ERROR, "no_workbooks",
+            Severity.ERROR, Reason.NO_WORKBOOKS,
             f"folder isian '{folder}' tidak berisi berkas .xlsx; letakkan berkas isian dari "
             "unit di folder ini"))
     for path in candidates:
@@ -100,14 +101,14 @@ def read_folder(folder: Path) -> ReadResult:
     return result
 
 
-def _problem(path: Path, code: str, message: str, sheet: str = "", cell: str = "") -> Problem:
+def _problem(path: Path, code: Reason, message: str, sheet: str = "", cell: str = "") -> Problem:
     return Problem(Severity.ERROR, code, message, file=path.name, sheet=sheet, cell=cell)
 
 
 def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
     if path.suffix.lower() in MACRO_SUFFIXES:
         return None, [_problem(
-            path, "macro_format",
+            path, Reason.MACRO_FORMAT,
             f"format {path.suffix.lower()} (buku kerja bermakro/biner) tidak diterima; buka di "
             "Excel lalu simpan sebagai Excel Workbook (.xlsx)")]
     refused, sheets = inspect_workbook(path)  # before any reader touches an untrusted file
@@ -116,18 +117,28 @@ def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for unreadable files
-        return None, [
-            _problem(
-                path,
-                "unreadable",
-                "berkas tidak dapat dibuka sebagai buku kerja Excel (.xlsx) "
-                f"({type(exc).__name__}); simpan ulang dari Excel sebagai .xlsx",
-            )
-        ]
+        return None, [_unreadable(path, exc)]
     try:
         return _read_book(path, book, sheets)
+    except CALAMINE_ERRORS as exc:  # a sheet listed in the workbook but absent or broken
+        return None, [_unreadable(path, exc)]
     finally:
         book.close()
+
+
+# What calamine raises for a file it opened but cannot read a sheet of. Anything else
+# escaping _read_book is a bug in this module, not bad input.
+CALAMINE_ERRORS = (CalamineError, OSError)
+
+
+def _unreadable(path: Path, exc: Exception) -> Problem:
+    return _problem(
+        path,
+        Reason.UNREADABLE_WORKBOOK,
+        "berkas tidak dapat dibuka sebagai buku kerja Excel (.xlsx) "
+        f"({type(exc).__name__}); buka di Excel atau LibreOffice, simpan ulang sebagai "
+        ".xlsx, lalu kirim ulang",
+    )
 
 
 def _read_book(
@@ -138,7 +149,7 @@ def _read_book(
         return None, [
             _problem(
                 path,
-                "meta_missing",
+                Reason.META_MISSING,
                 f"lembar tersembunyi '{spec.META_SHEET}' tidak ada, sehingga unit pengirim "
                 "tidak dapat dikenali; gunakan templat asli dari sekretariat",
             )
@@ -148,7 +159,7 @@ def _read_book(
         return None, [
             _problem(
                 path,
-                "meta_kind",
+                Reason.META_KIND,
                 "berkas ini bukan templat isian IKU (metadata tidak dikenal); "
                 "gunakan templat asli dari sekretariat",
                 sheet=spec.META_SHEET,
@@ -158,7 +169,7 @@ def _read_book(
         return None, [
             _problem(
                 path,
-                "sheet_missing",
+                Reason.SHEET_MISSING,
                 f"lembar '{spec.SHEET}' tidak ditemukan (lembar yang ada: "
                 f"{', '.join(n for n in names if n != spec.META_SHEET)}); jangan mengganti "
                 "nama atau menghapus lembar Isian",
@@ -172,7 +183,7 @@ def _read_book(
         return None, [
             _problem(
                 path,
-                "header_missing",
+                Reason.HEADER_MISSING,
                 "baris judul tabel dengan label Kode, x1 dan x2 tidak ditemukan; "
                 "jangan mengubah judul kolom",
                 sheet=spec.SHEET,

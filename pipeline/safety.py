@@ -73,6 +73,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from .errors import Problem, Severity
+from .reasons import Reason
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -131,38 +132,8 @@ _INFLATE_CHUNK = 64 * KiB  # most bytes one inflate step may produce
 _HEAD_SIZE = 4 * KiB  # bytes read to recognise a file that is not a zip
 
 # --- Reason codes ---------------------------------------------------------------------------
-#: Every ``Problem.code`` this module produces, with what it means.
-REASON_CODES: dict[str, str] = {
-    "symlink": "the path is a symbolic link",
-    "directory": "the path is a directory (named like a workbook)",
-    "special_file": "the path is a FIFO, socket or device",
-    "not_found": "the file vanished or is a dangling path",
-    "unreadable_file": "the OS refused to open or read it (permissions, lock)",
-    "empty": "0 bytes",
-    "too_large": "file larger than MAX_FILE_SIZE",
-    "encrypted": "OLE2 container with an EncryptionInfo stream: password-protected .xlsx",
-    "xls_legacy": "OLE2 compound file: legacy .xls (or another old Office format)",
-    "not_zip": "not a zip: text/CSV, HTML, PDF, image ... renamed .xlsx",
-    "corrupt_zip": "truncated or corrupt zip (directory, local header, inflate, CRC)",
-    "zip_unsupported": "zip-level encryption or a compression method Excel never writes",
-    "zip_duplicate": "two entries with the same name (ignoring case)",
-    "too_many_entries": "more than MAX_ENTRIES entries or a central directory too big",
-    "zip_bomb": "uncompressed total/ratio over the limits, or an entry that inflates "
-    "to more than its declared size",
-    "part_too_large": "[Content_Types].xml / workbook.xml / its rels over MAX_MAIN_PART_SIZE",
-    "shared_strings_too_large": "sharedStrings.xml over MAX_SHARED_STRINGS_SIZE",
-    "ods": "OpenDocument spreadsheet",
-    "not_workbook": "a zip that is not an Excel workbook (.docx, .pptx, .xlsb, plain zip)",
-    "macro": "VBA project, macro sheet or macro-enabled content type",
-    "xml_doctype": "a DOCTYPE or ENTITY declaration in an XML part",
-    "xml_encoding": "an XML part declared in an encoding the byte scan cannot see through",
-    "xml_invalid": "a main XML part that is not well-formed, or a worksheet row/cell tag "
-    "with more than 32 attributes or unquoted ones",
-    "sheet_too_big": "a worksheet whose cells or <dimension> reach past MAX_ROWS / MAX_COLS, "
-    "with more than MAX_CELLS cells or MAX_SHEET_TAGS tags, with more than MAX_WALK cells "
-    "lacking a plain r reference, or worksheet parts over MAX_SHEETS_SIZE",
-    "inspect_failed": "an unexpected error while inspecting (a bug): refused, not raised",
-}
+#: Every ``Problem.code`` this module produces (their meanings: ``pipeline/reasons.py``).
+REASON_CODES: frozenset[Reason] = frozenset(r for r in Reason if r.stage == "gate")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -225,7 +196,7 @@ _HUGE = 10**9  # stands for any row or column number too long to be real
 
 
 class _Refused(Exception):
-    def __init__(self, code: str, message: str, sheet: str = ""):
+    def __init__(self, code: Reason, message: str, sheet: str = ""):
         super().__init__(code)
         self.code = code
         self.message = message
@@ -255,7 +226,7 @@ def inspect_workbook(path: Path) -> tuple[list[Problem], dict[str, bytes]]:
         return [
             Problem(
                 Severity.ERROR,
-                "inspect_failed",
+                Reason.INSPECT_FAILED,
                 "berkas tidak dapat diperiksa keamanannya "
                 f"({type(exc).__name__}), sehingga tidak dibaca; buka berkas di Excel, "
                 "simpan ulang sebagai Excel Workbook (*.xlsx), lalu kirim ulang",
@@ -279,7 +250,7 @@ def _inspect(path: Path) -> dict[str, bytes]:
         raise _symlink()
     if stat.S_ISDIR(st.st_mode):
         raise _Refused(
-            "directory",
+            Reason.DIRECTORY,
             f"'{path.name}' adalah sebuah folder, bukan berkas Excel; pindahkan atau ganti "
             "nama folder ini, lalu taruh berkas isian .xlsx langsung di folder isian",
         )
@@ -313,7 +284,7 @@ def _inspect(path: Path) -> dict[str, bytes]:
 def _inspect_open_file(f: BinaryIO, size: int) -> dict[str, bytes]:
     if size == 0:
         raise _Refused(
-            "empty",
+            Reason.EMPTY,
             "berkas kosong (0 byte), kemungkinan gagal tersimpan atau terunduh; buka "
             "berkas isian aslinya di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
         )
@@ -322,7 +293,7 @@ def _inspect_open_file(f: BinaryIO, size: int) -> dict[str, bytes]:
         _refuse_ole(f)
     if size > MAX_FILE_SIZE:
         raise _Refused(
-            "too_large",
+            Reason.FILE_TOO_LARGE,
             f"ukuran berkas {_over(size, MAX_FILE_SIZE)} melebihi batas "
             f"{_mb(MAX_FILE_SIZE)}, padahal "
             "berkas isian IKU biasanya hanya puluhan KB; pastikan yang dikirim adalah "
@@ -331,7 +302,7 @@ def _inspect_open_file(f: BinaryIO, size: int) -> dict[str, bytes]:
         )
     if not head.startswith(_ZIP_MAGICS):
         raise _Refused(
-            "not_zip",
+            Reason.NOT_ZIP,
             f"berkas ini bukan buku kerja Excel (.xlsx), melainkan {_describe(head)}; "
             "buka datanya di Excel lalu simpan sebagai Excel Workbook (*.xlsx) melalui "
             "File › Save As, lalu kirim ulang",
@@ -353,14 +324,14 @@ def _refuse_ole(f: BinaryIO) -> None:
         buf = tail + chunk
         if any(m in buf for m in _ENCRYPTION_MARKERS):
             raise _Refused(
-                "encrypted",
+                Reason.ENCRYPTED,
                 "berkas dilindungi kata sandi sehingga isinya tidak dapat dibaca; buka di "
                 "Excel, hapus kata sandi (File › Info › Protect Workbook › Encrypt with "
                 "Password, kosongkan kata sandinya), simpan, lalu kirim ulang",
             )
         tail = buf[-keep:]
     raise _Refused(
-        "xls_legacy",
+        Reason.XLS_LEGACY,
         "berkas memakai format Excel lama (.xls, Excel 97-2003) atau format Office lama "
         "lainnya; buka di Excel lalu simpan ulang sebagai .xlsx "
         "(File › Save As › Excel Workbook (*.xlsx)), lalu kirim ulang",
@@ -456,7 +427,7 @@ def _check_directory(infos: list, files: list) -> dict:
         key = info.filename.lower()
         if key in by_name:
             raise _Refused(
-                "zip_duplicate",
+                Reason.ZIP_DUPLICATE,
                 f"berkas berisi bagian bernama sama dua kali ('{info.filename}'), hal yang "
                 "tidak pernah dibuat Excel dan bisa dipakai untuk mengelabui pemeriksaan; "
                 "buka berkas di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
@@ -464,7 +435,7 @@ def _check_directory(infos: list, files: list) -> dict:
         by_name[key] = info
         if info.flag_bits & 0x1 or info.compress_type not in (0, 8):
             raise _Refused(
-                "zip_unsupported",
+                Reason.ZIP_UNSUPPORTED,
                 f"bagian '{info.filename}' dikemas dengan cara yang tidak dipakai Excel "
                 "(enkripsi zip atau metode kompresi lain); buka berkas di Excel, simpan "
                 "ulang sebagai .xlsx, lalu kirim ulang",
@@ -476,7 +447,7 @@ def _check_directory(infos: list, files: list) -> dict:
         if key in (_CONTENT_TYPES, _WORKBOOK, _WORKBOOK_RELS):
             if info.file_size > MAX_MAIN_PART_SIZE:
                 raise _Refused(
-                    "part_too_large",
+                    Reason.PART_TOO_LARGE,
                     f"bagian '{info.filename}' berukuran "
                     f"{_over(info.file_size, MAX_MAIN_PART_SIZE)} (batas "
                     f"{_mb(MAX_MAIN_PART_SIZE)}; biasanya hanya beberapa KB); berkas ini "
@@ -487,7 +458,7 @@ def _check_directory(infos: list, files: list) -> dict:
     total = sum(i.file_size for i in files)
     if total > MAX_UNCOMPRESSED:
         raise _Refused(
-            "zip_bomb",
+            Reason.ZIP_BOMB,
             f"isi berkas setelah diekstrak berukuran {_over(total, MAX_UNCOMPRESSED)} (batas "
             f"{_mb(MAX_UNCOMPRESSED)}), padahal berkas isian biasanya di bawah 1 MB; berkas "
             f"ini tidak wajar dan mungkin berbahaya (zip bomb); {_USE_ORIGINAL}",
@@ -496,7 +467,7 @@ def _check_directory(infos: list, files: list) -> dict:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_MIN_SIZE and ratio > MAX_RATIO:
             raise _Refused(
-                "zip_bomb",
+                Reason.ZIP_BOMB,
                 f"bagian '{info.filename}' memampat {_n(round(ratio))} kali (batas {MAX_RATIO} "
                 f"kali untuk bagian di atas {_mb(RATIO_MIN_SIZE)}); berkas ini tidak wajar "
                 f"dan mungkin berbahaya (zip bomb); {_USE_ORIGINAL}",
@@ -511,7 +482,7 @@ def _check_kind(f: BinaryIO, by_name: dict) -> None:
         declared = b"".join(_inflate(f, mimetype, limit=256)).strip()
         if declared.startswith(_ODS_MIMETYPE):
             raise _Refused(
-                "ods",
+                Reason.ODS,
                 "berkas berformat OpenDocument Spreadsheet (.ods), bukan Excel; buka di "
                 "LibreOffice lalu simpan ulang sebagai Excel 2007-365 (.xlsx) dari "
                 "LibreOffice: File › Save As, pilih jenis 'Excel 2007-365 (.xlsx)', lalu "
@@ -529,7 +500,7 @@ def _check_kind(f: BinaryIO, by_name: dict) -> None:
         else:
             what = "arsip zip biasa"
         raise _Refused(
-            "not_workbook",
+            Reason.ZIP_NOT_WORKBOOK,
             f"berkas ini adalah {what} yang diberi nama .xlsx, bukan buku kerja Excel "
             "(bagian xl/workbook.xml tidak ada); kirim berkas isian dalam format Excel "
             "Workbook (*.xlsx) dari templat sekretariat",
@@ -591,7 +562,7 @@ def _parse_part(f: BinaryIO, info) -> Element:
         raise _doctype(info.filename) from None
     except (ParseError, ValueError):
         raise _Refused(
-            "xml_invalid",
+            Reason.XML_INVALID,
             f"bagian '{info.filename}' di dalam berkas rusak (bukan XML yang sah); buka "
             "berkas di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
         ) from None
@@ -643,7 +614,7 @@ def _inflate(f: BinaryIO, info, limit: int | None = None) -> Iterator[bytes]:
         produced += len(out)
         if produced > info.file_size:
             raise _Refused(
-                "zip_bomb",
+                Reason.ZIP_BOMB,
                 f"bagian '{info.filename}' ternyata jauh lebih besar daripada ukuran yang "
                 "tercatat di dalam berkas; berkas ini tidak wajar dan mungkin berbahaya "
                 f"(zip bomb); {_USE_ORIGINAL}",
@@ -689,7 +660,7 @@ class _XmlScan:
         m = _XML_DECL_ENCODING.match(first.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n"))
         if m and not _SAFE_ENCODING.fullmatch(m.group(1).strip()):
             raise _Refused(
-                "xml_encoding",
+                Reason.XML_ENCODING,
                 f"bagian '{self.name}' memakai pengodean karakter yang tidak lazim "
                 f"('{m.group(1).decode('ascii', 'replace')}'), yang tidak pernah dipakai "
                 "Excel dan bisa menyembunyikan isi berbahaya; buka berkas di Excel, "
@@ -789,7 +760,7 @@ def _walk_extent(data: bytes, part: str, sheet: str) -> tuple[int, int]:
     for m in _TOKEN.finditer(data):
         if m.group(3) is None:  # too many attributes, or not name="value": not Excel's
             raise _Refused(
-                "xml_invalid",
+                Reason.XML_INVALID,
                 f"bagian '{part}' berisi tag baris atau sel yang tidak wajar (atributnya "
                 'terlalu banyak atau tidak tertulis sebagai nama="nilai"); buka berkas '
                 "di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
@@ -873,7 +844,7 @@ def _where(sheet: str, part: str) -> str:
 def _check_shared_strings_size(info) -> None:
     if info.file_size > MAX_SHARED_STRINGS_SIZE:
         raise _Refused(
-            "shared_strings_too_large",
+            Reason.SHARED_STRINGS_TOO_LARGE,
             f"daftar teks bersama ({info.filename}) berukuran "
             f"{_over(info.file_size, MAX_SHARED_STRINGS_SIZE)} (batas "
             f"{_mb(MAX_SHARED_STRINGS_SIZE)}); berkas berisi teks dalam jumlah yang "
@@ -920,7 +891,7 @@ def _over(size: int, limit: int) -> str:
 
 def _not_found() -> _Refused:
     return _Refused(
-        "not_found",
+        Reason.NOT_FOUND,
         "berkas tidak ditemukan (mungkin dipindahkan atau dihapus saat diperiksa); "
         "pastikan berkas ada di folder isian, lalu jalankan ulang",
     )
@@ -928,7 +899,7 @@ def _not_found() -> _Refused:
 
 def _unreadable(exc: OSError) -> _Refused:
     return _Refused(
-        "unreadable_file",
+        Reason.UNREADABLE_FILE,
         f"berkas tidak dapat dibaca ({exc.strerror or type(exc).__name__}); tutup berkas "
         "bila sedang dibuka di program lain dan periksa izin aksesnya, lalu jalankan ulang",
     )
@@ -936,7 +907,7 @@ def _unreadable(exc: OSError) -> _Refused:
 
 def _symlink() -> _Refused:
     return _Refused(
-        "symlink",
+        Reason.SYMLINK,
         "berkas berupa tautan simbolik (symbolic link), bukan berkas isian itu sendiri; "
         "salin berkas aslinya ke folder isian, lalu jalankan ulang",
     )
@@ -944,7 +915,7 @@ def _symlink() -> _Refused:
 
 def _special() -> _Refused:
     return _Refused(
-        "special_file",
+        Reason.SPECIAL_FILE,
         "ini bukan berkas biasa (misalnya pipe atau perangkat), sehingga tidak dibaca; "
         "taruh hanya berkas isian .xlsx di folder isian",
     )
@@ -952,7 +923,7 @@ def _special() -> _Refused:
 
 def _corrupt() -> _Refused:
     return _Refused(
-        "corrupt_zip",
+        Reason.CORRUPT_ZIP,
         "berkas .xlsx rusak atau tidak lengkap (kemungkinan terpotong saat diunduh atau "
         "disalin); buka berkas aslinya di Excel, simpan ulang sebagai .xlsx, lalu kirim "
         "ulang",
@@ -962,7 +933,7 @@ def _corrupt() -> _Refused:
 def _too_many(entries: int | None) -> _Refused:
     count = _n(entries) if entries is not None else f"lebih dari {_n(MAX_ENTRIES)}"
     return _Refused(
-        "too_many_entries",
+        Reason.TOO_MANY_ENTRIES,
         f"berkas tersusun atas terlalu banyak bagian internal ({count}; batas "
         f"{_n(MAX_ENTRIES)}); ini tidak wajar untuk berkas isian dan mungkin berbahaya; "
         f"{_USE_ORIGINAL}",
@@ -971,7 +942,7 @@ def _too_many(entries: int | None) -> _Refused:
 
 def _macro() -> _Refused:
     return _Refused(
-        "macro",
+        Reason.MACRO,
         "berkas berisi makro (VBA), yang tidak diizinkan demi keamanan; buka di Excel, "
         "simpan sebagai Excel Workbook (*.xlsx) tanpa makro melalui File › Save As, lalu "
         "kirim ulang",
@@ -980,7 +951,7 @@ def _macro() -> _Refused:
 
 def _doctype(part: str) -> _Refused:
     return _Refused(
-        "xml_doctype",
+        Reason.XML_DOCTYPE,
         "berkas berisi deklarasi DOCTYPE/ENTITY yang tidak diizinkan (kemungkinan berkas "
         f"berbahaya) pada bagian '{part}'; {_USE_ORIGINAL}",
     )
@@ -992,4 +963,4 @@ def _sheet_problem(sheet: str, what: str, fix: bool = True) -> _Refused:
             "; hapus baris dan kolom di luar tabel isian (termasuk yang hanya berisi format "
             "atau spasi), simpan, lalu kirim ulang"
         )
-    return _Refused("sheet_too_big", what, sheet=sheet)
+    return _Refused(Reason.SHEET_TOO_BIG, what, sheet=sheet)

@@ -21,6 +21,7 @@ from .compute import VALUE_COLUMNS
 from .errors import Problem, Severity
 from .master import Master
 from .reader import ReadResult, Row, Submission
+from .reasons import Reason as R  # short: keeps each check on its line
 
 
 @dataclass
@@ -73,19 +74,19 @@ def _accepted_submissions(
         err = None
         if meta.get("tahun") != year:
             err = (
-                "meta_year",
+                R.META_YEAR,
                 f"templat ini untuk tahun {meta.get('tahun') or '(kosong)'}, sedangkan laporan "
                 f"untuk tahun {year}; minta unit mengisi templat tahun {year}",
             )
         elif meta.get("instansi") != agency.name:
             err = (
-                "meta_agency",
+                R.META_AGENCY,
                 f"templat ini milik instansi lain ('{meta.get('instansi') or '(kosong)'}'); "
                 f"gunakan templat {agency.name}",
             )
         elif sub.unit not in units:
             err = (
-                "meta_unit",
+                R.META_UNIT,
                 f"kode unit '{sub.unit or '(kosong)'}' di metadata tidak dikenal di master "
                 f"(unit pelapor: {', '.join(sorted(units))}); gunakan templat asli",
             )
@@ -103,7 +104,7 @@ def _accepted_submissions(
                 problems.append(
                     Problem(
                         Severity.ERROR,
-                        "duplicate_unit",
+                        R.DUPLICATE_UNIT,
                         f"ada {len(group)} berkas untuk unit {unit}: {names}; "
                         "sisakan satu berkas saja di folder isian",
                         sub.file,
@@ -127,7 +128,7 @@ def _missing_units(
             problems.append(
                 Problem(
                     Severity.ERROR,
-                    "unit_missing",
+                    R.UNIT_MISSING,
                     f"unit {unit.code} ({unit.name}) belum mengirim isian; "
                     "letakkan berkasnya di folder isian",
                     unit=unit.code,
@@ -155,18 +156,18 @@ def _check_rows(
     for row in sub.rows:
         code = row.code
         if _blank(code):
-            add("code_blank", "baris berisi nilai tetapi kolom Kode kosong; jangan "
+            add(R.CODE_BLANK, "baris berisi nilai tetapi kolom Kode kosong; jangan "
                 "menyisipkan baris, isi nilai pada baris indikator yang tersedia",
                 row, "code")
             continue
         code = _show(code)
         if code not in expected:
-            add("code_unknown", f"Kode '{code}' tidak dikenal untuk unit {sub.unit} "
+            add(R.CODE_UNKNOWN, f"Kode '{code}' tidak dikenal untuk unit {sub.unit} "
                 f"(Kode yang diharapkan: {', '.join(expected)}); jangan mengubah kolom Kode",
                 row, "code", code)
             continue
         if code in seen:
-            add("code_duplicate", f"Kode {code} muncul dua kali (juga di baris "
+            add(R.CODE_DUPLICATE, f"Kode {code} muncul dua kali (juga di baris "
                 f"{seen[code].row + 1}); hapus salah satu baris", row, "code", code)
             invalid.add((sub.unit, code))
             continue
@@ -176,7 +177,7 @@ def _check_rows(
                                       strict=True):
             if " ".join(_show(shown).split()) != " ".join(wanted.split()):
                 label = spec.COLUMNS[spec.COLUMN_INDEX[key]].label
-                add("definition_edited", f"teks '{label}' indikator {code} berbeda dari master "
+                add(R.DEFINITION_EDITED, f"teks '{label}' indikator {code} berbeda dari master "
                     "(diubah di berkas ini); laporan tetap memakai teks master, pastikan angka "
                     "diisi sesuai definisi master", row, key, shown, Severity.WARNING)
                 break
@@ -186,16 +187,16 @@ def _check_rows(
             raw = getattr(row, key)
             fact = sub.facts.get(sub.ref(row, key))
             if fact and fact.error:
-                counts[key], findings = None, [("excel_error", f"{key} berisi galat Excel "
+                counts[key], findings = None, [(R.EXCEL_ERROR, f"{key} berisi galat Excel "
                     f"{fact.error}; ganti dengan angka", Severity.ERROR)]
                 raw = fact.error
             elif fact and fact.formula:
-                counts[key], findings = None, [("formula", f"{key} berisi rumus, bukan angka; "
+                counts[key], findings = None, [(R.FORMULA, f"{key} berisi rumus, bukan angka; "
                     "ketik angkanya langsung (nilai rumus tidak dipakai)", Severity.ERROR)]
             else:
                 counts[key], findings = _check_count(raw, key)
             if key == "x2" and counts[key] == 0 and len(ind.reporting_units) == 1:
-                findings.append(("x2_zero", X2_ZERO, Severity.ERROR))
+                findings.append((R.X2_ZERO, X2_ZERO, Severity.ERROR))
             for reason, msg, severity in findings:
                 add(reason, msg, row, key, raw, severity)
                 ok = ok and severity != Severity.ERROR
@@ -205,7 +206,7 @@ def _check_rows(
         x1, x2 = counts["x1"], counts["x2"]
         note = "" if _blank(row.note) else _show(row.note).strip()
         if len(note) > MAX_NOTE:
-            add("note_too_long", f"Catatan lebih dari {MAX_NOTE} karakter; di laporan dipotong "
+            add(R.NOTE_TOO_LONG, f"Catatan lebih dari {MAX_NOTE} karakter; di laporan dipotong "
                 f"menjadi {MAX_NOTE} karakter pertama", row, "note", note[:40] + "…",
                 Severity.WARNING)
             note = note[:MAX_NOTE] + "…"
@@ -214,7 +215,7 @@ def _check_rows(
     for code in expected:
         if code not in seen:
             problems.append(Problem(
-                Severity.ERROR, "code_missing",
+                Severity.ERROR, R.CODE_MISSING,
                 f"baris indikator {code} ({expected[code].name}) tidak ada di lembar "
                 f"{sub.sheet}; gunakan templat asli dan jangan menghapus baris",
                 sub.file, sub.sheet, unit=sub.unit))
@@ -234,36 +235,36 @@ def _check_count(value: Any, label: str) -> tuple[float | None, list[tuple[str, 
         return None, [(reason, msg, Severity.ERROR)]
 
     if _blank(value):
-        return refuse("blank", f"{label} belum diisi; isi dengan angka (0 jika tidak ada)")
+        return refuse(R.BLANK, f"{label} belum diisi; isi dengan angka (0 jika tidak ada)")
     if isinstance(value, bool):
-        return refuse("not_number", f"{label} berisi nilai logika ({value}); isi dengan angka")
+        return refuse(R.NOT_NUMBER, f"{label} berisi nilai logika ({value}); isi dengan angka")
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-        return refuse("date", f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
+        return refuse(R.DATE, f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
                       "format sel sebagai Angka")
     findings: list[tuple[str, str, Severity]] = []
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
-            return refuse("percent", f"{label} berisi persen '{_show(text)}'; x1 dan x2 adalah "
+            return refuse(R.PERCENT, f"{label} berisi persen '{_show(text)}'; x1 dan x2 adalah "
                           "jumlah (cacah), bukan persen: isi jumlahnya, mis. 3 dan 4")
         parsed = parse_id_number(text)
         if parsed is None:
-            return refuse("text", f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
+            return refuse(R.TEXT, f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
                           "tanpa satuan atau tanda %")
-        findings.append(("number_as_text", f"{label} diketik sebagai teks '{text}', dibaca "
+        findings.append((R.NUMBER_AS_TEXT, f"{label} diketik sebagai teks '{text}', dibaca "
                          f"sebagai {_show_id(parsed)} (format Indonesia: titik pemisah ribuan, "
                          "koma desimal); ketik sebagai angka agar pasti", Severity.WARNING))
         value = parsed
     number = float(value)
     if not math.isfinite(number):
-        return refuse("not_finite", f"{label} bukan angka yang sah; isi dengan angka")
+        return refuse(R.NOT_FINITE, f"{label} bukan angka yang sah; isi dengan angka")
     if number < 0:
-        return refuse("negative", f"{label} tidak boleh negatif; isi dengan angka 0 atau lebih")
+        return refuse(R.NEGATIVE, f"{label} tidak boleh negatif; isi dengan angka 0 atau lebih")
     if number > spec.MAX_COUNT:
-        return refuse("too_large", f"{label} terlalu besar (lebih dari 1.000.000.000); "
+        return refuse(R.COUNT_TOO_LARGE, f"{label} terlalu besar (lebih dari 1.000.000.000); "
                       "periksa kembali angkanya")
     if not number.is_integer():
-        findings.append(("not_integer", f"{label} bukan bilangan bulat; x1 dan x2 biasanya "
+        findings.append((R.NOT_INTEGER, f"{label} bukan bilangan bulat; x1 dan x2 biasanya "
                          "berupa jumlah (bilangan bulat), periksa kembali", Severity.WARNING))
     return number, findings
 
@@ -307,14 +308,14 @@ def _check_totals(
                 sub = accepted[r["unit"]]
                 msg = (f"x2 tidak boleh 0 (jumlah x2 dari semua unit pelapor {ind.code} "
                        "adalah 0); pembagi persentase harus lebih dari 0")
-                problems.append(Problem(Severity.ERROR, "x2_zero", msg, sub.file, sub.sheet,
+                problems.append(Problem(Severity.ERROR, R.X2_ZERO, msg, sub.file, sub.sheet,
                                         sub.ref(r["row"], "x2"), "0", sub.unit))
                 invalid.add((sub.unit, ind.code))
         elif ind.share_of_whole and x2 and x1 > x2:
             for r in mine:
                 sub = accepted[r["unit"]]
                 problems.append(Problem(
-                    Severity.WARNING, "x1_gt_x2",
+                    Severity.WARNING, R.X1_GT_X2,
                     f"x1 lebih besar dari x2 pada indikator {ind.code} (bagian tidak "
                     "mungkin melebihi keseluruhan); periksa kembali",
                     sub.file, sub.sheet, sub.ref(r["row"], "x1"), _show(r["row"].x1), sub.unit))

@@ -98,6 +98,22 @@ def _rezip(name: str, replace: dict[str, bytes] | None = None, add: dict[str, by
     return build
 
 
+def _sheet_sub(name: str, pattern: bytes, repl: bytes, part: str = "xl/worksheets/sheet1.xml"):
+    """Edit a worksheet part's XML with a regular expression (what no spreadsheet app does,
+    but a damaged or hand-made file may hold)."""
+    import re
+
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        with zipfile.ZipFile(folder / name) as z:
+            xml = z.read(part)
+        edited, n = re.subn(pattern, repl, xml)
+        assert n, pattern
+        _rezip(name, replace={part: edited})(folder, lambda **kw: None)
+
+    return build
+
+
 def _sheet_xml(folder: Path, name: str) -> bytes:
     with zipfile.ZipFile(folder / name) as z:
         return z.read("xl/workbook.xml")
@@ -274,6 +290,14 @@ CATALOGUE: list[Case] = [
          f"{P}: lembar tersembunyi 'Metadata' tidak ada"),
     Case("metadata_edited", "workbook", "kode_unit in the metadata changed to an unknown unit",
          _meta_edit("kode_unit", "KEUANGAN"), 1, "kode unit 'KEUANGAN' di metadata tidak dikenal"),
+    Case("metadata_kind_changed", "workbook", "jenis_dokumen in the metadata changed",
+         _meta_edit("jenis_dokumen", "lain"), 1, f"{P} › Metadata: berkas ini bukan templat isian IKU"),
+    Case("sheet_part_missing", "workbook", "a sheet listed in the workbook whose part is missing",
+         _rezip(P, drop=("xl/worksheets/sheet2.xml",)), 1,
+         f"{P}: berkas tidak dapat dibuka sebagai buku kerja Excel (.xlsx) (WorksheetNotFound)"),
+    Case("header_renamed", "workbook", "the Kode column header retyped",
+         _edit(P, {"B8": "Kode Indikator"}), 1,
+         f"{P} › Isian: baris judul tabel dengan label Kode, x1 dan x2 tidak ditemukan"),
     Case("metadata_unhidden_changed", "workbook",
          "the Metadata sheet unhidden and its year changed", _meta_edit("tahun", "2019", True),
          1, "templat ini untuk tahun 2019"),
@@ -346,6 +370,9 @@ CATALOGUE: list[Case] = [
          f"{P} › Isian!E10: x1 terlalu besar"),
     Case("nan_inf", "cell", "infinity written into a number cell",
          _edit(P, {"E10": float("inf")}), 1, f"{P} › Isian!E10: x1"),
+    Case("inf_number", "cell", "a number cell holding inf in the file's XML",
+         _sheet_sub(P, rb'(<c r="E10"[^>]*>)<v>[^<]*</v>', rb"\1<v>inf</v>"), 1,
+         f"{P} › Isian!E10: x1 bukan angka yang sah"),
     # Hostile files
     Case("zip_bomb", "hostile", "a zip bomb: 300 MB of zeros in a small file", _zip_bomb, 1,
          "bom.xlsx: isi berkas setelah diekstrak berukuran 300 MB (batas 50 MB)"),
