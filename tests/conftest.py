@@ -92,9 +92,16 @@ def master_variant(master_text_changes: dict[str, str]) -> Master:
     return parse_master(text)
 
 
-def run_cli(*args: str):
-    """Run the CLI in-process; the result keeps exit code, stdout and stderr apart."""
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=True)
+def run_cli(*args: str, debug: bool = True):
+    """Run the CLI in-process; the result keeps exit code, stdout and stderr apart.
+
+    Exceptions are not caught by the runner, and ``IKU_DEBUG=1`` makes the CLI re-raise
+    what it would otherwise report as an internal error (exit 3): a bug fails the test
+    with its traceback instead of passing a "no traceback in the output" check. Use
+    ``debug=False`` to see what a user sees.
+    """
+    env = {"IKU_DEBUG": "1" if debug else None}
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, env=env)
 
 
 def folder_digest(folder: Path) -> dict[str, str]:
