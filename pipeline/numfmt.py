@@ -13,9 +13,6 @@ import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 LOCALE = "id_ID"
 _PATTERN = "#,##0.##"
 _HUNDREDTH = Decimal("0.01")
@@ -41,6 +38,8 @@ def fmt_number(x: float | int | Decimal | None, na: str = "-") -> str:
     """``1234.5`` → ``1.234,5``; ``0.125`` → ``0,13``; ``100.0`` → ``100``."""
     if is_missing(x):
         return na
+    from babel.numbers import format_decimal  # Babel loads only where text is formatted
+
     with localcontext(rounding=ROUND_HALF_UP):
         return format_decimal(_rounded(x), format=_PATTERN, locale=LOCALE)
 
@@ -63,9 +62,23 @@ def fmt_value(x: float | int | Decimal | None, unit: str = "", na: str = "-") ->
 
 def fmt_date(d: dt.date) -> str:
     """``2022-01-31`` → ``31 Januari 2022``."""
+    from babel.dates import format_date
+
     return format_date(d, "d MMMM y", locale=LOCALE)
 
 
 def fmt_month_year(d: dt.date) -> str:
     """``2022-01-31`` → ``Januari 2022``."""
+    from babel.dates import format_date
+
     return format_date(d, "MMMM y", locale=LOCALE)
+
+
+def fmt_count(n: int) -> str:
+    """A whole number with Indonesian thousands dots: ``200000`` → ``200.000``.
+
+    The same text ``fmt_number`` gives for an integer, without loading Babel: the one
+    formatter for counts in messages (limits, sizes, row numbers).
+    """
+    return f"{int(n):,}".replace(",", ".")
+

@@ -20,17 +20,17 @@ computed: a batch's worker processes send them back without pandas objects.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import datetime as dt
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import xlsxwriter
 
 from . import spec
-from .errors import OutputError
+from .atomic import write_atomically
 
 if TYPE_CHECKING:
     from .compute import Results
@@ -107,32 +107,19 @@ def rekap_filename(agencies: Sequence[AgencyRekap]) -> str:
 
 def write_rekap(agencies: Sequence[AgencyRekap], out_dir: Path) -> Path:
     """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
-    out_dir = Path(out_dir)
-    path = out_dir / rekap_filename(agencies)
-    tmp = None
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~rekap", suffix=".xlsx", dir=out_dir)
-        os.close(fd)
-        _build(agencies, tmp)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(
-            f"{path}: rekap tidak dapat ditulis ({exc.strerror or exc}); tutup berkas itu bila "
-            "sedang dibuka di Excel/LibreOffice"
-        ) from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    path = Path(out_dir) / rekap_filename(agencies)
+    buffer = io.BytesIO()
+    _build(agencies, buffer)
+    return write_atomically(path, buffer.getvalue())
 
 
-def _build(agencies: Sequence[AgencyRekap], target: str) -> None:
-    book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+def _build(agencies: Sequence[AgencyRekap], target: IO[bytes]) -> None:
+    book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "in_memory": True})
     f = _Formats(book)
     years = ", ".join(str(y) for y in sorted({a.year for a in agencies}))
-    book.set_properties({"title": f"Rekap Capaian IKU {years}", "author": "iku"})
+    first = min((a.year for a in agencies), default=2000)  # fixed, not now: same bytes
+    book.set_properties({"title": f"Rekap Capaian IKU {years}", "author": "iku",
+                         "created": dt.datetime(first, 1, 1)})
     _rekap_sheet(book.add_worksheet("Rekap"), f, agencies, years)
     _summary_sheet(book.add_worksheet("Ringkasan"), f, agencies, years)
     book.close()

@@ -5,7 +5,7 @@ to hand to a reader (python-calamine, openpyxl), or exactly one ``Problem`` (sev
 GALAT, ``file=path.name``) naming the first reason the file is refused; ``REASON_CODES``
 lists the stable codes. It never raises for a bad file, never blocks on one and never
 modifies it: the file is opened read-only (``O_NOFOLLOW | O_NONBLOCK``) and only read.
-Only the standard library and defusedxml are used.
+Only the standard library, defusedxml and light helpers of this package are used.
 
 Why a gate at all (measured on this machine with python-calamine 0.9.1, see the tests):
 
@@ -72,7 +72,9 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from . import spec
 from .errors import Problem, Severity
+from .numfmt import fmt_count as _n
 from .reasons import Reason
 
 KiB = 1024
@@ -739,7 +741,7 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
     if max_col > MAX_COLS:
         raise _sheet_problem(
             sheet,
-            f"{where} memakai sel sampai kolom {_col_letters(max_col)} (kolom ke-"
+            f"{where} memakai sel sampai kolom {spec.col_letter(max_col - 1)} (kolom ke-"
             f"{_n(max_col)}, batas {MAX_COLS} kolom)",
         )
     m = _DIMENSION.search(data, 0, _DIMENSION_WINDOW)
@@ -802,19 +804,6 @@ def _parse_range(ref: bytes) -> tuple[int, int, int, int]:
     r1, c1 = _parse_ref(first)
     r2, c2 = _parse_ref(last) if last else (r1, c1)
     return r1, c1, r2, c2
-
-
-def _n(number: int) -> str:
-    """An integer with Indonesian thousands dots: 200000 -> 200.000."""
-    return f"{number:,}".replace(",", ".")
-
-
-def _col_letters(col: int) -> str:
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _check_sheet_sizes(by_name: dict, sheets: dict[str, str]) -> None:

@@ -38,6 +38,7 @@ from . import spec
 from .atomic import write_atomically
 from .errors import OutputError, UsageError
 from .master import Indicator, Kind, Master, Polarity, Target
+from .numfmt import fmt_count
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
@@ -67,7 +68,7 @@ INPUT_MESSAGE = (
 )
 ERROR_TITLE = "Isian tidak sah"
 ERROR_MESSAGE = (
-    f"Isi dengan angka dari 0 sampai {spec.MAX_COUNT:,}".replace(",", ".")
+    f"Isi dengan angka dari 0 sampai {fmt_count(spec.MAX_COUNT)}"
     + ", tanpa satuan, tanpa tanda % dan tanpa pemisah ribuan. Bila datanya belum ada, "
     "kosongkan sel ini."
 )
