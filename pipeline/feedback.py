@@ -73,6 +73,7 @@ def _problem_list(master: Master, checked: Validated, copies: dict[str, Path]) -
                          "company": master.agency.name,
                          "created": dt.datetime(master.agency.year, 1, 1)})  # same bytes
     sheet = book.add_worksheet("Masalah")
+    _own_metadata(book, master)
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True})
     fills = {
@@ -126,6 +127,19 @@ def _problem_list(master: Master, checked: Validated, copies: dict[str, Path]) -
 MAX_TEXT = 2_000
 
 
+def _own_metadata(book, master: Master) -> None:
+    """A hidden Metadata sheet (and custom properties) marking the problem list as ours,
+    so that ``reader`` skips it when someone drops it into the inputs folder."""
+    meta = book.add_worksheet(spec.META_SHEET)
+    values = {"jenis_dokumen": spec.DOC_KIND_PROBLEM_LIST, "instansi": master.agency.name,
+              "tahun": str(master.agency.year)}
+    for row, (key, value) in enumerate(values.items()):
+        meta.write_string(row, 0, key)
+        meta.write_string(row, 1, value)
+        book.set_custom_property(key, value, "text")
+    meta.hide()
+
+
 def _highlighted_copies(master: Master, checked: Validated, out_dir: Path) -> dict[str, Path]:
     """A copy of every submission with cell problems, the cells filled and commented."""
     import openpyxl
@@ -159,15 +173,36 @@ def _highlighted_copies(master: Master, checked: Validated, out_dir: Path) -> di
             if cell.comment is not None:
                 text = f"{cell.comment.text}\n{text}"
             cell.comment = Comment(text, "iku", width=320, height=120)
-        buffer = io.BytesIO()
         try:
-            book.save(buffer)
+            data = _marked(book, name)
         except Exception as exc:
             raise OutputError(
                 f"salinan bertanda untuk {name} tidak dapat ditulis ({exc})") from None
         target = out_dir / f"{Path(name).stem}_PERBAIKI.xlsx"
-        written[name] = write_atomically(target, _same_bytes(buffer.getvalue(), master))
+        written[name] = write_atomically(target, _same_bytes(data, master))
     return written
+
+
+def _marked(book, source: str) -> bytes:
+    """The copy's bytes, its Metadata saying it is our copy of ``source`` and what its
+    values were, so that an uncorrected copy dropped into the inputs folder is skipped
+    (``reader``) while a corrected one is read as the unit's submission."""
+    from .reader import workbook_values_fingerprint
+
+    first = io.BytesIO()
+    book.save(first)
+    fingerprint = workbook_values_fingerprint(first.getvalue())
+    if spec.META_SHEET not in book.sheetnames or fingerprint is None:
+        return first.getvalue()
+    meta = book[spec.META_SHEET]
+    rows = {row[0].value: row[0].row for row in meta.iter_rows() if row and row[0].value}
+    for key, value in ((spec.COPY_OF_KEY, source), (spec.COPY_VALUES_KEY, fingerprint)):
+        row = rows.get(key, meta.max_row + 1)
+        meta.cell(row, 1, key)
+        meta.cell(row, 2, value)
+    second = io.BytesIO()
+    book.save(second)
+    return second.getvalue()
 
 
 def _same_bytes(data: bytes, master: Master) -> bytes:

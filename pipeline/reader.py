@@ -155,6 +155,10 @@ def _read_book(
             )
         ]
     meta = _read_meta(book)
+    if meta.get("jenis_dokumen") == spec.DOC_KIND_PROBLEM_LIST:
+        return None, [_own_file(path, Reason.OWN_PROBLEM_LIST, (
+            "ini daftar masalah buatan `iku validate --report`, bukan isian unit; diabaikan. "
+            "Simpan daftar masalah di luar folder isian"))]
     if meta.get("jenis_dokumen") != spec.DOC_KIND:
         return None, [
             _problem(
@@ -191,9 +195,44 @@ def _read_book(
         ]
     header_row, columns = header
     rows = tuple(_rows(grid, header_row, columns))
+    if spec.COPY_OF_KEY in meta and meta.get(spec.COPY_VALUES_KEY) == values_fingerprint(rows):
+        return None, [_own_file(path, Reason.OWN_MARKED_COPY, (
+            "ini salinan bertanda buatan `iku validate --report` (dari "
+            f"'{meta[spec.COPY_OF_KEY]}') yang isinya belum diubah sejak dibuat; diabaikan, "
+            "berkas isian aslinya yang dipakai. Bila unit sudah memperbaikinya, pastikan "
+            "sel yang ditandai sudah dibetulkan"))]
     inputs = {spec.col_letter(columns[k]) for k in ("x1", "x2") if k in columns}
     facts = scan_cells(sheet_xml.get(spec.SHEET, b""), inputs)
     return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts), []
+
+
+def _own_file(path: Path, code: Reason, message: str) -> Problem:
+    return Problem(Severity.WARNING, code, message, file=path.name)
+
+
+def values_fingerprint(rows: tuple[Row, ...]) -> str:
+    """sha256 (16 hex digits) of what a unit typed: Kode, x1, x2 and Catatan of every row.
+    A highlighted copy records it when written, so an uncorrected copy is recognised."""
+    import hashlib
+
+    text = repr([(r.code, r.x1, r.x2, r.note) for r in rows])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def workbook_values_fingerprint(data: bytes) -> str | None:
+    """``values_fingerprint`` of a workbook held in memory, as this reader sees it."""
+    import io
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        grid = book.get_sheet_by_name(spec.SHEET).to_python(skip_empty_area=False,
+                                                            nrows=MAX_ROWS + 1)
+    finally:
+        book.close()
+    header = find_header(grid)
+    if header is None:
+        return None
+    return values_fingerprint(tuple(_rows(grid, *header)))
 
 
 def _read_meta(book: CalamineWorkbook) -> dict[str, str]:

@@ -102,6 +102,13 @@ class Reason(StrEnum):
     HEADER_MISSING = (
         "header_missing", "reader", "no header row with the labels Kode, x1 and x2 in the "
         "Isian sheet")
+    OWN_PROBLEM_LIST = (
+        "own_problem_list", "reader", "the problem list `iku validate --report` writes, "
+        "found among the submissions (recognised by its metadata): skipped, warning")
+    OWN_MARKED_COPY = (
+        "own_marked_copy", "reader", "a highlighted copy written by `iku validate --report` "
+        "and not corrected since (recognised by its metadata and a fingerprint of its "
+        "values): skipped, warning")
 
     # --- whole submissions (pipeline/validate.py) ---------------------------------------
     META_YEAR = "meta_year", "validate", "the workbook is for another year"

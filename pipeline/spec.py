@@ -64,6 +64,11 @@ META_KEYS = (
     "sidik_definisi",  # fingerprint of the indicator definitions shown, to spot edits
 )
 
+# The pipeline's own workbooks, recognised by their metadata when found among submissions:
+DOC_KIND_PROBLEM_LIST = "iku-daftar-masalah"  # jenis_dokumen of `iku validate --report`
+COPY_OF_KEY = "salinan_perbaikan"  # in a highlighted copy: the file it was copied from
+COPY_VALUES_KEY = "sidik_isi"  # ... and the fingerprint of its values when written
+
 # Text starting with one of these can be taken for a formula when a user edits the cell or
 # exports it (OWASP "CSV injection"): every workbook the pipeline writes stores such text
 # as a string with Excel's quote prefix, never as a formula.
