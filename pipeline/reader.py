@@ -7,14 +7,15 @@ live in ``validate``. Input files are opened read-only and never modified.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import spec
-from .cellscan import CellFact, scan_cells
+from .cellscan import CellFact, scan_cells, scan_merges
 from .errors import Problem, Severity
 from .reasons import Reason
 from .safety import MAX_ROWS, inspect_workbook  # the gate already refused longer sheets
@@ -57,6 +58,7 @@ class ReadResult:
     submissions: list[Submission] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    refused: list[Problem] = field(default_factory=list)  # why each unusable file was refused
 
 
 # Files that look like spreadsheets are inspected (and refused with a reason when they are
@@ -76,11 +78,16 @@ def list_workbooks(folder: Path) -> tuple[list[Path], list[Problem]]:
         if path.name.startswith(("~$", ".")):
             continue
         if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-            candidates.append(path)
+            candidates.append(path)  # a folder named x.xlsx too: the gate says what it is
+        elif path.is_dir():
+            problems.append(Problem(
+                Severity.WARNING, Reason.FOLDER_IGNORED,
+                "ini sebuah folder; isi folder di dalam folder isian tidak dibaca. Bila berisi "
+                "berkas isian, pindahkan berkasnya langsung ke folder isian", file=path.name))
         else:
             problems.append(Problem(
                 Severity.WARNING, Reason.OTHER_FILE_IGNORED,
-                "berkas ini bukan buku kerja Excel (.xlsx) dan diabaikan", file=path.name))
+                "berkas ini bukan buku kerja (.xlsx atau .ods) dan diabaikan", file=path.name))
     return candidates, problems
 
 
@@ -98,11 +105,15 @@ def read_folder(folder: Path) -> ReadResult:
         result.problems.extend(problems)
         if sub is not None:
             result.submissions.append(sub)
+        elif any(p.blocking for p in problems):
+            result.refused.append(next(p for p in problems if p.blocking))
     return result
 
 
-def _problem(path: Path, code: Reason, message: str, sheet: str = "", cell: str = "") -> Problem:
-    return Problem(Severity.ERROR, code, message, file=path.name, sheet=sheet, cell=cell)
+def _problem(path: Path, code: Reason, message: str, sheet: str = "", cell: str = "",
+             unit: str = "") -> Problem:
+    return Problem(Severity.ERROR, code, message, file=path.name, sheet=sheet, cell=cell,
+                   unit=unit)
 
 
 def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
@@ -175,8 +186,9 @@ def _read_book(
                 path,
                 Reason.SHEET_MISSING,
                 f"lembar '{spec.SHEET}' tidak ditemukan (lembar yang ada: "
-                f"{', '.join(n for n in names if n != spec.META_SHEET)}); jangan mengganti "
-                "nama atau menghapus lembar Isian",
+                f"{', '.join(repr_sheet(n) for n in names if n != spec.META_SHEET)}); jangan "
+                f"mengganti nama atau menghapus lembar '{spec.SHEET}'",
+                unit=meta.get("kode_unit", ""),
             )
         ]
     grid = book.get_sheet_by_name(spec.SHEET).to_python(
@@ -191,6 +203,7 @@ def _read_book(
                 "baris judul tabel dengan label Kode, x1 dan x2 tidak ditemukan; "
                 "jangan mengubah judul kolom",
                 sheet=spec.SHEET,
+                unit=meta.get("kode_unit", ""),
             )
         ]
     header_row, columns = header
@@ -202,8 +215,96 @@ def _read_book(
             "berkas isian aslinya yang dipakai. Bila unit sudah memperbaikinya, pastikan "
             "sel yang ditandai sudah dibetulkan"))]
     inputs = {spec.col_letter(columns[k]) for k in ("x1", "x2") if k in columns}
-    facts = scan_cells(sheet_xml.get(spec.SHEET, b""), inputs)
-    return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts), []
+    xml = sheet_xml.get(spec.SHEET, b"")
+    facts = scan_cells(xml, inputs)
+    _add_covered(facts, scan_merges(xml), rows, columns, grid)
+    problems = _sheet_copies(path, book, names, rows, columns, meta)
+    return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts), problems
+
+
+def repr_sheet(name: str) -> str:
+    """A sheet name as messages show it: in quotes."""
+    return f"'{name}'"
+
+
+INPUT_KEYS = ("x1", "x2")
+
+
+def _add_covered(facts: dict[str, CellFact], merges, rows, columns, grid) -> None:
+    """Mark the x1/x2 cells of data rows that lie under a merged range (but are not its
+    first cell): the value calamine reads there is hidden from the person."""
+    wanted = [columns[k] for k in INPUT_KEYS if k in columns]
+    if not merges or not wanted:
+        return
+    data_rows = sorted(r.row for r in rows)
+    budget = 4 * len(data_rows) + 100  # overlapping ranges (never made by Excel) stop here
+    for r1, c1, r2, c2 in merges:
+        top = grid[r1][c1] if r1 < len(grid) and c1 < len(grid[r1]) else ""
+        span = f"{spec.cell_ref(r1, c1)}:{spec.cell_ref(r2, c2)}"
+        inside = data_rows[bisect_left(data_rows, r1):bisect_right(data_rows, r2)]
+        for col in wanted:
+            if not c1 <= col <= c2:
+                continue
+            for row in inside:
+                if (row, col) == (r1, c1):
+                    continue
+                ref = spec.cell_ref(row, col)
+                facts[ref] = replace(facts.get(ref, CellFact()), covered_by=span,
+                                     visible=_as_text(top))
+                budget -= 1
+                if budget <= 0:
+                    return
+
+
+def _sheet_copies(path, book, names, rows, columns, meta) -> list[Problem]:
+    """Other sheets holding the Isian table (a copy such as 'Isian (2)' where someone typed
+    the figures): only the Isian sheet is read, so say so, an error when they differ."""
+    problems = []
+    ours = {r.code: r for r in rows}
+    for name in names:
+        if name in (spec.SHEET, spec.META_SHEET):
+            continue
+        grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False,
+                                                      nrows=MAX_ROWS + 1)
+        header = find_header(grid)
+        if header is None:
+            continue
+        header_row, cols = header
+        differences, typed = [], 0
+        for row in _rows(grid, header_row, cols):
+            mine = ours.get(row.code)
+            for key in (*INPUT_KEYS, "note"):
+                value = getattr(row, key)
+                if _blank(value) or key not in cols:
+                    continue
+                typed += 1
+                if mine is None or getattr(mine, key) != value:
+                    where = spec.cell_ref(row.row, cols[key])
+                    there = (f"{repr_sheet(spec.SHEET)}!{spec.cell_ref(mine.row, columns[key])}"
+                             f" = '{_as_text(getattr(mine, key))}'"
+                             if mine is not None and key in columns else "tidak ada")
+                    differences.append((where, f"{row.code} {key}: {repr_sheet(name)}!{where} = "
+                                               f"'{_as_text(value)}', {there}"))
+        if not typed:
+            continue  # an untouched copy of the blank table
+        if differences:
+            shown = "; ".join(text for _, text in differences[:3])
+            more = f" (dan {len(differences) - 3} lainnya)" if len(differences) > 3 else ""
+            problems.append(_problem(
+                path, Reason.SHEET_COPY,
+                f"lembar {repr_sheet(name)} adalah salinan tabel isian dengan angka yang "
+                f"berbeda dari lembar {repr_sheet(spec.SHEET)}: {shown}{more}. Hanya lembar "
+                f"{repr_sheet(spec.SHEET)} yang dibaca: pindahkan angka yang benar ke lembar "
+                f"{repr_sheet(spec.SHEET)}, lalu hapus lembar {repr_sheet(name)}",
+                sheet=name, cell=differences[0][0], unit=meta.get("kode_unit", "")))
+        else:
+            problems.append(Problem(
+                Severity.WARNING, Reason.SHEET_COPY,
+                f"lembar {repr_sheet(name)} adalah salinan tabel isian dengan angka yang sama "
+                f"dengan lembar {repr_sheet(spec.SHEET)}; hanya lembar {repr_sheet(spec.SHEET)} "
+                "yang dibaca, hapus salinannya agar tidak membingungkan",
+                file=path.name, sheet=name, unit=meta.get("kode_unit", "")))
+    return problems
 
 
 def _own_file(path: Path, code: Reason, message: str) -> Problem:

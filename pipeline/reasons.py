@@ -102,6 +102,13 @@ class Reason(StrEnum):
     HEADER_MISSING = (
         "header_missing", "reader", "no header row with the labels Kode, x1 and x2 in the "
         "Isian sheet")
+    FOLDER_IGNORED = (
+        "folder_ignored", "reader", "a sub-folder of the inputs folder: not searched, "
+        "warning")
+    SHEET_COPY = (
+        "sheet_copy", "reader", "another sheet (e.g. 'Isian (2)') holds the Isian table with "
+        "values typed in: an error when they differ from the Isian sheet, else a warning; "
+        "only the Isian sheet is read")
     OWN_PROBLEM_LIST = (
         "own_problem_list", "reader", "the problem list `iku validate --report` writes, "
         "found among the submissions (recognised by its metadata): skipped, warning")
@@ -118,8 +125,19 @@ class Reason(StrEnum):
     UNIT_MISSING = (
         "unit_missing", "validate", "a reporting unit sent no workbook (none of the files "
         "was refused)")
+    UNIT_REFUSED = (
+        "unit_refused", "validate", "a reporting unit's workbook was refused (by the gate or "
+        "the reader): names the file and why; its indicators are 'tidak sah', not 'belum "
+        "diisi'")
+    TEMPLATE_OUTDATED = (
+        "template_outdated", "validate", "the workbook was made from an older master (its "
+        "sidik_definisi differs): says which indicators were added, removed or reworded; an "
+        "error when indicators were added or removed, else a warning")
 
     # --- rows and cells (pipeline/validate.py) ------------------------------------------
+    HIDDEN_MERGED = (
+        "hidden_merged", "validate", "an x1/x2 cell covered by a merged cell: its value is "
+        "hidden behind the merged cell's text")
     CODE_BLANK = "code_blank", "validate", "a row holds values but no Kode"
     CODE_UNKNOWN = "code_unknown", "validate", "a Kode the unit does not report"
     CODE_DUPLICATE = "code_duplicate", "validate", "a Kode appearing twice in one sheet"

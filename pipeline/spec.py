@@ -93,6 +93,15 @@ def cell_ref(row: int, col: int) -> str:
     return f"{col_letter(col)}{row + 1}"
 
 
+def parse_cell_ref(ref: str) -> tuple[int, int]:
+    """An A1 reference to 0-based (row, column): the inverse of ``cell_ref``."""
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]) - 1, col - 1
+
+
 NOT_ASKED_MEANING = "(tidak diisi untuk indikator jumlah)"
 SHOWN_KEYS = ("indicator", "x1_meaning", "x2_meaning")
 

@@ -39,12 +39,13 @@ class Validated:
 
 def validate(master: Master, read: ReadResult) -> Validated:
     problems = list(read.problems)
-    accepted = _accepted_submissions(master, read.submissions, problems)
-    _missing_units(master, accepted, read.submissions, problems)
-    records: list[dict[str, Any]] = []
     invalid: set[tuple[str, str]] = set()
+    accepted = _accepted_submissions(master, read.submissions, problems)
+    _missing_units(master, accepted, read, problems, invalid)
+    records: list[dict[str, Any]] = []
     for sub in accepted.values():
         records += _check_rows(master, sub, problems, invalid)
+        _outdated_template(master, sub, problems)
     _check_totals(master, records, accepted, problems, invalid)
     values = pd.DataFrame([[r[c] for c in VALUE_COLUMNS] for r in records],
                           columns=VALUE_COLUMNS)
@@ -119,21 +120,125 @@ def _accepted_submissions(
 def _missing_units(
     master: Master,
     accepted: dict[str, Submission],
-    subs: list[Submission],
+    read: ReadResult,
     problems: list[Problem],
+    invalid: set[tuple[str, str]],
 ) -> None:
-    sent = {s.unit for s in subs}
+    """Every reporting unit without an accepted workbook: refused (say which file and
+    why) or missing. Its indicators are marked invalid ("tidak sah" in a draft) when a
+    file of it was refused, so nobody reads "belum diisi" for a file that was sent."""
+    read_units = {s.unit for s in read.submissions}
+    by_unit: dict[str, list[Problem]] = defaultdict(list)
+    unplaced = []
+    for refusal in read.refused:
+        units = [refusal.unit] if refusal.unit else _units_named_in(master, refusal.file)
+        for unit in units:
+            by_unit[unit].append(refusal)
+        if not units:
+            unplaced.append(refusal)
     for unit in master.reporting_units:
-        if unit.code not in sent:
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    R.UNIT_MISSING,
-                    f"unit {unit.code} ({unit.name}) belum mengirim isian; "
-                    "letakkan berkasnya di folder isian",
-                    unit=unit.code,
-                )
+        if unit.code in accepted:
+            continue
+        codes = [i.code for i in master.indicators_of(unit.code)]
+        if unit.code in read_units or by_unit[unit.code]:
+            invalid.update((unit.code, code) for code in codes)
+        if unit.code in read_units:
+            continue  # its file was read and refused above, with the reason
+        refusals = by_unit[unit.code]
+        if refusals:
+            why = "; ".join(f"'{p.file}' ditolak: {_first_clause(p.message)}" for p in refusals)
+            problems.append(Problem(
+                Severity.ERROR, R.UNIT_REFUSED,
+                f"isian unit {unit.code} ({unit.name}) sudah dikirim tetapi ditolak ({why}); "
+                f"indikator {', '.join(codes)} tidak dapat dihitung sampai berkas itu "
+                "diperbaiki (lihat galat berkas tersebut) dan dikirim ulang",
+                unit=unit.code))
+            continue
+        hint = ""
+        if unplaced:
+            names = ", ".join(f"'{p.file}'" for p in unplaced)
+            hint = (f" (berkas yang ditolak dan belum diketahui unitnya: {names}; bila salah "
+                    "satunya milik unit ini, perbaiki berkas itu)")
+        problems.append(
+            Problem(
+                Severity.ERROR,
+                R.UNIT_MISSING,
+                f"unit {unit.code} ({unit.name}) belum mengirim isian{hint}; "
+                "letakkan berkasnya di folder isian",
+                unit=unit.code,
             )
+        )
+
+
+def _units_named_in(master: Master, file: str) -> list[str]:
+    """Units whose code appears as a word in a file name (Isian_IKU_2021_POLITIK.xlsx)."""
+    stem = file.rsplit(".", 1)[0].casefold()
+    return [u.code for u in master.reporting_units
+            if re.search(rf"(?<![0-9a-z]){re.escape(u.code.casefold())}(?![0-9a-z])", stem)]
+
+
+def _first_clause(message: str) -> str:
+    return message.split(";", 1)[0]
+
+
+def _outdated_template(master: Master, sub: Submission, problems: list[Problem]) -> None:
+    """A workbook made from an older master (its ``sidik_definisi`` differs from the
+    definitions the master gives the unit now): one problem saying what changed, in place
+    of per-row complaints that would blame the unit for edits it did not make."""
+    from .templates import definition_fingerprint  # xlsxwriter: load only when needed
+
+    recorded = sub.meta.get("sidik_definisi")
+    if not recorded or recorded == definition_fingerprint(master, sub.unit):
+        return
+    mine = [p for p in problems if p.file == sub.file and p.code in _EXPLAINED_BY_OLD_TEMPLATE]
+    for p in mine:
+        problems.remove(p)
+    expected = {i.code: i for i in master.indicators_of(sub.unit)}
+    shown = {r.code: r for r in sub.rows if not _blank(r.code)}
+    added = [c for c in expected if c not in shown]
+    removed = [_show(c) for c in shown if c not in expected]
+    edited = []
+    for code, ind in expected.items():
+        row = shown.get(code)
+        if row is None:
+            continue
+        labels = [spec.COLUMNS[spec.COLUMN_INDEX[key]].label
+                  for key, text, wanted in zip(spec.SHOWN_KEYS, row.shown,
+                                               spec.shown_definition(ind), strict=True)
+                  if " ".join(_show(text).split()) != " ".join(wanted.split())]
+        if labels:
+            edited.append(f"{code} ({', '.join(labels)})")
+    changes = []
+    if added:
+        changes.append(f"indikator baru: {', '.join(added)}")
+    if removed:
+        changes.append(f"indikator yang tidak ada lagi: {', '.join(removed)}")
+    if edited:
+        changes.append(f"teks berubah: {'; '.join(edited)}")
+    if not changes:
+        changes.append("perubahannya tidak tampak pada teks, mis. target atau jenis indikator")
+    blocking = bool(added or removed)
+    then = ("angka unit belum lengkap: minta unit mengisi templat terbaru dari sekretariat"
+            if blocking else "angka tetap dibaca; pastikan unit mengisinya sesuai definisi "
+            "terbaru, atau kirimkan templat terbaru")
+    problems.append(Problem(
+        Severity.ERROR if blocking else Severity.WARNING, R.TEMPLATE_OUTDATED,
+        f"templat versi lama: berkas ini dibuat dari master sebelum definisi indikator "
+        f"unit {sub.unit} diubah ({'; '.join(changes)}); {then}",
+        sub.file, spec.META_SHEET, unit=sub.unit))
+
+
+# Row problems an older template explains: reported once, as template_outdated.
+_EXPLAINED_BY_OLD_TEMPLATE = {R.DEFINITION_EDITED, R.CODE_UNKNOWN, R.CODE_MISSING}
+
+
+def _hidden(key: str, ref: str, fact, raw: Any) -> tuple[R, str, Severity]:
+    first = fact.covered_by.split(":")[0]
+    hidden = f"nilai {key} '{_show(raw)}' tersembunyi di {ref}" if not _blank(raw) else (
+        f"sel {ref} sendiri kosong")
+    return (R.HIDDEN_MERGED, f"{key} di {ref} tertutup sel gabungan {fact.covered_by}: yang "
+            f"terlihat hanya isi {first} ('{fact.visible}'), sedangkan {hidden}; pisahkan sel "
+            f"gabungan itu (Unmerge Cells), lalu periksa dan isi {key} di {ref}", Severity.ERROR)
 
 
 # --- rows and cells -----------------------------------------------------------------------
@@ -193,6 +298,8 @@ def _check_rows(
             elif fact and fact.formula:
                 counts[key], findings = None, [(R.FORMULA, f"{key} berisi rumus, bukan angka; "
                     "ketik angkanya langsung (nilai rumus tidak dipakai)", Severity.ERROR)]
+            elif fact and fact.covered_by:
+                counts[key], findings = None, [_hidden(key, sub.ref(row, key), fact, raw)]
             else:
                 counts[key], findings = _check_count(raw, key)
             if key == "x2" and counts[key] == 0 and len(ind.reporting_units) == 1:
@@ -217,7 +324,7 @@ def _check_rows(
             problems.append(Problem(
                 Severity.ERROR, R.CODE_MISSING,
                 f"baris indikator {code} ({expected[code].name}) tidak ada di lembar "
-                f"{sub.sheet}; gunakan templat asli dan jangan menghapus baris",
+                f"'{sub.sheet}'; gunakan templat asli dan jangan menghapus baris",
                 sub.file, sub.sheet, unit=sub.unit))
     return records
 

@@ -96,12 +96,14 @@ CASES = {
     "metadata_removed": (
         lambda fill, tmp: _remove_sheet(fill() / "Isian_POLITIK.xlsx", "Metadata"),
         ["GALAT: Isian_POLITIK.xlsx: lembar tersembunyi 'Metadata' tidak ada",
-         "GALAT: unit POLITIK (Bidang Politik dan Kewaspadaan Daerah) belum "
-         "mengirim isian"],
+         "GALAT: isian unit POLITIK (Bidang Politik dan Kewaspadaan Daerah) sudah dikirim "
+         "tetapi ditolak ('Isian_POLITIK.xlsx' ditolak: lembar tersembunyi 'Metadata' tidak "
+         "ada, sehingga unit pengirim tidak dapat dikenali); indikator S2.1, S4.1 tidak dapat "
+         "dihitung"],
     ),
     "sheet_renamed": (
         lambda fill, tmp: _rename_sheet(fill() / "Isian_POLITIK.xlsx", "Isian", "Data"),
-        ["GALAT: Isian_POLITIK.xlsx: lembar 'Isian' tidak ditemukan (lembar yang ada: Data)"],
+        ["GALAT: Isian_POLITIK.xlsx: lembar 'Isian' tidak ditemukan (lembar yang ada: 'Data')"],
     ),
 }
 
