@@ -14,11 +14,16 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import spec
+from . import odf, spec
 from .cellscan import CellFact, scan_cells, scan_merges
 from .errors import Problem, Severity
 from .reasons import Reason
-from .safety import MAX_ROWS, inspect_workbook  # the gate already refused longer sheets
+from .safety import (  # the gate already refused longer sheets
+    MAX_ROWS,
+    MAX_SHEET_TAGS,
+    ODS_CONTENT,
+    inspect_workbook,
+)
 
 HEADER_SEARCH_ROWS = 60
 
@@ -125,8 +130,9 @@ def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
     refused, sheets = inspect_workbook(path)  # before any reader touches an untrusted file
     if refused:
         return None, refused
-    try:
-        book = CalamineWorkbook.from_path(str(path))
+    try:  # by content, not by name: an .ods renamed .xlsx is read as what it is
+        with open(path, "rb") as fh:
+            book = CalamineWorkbook.from_filelike(fh)
     except Exception as exc:  # calamine raises several types for unreadable files
         return None, [_unreadable(path, exc)]
     try:
@@ -214,10 +220,15 @@ def _read_book(
             f"'{meta[spec.COPY_OF_KEY]}') yang isinya belum diubah sejak dibuat; diabaikan, "
             "berkas isian aslinya yang dipakai. Bila unit sudah memperbaikinya, pastikan "
             "sel yang ditandai sudah dibetulkan"))]
-    inputs = {spec.col_letter(columns[k]) for k in ("x1", "x2") if k in columns}
-    xml = sheet_xml.get(spec.SHEET, b"")
-    facts = scan_cells(xml, inputs)
-    _add_covered(facts, scan_merges(xml), rows, columns, grid)
+    if ODS_CONTENT in sheet_xml:  # OpenDocument: every sheet is in content.xml
+        wanted = {columns[k] for k in INPUT_KEYS if k in columns}
+        facts = odf.cell_facts(sheet_xml[ODS_CONTENT], spec.SHEET, wanted,
+                               {r.row for r in rows}, MAX_SHEET_TAGS)
+    else:
+        xml = sheet_xml.get(spec.SHEET, b"")
+        facts = scan_cells(xml, {spec.col_letter(columns[k]) for k in INPUT_KEYS
+                                 if k in columns})
+        _add_covered(facts, scan_merges(xml), rows, columns, grid)
     problems = _sheet_copies(path, book, names, rows, columns, meta)
     return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts), problems
 

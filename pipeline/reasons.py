@@ -65,7 +65,6 @@ class Reason(StrEnum):
     ZIP_NOT_WORKBOOK = (
         "zip_not_workbook", "gate", "a zip that is no spreadsheet: .docx, .pptx, .xlsb, an "
         "OpenDocument text, a plain zip")
-    ODS = "ods", "gate", "an OpenDocument spreadsheet (not yet read)"
     MACRO = (
         "macro", "gate", "a VBA project, macro sheet, macro-enabled content type, or "
         "OpenDocument Basic/scripts")

@@ -383,7 +383,8 @@ def _inspect_zip(f: BinaryIO, size: int) -> None:
         raise _corrupt()
     files = [i for i in infos if not i.filename.endswith("/")]
     by_name = _check_directory(infos, files)
-    _check_kind(f, by_name)
+    if _check_kind(f, by_name) == "ods":
+        return _inspect_ods(f, files, by_name)
     sheets = _check_main_parts(f, by_name)
     tags = 0
     checked: dict[str, bytes] = {}
@@ -477,19 +478,21 @@ def _check_directory(infos: list, files: list) -> dict:
     return by_name
 
 
-def _check_kind(f: BinaryIO, by_name: dict) -> None:
-    """OpenDocument, other Office files, macro workbooks: all from names and tiny reads."""
+def _check_kind(f: BinaryIO, by_name: dict) -> str:
+    """"xlsx" or "ods"; other Office files, hybrids and macro workbooks are refused: all
+    from names and tiny reads."""
     mimetype = by_name.get("mimetype")
     if mimetype is not None:
         declared = b"".join(_inflate(f, mimetype, limit=256)).strip()
-        if declared.startswith(_ODS_MIMETYPE):
-            raise _Refused(
-                Reason.ODS,
-                "berkas berformat OpenDocument Spreadsheet (.ods), bukan Excel; buka di "
-                "LibreOffice lalu simpan ulang sebagai Excel 2007-365 (.xlsx) dari "
-                "LibreOffice: File › Save As, pilih jenis 'Excel 2007-365 (.xlsx)', lalu "
-                "kirim ulang",
-            )
+        if declared == _ODS_MIMETYPE:
+            if _CONTENT_TYPES in by_name or _WORKBOOK in by_name:  # which reader would win?
+                raise _Refused(
+                    Reason.ZIP_NOT_WORKBOOK,
+                    "berkas ini sekaligus mengaku sebagai OpenDocument (.ods) dan Excel "
+                    "(.xlsx), hal yang tidak pernah dibuat Excel maupun LibreOffice; buka "
+                    f"berkas di LibreOffice, simpan ulang sebagai .ods atau .xlsx; {_USE_ORIGINAL}",
+                )
+            return "ods"
     if _CONTENT_TYPES not in by_name or _WORKBOOK not in by_name:
         if "word/document.xml" in by_name:
             what = "dokumen Word (.docx)"
@@ -510,6 +513,76 @@ def _check_kind(f: BinaryIO, by_name: dict) -> None:
     for key in by_name:
         if posixpath.basename(key) == "vbaproject.bin" or key.startswith("xl/macrosheets/"):
             raise _macro()
+    return "xlsx"
+
+
+# --- OpenDocument spreadsheets ------------------------------------------------------------
+
+ODS_CONTENT = ":ods:content.xml"  # key of inspect_workbook's result for an .ods (no sheet
+# name can hold ":"): the whole content.xml, every sheet of the workbook
+_ODS_MACRO_PARTS = ("basic/", "scripts/", "dialogs/")
+
+
+def _inspect_ods(f: BinaryIO, files: list, by_name: dict) -> dict[str, bytes]:
+    """An OpenDocument spreadsheet: the same bounded inflate and DOCTYPE scan of every
+    part, no macros, no encryption, and content.xml (every sheet) measured as calamine
+    would build it (``odf.check_content``)."""
+    from . import odf
+
+    for key in by_name:
+        if key.startswith(_ODS_MACRO_PARTS) or key in ("script-lc.xml", "dialog-lc.xml"):
+            raise _macro()
+    content_info = by_name.get("content.xml")
+    if content_info is None:
+        raise _corrupt()
+    if content_info.file_size > MAX_SHEETS_SIZE:
+        raise _sheet_problem(
+            "", f"isi lembar kerja (content.xml) berukuran "
+            f"{_over(content_info.file_size, MAX_SHEETS_SIZE)} setelah diekstrak (batas "
+            f"{_mb(MAX_SHEETS_SIZE)})")
+    content = b""
+    for info in files:
+        key = info.filename.lower()
+        data = _scan_entry(f, info, key == "content.xml" or key == "meta-inf/manifest.xml")
+        if key == "meta-inf/manifest.xml" and data is not None and b"encryption-data" in data:
+            raise _Refused(
+                Reason.ENCRYPTED,
+                "berkas .ods dilindungi kata sandi sehingga isinya tidak dapat dibaca; buka di "
+                "LibreOffice, simpan tanpa kata sandi (File › Save As, hapus centang 'Save "
+                "with password'), lalu kirim ulang",
+            )
+        if key == "content.xml":
+            content = data or b""
+    if b"vnd.sun.star.script:" in content:  # a cell or event calling a macro
+        raise _macro()
+    try:
+        odf.check_content(content, MAX_ROWS, MAX_COLS, MAX_CELLS, MAX_SHEET_TAGS)
+    except odf.OdsProblem as exc:
+        raise _ods_refusal(exc) from None
+    return {ODS_CONTENT: content}
+
+
+def _ods_refusal(exc) -> _Refused:
+    if exc.kind == "invalid":
+        return _Refused(
+            Reason.XML_INVALID,
+            f"isi lembar kerja (content.xml) di dalam berkas .ods rusak ({exc.detail}); buka "
+            "berkas di LibreOffice, simpan ulang, lalu kirim ulang",
+        )
+    where = f"lembar '{exc.sheet}'" if exc.sheet else "berkas"
+    if exc.kind == "tags":
+        what = f"{where} berisi terlalu banyak elemen XML (batas {_n(MAX_SHEET_TAGS)})"
+    elif exc.detail.startswith("rows:"):
+        what = (f"{where} memakai sel sampai baris {_n(int(exc.detail[5:]))} (batas "
+                f"{_n(MAX_ROWS)} baris)")
+    elif exc.detail.startswith("cols:"):
+        col = int(exc.detail[5:])
+        letters = spec.col_letter(col - 1) if col < 10**6 else "?"
+        what = (f"{where} memakai sel sampai kolom {letters} (kolom ke-{_n(col)}, batas "
+                f"{MAX_COLS} kolom)")
+    else:
+        what = f"{where} berisi {_n(int(exc.detail[6:]))} sel (batas {_n(MAX_CELLS)})"
+    return _sheet_problem(exc.sheet, what)
 
 
 def _check_main_parts(f: BinaryIO, by_name: dict) -> dict[str, str]:

@@ -213,6 +213,31 @@ def _swap_rows(book) -> None:
         ws[f"{col}9"].value, ws[f"{col}11"].value = ws[f"{col}11"].value, ws[f"{col}9"].value
 
 
+def _ods(edit: Callable[[bytes], bytes] | None = None):
+    """POLITIK's submission replaced by the .ods LibreOffice saved (tests/fixtures), its
+    content.xml edited by ``edit``."""
+
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        (folder / P).unlink()
+        fixture = Path(__file__).parent / "fixtures" / "libreoffice_saved_POLITIK.ods"
+        target = folder / "Isian_POLITIK.ods"
+        if edit is None:
+            shutil.copy(fixture, target)
+            return
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(fixture) as zin, zipfile.ZipFile(buffer, "w") as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if info.filename == "content.xml":
+                    data = edit(data)
+                zout.writestr(info.filename, data, zipfile.ZIP_STORED
+                              if info.filename == "mimetype" else zipfile.ZIP_DEFLATED)
+        target.write_bytes(buffer.getvalue())
+
+    return build
+
+
 def _copy_sheet(book) -> None:
     copy = book.copy_worksheet(book["Isian"])
     copy.title = "Isian (2)"
@@ -289,8 +314,20 @@ CATALOGUE: list[Case] = [
          _add(lambda f: (f / "lama.xls").write_bytes(OLE)), 1, "lama.xls: berkas memakai format Excel lama (.xls"),
     Case("xls_named_xlsx", "file", "an OLE2 .xls file renamed .xlsx", _replace_file(P, OLE), 1,
          f"{P}: berkas memakai format Excel lama (.xls"),
-    Case("ods", "file", "an OpenDocument spreadsheet (.ods)",
-         _add(lambda f: _write_ods(f / "isian.ods")), 1, "isian.ods: berkas berformat OpenDocument Spreadsheet (.ods)", ("File › Save As",)),
+    Case("ods", "file", "a submission saved by LibreOffice as OpenDocument (.ods) instead of .xlsx "
+         "(accepted)", _ods(), 0, "Laporan ditulis"),
+    Case("ods_formula", "file", "an .ods submission with a formula in x1",
+         _ods(lambda c: c.replace(b'office:value-type="float" office:value="5"',
+                                  b'table:formula="of:=2+3" office:value-type="float" '
+                                  b'office:value="5"', 1)), 1,
+         "Isian_POLITIK.ods › Isian!E10: x1 berisi rumus, bukan angka"),
+    Case("ods_rows_bomb", "hostile", "an .ods whose row with a value repeats a million times",
+         _ods(lambda c: c.replace(b"<table:table-row ", b'<table:table-row '
+                                  b'table:number-rows-repeated="1000000" ', 1)), 1,
+         "Isian_POLITIK.ods › Isian: lembar 'Isian' memakai sel sampai baris 1.000.009 (batas 10.000 baris)"),
+    Case("ods_doctype", "hostile", "an .ods whose content.xml declares an entity",
+         _ods(lambda c: c.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "a">]>', 1)), 1,
+         "Isian_POLITIK.ods: berkas berisi deklarasi DOCTYPE/ENTITY"),
     Case("macro_by_content", "file", "a workbook holding xl/vbaProject.bin, named .xlsx",
          _rezip(P, add={"xl/vbaProject.bin": b"\0" * 64}), 1, f"{P}: berkas berisi makro (VBA)"),
     Case("xlsm_extension", "file", "a macro workbook with the .xlsm extension",
@@ -489,12 +526,6 @@ CATALOGUE: list[Case] = [
          _values("POLITIK", {"S2.1": (1, 1), "S4.1": (1, 1)}, {"S4.1": NASTY}), 0,
          "Laporan ditulis", check=_nasty_note_in_report),
 ]
-
-
-def _write_ods(path: Path) -> None:
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", "<office:document-content/>")
 
 
 @pytest.mark.parametrize("case", CATALOGUE, ids=[c.id for c in CATALOGUE])
