@@ -203,18 +203,23 @@ def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs) -> 
 
 def _echo_published(published) -> None:
     """What writing the report did: backups kept, an old PDF moved aside."""
-    for kept in published.backups:
-        click.echo(f"PERHATIAN: berkas lama telah diubah sejak dibuat iku (mis. disunting di "
-                   f"Word), jadi disimpan sebagai cadangan: {kept}", err=True)
-    if published.stale_pdf is not None:
-        click.echo(f"PERHATIAN: PDF lama milik laporan sebelumnya dipindahkan ke "
-                   f"{published.stale_pdf} (buat PDF baru dengan --pdf)", err=True)
-    if published.stale_removed:
-        click.echo("PERHATIAN: PDF lama milik laporan sebelumnya dihapus (--timpa)", err=True)
+    for note in _published_notes(published):
+        click.echo(note, err=True)
     click.echo(f"Laporan ditulis: {published.docx}"
                + (" (isinya sama, berkas tidak diubah)" if published.unchanged else ""))
     if published.pdf:
         click.echo(f"PDF ditulis: {published.pdf}")
+
+
+def _published_notes(published) -> list[str]:
+    notes = [f"PERHATIAN: berkas lama telah diubah sejak dibuat iku (mis. disunting di Word), "
+             f"jadi disimpan sebagai cadangan: {kept}" for kept in published.backups]
+    if published.stale_pdf is not None:
+        notes.append(f"PERHATIAN: PDF lama milik laporan sebelumnya dipindahkan ke "
+                     f"{published.stale_pdf} (buat PDF baru dengan --pdf)")
+    if published.stale_removed:
+        notes.append("PERHATIAN: PDF lama milik laporan sebelumnya dihapus (--timpa)")
+    return notes
 
 
 def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs) -> None:
@@ -228,23 +233,15 @@ def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs) ->
     outcome = report_all(root, out, jobs=jobs, progress=sys.stderr.isatty(), draft=draft,
                          pdf=pdf, template=template, overwrite=timpa)
     for row in outcome.rows:
-        if row.message or row.problems:
+        notes = _published_notes(row.published) if row.published else []
+        if row.message or row.problems or notes:
             click.echo(f"== {row.folder} ==", err=True)
             if row.message:
                 click.echo(f"GALAT: {row.message}", err=True)
             if row.problems:
                 _echo_problems(list(row.problems), row.files, err=True)
-        published = row.published
-        if published and (published.backups or published.stale_pdf or published.stale_removed):
-            click.echo(f"== {row.folder} ==", err=True)
-            for kept in published.backups:
-                click.echo(f"PERHATIAN: berkas lama telah diubah sejak dibuat iku, disimpan "
-                           f"sebagai cadangan: {kept}", err=True)
-            if published.stale_pdf is not None:
-                click.echo(f"PERHATIAN: PDF lama dipindahkan ke {published.stale_pdf}",
-                           err=True)
-            if published.stale_removed:
-                click.echo("PERHATIAN: PDF lama dihapus (--timpa)", err=True)
+            for note in notes:
+                click.echo(note, err=True)
     _print_summary(outcome, out)
     if outcome.internal:
         click.echo("Ada GALAT INTERNAL (kesalahan program); jalankan ulang dengan IKU_DEBUG=1 "

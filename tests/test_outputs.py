@@ -455,3 +455,19 @@ def test_report_with_pdf_through_libreoffice(fill, tmp_path):
     assert "CAPAIAN INDIKATOR KINERJA UTAMA (IKU) TAHUN 2021" in text
     assert sorted(p.name for p in out.parent.iterdir()) == ["Laporan.docx", "Laporan.pdf"]
     assert stamp_matches(out)
+
+
+def test_report_all_keeps_an_edited_agency_report(tmp_path):
+    root, out = tmp_path / "kota", tmp_path / "hasil"
+    assert run_cli("synth", "-n", 2, "-u", 2, "-k", 3, "--out", root).exit_code == 0
+    assert run_cli("report", "--all", root, "--out", out, "--jobs", 1).exit_code == 0
+    first = sorted(out.glob("Laporan_*.docx"))[0]
+    ours = first.read_bytes()
+    edited = _edit_in_word(first)
+    inputs_before = folder_digest(root)
+    res = run_cli("report", "--all", root, "--out", out, "--jobs", 1)
+    assert res.exit_code == 0, res.output
+    backup = first.with_name(f"{first.stem}.diedit-{_stamp_of(1_700_000_000)}.docx")
+    assert f"disimpan sebagai cadangan: {backup}" in res.stderr
+    assert backup.read_bytes() == edited and first.read_bytes() == ours
+    assert folder_digest(root) == inputs_before
