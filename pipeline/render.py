@@ -72,7 +72,7 @@ def _open_template(template_path: Path):
     if not path.is_file():
         raise TemplateError(
             f"templat Word tidak ditemukan: {path} "
-            "(buat ulang dengan `python -m pipeline.word_template`)"
+            "(buat ulang dengan `python -m dev.word_template`)"
         )
     tpl = DocxTemplate(str(path))
     try:

@@ -300,7 +300,7 @@ def test_cli_all_refuses_inputs_and_a_missing_template(city, tmp_path):
 
 
 def test_bench_measures_every_stage_and_writes_the_targets(tmp_path):
-    from pipeline import bench
+    from dev import bench
 
     sizes = []
     for n in (1, 2):
