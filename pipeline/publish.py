@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import shutil
 import stat
 import tempfile
@@ -179,12 +180,17 @@ def publish_report(data: bytes, target: Path, pdf: bool = False,
 
 
 def _existing_bytes(path: Path) -> bytes | None:
+    """The report already at ``path``: None when there is none; ``b""`` when something is
+    there that cannot be compared (unreadable, not a regular file, implausibly large),
+    which is then treated as someone's work and kept."""
+    if not path.exists() and not path.is_symlink():
+        return None
     try:
         if not path.is_file() or path.stat().st_size > 200 * 1024 * 1024:
-            return None if not path.exists() else b""
+            return b""
         return path.read_bytes()
     except OSError:
-        return b""  # there, but unreadable: never taken for our own unchanged report
+        return b""
 
 
 def _replace_pair(docx: Path, target: Path, pdf: Path, pdf_target: Path, keep_docx: bool):
@@ -193,9 +199,8 @@ def _replace_pair(docx: Path, target: Path, pdf: Path, pdf_target: Path, keep_do
     try:
         if not keep_docx:
             if target.exists():
-                saved = Path(tempfile.mktemp(prefix=f".{target.name}.", suffix=".lama",
-                                             dir=target.parent))
-                os.link(target, saved)
+                saved = target.with_name(f".{target.name}.{secrets.token_hex(6)}.lama")
+                _keep(target, saved, move=False)  # to put back if the PDF cannot be placed
             os.replace(docx, target)
         try:
             os.replace(pdf, pdf_target)

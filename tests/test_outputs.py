@@ -471,3 +471,35 @@ def test_report_all_keeps_an_edited_agency_report(tmp_path):
     assert f"disimpan sebagai cadangan: {backup}" in res.stderr
     assert backup.read_bytes() == edited and first.read_bytes() == ours
     assert folder_digest(root) == inputs_before
+
+
+def test_when_the_pdf_cannot_be_placed_the_old_report_is_put_back(fill, tmp_path, monkeypatch):
+    """The second rename of the pair fails (the PDF is open in a reader on Windows, say):
+    the report renamed first is rolled back, so the old pair stays together."""
+    import pipeline.publish
+
+    bindir = _fake_soffice(tmp_path, (
+        'for a; do last="$a"; done\n'
+        'while [ "$1" != "--outdir" ]; do shift; done\n'
+        'printf "%%PDF baru" > "$2/$(basename "$last" .docx).pdf"\n'))
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    real_replace = os.replace
+
+    def pdf_locked(src, dst):
+        if str(dst).endswith("hasil/Laporan.pdf"):
+            raise PermissionError(13, "Permission denied")
+        return real_replace(src, dst)
+
+    inputs = fill()
+    out = _with_old_pair(tmp_path)
+    stamp_time = 1_700_000_000
+    os.utime(out, (stamp_time, stamp_time))
+    monkeypatch.setattr(pipeline.publish.os, "replace", pdf_locked)
+    res = _report(inputs, out, "--pdf")
+    assert res.exit_code == 1, res.output
+    assert "laporan lama tidak berubah" in res.stderr
+    assert out.read_bytes() == OLD and out.with_suffix(".pdf").read_bytes() == b"%PDF lama"
+    names = sorted(p.name for p in out.parent.iterdir())
+    assert names == sorted(["Laporan.docx", "Laporan.pdf",  # and the backups made first
+                            f"Laporan.diedit-{_stamp_of(stamp_time)}.docx",
+                            f"Laporan.diedit-{_stamp_of(stamp_time)}.pdf"])
