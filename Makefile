@@ -25,11 +25,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests dev
 
 bench: $(STAMP)  ## time each stage on synthetic cities; writes docs/BENCHMARKS.md
 	$(BIN)/python -m compileall -q pipeline  # startup timings assume cached bytecode
-	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m dev.bench
 
 clean:
 	find output -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +

@@ -19,14 +19,15 @@ from pathlib import Path
 from .errors import OutputError
 
 
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` all at once: readers see the old file or the new one."""
+def write_atomically(path: Path, data: bytes, verified: bool = False) -> Path:
+    """Write ``data`` to ``path`` all at once: readers see the old file or the new one.
+    ``verified``: the caller has already run ``ooxml.verify_package`` on ``data``."""
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path} adalah folder; berikan nama berkas")
     from .ooxml import is_package, verify_package
 
-    if is_package(path):
+    if is_package(path) and not verified:
         verify_package(data, path.name)
     tmp: str | None = None
     try:

@@ -5,8 +5,8 @@ The layout (docs/KOTA.md)::
     ROOT/<folder instansi>/master.yaml     the agency's master
     ROOT/<folder instansi>/isian/*.xlsx    its units' returned workbooks
 
-``report_all(root, out_dir)`` runs, for each agency folder in name order, the same stages
-as ``iku report``: master → read and validate the submissions → compute → render, into
+``report_all(root, out_dir)`` runs, for each agency folder in name order, the master and
+then the same runner as ``iku report`` (``run.run_report``: check → compute → render), into
 ``out_dir/Laporan_IKU_<tahun>_<folder>.docx``. An agency with errors (a broken master, a
 missing folder, invalid submissions) gets no report, exactly as with ``iku report``, and
 the run goes on with the next one; its problems are kept in its row. Last, the rekap of
@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import IkuError, Problem, Severity, TemplateError, UsageError
+from .publish import Published, guard_outputs
 from .rekap import AgencyRekap, write_rekap
 
 MASTER_NAME = "master.yaml"
@@ -48,6 +49,7 @@ class AgencyRow:
     message: str = ""  # an error that stopped this agency early (master, folder, template)
     report: Path | None = None
     pdf: Path | None = None
+    published: Published | None = None  # what writing the report did (backups, old PDF)
     rekap: AgencyRekap | None = None
     internal: bool = False  # the error is a bug in the program, not bad input
     seconds: float = 0.0
@@ -114,9 +116,11 @@ def report_all(
     draft: bool = False,
     pdf: bool = False,
     template: Path = paths.WORD_TEMPLATE,
+    overwrite: bool = False,
 ) -> BatchOutcome:
     """Validate and render every agency under ``root`` into ``out_dir``; never stops at an
-    agency's errors. ``jobs``: worker processes (None = one per CPU, 1 = no pool)."""
+    agency's errors. ``jobs``: worker processes (None = one per CPU, 1 = no pool);
+    ``overwrite``: replace edited or read-only reports without a backup (``--timpa``)."""
     start = time.perf_counter()
     root, out_dir = Path(root), Path(out_dir)
     folders = find_agencies(root, exclude=out_dir)
@@ -124,7 +128,13 @@ def report_all(
         raise UsageError(f"'{out_dir}' bukan folder; --out harus berupa folder untuk --all")
     if not Path(template).is_file():  # once, rather than the same error for every agency
         raise TemplateError(f"templat Word tidak ditemukan: {template}")
-    tasks = [(folder, out_dir, Path(template), draft, pdf) for folder in folders]
+    for folder in folders:  # never into an agency's inputs (each report is checked again)
+        guard_outputs([("--out", out_dir)], folder / INPUTS_DIR, [folder / MASTER_NAME])
+    if pdf:
+        from .render import require_soffice
+
+        require_soffice()  # before any agency is written
+    tasks = [(folder, out_dir, Path(template), draft, pdf, overwrite) for folder in folders]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     rows: dict[Path, AgencyRow] = {}
     if jobs > 1:
@@ -155,13 +165,13 @@ def report_all(
 
 def process_agency(
     folder: Path, out_dir: Path, template: Path = paths.WORD_TEMPLATE, draft: bool = False,
-    pdf: bool = False,
+    pdf: bool = False, overwrite: bool = False,
 ) -> AgencyRow:
     """One agency from master to report; every error ends up in the returned row."""
     start = time.perf_counter()
     row = AgencyRow(folder.name, folder.name)
     try:
-        row = _process(folder, out_dir, template, draft, pdf, row)
+        row = _process(folder, out_dir, template, draft, pdf, overwrite, row)
     except IkuError as exc:  # InternalError (exit 3) is a bug too
         row = _replace(row, message=str(exc), internal=exc.exit_code == 3)
     except Exception as exc:  # a bug: keep going with the other agencies, say so loudly
@@ -172,11 +182,10 @@ def process_agency(
     return _replace(row, seconds=time.perf_counter() - start)
 
 
-def _process(folder, out_dir, template, draft, pdf, row: AgencyRow) -> AgencyRow:
-    from .compute import compute
+def _process(folder, out_dir, template, draft, pdf, overwrite, row: AgencyRow) -> AgencyRow:
     from .master import load_master
     from .rekap import agency_rekap
-    from .run import check_inputs
+    from .run import ReportJob, run_report
 
     master_path = folder / MASTER_NAME
     if not master_path.is_file():
@@ -186,21 +195,14 @@ def _process(folder, out_dir, template, draft, pdf, row: AgencyRow) -> AgencyRow
     inputs = folder / INPUTS_DIR
     if not inputs.is_dir():
         raise UsageError(f"folder isian '{inputs}' tidak ada; letakkan berkas isian unit di sana")
-    checked = check_inputs(master, inputs)
-    row = _replace(row, files=checked.files, problems=tuple(checked.problems))
-    # Draft figures when there are errors: the rekap then still shows what is known.
-    results = compute(master, checked.values, checked.invalid, draft=not checked.ok)
-    report = pdf_path = None
-    if checked.ok or draft:
-        from .render import convert_to_pdf, render_report
-
-        report = render_report(master, results, out_dir / report_name(master.agency.year, folder),
-                               template)
-        row = _replace(row, report=report)
-        if pdf:
-            pdf_path = convert_to_pdf(report)
-    rekap = agency_rekap(master, results, folder.name, report.name if report else "")
-    return _replace(row, pdf=pdf_path, rekap=rekap)
+    out = out_dir / report_name(master.agency.year, folder)
+    job = ReportJob(master, inputs, out, template, draft, pdf, overwrite, (master_path,))
+    run = run_report(job)  # the same stages as `iku report`
+    checked = run.checked
+    row = _replace(row, files=checked.files, problems=tuple(checked.problems),
+                   report=run.docx, pdf=run.pdf, published=run.published)
+    rekap = agency_rekap(master, run.results, folder.name, run.docx.name if run.docx else "")
+    return _replace(row, rekap=rekap)
 
 
 def _replace(row: AgencyRow, **changes) -> AgencyRow:

@@ -68,9 +68,10 @@ def _master_gaps(master, config: Path | None) -> list[Problem]:
     """What the master leaves out of the report, as PERINGATAN lines (nothing invented)."""
     from .errors import Severity
     from .master import missing_texts
+    from .reasons import Reason
 
     name = Path(config or paths.SAMPLE_MASTER).name
-    return [Problem(Severity.WARNING, "master_text_missing", text, file=name)
+    return [Problem(Severity.WARNING, Reason.MASTER_TEXT_MISSING, text, file=name)
             for text in missing_texts(master)]
 
 
@@ -159,11 +160,16 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
 
     master = _master(config)
     with _inputs_or_sample(master, config, inputs) as folder:
+        if feedback is not None:  # before anything is read or written
+            from .feedback import feedback_paths
+            from .publish import guard_outputs
+
+            guard_outputs([("--report", p) for p in feedback_paths(feedback)], folder, [config])
         checked = check_inputs(master, folder)
         if feedback is not None:
             from .feedback import write_feedback
 
-            written = write_feedback(master, checked, feedback)
+            written = write_feedback(master, checked, feedback, folder, [config])
     _echo_problems(_master_gaps(master, config) + checked.problems, checked.files, err=False)
     if feedback is not None:
         for path in written:
@@ -185,6 +191,9 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
 @click.option("--draft", is_flag=True,
               help="tetap membuat laporan walau ada galat; ditandai DRAFT")
 @click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
+@click.option("--timpa", is_flag=True,
+              help="timpa laporan yang sudah disunting (mis. di Word) atau baca-saja tanpa "
+                   "membuat cadangan")
 @click.option("--all", "all_root", type=click.Path(path_type=Path, file_okay=False),
               help="folder berisi banyak instansi (ROOT/<instansi>/master.yaml dan "
                    "ROOT/<instansi>/isian/*.xlsx, lihat docs/KOTA.md): buat laporan semua "
@@ -192,27 +201,47 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="dengan --all: jumlah proses paralel (bawaan: satu per CPU)")
 @_guarded
-def report(config, inputs, out, template, draft, pdf, all_root, jobs) -> None:
+def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs) -> None:
     """Memeriksa isian lalu membuat laporan Word IKU dan Capaian IKU."""
     if all_root is not None:
-        _report_all(all_root, out, template, draft, pdf, jobs, config, inputs)
+        _report_all(all_root, out, template, draft, pdf, timpa, jobs, config, inputs)
         return
     from .run import build_report
 
     master = _master(config)
     out = out or _default_out(master, f"Laporan_IKU_{master.agency.year}.docx")
     with _inputs_or_sample(master, config, inputs) as folder:
-        outcome = build_report(master, folder, out, template, draft=draft, pdf=pdf)
+        outcome = build_report(master, folder, out, template, draft=draft, pdf=pdf,
+                               overwrite=timpa, protected=(config,) if config else ())
     if outcome.checked.problems:
         _echo_problems(outcome.checked.problems, outcome.checked.files, err=True)
     if draft and not outcome.checked.ok:
         click.echo("PERHATIAN: laporan DRAFT dibuat walau ada galat.", err=True)
-    click.echo(f"Laporan ditulis: {outcome.docx}")
-    if outcome.pdf:
-        click.echo(f"PDF ditulis: {outcome.pdf}")
+    _echo_published(outcome.published)
 
 
-def _report_all(root, out, template, draft, pdf, jobs, config, inputs) -> None:
+def _echo_published(published) -> None:
+    """What writing the report did: backups kept, an old PDF moved aside."""
+    for note in _published_notes(published):
+        click.echo(note, err=True)
+    click.echo(f"Laporan ditulis: {published.docx}"
+               + (" (isinya sama, berkas tidak diubah)" if published.unchanged else ""))
+    if published.pdf:
+        click.echo(f"PDF ditulis: {published.pdf}")
+
+
+def _published_notes(published) -> list[str]:
+    notes = [f"PERHATIAN: berkas lama telah diubah sejak dibuat iku (mis. disunting di Word), "
+             f"jadi disimpan sebagai cadangan: {kept}" for kept in published.backups]
+    if published.stale_pdf is not None:
+        notes.append(f"PERHATIAN: PDF lama milik laporan sebelumnya dipindahkan ke "
+                     f"{published.stale_pdf} (buat PDF baru dengan --pdf)")
+    if published.stale_removed:
+        notes.append("PERHATIAN: PDF lama milik laporan sebelumnya dihapus (--timpa)")
+    return notes
+
+
+def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs) -> None:
     from .batch import report_all
     from .errors import UsageError
 
@@ -221,14 +250,17 @@ def _report_all(root, out, template, draft, pdf, jobs, config, inputs) -> None:
                          "isian tiap instansi diambil dari foldernya masing-masing")
     out = out or paths.OUTPUT / "kota"
     outcome = report_all(root, out, jobs=jobs, progress=sys.stderr.isatty(), draft=draft,
-                         pdf=pdf, template=template)
+                         pdf=pdf, template=template, overwrite=timpa)
     for row in outcome.rows:
-        if row.message or row.problems:
+        notes = _published_notes(row.published) if row.published else []
+        if row.message or row.problems or notes:
             click.echo(f"== {row.folder} ==", err=True)
             if row.message:
                 click.echo(f"GALAT: {row.message}", err=True)
             if row.problems:
                 _echo_problems(list(row.problems), row.files, err=True)
+            for note in notes:
+                click.echo(note, err=True)
     _print_summary(outcome, out)
     if outcome.internal:
         click.echo("Ada GALAT INTERNAL (kesalahan program); jalankan ulang dengan IKU_DEBUG=1 "

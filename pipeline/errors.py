@@ -7,8 +7,12 @@ every mistake in every file is reported in one run.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+from .reasons import Reason
 
 
 class IkuError(Exception):
@@ -72,7 +76,7 @@ class Problem:
     """One finding about one submission (or about a missing one)."""
 
     severity: Severity
-    code: str  # stable reason code, e.g. "x2_zero"; tests and the report key on it
+    code: Reason  # stable reason code (pipeline/reasons.py); tests and the report key on it
     message: str  # Indonesian, says what is wrong and how to fix it
     file: str = ""  # file name as the user sees it
     sheet: str = ""
@@ -80,12 +84,22 @@ class Problem:
     value: str = ""  # the offending value as text
     unit: str = ""  # unit code when known
 
+    def __post_init__(self) -> None:
+        # An unknown code is a bug caught here, not a typo that silently slips through.
+        if not isinstance(self.code, Reason):
+            object.__setattr__(self, "code", Reason(self.code))
+        # What a person reads never hides a character: a tab, a zero-width space or a
+        # non-breaking space in a typed value shows as \t, \u200b, \u00a0.
+        object.__setattr__(self, "message", visible(self.message))
+        object.__setattr__(self, "value", visible(self.value))
+
     def format(self) -> str:
         """`GALAT: file › Sheet!Cell: message`; a problem with no file (a unit that sent
-        nothing, an empty folder) has no location part."""
-        where = self.file
+        nothing, an empty folder) has no location part. A sheet name that is not a plain
+        word is quoted as Excel does: `'Isian (2)'!E9`."""
+        where = visible(self.file)
         if self.file and self.sheet:
-            where += f" › {self.sheet}"
+            where += f" › {sheet_ref(self.sheet)}"
             if self.cell:
                 where += f"!{self.cell}"
         return f"{self.severity.value}: {where + ': ' if where else ''}{self.message}"
@@ -102,3 +116,35 @@ def summary(problems: list[Problem], files: int | None = None) -> str:
     if files is not None:
         text += f" di {files} berkas"
     return text
+
+
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+
+
+def visible(text: str) -> str:
+    """``text`` with every character a reader cannot see written as an escape: tab, line
+    breaks and other control characters, zero-width and bidirectional marks, and spaces
+    other than the plain one (``a\u00a0b`` → ``a\\u00a0b``)."""
+    if text.isascii() and text.isprintable():
+        return text  # the usual case, at no cost
+    return "".join(_visible_char(ch) for ch in text)
+
+
+def _visible_char(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    category = unicodedata.category(ch)
+    if category in _HIDDEN_CATEGORIES or (category == "Zs" and ch != " "):
+        code = ord(ch)
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return ch
+
+
+def sheet_ref(name: str) -> str:
+    """A sheet name as in a cell reference: plain when it is one word, else quoted."""
+    name = visible(name)
+    if re.fullmatch(r"[^\W\d][\w.]*", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+

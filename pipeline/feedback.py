@@ -14,14 +14,17 @@ and renamed into place.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import spec
 from .atomic import write_atomically
 from .errors import OutputError, Problem, Severity, summary
 from .master import Master
+from .publish import guard_outputs
 from .validate import Validated
 
 ERROR_FILL = "FFC7CE"
@@ -30,14 +33,30 @@ HEADERS = ("No", "Tingkat", "Berkas", "Unit", "Lembar", "Sel", "Nilai", "Pesan")
 WIDTHS = (5, 12, 34, 40, 8, 7, 18, 80)
 
 
-def write_feedback(master: Master, checked: Validated, path: Path) -> list[Path]:
-    """Write the problem list and the highlighted copies; return the paths written."""
+def feedback_paths(path: Path) -> tuple[Path, Path]:
+    """The problem list (always .xlsx) and the folder of highlighted copies beside it."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    copies_dir = path.parent / f"{path.stem}_perbaikan"
-    copies = _highlighted_copies(checked, copies_dir)
+    return path, path.parent / f"{path.stem}_perbaikan"
+
+
+def write_feedback(
+    master: Master,
+    checked: Validated,
+    path: Path,
+    inputs: Path | None = None,
+    protected: Iterable[Path | None] = (),
+) -> list[Path]:
+    """Write the problem list and the highlighted copies; return the paths written.
+
+    With ``inputs`` (the folder checked), the problem list and the copies' folder may not
+    lie inside it nor be one of its files or of ``protected`` (exit 2, nothing written).
+    """
+    path, copies_dir = feedback_paths(path)
+    guard_outputs([("--report", path), ("--report (salinan)", copies_dir)], inputs,
+                  [p for p in protected if p is not None])
+    copies = _highlighted_copies(master, checked, copies_dir)
     write_atomically(path, _problem_list(master, checked, copies))
     return [path, *copies.values()]
 
@@ -51,8 +70,10 @@ def _problem_list(master: Master, checked: Validated, copies: dict[str, Path]) -
                  "strings_to_numbers": False},
     )
     book.set_properties({"title": f"Hasil pemeriksaan isian IKU {master.agency.year}",
-                         "company": master.agency.name})
+                         "company": master.agency.name,
+                         "created": dt.datetime(master.agency.year, 1, 1)})  # same bytes
     sheet = book.add_worksheet("Masalah")
+    _own_metadata(book, master)
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True})
     fills = {
@@ -106,7 +127,20 @@ def _problem_list(master: Master, checked: Validated, copies: dict[str, Path]) -
 MAX_TEXT = 2_000
 
 
-def _highlighted_copies(checked: Validated, out_dir: Path) -> dict[str, Path]:
+def _own_metadata(book, master: Master) -> None:
+    """A hidden Metadata sheet (and custom properties) marking the problem list as ours,
+    so that ``reader`` skips it when someone drops it into the inputs folder."""
+    meta = book.add_worksheet(spec.META_SHEET)
+    values = {"jenis_dokumen": spec.DOC_KIND_PROBLEM_LIST, "instansi": master.agency.name,
+              "tahun": str(master.agency.year)}
+    for row, (key, value) in enumerate(values.items()):
+        meta.write_string(row, 0, key)
+        meta.write_string(row, 1, value)
+        book.set_custom_property(key, value, "text")
+    meta.hide()
+
+
+def _highlighted_copies(master: Master, checked: Validated, out_dir: Path) -> dict[str, Path]:
     """A copy of every submission with cell problems, the cells filled and commented."""
     import openpyxl
     from openpyxl.comments import Comment
@@ -139,13 +173,47 @@ def _highlighted_copies(checked: Validated, out_dir: Path) -> dict[str, Path]:
             if cell.comment is not None:
                 text = f"{cell.comment.text}\n{text}"
             cell.comment = Comment(text, "iku", width=320, height=120)
-        buffer = io.BytesIO()
         try:
-            book.save(buffer)
+            data = _marked(book, name)
         except Exception as exc:
             raise OutputError(
                 f"salinan bertanda untuk {name} tidak dapat ditulis ({exc})") from None
-        out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / f"{Path(name).stem}_PERBAIKI.xlsx"
-        written[name] = write_atomically(target, buffer.getvalue())
+        written[name] = write_atomically(target, _same_bytes(data, master))
     return written
+
+
+def _marked(book, source: str) -> bytes:
+    """The copy's bytes, its Metadata saying it is our copy of ``source`` and what its
+    values were, so that an uncorrected copy dropped into the inputs folder is skipped
+    (``reader``) while a corrected one is read as the unit's submission."""
+    from .reader import workbook_values_fingerprint
+
+    first = io.BytesIO()
+    book.save(first)
+    fingerprint = workbook_values_fingerprint(first.getvalue())
+    if spec.META_SHEET not in book.sheetnames or fingerprint is None:
+        return first.getvalue()
+    meta = book[spec.META_SHEET]
+    rows = {row[0].value: row[0].row for row in meta.iter_rows() if row and row[0].value}
+    for key, value in ((spec.COPY_OF_KEY, source), (spec.COPY_VALUES_KEY, fingerprint)):
+        row = rows.get(key, meta.max_row + 1)
+        meta.cell(row, 1, key)
+        meta.cell(row, 2, value)
+    second = io.BytesIO()
+    book.save(second)
+    return second.getvalue()
+
+
+def _same_bytes(data: bytes, master: Master) -> bytes:
+    """openpyxl stamps the save time into the zip and docProps/core.xml: fix both, so a
+    rerun writes the same copy."""
+    import zipfile
+
+    from .packaging import deterministic_zip, fixed_core_times
+
+    when = dt.datetime(master.agency.year, 1, 1)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        core = z.read("docProps/core.xml") if "docProps/core.xml" in z.namelist() else None
+    parts = {"docProps/core.xml": fixed_core_times(core, when)} if core else {}
+    return deterministic_zip(data, when, parts)

@@ -105,3 +105,9 @@ def fmt_date(d: dt.date) -> str:
 def fmt_month_year(d: dt.date) -> str:
     """``2022-01-31`` → ``Januari 2022``."""
     return f"{MONTHS[d.month - 1]} {d.year}"
+
+
+def fmt_count(n: int) -> str:
+    """A whole number with Indonesian thousands dots: ``200000`` → ``200.000``: the one
+    formatter for counts in messages (limits, sizes, row numbers)."""
+    return f"{int(n):,}".replace(",", ".")

@@ -20,6 +20,7 @@ computed: a batch's worker processes send them back without pandas objects.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -115,10 +116,12 @@ def write_rekap(agencies: Sequence[AgencyRekap], out_dir: Path) -> Path:
 
 
 def _build(agencies: Sequence[AgencyRekap], target: IO[bytes]) -> None:
-    book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "in_memory": True})
     f = _Formats(book)
     years = ", ".join(str(y) for y in sorted({a.year for a in agencies}))
-    book.set_properties({"title": f"Rekap Capaian IKU {years}", "author": "iku"})
+    first = min((a.year for a in agencies), default=2000)  # fixed, not now: same bytes
+    book.set_properties({"title": f"Rekap Capaian IKU {years}", "author": "iku",
+                         "created": dt.datetime(first, 1, 1)})
     _rekap_sheet(book.add_worksheet("Rekap"), f, agencies, years)
     _summary_sheet(book.add_worksheet("Ringkasan"), f, agencies, years)
     book.close()

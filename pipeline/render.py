@@ -19,7 +19,8 @@
    not groups of rows); ``pagination.add_page_hints``: the signature stays with the last
    table;
 5. fixed core properties (dates from the master's report date) and a normalised zip
-   (fixed timestamps, fixed order), so the same input gives the same bytes;
+   (fixed timestamps, fixed order), so the same input gives the same bytes, stamped with
+   a hash of its content (``packaging.stamp``) so a later run can tell an edited report;
 6. ``write_atomically``: the package is verified (``ooxml.verify_package``), then a
    temporary file in the target folder, fsync, ``os.replace``. A failure at any step leaves
    an existing report untouched.
@@ -54,6 +55,7 @@ from .compute import Results
 from .context import DROP_COLUMN, MERGE_UP, build_context
 from .errors import InternalError, OutputError, TemplateError
 from .master import Master
+from .packaging import deterministic_zip, package_time, stamp  # noqa: F401 (word_template)
 from .pagination import add_page_hints
 from .paths import WORD_TEMPLATE
 
@@ -82,7 +84,7 @@ def _read_template(template_path: Path) -> bytes:
     if not path.is_file():
         raise TemplateError(
             f"templat Word tidak ditemukan: {path} "
-            "(buat ulang dengan `python -m pipeline.word_template`)"
+            "(buat ulang dengan `python -m dev.word_template`)"
         )
     try:
         return path.read_bytes()
@@ -360,32 +362,9 @@ def _clear_cell(tc: etree._Element) -> None:
 # --- saving ------------------------------------------------------------------------------
 
 
-def _timestamp(day: dt.date | dt.datetime) -> dt.datetime:
-    if not isinstance(day, dt.datetime):
-        day = dt.datetime(day.year, day.month, day.day)
-    return max(day.replace(tzinfo=None), dt.datetime(1980, 1, 1))
-
-
-def deterministic_zip(data: bytes, when: dt.date | dt.datetime) -> bytes:
-    """Rewrite an OOXML package with fixed entry times, order and attributes."""
-    stamp = _timestamp(when).timetuple()[:6]
-    src = zipfile.ZipFile(io.BytesIO(data))
-    first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
-    names = sorted(src.namelist(), key=lambda n: (first.get(n, 2), n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()
-
-
 def _set_properties(docx, master: Master) -> dt.datetime:
     agency = master.agency
-    when = _timestamp(agency.report_date)
+    when = package_time(agency.report_date)
     props = docx.core_properties
     props.title = f"Indikator Kinerja Utama (IKU) dan Capaian IKU Tahun {agency.year}"
     props.subject = agency.name
@@ -410,7 +389,7 @@ def render_bytes(
     when = _set_properties(tpl.docx, master)
     buf = io.BytesIO()
     tpl.save(buf)
-    return deterministic_zip(buf.getvalue(), when)
+    return stamp(buf.getvalue(), when)  # normalised zip, with what we wrote recorded
 
 
 def render_report(
@@ -428,32 +407,55 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(docx_path: Path, timeout: float = PDF_TIMEOUT_S) -> Path:
-    """Convert a .docx to a PDF next to it with headless LibreOffice; return the PDF path.
+def require_soffice() -> str:
+    """The LibreOffice program, or an error with the install hint (checked before any
+    file is written, so a missing LibreOffice never leaves a report without its PDF)."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise OutputError(
+            f"LibreOffice (soffice) tidak ditemukan, sehingga PDF tidak dapat dibuat; tidak "
+            f"ada berkas yang ditulis. {INSTALL_HINT} Atau jalankan tanpa --pdf."
+        )
+    return soffice
 
-    LibreOffice runs with a private, temporary profile, so it neither disturbs nor waits
-    for a LibreOffice the user has open.
+
+def convert_to_pdf(
+    docx_path: Path, target: Path | None = None, timeout: float = PDF_TIMEOUT_S
+) -> Path:
+    """Convert a .docx to ``target`` (default: the .pdf next to it) with headless
+    LibreOffice; return the PDF path.
+
+    LibreOffice runs with a private, temporary profile (and temporary folder) in its own
+    process group, so it neither disturbs nor waits for a LibreOffice the user has open.
+    It writes into a temporary folder beside ``target``; the PDF is then renamed into
+    place, so ``target`` is either the old file or the complete new one. Whatever ends the
+    conversion - an
+    error, the timeout, Ctrl+C (KeyboardInterrupt) - LibreOffice's whole process group is
+    stopped and the temporary folders are removed.
     """
     docx = Path(docx_path).resolve()
     if not docx.is_file():
         raise OutputError(f"berkas {docx} tidak ada; tidak dapat dibuat PDF-nya")
-    soffice = find_soffice()
-    if soffice is None:
-        raise OutputError(
-            f"LibreOffice (soffice) tidak ditemukan, PDF tidak dibuat. {INSTALL_HINT}"
-        )
-    target = docx.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory(prefix="iku_pdf_") as tmp:
-        profile, outdir = Path(tmp) / "profil", Path(tmp) / "hasil"
+    soffice = require_soffice()
+    target = Path(target) if target is not None else docx.with_suffix(".pdf")
+    profile_dir = outdir = None
+    proc = None
+    try:
+        profile_dir = tempfile.mkdtemp(prefix="iku_pdf_")
+        outdir = tempfile.mkdtemp(prefix=".iku-pdf-", dir=target.parent)
         cmd = [
             soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
+            f"-env:UserInstallation={(Path(profile_dir) / 'profil').as_uri()}",
             "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", str(outdir), str(docx),
+            "--convert-to", "pdf", "--outdir", outdir, str(docx),
         ]  # fmt: skip
+        scratch = Path(profile_dir) / "tmp"  # LibreOffice's own temporary files go here
+        scratch.mkdir()
+        env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         try:
             proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                env=env,
             )
         except OSError as exc:
             raise OutputError(
@@ -462,25 +464,40 @@ def convert_to_pdf(docx_path: Path, timeout: float = PDF_TIMEOUT_S) -> Path:
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
             raise OutputError(
                 f"LibreOffice tidak selesai mengubah {docx.name} ke PDF dalam {timeout:g} detik; "
                 "coba lagi, atau buka berkas .docx dan ekspor PDF secara manual."
             ) from None
-        produced = outdir / f"{docx.stem}.pdf"
+        produced = Path(outdir) / f"{docx.stem}.pdf"
         if proc.returncode != 0 or not produced.is_file():
             detail = err.decode("utf-8", "replace").strip()[-500:]
             raise OutputError(
                 f"LibreOffice gagal mengubah {docx.name} ke PDF (kode {proc.returncode})"
                 + (f": {detail}" if detail else "")
             )
-        return write_atomically(target, produced.read_bytes())
+        try:
+            os.replace(produced, target)
+        except OSError as exc:
+            raise OutputError(
+                f"tidak dapat menulis {target}: {exc.strerror or exc}. Tutup berkas itu bila "
+                "sedang dibuka di program lain."
+            ) from None
+        return target
+    finally:  # also on KeyboardInterrupt: no LibreOffice left running, no files left
+        if proc is not None and proc.returncode is None:
+            _kill_group(proc)
+        for folder in (outdir, profile_dir):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
     """Stop the LibreOffice started here and its children (its own process group)."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         pass
-    proc.communicate()
+    try:
+        proc.communicate(timeout=10)
+    except (subprocess.TimeoutExpired, ValueError):
+        pass

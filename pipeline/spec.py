@@ -64,6 +64,11 @@ META_KEYS = (
     "sidik_definisi",  # fingerprint of the indicator definitions shown, to spot edits
 )
 
+# The pipeline's own workbooks, recognised by their metadata when found among submissions:
+DOC_KIND_PROBLEM_LIST = "iku-daftar-masalah"  # jenis_dokumen of `iku validate --report`
+COPY_OF_KEY = "salinan_perbaikan"  # in a highlighted copy: the file it was copied from
+COPY_VALUES_KEY = "sidik_isi"  # ... and the fingerprint of its values when written
+
 # Text starting with one of these can be taken for a formula when a user edits the cell or
 # exports it (OWASP "CSV injection"): every workbook the pipeline writes stores such text
 # as a string with Excel's quote prefix, never as a formula.
@@ -86,6 +91,15 @@ def col_letter(index: int) -> str:
 def cell_ref(row: int, col: int) -> str:
     """0-based row and column to an A1 reference."""
     return f"{col_letter(col)}{row + 1}"
+
+
+def parse_cell_ref(ref: str) -> tuple[int, int]:
+    """An A1 reference to 0-based (row, column): the inverse of ``cell_ref``."""
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]) - 1, col - 1
 
 
 NOT_ASKED_MEANING = "(tidak diisi untuk indikator jenis {kind})"

@@ -39,6 +39,7 @@ from .atomic import write_atomically
 from .errors import OutputError, UsageError
 from .kinds import InputRule
 from .master import Indicator, Master, NegativeRule, Polarity, Settings, Target
+from .numfmt import fmt_count
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
@@ -64,7 +65,7 @@ INSTRUCTION_ROWS = (4, 5)  # merged block; rows 0-3 hold title, agency, unit, he
 
 INPUT_TITLE = "Isian"
 ERROR_TITLE = "Isian tidak sah"
-MAX_TEXT = f"{spec.MAX_COUNT:,}".replace(",", ".")
+MAX_TEXT = fmt_count(spec.MAX_COUNT)
 
 
 def input_message(rule: InputRule) -> tuple[str, str]:

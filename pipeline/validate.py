@@ -22,6 +22,7 @@ from .errors import Problem, Severity
 from .kinds import InputRule, Merge
 from .master import Indicator, Master
 from .reader import ReadResult, Row, Submission
+from .reasons import Reason as R  # short: keeps each check on its line
 
 
 @dataclass
@@ -39,12 +40,13 @@ class Validated:
 
 def validate(master: Master, read: ReadResult) -> Validated:
     problems = list(read.problems)
-    accepted = _accepted_submissions(master, read.submissions, problems)
-    _missing_units(master, accepted, read.submissions, problems)
-    records: list[dict[str, Any]] = []
     invalid: set[tuple[str, str]] = set()
+    accepted = _accepted_submissions(master, read.submissions, problems)
+    _missing_units(master, accepted, read, problems, invalid)
+    records: list[dict[str, Any]] = []
     for sub in accepted.values():
         records += _check_rows(master, sub, problems, invalid)
+        _outdated_template(master, sub, problems)
     _check_totals(master, records, accepted, problems, invalid)
     values = pd.DataFrame([[r[c] for c in VALUE_COLUMNS] for r in records],
                           columns=VALUE_COLUMNS)
@@ -74,19 +76,19 @@ def _accepted_submissions(
         err = None
         if meta.get("tahun") != year:
             err = (
-                "meta_year",
+                R.META_YEAR,
                 f"templat ini untuk tahun {meta.get('tahun') or '(kosong)'}, sedangkan laporan "
                 f"untuk tahun {year}; minta unit mengisi templat tahun {year}",
             )
         elif meta.get("instansi") != agency.name:
             err = (
-                "meta_agency",
+                R.META_AGENCY,
                 f"templat ini milik instansi lain ('{meta.get('instansi') or '(kosong)'}'); "
                 f"gunakan templat {agency.name}",
             )
         elif sub.unit not in units:
             err = (
-                "meta_unit",
+                R.META_UNIT,
                 f"kode unit '{sub.unit or '(kosong)'}' di metadata tidak dikenal di master "
                 f"(unit pelapor: {', '.join(sorted(units))}); gunakan templat asli",
             )
@@ -104,7 +106,7 @@ def _accepted_submissions(
                 problems.append(
                     Problem(
                         Severity.ERROR,
-                        "duplicate_unit",
+                        R.DUPLICATE_UNIT,
                         f"ada {len(group)} berkas untuk unit {unit}: {names}; "
                         "sisakan satu berkas saja di folder isian",
                         sub.file,
@@ -119,21 +121,125 @@ def _accepted_submissions(
 def _missing_units(
     master: Master,
     accepted: dict[str, Submission],
-    subs: list[Submission],
+    read: ReadResult,
     problems: list[Problem],
+    invalid: set[tuple[str, str]],
 ) -> None:
-    sent = {s.unit for s in subs}
+    """Every reporting unit without an accepted workbook: refused (say which file and
+    why) or missing. Its indicators are marked invalid ("tidak sah" in a draft) when a
+    file of it was refused, so nobody reads "belum diisi" for a file that was sent."""
+    read_units = {s.unit for s in read.submissions}
+    by_unit: dict[str, list[Problem]] = defaultdict(list)
+    unplaced = []
+    for refusal in read.refused:
+        units = [refusal.unit] if refusal.unit else _units_named_in(master, refusal.file)
+        for unit in units:
+            by_unit[unit].append(refusal)
+        if not units:
+            unplaced.append(refusal)
     for unit in master.reporting_units:
-        if unit.code not in sent:
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "unit_missing",
-                    f"unit {unit.code} ({unit.name}) belum mengirim isian; "
-                    "letakkan berkasnya di folder isian",
-                    unit=unit.code,
-                )
+        if unit.code in accepted:
+            continue
+        codes = [i.code for i in master.indicators_of(unit.code)]
+        if unit.code in read_units or by_unit[unit.code]:
+            invalid.update((unit.code, code) for code in codes)
+        if unit.code in read_units:
+            continue  # its file was read and refused above, with the reason
+        refusals = by_unit[unit.code]
+        if refusals:
+            why = "; ".join(f"'{p.file}' ditolak: {_first_clause(p.message)}" for p in refusals)
+            problems.append(Problem(
+                Severity.ERROR, R.UNIT_REFUSED,
+                f"isian unit {unit.code} ({unit.name}) sudah dikirim tetapi ditolak ({why}); "
+                f"indikator {', '.join(codes)} tidak dapat dihitung sampai berkas itu "
+                "diperbaiki (lihat galat berkas tersebut) dan dikirim ulang",
+                unit=unit.code))
+            continue
+        hint = ""
+        if unplaced:
+            names = ", ".join(f"'{p.file}'" for p in unplaced)
+            hint = (f" (berkas yang ditolak dan belum diketahui unitnya: {names}; bila salah "
+                    "satunya milik unit ini, perbaiki berkas itu)")
+        problems.append(
+            Problem(
+                Severity.ERROR,
+                R.UNIT_MISSING,
+                f"unit {unit.code} ({unit.name}) belum mengirim isian{hint}; "
+                "letakkan berkasnya di folder isian",
+                unit=unit.code,
             )
+        )
+
+
+def _units_named_in(master: Master, file: str) -> list[str]:
+    """Units whose code appears as a word in a file name (Isian_IKU_2021_POLITIK.xlsx)."""
+    stem = file.rsplit(".", 1)[0].casefold()
+    return [u.code for u in master.reporting_units
+            if re.search(rf"(?<![0-9a-z]){re.escape(u.code.casefold())}(?![0-9a-z])", stem)]
+
+
+def _first_clause(message: str) -> str:
+    return message.split(";", 1)[0]
+
+
+def _outdated_template(master: Master, sub: Submission, problems: list[Problem]) -> None:
+    """A workbook made from an older master (its ``sidik_definisi`` differs from the
+    definitions the master gives the unit now): one problem saying what changed, in place
+    of per-row complaints that would blame the unit for edits it did not make."""
+    from .templates import definition_fingerprint  # xlsxwriter: load only when needed
+
+    recorded = sub.meta.get("sidik_definisi")
+    if not recorded or recorded == definition_fingerprint(master, sub.unit):
+        return
+    mine = [p for p in problems if p.file == sub.file and p.code in _EXPLAINED_BY_OLD_TEMPLATE]
+    for p in mine:
+        problems.remove(p)
+    expected = {i.code: i for i in master.indicators_of(sub.unit)}
+    shown = {r.code: r for r in sub.rows if not _blank(r.code)}
+    added = [c for c in expected if c not in shown]
+    removed = [_show(c) for c in shown if c not in expected]
+    edited = []
+    for code, ind in expected.items():
+        row = shown.get(code)
+        if row is None:
+            continue
+        labels = [spec.COLUMNS[spec.COLUMN_INDEX[key]].label
+                  for key, text, wanted in zip(spec.SHOWN_KEYS, row.shown,
+                                               spec.shown_definition(ind), strict=True)
+                  if " ".join(_show(text).split()) != " ".join(wanted.split())]
+        if labels:
+            edited.append(f"{code} ({', '.join(labels)})")
+    changes = []
+    if added:
+        changes.append(f"indikator baru: {', '.join(added)}")
+    if removed:
+        changes.append(f"indikator yang tidak ada lagi: {', '.join(removed)}")
+    if edited:
+        changes.append(f"teks berubah: {'; '.join(edited)}")
+    if not changes:
+        changes.append("perubahannya tidak tampak pada teks, mis. target atau jenis indikator")
+    blocking = bool(added or removed)
+    then = ("angka unit belum lengkap: minta unit mengisi templat terbaru dari sekretariat"
+            if blocking else "angka tetap dibaca; pastikan unit mengisinya sesuai definisi "
+            "terbaru, atau kirimkan templat terbaru")
+    problems.append(Problem(
+        Severity.ERROR if blocking else Severity.WARNING, R.TEMPLATE_OUTDATED,
+        f"templat versi lama: berkas ini dibuat dari master sebelum definisi indikator "
+        f"unit {sub.unit} diubah ({'; '.join(changes)}); {then}",
+        sub.file, spec.META_SHEET, unit=sub.unit))
+
+
+# Row problems an older template explains: reported once, as template_outdated.
+_EXPLAINED_BY_OLD_TEMPLATE = {R.DEFINITION_EDITED, R.CODE_UNKNOWN, R.CODE_MISSING}
+
+
+def _hidden(key: str, ref: str, fact, raw: Any) -> tuple[R, str, Severity]:
+    first = fact.covered_by.split(":")[0]
+    hidden = f"nilai {key} '{_show(raw)}' tersembunyi di {ref}" if not _blank(raw) else (
+        f"sel {ref} sendiri kosong")
+    return (R.HIDDEN_MERGED, f"{key} di {ref} tertutup sel gabungan {fact.covered_by}: yang "
+            f"terlihat hanya isi {first} ('{fact.visible}'), sedangkan {hidden}; pisahkan sel "
+            f"gabungan itu (Unmerge Cells), lalu periksa dan isi {key} di {ref}", Severity.ERROR)
 
 
 # --- rows and cells -----------------------------------------------------------------------
@@ -156,18 +262,18 @@ def _check_rows(
     for row in sub.rows:
         code = row.code
         if _blank(code):
-            add("code_blank", "baris berisi nilai tetapi kolom Kode kosong; jangan "
+            add(R.CODE_BLANK, "baris berisi nilai tetapi kolom Kode kosong; jangan "
                 "menyisipkan baris, isi nilai pada baris indikator yang tersedia",
                 row, "code")
             continue
         code = _show(code)
         if code not in expected:
-            add("code_unknown", f"Kode '{code}' tidak dikenal untuk unit {sub.unit} "
+            add(R.CODE_UNKNOWN, f"Kode '{code}' tidak dikenal untuk unit {sub.unit} "
                 f"(Kode yang diharapkan: {', '.join(expected)}); jangan mengubah kolom Kode",
                 row, "code", code)
             continue
         if code in seen:
-            add("code_duplicate", f"Kode {code} muncul dua kali (juga di baris "
+            add(R.CODE_DUPLICATE, f"Kode {code} muncul dua kali (juga di baris "
                 f"{seen[code].row + 1}); hapus salah satu baris", row, "code", code)
             invalid.add((sub.unit, code))
             continue
@@ -177,7 +283,7 @@ def _check_rows(
                                       strict=True):
             if " ".join(_show(shown).split()) != " ".join(wanted.split()):
                 label = spec.COLUMNS[spec.COLUMN_INDEX[key]].label
-                add("definition_edited", f"teks '{label}' indikator {code} berbeda dari master "
+                add(R.DEFINITION_EDITED, f"teks '{label}' indikator {code} berbeda dari master "
                     "(diubah di berkas ini); laporan tetap memakai teks master, pastikan angka "
                     "diisi sesuai definisi master", row, key, shown, Severity.WARNING)
                 break
@@ -188,20 +294,22 @@ def _check_rows(
             raw = getattr(row, key)
             fact = sub.facts.get(sub.ref(row, key))
             if fact and fact.error:
-                counts[key], findings = None, [("excel_error", f"{key} berisi galat Excel "
+                counts[key], findings = None, [(R.EXCEL_ERROR, f"{key} berisi galat Excel "
                     f"{fact.error}; ganti dengan {_what(rule)}", Severity.ERROR)]
                 raw = fact.error
             elif fact and fact.formula:
-                counts[key], findings = None, [("formula", f"{key} berisi rumus, bukan "
+                counts[key], findings = None, [(R.FORMULA, f"{key} berisi rumus, bukan "
                     f"{_what(rule)}; ketik isinya langsung (nilai rumus tidak dipakai)",
                     Severity.ERROR)]
+            elif fact and fact.covered_by:
+                counts[key], findings = None, [_hidden(key, sub.ref(row, key), fact, raw)]
             elif rule.is_choice:
                 counts[key], findings = _check_choice(raw, rule, ind)
             else:
                 counts[key], findings = check_number(raw, rule)
             alone = len(ind.reporting_units) == 1 or ind.merge == Merge.SAME
             if rule.nonzero and counts[key] == 0 and alone:
-                findings.append(("x2_zero", X2_ZERO, Severity.ERROR))
+                findings.append((R.X2_ZERO, X2_ZERO, Severity.ERROR))
             for reason, msg, severity in findings:
                 add(reason, msg, row, key, raw, severity)
                 ok = ok and severity != Severity.ERROR
@@ -211,7 +319,7 @@ def _check_rows(
         x1, x2 = counts["x1"], counts["x2"]
         note = "" if _blank(row.note) else _show(row.note).strip()
         if len(note) > MAX_NOTE:
-            add("note_too_long", f"Catatan lebih dari {MAX_NOTE} karakter; di laporan dipotong "
+            add(R.NOTE_TOO_LONG, f"Catatan lebih dari {MAX_NOTE} karakter; di laporan dipotong "
                 f"menjadi {MAX_NOTE} karakter pertama", row, "note", note[:40] + "…",
                 Severity.WARNING)
             note = note[:MAX_NOTE] + "…"
@@ -220,9 +328,9 @@ def _check_rows(
     for code in expected:
         if code not in seen:
             problems.append(Problem(
-                Severity.ERROR, "code_missing",
+                Severity.ERROR, R.CODE_MISSING,
                 f"baris indikator {code} ({expected[code].name}) tidak ada di lembar "
-                f"{sub.sheet}; gunakan templat asli dan jangan menghapus baris",
+                f"'{sub.sheet}'; gunakan templat asli dan jangan menghapus baris",
                 sub.file, sub.sheet, unit=sub.unit))
     return records
 
@@ -242,11 +350,11 @@ def _check_choice(value: Any, rule: InputRule, ind: Indicator) -> tuple[str | No
     the master."""
     choices = ", ".join(rule.choices)
     if _blank(value):
-        return None, [("blank", f"{rule.key} belum diisi; pilih salah satu: {choices}",
+        return None, [(R.BLANK, f"{rule.key} belum diisi; pilih salah satu: {choices}",
                        Severity.ERROR)]
     label = ind.rules.label(ind, _show(value)) if not isinstance(value, bool) else None
     if label is None:
-        return None, [("not_choice", f"{rule.key} berisi '{_show(value)}', bukan salah satu "
+        return None, [(R.NOT_CHOICE, f"{rule.key} berisi '{_show(value)}', bukan salah satu "
                        f"pilihan; pilih dari daftar: {choices}", Severity.ERROR)]
     return label, []
 
@@ -262,37 +370,37 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
         return None, [(reason, msg, Severity.ERROR)]
 
     if _blank(value):
-        return refuse("blank", f"{label} belum diisi; isi dengan angka (0 jika tidak ada)")
+        return refuse(R.BLANK, f"{label} belum diisi; isi dengan angka (0 jika tidak ada)")
     if isinstance(value, bool):
-        return refuse("not_number", f"{label} berisi nilai logika ({value}); isi dengan angka")
+        return refuse(R.NOT_NUMBER, f"{label} berisi nilai logika ({value}); isi dengan angka")
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-        return refuse("date", f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
+        return refuse(R.DATE, f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
                       "format sel sebagai Angka")
     findings: list[tuple[str, str, Severity]] = []
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
-            return refuse("percent", f"{label} berisi persen '{_show(text)}'; " + (
+            return refuse(R.PERCENT, f"{label} berisi persen '{_show(text)}'; " + (
                 "x1 dan x2 adalah jumlah (cacah), bukan persen: isi jumlahnya, mis. 3 dan 4"
                 if rule.whole else "ketik angkanya saja tanpa tanda %, mis. 5,25"))
         parsed = parse_id_number(text)
         if parsed is None:
-            return refuse("text", f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
+            return refuse(R.TEXT, f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
                           "tanpa satuan atau tanda %")
-        findings.append(("number_as_text", f"{label} diketik sebagai teks '{text}', dibaca "
+        findings.append((R.NUMBER_AS_TEXT, f"{label} diketik sebagai teks '{text}', dibaca "
                          f"sebagai {_show_id(parsed)} (format Indonesia: titik pemisah ribuan, "
                          "koma desimal); ketik sebagai angka agar pasti", Severity.WARNING))
         value = parsed
     number = float(value)
     if not math.isfinite(number):
-        return refuse("not_finite", f"{label} bukan angka yang sah; isi dengan angka")
+        return refuse(R.NOT_FINITE, f"{label} bukan angka yang sah; isi dengan angka")
     if number < 0 and not rule.negative:
-        return refuse("negative", f"{label} tidak boleh negatif; isi dengan angka 0 atau lebih")
+        return refuse(R.NEGATIVE, f"{label} tidak boleh negatif; isi dengan angka 0 atau lebih")
     if abs(number) > spec.MAX_COUNT:
-        return refuse("too_large", f"{label} terlalu besar (lebih dari 1.000.000.000); "
+        return refuse(R.COUNT_TOO_LARGE, f"{label} terlalu besar (lebih dari 1.000.000.000); "
                       "periksa kembali angkanya")
     if rule.whole and not number.is_integer():
-        return refuse("not_integer", f"{label} berisi {_show_id(number)}, bukan bilangan "
+        return refuse(R.NOT_INTEGER, f"{label} berisi {_show_id(number)}, bukan bilangan "
                       f"bulat; {label} adalah jumlah (cacah). Bila maksudnya ribuan, ketik "
                       "angkanya tanpa titik/koma pemisah ribuan (mis. 1234, bukan 1.234: "
                       "pemisah ribuan bisa terbaca sebagai tanda desimal)")
@@ -343,14 +451,14 @@ def _check_totals(
                 sub = accepted[r["unit"]]
                 msg = (f"x2 tidak boleh 0 (jumlah x2 dari semua unit pelapor {ind.code} "
                        "adalah 0); x2 adalah pembagi dan harus lebih dari 0")
-                problems.append(Problem(Severity.ERROR, "x2_zero", msg, sub.file, sub.sheet,
+                problems.append(Problem(Severity.ERROR, R.X2_ZERO, msg, sub.file, sub.sheet,
                                         sub.ref(r["row"], "x2"), "0", sub.unit))
                 invalid.add((sub.unit, ind.code))
         elif ind.rules.is_share and ind.share_of_whole and x2 and x1 > x2:
             for r in mine:
                 sub = accepted[r["unit"]]
                 problems.append(Problem(
-                    Severity.WARNING, "x1_gt_x2",
+                    Severity.WARNING, R.X1_GT_X2,
                     f"x1 lebih besar dari x2 pada indikator {ind.code} (bagian tidak "
                     "mungkin melebihi keseluruhan); periksa kembali",
                     sub.file, sub.sheet, sub.ref(r["row"], "x1"), _show(r["row"].x1), sub.unit))
@@ -375,7 +483,7 @@ def _check_same(
             for r in mine)
         first = accepted[mine[0]["unit"]]
         problems.append(Problem(
-            Severity.ERROR, "same_differs",
+            Severity.ERROR, R.SAME_DIFFERS,
             f"{key} indikator {ind.code} harus sama di semua unit pelapor (gabung: sama: "
             f"satu angka untuk seluruh daerah), tetapi berbeda: {cells}; samakan angkanya",
             first.file, first.sheet, first.ref(mine[0]["row"], key), _show(mine[0][key]),

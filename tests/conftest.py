@@ -11,9 +11,38 @@ from click.testing import CliRunner
 
 from pipeline import paths
 from pipeline.cli import main
+from pipeline.errors import Problem
 from pipeline.master import Master, load_master, parse_master
 from pipeline.sample import fill_workbook, seed_values
 from pipeline.templates import write_all_templates
+
+# Every reason code some test made a Problem with (tests/test_reasons.py): a full run fails
+# when a code of pipeline/reasons.py was never produced.
+PRODUCED: set[str] = set()
+_post_init = Problem.__post_init__
+
+
+def _recording_post_init(self) -> None:
+    _post_init(self)
+    PRODUCED.add(self.code)
+
+
+Problem.__post_init__ = _recording_post_init
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from pipeline.reasons import Reason
+
+    options = session.config.option
+    full_run = (not [a for a in session.config.invocation_params.args if not a.startswith("-")]
+                and not options.keyword and not options.markexpr and not options.lf
+                and session.testscollected > 300)
+    missing = sorted(set(Reason) - PRODUCED)
+    if full_run and exitstatus == 0 and missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"GAGAL: reason codes no test produced: {', '.join(missing)}",
+                            red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")
@@ -63,9 +92,16 @@ def master_variant(master_text_changes: dict[str, str]) -> Master:
     return parse_master(text)
 
 
-def run_cli(*args: str):
-    """Run the CLI in-process; the result keeps exit code, stdout and stderr apart."""
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=True)
+def run_cli(*args: str, debug: bool = True):
+    """Run the CLI in-process; the result keeps exit code, stdout and stderr apart.
+
+    Exceptions are not caught by the runner, and ``IKU_DEBUG=1`` makes the CLI re-raise
+    what it would otherwise report as an internal error (exit 3): a bug fails the test
+    with its traceback instead of passing a "no traceback in the output" check. Use
+    ``debug=False`` to see what a user sees.
+    """
+    env = {"IKU_DEBUG": "1" if debug else None}
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, env=env)
 
 
 def folder_digest(folder: Path) -> dict[str, str]:

@@ -300,7 +300,7 @@ def test_cli_all_refuses_inputs_and_a_missing_template(city, tmp_path):
 
 
 def test_bench_measures_every_stage_and_writes_the_targets(tmp_path):
-    from pipeline import bench
+    from dev import bench
 
     sizes = []
     for n in (1, 2):
@@ -336,3 +336,12 @@ def test_cli_report_all_draft_renders_every_agency(city, tmp_path):
     draft = tmp_path / f"Laporan_IKU_2021_{city.agencies[BROKEN].name}.docx"
     text = "\n".join(p.text for p in docx.Document(str(draft)).paragraphs)
     assert "DRAFT" in text
+
+
+def test_rekap_is_byte_identical_on_rerun(outcome, tmp_path):
+    from pipeline.rekap import write_rekap
+
+    rekaps = [r.rekap for r in outcome.rows if r.rekap is not None]
+    first = write_rekap(rekaps, tmp_path / "a").read_bytes()
+    assert write_rekap(rekaps, tmp_path / "b").read_bytes() == first
+    assert first == outcome.rekap.read_bytes()

@@ -3,7 +3,8 @@
 Every entry builds its input in a fresh folder, runs `iku report` through the CLI over a
 previous report, and checks what every entry must satisfy: the expected exit code and
 message, no traceback, an answer in under 10 s, the inputs folder unchanged (hashes), and
-on failure the previous report byte-for-byte untouched.
+the previous report never lost: byte-for-byte untouched on failure, kept as a dated
+backup when a new report replaces it.
 """
 
 from __future__ import annotations
@@ -94,6 +95,22 @@ def _rezip(name: str, replace: dict[str, bytes] | None = None, add: dict[str, by
             for fname, data in (add or {}).items():
                 zout.writestr(fname, data)
         path.write_bytes(buffer.getvalue())
+
+    return build
+
+
+def _sheet_sub(name: str, pattern: bytes, repl: bytes, part: str = "xl/worksheets/sheet1.xml"):
+    """Edit a worksheet part's XML with a regular expression (what no spreadsheet app does,
+    but a damaged or hand-made file may hold)."""
+    import re
+
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        with zipfile.ZipFile(folder / name) as z:
+            xml = z.read(part)
+        edited, n = re.subn(pattern, repl, xml)
+        assert n, pattern
+        _rezip(name, replace={part: edited})(folder, lambda **kw: None)
 
     return build
 
@@ -196,6 +213,65 @@ def _swap_rows(book) -> None:
         ws[f"{col}9"].value, ws[f"{col}11"].value = ws[f"{col}11"].value, ws[f"{col}9"].value
 
 
+def _ods(edit: Callable[[bytes], bytes] | None = None):
+    """POLITIK's submission replaced by the .ods LibreOffice saved (tests/fixtures), its
+    content.xml edited by ``edit``."""
+
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        (folder / P).unlink()
+        fixture = Path(__file__).parent / "fixtures" / "libreoffice_saved_POLITIK.ods"
+        target = folder / "Isian_POLITIK.ods"
+        if edit is None:
+            shutil.copy(fixture, target)
+            return
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(fixture) as zin, zipfile.ZipFile(buffer, "w") as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if info.filename == "content.xml":
+                    data = edit(data)
+                zout.writestr(info.filename, data, zipfile.ZIP_STORED
+                              if info.filename == "mimetype" else zipfile.ZIP_DEFLATED)
+        target.write_bytes(buffer.getvalue())
+
+    return build
+
+
+def _copy_sheet(book) -> None:
+    copy = book.copy_worksheet(book["Isian"])
+    copy.title = "Isian (2)"
+    copy["E10"] = 7  # typed into the copy; the Isian sheet keeps 1
+
+
+def _own_feedback(which: str, values: dict):
+    """Run `iku validate --report` on a sample folder, then drop the problem list or a
+    highlighted copy into the inputs folder (under another name)."""
+
+    def build(folder: Path, fill) -> None:
+        from pipeline import paths
+        from pipeline.feedback import write_feedback
+        from pipeline.master import load_master
+        from pipeline.run import check_inputs
+
+        fill(values, folder=folder.name)
+        master = load_master(paths.SAMPLE_MASTER)
+        written = write_feedback(master, check_inputs(master, folder),
+                                 folder.parent / "cek.xlsx")
+        source = written[0] if which == "list" else written[1]
+        shutil.copy(source, folder / ("daftar.xlsx" if which == "list" else "revisi.xlsx"))
+
+    return build
+
+
+def _draft_says_refused(report: Path) -> None:
+    """The indicators of the refused unit (S2.1 and S4.1) show "(tidak sah)", none
+    "(belum diisi)"."""
+    doc = Document(report)
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "(tidak sah)" in cells and "(belum diisi)" not in cells
+
+
 def _docx_text(path: Path) -> str:
     doc = Document(path)
     parts = [p.text for p in doc.paragraphs]
@@ -238,8 +314,20 @@ CATALOGUE: list[Case] = [
          _add(lambda f: (f / "lama.xls").write_bytes(OLE)), 1, "lama.xls: berkas memakai format Excel lama (.xls"),
     Case("xls_named_xlsx", "file", "an OLE2 .xls file renamed .xlsx", _replace_file(P, OLE), 1,
          f"{P}: berkas memakai format Excel lama (.xls"),
-    Case("ods", "file", "an OpenDocument spreadsheet (.ods)",
-         _add(lambda f: _write_ods(f / "isian.ods")), 1, "isian.ods: berkas berformat OpenDocument Spreadsheet (.ods)", ("File › Save As",)),
+    Case("ods", "file", "a submission saved by LibreOffice as OpenDocument (.ods) instead of .xlsx "
+         "(accepted)", _ods(), 0, "Laporan ditulis"),
+    Case("ods_formula", "file", "an .ods submission with a formula in x1",
+         _ods(lambda c: c.replace(b'office:value-type="float" office:value="5"',
+                                  b'table:formula="of:=2+3" office:value-type="float" '
+                                  b'office:value="5"', 1)), 1,
+         "Isian_POLITIK.ods › Isian!E10: x1 berisi rumus, bukan angka"),
+    Case("ods_rows_bomb", "hostile", "an .ods whose row with a value repeats a million times",
+         _ods(lambda c: c.replace(b"<table:table-row ", b'<table:table-row '
+                                  b'table:number-rows-repeated="1000000" ', 1)), 1,
+         "Isian_POLITIK.ods › Isian: lembar 'Isian' memakai sel sampai baris 1.000.009 (batas 10.000 baris)"),
+    Case("ods_doctype", "hostile", "an .ods whose content.xml declares an entity",
+         _ods(lambda c: c.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "a">]>', 1)), 1,
+         "Isian_POLITIK.ods: berkas berisi deklarasi DOCTYPE/ENTITY"),
     Case("macro_by_content", "file", "a workbook holding xl/vbaProject.bin, named .xlsx",
          _rezip(P, add={"xl/vbaProject.bin": b"\0" * 64}), 1, f"{P}: berkas berisi makro (VBA)"),
     Case("xlsm_extension", "file", "a macro workbook with the .xlsm extension",
@@ -261,7 +349,7 @@ CATALOGUE: list[Case] = [
     Case("other_file_types", "file", "a PDF and a Word file beside the workbooks",
          _add(lambda f: ((f / "surat.pdf").write_bytes(b"%PDF-1.4"),
                          (f / "catatan.docx").write_bytes(b"PK"))),
-         0, "PERINGATAN: surat.pdf: berkas ini bukan buku kerja Excel (.xlsx) dan diabaikan"),
+         0, "PERINGATAN: surat.pdf: berkas ini bukan buku kerja (.xlsx atau .ods) dan diabaikan"),
     # Workbooks
     Case("sheet_renamed", "workbook", "the Isian sheet renamed",
          _workbook_call(lambda b: setattr(b["Isian"], "title", "Data")), 1,
@@ -274,6 +362,14 @@ CATALOGUE: list[Case] = [
          f"{P}: lembar tersembunyi 'Metadata' tidak ada"),
     Case("metadata_edited", "workbook", "kode_unit in the metadata changed to an unknown unit",
          _meta_edit("kode_unit", "KEUANGAN"), 1, "kode unit 'KEUANGAN' di metadata tidak dikenal"),
+    Case("metadata_kind_changed", "workbook", "jenis_dokumen in the metadata changed",
+         _meta_edit("jenis_dokumen", "lain"), 1, f"{P} › Metadata: berkas ini bukan templat isian IKU"),
+    Case("sheet_part_missing", "workbook", "a sheet listed in the workbook whose part is missing",
+         _rezip(P, drop=("xl/worksheets/sheet2.xml",)), 1,
+         f"{P}: berkas tidak dapat dibuka sebagai buku kerja Excel (.xlsx) (WorksheetNotFound)"),
+    Case("header_renamed", "workbook", "the Kode column header retyped",
+         _edit(P, {"B8": "Kode Indikator"}), 1,
+         f"{P} › Isian: baris judul tabel dengan label Kode, x1 dan x2 tidak ditemukan"),
     Case("metadata_unhidden_changed", "workbook",
          "the Metadata sheet unhidden and its year changed", _meta_edit("tahun", "2019", True),
          1, "templat ini untuk tahun 2019"),
@@ -288,6 +384,22 @@ CATALOGUE: list[Case] = [
     Case("two_files_one_unit", "workbook", "two files for the same unit (both named)",
          _add(lambda f: shutil.copy(f / P, f / "Politik revisi.xlsx")), 1,
          f"ada 2 berkas untuk unit POLITIK: {P}, Politik revisi.xlsx"),
+    Case("unit_refused", "workbook", "a unit whose only file was refused (named after the unit)",
+         lambda f, fill: (_sample(f, fill), (f / P).write_bytes((f / P).read_bytes()[:3000])), 1,
+         "GALAT: isian unit POLITIK (Bidang Politik dan Kewaspadaan Daerah) sudah dikirim tetapi "
+         f"ditolak ('{P}' ditolak: berkas .xlsx rusak atau tidak lengkap",
+         ("indikator S2.1, S4.1 tidak dapat dihitung",)),
+    Case("unit_refused_draft", "workbook", "the same with --draft: its indicators are 'tidak sah', "
+         "not 'belum diisi'",
+         lambda f, fill: (_sample(f, fill), (f / P).write_bytes((f / P).read_bytes()[:3000])), 0,
+         "PERHATIAN: laporan DRAFT dibuat walau ada galat", check=_draft_says_refused,
+         args=("--draft",)),
+    Case("refused_file_of_unknown_unit", "workbook",
+         "a unit missing while a file named otherwise was refused",
+         lambda f, fill: (_sample(f, fill, skip=("IDEOLOGI",)),
+                          (f / "kiriman.xlsx").write_bytes(b"")), 1,
+         "unit IDEOLOGI (Bidang Bina Ideologi dan Wawasan Kebangsaan) belum mengirim isian "
+         "(berkas yang ditolak dan belum diketahui unitnya: 'kiriman.xlsx'"),
     Case("unit_missing", "workbook", "a unit that sent nothing",
          lambda f, fill: _sample(f, fill, skip=("IDEOLOGI",)), 1,
          "unit IDEOLOGI (Bidang Bina Ideologi dan Wawasan Kebangsaan) belum mengirim isian"),
@@ -309,6 +421,44 @@ CATALOGUE: list[Case] = [
     Case("definition_edited", "workbook", "an indicator's definition text edited (warning)",
          _edit(P, {"D10": "Jumlah apa saja"}), 0,
          f"PERINGATAN: {P} › Isian!D10: teks 'Arti x1' indikator S4.1 berbeda dari master"),
+    Case("template_outdated_text", "workbook",
+         "a workbook from an older master whose x1 meaning was reworded since (warning)",
+         _other_template({'x1: "Jumlah Pembinaan"': 'x1: "Jumlah Pembinaan politik"'}), 0,
+         f"PERINGATAN: {P} › Metadata: templat versi lama: berkas ini dibuat dari master "
+         "sebelum definisi indikator unit POLITIK diubah (teks berubah: S4.1 (Arti x1)); "
+         "angka tetap dibaca"),
+    Case("template_outdated_indicator", "workbook",
+         "a workbook from an older master in which the unit did not report S4.1 yet",
+         _other_template({"unit_pelapor: [POLITIK]": "unit_pelapor: [KETAHANAN]"}), 1,
+         f"GALAT: {P} › Metadata: templat versi lama: berkas ini dibuat dari master sebelum "
+         "definisi indikator unit POLITIK diubah (indikator baru: S4.1); angka unit belum "
+         "lengkap: minta unit mengisi templat terbaru"),
+    Case("sheet_copy", "workbook", "figures typed into a copy of the sheet, 'Isian (2)'",
+         _workbook_call(_copy_sheet), 1,
+         f"GALAT: {P} › 'Isian (2)'!E10: lembar 'Isian (2)' adalah salinan tabel isian dengan "
+         "angka yang berbeda dari lembar 'Isian': S4.1 x1: 'Isian (2)'!E10 = '7', 'Isian'!E10 = "
+         "'1'"),
+    Case("sheet_copy_same", "workbook", "an unchanged copy of the filled sheet (warning)",
+         _workbook_call(lambda b: setattr(b.copy_worksheet(b["Isian"]), "title", "Salinan")), 0,
+         f"PERINGATAN: {P} › Salinan: lembar 'Salinan' adalah salinan tabel isian dengan angka "
+         "yang sama"),
+    Case("hidden_under_merge", "workbook", "x2 hidden under a merged cell (Arti x2 merged over x2)",
+         _sheet_sub(P, rb'<mergeCells count="2">',
+                    rb'<mergeCells count="3"><mergeCell ref="F10:G10"/>'), 1,
+         f"GALAT: {P} › Isian!G10: x2 di G10 tertutup sel gabungan F10:G10: yang terlihat hanya "
+         "isi F10 ('Target pembinaan politik'), sedangkan nilai x2 '1' tersembunyi di G10"),
+    Case("subfolder", "file", "a sub-folder inside the inputs folder (warning)",
+         _add(lambda f: (f / "arsip").mkdir()), 0,
+         "PERINGATAN: arsip: ini sebuah folder; isi folder di dalam folder isian tidak dibaca"),
+    Case("own_problem_list", "file", "the problem list of `iku validate --report` dropped into "
+         "the inputs folder (warning)", _own_feedback("list", {"POLITIK": {"S2.1": (1, 1),
+                                                                         "S4.1": (6, 5)}}), 0,
+         "PERINGATAN: daftar.xlsx: ini daftar masalah buatan `iku validate --report`"),
+    Case("own_marked_copy", "file", "an uncorrected highlighted copy dropped into the inputs "
+         "folder (warning, not a second file for the unit)",
+         _own_feedback("copy", {"POLITIK": {"S2.1": (1, 1), "S4.1": (6, 5)}}), 0,
+         "PERINGATAN: revisi.xlsx: ini salinan bertanda buatan `iku validate --report` (dari "
+         f"'{P}')"),
     # Cells
     Case("blank", "cell", "x1 left blank", _edit(P, {"E10": None}), 1,
          f"{P} › Isian!E10: x1 belum diisi"),
@@ -350,6 +500,17 @@ CATALOGUE: list[Case] = [
          f"{P} › Isian!E10: x1 terlalu besar"),
     Case("nan_inf", "cell", "infinity written into a number cell",
          _edit(P, {"E10": float("inf")}), 1, f"{P} › Isian!E10: x1"),
+    Case("inf_number", "cell", "a number cell holding inf in the file's XML",
+         _sheet_sub(P, rb'(<c r="E10"[^>]*>)<v>[^<]*</v>', rb"\1<v>inf</v>"), 1,
+         f"{P} › Isian!E10: x1 bukan angka yang sah"),
+    Case("zero_width_in_code", "cell", "a Kode with a zero-width space (shown escaped)",
+         _edit(P, {"B10": "S4.1\u200b"}), 1,
+         f"{P} › Isian!B10: Kode 'S4.1\\u200b' tidak dikenal"),
+    Case("nbsp_in_number", "cell", "a count typed as text with a non-breaking space",
+         _edit(P, {"G10": "1\u00a0234"}), 1,
+         f"{P} › Isian!G10: x2 berisi teks '1\\u00a0234'"),
+    Case("tab_in_text", "cell", "a tab typed before a count in a text cell",
+         _edit(P, {"E10": "\t5 orang"}), 1, f"{P} › Isian!E10: x1 berisi teks '5 orang'"),
     # Hostile files
     Case("zip_bomb", "hostile", "a zip bomb: 300 MB of zeros in a small file", _zip_bomb, 1,
          "bom.xlsx: isi berkas setelah diekstrak berukuran 300 MB (batas 50 MB)"),
@@ -369,12 +530,6 @@ CATALOGUE: list[Case] = [
          _values("POLITIK", {"S2.1": (1, 1), "S4.1": (1, 1)}, {"S4.1": NASTY}), 0,
          "Laporan ditulis", check=_nasty_note_in_report),
 ]
-
-
-def _write_ods(path: Path) -> None:
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", "<office:document-content/>")
 
 
 @pytest.mark.parametrize("case", CATALOGUE, ids=[c.id for c in CATALOGUE])
@@ -405,6 +560,9 @@ def test_catalogue_entry(case: Case, fill, tmp_path):
         assert sorted(p.name for p in out.parent.iterdir()) == ["Laporan.docx"]
     else:
         _warn_ok(out)
+        # the previous report was not written by iku: kept as a dated backup, never lost
+        (backup,) = out.parent.glob("Laporan.diedit-*.docx")
+        assert backup.read_bytes() == b"laporan sebelumnya"
         if case.check:
             case.check(out)
 
@@ -418,8 +576,9 @@ def render_catalogue() -> str:
         "",
         "Generated from `tests/test_catalogue.py` (`python tests/test_catalogue.py > "
         "docs/KATALOG.md`); each row is one test. For every entry the test also checks: no "
-        "traceback, an answer in under 10 s, the inputs folder unchanged (hashed), and, when "
-        "the run fails, the previous report left byte-for-byte untouched. Exit codes: 0 report "
+        "traceback, an answer in under 10 s, the inputs folder unchanged (hashed), and the "
+        "previous report never lost: left byte-for-byte untouched when the run fails, kept as a "
+        "dated backup (`Laporan.diedit-….docx`) when a new report is written. Exit codes: 0 report "
         "written, 1 input errors, 2 usage error. Limits: see `pipeline/safety.py`.",
         "",
         f"{len(CATALOGUE)} entries.",

@@ -96,12 +96,14 @@ CASES = {
     "metadata_removed": (
         lambda fill, tmp: _remove_sheet(fill() / "Isian_POLITIK.xlsx", "Metadata"),
         ["GALAT: Isian_POLITIK.xlsx: lembar tersembunyi 'Metadata' tidak ada",
-         "GALAT: unit POLITIK (Bidang Politik dan Kewaspadaan Daerah) belum "
-         "mengirim isian"],
+         "GALAT: isian unit POLITIK (Bidang Politik dan Kewaspadaan Daerah) sudah dikirim "
+         "tetapi ditolak ('Isian_POLITIK.xlsx' ditolak: lembar tersembunyi 'Metadata' tidak "
+         "ada, sehingga unit pengirim tidak dapat dikenali); indikator S2.1, S4.1 tidak dapat "
+         "dihitung"],
     ),
     "sheet_renamed": (
         lambda fill, tmp: _rename_sheet(fill() / "Isian_POLITIK.xlsx", "Isian", "Data"),
-        ["GALAT: Isian_POLITIK.xlsx: lembar 'Isian' tidak ditemukan (lembar yang ada: Data)"],
+        ["GALAT: Isian_POLITIK.xlsx: lembar 'Isian' tidak ditemukan (lembar yang ada: 'Data')"],
     ),
 }
 
@@ -228,3 +230,21 @@ def test_draft_report_despite_errors(fill, tmp_path):
     assert any("rata-rata dari 2 dari 4 indikator" in c for c in cells)
     for section in document.sections:
         assert "DRAFT" in " ".join(p.text for p in section.header.paragraphs)
+
+
+def test_an_internal_error_is_exit_3_without_traceback(fill, monkeypatch):
+    """A bug (not bad input) is reported in one message with exit code 3; with IKU_DEBUG the
+    traceback propagates (what run_cli relies on)."""
+    import pipeline.validate
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("rusak")
+
+    inputs = fill()
+    monkeypatch.setattr(pipeline.validate, "_check_totals", broken)
+    res = run_cli("validate", "-i", inputs, debug=False)
+    assert res.exit_code == 3
+    assert "GALAT INTERNAL: RuntimeError: rusak" in res.stderr
+    assert "Traceback" not in res.output
+    with pytest.raises(RuntimeError, match="rusak"):
+        run_cli("validate", "-i", inputs)

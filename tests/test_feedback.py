@@ -87,3 +87,41 @@ def test_formula_like_values_are_written_as_text(fill, tmp_path):
     cell = ws["G6"]
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
     assert cell.quotePrefix
+
+
+def test_the_problem_list_in_the_inputs_folder_is_skipped(fill, tmp_path):
+    """Recognised by its metadata (whatever its name), skipped with a warning."""
+    inputs = fill({"KETAHANAN": {"S1.1": (6, 5), "S2.1": (1, 1), "S3.1": (1, 1)}})
+    report = tmp_path / "cek.xlsx"
+    assert run_cli("validate", "-i", inputs, "--report", report).exit_code == 0
+    shutil.copy(report, inputs / "Isian_DATA.xlsx")  # renamed like a submission
+    before = folder_digest(inputs)
+    res = run_cli("validate", "-i", inputs)
+    assert res.exit_code == 0, res.output
+    assert ("PERINGATAN: Isian_DATA.xlsx: ini daftar masalah buatan `iku validate --report`, "
+            "bukan isian unit; diabaikan") in res.stdout
+    assert "GALAT" not in res.stdout
+    assert folder_digest(inputs) == before
+
+
+def test_an_uncorrected_copy_in_the_inputs_folder_is_skipped(fill, tmp_path, master):
+    inputs = fill({"KETAHANAN": {"S1.1": (6, 5), "S2.1": (1, 1), "S3.1": (1, 1)}})
+    report = tmp_path / "cek.xlsx"
+    assert run_cli("validate", "-i", inputs, "--report", report).exit_code == 0
+    copy = tmp_path / "cek_perbaikan" / "Isian_KETAHANAN_PERBAIKI.xlsx"
+    shutil.copy(copy, inputs / "Ketahanan revisi.xlsx")
+    before = folder_digest(inputs)
+    res = run_cli("validate", "-i", inputs)
+    assert res.exit_code == 0, res.output  # not "ada 2 berkas untuk unit KETAHANAN"
+    assert ("PERINGATAN: Ketahanan revisi.xlsx: ini salinan bertanda buatan `iku validate "
+            "--report` (dari 'Isian_KETAHANAN.xlsx') yang isinya belum diubah") in res.stdout
+    assert "duplicate_unit" not in {p.code for p in check_inputs(master, inputs).problems}
+    assert folder_digest(inputs) == before
+
+
+def test_feedback_is_byte_identical_on_rerun(fill, tmp_path):
+    inputs = fill({"POLITIK": {"S2.1": (None, 4), "S4.1": (-1, 0)}})
+    for name in ("a", "b"):
+        assert run_cli("validate", "-i", inputs, "--report", tmp_path / name / "cek.xlsx"
+                       ).exit_code == 1
+    assert folder_digest(tmp_path / "a") == folder_digest(tmp_path / "b")

@@ -206,6 +206,16 @@ def test_a_rekap_of_several_years_is_refused(tmp_path):
         "atau buat rekap per tahun"]
 
 
+def test_a_rekap_whose_title_lost_its_year_is_refused(tmp_path):
+    path = _rekap(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Rekap"]["A1"] = "REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA"
+    book.save(path)
+    assert [p.format() for p in read_import(path).problems] == [
+        f"GALAT: {path.name} › Rekap!A4: kolom Tahun tidak ada dan judul tidak menyebut "
+        "tahun; tambahkan kolom Tahun"]
+
+
 # --- against the history ----------------------------------------------------------------------
 
 
@@ -254,10 +264,12 @@ def test_reason_codes_are_all_documented_and_used():
     import re
 
     from pipeline.history import importer
+    from pipeline.reasons import Reason
 
     source = Path(importer.__file__).read_text(encoding="utf-8")
-    body = source.split("REASON_CODES", 1)[1].split("\n}\n", 1)[1]  # after the table
-    used = set(re.findall(r'"(import_[a-z_]+|unreadable)"', body))
+    body = source.split("REASON_CODES", 1)[1]
+    used = set(re.findall(r'"(import_[a-z_]+)"', body))
+    used |= {Reason[name].value for name in re.findall(r"Reason\.([A-Z_]+)", body)}
     used |= {f"import_{key}" for key in re.findall(r'_number_or_none\(cell\("(\w+)"\)', body)}
     assert used == set(importer.REASON_CODES)
 

@@ -15,7 +15,8 @@ import pytest
 from lxml import etree
 from markupsafe import Markup
 
-from pipeline import ooxml, render, word_template
+from dev import word_template
+from pipeline import ooxml, render
 from pipeline.atomic import write_atomically
 from pipeline.compute import compute
 from pipeline.errors import InternalError

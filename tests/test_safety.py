@@ -210,12 +210,21 @@ def c_too_large(d: Path) -> Path:
     return p
 
 
-def c_ods(d: Path) -> Path:
+def c_ods_without_content(d: Path) -> Path:
+    """An OpenDocument spreadsheet (accepted when well-formed, tests/test_ods.py) with
+    its content.xml missing."""
     p = d / "libre.xlsx"
     with zipfile.ZipFile(p, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", "<office:document-content/>", zipfile.ZIP_DEFLATED)
         z.writestr("META-INF/manifest.xml", "<manifest/>", zipfile.ZIP_DEFLATED)
+    return p
+
+
+def c_odt(d: Path) -> Path:
+    p = d / "surat.ods"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document-content/>", zipfile.ZIP_DEFLATED)
     return p
 
 
@@ -571,11 +580,12 @@ CASES: list[tuple[Callable[[Path], Path], str, str]] = [
     (c_binary, "not_zip", "tidak dikenali"),
     (c_truncated, "corrupt_zip", "rusak atau tidak lengkap"),
     (c_bad_crc, "corrupt_zip", "rusak atau tidak lengkap"),
-    (c_too_large, "too_large", "melebihi batas 20 MB"),
-    (c_ods, "ods", "Excel 2007-365 (.xlsx) dari LibreOffice: File › Save As"),
-    (c_docx, "not_workbook", "dokumen Word (.docx)"),
-    (c_plain_zip, "not_workbook", "arsip zip biasa"),
-    (c_xlsb, "not_workbook", "(.xlsb)"),
+    (c_too_large, "file_too_large", "melebihi batas 20 MB"),
+    (c_ods_without_content, "corrupt_zip", "rusak atau tidak lengkap"),
+    (c_odt, "zip_not_workbook", "dokumen OpenDocument yang bukan lembar kerja"),
+    (c_docx, "zip_not_workbook", "dokumen Word (.docx)"),
+    (c_plain_zip, "zip_not_workbook", "arsip zip biasa"),
+    (c_xlsb, "zip_not_workbook", "(.xlsb)"),
     (c_vba, "macro", "berisi makro (VBA)"),
     (c_vba_upper, "macro", "berisi makro (VBA)"),
     (c_macro_content_type, "macro", "berisi makro (VBA)"),

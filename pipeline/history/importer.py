@@ -33,6 +33,7 @@ from python_calamine import CalamineWorkbook
 
 from .. import spec
 from ..errors import Problem, Severity
+from ..reasons import Reason
 from ..safety import MAX_ROWS, inspect_workbook
 from .model import (
     ANNUAL,
@@ -87,28 +88,9 @@ COLUMNS = (
 REQUIRED = tuple(c for c in COLUMNS if c.required)
 
 #: Every ``Problem.code`` this module produces (the gate's own codes aside: safety.py).
+# The importer's problem codes live in pipeline/reasons.py with every other code.
 REASON_CODES: dict[str, str] = {
-    "unreadable": "calamine could not open a file the gate let through",
-    "import_header_missing": "no sheet has a header row with the required labels",
-    "import_year_missing": "no Tahun column and no year in the title",
-    "import_many_years": "no Tahun column and a title naming several years",
-    "import_empty": "a header row and no indicator row under it",
-    "import_agency_blank": "Instansi blank",
-    "import_year": "Tahun not a whole number 2000-2100",
-    "import_period": "Periode not tahunan / TW1-TW4",
-    "import_code_blank": "Kode blank",
-    "import_code": "Kode (or Kode lama) not of the master's Kode form",
-    "import_name_blank": "Indikator blank",
-    "import_kind": "Jenis not one of model.KINDS",
-    "import_target": "Target not a number, NA, a range or (for label kinds) a label",
-    "import_target_high": "Target atas not a number >= Target, or given without Target",
-    "import_realisation": "Realisasi text for a kind that takes numbers",
-    "import_achievement": "Capaian not a number",
-    "import_duplicate": "the same agency, year, period and Kode twice",
-    "import_locked": "the year is locked in the history (GALAT)",
-    "import_replaces": "the year is already recorded: the import becomes a new version "
-    "(PERINGATAN)",
-}
+    r.value: r.doc for r in Reason if r.stage == "import" or r == Reason.UNREADABLE_WORKBOOK}
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")  # master.Indicator.code
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")  # Indonesian text
@@ -159,7 +141,8 @@ def read_import(path: Path) -> ImportResult:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for unreadable files
         result.problems.append(_problem(
-            result, "unreadable", "berkas tidak dapat dibuka sebagai buku kerja Excel (.xlsx) "
+            result, Reason.UNREADABLE_WORKBOOK,
+            "berkas tidak dapat dibuka sebagai buku kerja Excel (.xlsx) "
             f"({type(exc).__name__}); simpan ulang dari Excel sebagai .xlsx"))
         return result
     try:

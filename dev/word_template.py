@@ -1,4 +1,4 @@
-"""Build the Word template input_templates/laporan_iku.docx: ``python -m pipeline.word_template``.
+"""Build the Word template input_templates/laporan_iku.docx: ``python -m dev.word_template``.
 
 The template is generated so it can be reproduced and reviewed as code, but it is an
 ordinary .docx: the secretariat may restyle it in Word or LibreOffice (named styles, one
@@ -35,7 +35,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from . import paths
+from pipeline import paths
 
 FONT = "Arial"
 BODY_PT = 11
@@ -571,7 +571,7 @@ def _write_properties(doc) -> None:
     props.subject = "Templat laporan IKU"
     props.author = "iku"
     props.last_modified_by = "iku"
-    props.comments = "Dibuat oleh python -m pipeline.word_template; boleh diubah gayanya."
+    props.comments = "Dibuat oleh python -m dev.word_template; boleh diubah gayanya."
     props.keywords = ""
     props.revision = 1
     props.created = FIXED_DATE
@@ -598,13 +598,13 @@ def build_template() -> bytes:
     _write_properties(doc)
     buf = io.BytesIO()
     doc.save(buf)
-    from .render import deterministic_zip  # the same normalisation as the reports
+    from pipeline.render import deterministic_zip  # the same normalisation as the reports
 
     return deterministic_zip(buf.getvalue(), FIXED_DATE)
 
 
 def write_template(path: Path = paths.WORD_TEMPLATE) -> Path:
-    from .atomic import write_atomically
+    from pipeline.atomic import write_atomically
 
     return write_atomically(Path(path), build_template())
 

@@ -1,0 +1,170 @@
+"""Office Open XML packages (.docx, .xlsx) as zip bytes: normalised, and stamped
+(``ooxml`` verifies them before they are written).
+
+* ``deterministic_zip``: rewrite a package with fixed entry times, order and attributes,
+  so the same content gives the same bytes (reports, the Word template, the highlighted
+  copies of ``iku validate --report``).
+* ``stamp`` / ``stamp_matches``: a report records what the pipeline wrote, so a later run
+  can tell whether someone changed it (edited it in Word, say) before replacing it. The
+  stamp is the custom document property ``iku_sidik`` = sha256 of every other part of
+  the package. It travels with the file (copying, e-mailing, renaming keep it), Word and
+  LibreOffice keep custom properties when they save, and any save by them rewrites the
+  other parts, so the recomputed hash no longer matches: "changed since iku wrote it".
+  It is computed from the content only, so stamped reports stay byte-identical.
+
+Packages read here are our own outputs (the report at the output path), possibly edited
+by a person; they are read with size limits and defusedxml, and anything unexpected is
+simply "not verifiably ours".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+CUSTOM_PART = "docProps/custom.xml"
+STAMP_NAME = "iku_sidik"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the id Word gives user properties
+_MAX_READ = 200 * 1024 * 1024  # a report is ~100 KB; anything near this is not ours
+_MAX_ENTRIES = 5_000
+
+
+def package_time(day: dt.date | dt.datetime) -> dt.datetime:
+    """A date as a naive datetime a zip can hold (zip times start in 1980)."""
+    if not isinstance(day, dt.datetime):
+        day = dt.datetime(day.year, day.month, day.day)
+    return max(day.replace(tzinfo=None), dt.datetime(1980, 1, 1))
+
+
+def deterministic_zip(
+    data: bytes, when: dt.date | dt.datetime, parts: dict[str, bytes] | None = None
+) -> bytes:
+    """Rewrite an OOXML package with fixed entry times, order and attributes; ``parts``
+    replace (or add) entries by name."""
+    stamp = package_time(when).timetuple()[:6]
+    src = zipfile.ZipFile(io.BytesIO(data))
+    contents = {name: src.read(name) for name in src.namelist()}
+    contents.update(parts or {})
+    first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
+    names = sorted(contents, key=lambda n: (first.get(n, 2), n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, contents[name], compresslevel=6)
+    return out.getvalue()
+
+
+def fixed_core_times(core_xml: bytes, when: dt.date | dt.datetime) -> bytes:
+    """docProps/core.xml with its created/modified times set to ``when`` (openpyxl writes
+    the current time on every save)."""
+    text = package_time(when).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return re.sub(
+        rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)",
+        rb"\g<1>" + text + rb"\g<2>",
+        core_xml,
+    )
+
+
+# --- the stamp -------------------------------------------------------------------------------
+
+
+def content_hash(contents: dict[str, bytes]) -> str:
+    """sha256 of every part but the custom properties, names and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(contents):
+        if name == CUSTOM_PART:
+            continue
+        data = contents[name]
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def stamp(data: bytes, when: dt.date | dt.datetime) -> bytes:
+    """The package with ``iku_sidik`` in its custom properties (others kept), normalised."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    contents = {name: src.read(name) for name in src.namelist()}
+    contents["[Content_Types].xml"] = _with_custom_type(contents["[Content_Types].xml"])
+    contents["_rels/.rels"] = _with_custom_rel(contents["_rels/.rels"])
+    value = content_hash(contents)
+    contents[CUSTOM_PART] = _custom_xml(contents.get(CUSTOM_PART), value)
+    return deterministic_zip(data, when, contents)
+
+
+def stamp_matches(path: Path) -> bool:
+    """True when the file at ``path`` is a package whose ``iku_sidik`` equals the hash of
+    its content: it is exactly as the pipeline wrote it. False for anything else (edited,
+    not stamped, not a package, unreadable)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            if len(infos) > _MAX_ENTRIES or sum(i.file_size for i in infos) > _MAX_READ:
+                return False
+            contents = {i.filename: z.read(i) for i in infos}
+    except (OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
+        return False
+    recorded = read_custom_property(contents.get(CUSTOM_PART), STAMP_NAME)
+    return recorded is not None and recorded == content_hash(contents)
+
+
+def read_custom_property(custom_xml: bytes | None, name: str) -> str | None:
+    if not custom_xml:
+        return None
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    try:
+        root = SafeET.fromstring(custom_xml, forbid_dtd=True)
+    except (DefusedXmlException, SafeET.ParseError, ValueError):
+        return None
+    for prop in root:
+        if prop.get("name") == name:
+            return "".join(prop.itertext()).strip()
+    return None
+
+
+def _custom_xml(existing: bytes | None, value: str) -> bytes:
+    from lxml import etree
+
+    if existing:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(existing, parser)
+    else:
+        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS,
+                                                                    "vt": _VT_NS})
+    for prop in root.findall(f"{{{_CUSTOM_NS}}}property"):
+        if prop.get("name") == STAMP_NAME:
+            root.remove(prop)
+    pids = [int(p.get("pid")) for p in root if (p.get("pid") or "").isdigit()]
+    prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID,
+                            pid=str(max(pids, default=1) + 1), name=STAMP_NAME)
+    etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _with_custom_type(types: bytes) -> bytes:
+    if b'PartName="/docProps/custom.xml"' in types:
+        return types
+    override = (f'<Override PartName="/{CUSTOM_PART}" ContentType="{_CUSTOM_TYPE}"/>').encode()
+    return types.replace(b"</Types>", override + b"</Types>", 1)
+
+
+def _with_custom_rel(rels: bytes) -> bytes:
+    if _CUSTOM_REL.encode() in rels:
+        return rels
+    ids = {int(m) for m in re.findall(rb'Id="rId(\d+)"', rels)}
+    rel = (f'<Relationship Id="rId{max(ids, default=0) + 1}" Type="{_CUSTOM_REL}" '
+           f'Target="{CUSTOM_PART}"/>').encode()
+    return rels.replace(b"</Relationships>", rel + b"</Relationships>", 1)
