@@ -206,6 +206,11 @@ class Reason(StrEnum):
         "import_replaces", "import", "the year is already recorded: the import becomes a new "
         "version (warning)")
 
+    # --- the master against the history (pipeline/history/report.py) --------------------
+    HISTORY_DIFFERS = (
+        "history_differs", "master", "a previous-year figure typed in the master differs "
+        "from the one recorded in the history (the master's wins); warning")
+
     # --- the master (pipeline/master.py missing_texts) -----------------------------------
     MASTER_TEXT_MISSING = (
         "master_text_missing", "master", "an optional text the report would print is not in "

@@ -120,22 +120,24 @@ def master_differences(master: Master, prior: Prior) -> list[str]:
         typed, recorded = ind.previous_achievement, previous.achievement
         if typed is not None and recorded is not None and not math.isclose(typed, recorded,
                                                                             abs_tol=0.005):
-            out.append(f"indikator {ind.code}: capaian_tahun_lalu {_plain(typed)} di master "
-                       f"berbeda dari riwayat tahun {prior.year - 1} ({_plain(recorded)}); "
+            out.append(f"indikator {ind.code}: capaian_tahun_lalu {_plain(typed, 2)} di "
+                       f"master berbeda dari riwayat tahun {prior.year - 1} "
+                       f"({_plain(recorded, 2)}); "
                        "dipakai angka master (hapus dari master untuk memakai riwayat)")
         typed_r, recorded_r = ind.previous_realisation, previous.realisation
         if typed_r not in (None, NA) and _number(recorded_r) and not math.isclose(
                 typed_r, recorded_r, abs_tol=0.005):
-            out.append(f"indikator {ind.code}: realisasi_tahun_lalu {_plain(typed_r)} di "
-                       f"master berbeda dari riwayat tahun {prior.year - 1} "
-                       f"({_plain(recorded_r)}); dipakai angka master")
+            out.append(f"indikator {ind.code}: realisasi_tahun_lalu "
+                       f"{_plain(typed_r, ind.decimals)} di master berbeda dari riwayat tahun "
+                       f"{prior.year - 1} ({_plain(recorded_r, ind.decimals)}); dipakai angka "
+                       "master")
     return out
 
 
-def _plain(x: float) -> str:
+def _plain(x: float, decimals: int = 4) -> str:
     from ..numfmt import fmt_number
 
-    return fmt_number(x, decimals=4)
+    return fmt_number(x, decimals=decimals)
 
 
 # --- recording ---------------------------------------------------------------------------
