@@ -26,9 +26,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-#: The periods a year has: the year-end round and the four quarters (issue 10).
-PERIODS = ("tahunan", "TW1", "TW2", "TW3", "TW4")
-ANNUAL = "tahunan"
+# The periods a year has: the year-end round and the four quarters (pipeline/periods.py).
+from ..periods import ANNUAL, PERIODS  # noqa: F401 (re-exported)
 
 #: The kinds of indicator the history accepts (mirrors the registry of kinds of the issue
 #: on indicator kinds; "" = unknown, e.g. imported from a rekap, which does not say).
