@@ -47,6 +47,8 @@ class UnitFigure:
     note: str = ""
     submission_fingerprint: str = ""  # sha256 of the submitted workbook's bytes
     analysis: str = ""  # the unit's year-end Analisis text (LKjIP Chapter III)
+    obstacles: str = ""  # a quarter's Kendala (issue 10)
+    follow_up: str = ""  # a quarter's Tindak lanjut
 
 
 @dataclass(frozen=True)
