@@ -31,7 +31,15 @@ from ..compute import VALUE_COLUMNS, Results
 from ..kinds import NA, Merge
 from ..master import Indicator, Master
 from ..periods import QUARTERS
-from .model import ANNUAL, IndicatorRecord, RunSnapshot, StoredRun, UnitFigure, fingerprint
+from .model import (
+    ANNUAL,
+    IndicatorRecord,
+    RunSnapshot,
+    Series,
+    StoredRun,
+    UnitFigure,
+    fingerprint,
+)
 from .store import History, open_history
 
 
@@ -53,6 +61,7 @@ class Prior:
     x2: Mapping[tuple[str, str], float] = field(default_factory=dict)  # (unit, Kode)
     locked: StoredRun | None = None  # the version the year's lock points at
     current: StoredRun | None = None  # the current version of the run's period, if any
+    series: Series | None = None  # earlier years, for the report's history appendix
     period: str = ANNUAL
     # the year's recorded quarters (TW1 … TW4 → current version), for a quarter's year so
     # far and for a year built from its quarters (pipeline/quarter/history.py)
@@ -89,8 +98,20 @@ def _prior(h: History, key: str, master: Master, period: str = ANNUAL) -> Prior:
     if info is not None:
         locked = h.version(key, year, info.version)
     quarters = {p: run for p in QUARTERS if (run := h.current(key, year, p)) is not None}
-    return Prior(key, year, previous, x2, locked, h.current(key, year, period), period,
-                 quarters)
+    return Prior(key, year, previous, x2, locked, h.current(key, year, period),
+                 earlier_years(h, key, master), period, quarters)
+
+
+SERIES_YEARS = 5  # the history appendix shows the year and up to four before it
+
+
+def earlier_years(h: History, key: str, master: Master, as_of=None) -> Series | None:
+    """The years before the master's (at most SERIES_YEARS - 1), when the master asks for
+    the history appendix (``pengaturan.bagian_riwayat``)."""
+    if not master.settings.history_section:
+        return None
+    year = master.agency.year
+    return h.series(key, years=range(year - SERIES_YEARS + 1, year), as_of=as_of)
 
 
 def _last_values(ind: Indicator, rec: IndicatorRecord) -> dict[tuple[str, str], float]:
