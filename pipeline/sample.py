@@ -32,6 +32,7 @@ from python_calamine import CalamineWorkbook
 from . import spec
 from .atomic import write_atomically
 from .master import Master
+from .periods import ANNUAL, quarter_number
 from .reader import find_header
 from .templates import template_filename, write_template
 
@@ -53,23 +54,33 @@ def seed_values(master: Master, unit_code: str) -> dict[str, tuple[int | str, in
 
 
 def write_sample_inputs(
-    master: Master, out_dir: Path, values: Mapping[str, Values] | None = None
+    master: Master, out_dir: Path, values: Mapping[str, Values] | None = None,
+    period: str = ANNUAL,
 ) -> list[Path]:
     """Write one filled workbook per reporting unit, named like its template.
 
     ``values`` maps unit code → {Kode: (x1, x2)}; by default the seed's figures
-    (``seed_values``). A unit missing from ``values`` is left blank.
+    (``seed_values``). A unit missing from ``values`` is left blank. ``period``: a quarter
+    (``TW1`` …) fills that quarter's workbooks (without earlier quarters' figures).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
+    n = quarter_number(period)
     for unit in master.reporting_units:
         blank = io.BytesIO()
-        write_template(master, unit.code, blank)
+        if n:
+            from .quarter.workbook import quarter_filename, write_quarter_template
+
+            write_quarter_template(master, unit.code, n, blank)
+            name = quarter_filename(master, unit.code, n)
+        else:
+            write_template(master, unit.code, blank)
+            name = template_filename(master, unit.code)
         unit_values = (
             seed_values(master, unit.code) if values is None else values.get(unit.code, {})
         )
-        path = out_dir / template_filename(master, unit.code)
+        path = out_dir / name
         write_atomically(path, fill_template(blank.getvalue(), unit_values))
         paths.append(path)
     return paths
@@ -169,9 +180,8 @@ def fill_template(
             elif value is not None:
                 ref = spec.cell_ref(rows[code], header[label])
                 typed[ref] = (b"", b"<v>" + repr(value).encode("ascii") + b"</v>")
-    note_col = header["note"]
     for code, text in (note or {}).items():
-        ref = spec.cell_ref(rows[code], note_col)
+        ref = spec.cell_ref(rows[code], header["note"])
         body = escape(text).encode("utf-8")
         typed[ref] = (b' t="inlineStr"', b'<is><t xml:space="preserve">' + body + b"</t></is>")
 

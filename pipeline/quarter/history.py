@@ -175,3 +175,21 @@ def _text(v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     return str(v)
+
+
+def recorded_earlier(master: Master, quarters: Mapping, quarter: int
+                     ) -> tuple[dict[str, Figures], list[str]]:
+    """The earlier quarters' figures that are recorded, and a line (Indonesian) for each
+    that is not: for workbooks and validation, which go on without them (the report
+    refuses, ``earlier_quarters``)."""
+    year = master.agency.year
+    found, missing = {}, []
+    for period in QUARTERS[:quarter - 1]:
+        if period in quarters:
+            found[period] = quarter_figures(master, quarters[period])
+        else:
+            missing.append(f"{label(period)} {year} belum tercatat di riwayat: kolom "
+                           f"{short(period)} berisi — dan laporan Triwulan {roman(quarter)} "
+                           f"baru dapat dibuat setelah laporan {short(period)} dibuat "
+                           f"(iku report --triwulan {quarter_number(period)})")
+    return found, missing

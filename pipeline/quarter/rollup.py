@@ -123,7 +123,7 @@ def rule_text(ind: Indicator, upto: int) -> str:
         word = "jumlah" if rule == Accumulation.SUM else "rata-rata"
         return f"{word} {span(upto)}"
 
-    rules = ind.rollup
-    if len(set(rules.values())) == 1:
-        return one(rules["x1"])
-    return f"{SUB1} {one(rules['x1'])}, {SUB2} {one(rules['x2'])}"
+    parts = {key: one(rule) for key, rule in ind.rollup.items()}
+    if len(set(parts.values())) == 1:
+        return parts["x1"]
+    return f"{SUB1} {parts['x1']}, {SUB2} {parts['x2']}"
