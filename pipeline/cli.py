@@ -168,8 +168,11 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
 @config_option
 @inputs_option
 @click.option("--report", "feedback", type=click.Path(path_type=Path, dir_okay=False),
-              help="tulis daftar masalah ke buku kerja .xlsx ini, beserta salinan isian tiap "
-                   "unit yang bermasalah dengan sel yang ditandai (untuk dikirim kembali)")
+              is_flag=False, flag_value=Path("-"),
+              help="tulis daftar masalah ke buku kerja .xlsx ini (tanpa nama berkas: "
+                   "output/<instansi>_<tahun>/Daftar_Masalah_Isian_<tahun>.xlsx), beserta "
+                   "salinan isian tiap unit yang bermasalah dengan sel yang ditandai (untuk "
+                   "dikirim kembali)")
 @riwayat_option
 @_guarded
 def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None,
@@ -179,6 +182,8 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
     from .run import check_inputs
 
     master = _master(config)
+    if feedback == Path("-"):
+        feedback = _default_out(master, f"Daftar_Masalah_Isian_{master.agency.year}.xlsx")
     prior = read_prior(_history_path(riwayat_file), master)
     with _inputs_or_sample(master, config, inputs) as folder:
         if feedback is not None:  # before anything is read or written
