@@ -71,7 +71,7 @@ def check_upload(master: Master, unit: str, version: store.Version, original: st
     accepted = sub is not None and not other and sub.unit == unit and not any(
         p.blocking for p in problems)
     if not accepted and not any(p.blocking for p in problems):
-        problems.append(Problem(  # e.g. an uncorrected highlighted copy, skipped
+        problems.insert(0, Problem(  # e.g. an uncorrected highlighted copy, skipped
             Severity.ERROR, Reason.UPLOAD_NOT_READ,
             "berkas ini tidak dibaca sebagai isian unit (lihat PERINGATAN di atas); unggah "
             "berkas isian yang sudah diisi", path.name, unit=unit))
@@ -268,17 +268,17 @@ def _window(grid: list, row: int, col: int) -> dict:
 
 
 def corrected_copy(master: Master, version: store.Version) -> Path | None:
-    """The highlighted copy of an upload (written once, on first request), or None when
-    no cell of it has a problem."""
-    from ..feedback import write_feedback
+    """The highlighted copy of an upload (written once, on first request, with the problem
+    list beside it as ``iku validate --report`` writes them), or None when no cell of it
+    has a problem."""
+    from ..feedback import feedback_paths, write_feedback
 
-    out = version.folder / store.CORRECTED
-    stem = version.workbook.stem
-    copy = out / f"{stem}_PERBAIKI.xlsx"
+    problem_list, copies = feedback_paths(version.folder / store.CORRECTED / "masalah.xlsx")
+    copy = copies / f"{version.workbook.stem}_PERBAIKI.xlsx"
     if copy.exists():
         return copy
     checked = check_inputs(master, version.inputs)
     if not any(p.cell and p.file == version.workbook.name for p in checked.problems):
         return None
-    write_feedback(master, checked, out / "daftar_masalah.xlsx")
-    return copy if copy.exists() else None
+    written = write_feedback(master, checked, problem_list)
+    return copy if copy in written else None
