@@ -107,7 +107,7 @@ def test_the_log_never_holds_a_whole_token(site, client, caplog):
 
 def test_every_response_carries_the_security_headers(site, client):
     response = client.get(unit_url(site, "POLITIK"))
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["x-frame-options"] == "DENY"
     assert "script-src" not in response.headers["content-security-policy"]
@@ -674,6 +674,7 @@ def test_a_check_that_fails_is_recorded_not_lost(master, site, client, tmp_path,
 
 
 def test_unknown_methods_and_report_kinds(site, client):
+    assert client.get("/favicon.ico").status_code == 204  # browsers ask; not a 404 line
     assert client.delete(unit_url(site, "POLITIK")).status_code == 405
     assert client.get(f"{secretariat_url(site)}/laporan.exe").status_code == 404
     assert client.get(f"{secretariat_url(site)}/laporan.docx").status_code == 404

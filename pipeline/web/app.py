@@ -14,8 +14,8 @@ Safe by default:
   is another site, is refused with 403);
 * no stack trace in any response: any unexpected error gives a generic Indonesian page
   (status 500) and the details go to the log;
-* every response says ``Cache-Control: no-store``, ``Referrer-Policy: no-referrer`` (a
-  link's token never leaves in a Referer), ``X-Frame-Options: DENY``, ``nosniff`` and a
+* every response says ``Cache-Control: no-store``, ``Referrer-Policy: same-origin`` (a
+  link's token never leaves the site in a Referer), ``X-Frame-Options: DENY``, ``nosniff`` and a
   Content-Security-Policy without scripts.
 """
 
@@ -57,7 +57,10 @@ STATUS_TEXT = {
 }
 SECURITY_HEADERS = [
     (b"cache-control", b"no-store"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on a
+    # form POST, which the origin check must refuse; a link's token still never leaves
+    # the site in a Referer
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"content-security-policy",
@@ -396,6 +399,7 @@ class _Headers:
 def create_app(site: Site) -> Starlette:
     pages = _Pages(site)
     routes = [
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/u/{token}", pages.unit_page),
         Route("/u/{token}/templat", pages.blank),
         Route("/u/{token}/unggah", pages.upload, methods=["POST"]),
