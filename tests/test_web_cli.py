@@ -111,3 +111,28 @@ def test_bad_options_are_usage_errors(args, message):
     result = run_cli("serve", *args)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_the_load_test_runs_and_writes_its_section(tmp_path):
+    from dev import bench_web
+
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("# Benchmarks\n\nstage figures\n", encoding="utf-8")
+    assert bench_web.main(["--uploads", "6", "--clients", "3", "--out", str(out)]) == 0
+    first = out.read_text(encoding="utf-8")
+    assert first.startswith("# Benchmarks\n\nstage figures\n\n<!-- bench_web -->")
+    assert "| uploads stored as versions, bytes identical | 6 of 6 (all) |" in first
+    assert "| checked: diterima / ada galat | 5 / 1 |" in first
+    bench_web.write_section(out, "<!-- bench_web -->\nlagi\n<!-- /bench_web -->\n")
+    assert out.read_text(encoding="utf-8") == (
+        "# Benchmarks\n\nstage figures\n\n<!-- bench_web -->\nlagi\n<!-- /bench_web -->\n")
+
+
+@pytest.mark.parametrize("values, q, expected", [
+    ([5, 1, 3, 2, 4], 0.5, 3), ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95, 10), ([7], 0.95, 7),
+    (list(range(1, 21)), 0.95, 19),
+])
+def test_nearest_rank_percentile(values, q, expected):
+    from dev.bench_web import percentile
+
+    assert percentile(values, q) == expected
