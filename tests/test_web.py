@@ -509,6 +509,8 @@ def test_the_secretariat_sees_every_status_and_the_combined_check(master, site, 
                         if line.startswith(("GALAT", "PERINGATAN"))]
     assert len(combined) == 2
     assert "Buat laporan DRAFT" in text
+    # the statuses fill in by themselves: a plain refresh of the page's own address
+    assert f'<meta http-equiv="refresh" content="30; url={url}">' in page
 
 
 def test_the_secretariat_opens_a_units_version_and_its_file(master, site, client, tmp_path):
