@@ -381,13 +381,14 @@ def serve(config, data, host, port, triwulan, new_tokens) -> None:
     """Membuka halaman pengumpulan isian: setiap unit mengunggah isiannya melalui tautannya
     sendiri dan langsung melihat hasil pemeriksaannya; Sekretariat memantau dan membuat
     laporan."""
+    from .history import resolve_path
     from .web.server import serve as run_server
     from .web.site import open_site
 
     master = _master(config)
     folder = data or _default_out(master, "server" + (f"_tw{triwulan}" if triwulan else ""))
     site = open_site(master, folder, triwulan, renew_tokens=new_tokens,
-                     protected=(config,) if config else ())
+                     protected=(config,) if config else (), history=resolve_path())
     run_server(site, host, port, echo=lambda line: click.echo(line))
 
 

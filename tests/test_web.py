@@ -634,6 +634,15 @@ def test_a_data_folder_serves_one_collection(master, tmp_path):
         open_site(master, tmp_path / "data", quarter=3)
 
 
+def test_leftovers_of_a_crash_are_cleared_at_start(master, site):
+    incoming = site.folder / store.INCOMING
+    (incoming / "unggah-x.part").write_bytes(b"half")
+    (incoming / ".set-x").mkdir()
+    (incoming / ".set-x" / "Isian_POLITIK_v0001.xlsx").write_bytes(b"link")
+    open_site(master, site.folder)
+    assert list(incoming.iterdir()) == []
+
+
 def test_an_upload_whose_check_was_cut_short_is_checked_at_start(master, site, tmp_path):
     book = filled(master, tmp_path, "POLITIK")
     received = tmp_path / "masuk.part"
@@ -755,3 +764,48 @@ def test_two_report_builds_at_once_both_succeed(master, site, tmp_path):
         assert z.testzip() is None
     assert not [p for p in (site.folder / "laporan").iterdir() if p.name.startswith(".")]
     assert os.listdir(site.folder / store.INCOMING) == []
+
+
+# --- last year's figures from the history (read only) -------------------------------------
+
+
+def test_last_years_realisasi_comes_from_the_history(master, tmp_path):
+    from pipeline.history import IndicatorRecord, RunSnapshot, master_key, open_history
+
+    path = tmp_path / "riwayat.sqlite"
+    records = (IndicatorRecord("S1.1", "S1.1", "persentase", "a", "%", 100.0, 80.5),
+               IndicatorRecord("S2.1", "S2.1", "persentase", "b", "%", 100.0, 70.0))
+    with open_history(path) as db:
+        db.record(RunSnapshot(master_key(master), master.agency.name, 2020, records))
+    before = path.read_bytes()
+    site = open_site(master, tmp_path / "data", history=path)
+    with TestClient(create_app(site)) as client:
+        page = client.get(unit_url(site, "KETAHANAN")).text
+        other = client.get(unit_url(site, "POLITIK")).text
+    assert "<th>Realisasi 2020</th>" in page
+    rows = {r[0]: r for r in _fill_rows(page)}
+    assert (rows["S1.1"][-1], rows["S2.1"][-1], rows["S3.1"][-1]) == ("80,5%", "70%", "-")
+    assert "<th>Realisasi 2020</th>" in other
+    assert path.read_bytes() == before  # only read
+
+
+def test_an_unreadable_history_leaves_the_column_out(master, tmp_path, caplog):
+    path = tmp_path / "riwayat.sqlite"
+    path.write_bytes(b"bukan basis data")
+    with caplog.at_level(logging.WARNING, logger="iku.web"):
+        site = open_site(master, tmp_path / "data", history=path)
+    assert site.previous == {}
+    assert any("riwayat" in r.getMessage() for r in caplog.records)
+    with TestClient(create_app(site)) as client:
+        assert "Realisasi 2020" not in client.get(unit_url(site, "POLITIK")).text
+    assert open_site(master, tmp_path / "data2", history=tmp_path / "tidak-ada").previous == {}
+
+
+def _fill_rows(page_html: str) -> list[list[str]]:
+    import html
+    import re
+
+    body = page_html.split('id="isi"')[1].split("</table>")[0]
+    return [[" ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split())
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "<td" in row]

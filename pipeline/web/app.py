@@ -122,7 +122,7 @@ class _Pages:
         site = self.site
         state = next(s for s in site.states() if s.code == unit)
         return {"unit": site.master.unit(unit), "state": state,
-                "fill": checks.what_to_fill(site.master, unit),
+                "fill": checks.what_to_fill(site.master, unit, site.previous),
                 "blank_name": template_filename(site.master, unit)}
 
     def version_context(self, unit: str, number: int) -> dict:

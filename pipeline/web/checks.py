@@ -136,8 +136,10 @@ def target_shown(ind: Indicator) -> str:
     return ind.rules.format_value(ind, target)
 
 
-def what_to_fill(master: Master, unit: str) -> list[dict]:
-    """The unit's indicators as the page lists them: Kode, name, x1/x2 meanings, target."""
+def what_to_fill(master: Master, unit: str, previous: dict[str, str] | None = None
+                 ) -> list[dict]:
+    """The unit's indicators as the page lists them: Kode, name, x1/x2 meanings, target,
+    and last year's realisasi where ``previous`` (``previous_figures``) has one."""
     rows = []
     for ind in master.indicators_of(unit):
         x1, *x2 = ind.rules.inputs(ind)
@@ -149,8 +151,40 @@ def what_to_fill(master: Master, unit: str) -> list[dict]:
             "satuan": ind.unit_of_measure or "-",
             "target": target_shown(ind),
             "gabungan": [u for u in ind.reporting_units if u != unit],
+            "tahun_lalu": (previous or {}).get(ind.code, ""),
         })
     return rows
+
+
+def previous_figures(master: Master, history: Path | None) -> dict[str, str]:
+    """Last year's realisasi of each indicator (Kode -> text), read from the history
+    database (``pipeline.history``, read only; renamed indicators found through
+    ``kode_lama``). Empty when there is no history file or it cannot be read: the column
+    is a courtesy, never a reason for the page to fail."""
+    import logging
+
+    from ..history import master_key, open_history
+
+    if history is None or not Path(history).is_file():
+        return {}
+    out = {}
+    try:
+        with open_history(history, create=False) as db:
+            key = db.find_agency(master_key(master), master.agency.name)
+            if key is None:
+                return {}
+            for ind in master.indicators:
+                figure = db.previous_year_figure(key, master.agency.year, ind.code,
+                                                 tuple(ind.old_codes))
+                if figure is None:
+                    continue
+                record = figure.record
+                out[ind.code] = record.realisation_label or ind.rules.format_value(
+                    ind, record.realisation)
+    except Exception as exc:  # a courtesy: say so in the log, show the page without it
+        logging.getLogger("iku.web").warning("riwayat %s tidak dapat dibaca: %s", history, exc)
+        return {}
+    return out
 
 
 # --- the secretariat's view -----------------------------------------------------------------

@@ -1,8 +1,9 @@
 """One collection: the master, its data folder, the period and the links (library, no web).
 
 ``open_site(master, folder, quarter, renew_tokens)`` prepares the data folder (``store``),
-loads or makes the tokens, and finishes any upload whose check was cut short (a crash
-between storing and checking). The web app (``app``) and the server (``server``) take a
+loads or makes the tokens, reads last year's realisasi from the history database (read
+only), and finishes any upload whose check was cut short (a crash between storing and
+checking). The web app (``app``) and the server (``server``) take a
 ``Site``; tests build one directly.
 """
 
@@ -28,6 +29,7 @@ class Site:
     quarter: int | None = None
     limit: int = MAX_FILE_SIZE  # largest upload accepted (bytes)
     protected: tuple[Path, ...] = ()  # input files no output may replace (the master)
+    previous: dict[str, str] = field(default_factory=dict)  # Kode -> last year's realisasi
     _combined: checks.Combined | None = field(default=None, repr=False)
     _combined_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -56,12 +58,15 @@ class Site:
 
 def open_site(master: Master, folder: Path, quarter: int | None = None,
               renew_tokens: bool = False, limit: int = MAX_FILE_SIZE,
-              protected: tuple[Path, ...] = ()) -> Site:
+              protected: tuple[Path, ...] = (), history: Path | None = None) -> Site:
+    """``history``: the history database to show last year's realisasi from (read only;
+    the CLI passes ``history.resolve_path()``); None shows none."""
     folder = Path(folder)
     store.prepare_folder(folder, master, quarter)
     units = [u.code for u in master.reporting_units]
     tokens = store.load_tokens(folder, units, renew=renew_tokens)
-    site = Site(master, folder, tokens, quarter, limit, protected)
+    site = Site(master, folder, tokens, quarter, limit, protected,
+                checks.previous_figures(master, history))
     for state in site.states():
         for version in state.versions:
             if version.result is None and version.workbook is not None:

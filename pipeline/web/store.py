@@ -30,6 +30,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,8 +143,11 @@ def prepare_folder(folder: Path, master: Master, quarter: int | None) -> None:
                 f"pengumpulan ini: {about}. Pilih folder lain dengan --data")
     else:
         write_atomically(path, json.dumps(about, ensure_ascii=False, indent=2).encode("utf-8"))
-    for leftover in (folder / INCOMING).glob("*"):  # a receive cut short by a crash
-        leftover.unlink(missing_ok=True)
+    for leftover in (folder / INCOMING).iterdir():  # a receive or a set cut short by a crash
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 # --- uploads ------------------------------------------------------------------------------
