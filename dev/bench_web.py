@@ -74,9 +74,11 @@ def make_workbooks(folder: Path, uploads: int, seed: int) -> list[tuple[str, Pat
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen, dict[str, str]]:
+    env = {**os.environ, "IKU_RIWAYAT": str(data.parent / "riwayat.sqlite")}  # not output/'s
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--data", str(data),
                              "--port", "0"], cwd=paths.ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env=env)
     links: dict[str, str] = {}
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:

@@ -30,9 +30,11 @@ from web_support import csrf_of, filled, lines, served, text_of, upload
 
 
 @pytest.fixture(autouse=True)
-def _no_pdf(monkeypatch):
-    """PDFs are tested once (libreoffice mark); elsewhere the report is the .docx alone."""
+def _no_pdf(monkeypatch, tmp_path):
+    """PDFs are tested once (libreoffice mark); elsewhere the report is the .docx alone.
+    Any history a report records goes to this test's folder, never to output/."""
     monkeypatch.setattr(reports, "pdf_available", lambda: False)
+    monkeypatch.setenv("IKU_RIWAYAT", str(tmp_path / "riwayat-uji.sqlite"))
 
 
 @pytest.fixture

@@ -91,6 +91,9 @@ class ServeProcess:
     """``iku serve`` in a subprocess; ``links`` maps each printed label to its URL."""
 
     def __init__(self, *args: str, env: dict | None = None):
+        data = Path(args[args.index("--data") + 1]) if "--data" in args else None
+        if data is not None and "IKU_RIWAYAT" not in (env or {}):  # never output/'s history
+            env = {**(env or {}), "IKU_RIWAYAT": str(data.parent / "riwayat-uji.sqlite")}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "serve", "--port", "0", *args],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
