@@ -202,6 +202,11 @@ class Reason(StrEnum):
         "import_replaces", "import", "the year is already recorded: the import becomes a new "
         "version (warning)")
 
+    # --- the master (pipeline/master.py missing_texts) -----------------------------------
+    MASTER_TEXT_MISSING = (
+        "master_text_missing", "master", "an optional text the report would print is not in "
+        "the master (tugas, sumber data, …): that part is left out; warning")
+
     # --- the collection page (pipeline/web/checks.py) -----------------------------------
     UPLOAD_OTHER_UNIT = (
         "upload_other_unit", "web", "a workbook uploaded through one unit's link belongs to "
@@ -209,11 +214,6 @@ class Reason(StrEnum):
     UPLOAD_NOT_READ = (
         "upload_not_read", "web", "an upload with no error of its own that is still not a "
         "submission of the unit (e.g. an uncorrected highlighted copy, skipped)")
-
-    # --- the master (pipeline/master.py missing_texts) -----------------------------------
-    MASTER_TEXT_MISSING = (
-        "master_text_missing", "master", "an optional text the report would print is not in "
-        "the master (tugas, sumber data, …): that part is left out; warning")
 
 
 def render_table() -> str:
