@@ -30,6 +30,7 @@ lint: $(STAMP)
 bench: $(STAMP)  ## time each stage on synthetic cities; writes docs/BENCHMARKS.md
 	$(BIN)/python -m compileall -q pipeline  # startup timings assume cached bytecode
 	$(BIN)/python -m dev.bench
+	$(BIN)/python -m dev.bench_web  # iku serve: 50 uploads from 10 clients on 127.0.0.1
 
 previews: $(STAMP)  ## page previews of the reports into docs/preview/ (needs LibreOffice)
 	$(BIN)/python -m dev.previews
