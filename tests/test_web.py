@@ -811,3 +811,22 @@ def _fill_rows(page_html: str) -> list[list[str]]:
     return [[" ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split())
              for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
             for row in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "<td" in row]
+
+
+def test_a_final_report_from_the_page_is_recorded_in_the_history(master, tmp_path):
+    """As with `iku report`: a valid report built on the page records the year; a draft
+    does not."""
+    from pipeline.history import master_key, open_history
+
+    history = tmp_path / "riwayat.sqlite"
+    site = open_site(master, tmp_path / "data", history=history)
+    with TestClient(create_app(site)) as client:
+        upload(client, unit_url(site, "POLITIK"), filled(master, tmp_path, "POLITIK"))
+        assert _build(client, site).status_code == 200  # a draft: nothing recorded
+        assert not history.exists()
+        for unit in ("IDEOLOGI", "KETAHANAN"):
+            upload(client, unit_url(site, unit), filled(master, tmp_path, unit))
+        assert _build(client, site).status_code == 200
+    with open_history(history, create=False) as h:
+        (info,) = h.versions(master_key(master), 2021)
+    assert (info.version, info.source, info.indicators) == (1, "report", 4)

@@ -155,7 +155,8 @@ class _Pages:
         unit = self.who(request, "unit")
         if unit not in self._blanks:
             buffer = io.BytesIO()
-            await run_in_threadpool(write_template, self.site.master, unit, buffer)
+            await run_in_threadpool(write_template, self.site.master, unit, buffer,
+                                    self.site.prior_x2)
             self._blanks[unit] = buffer.getvalue()
         return _download(self._blanks[unit], template_filename(self.site.master, unit))
 
@@ -184,7 +185,8 @@ class _Pages:
         version = store.new_version(site.folder, unit, received.path, received.filename)
         started = time.perf_counter()
         try:
-            result = checks.check_upload(site.master, unit, version, received.filename)
+            result = checks.check_upload(site.master, unit, version, received.filename,
+                                         site.prior_x2)
         except Exception:
             log.exception("pemeriksaan unggahan %s versi %d gagal", unit, version.number)
             result = {"versi": version.number, "unit": unit, "waktu": store.now_text(),
@@ -205,7 +207,8 @@ class _Pages:
         version = store.read_version(self.site.folder, unit, number)
         if version is None or not (version.result or {}).get("dibaca"):
             raise HTTPException(404)
-        copy = await run_in_threadpool(checks.corrected_copy, self.site.master, version)
+        copy = await run_in_threadpool(checks.corrected_copy, self.site.master, version,
+                                       self.site.prior_x2)
         if copy is None:
             raise HTTPException(404)
         original = Path(version.result["nama_asli"]).stem or version.workbook.stem
@@ -240,7 +243,7 @@ class _Pages:
         site = self.site
         try:
             built = await run_in_threadpool(reports.build, site.master, site.folder,
-                                            site.quarter, site.protected)
+                                            site.quarter, site.protected, site.history)
         except IkuError as exc:
             log.warning("laporan tidak dibuat: %s", exc)
             return await self._secretariat_page(request, status=409, failed=str(exc))

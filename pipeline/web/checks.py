@@ -23,7 +23,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,10 +49,11 @@ def problem_of(d: dict) -> Problem:
                    d.get("sheet", ""), d.get("cell", ""), d.get("value", ""), d.get("unit", ""))
 
 
-def check_upload(master: Master, unit: str, version: store.Version, original: str) -> dict:
+def check_upload(master: Master, unit: str, version: store.Version, original: str,
+                 prior_x2: Mapping[tuple[str, str], float] | None = None) -> dict:
     """Check one stored upload of ``unit``; return the result to save as ``hasil.json``."""
     path = version.workbook
-    checked = check_inputs(master, version.inputs)
+    checked = check_inputs(master, version.inputs, prior_x2)
     shown = store.display_name(original)
     sub = next((s for s in checked.submissions if s.file == path.name), None)
     problems = [p for p in checked.problems
@@ -229,7 +230,8 @@ def set_key(states: list[store.UnitState]) -> tuple:
     return tuple((s.code, s.accepted.number if s.accepted else 0) for s in states)
 
 
-def combined_check(master: Master, folder: Path, states: list[store.UnitState]) -> Combined:
+def combined_check(master: Master, folder: Path, states: list[store.UnitState],
+                   prior_x2: Mapping[tuple[str, str], float] | None = None) -> Combined:
     with current_set(folder, states) as work:
         if not any(work.iterdir()):
             from ..reader import ReadResult
@@ -237,7 +239,7 @@ def combined_check(master: Master, folder: Path, states: list[store.UnitState]) 
 
             checked = validate(master, ReadResult())  # every unit missing, as the CLI says
         else:
-            checked = check_inputs(master, work)
+            checked = check_inputs(master, work, prior_x2)
     return Combined(set_key(states), tuple(checked.problems), checked.files)
 
 
@@ -301,7 +303,8 @@ def _window(grid: list, row: int, col: int) -> dict:
     return {"columns": [spec.col_letter(c) for c in cols], "rows": rows}
 
 
-def corrected_copy(master: Master, version: store.Version) -> Path | None:
+def corrected_copy(master: Master, version: store.Version,
+                   prior_x2: Mapping[tuple[str, str], float] | None = None) -> Path | None:
     """The highlighted copy of an upload (written once, on first request, with the problem
     list beside it as ``iku validate --report`` writes them), or None when no cell of it
     has a problem."""
@@ -311,7 +314,7 @@ def corrected_copy(master: Master, version: store.Version) -> Path | None:
     copy = copies / f"{version.workbook.stem}_PERBAIKI.xlsx"
     if copy.exists():
         return copy
-    checked = check_inputs(master, version.inputs)
+    checked = check_inputs(master, version.inputs, prior_x2)
     if not any(p.cell and p.file == version.workbook.name for p in checked.problems):
         return None
     written = write_feedback(master, checked, problem_list)

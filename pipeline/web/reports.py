@@ -71,7 +71,7 @@ def _job_options(quarter: int | None) -> dict:
 
 
 def build(master: Master, folder: Path, quarter: int | None = None,
-          protected: tuple[Path, ...] = ()) -> Built:
+          protected: tuple[Path, ...] = (), history: Path | None = None) -> Built:
     """Build the report of the current set (draft while something is missing or wrong)."""
     options = _job_options(quarter)
     docx, _ = report_paths(folder, master, quarter)
@@ -79,7 +79,7 @@ def build(master: Master, folder: Path, quarter: int | None = None,
         states = store.unit_states(folder, master)
         with checks.current_set(folder, states) as inputs:
             outcome = build_report(master, inputs, docx, draft=True, pdf=pdf_available(),
-                                   protected=protected, **options)
+                                   protected=protected, history=history, **options)
     published = outcome.published
     notes = [f"laporan lama telah diubah sejak dibuat iku, jadi disimpan sebagai cadangan: "
              f"{kept.name}" for kept in published.backups]

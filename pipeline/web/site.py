@@ -30,6 +30,8 @@ class Site:
     limit: int = MAX_FILE_SIZE  # largest upload accepted (bytes)
     protected: tuple[Path, ...] = ()  # input files no output may replace (the master)
     previous: dict[str, str] = field(default_factory=dict)  # Kode -> last year's realisasi
+    history: Path | None = None  # the history database reports are recorded into
+    prior_x2: dict = field(default_factory=dict)  # (unit, Kode) -> last year's value
     _combined: checks.Combined | None = field(default=None, repr=False)
     _combined_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -52,7 +54,8 @@ class Site:
         key = checks.set_key(states)
         with self._combined_lock:
             if self._combined is None or self._combined.key != key:
-                self._combined = checks.combined_check(self.master, self.folder, states)
+                self._combined = checks.combined_check(self.master, self.folder, states,
+                                                       self.prior_x2)
             return self._combined
 
 
@@ -65,13 +68,22 @@ def open_site(master: Master, folder: Path, quarter: int | None = None,
     store.prepare_folder(folder, master, quarter)
     units = [u.code for u in master.reporting_units]
     tokens = store.load_tokens(folder, units, renew=renew_tokens)
+    prior_x2 = {}
+    if history is not None:
+        from ..errors import HistoryError
+        from ..history.report import read_prior
+
+        try:
+            prior_x2 = dict(read_prior(history, master).x2)
+        except HistoryError as exc:  # shown as the column left out; a report says why
+            log.warning("riwayat %s tidak dapat dibaca: %s", history, exc)
     site = Site(master, folder, tokens, quarter, limit, protected,
-                checks.previous_figures(master, history))
+                checks.previous_figures(master, history), history, prior_x2)
     for state in site.states():
         for version in state.versions:
             if version.result is None and version.workbook is not None:
                 log.warning("memeriksa ulang unggahan yang terputus: %s versi %d",
                             state.code, version.number)
                 store.save_result(version, checks.check_upload(
-                    master, state.code, version, version.workbook.name))
+                    master, state.code, version, version.workbook.name, prior_x2))
     return site
