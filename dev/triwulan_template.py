@@ -43,13 +43,15 @@ from dev.word_template import (
 from pipeline import paths
 
 # Column widths in cm, filling the landscape text width (25.7 cm).
-COLS = (0.8, 3.0, 3.4, 1.6, 1.7, 1.7, 1.9, 1.9, 1.8, 1.7, 3.0, 3.0)
+COLS = (0.8, 2.8, 3.2, 1.85, 1.85, 1.85, 1.85, 1.85, 1.85, 1.7, 3.05, 3.05)
 
 
 def _write_title(doc) -> None:
     _pstyle(doc, "Judul Laporan", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
             after=0, caps=True, keep_next=True)
     _pstyle(doc, "Akumulasi", "Isi Tabel Lebar", size=8, italic=True, color="404040")
+    # Mixed case: "Realisasi s.d. TW II" fits its column; capitals would break the word.
+    _pstyle(doc, "Kepala Tabel Triwulan", "Kepala Tabel Lebar", size=8.5, caps=False)
     _para(doc, "{{ title }}", "Judul Laporan")
     _para(doc, "{{ period_line }}", "Judul Laporan")
     _tag(doc, "{%p for line in agency_lines %}")
@@ -68,7 +70,7 @@ def _write_table(doc) -> None:
     labels = ["No", "Sasaran", "Indikator Kinerja", h % "year_target", h % "quarter_target",
               h % "own", h % "cumulative", h % "achievement", h % "progress", "Status",
               "Kendala", "Tindak Lanjut"]
-    _header_row(table.rows[0], labels, "Kepala Tabel Lebar")
+    _header_row(table.rows[0], labels, "Kepala Tabel Triwulan")
     _tag_row(table.rows[1], "{%tr for row in rows %}", "Isi Tabel Lebar")
     cells = table.rows[2].cells
     centre, left = "Isi Tabel Lebar Tengah", "Isi Tabel Lebar"

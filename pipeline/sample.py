@@ -91,20 +91,28 @@ def fill_workbook(
     values: Values,
     out_path: Path | str,
     note: Mapping[str, str] | None = None,
+    texts: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
     """Type x1, x2 (and optional notes) into a template by Kode and save it as out_path.
 
-    None leaves a cell blank. Raises ValueError for a Kode the sheet does not have, and for
-    an x2 given where the template does not ask one (a locked cell a person cannot type in).
+    ``texts``: other text columns by Kode and header label, e.g. a quarter's
+    ``{"S1.1": {"Kendala": "…", "Tindak lanjut": "…"}}``. None leaves a cell blank. Raises
+    ValueError for a Kode the sheet does not have, and for an x2 given where the template
+    does not ask one (a locked cell a person cannot type in).
     """
     book = openpyxl.load_workbook(template_path, rich_text=True)  # keep the bold labels
     sheet = book[spec.SHEET]
     header_row, columns = _find_header(sheet)
     rows = _rows_by_code(sheet, header_row, columns["Kode"])
-    wanted = set(values) | set(note or {})
+    wanted = set(values) | set(note or {}) | set(texts or {})
     unknown = sorted(wanted - set(rows))
     if unknown:
         raise ValueError(f"Kode not in sheet {spec.SHEET}: {', '.join(unknown)}")
+    for code, by_label in (texts or {}).items():
+        for label, text in by_label.items():
+            cell = sheet.cell(row=rows[code], column=columns[label])
+            cell.value = text
+            cell.data_type = "s"
     for code, (x1, x2) in values.items():
         row = rows[code]
         for label, value in (("x1", x1), ("x2", x2)):
