@@ -343,6 +343,12 @@ def _echo_recorded(outcome, history: Path) -> None:
             what = f"Triwulan {roman(outcome.quarter.quarter)} {year}"
         click.echo(f"Riwayat: angka {what} dicatat sebagai versi {outcome.recorded} "
                    f"di {history}")
+    elif outcome.prior.locked is not None and outcome.checked.ok and outcome.quarter:
+        from .periods import roman
+
+        click.echo(f"Riwayat: tahun {year} terkunci; angka Triwulan "
+                   f"{roman(outcome.quarter.quarter)} sama dengan yang tercatat, tidak "
+                   "dicatat ulang")
     elif outcome.prior.locked is not None and outcome.checked.ok:
         click.echo(f"Riwayat: tahun {year} terkunci; angkanya sama dengan yang "
                    "ditandatangani, tidak dicatat ulang")
@@ -444,7 +450,8 @@ def templat() -> None:
 @templat.command()
 @click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--jenis", default="iku", show_default=True,
-              help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan)")
+              help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan; "
+                   "triwulan: laporan pengukuran kinerja triwulan)")
 @click.option("--tanpa-pdf", is_flag=True, help="lewati uji buka di LibreOffice")
 @_guarded
 def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
