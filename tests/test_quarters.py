@@ -25,6 +25,20 @@ from pipeline.quarter.rollup import roll, roll_up, rule_text
 from pipeline.quarter.workbook import quarter_filename, write_quarter_template
 
 SAMPLE = paths.SAMPLE_MASTER.read_text(encoding="utf-8")
+# The sample with the quarters' keys where they make sense: S3.1 (organisations active of
+# those registered) is a stock; S4.1 counts activities against a fixed yearly plan.
+QUARTER_SAMPLE = SAMPLE.replace(
+    '        x2: "Jumlah Ormas terdaftar"\n', '        x2: "Jumlah Ormas terdaftar"\n'
+    '        akumulasi: terakhir\n', 1).replace(
+    '        x2: "Target pembinaan politik"\n', '        x2: "Target pembinaan politik"\n'
+    '        akumulasi: {x1: jumlah, x2: terakhir}\n'
+    '        target_triwulan: [25, 50, 75, 100]\n', 1)
+assert QUARTER_SAMPLE.count("\n        akumulasi: ") == 2
+
+
+@pytest.fixture(scope="module")
+def qmaster():
+    return parse_master(QUARTER_SAMPLE)
 S = Accumulation.SUM
 L = Accumulation.LAST
 M = Accumulation.MEAN
@@ -59,8 +73,8 @@ def test_default_accumulation_by_kind(kind, expected):
 
 
 def _variant(old: str, new: str) -> str:
-    assert old in SAMPLE, old
-    return SAMPLE.replace(old, new, 1)
+    assert old in QUARTER_SAMPLE, old
+    return QUARTER_SAMPLE.replace(old, new, 1)
 
 
 S11 = "        jenis: persentase\n        y: \"Penyelesaian masalah keagamaan\"\n"
@@ -193,7 +207,8 @@ def _workbook(master, unit, n, earlier=None):
     return buf.getvalue()
 
 
-def test_quarterly_workbook_keeps_the_contract_and_shows_earlier_quarters(master):
+def test_quarterly_workbook_keeps_the_contract_and_shows_earlier_quarters(qmaster):
+    master = qmaster
     earlier = {"TW1": {("POLITIK", "S2.1"): (3.0, 4.0), ("POLITIK", "S4.1"): (5.0, 40.0)},
                "TW2": {("POLITIK", "S2.1"): (1.0, 2.0)}}
     data = _workbook(master, "POLITIK", 3, earlier)
@@ -279,7 +294,8 @@ def test_a_version_2_file_gains_the_quarter_texts(tmp_path):
         assert h.current("a", 2021) is None  # a quarter is not the year
 
 
-def test_compute_quarter_against_targets(master):
+def test_compute_quarter_against_targets(qmaster):
+    master = qmaster
     from pipeline.quarter.figures import compute_quarter
 
     values = pd.DataFrame([["KETAHANAN", "S1.1", 1.0, 2.0, ""],
@@ -303,11 +319,10 @@ def test_compute_quarter_against_targets(master):
 
 def quarter_context() -> dict:
     """The sample's TW II context (every unit x1 = 1, x2 = 2; TW I the same)."""
-    from pipeline.master import load_master
     from pipeline.quarter.context import build_quarter_context
     from pipeline.quarter.figures import compute_quarter
 
-    master = load_master(paths.SAMPLE_MASTER)
+    master = parse_master(QUARTER_SAMPLE)
     rows = [(u, i.code, 1.0, 2.0 if i.asks_x2 else None, "") for i in master.indicators
             for u in i.reporting_units]
     values = pd.DataFrame(rows, columns=["unit", "code", "x1", "x2", "note"])
@@ -384,3 +399,11 @@ def test_the_cli_refuses_a_damaged_quarterly_template_and_writes_nothing(tmp_pat
     assert result.exit_code == 1
     assert "«row» tidak punya «kumulatif»" in result.stderr
     assert "Templat TIDAK layak dipakai: 1 masalah." in result.stderr
+
+
+def test_the_quarterly_template_uses_exactly_its_context():
+    from pipeline.template_check import analyse
+
+    used = set().union(*(part.undeclared for part in analyse(
+        paths.QUARTER_TEMPLATE.read_bytes()).parts))
+    assert used == set(quarter_context())

@@ -19,6 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from test_quarters import QUARTER_SAMPLE
 
 from pipeline import paths
 from pipeline.master import parse_master
@@ -46,7 +47,7 @@ EXTRA = '''
 
 pengaturan:'''
 
-MASTER_TEXT = paths.SAMPLE_MASTER.read_text(encoding="utf-8").replace("\npengaturan:", EXTRA, 1)
+MASTER_TEXT = QUARTER_SAMPLE.replace("\npengaturan:", EXTRA, 1)
 MASTER = parse_master(MASTER_TEXT)
 BY_CODE = {i.code: i for i in MASTER.indicators}
 YEAR_TARGETS = {i.code: float(i.target) for i in MASTER.indicators}

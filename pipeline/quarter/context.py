@@ -26,7 +26,6 @@ from ..context import (
     heading,
     notes,
     signatory,
-    spans,
 )
 from ..kinds import Accumulation
 from ..master import Indicator, Master
@@ -176,7 +175,6 @@ def build_quarter_context(master: Master, q: QuarterResults) -> dict[str, Any]:
             "progress": f"% thd Target {year}",
         },
         "rows": rows(master, q),
-        "sasaran_spans": spans(j > 0 for s in master.sasaran for j in range(len(s.indicators))),
         "average": {
             "label": "RATA-RATA % CAPAIAN" + (
                 f" ({q.averaged} dari {len(master.indicators)} indikator bertarget "
