@@ -52,6 +52,19 @@ def _png(pdf: Path, page: int, name: str) -> None:
     print(f"docs/preview/{name}.png (halaman {page} dari {pdf.name})")
 
 
+def _png_top(pdf: Path, page: int, name: str, dpi: int = 150, height: float = 0.3) -> None:
+    """The top ``height`` of a page at ``dpi``: a wide sheet printed on one page is too small
+    to read whole."""
+    stem = pdf.parent / name
+    width_px, height_px = round(11.69 * dpi), round(8.27 * dpi)  # A4 landscape
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png",
+                    "-singlefile", "-x", "0", "-y", str(round(height_px * 0.05)), "-W",
+                    str(width_px), "-H", str(round(height_px * height)), str(pdf), str(stem)],
+                   check=True)
+    shutil.copyfile(stem.with_suffix(".png"), OUT / f"{name}.png")
+    print(f"docs/preview/{name}.png (halaman {page} dari {pdf.name}, bagian atas)")
+
+
 # The figures the examples test types for this master (tests/test_examples.py).
 BENGKULU = {
     "SEKRETARIAT": {"S1.1": (752, 381217)},
@@ -161,7 +174,7 @@ def main() -> None:
 
         report, workbook = _quarter_report(tmp)
         _png(report, 1, "08_triwulan_laporan")
-        _png(workbook, 1, "09_triwulan_isian")
+        _png_top(workbook, 1, "09_triwulan_isian")
 
 
 if __name__ == "__main__":

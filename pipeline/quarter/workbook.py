@@ -44,6 +44,7 @@ from ..templates import (
     _runs,
     _Styles,
     _text,
+    _wrapped_lines,
     _write_metadata,
     achievement_formula,
     input_message,
@@ -274,7 +275,8 @@ class _Writer:
         free = s.cell(locked=False, bg_color=INPUT_FILL, num_format="@", text_wrap=True)
         for column in spec.QUARTER_TEXTS:
             sheet.write_blank(row, c[column.key], None, free)
-        sheet.set_row(row, max(_row_height(ind), 13 * 4 + 4))
+        rule_lines = _wrapped_lines(rule_text(ind), self.columns[c["rule"]].width)
+        sheet.set_row(row, max(_row_height(ind), 13 * max(4, rule_lines) + 4))
 
     def _input(self, sheet: Worksheet, row: int, key: str, ind: Indicator, asked: bool) -> None:
         s, col = self.styles, self.col[key]
