@@ -127,8 +127,9 @@ def quarter_notes(master: Master, q: QuarterResults) -> list[str]:
             out.append(f"{ind.code}: angka {', '.join('TW ' + roman(int(p[2:])) for p in gaps)}"
                        f" tidak tercatat di riwayat; s.d. {tw} dihitung dari triwulan yang "
                        "tercatat.")
+    # the yearly report's notes that apply here (not its Predikat column nor its baseline)
     return out + [line for line in notes(master, q.cumulative)
-                  if not line.startswith("Predikat capaian")]
+                  if not line.startswith(("Predikat capaian", "NA: angka awal RPJMD"))]
 
 
 def _colour_name(fill: str) -> str:
