@@ -126,7 +126,6 @@ QUARTER_TEXTS: tuple[Column, ...] = (
     Column("obstacles", "Kendala", 30, is_input=True),
     Column("follow_up", "Tindak lanjut", 30, is_input=True),
 )
-TEXT_KEYS = ("note", *(c.key for c in QUARTER_TEXTS))  # free text a unit may type
 # Every label the reader knows, of either round.
 READ_COLUMNS: tuple[Column, ...] = COLUMNS + QUARTER_TEXTS
 

@@ -605,3 +605,26 @@ def test_outputs_never_among_inputs(tmp_path, master_file, recorded_tw1):
     assert result.exit_code == 2
     assert folder_digest(inputs) == before
 
+
+
+def test_a_draft_quarter_is_marked_and_not_recorded(tmp_path, master_file):
+    history = tmp_path / "riwayat.sqlite"
+    inputs = quarter_inputs(tmp_path, master_file, 1, draw(19)[1], history)
+    (inputs / "Isian_IKU_2021_TW1_SEKRETARIAT.xlsx").unlink()
+    out = tmp_path / "tw1.docx"
+    result = run_cli("report", "-c", master_file, "--triwulan", 1, "-i", inputs, "--out", out,
+                     "--riwayat", history, "--draft")
+    assert result.exit_code == 0, result.output
+    assert "GALAT: unit SEKRETARIAT (Sekretariat Badan Kesatuan Bangsa dan Politik Kota " \
+        "Jambi) belum mengirim isian" in result.stderr
+    assert "dicatat" not in result.output
+    rows = report_rows(out, 1)
+    assert rows["S5.2"]["Realisasi s.d. TW I"] == "(belum diisi)"
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "DRAFT \u2014 laporan ini belum final (1 indikator belum diisi)." in text
+    later = run_cli("templates", "-c", master_file, "--triwulan", 2, "--out",
+                    tmp_path / "t2", "--riwayat", history)
+    assert later.exit_code == 0
+    assert "PERINGATAN: Triwulan I 2021 belum tercatat di riwayat: kolom TW I berisi — dan " \
+        "laporan Triwulan II baru dapat dibuat setelah laporan TW I dibuat (iku report " \
+        "--triwulan 1)" in later.output
