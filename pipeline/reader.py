@@ -386,12 +386,12 @@ def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
     for r in range(header_row + 1, len(grid)):
         line = grid[r]
         code, x1, x2, note = (get(line, k) for k in ("code", "x1", "x2", "note"))
-        texts = [get(line, c.key) for c in spec.QUARTER_TEXTS]
-        if all(_blank(v) for v in (code, x1, x2, note, *texts)):
+        texts = {c.key: get(line, c.key) for c in spec.QUARTER_TEXTS}
+        if all(_blank(v) for v in (code, x1, x2, note, *texts.values())):
             continue
         shown = tuple(get(line, k) for k in ("indicator", "x1_meaning", "x2_meaning"))
         yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note, shown,
-                  *texts)
+                  **texts)
 
 
 def _blank(v: Any) -> bool:
