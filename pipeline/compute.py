@@ -46,6 +46,7 @@ class Contribution:
     x1: Any  # a number, or a label for labelled kinds; None when not given
     x2: float | None
     note: str = ""
+    analysis: str = ""  # the unit's year-end Analisis (causes and solutions), as typed
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def mean(values: list[float | None]) -> float | None:
     return sum(clean) / len(clean) if clean else None
 
 
-VALUE_COLUMNS = ["unit", "code", "x1", "x2", "note"]
+VALUE_COLUMNS = ["unit", "code", "x1", "x2", "note", "analysis"]
 
 
 def compute(
@@ -133,8 +134,8 @@ def compute(
     """Combine the units' inputs per indicator and compute every figure of the report.
 
     ``values`` has one row per (unit, code) with x1/x2 (NaN when not given; x1 may be a
-    label) and a note; ``invalid`` lists (unit, code) pairs whose values were rejected by
-    validation.
+    label), a note and an analysis (either text column may be absent); ``invalid`` lists
+    (unit, code) pairs whose values were rejected by validation.
     """
     by_code: dict[str, dict[str, dict]] = {}
     for record in values.reindex(columns=VALUE_COLUMNS).to_dict("records"):
@@ -176,7 +177,8 @@ def _indicator_result(
         x1 = _value(row["x1"])
         x2 = _value(row["x2"]) if ind.asks_x2 else None
         note = "" if _missing(row["note"]) else str(row["note"])
-        contributions.append(Contribution(unit, x1, x2, note))
+        analysis = "" if _missing(row["analysis"]) else str(row["analysis"])
+        contributions.append(Contribution(unit, x1, x2, note, analysis))
         if x1 is None or (ind.asks_x2 and x2 is None):
             status = Status.MISSING if status == Status.OK else status
     if status != Status.OK:

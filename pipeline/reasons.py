@@ -167,6 +167,9 @@ class Reason(StrEnum):
     X1_GT_X2 = "x1_gt_x2", "validate", "x1 above x2 for a share of a whole: warning"
     NOTE_TOO_LONG = (
         "note_too_long", "validate", "a Catatan over validate.MAX_NOTE characters: warning")
+    ANALYSIS_TOO_LONG = (
+        "analysis_too_long", "validate", "an Analisis over validate.MAX_ANALYSIS characters: "
+        "warning")
     SAME_DIFFERS = (
         "same_differs", "validate", "a `gabung: sama` figure differs between its reporting "
         "units (one problem names every cell)")
