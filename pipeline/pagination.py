@@ -77,12 +77,16 @@ def _vmerge(tc: etree._Element) -> etree._Element | None:
     return tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
 
 
-def add_page_hints(body: etree._Element) -> None:
-    """keepNext where the module docstring says; top-level tables only."""
+def add_page_hints(body: etree._Element, hold_ending: bool = True) -> None:
+    """keepNext where the module docstring says; top-level tables only. Without
+    ``hold_ending`` (a document that does not end in a signature, such as the LKjIP
+    chapter) the last table is treated like the others."""
     tables = body.findall(_w("tbl"))
     if not tables:
         return
     *others, last = tables
+    if not hold_ending:
+        others, last = tables, None
     for tbl in others:
         rows = _rows(tbl)
         headers = [r for r in rows if _is_header(r)]
@@ -91,6 +95,8 @@ def add_page_hints(body: etree._Element) -> None:
         for tr in chosen:
             for p in tr.iter(_w("p")):
                 keep_with_next(p)
+    if last is None:
+        return
     ending = hold_the_ending(last)
     for p in ending.iter(_w("p")):
         keep_with_next(p)

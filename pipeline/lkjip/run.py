@@ -1,0 +1,74 @@
+"""``iku lkjip``: the year's submissions → Chapter III of the LKjIP, published safely.
+
+The same stages as ``iku report`` (``pipeline.run``: ``guard`` → ``check`` → ``figures``),
+so the chapter's figures are the Capaian IKU report's to the digit; then, instead of the
+report's ``write``: the earlier years from the history (read only, never recorded: a
+chapter is not a report run), the chapter's data, its rendering, and ``publish_report``
+(atomic, verified, byte-identical reruns leave the file untouched, an edited chapter is
+kept as a dated backup, ``--pdf`` replaces .docx and .pdf together).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import paths
+from ..errors import ValidationFailed
+from ..master import Master
+from ..publish import Published, publish_report
+from ..run import ReportJob, ReportOutcome, check, figures, guard
+from .history import read_earlier
+from .model import Chapter, build_chapter
+from .render import render_bytes
+
+
+@dataclass
+class LkjipOutcome:
+    run: ReportOutcome
+    chapter: Chapter | None = None
+    published: Published | None = None
+
+    @property
+    def checked(self):
+        return self.run.checked
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.chapter.notes if self.chapter else ()
+
+
+def default_name(master: Master) -> str:
+    return f"LKjIP_Bab_III_{master.agency.year}.docx"
+
+
+def build_lkjip(
+    master: Master,
+    inputs: Path,
+    out: Path,
+    template: Path = paths.LKJIP_TEMPLATE,
+    draft: bool = False,
+    pdf: bool = False,
+    overwrite: bool = False,
+    protected: tuple[Path, ...] = (),
+    history: Path | None = None,
+) -> LkjipOutcome:
+    """Validate the submissions, compute the year, write the chapter (and its PDF).
+
+    Errors in the submissions raise ValidationFailed before anything is written, unless
+    ``draft``, in which case the chapter marks what is missing or invalid. ``history`` is
+    the history file (None: no earlier years); it is only read.
+    """
+    extra = (Path(history),) if history is not None else ()
+    job = ReportJob(master, Path(inputs), Path(out), Path(template), draft, pdf, overwrite,
+                    (*protected, *extra))
+    run = ReportOutcome(master)
+    for stage in (guard, check, figures):
+        stage(job, run)
+    if not (run.checked.ok or draft):
+        raise ValidationFailed(run.checked.problems, run.checked.files)
+    chapter = build_chapter(master, run.results, read_earlier(master, history))
+    data = render_bytes(chapter, Path(template))
+    published = publish_report(data, Path(out), pdf=pdf, overwrite=overwrite)
+    run.published = published
+    return LkjipOutcome(run, chapter, published)
