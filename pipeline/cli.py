@@ -301,7 +301,8 @@ def templat() -> None:
 @templat.command()
 @click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--jenis", default="iku", show_default=True,
-              help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan)")
+              help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan; lkjip: "
+                   "Bab III LKjIP)")
 @click.option("--tanpa-pdf", is_flag=True, help="lewati uji buka di LibreOffice")
 @_guarded
 def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
@@ -329,7 +330,8 @@ def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
         click.echo("Uji buka di LibreOffice dilewati (--tanpa-pdf).")
     else:
         click.echo("LibreOffice tidak terpasang: uji buka di LibreOffice dilewati.")
-    click.echo(f"Templat LAYAK dipakai: iku report --template {berkas}")
+    command = "lkjip" if jenis == "lkjip" else "report"
+    click.echo(f"Templat LAYAK dipakai: iku {command} --template {berkas}")
 
 
 @main.command()

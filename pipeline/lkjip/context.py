@@ -66,16 +66,31 @@ def build_context(chapter: Chapter) -> tuple[dict[str, Any], dict[str, tuple[byt
         "agency": _clean(agency.name),
         "draft": results.draft,
         "draft_notice": draft_notice(results),
-        "intro": (f"Bab ini menyajikan capaian kinerja {_clean(agency.name)} tahun {year}: "
-                  "pengukuran kinerja atas sasaran dan indikator kinerja utama, "
-                  "perbandingannya dengan target, dengan tahun-tahun sebelumnya, dengan target "
-                  "jangka menengah dan dengan standar yang berlaku, analisis penyebab dan "
-                  "solusinya, serta realisasi anggaran."),
+        "intro": _intro(chapter, sasaran),
         "measurement": measurement,
         "sasaran": sasaran,
         "budget": _budget(chapter, numbers),
     }
     return context, charts
+
+
+def _intro(chapter: Chapter, sasaran: list[dict[str, Any]]) -> str:
+    """What the chapter holds, naming only the parts it prints."""
+    compared = ["target"]
+    for key, what in (("years", "tahun-tahun sebelumnya"),
+                      ("final", "target akhir Renstra/RPJMD"),
+                      ("standard", "standar nasional/provinsi")):
+        if any(s[key]["shown"] for s in sasaran):
+            compared.append(what)
+    parts = ["pengukuran kinerja atas sasaran dan indikator kinerja utama",
+             "perbandingan capaiannya dengan " + say.join(compared),
+             "analisis penyebab keberhasilan atau kegagalan dan alternatif solusinya"]
+    if any(s["efficiency"]["shown"] for s in sasaran):
+        parts.append("efisiensi penggunaan anggaran")
+    if chapter.has_budget:
+        parts.append("realisasi anggaran")
+    return (f"Bab ini menyajikan capaian kinerja {_clean(chapter.master.agency.name)} tahun "
+            f"{chapter.year}: " + say.join(parts, "; ", "; serta ") + ".")
 
 
 # --- A. the measurement table ----------------------------------------------------------------

@@ -131,7 +131,7 @@ def measurement_summary(master: Master, views: list[IndicatorView], average: str
         parts.append(f"{na} indikator bertarget NA (capaian tidak dihitung)")
     if missing:
         parts.append(f"{missing} indikator belum dapat dihitung")
-    out = [f"Dari {len(views)} indikator kinerja, " + _join(parts) + "."]
+    out = [f"Dari {len(views)} indikator kinerja, " + join(parts) + "."]
     if average != "-":
         grade = f" dengan predikat {average_grade}" if average_grade else ""
         out.append(f"Rata-rata capaian seluruh indikator tahun {master.agency.year} sebesar "
@@ -139,10 +139,11 @@ def measurement_summary(master: Master, views: list[IndicatorView], average: str
     return out
 
 
-def _join(parts: list[str]) -> str:
+def join(parts: list[str], sep: str = ", ", last: str = " dan ") -> str:
+    """"a, b dan c"."""
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " dan " + parts[-1]
+    return sep.join(parts[:-1]) + last + parts[-1]
 
 
 # --- 2. against earlier years -------------------------------------------------------------------

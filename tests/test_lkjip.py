@@ -1,0 +1,399 @@
+"""`iku lkjip`, Chapter III of the LKjIP, end to end through the CLI (issue 13).
+
+Two years: 2021 is the bundled sample, recorded into a history database; 2022 is the master
+`iku tahun-baru` makes from it, its workbooks filled at random (with an Analisis text per
+unit and indicator). The test computes every figure itself from what it typed and finds in
+the chapter: both years' capaian of every indicator, the change in points, the predikat,
+the units' Analisis, a chart (deterministic PNG bytes), and that every number of every
+generated sentence is one of the tables' numbers or the difference of two of them.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from pipeline import paths
+from pipeline.compute import compute
+from pipeline.history import (
+    IndicatorRecord,
+    RunSnapshot,
+    UnitFigure,
+    master_key,
+    open_history,
+)
+from pipeline.master import load_master
+from pipeline.numfmt import fmt_number, fmt_percent
+from pipeline.render import find_soffice
+from pipeline.run import check_inputs, sample_inputs
+from pipeline.sample import fill_workbook
+
+from conftest import folder_digest, run_cli
+
+SEED = 20221
+SCALE = ((90, "Sangat Baik"), (75, "Baik"), (65, "Cukup"), (50, "Kurang"))
+WORDS = ("koordinasi", "lintas", "sektor", "anggaran", "terbatas", "data", "kecamatan",
+         "terlambat", "sosialisasi", "forum", "mediasi", "patroli", "cepat", "tanggap")
+NUMBER = re.compile(r"(?<![\d.,])-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|(?<![\d.,])-?\d+(?:,\d+)?")
+needs_soffice = pytest.mark.skipif(
+    find_soffice() is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) atau poppler-utils tidak terpasang")
+
+
+def grade(value: float) -> str:
+    """The default predikat scale, as the master documents it (no library call)."""
+    return next((g for bound, g in SCALE if value > bound), "Sangat Kurang")
+
+
+def record_year(master, results, history: Path) -> None:
+    """What `iku report` records into the history for one year (built here with the
+    History API until the runner records it)."""
+    records = []
+    for ind in master.indicators:
+        r = results.indicators[ind.code]
+        records.append(IndicatorRecord(
+            key=ind.code, code=ind.code, kind=ind.kind.value, name=ind.name,
+            unit_of_measure=ind.unit_of_measure, target=ind.target,
+            realisation=r.realisation, realisation_label=r.label, achievement=r.achievement,
+            predikat=r.grade, status=r.status.value, kode_lama=tuple(ind.old_codes),
+            contributions=tuple(UnitFigure(c.unit, c.x1, c.x2, c.note)
+                                for c in r.contributions)))
+    with open_history(history) as h:
+        h.record(RunSnapshot(master_key(master), master.agency.name, master.agency.year,
+                             tuple(records)))
+
+
+def sentence(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize() + "."
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory):
+    """The 2021 sample recorded, the 2022 master, its random inputs and the test's own
+    figures."""
+    tmp = tmp_path_factory.mktemp("lkjip")
+    history = tmp / "riwayat.sqlite"
+    m2021 = load_master(paths.SAMPLE_MASTER)
+    with sample_inputs(m2021) as folder:
+        checked = check_inputs(m2021, folder)
+    record_year(m2021, compute(m2021, checked.values, checked.invalid), history)
+
+    master_2022 = tmp / "master_2022.yaml"
+    result = run_cli("tahun-baru", "-c", paths.SAMPLE_MASTER, "--out", master_2022)
+    assert result.exit_code == 0, result.output
+    blank = tmp / "templat"
+    assert run_cli("templates", "-c", master_2022, "--out", blank).exit_code == 0
+    m2022 = load_master(master_2022)
+    rng = random.Random(SEED)
+    inputs = tmp / "isian_2022"
+    inputs.mkdir()
+    typed: dict[str, dict[str, tuple[int, int]]] = {}
+    analysis: dict[str, dict[str, str]] = {}
+    for unit in m2022.reporting_units:
+        values, texts = {}, {}
+        for ind in m2022.indicators_of(unit.code):
+            x2 = rng.randint(1, 40)
+            values[ind.code] = (rng.randint(0, x2), x2)
+            texts[ind.code] = sentence(rng)
+        typed[unit.code], analysis[unit.code] = values, texts
+        fill_workbook(next(blank.glob(f"*_{unit.code}.xlsx")), values,
+                      inputs / f"Isian_{unit.code}.xlsx", analysis=texts)
+    # the test's own figures: x1 and x2 summed over the reporting units, then divided
+    expected = {}
+    for ind in m2022.indicators:
+        x1 = sum(typed[u][ind.code][0] for u in ind.reporting_units)
+        x2 = sum(typed[u][ind.code][1] for u in ind.reporting_units)
+        expected[ind.code] = x1 / x2 * 100
+    return {"tmp": tmp, "history": history, "master": master_2022, "m2022": m2022,
+            "inputs": inputs, "expected": expected, "analysis": analysis}
+
+
+def build(years, out: Path, master: Path | None = None, *extra) -> Path:
+    result = run_cli("lkjip", "-c", master or years["master"], "-i", years["inputs"],
+                     "--riwayat", years["history"], "--out", out, *extra)
+    assert result.exit_code == 0, result.output
+    assert f"Laporan ditulis: {out}" in result.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def chapter(years) -> Path:
+    return build(years, years["tmp"] / "hasil" / "LKjIP_Bab_III_2022.docx")
+
+
+def tables(doc) -> list[list[list[str]]]:
+    return [[[c.text.strip() for c in row.cells] for row in t.rows] for t in doc.tables]
+
+
+def narasi(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == "Narasi"]
+
+
+def texts(doc) -> list[str]:
+    out = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            out += [c.text for c in row.cells]
+    return out
+
+
+def measurement(doc) -> dict[str, list[str]]:
+    """Kode-less measurement table: indicator name -> its row."""
+    rows = tables(doc)[0]
+    assert rows[0] == ["No", "Sasaran", "Indikator Kinerja", "Target", "Realisasi", "Capaian",
+                       "Predikat"]
+    return {r[2]: r for r in rows[1:-1]}
+
+
+# --- the figures ---------------------------------------------------------------------------------
+
+
+def test_both_years_capaian_change_and_predikat(years, chapter):
+    doc = Document(str(chapter))
+    m2022, expected = years["m2022"], years["expected"]
+    rows = measurement(doc)
+    body = "\n".join(narasi(doc))
+    for ind in m2022.indicators:
+        value = expected[ind.code]
+        now = fmt_percent(value)
+        row = rows[ind.renstra_title]
+        assert row[3:] == ["100%", now, now, grade(value)]
+        # 2021 (the sample) was 100% everywhere: the change in points against it
+        change = Decimal(100) - Decimal(fmt_number(value).replace(".", "").replace(",", "."))
+        name = f"«{ind.renstra_title}»"
+        if change == 0:
+            wanted = (f"Capaian indikator {name} tahun 2022 sebesar {now}, sama dengan capaian "
+                      f"tahun 2021 (100%).")
+        else:
+            wanted = (f"Capaian indikator {name} tahun 2022 sebesar {now} atau menurun "
+                      f"{fmt_number(change)} poin dibanding tahun 2021 (100%).")
+        assert wanted in body
+        verdict = "mencapai target" if now == "100%" else "belum mencapai target"
+        assert (f"Indikator {name} ditargetkan 100% dan terealisasi {now}, sehingga capaiannya "
+                f"{now} dengan predikat {grade(value)}: {verdict}.") in body
+    average = sum(expected.values()) / len(expected)
+    avg_row = tables(doc)[0][-1]
+    assert avg_row[-2:] == [fmt_percent(average), grade(average)]
+    assert any(p.text.startswith("Skala predikat capaian: > 90% Sangat Baik; > 75%–90% Baik")
+               for p in doc.paragraphs)
+
+
+def test_years_table_holds_both_years_side_by_side(years, chapter):
+    doc = Document(str(chapter))
+    year_tables = [t for t in tables(doc) if t[0][:3] == ["No", "Indikator Kinerja", "Uraian"]]
+    assert len(year_tables) == len(years["m2022"].sasaran)
+    for t, s in zip(year_tables, years["m2022"].sasaran, strict=True):
+        assert t[0][3:] == ["2021", "2022"]  # the empty year columns are left out
+        (ind,) = s.indicators
+        assert t[1][1:] == [ind.renstra_title, "Target", "100%", "100%"]
+        assert t[2][2:] == ["Realisasi", "100%", fmt_percent(years["expected"][ind.code])]
+        assert t[3][2:] == ["% Capaian", "100%", fmt_percent(years["expected"][ind.code])]
+
+
+def test_units_analysis_is_in_the_chapter_attributed_to_the_unit(years, chapter):
+    doc = Document(str(chapter))
+    paragraphs = [p.text for p in doc.paragraphs]
+    names = {u.code: u.name for u in years["m2022"].units}
+    for unit, by_code in years["analysis"].items():
+        for text in by_code.values():
+            assert f"Analisis {names[unit]}: {text}" in paragraphs
+    slots = [p for p in doc.paragraphs if p.style.name == "Isian Sekretariat"]
+    assert len(slots) == len(years["m2022"].indicators)
+    assert all(p.text.startswith("[Diisi Sekretariat: ") for p in slots)
+
+
+def test_every_number_of_every_sentence_comes_from_the_tables(years, chapter):
+    check_sentences(Document(str(chapter)), years["m2022"])
+
+
+def check_sentences(doc, master) -> None:
+    """Each number in a generated sentence is a number of the chapter's tables, a year of
+    the chapter, a count of the measurement table's rows, or the difference of two table
+    numbers (change in points, gap to a target or standard, budget left)."""
+    table_numbers: set[Decimal] = set()
+    for t in tables(doc):
+        for row in t:
+            for cell in row:
+                table_numbers |= {_dec(n) for n in NUMBER.findall(_unquoted(cell))}
+    measured = measurement(doc)
+    counts = {Decimal(len(measured))}
+    capaian = [r[5] for r in measured.values()]
+    counts |= {Decimal(sum(1 for c in capaian if test(_dec(c.rstrip("%*")))))
+               for test in (lambda v: v > 100, lambda v: v == 100, lambda v: v < 100)
+               if all(NUMBER.fullmatch(c.rstrip("%*")) for c in capaian)}
+    years = {Decimal(y) for y in range(master.agency.year - 4, master.agency.year + 1)}
+    differences = {abs(a - b) for a in table_numbers for b in table_numbers}
+    checked = 0
+    for text in narasi(doc):
+        for number in NUMBER.findall(_unquoted(text)):
+            value = _dec(number)
+            assert value in table_numbers | years | counts | differences, (number, text)
+            checked += 1
+    assert checked > 10
+
+
+def _unquoted(text: str) -> str:
+    return re.sub(r"«[^»]*»", "", text)  # names of indicators may hold numbers
+
+
+def _dec(text: str) -> Decimal:
+    return Decimal(text.replace(".", "").replace(",", "."))
+
+
+# --- charts and reruns ---------------------------------------------------------------------------
+
+
+def pngs(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n.endswith(".png")}
+
+
+def test_charts_are_pictures_with_the_same_bytes_on_every_run(years, chapter, tmp_path):
+    first = pngs(chapter)
+    assert len(first) == len(years["m2022"].sasaran)  # one chart a sasaran, two years each
+    assert all(data.startswith(b"\x89PNG\r\n\x1a\n") for data in first.values())
+    assert all(b"Software" not in data for data in first.values())
+    again = build(years, tmp_path / "lagi.docx")
+    assert pngs(again) == first
+    assert again.read_bytes() == chapter.read_bytes()
+    doc = Document(str(chapter))
+    assert len(doc.inline_shapes) == len(first)
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Keterangan Gambar"]
+    assert captions[0] == "Gambar 3.1 Capaian indikator sasaran 1, tahun 2021–2022"
+
+
+def test_a_rerun_leaves_the_file_untouched_and_an_edited_one_is_kept(years, tmp_path):
+    out = build(years, tmp_path / "bab3.docx")
+    before = folder_digest(tmp_path)
+    result = run_cli("lkjip", "-c", years["master"], "-i", years["inputs"], "--riwayat",
+                     years["history"], "--out", out)
+    assert "(isinya sama, berkas tidak diubah)" in result.stdout
+    assert folder_digest(tmp_path) == before
+    doc = Document(str(out))
+    doc.add_paragraph("Disunting Sekretariat.")
+    doc.save(str(out))
+    edited = out.read_bytes()
+    build(years, out)
+    backups = list(tmp_path.glob("bab3.diedit-*.docx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == edited
+
+
+# --- parts left out, and put in ------------------------------------------------------------------
+
+
+def test_a_master_without_budget_or_standards_leaves_those_parts_out(chapter):
+    doc = Document(str(chapter))
+    everything = "\n".join(texts(doc))
+    for absent in ("REALISASI ANGGARAN", "Pagu", "standar", "Standar", "efisiensi",
+                   "Diisi Sekretariat: penjelasan realisasi anggaran"):
+        assert absent not in everything
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Butir Analisis"]
+    assert headings[:5] == [
+        "1.\tCapaian tahun 2022 dibandingkan target",
+        "2.\tPerbandingan dengan tahun-tahun sebelumnya",
+        "3.\tPerbandingan dengan target akhir Renstra/RPJMD",
+        "4.\tAnalisis penyebab keberhasilan/kegagalan dan alternatif solusi",
+        "1.\tCapaian tahun 2022 dibandingkan target",
+    ]
+
+
+BUDGET = {
+    1: "    anggaran: {pagu: 250.000.000, realisasi: 231.500.000}\n",
+    2: ("    anggaran:\n"
+        "      - {program: \"Program Pembinaan Kerukunan\", pagu: 120.000.000, "
+        "realisasi: 96.000.000}\n"
+        "      - {program: \"Program Kewaspadaan Dini\", pagu: \"80.000.000\", "
+        "realisasi: \"79.999.999,5\"}\n"),
+}
+STANDARD = "        standar_nasional: 75\n        sumber_standar: \"SPM Kesbangpol 2022\"\n"
+
+
+def with_budget_and_standard(years) -> Path:
+    text = years["master"].read_text(encoding="utf-8")
+    for number, lines in BUDGET.items():
+        anchor = f"  - no: {number}\n"
+        start = text.index(anchor)
+        at = text.index("    indikator:\n", start)
+        text = text[:at] + lines + text[at:]
+    anchor = "        unit_pelapor: [KETAHANAN]\n"  # S1.1's last line
+    text = text.replace(anchor, anchor + STANDARD, 1)
+    path = years["tmp"] / "master_2022_anggaran.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_budget_and_standard_parts(years, tmp_path):
+    master = with_budget_and_standard(years)
+    out = build(years, tmp_path / "bab3.docx", master)
+    doc = Document(str(out))
+    m = load_master(master)
+    expected = years["expected"]
+    everything = "\n".join(texts(doc))
+    assert "B.\tREALISASI ANGGARAN" in [p.text for p in doc.paragraphs]
+    budget = next(t for t in tables(doc) if t[0] == ["No", "Sasaran", "Program", "Pagu (Rp)",
+                                                     "Realisasi (Rp)", "% Penyerapan"])
+    s1, s2 = m.sasaran[0].renstra_title, m.sasaran[1].renstra_title
+    assert budget[1:] == [
+        ["1", s1, "-", "250.000.000", "231.500.000", fmt_percent(231_500_000 / 250_000_000 * 100)],
+        ["2", s2, "Program Pembinaan Kerukunan", "120.000.000", "96.000.000", "80%"],
+        ["2", s2, "Program Kewaspadaan Dini", "80.000.000", "79.999.999,5",  # merged cells
+         fmt_percent(79_999_999.5 / 80_000_000 * 100)],
+        ["JUMLAH", "JUMLAH", "JUMLAH", "450.000.000", "407.499.999,5",
+         fmt_percent(407_499_999.5 / 450_000_000 * 100)],
+    ]
+    assert ("Dari pagu anggaran seluruh sasaran Rp450.000.000, terealisasi Rp407.499.999,5 "
+            f"atau {fmt_percent(407_499_999.5 / 450_000_000 * 100)}, sehingga sisa anggaran "
+            "Rp42.500.000,5.") in narasi(doc)
+    # efficiency: absorption beside capaian, per sasaran
+    s2_cap = expected["S2.1"]
+    absorbed = (96_000_000 + 79_999_999.5) / 200_000_000 * 100
+    a, b = (Decimal(fmt_number(v).replace(".", "").replace(",", ".")) for v in (s2_cap, absorbed))
+    compare = ("lebih tinggi" if a > b else "lebih rendah")
+    assert (f"Anggaran sasaran ini terserap {fmt_percent(absorbed)} (Rp175.999.999,5 dari pagu "
+            f"Rp200.000.000), dengan rata-rata capaian indikator {fmt_percent(s2_cap)}: capaian "
+            f"{fmt_number(abs(a - b))} poin {compare} daripada penyerapan anggaran.") in narasi(doc)
+    # the standard of S1.1
+    real = expected["S1.1"]
+    r = Decimal(fmt_number(real).replace(".", "").replace(",", "."))
+    side = "di atas" if r > 75 else "di bawah"
+    judged = "lebih baik dari standar" if r > 75 else "belum memenuhi standar"
+    if r != 75:
+        assert (f"Realisasi indikator «{m.indicators[0].renstra_title}» ({fmt_percent(real)}) "
+                f"berada {fmt_number(abs(r - 75))}% {side} standar 75% menurut SPM Kesbangpol "
+                f"2022: {judged}.") in narasi(doc)
+    assert "SPM Kesbangpol 2022" in everything
+    check_sentences(doc, m)
+
+
+# --- LibreOffice ---------------------------------------------------------------------------------
+
+
+def pdf_text(docx: Path, outdir: Path) -> str:
+    from pipeline.render import convert_to_pdf
+
+    pdf = convert_to_pdf(docx, outdir / "bab3.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return " ".join(text.split())
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+def test_libreoffice_opens_it_and_the_pdf_says_the_same(years, tmp_path):
+    out = build(years, tmp_path / "bab3.docx", with_budget_and_standard(years), "--pdf")
+    pdf = out.with_suffix(".pdf")
+    assert pdf.is_file()
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    doc = Document(str(out))
+    for paragraph in [*narasi(doc), "BAB III", "AKUNTABILITAS KINERJA",
+                      "A. CAPAIAN KINERJA ORGANISASI", "B. REALISASI ANGGARAN"]:
+        assert " ".join(paragraph.split()) in text.replace("- ", "-"), paragraph
