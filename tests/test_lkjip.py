@@ -397,3 +397,86 @@ def test_libreoffice_opens_it_and_the_pdf_says_the_same(years, tmp_path):
     for paragraph in [*narasi(doc), "BAB III", "AKUNTABILITAS KINERJA",
                       "A. CAPAIAN KINERJA ORGANISASI", "B. REALISASI ANGGARAN"]:
         assert " ".join(paragraph.split()) in text.replace("- ", "-"), paragraph
+
+
+# --- quarters, drafts, last year typed in the master ---------------------------------------------
+
+
+def test_quarter_notes_are_printed_with_the_quarter_and_the_unit(years, tmp_path):
+    history = tmp_path / "riwayat.sqlite"
+    shutil.copy(years["history"], history)
+    m = years["m2022"]
+    notes = {("TW1", "KETAHANAN", "S1.1"): "Kendala: data FKUB terlambat. Tindak lanjut: rapat.",
+             ("TW3", "POLITIK", "S2.1"): "Tindak lanjut: patroli gabungan."}
+    with open_history(history) as h:
+        for period in ("TW1", "TW3"):
+            records = tuple(
+                IndicatorRecord(key=ind.code, code=ind.code, kind=ind.kind.value, name=ind.name,
+                                contributions=tuple(
+                                    UnitFigure(u, 1, 2, notes.get((period, u, ind.code), ""))
+                                    for u in ind.reporting_units))
+                for ind in m.indicators)
+            h.record(RunSnapshot(master_key(m), m.agency.name, 2022, records, period=period))
+    out = tmp_path / "bab3.docx"
+    result = run_cli("lkjip", "-c", years["master"], "-i", years["inputs"], "--riwayat",
+                     history, "--out", out)
+    assert result.exit_code == 0, result.output
+    paragraphs = [p.text for p in Document(str(out)).paragraphs]
+    names = {u.code: u.name for u in m.units}
+    assert (f"Catatan TW I {names['KETAHANAN']}: Kendala: data FKUB terlambat. Tindak lanjut: "
+            "rapat.") in paragraphs
+    assert f"Catatan TW III {names['POLITIK']}: Tindak lanjut: patroli gabungan." in paragraphs
+    assert sum(p.startswith("Catatan TW") for p in paragraphs) == 2
+    # the year-end analyses are still there, first
+    first = paragraphs.index(f"Catatan TW I {names['KETAHANAN']}: Kendala: data FKUB "
+                             "terlambat. Tindak lanjut: rapat.")
+    assert paragraphs[first - 1].startswith(f"Analisis {names['KETAHANAN']}: ")
+
+
+def test_errors_block_the_chapter_and_a_draft_marks_them(years, tmp_path):
+    inputs = tmp_path / "isian"
+    shutil.copytree(years["inputs"], inputs)
+    (inputs / "Isian_POLITIK.xlsx").unlink()
+    out = tmp_path / "bab3.docx"
+    blocked = run_cli("lkjip", "-c", years["master"], "-i", inputs, "--riwayat",
+                      years["history"], "--out", out)
+    assert blocked.exit_code == 1
+    assert "unit POLITIK (Bidang Politik dan Kewaspadaan Daerah) belum mengirim isian" in \
+        blocked.stderr
+    assert "Laporan TIDAK dibuat" in blocked.stderr
+    assert not out.exists()
+    draft = run_cli("lkjip", "-c", years["master"], "-i", inputs, "--riwayat",
+                    years["history"], "--out", out, "--draft")
+    assert draft.exit_code == 0, draft.output
+    assert "PERHATIAN: Bab III DRAFT dibuat walau ada galat." in draft.stderr
+    doc = Document(str(out))
+    m = years["m2022"]
+    missing = [i for i in m.indicators if "POLITIK" in i.reporting_units]
+    rows = measurement(doc)
+    for ind in missing:
+        assert rows[ind.renstra_title][4:] == ["(belum diisi)"] * 3
+        assert (f"Realisasi indikator «{ind.renstra_title}» tahun 2022 belum dapat dihitung "
+                "(belum diisi); capaiannya belum dapat dinilai.") in narasi(doc)
+    assert any(p.text.startswith("DRAFT — laporan ini belum final (") for p in doc.paragraphs)
+    assert "DRAFT" in doc.sections[0].header.paragraphs[0].text
+    check_sentences(doc, m)
+
+
+def test_last_year_typed_in_the_master_wins_with_a_warning(years, tmp_path):
+    text = years["master"].read_text(encoding="utf-8")
+    first = "        capaian_tahun_lalu: null\n"
+    assert first in text
+    master = tmp_path / "master.yaml"
+    master.write_text(text.replace(first, "        capaian_tahun_lalu: \"87,5\"\n", 1),
+                      encoding="utf-8")
+    out = tmp_path / "bab3.docx"
+    result = run_cli("lkjip", "-c", master, "-i", years["inputs"], "--riwayat",
+                     years["history"], "--out", out)
+    assert result.exit_code == 0, result.output
+    assert ("PERINGATAN: indikator S1.1: capaian_tahun_lalu di master (87,5%) berbeda dari "
+            "riwayat tahun 2021 (100%); yang dicetak angka master, seperti di laporan Capaian "
+            "IKU") in result.stderr
+    doc = Document(str(out))
+    year_table = next(t for t in tables(doc) if t[0][:3] == ["No", "Indikator Kinerja", "Uraian"])
+    assert year_table[3][2:4] == ["% Capaian", "87,5%"]
+    check_sentences(doc, years["m2022"])
