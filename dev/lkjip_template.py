@@ -31,7 +31,7 @@ from pipeline import paths
 # Column widths in cm; each table fills the 16 cm text width.
 MEASUREMENT_COLS = (0.9, 3.5, 4.2, 1.8, 1.9, 1.8, 1.9)
 YEARS_COLS = (0.9, 3.7, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9)
-FINAL_COLS = (5.0, 2.5, 2.5, 3.0, 3.0)
+FINAL_COLS = (4.6, 2.9, 2.5, 3.0, 3.0)
 STANDARD_COLS = (5.0, 2.6, 2.6, 5.8)
 EFFICIENCY_COLS = (5.2, 3.0, 3.0, 2.4, 2.4)
 BUDGET_COLS = (0.9, 3.6, 4.0, 2.6, 2.6, 2.3)
@@ -52,6 +52,8 @@ def _write_styles(doc) -> None:
     wt._pstyle(doc, "Normal Rata", align=J, after=6)
     wt._pstyle(doc, "Narasi", align=J, before=4, after=4, left=0.6)
     wt._pstyle(doc, "Kepala Tabel Bab", "Isi Tabel", size=9, bold=True, align=C)
+    wt._pstyle(doc, "Isi Tabel Kanan", "Isi Tabel", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    wt._pstyle(doc, "Jumlah Kanan", "Kepala Tabel Bab", align=WD_ALIGN_PARAGRAPH.RIGHT)
     wt._pstyle(doc, "Narasi Judul", bold=True, align=L, before=6, after=2, left=0.6,
                keep_next=True)
     wt._pstyle(doc, "Kutipan Unit", align=J, after=4, left=1.2)
@@ -80,19 +82,25 @@ def _lines(doc, loop: str, item: str, style: str) -> None:
 
 
 def _loop_table(doc, widths, labels, loop: str, keys, centred=(), header_style="Kepala Tabel Bab",
-                cell_style="Isi Tabel", extra_rows: int = 0):
-    """Header row, a {%tr for %} row, the data row, {%tr endfor %}, then extra rows."""
+                cell_style="Isi Tabel", extra_rows: int = 0, right=()):
+    """Header row, a {%tr for %} row, the data row, {%tr endfor %}, then extra rows.
+    Columns in ``centred`` are centred, in ``right`` (amounts) right-aligned."""
     table = wt._table(doc, widths, 4 + extra_rows)
     wt._header_row(table.rows[0], labels, header_style)
     wt._tag_row(table.rows[1], "{%tr for row in " + loop + " %}", cell_style)
     for i, (cell, key) in enumerate(zip(table.rows[2].cells, keys, strict=True)):
-        wt._set_cell(cell, "{{ row." + key + " }}", f"{cell_style} Tengah" if i in centred
-                     else cell_style)
+        style = cell_style
+        if i in centred:
+            style = f"{cell_style} Tengah"
+        elif i in right:
+            style = f"{cell_style} Kanan"
+        wt._set_cell(cell, "{{ row." + key + " }}", style)
     wt._tag_row(table.rows[3], "{%tr endfor %}", cell_style)
     return table
 
 
-def _total_row(table, row_index: int, label_span: int, texts, style="Kepala Tabel Bab") -> None:
+def _total_row(table, row_index: int, label_span: int, texts, style="Kepala Tabel Bab",
+               right=()) -> None:
     row = table.rows[row_index]
     for cell in row.cells:
         wt._shade(cell, "F2F2F2")
@@ -100,7 +108,7 @@ def _total_row(table, row_index: int, label_span: int, texts, style="Kepala Tabe
     cells = row.cells
     wt._set_cell(label, texts[0], style)
     for i, text in enumerate(texts[1:], start=label_span):
-        wt._set_cell(cells[i], text, style)
+        wt._set_cell(cells[i], text, "Jumlah Kanan" if i in right else style)
 
 
 def _write_title(doc) -> None:
@@ -192,12 +200,13 @@ def _write_sasaran(doc) -> None:
     table = _loop_table(doc, EFFICIENCY_COLS, ["Program / Sasaran", "Pagu (Rp)",
                                                "Realisasi (Rp)", "% Penyerapan", "% Capaian"],
                         "s.efficiency.rows", ["item", "ceiling", "spent", "absorption",
-                                              "achievement"], centred=(3, 4), extra_rows=1)
+                                              "achievement"], centred=(3, 4), extra_rows=1,
+                        right=(1, 2))
     _total_row(table, 4, 1, ["{{ s.efficiency.total.item }}",
                              "{{ s.efficiency.total.ceiling }}",
                              "{{ s.efficiency.total.spent }}",
                              "{{ s.efficiency.total.absorption }}",
-                             "{{ s.efficiency.total.achievement }}"])
+                             "{{ s.efficiency.total.achievement }}"], right=(1, 2))
     _lines(doc, "t in s.efficiency.sentences", "t", "Narasi")
     wt._para(doc, "{{ s.efficiency.slot }}", "Isian Sekretariat")
     wt._tag(doc, "{%p endif %}")
@@ -211,9 +220,10 @@ def _write_budget(doc) -> None:
     table = _loop_table(doc, BUDGET_COLS, ["No", "Sasaran", "Program", "Pagu (Rp)",
                                            "Realisasi (Rp)", "% Penyerapan"], "budget.rows",
                         ["no", "sasaran", "item", "ceiling", "spent", "absorption"],
-                        centred=(0, 5), extra_rows=1)
+                        centred=(0, 5), extra_rows=1, right=(3, 4))
     _total_row(table, 4, 3, ["{{ budget.total.item }}", "{{ budget.total.ceiling }}",
-                             "{{ budget.total.spent }}", "{{ budget.total.absorption }}"])
+                             "{{ budget.total.spent }}", "{{ budget.total.absorption }}"],
+               right=(3, 4))
     _lines(doc, "t in budget.sentences", "t", "Narasi")
     wt._para(doc, "{{ budget.slot }}", "Isian Sekretariat")
     wt._tag(doc, "{%p endif %}")
