@@ -117,6 +117,8 @@ def report_all(
     pdf: bool = False,
     template: Path = paths.WORD_TEMPLATE,
     overwrite: bool = False,
+    history: Path | None = None,
+    unlock: bool = False,
 ) -> BatchOutcome:
     """Validate and render every agency under ``root`` into ``out_dir``; never stops at an
     agency's errors. ``jobs``: worker processes (None = one per CPU, 1 = no pool);
@@ -134,7 +136,8 @@ def report_all(
         from .render import require_soffice
 
         require_soffice()  # before any agency is written
-    tasks = [(folder, out_dir, Path(template), draft, pdf, overwrite) for folder in folders]
+    tasks = [(folder, out_dir, Path(template), draft, pdf, overwrite, history, unlock)
+             for folder in folders]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     rows: dict[Path, AgencyRow] = {}
     if jobs > 1:
@@ -165,13 +168,14 @@ def report_all(
 
 def process_agency(
     folder: Path, out_dir: Path, template: Path = paths.WORD_TEMPLATE, draft: bool = False,
-    pdf: bool = False, overwrite: bool = False,
+    pdf: bool = False, overwrite: bool = False, history: Path | None = None,
+    unlock: bool = False,
 ) -> AgencyRow:
     """One agency from master to report; every error ends up in the returned row."""
     start = time.perf_counter()
     row = AgencyRow(folder.name, folder.name)
     try:
-        row = _process(folder, out_dir, template, draft, pdf, overwrite, row)
+        row = _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock, row)
     except IkuError as exc:  # InternalError (exit 3) is a bug too
         row = _replace(row, message=str(exc), internal=exc.exit_code == 3)
     except Exception as exc:  # a bug: keep going with the other agencies, say so loudly
@@ -182,7 +186,8 @@ def process_agency(
     return _replace(row, seconds=time.perf_counter() - start)
 
 
-def _process(folder, out_dir, template, draft, pdf, overwrite, row: AgencyRow) -> AgencyRow:
+def _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock,
+             row: AgencyRow) -> AgencyRow:
     from .master import load_master
     from .rekap import agency_rekap
     from .run import ReportJob, run_report
@@ -196,10 +201,11 @@ def _process(folder, out_dir, template, draft, pdf, overwrite, row: AgencyRow) -
     if not inputs.is_dir():
         raise UsageError(f"folder isian '{inputs}' tidak ada; letakkan berkas isian unit di sana")
     out = out_dir / report_name(master.agency.year, folder)
-    job = ReportJob(master, inputs, out, template, draft, pdf, overwrite, (master_path,))
+    job = ReportJob(master, inputs, out, template, draft, pdf, overwrite, (master_path,),
+                    history, unlock)
     run = run_report(job)  # the same stages as `iku report`
     checked = run.checked
-    row = _replace(row, files=checked.files, problems=tuple(checked.problems),
+    row = _replace(row, files=checked.files, problems=tuple(run.notices + checked.problems),
                    report=run.docx, pdf=run.pdf, published=run.published)
     rekap = agency_rekap(master, run.results, folder.name, run.docx.name if run.docx else "")
     return _replace(row, rekap=rekap)

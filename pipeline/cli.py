@@ -89,6 +89,17 @@ inputs_option = click.option(
 )
 
 
+riwayat_option = click.option(
+    "--riwayat", "riwayat_file", type=click.Path(path_type=Path, dir_okay=False),
+    help="berkas riwayat (bawaan: $IKU_RIWAYAT, atau output/riwayat.sqlite)")
+
+
+def _history_path(riwayat_file: Path | None) -> Path:
+    from .history import resolve_path
+
+    return resolve_path(riwayat_file)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="iku")
 def main() -> None:
@@ -103,16 +114,22 @@ def main() -> None:
 @config_option
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
               help="folder tujuan templat kosong (bawaan: output/<instansi>_<tahun>/templat)")
+@riwayat_option
 @_guarded
-def templates(config: Path | None, out: Path | None) -> None:
+def templates(config: Path | None, out: Path | None, riwayat_file: Path | None) -> None:
     """Membuat templat Excel kosong, satu untuk setiap unit pelapor."""
+    from .history.report import read_prior
     from .templates import write_all_templates
 
     master = _master(config)
     for problem in _master_gaps(master, config):
         click.echo(problem.format())
     out = out or _default_out(master, "templat")
-    written = write_all_templates(master, out)
+    prior = read_prior(_history_path(riwayat_file), master)
+    written = write_all_templates(master, out, prior.x2)
+    if prior.x2:
+        click.echo(f"Nilai tahun {master.agency.year - 1} dari riwayat diisikan (terkunci) "
+                   f"pada x2 {len(prior.x2)} indikator pertumbuhan/penurunan")
     for path in written:
         click.echo(f"Templat: {path}")
     click.echo(f"{len(written)} templat ditulis ke {out}")
@@ -153,19 +170,23 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
 @click.option("--report", "feedback", type=click.Path(path_type=Path, dir_okay=False),
               help="tulis daftar masalah ke buku kerja .xlsx ini, beserta salinan isian tiap "
                    "unit yang bermasalah dengan sel yang ditandai (untuk dikirim kembali)")
+@riwayat_option
 @_guarded
-def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None) -> None:
+def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None,
+                 riwayat_file: Path | None) -> None:
     """Memeriksa berkas isian tanpa membuat laporan."""
+    from .history.report import read_prior
     from .run import check_inputs
 
     master = _master(config)
+    prior = read_prior(_history_path(riwayat_file), master)
     with _inputs_or_sample(master, config, inputs) as folder:
         if feedback is not None:  # before anything is read or written
             from .feedback import feedback_paths
             from .publish import guard_outputs
 
             guard_outputs([("--report", p) for p in feedback_paths(feedback)], folder, [config])
-        checked = check_inputs(master, folder)
+        checked = check_inputs(master, folder, prior.x2)
         if feedback is not None:
             from .feedback import write_feedback
 
@@ -200,24 +221,63 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
                    "instansi dan satu rekap")
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="dengan --all: jumlah proses paralel (bawaan: satu per CPU)")
+@riwayat_option
+@click.option("--buka-kunci", "unlock", is_flag=True,
+              help="tahun yang sudah dikunci (ditandatangani) boleh mendapat angka baru; "
+                   "versi baru dicatat, versi lama tetap tersimpan")
+@click.option("--dari-riwayat", "from_history", is_flag=True,
+              help="buat ulang laporan tahun itu persis dari riwayat (master, isian dan "
+                   "templat yang dicatat), tanpa membaca isian")
 @_guarded
-def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs) -> None:
+def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs, riwayat_file,
+           unlock, from_history) -> None:
     """Memeriksa isian lalu membuat laporan Word IKU dan Capaian IKU."""
+    history = _history_path(riwayat_file)
     if all_root is not None:
-        _report_all(all_root, out, template, draft, pdf, timpa, jobs, config, inputs)
+        _report_all(all_root, out, template, draft, pdf, timpa, jobs, config, inputs,
+                    history, unlock)
+        return
+    master = _master(config)
+    out = out or _default_out(master, f"Laporan_IKU_{master.agency.year}.docx")
+    if from_history:
+        _report_from_history(master, config, inputs, out, pdf, timpa, history)
         return
     from .run import build_report
 
-    master = _master(config)
-    out = out or _default_out(master, f"Laporan_IKU_{master.agency.year}.docx")
     with _inputs_or_sample(master, config, inputs) as folder:
         outcome = build_report(master, folder, out, template, draft=draft, pdf=pdf,
-                               overwrite=timpa, protected=(config,) if config else ())
-    if outcome.checked.problems:
-        _echo_problems(outcome.checked.problems, outcome.checked.files, err=True)
+                               overwrite=timpa, protected=(config,) if config else (),
+                               history=history, unlock=unlock)
+    problems = outcome.notices + outcome.checked.problems
+    if problems:
+        _echo_problems(problems, outcome.checked.files, err=True)
     if draft and not outcome.checked.ok:
         click.echo("PERHATIAN: laporan DRAFT dibuat walau ada galat.", err=True)
     _echo_published(outcome.published)
+    _echo_recorded(outcome, history)
+
+
+def _echo_recorded(outcome, history: Path) -> None:
+    year = outcome.master.agency.year
+    if outcome.recorded is not None:
+        click.echo(f"Riwayat: angka tahun {year} dicatat sebagai versi {outcome.recorded} "
+                   f"di {history}")
+    elif outcome.prior.locked is not None and outcome.checked.ok:
+        click.echo(f"Riwayat: tahun {year} terkunci; angkanya sama dengan yang "
+                   "ditandatangani, tidak dicatat ulang")
+
+
+def _report_from_history(master, config, inputs, out, pdf, timpa, history: Path) -> None:
+    from .errors import UsageError
+    from .history.rebuild import rebuild_report
+
+    if inputs is not None:
+        raise UsageError("--dari-riwayat tidak membaca isian: jangan berikan --inputs")
+    outcome = rebuild_report(master, history, out, pdf=pdf, overwrite=timpa,
+                             protected=(config,) if config else ())
+    _echo_published(outcome.published)
+    click.echo(f"Dibuat ulang dari riwayat: tahun {outcome.year}, versi {outcome.version} "
+               f"(dicatat {outcome.recorded_at})")
 
 
 def _echo_published(published) -> None:
@@ -241,7 +301,8 @@ def _published_notes(published) -> list[str]:
     return notes
 
 
-def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs) -> None:
+def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs, history,
+                unlock) -> None:
     from .batch import report_all
     from .errors import UsageError
 
@@ -250,7 +311,8 @@ def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs) ->
                          "isian tiap instansi diambil dari foldernya masing-masing")
     out = out or paths.OUTPUT / "kota"
     outcome = report_all(root, out, jobs=jobs, progress=sys.stderr.isatty(), draft=draft,
-                         pdf=pdf, template=template, overwrite=timpa)
+                         pdf=pdf, template=template, overwrite=timpa, history=history,
+                         unlock=unlock)
     for row in outcome.rows:
         notes = _published_notes(row.published) if row.published else []
         if row.message or row.problems or notes:
@@ -364,17 +426,6 @@ def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
 
 
 # --- history (riwayat), locks and the new year: issue 9 -------------------------------------
-
-riwayat_option = click.option(
-    "--riwayat", "riwayat_file", type=click.Path(path_type=Path, dir_okay=False),
-    help="berkas riwayat (bawaan: $IKU_RIWAYAT, atau output/riwayat.sqlite)")
-
-
-def _history_path(riwayat_file: Path | None) -> Path:
-    from .history import resolve_path
-
-    return resolve_path(riwayat_file)
-
 
 def _print_table(title: str | None, headings, rows, right_from: int | None = None) -> None:
     from rich.console import Console
@@ -557,8 +608,9 @@ def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file) -> Non
         outcome = build_lkjip(master, folder, out, template, draft=draft, pdf=pdf,
                               overwrite=timpa, protected=(config,) if config else (),
                               history=_history_path(riwayat_file))
-    if outcome.checked.problems:
-        _echo_problems(outcome.checked.problems, outcome.checked.files, err=True)
+    problems = outcome.notices + outcome.checked.problems
+    if problems:
+        _echo_problems(problems, outcome.checked.files, err=True)
     if draft and not outcome.checked.ok:
         click.echo("PERHATIAN: Bab III DRAFT dibuat walau ada galat.", err=True)
     for note in outcome.notes:

@@ -24,6 +24,7 @@ the kind (a labelled realisasi is compared through its score). Where the sources
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -79,6 +80,9 @@ class Results:
     draft: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
     na_targets: tuple[str, ...] = ()  # codes of indicators whose target is NA
+    # Kode → (% capaian, realisasi) of the year before, as the report prints them: typed
+    # in the master, else recorded in the history (None when neither has it).
+    previous: Mapping[str, tuple[float | None, Any]] = field(default_factory=dict)
 
 
 def realisation(ind: Indicator, x1: Any, x2: float | None) -> float | None:
@@ -130,12 +134,15 @@ def compute(
     values: pd.DataFrame,
     invalid: frozenset[tuple[str, str]] = frozenset(),
     draft: bool = False,
+    history: Mapping[str, tuple[float | None, Any]] | None = None,
 ) -> Results:
     """Combine the units' inputs per indicator and compute every figure of the report.
 
     ``values`` has one row per (unit, code) with x1/x2 (NaN when not given; x1 may be a
     label), a note and an analysis (either text column may be absent); ``invalid`` lists
-    (unit, code) pairs whose values were rejected by validation.
+    (unit, code) pairs whose values were rejected by validation; ``history`` gives, by
+    Kode, last year's (% capaian, realisasi) recorded in the history, used where the
+    master does not type them.
     """
     by_code: dict[str, dict[str, dict]] = {}
     for record in values.reindex(columns=VALUE_COLUMNS).to_dict("records"):
@@ -145,16 +152,28 @@ def compute(
         for ind in master.indicators
     }
     achieved = [r.achievement for r in results.values() if r.achievement is not None]
+    previous = {i.code: _previous(i, (history or {}).get(i.code)) for i in master.indicators}
     return Results(
         indicators=results,
         average_achievement=mean(achieved),
-        average_previous=mean([i.previous_achievement for i in master.indicators]),
+        average_previous=mean([p[0] for p in previous.values()]),
         averaged=len(achieved),
         total=len(results),
         cap=master.settings.achievement_cap,
         draft=draft,
         na_targets=tuple(i.code for i in master.indicators if i.target == NA),
+        previous=previous,
     )
+
+
+def _previous(ind: Indicator, recorded: tuple[float | None, Any] | None) -> tuple:
+    """Last year's (% capaian, realisasi): the master's value wins over the history's."""
+    achievement, realisation = recorded or (None, None)
+    if ind.previous_achievement is not None:
+        achievement = ind.previous_achievement
+    if ind.previous_realisation is not None:
+        realisation = ind.previous_realisation
+    return achievement, realisation
 
 
 def _indicator_result(

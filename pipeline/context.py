@@ -170,6 +170,14 @@ def _value_text(ind: Indicator, value: float | str | None, na: str = "-") -> str
     return fmt_value(value, ind.unit_of_measure, na=na, decimals=ind.decimals)
 
 
+def _previous_text(ind: Indicator, results: Results) -> str:
+    """Last year's realisasi (Kondisi Awal): a number in its satuan, NA, or a label."""
+    value = results.previous.get(ind.code, (None, None))[1]
+    if isinstance(value, str) and value != NA:
+        return _clean(value)
+    return _value_text(ind, value)
+
+
 def _realisation_text(ind: Indicator, r: IndicatorResult) -> str:
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
@@ -200,14 +208,14 @@ def _sasaran_cells(number: int, description: str, first: bool) -> dict[str, str]
     return {"no": MERGE_UP, "sasaran": MERGE_UP}
 
 
-def _columns(master: Master) -> dict[str, bool]:
+def _columns(master: Master, results: Results) -> dict[str, bool]:
     """Which optional columns the Capaian tables show."""
     inds = master.indicators
     extra = set(master.settings.extra_columns)
     return {
         "baseline": any(i.has_baseline for i in inds),
         "previous_realisation": ExtraColumn.PREVIOUS_REALISATION in extra,
-        "previous": any(i.previous_achievement is not None for i in inds),
+        "previous": any(p[0] is not None for p in results.previous.values()),
         "grade": ExtraColumn.GRADE in extra,
         "final_target": any(i.final_target is not None for i in inds),
         "final_achievement": ExtraColumn.FINAL_TARGET_ACHIEVEMENT in extra,
@@ -218,7 +226,7 @@ def _columns(master: Master) -> dict[str, bool]:
 
 def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
     year, previous_year = master.agency.year, master.agency.year - 1
-    show = _columns(master)
+    show = _columns(master, results)
     rows = []
     for s in master.sasaran:
         for j, ind in enumerate(s.indicators):
@@ -228,8 +236,8 @@ def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
                     **_sasaran_cells(s.number, s.description, j == 0),
                     "indicator": _clean(ind.name),
                     "baseline": _value_text(ind, ind.baseline, na=NA),
-                    "previous_realisation": _value_text(ind, ind.previous_realisation),
-                    "previous": fmt_percent(ind.previous_achievement),
+                    "previous_realisation": _previous_text(ind, results),
+                    "previous": fmt_percent(results.previous.get(ind.code, (None,))[0]),
                     "target": fmt_target(ind, ind.target),
                     "realisation": _realisation_text(ind, r),
                     "achievement": _achievement_text(r),
@@ -321,7 +329,7 @@ def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]
 
 
 def renstra_table(master: Master, results: Results) -> dict[str, Any]:
-    show = _columns(master)
+    show = _columns(master, results)
     rows = []
     for s in master.sasaran:
         for j, ind in enumerate(s.indicators):

@@ -99,6 +99,9 @@ class KindRules:
     is_share: ClassVar[bool] = False  # x1 is a part of x2 (x1 > x2 deserves a warning)
     labelled: ClassVar[bool] = False  # realisasi and target are labels, not numbers
     uses_multiplier: ClassVar[bool] = False  # `pengali` scales y
+    # x2 is the value of the year before: the history gives it (last year's x1), the
+    # workbook shows it filled and locked, and staff type only x1.
+    x2_from_history: ClassVar[bool] = False
 
     # --- inputs --------------------------------------------------------------------------
 
@@ -271,6 +274,7 @@ class Growth(KindRules):
     kind = Kind.GROWTH
     title = "pertumbuhan: y = (x1 − x2)/x2 × 100%"
     default_unit = "%"
+    x2_from_history = True
     whole_inputs = False
     x1_default = "Nilai tahun berjalan"
     x2_default = "Nilai tahun sebelumnya"

@@ -31,6 +31,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -599,6 +600,10 @@ class Settings(_Model):
 
 
 class Master(_Model):
+    # The YAML text the master was read from: the history stores it with each recorded
+    # year, so a signed report can be rebuilt exactly after the master changed.
+    _source_text: str = PrivateAttr("")
+
     schema_version: int = Field(alias="versi_skema", description="versi skema master: 1")
     agency: Agency = Field(alias="instansi", description="identitas instansi")
     units: list[Unit] = Field(alias="unit", min_length=1,
@@ -679,6 +684,10 @@ class Master(_Model):
     def reporting_units(self) -> list[Unit]:
         """Units with at least one indicator to report, in master order."""
         return [u for u in self.units if self.indicators_of(u.code)]
+
+    @property
+    def source_text(self) -> str:
+        return self._source_text
 
     @property
     def output_name(self) -> str:
@@ -822,11 +831,13 @@ def parse_master(text: str, source: str = "<master>") -> Master:
         raise MasterError(f"{source}: isi master harus berupa pemetaan kunci: nilai, "
                           "mis. versi_skema: 1")
     try:
-        return Master.model_validate(data)
+        master = Master.model_validate(data)
     except ValidationError as exc:
         root = yaml.compose(text, Loader=_Loader)  # node positions, only to name lines
         lines = [_describe(err, root, source) for err in exc.errors()]
         raise MasterError("\n".join(dict.fromkeys(lines))) from None
+    master._source_text = text
+    return master
 
 
 _YAML_PROBLEMS = {

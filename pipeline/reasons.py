@@ -170,6 +170,10 @@ class Reason(StrEnum):
     ANALYSIS_TOO_LONG = (
         "analysis_too_long", "validate", "an Analisis over validate.MAX_ANALYSIS characters: "
         "warning")
+    X2_HISTORY_DIFFERS = (
+        "x2_history_differs", "validate", "the x2 shown in the workbook (last year's value, "
+        "filled from the history and locked) was changed: the history's value is used; "
+        "warning")
     SAME_DIFFERS = (
         "same_differs", "validate", "a `gabung: sama` figure differs between its reporting "
         "units (one problem names every cell)")
@@ -204,6 +208,11 @@ class Reason(StrEnum):
     IMPORT_REPLACES = (
         "import_replaces", "import", "the year is already recorded: the import becomes a new "
         "version (warning)")
+
+    # --- the master against the history (pipeline/history/report.py) --------------------
+    HISTORY_DIFFERS = (
+        "history_differs", "master", "a previous-year figure typed in the master differs "
+        "from the one recorded in the history (the master's wins); warning")
 
     # --- the master (pipeline/master.py missing_texts) -----------------------------------
     MASTER_TEXT_MISSING = (

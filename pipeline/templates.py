@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -65,6 +66,8 @@ INSTRUCTIONS = (
 )
 INSTRUCTION_ROWS = (4, 5)  # merged block; rows 0-3 hold title, agency, unit, heading
 
+HISTORY_COMMENT = ("Nilai tahun {year} dari riwayat (iku): diisi otomatis dan dikunci. "
+                   "Isi x1 saja. Bila nilai ini keliru, beri tahu sekretariat.")
 INPUT_TITLE = "Isian"
 ERROR_TITLE = "Isian tidak sah"
 MAX_TEXT = fmt_count(spec.MAX_COUNT)
@@ -97,7 +100,11 @@ def template_filename(master: Master, unit_code: str) -> str:
     return f"Isian_IKU_{master.agency.year}_{unit_code}.xlsx"
 
 
-def write_all_templates(master: Master, out_dir: Path) -> list[Path]:
+PriorX2 = Mapping[tuple[str, str], float]  # (unit, Kode) → last year's value, from history
+
+
+def write_all_templates(master: Master, out_dir: Path, prior_x2: PriorX2 | None = None
+                        ) -> list[Path]:
     """One template per unit that reports at least one indicator, in master order."""
     out_dir = Path(out_dir)
     try:
@@ -107,19 +114,25 @@ def write_all_templates(master: Master, out_dir: Path) -> list[Path]:
     paths = []
     for unit in master.reporting_units:
         path = out_dir / template_filename(master, unit.code)
-        write_template(master, unit.code, path)
+        write_template(master, unit.code, path, prior_x2)
         paths.append(path)
     return paths
 
 
-def write_template(master: Master, unit_code: str, path_or_buffer: Path | str | IO[bytes]) -> None:
-    """Write the blank workbook of one unit to a path (atomically) or a binary buffer."""
+def write_template(master: Master, unit_code: str, path_or_buffer: Path | str | IO[bytes],
+                   prior_x2: PriorX2 | None = None) -> None:
+    """Write the blank workbook of one unit to a path (atomically) or a binary buffer.
+
+    ``prior_x2``: for kinds whose x2 is last year's value, the value the history holds;
+    the x2 cell then shows it, locked, and staff type only x1."""
     indicators = _indicators(master, unit_code)
+    known = {code: value for (unit, code), value in (prior_x2 or {}).items()
+             if unit == unit_code}
     if not isinstance(path_or_buffer, (str, os.PathLike)):
-        _build(master, unit_code, indicators, path_or_buffer)
+        _build(master, unit_code, indicators, path_or_buffer, known)
         return
     buffer = io.BytesIO()
-    _build(master, unit_code, indicators, buffer)
+    _build(master, unit_code, indicators, buffer, known)
     write_atomically(Path(path_or_buffer), buffer.getvalue())
 
 
@@ -218,7 +231,8 @@ def _indicators(master: Master, unit_code: str) -> list[Indicator]:
 
 
 def _build(
-    master: Master, unit_code: str, indicators: list[Indicator], target: str | IO[bytes]
+    master: Master, unit_code: str, indicators: list[Indicator], target: str | IO[bytes],
+    known_x2: Mapping[str, float],
 ) -> None:
     workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
     styles = _Styles(workbook)
@@ -228,8 +242,9 @@ def _build(
     _write_heading(sheet, styles, master, unit_code)
     _write_header(sheet, styles)
     for offset, ind in enumerate(indicators):
-        _write_indicator(sheet, styles, spec.FIRST_DATA_ROW + offset, offset + 1, ind, master)
-    _add_validation(sheet, indicators)
+        _write_indicator(sheet, styles, spec.FIRST_DATA_ROW + offset, offset + 1, ind, master,
+                         known_x2.get(ind.code))
+    _add_validation(sheet, indicators, set(known_x2))
     _set_sheet_options(sheet)
     _write_metadata(workbook, styles, meta)
     workbook.close()
@@ -326,7 +341,8 @@ def _write_header(sheet: Worksheet, styles: _Styles) -> None:
 
 
 def _write_indicator(
-    sheet: Worksheet, styles: _Styles, row: int, number: int, ind: Indicator, master: Master
+    sheet: Worksheet, styles: _Styles, row: int, number: int, ind: Indicator, master: Master,
+    known_x2: float | None = None,
 ) -> None:
     c = spec.COLUMN_INDEX
     text = styles.cell(text_wrap=True)
@@ -346,7 +362,13 @@ def _write_indicator(
     _text(sheet, row, c["x1_meaning"], x1_text, text, styles)
     _text(sheet, row, c["x2_meaning"], x2_text, text, styles)
     sheet.write_blank(row, c["x1"], None, input_number)
-    if ind.asks_x2:
+    if ind.asks_x2 and known_x2 is not None:
+        # last year's value, from the history: shown, locked, with where it comes from
+        sheet.write_number(row, c["x2"], known_x2, styles.cell(
+            align="center", bg_color=NOT_ASKED_FILL, num_format="General"))
+        sheet.write_comment(spec.cell_ref(row, c["x2"]), HISTORY_COMMENT.format(
+            year=master.agency.year - 1), {"author": "iku", "x_scale": 2, "y_scale": 0.8})
+    elif ind.asks_x2:
         sheet.write_blank(row, c["x2"], None, input_number)
     else:
         sheet.write_string(row, c["x2"], NOT_ASKED_TEXT, not_asked)
@@ -408,7 +430,8 @@ def _wrapped_lines(text: str, width: float) -> int:
     return total
 
 
-def _add_validation(sheet: Worksheet, indicators: list[Indicator]) -> None:
+def _add_validation(sheet: Worksheet, indicators: list[Indicator],
+                    known_x2: set[str] = frozenset()) -> None:
     """Each input cell gets its rule: a whole or decimal number in range, or a drop-down
     list of labels; consecutive cells with the same rule share one validation.
 
@@ -418,6 +441,8 @@ def _add_validation(sheet: Worksheet, indicators: list[Indicator]) -> None:
     groups: dict[tuple[int, InputRule], list[int]] = {}
     for i, ind in enumerate(indicators):
         for rule in ind.rules.inputs(ind):
+            if rule.key == "x2" and ind.code in known_x2:
+                continue  # filled from the history and locked
             meaningless = InputRule(rule.key, "", rule.choices, rule.negative, rule.whole,
                                     rule.nonzero)
             col = spec.COLUMN_INDEX[rule.key]

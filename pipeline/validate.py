@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,14 +39,18 @@ class Validated:
         return not any(p.blocking for p in self.problems)
 
 
-def validate(master: Master, read: ReadResult) -> Validated:
+def validate(
+    master: Master, read: ReadResult, prior_x2: Mapping[tuple[str, str], float] | None = None
+) -> Validated:
+    """Check every submission; ``prior_x2`` gives, by (unit, Kode), the x2 the history holds
+    for kinds whose x2 is last year's value (it replaces what the workbook shows)."""
     problems = list(read.problems)
     invalid: set[tuple[str, str]] = set()
     accepted = _accepted_submissions(master, read.submissions, problems)
     _missing_units(master, accepted, read, problems, invalid)
     records: list[dict[str, Any]] = []
     for sub in accepted.values():
-        records += _check_rows(master, sub, problems, invalid)
+        records += _check_rows(master, sub, problems, invalid, prior_x2 or {})
         _outdated_template(master, sub, problems)
     _check_totals(master, records, accepted, problems, invalid)
     values = pd.DataFrame([[r[c] for c in VALUE_COLUMNS] for r in records],
@@ -246,7 +251,8 @@ def _hidden(key: str, ref: str, fact, raw: Any) -> tuple[R, str, Severity]:
 
 
 def _check_rows(
-    master: Master, sub: Submission, problems: list[Problem], invalid: set[tuple[str, str]]
+    master: Master, sub: Submission, problems: list[Problem], invalid: set[tuple[str, str]],
+    prior_x2: Mapping[tuple[str, str], float],
 ) -> list[dict[str, Any]]:
     expected = {i.code: i for i in master.indicators_of(sub.unit)}
     seen: dict[str, Row] = {}
@@ -293,7 +299,10 @@ def _check_rows(
             key = rule.key
             raw = getattr(row, key)
             fact = sub.facts.get(sub.ref(row, key))
-            if fact and fact.error:
+            if key == "x2" and (sub.unit, code) in prior_x2:
+                counts[key], findings = _from_history(raw, prior_x2[(sub.unit, code)],
+                                                      master.agency.year - 1)
+            elif fact and fact.error:
                 counts[key], findings = None, [(R.EXCEL_ERROR, f"{key} berisi galat Excel "
                     f"{fact.error}; ganti dengan {_what(rule)}", Severity.ERROR)]
                 raw = fact.error
@@ -346,6 +355,21 @@ MAX_ANALYSIS = 3_000  # characters of an Analisis carried into the LKjIP chapter
 X2_ZERO = "x2 tidak boleh 0; x2 adalah pembagi dan harus lebih dari 0"
 
 Finding = tuple[str, str, Severity]
+
+
+def _from_history(raw: Any, value: float, year: int) -> tuple[float, list[Finding]]:
+    """x2 of a kind whose x2 is last year's value, when the history has it: the history's
+    value counts; a different number in the (locked) cell is reported, not used."""
+    shown = None if _blank(raw) else raw
+    if isinstance(shown, str):
+        shown = parse_id_number(shown)
+    if shown is None or (isinstance(shown, int | float) and not isinstance(shown, bool)
+                         and math.isclose(float(shown), value, rel_tol=1e-12, abs_tol=1e-12)):
+        return value, []
+    return value, [(R.X2_HISTORY_DIFFERS, f"x2 di berkas ({_show(raw)}) berbeda dari nilai "
+                    f"tahun {year} di riwayat ({_show_id(value)}); dipakai nilai riwayat. "
+                    "Bila riwayat keliru, perbaiki riwayat tahun itu (iku riwayat impor)",
+                    Severity.WARNING)]
 
 
 def _what(rule: InputRule) -> str:

@@ -45,6 +45,26 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_history(tmp_path_factory):
+    """No test writes the history into output/: session-wide fixtures get their own file,
+    and every test its own (below)."""
+    import os
+
+    old = os.environ.get("IKU_RIWAYAT")
+    os.environ["IKU_RIWAYAT"] = str(tmp_path_factory.mktemp("riwayat") / "riwayat.sqlite")
+    yield
+    if old is None:
+        os.environ.pop("IKU_RIWAYAT", None)
+    else:
+        os.environ["IKU_RIWAYAT"] = old
+
+
+@pytest.fixture(autouse=True)
+def _test_history(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("IKU_RIWAYAT", str(tmp_path_factory.mktemp("riwayat") / "r.sqlite"))
+
+
 @pytest.fixture(scope="session")
 def master() -> Master:
     return load_master(paths.SAMPLE_MASTER)

@@ -191,7 +191,7 @@ def test_a_newer_history_file_is_refused(tmp_path, history):
     before = digest(history)
     res = cli("riwayat", "--riwayat", history, code=1)
     assert res.stderr.startswith(f"GALAT: berkas riwayat {history} dibuat oleh versi iku yang "
-                                 "lebih baru (skema 99; program ini mengenal sampai skema 1)")
+                                 "lebih baru (skema 99; program ini mengenal sampai skema 2)")
     assert digest(history) == before
 
 

@@ -117,6 +117,7 @@ def test_killed_at_random_times_never_half_records(tmp_path):
         announced = len(out.split())  # a line per run, printed after its COMMIT
         versions = check(db, 60).get(("badan-x", 2021, "tahunan"), [])
         # committed runs survive; at most the one being committed when killed is extra
-        assert committed + announced <= len(versions) <= committed + announced + 1
+        assert committed + announced <= len(versions) <= committed + announced + 1, (
+            i, committed, announced, versions, out)
         committed = len(versions)
     assert committed > 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -416,3 +417,35 @@ def test_an_agency_filed_by_name_is_found_and_adopted_by_its_code(db):
     assert db.series("kode-x").years == (2020, 2021, 2022)
     assert [a.key for a in db.agencies()] == ["kode-x"]
     assert db.find_agency("lain", "Dinas Lain") is None
+
+
+def test_a_version_1_file_is_migrated_with_its_figures(tmp_path):
+    """A file written by the first schema keeps every figure when opened by this one; the
+    new columns read as empty."""
+    path = tmp_path / "r.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("BEGIN")
+    for statement in schema.MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("INSERT INTO agency VALUES (1, ?, 'Dinas Contoh', ?)", (AGENCY, AGENCY))
+    conn.execute("INSERT INTO run VALUES (1, 1, 2021, 'tahunan', 1, 1, "
+                 "'2022-01-31T00:00:00+00:00', 'Dinas Contoh', 'report', NULL, '', NULL, "
+                 "'', '', 0)")
+    conn.execute("INSERT INTO figure VALUES (1, 0, 'A', 'A', NULL, 'persentase', 'Ind A', "
+                 "'%', '100', 87.5, NULL, 87.5, NULL, 'ok')")
+    conn.execute("INSERT INTO contribution VALUES (1, 0, 0, 'U', 7, 8, '', NULL)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("COMMIT")
+    conn.close()
+    with open_history(path, create=False) as h:
+        assert h.conn.execute("PRAGMA user_version").fetchone() == (schema.SCHEMA_VERSION,)
+        (record,) = h.current(AGENCY, 2021).snapshot.indicators
+        assert (record.key, record.realisation, record.previous_achievement) == ("A", 87.5,
+                                                                                 None)
+        assert [(u.unit, u.x1, u.x2, u.analysis) for u in record.contributions] == [
+            ("U", 7, 8, "")]
+        h.record(snap(2022, [replace(rec("A"), previous_achievement=87.5,
+                                     previous_realisation="WDP")]))
+        (again,) = h.current(AGENCY, 2022).snapshot.indicators
+        assert (again.previous_achievement, again.previous_realisation) == (87.5, "WDP")

@@ -22,7 +22,6 @@ import pytest
 from docx import Document
 
 from pipeline import paths
-from pipeline.compute import compute
 from pipeline.history import (
     IndicatorRecord,
     RunSnapshot,
@@ -33,7 +32,6 @@ from pipeline.history import (
 from pipeline.master import load_master
 from pipeline.numfmt import fmt_number, fmt_percent
 from pipeline.render import find_soffice
-from pipeline.run import check_inputs, sample_inputs
 from pipeline.sample import fill_workbook
 
 from conftest import folder_digest, run_cli
@@ -53,24 +51,6 @@ def grade(value: float) -> str:
     return next((g for bound, g in SCALE if value > bound), "Sangat Kurang")
 
 
-def record_year(master, results, history: Path) -> None:
-    """What `iku report` records into the history for one year (built here with the
-    History API until the runner records it)."""
-    records = []
-    for ind in master.indicators:
-        r = results.indicators[ind.code]
-        records.append(IndicatorRecord(
-            key=ind.code, code=ind.code, kind=ind.kind.value, name=ind.name,
-            unit_of_measure=ind.unit_of_measure, target=ind.target,
-            realisation=r.realisation, realisation_label=r.label, achievement=r.achievement,
-            predikat=r.grade, status=r.status.value, kode_lama=tuple(ind.old_codes),
-            contributions=tuple(UnitFigure(c.unit, c.x1, c.x2, c.note)
-                                for c in r.contributions)))
-    with open_history(history) as h:
-        h.record(RunSnapshot(master_key(master), master.agency.name, master.agency.year,
-                             tuple(records)))
-
-
 def sentence(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize() + "."
 
@@ -81,10 +61,10 @@ def years(tmp_path_factory):
     figures."""
     tmp = tmp_path_factory.mktemp("lkjip")
     history = tmp / "riwayat.sqlite"
-    m2021 = load_master(paths.SAMPLE_MASTER)
-    with sample_inputs(m2021) as folder:
-        checked = check_inputs(m2021, folder)
-    record_year(m2021, compute(m2021, checked.values, checked.invalid), history)
+    # 2021: the bundled sample's report, recorded into the history by `iku report`
+    result = run_cli("report", "--riwayat", history, "--out", tmp / "laporan_2021.docx")
+    assert result.exit_code == 0, result.output
+    assert history.is_file()
 
     master_2022 = tmp / "master_2022.yaml"
     result = run_cli("tahun-baru", "-c", paths.SAMPLE_MASTER, "--out", master_2022)
@@ -106,6 +86,11 @@ def years(tmp_path_factory):
         typed[unit.code], analysis[unit.code] = values, texts
         fill_workbook(next(blank.glob(f"*_{unit.code}.xlsx")), values,
                       inputs / f"Isian_{unit.code}.xlsx", analysis=texts)
+    # 2022's report records 2022 too: the chapter must still compare 2022 with 2021
+    report = tmp / "laporan_2022.docx"
+    result = run_cli("report", "-c", master_2022, "-i", inputs, "--riwayat", history,
+                     "--out", report)
+    assert result.exit_code == 0, result.output
     # the test's own figures: x1 and x2 summed over the reporting units, then divided
     expected = {}
     for ind in m2022.indicators:
@@ -113,7 +98,7 @@ def years(tmp_path_factory):
         x2 = sum(typed[u][ind.code][1] for u in ind.reporting_units)
         expected[ind.code] = x1 / x2 * 100
     return {"tmp": tmp, "history": history, "master": master_2022, "m2022": m2022,
-            "inputs": inputs, "expected": expected, "analysis": analysis}
+            "inputs": inputs, "expected": expected, "analysis": analysis, "report": report}
 
 
 def build(years, out: Path, master: Path | None = None, *extra) -> Path:
@@ -473,10 +458,23 @@ def test_last_year_typed_in_the_master_wins_with_a_warning(years, tmp_path):
     result = run_cli("lkjip", "-c", master, "-i", years["inputs"], "--riwayat",
                      years["history"], "--out", out)
     assert result.exit_code == 0, result.output
-    assert ("PERINGATAN: indikator S1.1: capaian_tahun_lalu di master (87,5%) berbeda dari "
-            "riwayat tahun 2021 (100%); yang dicetak angka master, seperti di laporan Capaian "
-            "IKU") in result.stderr
+    assert ("PERINGATAN: master.yaml: indikator S1.1: capaian_tahun_lalu 87,5 di master "
+            "berbeda dari riwayat tahun 2021 (100); dipakai angka master (hapus dari master "
+            "untuk memakai riwayat)") in result.stderr
     doc = Document(str(out))
     year_table = next(t for t in tables(doc) if t[0][:3] == ["No", "Indikator Kinerja", "Uraian"])
     assert year_table[3][2:4] == ["% Capaian", "87,5%"]
     check_sentences(doc, years["m2022"])
+
+
+def test_the_chapter_and_the_capaian_iku_report_agree_to_the_digit(years, chapter):
+    from conftest import table_texts
+
+    report = table_texts(Document(str(years["report"])))
+    renstra = next(t for t in report if t[0][:3] == ["No", "Sasaran Renstra",
+                                                     "Indikator Kinerja Utama"])
+    by_indicator = {row[2].split(". ", 1)[1]: row for row in renstra[1:]}
+    rows = measurement(Document(str(chapter)))
+    for ind in years["m2022"].indicators:
+        target, real, achieved = by_indicator[ind.renstra_title][3:6]
+        assert rows[ind.renstra_title][3:6] == [target, real, achieved]

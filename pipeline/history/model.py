@@ -47,6 +47,7 @@ class UnitFigure:
     x2: float | None
     note: str = ""
     submission_fingerprint: str = ""  # sha256 of the submitted workbook's bytes
+    analysis: str = ""  # the unit's year-end Analisis text (LKjIP Chapter III)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ class IndicatorRecord:
     status: str = "ok"
     kode_lama: tuple[str, ...] = ()
     contributions: tuple[UnitFigure, ...] = ()
+    # What the report printed from elsewhere (the master or the history) and a rebuild
+    # must print again: the previous year's % capaian and realisasi (a number or a label).
+    previous_achievement: float | None = None
+    previous_realisation: float | str | None = None
 
 
 @dataclass(frozen=True)

@@ -114,8 +114,16 @@ _V1 = (
     ) WITHOUT ROWID""",
 )
 
+# v2: what a report took from elsewhere and must reproduce when rebuilt from history
+# (`iku report --dari-riwayat`): the previous year's figures it printed (JSON in
+# figure.extra), and each unit's year-end Analisis text (LKjIP Chapter III).
+_V2 = (
+    "ALTER TABLE figure ADD COLUMN extra TEXT",  # JSON object; NULL when nothing
+    "ALTER TABLE contribution ADD COLUMN analysis TEXT NOT NULL DEFAULT ''",
+)
+
 #: ``MIGRATIONS[i]`` takes a file from schema version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -312,18 +312,23 @@ class History:
             figures.append((run_id, pos, rec.key, rec.code,
                             ",".join(rec.kode_lama) or None, rec.kind, rec.name,
                             rec.unit_of_measure, _target_json(rec.target), rec.realisation,
-                            rec.realisation_label, rec.achievement, rec.predikat, rec.status))
+                            rec.realisation_label, rec.achievement, rec.predikat, rec.status,
+                            _extra_json(rec)))
             for seq, u in enumerate(rec.contributions):
                 n = None
                 if u.submission_fingerprint:
                     n = prints.setdefault(u.submission_fingerprint, len(prints))
-                units.append((run_id, pos, seq, u.unit, u.x1, u.x2, u.note, n))
+                units.append((run_id, pos, seq, u.unit, u.x1, u.x2, u.note, n, u.analysis))
         c = self.conn
         c.executemany("INSERT INTO submission VALUES (?, ?, ?)",
                       [(run_id, n, fp) for fp, n in prints.items()])
-        c.executemany("INSERT INTO figure VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      figures)
-        c.executemany("INSERT INTO contribution VALUES (?, ?, ?, ?, ?, ?, ?, ?)", units)
+        c.executemany(
+            "INSERT INTO figure (run_id, position, key, code, kode_lama, kind, name, "
+            "unit_of_measure, target, realisation, realisation_label, achievement, predikat, "
+            "status, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", figures)
+        c.executemany(
+            "INSERT INTO contribution (run_id, position, seq, unit, x1, x2, note, submission, "
+            "analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", units)
 
     def _blob(self, data: bytes) -> str | None:
         if not data:
@@ -345,23 +350,24 @@ class History:
         prints = dict(self.conn.execute(
             "SELECT n, fingerprint FROM submission WHERE run_id = ?", (run_id,)).fetchall())
         units: dict[int, list[UnitFigure]] = {}
-        for pos, unit, x1, x2, note, n in self.conn.execute(
-                "SELECT position, unit, x1, x2, note, submission FROM contribution "
+        for pos, unit, x1, x2, note, n, analysis in self.conn.execute(
+                "SELECT position, unit, x1, x2, note, submission, analysis FROM contribution "
                 "WHERE run_id = ? ORDER BY position, seq", (run_id,)):
             units.setdefault(pos, []).append(
-                UnitFigure(unit, x1, x2, note, prints.get(n, "") if n is not None else ""))
+                UnitFigure(unit, x1, x2, note, prints.get(n, "") if n is not None else "",
+                           analysis))
         return [
             IndicatorRecord(
                 key=key, code=code, kind=kind, name=name, unit_of_measure=uom,
                 target=_target_value(target), realisation=real, realisation_label=label,
                 achievement=ach, predikat=pred, status=status,
                 kode_lama=tuple(old.split(",")) if old else (),
-                contributions=tuple(units.get(pos, ())))
-            for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status
-            in self.conn.execute(
+                contributions=tuple(units.get(pos, ())), **_extra_fields(extra))
+            for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status,
+            extra in self.conn.execute(
                 "SELECT position, key, code, kode_lama, kind, name, unit_of_measure, target, "
-                "realisation, realisation_label, achievement, predikat, status FROM figure "
-                "WHERE run_id = ? ORDER BY position", (run_id,))
+                "realisation, realisation_label, achievement, predikat, status, extra "
+                "FROM figure WHERE run_id = ? ORDER BY position", (run_id,))
         ]
 
     def _stored(self, row: tuple) -> StoredRun:
@@ -452,6 +458,18 @@ def _check_snapshot(snap: RunSnapshot) -> None:
             raise ValueError(f"kode_lama harus tuple kode tanpa koma: {rec.kode_lama!r}")
     if snap.recorded_at is not None and snap.recorded_at.tzinfo is None:
         raise ValueError("recorded_at harus memakai zona waktu (mis. datetime.now(UTC))")
+
+
+_EXTRA = ("previous_achievement", "previous_realisation")
+
+
+def _extra_json(rec: IndicatorRecord) -> str | None:
+    extra = {name: getattr(rec, name) for name in _EXTRA if getattr(rec, name) is not None}
+    return json.dumps(extra, sort_keys=True) if extra else None
+
+
+def _extra_fields(text: str | None) -> dict:
+    return {k: v for k, v in json.loads(text).items() if k in _EXTRA} if text else {}
 
 
 def _target_json(target) -> str | None:

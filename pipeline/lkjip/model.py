@@ -4,10 +4,10 @@
 
 * this year's result (``compute``), exactly what the Capaian IKU report prints;
 * its points across the window's years: earlier years from the history (``Earlier``),
-  this year from the result. Last year's % capaian and realisasi typed in the master
-  (``capaian_tahun_lalu``, ``realisasi_tahun_lalu``) win over the history, as in the
-  Capaian IKU report, so the two documents print the same previous-year figure; a
-  difference is reported as a note;
+  this year from the result. Last year's % capaian and realisasi are the ones the Capaian
+  IKU report prints (``Results.previous``: typed in the master, else recorded in the
+  history; the runner's ``prior`` stage warns when the two differ), so the two documents
+  print the same previous-year figure;
 * the units' year-end Analisis texts and the quarters' notes, attributed to the unit.
 
 Nothing is rounded here.
@@ -15,14 +15,12 @@ Nothing is rounded here.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ..compute import IndicatorResult, Results, Status
 from ..history import Figure
 from ..kinds import NA
 from ..master import BudgetLine, Indicator, Master, Sasaran, Target
-from ..numfmt import fmt_percent, fmt_value
 from .history import Earlier
 
 QUARTER_NAMES = {"TW1": "TW I", "TW2": "TW II", "TW3": "TW III", "TW4": "TW IV"}
@@ -118,8 +116,7 @@ def build_chapter(master: Master, results: Results, earlier: Earlier | None = No
         for ind in s.indicators:
             r = results.indicators.get(ind.code) or IndicatorResult(ind.code, Status.MISSING)
             past = [_point(f) for f in earlier.figures.get(ind.code, ())]
-            past, note = _typed_last_year(master, ind, past)
-            notes += note
+            past = _printed_last_year(master, results, ind, past)
             inds.append(IndicatorView(
                 ind, r, (*past, _current(master, ind, r)),
                 tuple(UnitText(names.get(c.unit, c.unit), c.analysis.strip())
@@ -148,39 +145,28 @@ def _current(master: Master, ind: Indicator, r: IndicatorResult) -> YearPoint:
                      status, "isian")
 
 
-def _typed_last_year(master: Master, ind: Indicator, past: list[YearPoint]
-                     ) -> tuple[list[YearPoint], list[str]]:
-    """Last year's point with the master's typed % capaian / realisasi applied."""
+def _printed_last_year(master: Master, results: Results, ind: Indicator,
+                       past: list[YearPoint]) -> list[YearPoint]:
+    """Last year's point with the % capaian and realisasi the report prints for it."""
     year = master.agency.year - 1
-    achievement = ind.previous_achievement
-    realisation = ind.previous_realisation if isinstance(ind.previous_realisation, float) \
-        else None
+    achievement, realisation = results.previous.get(ind.code) or (None, None)
+    if realisation == NA:
+        realisation = None
     if achievement is None and realisation is None:
-        return past, []
+        return past
     found = next((p for p in past if p.year == year), None)
-    notes = []
-    if found is not None and found.has_figure:
-        for label, typed, stored, text in (
-                ("capaian_tahun_lalu", achievement, found.achievement, fmt_percent),
-                ("realisasi_tahun_lalu", realisation, found.realisation,
-                 lambda v: fmt_value(v, ind.unit_of_measure, decimals=ind.decimals))):
-            if typed is not None and stored is not None and not math.isclose(
-                    typed, stored, rel_tol=1e-9, abs_tol=1e-9):
-                notes.append(f"indikator {ind.code}: {label} di master ({text(typed)}) berbeda "
-                             f"dari riwayat tahun {year} ({text(stored)}); yang dicetak angka "
-                             "master, seperti di laporan Capaian IKU")
     base = found or YearPoint(year, None, None, None, None, "ok", "master")
-    point = YearPoint(
-        year, base.target,
-        realisation if realisation is not None else base.realisation,
-        base.label if realisation is None else None,
-        achievement if achievement is not None else base.achievement,
-        "ok", "master" if found is None else base.source)
-    if found is None and point.realisation is None:
-        # only a typed % capaian: a point with a capaian and no realisasi
-        point = YearPoint(year, None, None, None, achievement, "ok", "master")
+    if isinstance(realisation, str):
+        number, label = None, realisation
+    elif realisation is not None:
+        number, label = float(realisation), None
+    else:
+        number, label = base.realisation, base.label
+    point = YearPoint(year, base.target, number, label,
+                      achievement if achievement is not None else base.achievement,
+                      "ok", base.source)
     rest = [p for p in past if p.year != year]
-    return sorted([*rest, point], key=lambda p: p.year), notes
+    return sorted([*rest, point], key=lambda p: p.year)
 
 
 def target_is_na(target: Target | None) -> bool:

@@ -1,9 +1,11 @@
 """``iku lkjip``: the year's submissions → Chapter III of the LKjIP, published safely.
 
-The same stages as ``iku report`` (``pipeline.run``: ``guard`` → ``check`` → ``figures``),
-so the chapter's figures are the Capaian IKU report's to the digit; then, instead of the
-report's ``write``: the earlier years from the history (read only, never recorded: a
-chapter is not a report run), the chapter's data, its rendering, and ``publish_report``
+The same stages as ``iku report`` (``pipeline.run``: ``guard`` → ``prior`` → ``check`` →
+``figures``), so the chapter's figures are the Capaian IKU report's to the digit,
+previous-year figures and growth kinds' x2 from the history included; then, instead of the
+report's ``signed``, ``write`` and ``record``: the earlier years from the history (read
+only, never recorded: a chapter is not a report run), the chapter's data, its rendering,
+and ``publish_report``
 (atomic, verified, byte-identical reruns leave the file untouched, an edited chapter is
 kept as a dated backup, ``--pdf`` replaces .docx and .pdf together).
 """
@@ -17,7 +19,7 @@ from .. import paths
 from ..errors import ValidationFailed
 from ..master import Master
 from ..publish import Published, publish_report
-from ..run import ReportJob, ReportOutcome, check, figures, guard
+from ..run import ReportJob, ReportOutcome, check, figures, guard, prior
 from .history import read_earlier
 from .model import Chapter, build_chapter
 from .render import render_bytes
@@ -32,6 +34,11 @@ class LkjipOutcome:
     @property
     def checked(self):
         return self.run.checked
+
+    @property
+    def notices(self):
+        """PERINGATAN about the master against the history (``run.prior``)."""
+        return self.run.notices
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -59,11 +66,12 @@ def build_lkjip(
     ``draft``, in which case the chapter marks what is missing or invalid. ``history`` is
     the history file (None: no earlier years); it is only read.
     """
-    extra = (Path(history),) if history is not None else ()
+    history = Path(history) if history is not None else None
+    extra = (history,) if history is not None else ()
     job = ReportJob(master, Path(inputs), Path(out), Path(template), draft, pdf, overwrite,
-                    (*protected, *extra))
+                    (*protected, *extra), history)
     run = ReportOutcome(master)
-    for stage in (guard, check, figures):
+    for stage in (guard, prior, check, figures):
         stage(job, run)
     if not (run.checked.ok or draft):
         raise ValidationFailed(run.checked.problems, run.checked.files)

@@ -1,0 +1,255 @@
+"""The seam between a report run and the history: what a run reads before it computes,
+and what it records after it has written a report.
+
+Before (``read_prior``, history file opened only if it exists, nothing written):
+
+* the previous year's % capaian and realisasi of every indicator (the report's
+  "% Capaian <tahun lalu>" and "Kondisi Awal" columns, when the master leaves them out);
+* for kinds whose x2 is last year's value (``KindRules.x2_from_history``: pertumbuhan,
+  penurunan), that value per reporting unit: last year's x1 of the same unit (or the one
+  figure of a ``gabung: sama`` indicator);
+* whether the year is locked (signed), and the locked version's figures.
+
+After (``snapshot`` → ``History.record``): per indicator its key (Kode; renames through
+``kode_lama``), kind, target, each unit's x1 and x2 with the fingerprint of the workbook
+they came from, realisasi, capaian, predikat, and the previous-year figures the report
+printed; the master's text and the Word template's bytes (stored once per content), so a
+signed year can be rebuilt exactly (``rebuild_inputs``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..compute import VALUE_COLUMNS, Results
+from ..kinds import NA, Merge
+from ..master import Indicator, Master
+from .model import ANNUAL, IndicatorRecord, RunSnapshot, StoredRun, UnitFigure, fingerprint
+from .store import History, open_history
+
+
+@dataclass(frozen=True)
+class PreviousFigures:
+    """One indicator's figures of the year before, as the report prints them."""
+
+    achievement: float | None = None
+    realisation: float | str | None = None  # a label for predikat / ya_tidak
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What the history says about one master's agency before its year is computed."""
+
+    agency_key: str = ""
+    year: int = 0
+    previous: Mapping[str, PreviousFigures] = field(default_factory=dict)  # by Kode
+    x2: Mapping[tuple[str, str], float] = field(default_factory=dict)  # (unit, Kode)
+    locked: StoredRun | None = None  # the version the year's lock points at
+    current: StoredRun | None = None  # the year's current annual version, if any
+
+
+def read_prior(path: Path, master: Master) -> Prior:
+    """The history's view of ``master``'s agency and year; an empty Prior when the file
+    does not exist yet (nothing is created by reading)."""
+    from . import master_key
+
+    if not Path(path).exists():
+        return Prior(year=master.agency.year)
+    with open_history(path, create=False) as h:
+        key = h.find_agency(master_key(master), master.agency.name) or master_key(master)
+        return _prior(h, key, master)
+
+
+def _prior(h: History, key: str, master: Master) -> Prior:
+    year = master.agency.year
+    previous: dict[str, PreviousFigures] = {}
+    x2: dict[tuple[str, str], float] = {}
+    for ind in master.indicators:
+        figure = h.previous_year_figure(key, year, ind.code, ind.old_codes)
+        if figure is None:
+            continue
+        rec = figure.record
+        realisation = rec.realisation_label or rec.realisation
+        previous[ind.code] = PreviousFigures(rec.achievement, realisation)
+        if ind.rules.x2_from_history:
+            x2.update(_last_values(ind, rec))
+    locked = None
+    info = h.lock_info(key, year)
+    if info is not None:
+        locked = h.version(key, year, info.version)
+    return Prior(key, year, previous, x2, locked, h.current(key, year))
+
+
+def _last_values(ind: Indicator, rec: IndicatorRecord) -> dict[tuple[str, str], float]:
+    """(unit, Kode) → last year's value of the indicator, for this year's x2."""
+    by_unit = {u.unit: u.x1 for u in rec.contributions if _number(u.x1)}
+    if ind.merge == Merge.SAME or len(ind.reporting_units) == 1:
+        values = list(by_unit.values())
+        value = values[0] if values else (rec.realisation if _y_is_x1(rec) else None)
+        if value is None or not _number(value):
+            return {}
+        return {(unit, ind.code): float(value) for unit in ind.reporting_units}
+    return {(unit, ind.code): float(by_unit[unit])
+            for unit in ind.reporting_units if unit in by_unit}
+
+
+def _y_is_x1(rec: IndicatorRecord) -> bool:
+    """Last year's realisasi is the value itself (an imported figure of a kind y = x1)."""
+    return rec.kind in ("nilai", "jumlah")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and \
+        math.isfinite(value)
+
+
+def master_differences(master: Master, prior: Prior) -> list[str]:
+    """Figures typed in the master that differ from what the history recorded for last
+    year (the master's value wins; the secretariat should know). Indonesian lines."""
+    out = []
+    for ind in master.indicators:
+        previous = prior.previous.get(ind.code)
+        if previous is None:
+            continue
+        typed, recorded = ind.previous_achievement, previous.achievement
+        if typed is not None and recorded is not None and not math.isclose(typed, recorded,
+                                                                            abs_tol=0.005):
+            out.append(f"indikator {ind.code}: capaian_tahun_lalu {_plain(typed, 2)} di "
+                       f"master berbeda dari riwayat tahun {prior.year - 1} "
+                       f"({_plain(recorded, 2)}); "
+                       "dipakai angka master (hapus dari master untuk memakai riwayat)")
+        typed_r, recorded_r = ind.previous_realisation, previous.realisation
+        if typed_r not in (None, NA) and _number(recorded_r) and not math.isclose(
+                typed_r, recorded_r, abs_tol=0.005):
+            out.append(f"indikator {ind.code}: realisasi_tahun_lalu "
+                       f"{_plain(typed_r, ind.decimals)} di master berbeda dari riwayat tahun "
+                       f"{prior.year - 1} ({_plain(recorded_r, ind.decimals)}); dipakai angka "
+                       "master")
+    return out
+
+
+def _plain(x: float, decimals: int = 4) -> str:
+    from ..numfmt import fmt_number
+
+    return fmt_number(x, decimals=decimals)
+
+
+# --- recording ---------------------------------------------------------------------------
+
+
+def snapshot(
+    master: Master,
+    results: Results,
+    submissions: Mapping[str, str],
+    template: bytes,
+    source: str = "report",
+) -> RunSnapshot:
+    """The run to record: ``submissions`` maps each unit to the fingerprint of the
+    workbook its figures came from."""
+    from . import master_key
+
+    records = []
+    for ind in master.indicators:
+        r = results.indicators[ind.code]
+        previous = results.previous.get(ind.code, (None, None))
+        records.append(IndicatorRecord(
+            key=ind.code, code=ind.code, kind=ind.kind.value, name=ind.name,
+            unit_of_measure=ind.unit_of_measure, target=ind.target,
+            realisation=r.realisation, realisation_label=r.label,
+            achievement=r.achievement, predikat=r.grade, status=r.status.value,
+            kode_lama=tuple(ind.old_codes),
+            contributions=tuple(
+                UnitFigure(c.unit, c.x1, c.x2, c.note, submissions.get(c.unit, ""),
+                           getattr(c, "analysis", ""))
+                for c in r.contributions),
+            previous_achievement=previous[0], previous_realisation=previous[1]))
+    text = master.source_text
+    return RunSnapshot(
+        agency_key=master_key(master), agency_name=master.agency.name,
+        year=master.agency.year, indicators=tuple(records), period=ANNUAL, source=source,
+        master_text=text, master_fingerprint=fingerprint(text) if text else "",
+        template=template, template_fingerprint=fingerprint(template) if template else "")
+
+
+def same_figures(a: RunSnapshot, b: RunSnapshot) -> bool:
+    """True when two runs recorded the same figures from the same inputs (nothing worth a
+    new version)."""
+    return (a.master_fingerprint, a.template_fingerprint, a.indicators) == (
+        b.master_fingerprint, b.template_fingerprint, b.indicators)
+
+
+def differences(locked: RunSnapshot, new: RunSnapshot) -> list[str]:
+    """Each figure of ``new`` that differs from the signed ``locked`` run, and why
+    (Indonesian lines, for the refusal of a locked year)."""
+    old = {r.key: r for r in locked.indicators}
+    lines = []
+    master_changed = locked.master_fingerprint != new.master_fingerprint
+    for rec in new.indicators:
+        before = old.get(rec.key)
+        if before is None:
+            lines.append(f"indikator {rec.code} tidak ada di versi yang ditandatangani")
+            continue
+        changes = [
+            f"{label} {_show(getattr(before, attr))} → {_show(getattr(rec, attr))}"
+            for label, attr in (("target", "target"), ("realisasi", "realisation"),
+                                ("realisasi", "realisation_label"),
+                                ("capaian", "achievement"))
+            if not _same(getattr(before, attr), getattr(rec, attr))
+        ]
+        if not changes:
+            continue
+        why = []
+        units = {u.unit: u for u in before.contributions}
+        for u in rec.contributions:
+            was = units.get(u.unit)
+            if was is None or (was.x1, was.x2) != (u.x1, u.x2):
+                how = ("berkas isiannya berbeda" if was is not None and
+                       was.submission_fingerprint != u.submission_fingerprint
+                       else "angkanya berbeda")
+                why.append(f"isian unit {u.unit} berubah ({how})")
+        if master_changed and not why:
+            why.append("master berubah")
+        lines.append(f"indikator {rec.code}: {'; '.join(changes)} ({', '.join(why) or '?'})")
+    for key in old.keys() - {r.key for r in new.indicators}:
+        lines.append(f"indikator {key} ada di versi yang ditandatangani tetapi tidak di master")
+    return lines
+
+
+def _same(a: Any, b: Any) -> bool:
+    if _number(a) and _number(b):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    return a == b
+
+
+def _show(x: Any) -> str:
+    if x is None:
+        return "-"
+    if _number(x):
+        return _plain(x)
+    if isinstance(x, tuple):
+        return "–".join(_plain(v) for v in x)
+    return str(x)
+
+
+# --- rebuilding a recorded year ----------------------------------------------------------
+
+
+def rebuild_inputs(stored: StoredRun) -> tuple[Master, pd.DataFrame, dict]:
+    """The master, the units' inputs and the previous-year figures of a recorded run, as
+    the report used them (for ``iku report --dari-riwayat``)."""
+    from ..master import parse_master
+
+    snap = stored.snapshot
+    master = parse_master(snap.master_text, source=f"riwayat {snap.year}")
+    rows = [[u.unit, rec.code, u.x1, u.x2, u.note, u.analysis]
+            for rec in snap.indicators for u in rec.contributions]
+    values = pd.DataFrame(rows, columns=VALUE_COLUMNS)
+    previous = {rec.code: (rec.previous_achievement, rec.previous_realisation)
+                for rec in snap.indicators}
+    return master, values, previous
