@@ -1,6 +1,7 @@
 """Page previews of the LKjIP chapter for docs/preview/: ``python -m dev.lkjip_preview``.
 
-A two-year scenario in a temporary folder: the 2021 sample recorded into a history, a 2022
+A two-year scenario in a temporary folder: the 2021 sample's `iku report` recorded into a
+history, a 2022
 master made by ``tahun-baru`` with a budget on two sasaran and a national standard on one
 indicator, its workbooks filled with fixed pseudo-random figures and Analisis texts, then
 ``iku lkjip --pdf``; the PDF's pages become PNGs (pdftoppm, 60 dpi) named
@@ -17,10 +18,7 @@ from pathlib import Path
 
 from pipeline import paths
 from pipeline.cli import main
-from pipeline.compute import compute
-from pipeline.history import IndicatorRecord, RunSnapshot, UnitFigure, master_key, open_history
 from pipeline.master import load_master
-from pipeline.run import check_inputs, sample_inputs
 from pipeline.sample import fill_workbook
 
 OUT = paths.ROOT / "docs" / "preview"
@@ -42,27 +40,9 @@ def _cli(*args) -> None:
         sys.exit(result.exit_code)
 
 
-def _record(master, results, history: Path) -> None:
-    records = tuple(IndicatorRecord(
-        key=i.code, code=i.code, kind=i.kind.value, name=i.name,
-        unit_of_measure=i.unit_of_measure, target=i.target,
-        realisation=results.indicators[i.code].realisation,
-        achievement=results.indicators[i.code].achievement,
-        predikat=results.indicators[i.code].grade,
-        contributions=tuple(UnitFigure(c.unit, c.x1, c.x2)
-                            for c in results.indicators[i.code].contributions))
-        for i in master.indicators)
-    with open_history(history) as h:
-        h.record(RunSnapshot(master_key(master), master.agency.name, master.agency.year,
-                             records))
-
-
 def build(tmp: Path) -> Path:
     history = tmp / "riwayat.sqlite"
-    m2021 = load_master(paths.SAMPLE_MASTER)
-    with sample_inputs(m2021) as folder:
-        checked = check_inputs(m2021, folder)
-    _record(m2021, compute(m2021, checked.values, checked.invalid), history)
+    _cli("report", "--riwayat", history, "--out", tmp / "laporan_2021.docx")  # recorded
     plain = tmp / "master_2022_tanpa_anggaran.yaml"
     _cli("tahun-baru", "-c", paths.SAMPLE_MASTER, "--out", plain)
     text = plain.read_text(encoding="utf-8")
