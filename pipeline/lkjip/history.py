@@ -37,10 +37,6 @@ class Earlier:
     notes: tuple[str, ...] = ()  # Indonesian, for the CLI (PERINGATAN)
     source: str = ""  # the history file read, "" when none
 
-    @property
-    def years(self) -> tuple[int, ...]:
-        return tuple(sorted({f.year for figs in self.figures.values() for f in figs}))
-
 
 def read_earlier(master: Master, path: Path | None) -> Earlier:
     """The master's agency's earlier years and this year's quarters from the history file

@@ -38,10 +38,6 @@ class YearPoint:
     status: str = "ok"  # or why there is no figure ("belum diisi", ...)
     source: str = "riwayat"  # "riwayat", "master" (typed last-year figures), "isian"
 
-    @property
-    def has_figure(self) -> bool:
-        return self.status == "ok" and (self.realisation is not None or self.label is not None)
-
 
 @dataclass(frozen=True)
 class UnitText:
@@ -59,10 +55,6 @@ class IndicatorView:
     points: tuple[YearPoint, ...]  # the window's years with a figure, oldest first
     analyses: tuple[UnitText, ...]
     quarter_notes: tuple[UnitText, ...]
-
-    @property
-    def earlier(self) -> tuple[YearPoint, ...]:
-        return tuple(p for p in self.points if p.source != "isian")
 
     @property
     def current(self) -> YearPoint:
@@ -100,10 +92,6 @@ class Chapter:
     @property
     def has_budget(self) -> bool:
         return any(s.budget for s in self.sasaran)
-
-    @property
-    def has_quarters(self) -> bool:
-        return any(v.quarter_notes for s in self.sasaran for v in s.indicators)
 
 
 def build_chapter(master: Master, results: Results, earlier: Earlier | None = None) -> Chapter:
@@ -168,6 +156,3 @@ def _printed_last_year(master: Master, results: Results, ind: Indicator,
     rest = [p for p in past if p.year != year]
     return sorted([*rest, point], key=lambda p: p.year)
 
-
-def target_is_na(target: Target | None) -> bool:
-    return target == NA
