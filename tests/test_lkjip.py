@@ -533,3 +533,28 @@ def test_sample_default_output_and_no_history(tmp_path, monkeypatch):
     assert year_table[0][3:] == ["2020", "2021"]
     assert [r[3] for r in year_table[1:]] == ["-", "-", "100%"]
     check_sentences(doc, load_master(paths.SAMPLE_MASTER))
+
+
+def test_a_signed_year_gives_the_signed_figures_or_is_refused(years, tmp_path):
+    history = tmp_path / "riwayat.sqlite"
+    shutil.copy(years["history"], history)
+    assert run_cli("kunci", "-c", years["master"], "--riwayat", history).exit_code == 0
+    out = tmp_path / "bab3.docx"
+    same = run_cli("lkjip", "-c", years["master"], "-i", years["inputs"], "--riwayat", history,
+                   "--out", out)
+    assert same.exit_code == 0, same.output  # the figures are the signed ones
+    inputs = tmp_path / "isian"
+    shutil.copytree(years["inputs"], inputs)
+    blank = next((years["tmp"] / "templat").glob("*_POLITIK.xlsx"))
+    m = years["m2022"]
+    changed = {i.code: (1, 1) for i in m.indicators_of("POLITIK")}
+    fill_workbook(blank, changed, inputs / "Isian_POLITIK.xlsx")
+    before = folder_digest(tmp_path / "hasil") if (tmp_path / "hasil").exists() else {}
+    refused = run_cli("lkjip", "-c", years["master"], "-i", inputs, "--riwayat", history,
+                      "--out", tmp_path / "hasil" / "bab3.docx")
+    assert refused.exit_code == 1
+    assert "sudah dikunci (ditandatangani; versi 1)" in refused.stderr
+    assert ("Bab III mengikuti laporan yang ditandatangani: bila angka memang berubah, buat "
+            "dulu laporannya dengan `iku report --buka-kunci`, lalu jalankan `iku lkjip` "
+            "lagi.") in refused.stderr
+    assert not (tmp_path / "hasil").exists() or folder_digest(tmp_path / "hasil") == before

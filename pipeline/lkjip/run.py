@@ -1,11 +1,12 @@
 """``iku lkjip``: the year's submissions → Chapter III of the LKjIP, published safely.
 
 The same stages as ``iku report`` (``pipeline.run``: ``guard`` → ``prior`` → ``check`` →
-``figures``), so the chapter's figures are the Capaian IKU report's to the digit,
-previous-year figures and growth kinds' x2 from the history included; then, instead of the
-report's ``signed``, ``write`` and ``record``: the earlier years from the history (read
-only, never recorded: a chapter is not a report run), the chapter's data, its rendering,
-and ``publish_report``
+``figures`` → ``signed``), so the chapter's figures are the Capaian IKU report's to the
+digit, previous-year figures and growth kinds' x2 from the history included, and a signed
+(locked) year whose figures would change is refused as the report is; then, instead of the
+report's ``write`` and ``record``: the earlier years from the history (read only, never
+recorded: a chapter is not a report run), the chapter's data, its rendering, and
+``publish_report``
 (atomic, verified, byte-identical reruns leave the file untouched, an edited chapter is
 kept as a dated backup, ``--pdf`` replaces .docx and .pdf together).
 """
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
-from ..errors import ValidationFailed
+from ..errors import ValidationFailed, YearLocked
 from ..master import Master
 from ..publish import Published, publish_report
-from ..run import ReportJob, ReportOutcome, check, figures, guard, prior
+from ..run import ReportJob, ReportOutcome, check, figures, guard, prior, signed
 from .history import read_earlier
 from .model import Chapter, build_chapter
 from .render import render_bytes
@@ -73,6 +74,12 @@ def build_lkjip(
     run = ReportOutcome(master)
     for stage in (guard, prior, check, figures):
         stage(job, run)
+    try:
+        signed(job, run)
+    except YearLocked as exc:
+        raise YearLocked(f"{exc}\nBab III mengikuti laporan yang ditandatangani: bila angka "
+                         "memang berubah, buat dulu laporannya dengan `iku report "
+                         "--buka-kunci`, lalu jalankan `iku lkjip` lagi.") from None
     if not (run.checked.ok or draft):
         raise ValidationFailed(run.checked.problems, run.checked.files)
     chapter = build_chapter(master, run.results, read_earlier(master, history))
