@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: report templates sample test lint bench clean
+.PHONY: report templates sample test lint bench previews clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ lint: $(STAMP)
 bench: $(STAMP)  ## time each stage on synthetic cities; writes docs/BENCHMARKS.md
 	$(BIN)/python -m compileall -q pipeline  # startup timings assume cached bytecode
 	$(BIN)/python -m dev.bench
+	$(BIN)/python -m dev.bench_web  # iku serve: 50 uploads from 10 clients on 127.0.0.1
+
+previews: $(STAMP)  ## page previews of the reports into docs/preview/ (needs LibreOffice)
+	$(BIN)/python -m dev.previews
+	$(BIN)/python -m dev.lkjip_preview
 
 clean:
 	find output -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +

@@ -54,6 +54,7 @@ FIXED_DATE = dt.datetime(2021, 1, 1)  # the template's own core properties; neve
 IKU_COLS = (1.2, 5.0, 4.9, 4.9)
 RPJMD_COLS = (1.0, 4.1, 4.95, 1.75, 1.75, 1.75, 1.65, 1.65, 1.65, 1.65, 1.9, 1.9)
 RENSTRA_COLS = (0.9, 3.1, 3.4, 1.6, 1.9, 1.8, 1.7, 2.7, 3.4, 5.2)
+APPENDIX_COLS = (7.7, 1.6, 3.6, 3.6, 3.6, 5.6)
 
 
 # --- styles ------------------------------------------------------------------------------
@@ -154,6 +155,7 @@ def _write_styles(doc) -> None:
     _plain_title(doc.styles["Title"])
     _pstyle(doc, "Sampul", size=14, bold=True, align=C, after=2, caps=True)
     _pstyle(doc, "Sampul Logo", align=C, before=90, after=90)
+    _pstyle(doc, "Gambar", align=C, before=6, after=6, keep_next=False)
     # Parts and organisations. "Butir" lines read "2.<tab>Tugas<tab>:<tab>text" with the
     # text wrapping under itself (hanging indent at the last tab).
     _pstyle(doc, "Heading 1", size=12, bold=True, align=C, before=0, after=18,
@@ -478,6 +480,32 @@ def _write_renstra_table(doc) -> None:
     _tag_row(table.rows[3], "{%tr endfor %}", "Isi Tabel Lebar")
 
 
+def _write_appendix(doc) -> None:
+    """The history appendix (pengaturan.bagian_riwayat): after the signature, on a new
+    page; absent from the report when the master does not ask for it."""
+    _tag(doc, "{%p if lampiran.show %}")
+    _para(doc, "LAMPIRAN", "Heading 1")
+    _para(doc, "{{ lampiran.title }}", "Kepala SKPD")
+    table = _table(doc, APPENDIX_COLS, 3)
+    labels = ["Indikator Kinerja", "Tahun", "Target", "Realisasi", "% Capaian",
+              "{{ lampiran.head.final }}"]
+    _header_row(table.rows[0], labels, "Kepala Tabel Lebar")
+    _tag_row(table.rows[1], "{%tr for row in lampiran.rows %}", "Isi Tabel Lebar")
+    cells = table.rows[2].cells
+    for i, key in enumerate(("indicator", "year", "target", "realisation", "achievement",
+                             "final")):
+        _set_cell(cells[i], "{{ row." + key + " }}",
+                  "Isi Tabel Lebar" if i == 0 else "Isi Tabel Lebar Tengah")
+    table.add_row()
+    _row_flags(table.rows[3], header=False)
+    _tag_row(table.rows[3], "{%tr endfor %}", "Isi Tabel Lebar")
+    _para(doc, "{{ lampiran.note }}", "Catatan")
+    _tag(doc, "{%p for chart in lampiran.charts %}")
+    _para(doc, "{{ chart }}", "Gambar")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+
 def _write_notes_and_signature(doc) -> None:
     _tag(doc, "{%p if notes %}")
     _para(doc, "Catatan:", "Catatan Judul")
@@ -594,6 +622,7 @@ def build_template() -> bytes:
     _write_rpjmd_table(doc)
     _write_renstra_table(doc)
     _write_notes_and_signature(doc)
+    _write_appendix(doc)
     _write_header_footer(doc)
     _write_properties(doc)
     buf = io.BytesIO()

@@ -168,8 +168,11 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
 @config_option
 @inputs_option
 @click.option("--report", "feedback", type=click.Path(path_type=Path, dir_okay=False),
-              help="tulis daftar masalah ke buku kerja .xlsx ini, beserta salinan isian tiap "
-                   "unit yang bermasalah dengan sel yang ditandai (untuk dikirim kembali)")
+              is_flag=False, flag_value=Path("-"),
+              help="tulis daftar masalah ke buku kerja .xlsx ini (tanpa nama berkas: "
+                   "output/<instansi>_<tahun>/Daftar_Masalah_Isian_<tahun>.xlsx), beserta "
+                   "salinan isian tiap unit yang bermasalah dengan sel yang ditandai (untuk "
+                   "dikirim kembali)")
 @riwayat_option
 @_guarded
 def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None,
@@ -179,6 +182,8 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
     from .run import check_inputs
 
     master = _master(config)
+    if feedback == Path("-"):
+        feedback = _default_out(master, f"Daftar_Masalah_Isian_{master.agency.year}.xlsx")
     prior = read_prior(_history_path(riwayat_file), master)
     with _inputs_or_sample(master, config, inputs) as folder:
         if feedback is not None:  # before anything is read or written
@@ -423,6 +428,37 @@ def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
     click.echo(f"{len(city.agencies)} instansi, {city.workbooks} berkas isian, {city.rows} baris "
                f"indikator ditulis ke {out}")
     click.echo(f"Buat laporannya: iku report --all {out} --out <folder hasil>")
+
+
+# --- the collection page: issue 12 ---------------------------------------------------------
+
+
+@main.command()
+@config_option
+@click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False),
+              help="folder data unggahan, token dan laporan (bawaan: "
+                   "output/<instansi>_<tahun>/server)")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="alamat yang didengar; selain 127.0.0.1 halaman terbuka untuk jaringan")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="port (0: port bebas mana saja)")
+@click.option("--triwulan", type=click.IntRange(1, 4), help="pengumpulan triwulan 1-4")
+@click.option("--token-baru", "new_tokens", is_flag=True,
+              help="ganti semua tautan (tautan lama tidak berlaku lagi)")
+@_guarded
+def serve(config, data, host, port, triwulan, new_tokens) -> None:
+    """Membuka halaman pengumpulan isian: setiap unit mengunggah isiannya melalui tautannya
+    sendiri dan langsung melihat hasil pemeriksaannya; Sekretariat memantau dan membuat
+    laporan."""
+    from .history import resolve_path
+    from .web.server import serve as run_server
+    from .web.site import open_site
+
+    master = _master(config)
+    folder = data or _default_out(master, "server" + (f"_tw{triwulan}" if triwulan else ""))
+    site = open_site(master, folder, triwulan, renew_tokens=new_tokens,
+                     protected=(config,) if config else (), history=resolve_path())
+    run_server(site, host, port, echo=lambda line: click.echo(line))
 
 
 # --- history (riwayat), locks and the new year: issue 9 -------------------------------------

@@ -50,7 +50,7 @@ STATUS_TEXT = {Status.MISSING: "(belum diisi)", Status.INVALID: "(tidak sah)"}
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001\ufffe\uffff]")
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
@@ -66,7 +66,7 @@ def letter(i: int) -> str:
 
 def numbered(items: Sequence[str]) -> list[str]:
     """Lines of a list cell: "1. …", "2. …" when there are several, else the item alone."""
-    items = [_clean(i) for i in items]
+    items = [clean(i) for i in items]
     if len(items) <= 1:
         return items or [""]
     return [f"{n}. {text}" for n, text in enumerate(items, 1)]
@@ -97,7 +97,7 @@ def organisation(org: Organisation) -> dict[str, Any]:
     rows = []
     for i, row in enumerate(org.iku):
         if row.reason is not None:
-            reason = _clean(row.reason)
+            reason = clean(row.reason)
         else:
             reason = MERGE_UP if i > 0 and has_reasons else ""
         if row.data_sources is not None:
@@ -106,7 +106,7 @@ def organisation(org: Organisation) -> dict[str, Any]:
             sources = [MERGE_UP if i > 0 and has_sources else ""]
         rows.append({
             "letter": letter(i),
-            "description": _clean(row.description),
+            "description": clean(row.description),
             "reason": reason,
             "sources": sources,
         })
@@ -119,10 +119,10 @@ def organisation(org: Organisation) -> dict[str, Any]:
         n += present
         num[key] = str(n) if present else ""  # every key always there: a stable shape
     return {
-        "name": _clean(org.name),
-        "duties": _clean(org.duties),
+        "name": clean(org.name),
+        "duties": clean(org.duties),
         "functions": [
-            {"letter": letter(i), "text": _clean(f)} for i, f in enumerate(org.functions)
+            {"letter": letter(i), "text": clean(f)} for i, f in enumerate(org.functions)
         ],
         "num": num,
         "head": {
@@ -139,7 +139,7 @@ def organisation(org: Organisation) -> dict[str, Any]:
 
 def _split_city(text: str, city: str, add_city: bool = False) -> list[str]:
     """"BADAN … KOTA JAMBI" → ["BADAN …", "KOTA JAMBI"], as the cover and signature print it."""
-    text, city = text.upper(), _clean(city).upper()
+    text, city = text.upper(), clean(city).upper()
     if text.endswith(" " + city) and len(text) > len(city) + 1:
         return [text[: -len(city)].strip(), city]
     return [text, city] if add_city else [text]
@@ -154,7 +154,7 @@ def fmt_target(ind: Indicator, t: Target | None) -> str:
     if t == NA:
         return NA
     if isinstance(t, str):  # a label of the kind's scale
-        return _clean(t)
+        return clean(t)
     unit, decimals = ind.unit_of_measure, ind.decimals
     if isinstance(t, tuple):
         low, high = t
@@ -174,17 +174,17 @@ def _previous_text(ind: Indicator, results: Results) -> str:
     """Last year's realisasi (Kondisi Awal): a number in its satuan, NA, or a label."""
     value = results.previous.get(ind.code, (None, None))[1]
     if isinstance(value, str) and value != NA:
-        return _clean(value)
+        return clean(value)
     return _value_text(ind, value)
 
 
-def _realisation_text(ind: Indicator, r: IndicatorResult) -> str:
+def realisation_text(ind: Indicator, r: IndicatorResult) -> str:
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
-    return _clean(ind.rules.format_value(ind, r.realisation))
+    return clean(ind.rules.format_value(ind, r.realisation))
 
 
-def _achievement_text(r: IndicatorResult) -> str:
+def achievement_text(r: IndicatorResult) -> str:
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
     if r.achievement is None:
@@ -204,7 +204,7 @@ def _result(results: Results, ind: Indicator) -> IndicatorResult:
 
 def _sasaran_cells(number: int, description: str, first: bool) -> dict[str, str]:
     if first:
-        return {"no": str(number), "sasaran": _clean(description)}
+        return {"no": str(number), "sasaran": clean(description)}
     return {"no": MERGE_UP, "sasaran": MERGE_UP}
 
 
@@ -234,13 +234,13 @@ def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
             rows.append(
                 {
                     **_sasaran_cells(s.number, s.description, j == 0),
-                    "indicator": _clean(ind.name),
+                    "indicator": clean(ind.name),
                     "baseline": _value_text(ind, ind.baseline, na=NA),
                     "previous_realisation": _previous_text(ind, results),
                     "previous": fmt_percent(results.previous.get(ind.code, (None,))[0]),
                     "target": fmt_target(ind, ind.target),
-                    "realisation": _realisation_text(ind, r),
-                    "achievement": _achievement_text(r),
+                    "realisation": realisation_text(ind, r),
+                    "achievement": achievement_text(r),
                     "grade": _grade_text(r),
                     "final_target": fmt_target(ind, ind.final_target),
                     "final_achievement": fmt_percent(r.final_achievement),
@@ -292,18 +292,18 @@ def worked_example(ind: Indicator, r: IndicatorResult) -> str:
     if r.realisation is None:
         return (f"y tidak dapat dihitung ({SUB1} = {fmt_number(r.x1)}, {SUB2} = 0) "
                 f"{STATUS_TEXT[Status.INVALID]}")
-    return _clean(ind.rules.worked_example(ind, r.x1, r.x2, r.realisation))
+    return clean(ind.rules.worked_example(ind, r.x1, r.x2, r.realisation))
 
 
 def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]:
     lines = [
         worked_example(ind, r),
-        f"y = {_clean(ind.y_meaning)}",
-        f"{SUB1} = {_clean(ind.x1_meaning)}",
+        f"y = {clean(ind.y_meaning)}",
+        f"{SUB1} = {clean(ind.x1_meaning)}",
     ]
     if ind.asks_x2 and ind.x2_meaning:
-        lines.append(f"{SUB2} = {_clean(ind.x2_meaning)}")
-    names = {u.code: _clean(u.name) for u in master.units}
+        lines.append(f"{SUB2} = {clean(ind.x2_meaning)}")
+    names = {u.code: clean(u.name) for u in master.units}
     if len(r.contributions) > 1:
         if ind.merge == Merge.SAME:
             lines.append("Angka yang sama dilaporkan oleh: "
@@ -324,7 +324,7 @@ def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]
             lines.append(f"{STATUS_TEXT[r.status].strip('()').capitalize()}: {', '.join(missing)}")
     for c in r.contributions:
         if c.note.strip():
-            lines.append(f"Catatan {names.get(c.unit, c.unit)}: {_clean(c.note.strip())}")
+            lines.append(f"Catatan {names.get(c.unit, c.unit)}: {clean(c.note.strip())}")
     return lines
 
 
@@ -337,12 +337,12 @@ def renstra_table(master: Master, results: Results) -> dict[str, Any]:
             rows.append(
                 {
                     **_sasaran_cells(s.number, s.renstra_title, j == 0),
-                    "indicator": f"{j + 1}. {_clean(ind.renstra_title)}",
+                    "indicator": f"{j + 1}. {clean(ind.renstra_title)}",
                     "target": fmt_target(ind, ind.target),
-                    "realisation": _realisation_text(ind, r),
-                    "achievement": _achievement_text(r),
+                    "realisation": realisation_text(ind, r),
+                    "achievement": achievement_text(r),
                     "grade": _grade_text(r),
-                    "responsible": _clean(ind.responsible),
+                    "responsible": clean(ind.responsible),
                     "sources": numbered(ind.data_sources),
                     "formula": formula_omml(ind),
                     "explanation": explanation(master, ind, r),
@@ -428,7 +428,7 @@ def notes(master: Master, results: Results) -> list[str]:
         out.append("NA: angka awal RPJMD tidak tersedia.")
     if ExtraColumn.GRADE in master.settings.extra_columns:
         out.append("Predikat capaian: " + grade_scale_text(master) + ".")
-    out.extend(_clean(n) for n in results.notes)
+    out.extend(clean(n) for n in results.notes)
     return out
 
 
@@ -463,27 +463,29 @@ def draft_notice(results: Results) -> str:
 def signatory(master: Master) -> dict[str, str]:
     s = master.agency.signatory
     return {
-        "title": "\n".join(_split_city(_clean(s.title), master.agency.city)),
-        "name": _clean(s.name),
-        "rank": _clean(s.rank),
-        "nip": f"NIP. {_clean(s.nip)}" if s.nip else "",
+        "title": "\n".join(_split_city(clean(s.title), master.agency.city)),
+        "name": clean(s.name),
+        "rank": clean(s.rank),
+        "nip": f"NIP. {clean(s.nip)}" if s.nip else "",
     }
 
 
-def build_context(master: Master, results: Results) -> dict[str, Any]:
-    """The template's data: every top-level key here is used by the template, and only these."""
+def build_context(master: Master, results: Results, history: Any = None) -> dict[str, Any]:
+    """The template's data: every top-level key here is used by the template, and only these.
+    ``history``: the earlier years (``history.Series``) for the appendix, if any."""
+    from .lampiran import history_appendix  # it builds on this module
     agency = master.agency
     agency_block = {
         **organisation(agency),
-        "name_upper": _clean(agency.name).upper(),
-        "city_upper": _clean(agency.city).upper(),
+        "name_upper": clean(agency.name).upper(),
+        "city_upper": clean(agency.city).upper(),
         "region_label": agency.region_kind.value,
-        "label": _clean(agency.agency_label).upper(),
+        "label": clean(agency.agency_label).upper(),
     }
     return {
         "cover": {
             "title": REPORT_TITLE,
-            "agency_lines": _split_city(_clean(agency.name), agency.city, add_city=True),
+            "agency_lines": _split_city(clean(agency.name), agency.city, add_city=True),
             "year_line": f"TAHUN {agency.year}",
         },
         "year": str(agency.year),
@@ -494,6 +496,7 @@ def build_context(master: Master, results: Results) -> dict[str, Any]:
         "rpjmd": rpjmd_table(master, results),
         "renstra": renstra_table(master, results),
         "notes": notes(master, results),
-        "place_date": f"{_clean(agency.report_place)}, {fmt_date(agency.report_date)}",
+        "place_date": f"{clean(agency.report_place)}, {fmt_date(agency.report_date)}",
         "signatory": signatory(master),
+        "lampiran": history_appendix(master, results, history),
     }

@@ -575,6 +575,10 @@ class Settings(_Model):
                                  DEFAULT_GRADE_SCALE],
         alias="skala_predikat",
         description="predikat dari % capaian, dari tertinggi: [{predikat, di_atas}, …]")
+    history_section: bool = Field(
+        False, alias="bagian_riwayat",
+        description="lampiran laporan: capaian lima tahun terakhir dari riwayat, dengan "
+                    "grafik (true/false)")
     scales: dict[str, Any] = Field(default_factory=dict, alias="skala",
                                    description="skala bernama untuk jenis predikat, mis. "
                                                "opini_bpk: [WTP, WDP, TW, TMP]")

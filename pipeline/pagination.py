@@ -29,6 +29,8 @@ import copy
 from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Paragraph styles that start a new page in the report's template (its Heading 1).
+PAGE_STYLES = {"Heading1", "Judul1"}
 # The caption of the small table that holds the report's end: readers of the document
 # (the tests, a screen reader) know it continues the table before it.
 ENDING_CAPTION = "Lanjutan tabel: baris terakhir, catatan dan tanda tangan"
@@ -77,16 +79,18 @@ def _vmerge(tc: etree._Element) -> etree._Element | None:
     return tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
 
 
-def add_page_hints(body: etree._Element, hold_ending: bool = True) -> None:
-    """keepNext where the module docstring says; top-level tables only. Without
-    ``hold_ending`` (a document that does not end in a signature, such as the LKjIP
-    chapter) the last table is treated like the others."""
+def add_page_hints(body: etree._Element, anchor: str | None = None,
+                   hold_ending: bool = True) -> None:
+    """keepNext where the module docstring says; top-level tables only. The report's end
+    is the last table before the paragraph reading ``anchor`` (the place and date above
+    the signature), or the last table when there is no such paragraph; tables after it
+    (an appendix) are treated like the others. Without ``hold_ending`` (a document that
+    does not end in a signature, such as the LKjIP chapter) every table is."""
     tables = body.findall(_w("tbl"))
     if not tables:
         return
-    *others, last = tables
-    if not hold_ending:
-        others, last = tables, None
+    last = _ending_table(body, tables, anchor) if hold_ending else None
+    others = [t for t in tables if t is not last]
     for tbl in others:
         rows = _rows(tbl)
         headers = [r for r in rows if _is_header(r)]
@@ -100,6 +104,26 @@ def add_page_hints(body: etree._Element, hold_ending: bool = True) -> None:
     ending = hold_the_ending(last)
     for p in ending.iter(_w("p")):
         keep_with_next(p)
+
+
+_TEXT = etree.XPath(".//w:t/text()", namespaces={"w": W})
+
+
+def _text(p: etree._Element) -> str:
+    return "".join(_TEXT(p))
+
+
+def _ending_table(body: etree._Element, tables: list, anchor: str | None) -> etree._Element:
+    if anchor:
+        previous = None
+        for el in body:
+            if el.tag == _w("tbl"):
+                previous = el
+            elif el.tag == _w("p") and _text(el).strip() == anchor.strip():
+                if previous is not None:
+                    return previous
+                break
+    return tables[-1]
 
 
 def hold_the_ending(tbl: etree._Element) -> etree._Element:
@@ -137,12 +161,23 @@ def hold_the_ending(tbl: etree._Element) -> etree._Element:
     following = []
     sibling = holder.getnext()
     while sibling is not None and sibling.tag == _w("p") and \
-            sibling.find(f"{_w('pPr')}/{_w('sectPr')}") is None:
+            sibling.find(f"{_w('pPr')}/{_w('sectPr')}") is None and not _starts_page(sibling):
         following.append(sibling)
         sibling = sibling.getnext()
     if following:
         holder.append(_closing_row(holder, following))
     return holder
+
+
+def _starts_page(p: etree._Element) -> bool:
+    """A paragraph that begins a new page (an appendix heading): the end stops before it."""
+    if p.find(f".//{_w('br')}[@{_w('type')}='page']") is not None:
+        return True
+    ppr = p.find(_w("pPr"))
+    if ppr is not None and ppr.find(_w("pageBreakBefore")) is not None:
+        return True
+    style = ppr.find(_w("pStyle")) if ppr is not None else None
+    return style is not None and style.get(_w("val")) in PAGE_STYLES
 
 
 def _make_standalone(row: etree._Element, above: list[etree._Element]) -> None:

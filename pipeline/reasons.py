@@ -219,6 +219,14 @@ class Reason(StrEnum):
         "master_text_missing", "master", "an optional text the report would print is not in "
         "the master (tugas, sumber data, …): that part is left out; warning")
 
+    # --- the collection page (pipeline/web/checks.py) -----------------------------------
+    UPLOAD_OTHER_UNIT = (
+        "upload_other_unit", "web", "a workbook uploaded through one unit's link belongs to "
+        "another unit of the master: refused")
+    UPLOAD_NOT_READ = (
+        "upload_not_read", "web", "an upload with no error of its own that is still not a "
+        "submission of the unit (e.g. an uncorrected highlighted copy, skipped)")
+
 
 def render_table() -> str:
     """docs/ALASAN.md: every reason code with its stage and meaning."""

@@ -129,15 +129,33 @@ def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE
     tpl.namespaces, tpl.source = fragment_namespaces(context), source
     _open(tpl, source)
     try:
-        tpl.render(context, jinja_env=jinja_env(), autoescape=True)
+        tpl.render(with_images(context, tpl), jinja_env=jinja_env(), autoescape=True)
     except JinjaTemplateError as exc:  # the check above should have named it already
         raise TemplateError(_jinja_message(exc, source)) from None
     except etree.XMLSyntaxError as exc:
         raise _broken_output(exc, source) from None
     drop_marked_columns(tpl.docx.element.body, DROP_COLUMN)
     merge_marked_cells(tpl.docx.element.body)
-    add_page_hints(tpl.docx.element.body, hold_ending=(spec or IKU).signed)
+    add_page_hints(tpl.docx.element.body, anchor=context.get("place_date"),
+                   hold_ending=(spec or IKU).signed)
     return tpl
+
+
+def with_images(value: Any, tpl) -> Any:
+    """The context with every ``charts.Chart`` turned into a docxtpl ``InlineImage`` of the
+    document being rendered (an image needs the document it is added to)."""
+    from .charts import Chart
+
+    if isinstance(value, Chart):
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        return InlineImage(tpl, io.BytesIO(value.png), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {k: with_images(v, tpl) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_images(v, tpl) for v in value]
+    return value
 
 
 # --- injected XML: namespaces ------------------------------------------------------------
@@ -382,10 +400,11 @@ def _set_properties(docx, master: Master) -> dt.datetime:
 
 
 def render_bytes(
-    master: Master, results: Results, template_path: Path = WORD_TEMPLATE
+    master: Master, results: Results, template_path: Path = WORD_TEMPLATE, history=None
 ) -> bytes:
-    """The finished .docx as bytes (nothing is written)."""
-    tpl = render_document(build_context(master, results), template_path)
+    """The finished .docx as bytes (nothing is written); ``history``: the earlier years
+    for the history appendix (``history.Series``), when the master asks for it."""
+    tpl = render_document(build_context(master, results, history), template_path)
     when = _set_properties(tpl.docx, master)
     buf = io.BytesIO()
     tpl.save(buf)

@@ -146,7 +146,7 @@ def write(job: ReportJob, run: ReportOutcome) -> None:
         return
     from .render import render_bytes
 
-    data = render_bytes(job.master, run.results, Path(job.template))
+    data = render_bytes(job.master, run.results, Path(job.template), run.prior.series)
     run.published = publish_report(data, Path(job.out), pdf=job.pdf, overwrite=job.overwrite)
 
 

@@ -125,3 +125,16 @@ def test_feedback_is_byte_identical_on_rerun(fill, tmp_path):
         assert run_cli("validate", "-i", inputs, "--report", tmp_path / name / "cek.xlsx"
                        ).exit_code == 1
     assert folder_digest(tmp_path / "a") == folder_digest(tmp_path / "b")
+
+
+def test_report_without_a_name_goes_to_the_agencys_output_folder(fill, tmp_path, monkeypatch):
+    """`iku validate --report` alone writes the problem list under output/<kode>_<tahun>/."""
+    from pipeline import paths
+
+    monkeypatch.setattr(paths, "OUTPUT", tmp_path / "keluaran")
+    inputs = fill({"POLITIK": {"S2.1": (None, 4), "S4.1": (1, 1)}})
+    res = run_cli("validate", "-i", inputs, "--report")
+    assert res.exit_code == 1
+    expected = tmp_path / "keluaran" / "kesbangpol_jambi_2021" / "Daftar_Masalah_Isian_2021.xlsx"
+    assert f"Ditulis: {expected}" in res.stdout
+    assert openpyxl.load_workbook(expected)["Masalah"]["B6"].value == "GALAT"

@@ -269,3 +269,73 @@ def test_report_all_records_every_agency(tmp_path):
     conn = sqlite3.connect(history)
     assert conn.execute("SELECT count(*) FROM run WHERE is_current = 1").fetchone() == (3,)
     conn.close()
+
+
+# --- the history appendix (pengaturan.bagian_riwayat) --------------------------------------
+
+
+def _master_of(year: int, appendix: bool = True) -> str:
+    text = MASTER_2021.replace("tahun: 2021", f"tahun: {year}").replace(
+        "tanggal_laporan: 2022-01-31", f"tanggal_laporan: {year + 1}-01-31")
+    return text + ("pengaturan:\n  bagian_riwayat: true\n" if appendix else "")
+
+
+def _year(tmp_path: Path, year: int, a11: int, growth: tuple, s21: float,
+          appendix: bool = True, extra: tuple = ()) -> tuple[Path, Path, Path]:
+    master = tmp_path / f"m{year}.yaml"
+    master.write_text(_master_of(year, appendix), encoding="utf-8")
+    inputs = fill_year(master, tmp_path, str(year),
+                       {"A": {"S1.1": (a11, 40), "S1.2": growth},
+                        "B": {"S1.1": (20, 40), "S2.1": (s21, None)}})
+    report = tmp_path / f"r{year}.docx"
+    cli("report", "-c", master, "-i", inputs, "--out", report, *extra)
+    return master, inputs, report
+
+
+def _appendix_rows(path: Path) -> list[list[str]]:
+    (rows,) = [t for t in table_texts(docx.Document(path)) if t[0][:2] == ["Indikator Kinerja",
+                                                                           "Tahun"]]
+    return rows[1:]
+
+
+def _images(path: Path) -> list[bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return [z.read(n) for n in sorted(z.namelist()) if n.startswith("word/media/")]
+
+
+def test_the_appendix_shows_the_years_with_charts_and_rebuilds_exactly(tmp_path):
+    _year(tmp_path, 2020, 30, (100, 90), 3.2)
+    _year(tmp_path, 2021, 34, (120, None), 3.4)
+    master, inputs, report = _year(tmp_path, 2022, 36, (150, None), 3.6)
+    text = "\n".join(p.text for p in docx.Document(report).paragraphs)
+    assert "LAMPIRAN" in text and "CAPAIAN INDIKATOR KINERJA UTAMA TAHUN 2020–2022" in text
+    rows = _appendix_rows(report)
+    s11 = [r for r in rows if r[0].startswith("S1.1")]
+    # S1.1 = (A's x1 + 20) / 80 × 100, against a target of 90
+    expected = [id_number((a + 20) / 80 * 100 / 90 * 100) + "%" for a in (30, 34, 36)]
+    assert [(r[1], r[4]) for r in s11] == list(zip(("2020", "2021", "2022"), expected,
+                                                   strict=True))
+    growth = [r[3] for r in rows if r[0].startswith("S1.2")]
+    assert growth == [id_number((100 - 90) / 90 * 100) + "%", "20%", "25%"]
+    images = _images(report)
+    assert len(images) == 2 and all(i.startswith(b"\x89PNG") for i in images)
+    signed = report.read_bytes()
+    again = tmp_path / "lagi.docx"
+    cli("report", "-c", master, "-i", inputs, "--out", again)
+    assert again.read_bytes() == signed  # the same bytes, images included
+    cli("kunci", "-c", master)
+    # 2021 is recorded again with other figures after 2022 was signed: the signed report
+    # still rebuilds with the 2021 figures it printed
+    (tmp_path / "ulang").mkdir()
+    _year(tmp_path / "ulang", 2021, 10, (120, None), 3.0)
+    rebuilt = tmp_path / "cetak_ulang.docx"
+    cli("report", "-c", master, "--dari-riwayat", "--out", rebuilt)
+    assert rebuilt.read_bytes() == signed
+
+
+def test_no_appendix_unless_asked(tmp_path):
+    _, _, report = _year(tmp_path, 2021, 30, (100, 90), 3.2, appendix=False)
+    text = "\n".join(p.text for p in docx.Document(report).paragraphs)
+    assert "LAMPIRAN" not in text and _images(report) == []

@@ -83,10 +83,10 @@ def cells(n: int, cell: str = V) -> str:
 
 
 def test_libreoffice_ods_passes_the_gate_quickly():
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes' load does not count
     problems, sheets = safety.inspect_workbook(FIXTURE)
     assert problems == []
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert list(sheets) == [safety.ODS_CONTENT]
     assert b"table:number-rows-repeated" in sheets[safety.ODS_CONTENT]  # the free repeats
 
@@ -214,9 +214,9 @@ def test_hostile_ods_is_refused(case, tmp_path):
     replace, code, fragment = HOSTILE[case]
     path = ods_with(tmp_path, replace=replace)
     before = path.read_bytes()
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes' load does not count
     problems = inspect_file(path)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert [p.code for p in problems] == [code], problems
     assert fragment in problems[0].message, problems[0].message
     assert path.read_bytes() == before

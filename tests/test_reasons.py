@@ -12,7 +12,7 @@ from pipeline.reasons import Reason, render_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "ALASAN.md"
-STAGES = {"gate", "reader", "validate", "import", "master"}
+STAGES = {"gate", "reader", "validate", "import", "master", "web"}
 # Calls that build a Problem (or the tuple/exception a Problem is made from).
 BUILDERS = {"Problem", "_problem", "_Refused", "add", "refuse", "_Refusal"}
 

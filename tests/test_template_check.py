@@ -176,7 +176,7 @@ def _tr_outside_table(doc) -> None:
     insert_after(doc, "{%tr for note in notes %}", "{%tr endfor %}")
 
 
-NAMES = ("agency, cover, draft, draft_notice, notes, organisations, place_date, "
+NAMES = ("agency, cover, draft, draft_notice, lampiran, notes, organisations, place_date, "
          "renstra, rpjmd, signatory, year")
 RPJMD_KEYS = ("achievement, baseline, final_achievement, final_target, grade, indicator, no, "
               "previous, previous_realisation, realisation, sasaran, target")

@@ -26,14 +26,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..kinds import Kind
+
 #: The periods a year has: the year-end round and the four quarters (issue 10).
 PERIODS = ("tahunan", "TW1", "TW2", "TW3", "TW4")
 ANNUAL = "tahunan"
 
-#: The kinds of indicator the history accepts (mirrors the registry of kinds of the issue
-#: on indicator kinds; "" = unknown, e.g. imported from a rekap, which does not say).
-KINDS = ("persentase", "rasio", "jumlah", "nilai", "pertumbuhan", "penurunan", "predikat",
-         "ya_tidak")
+#: The kinds of indicator the history accepts: those of the registry (``pipeline.kinds``);
+#: "" = unknown, e.g. imported from a rekap, which does not say.
+KINDS = tuple(k.value for k in Kind)
 
 Target = float | int | tuple[float, float] | str | None
 

@@ -20,7 +20,7 @@ from ..errors import HistoryError
 from ..master import Master
 from ..publish import Published, check_target, guard_outputs, publish_report
 from . import master_key
-from .report import rebuild_inputs
+from .report import earlier_years, rebuild_inputs
 from .store import format_time, open_history
 
 
@@ -46,6 +46,13 @@ def rebuild_report(master: Master, history: Path, out: Path, pdf: bool = False,
         key = h.find_agency(master_key(master), master.agency.name) or master_key(master)
         info = h.lock_info(key, year)
         stored = h.version(key, year, info.version) if info else h.current(key, year)
+        earlier = None
+        if stored is not None and stored.snapshot.master_text:
+            # the earlier years as the history held them when this version was recorded
+            from ..master import parse_master
+
+            recorded = parse_master(stored.snapshot.master_text)
+            earlier = earlier_years(h, key, recorded, as_of=stored.info.recorded_at)
     if stored is None:
         raise HistoryError(f"riwayat tahun {year} {master.agency.name} belum ada di {history}; "
                            "buat laporannya dulu dengan `iku report`")
@@ -62,7 +69,7 @@ def rebuild_report(master: Master, history: Path, out: Path, pdf: bool = False,
     with tempfile.TemporaryDirectory(prefix="iku_riwayat_") as tmp:
         template = Path(tmp) / "templat.docx"
         template.write_bytes(stored.snapshot.template)
-        data = render_bytes(recorded_master, results, template)
+        data = render_bytes(recorded_master, results, template, earlier)
     published = publish_report(data, out, pdf=pdf, overwrite=overwrite)
     when = stored.info.recorded_at
     shown = format_time(when) if isinstance(when, dt.datetime) else str(when)

@@ -30,7 +30,15 @@ import pandas as pd
 from ..compute import VALUE_COLUMNS, Results
 from ..kinds import NA, Merge
 from ..master import Indicator, Master
-from .model import ANNUAL, IndicatorRecord, RunSnapshot, StoredRun, UnitFigure, fingerprint
+from .model import (
+    ANNUAL,
+    IndicatorRecord,
+    RunSnapshot,
+    Series,
+    StoredRun,
+    UnitFigure,
+    fingerprint,
+)
 from .store import History, open_history
 
 
@@ -52,6 +60,7 @@ class Prior:
     x2: Mapping[tuple[str, str], float] = field(default_factory=dict)  # (unit, Kode)
     locked: StoredRun | None = None  # the version the year's lock points at
     current: StoredRun | None = None  # the year's current annual version, if any
+    series: Series | None = None  # earlier years, for the report's history appendix
 
 
 def read_prior(path: Path, master: Master) -> Prior:
@@ -83,7 +92,20 @@ def _prior(h: History, key: str, master: Master) -> Prior:
     info = h.lock_info(key, year)
     if info is not None:
         locked = h.version(key, year, info.version)
-    return Prior(key, year, previous, x2, locked, h.current(key, year))
+    return Prior(key, year, previous, x2, locked, h.current(key, year),
+                 earlier_years(h, key, master))
+
+
+SERIES_YEARS = 5  # the history appendix shows the year and up to four before it
+
+
+def earlier_years(h: History, key: str, master: Master, as_of=None) -> Series | None:
+    """The years before the master's (at most SERIES_YEARS - 1), when the master asks for
+    the history appendix (``pengaturan.bagian_riwayat``)."""
+    if not master.settings.history_section:
+        return None
+    year = master.agency.year
+    return h.series(key, years=range(year - SERIES_YEARS + 1, year), as_of=as_of)
 
 
 def _last_values(ind: Indicator, rec: IndicatorRecord) -> dict[tuple[str, str], float]:

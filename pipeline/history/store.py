@@ -186,18 +186,29 @@ class History:
             return None if row is None else self._stored(row)
 
     def series(self, agency_key: str, years: Iterable[int] | None = None,
-               last: int | None = None, period: str = ANNUAL) -> Series:
+               last: int | None = None, period: str = ANNUAL,
+               as_of: dt.datetime | None = None) -> Series:
         """An agency's indicators across years (current versions), joined by key and by
         ``kode_lama`` (see ``join_series``). ``years`` keeps only those years; ``last``
-        keeps the latest n of what remains."""
+        keeps the latest n of what remains. ``as_of``: each year's version that was
+        current at that moment instead (what a report recorded then had seen)."""
         with _translated(self.path):
             agency = self.conn.execute("SELECT id, name FROM agency WHERE key = ?",
                                        (agency_key,)).fetchone()
             if agency is None:
                 return Series(agency_key, "", period, (), ())
-            runs = self.conn.execute(
-                "SELECT id, year, version, agency_name FROM run WHERE agency_id = ? AND "
-                "period = ? AND is_current = 1 ORDER BY year", (agency[0], period)).fetchall()
+            if as_of is None:
+                runs = self.conn.execute(
+                    "SELECT id, year, version, agency_name FROM run WHERE agency_id = ? AND "
+                    "period = ? AND is_current = 1 ORDER BY year",
+                    (agency[0], period)).fetchall()
+            else:
+                runs = self.conn.execute(
+                    "SELECT id, year, version, agency_name FROM run r WHERE agency_id = ? "
+                    "AND period = ? AND recorded_at <= ? AND version = (SELECT max(version) "
+                    "FROM run q WHERE q.agency_id = r.agency_id AND q.year = r.year AND "
+                    "q.period = r.period AND q.recorded_at <= ?) ORDER BY year",
+                    (agency[0], period, _iso(as_of), _iso(as_of))).fetchall()
             if years is not None:
                 wanted = set(years)
                 runs = [r for r in runs if r[1] in wanted]

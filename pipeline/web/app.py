@@ -1,0 +1,421 @@
+"""The pages (Starlette, Jinja2 templates, plain HTML forms, no JavaScript).
+
+``create_app(site)`` returns the ASGI app. Every page is reached only through a link
+carrying a token (``/u/<token>`` for a unit, ``/s/<token>`` for the secretariat); a
+wrong or missing token is a 404 and a log line (the token itself is never logged).
+
+Safe by default:
+
+* uploads are received by ``upload.receive_upload`` (size limit while receiving), stored
+  under a generated name (``store``) and checked by the CLI's stages (``checks``), in a
+  worker thread so the server keeps answering;
+* every POST form carries a CSRF token (double-submit: a random ``SameSite=Strict``
+  cookie that the form repeats; a POST whose field does not match, or whose ``Origin``
+  is another site, is refused with 403);
+* no stack trace in any response: any unexpected error gives a generic Indonesian page
+  (status 500) and the details go to the log;
+* every response says ``Cache-Control: no-store``, ``Referrer-Policy: same-origin`` (a
+  link's token never leaves the site in a Referer), ``X-Frame-Options: DENY``, ``nosniff`` and a
+  Content-Security-Policy without scripts.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import logging
+import secrets
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..errors import IkuError, Problem, Severity
+from ..reasons import Reason
+from ..templates import template_filename, write_template
+from . import checks, reports, store
+from .site import Site
+from .upload import UploadRefused, receive_upload
+
+log = logging.getLogger("iku.web")
+
+CSRF_COOKIE = "iku_csrf"
+CSRF_FIELD = "csrf"
+TEMPLATES = Path(__file__).parent / "templates"
+STATUS_TEXT = {
+    store.NOT_SENT: "belum mengirim",
+    store.HAS_ERRORS: "ada galat",
+    store.ACCEPTED: "diterima",
+    store.CHECKING: "sedang diperiksa",
+}
+SECURITY_HEADERS = [
+    (b"cache-control", b"no-store"),
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on a
+    # form POST, which the origin check must refuse; a link's token still never leaves
+    # the site in a Referer
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"content-security-policy",
+     b"default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+     b"frame-ancestors 'none'; base-uri 'none'"),
+]
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.globals["status_text"] = STATUS_TEXT
+    env.filters["waktu"] = store.show_time
+    return env
+
+
+class _Pages:
+    def __init__(self, site: Site):
+        self.site = site
+        self.env = _environment()
+        self._blanks: dict[str, bytes] = {}
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def render(self, request: Request, name: str, status: int = 200, **context) -> Response:
+        csrf = request.cookies.get(CSRF_COOKIE) or ""
+        fresh = not _valid_cookie(csrf)
+        if fresh:
+            csrf = secrets.token_urlsafe(32)
+        site = self.site
+        html = self.env.get_template(name).render(
+            site=site, agency=site.master.agency, csrf=csrf, **context)
+        response = HTMLResponse(html, status_code=status)
+        if fresh:
+            response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/")
+        return response
+
+    def who(self, request: Request, want: str) -> str:
+        """The label the path's token opens; 404 (logged) when it is not a ``want``
+        token (a unit's code for "unit", ``SECRETARIAT`` for "s")."""
+        label = self.site.tokens.find(request.path_params.get("token", ""))
+        ok = label is not None and ((want == "s") == (label == store.SECRETARIAT))
+        if not ok:
+            raise HTTPException(404)  # logged by not_found
+        return label
+
+    async def check_csrf(self, request: Request, field: str | None) -> None:
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        origin = request.headers.get("origin")
+        same_origin = origin is None or urlsplit(origin).netloc == request.headers.get("host")
+        if not (same_origin and _valid_cookie(cookie) and field
+                and hmac.compare_digest(cookie.encode(), field.encode("utf-8", "replace"))):
+            log.warning("formulir ditolak (CSRF) dari %s: %s", _client(request),
+                        _masked(request.url.path))
+            raise HTTPException(403)
+
+    def unit_context(self, unit: str) -> dict:
+        site = self.site
+        state = next(s for s in site.states() if s.code == unit)
+        return {"unit": site.master.unit(unit), "state": state,
+                "fill": checks.what_to_fill(site.master, unit, site.previous),
+                "blank_name": template_filename(site.master, unit)}
+
+    def version_context(self, unit: str, number: int) -> dict:
+        version = store.read_version(self.site.folder, unit, number)
+        if version is None:
+            raise HTTPException(404)
+        result = version.result or {}
+        problems = result.get("masalah", [])
+        context = (checks.cell_context(version.workbook, problems)
+                   if result.get("dibaca") and version.workbook is not None else {})
+        lines = [(checks.problem_of(p), context.get(i)) for i, p in enumerate(problems)]
+        copy = bool(result.get("dibaca")) and any(p.get("cell") for p in problems)
+        return {"version": version, "result": result, "lines": lines, "has_copy": copy}
+
+    # --- the unit's pages ----------------------------------------------------------------
+
+    async def unit_page(self, request: Request) -> Response:
+        unit = self.who(request, "unit")
+        return self.render(request, "unit.html", base=f"/u/{request.path_params['token']}",
+                           shown=None, refused=None, **self.unit_context(unit))
+
+    async def unit_version(self, request: Request) -> Response:
+        unit = self.who(request, "unit")
+        shown = await run_in_threadpool(self.version_context, unit,
+                                        request.path_params["number"])
+        return self.render(request, "unit.html", base=f"/u/{request.path_params['token']}",
+                           shown=shown, refused=None, **self.unit_context(unit))
+
+    async def blank(self, request: Request) -> Response:
+        unit = self.who(request, "unit")
+        if unit not in self._blanks:
+            buffer = io.BytesIO()
+            await run_in_threadpool(write_template, self.site.master, unit, buffer,
+                                    self.site.prior_x2)
+            self._blanks[unit] = buffer.getvalue()
+        return _download(self._blanks[unit], template_filename(self.site.master, unit))
+
+    async def upload(self, request: Request) -> Response:
+        unit = self.who(request, "unit")
+        token = request.path_params["token"]
+        site = self.site
+        try:
+            received = await receive_upload(request.headers, request.stream(), site.folder,
+                                            site.limit)
+        except UploadRefused as exc:
+            log.info("unggahan %s ditolak (%d): %s", unit, exc.status, exc.message)
+            refused = Problem(Severity.ERROR, _refusal_reason(exc), exc.message, unit=unit)
+            return self.render(request, "unit.html", status=exc.status, base=f"/u/{token}",
+                               shown=None, refused=refused, **self.unit_context(unit))
+        try:
+            await self.check_csrf(request, received.fields.get(CSRF_FIELD))
+        except HTTPException:
+            received.path.unlink(missing_ok=True)
+            raise
+        version = await run_in_threadpool(self._store_and_check, unit, received)
+        return RedirectResponse(f"/u/{token}/versi/{version.number}", status_code=303)
+
+    def _store_and_check(self, unit: str, received) -> store.Version:
+        site = self.site
+        version = store.new_version(site.folder, unit, received.path, received.filename)
+        started = time.perf_counter()
+        try:
+            result = checks.check_upload(site.master, unit, version, received.filename,
+                                         site.prior_x2)
+        except Exception:
+            log.exception("pemeriksaan unggahan %s versi %d gagal", unit, version.number)
+            result = {"versi": version.number, "unit": unit, "waktu": store.now_text(),
+                      "nama_asli": store.display_name(received.filename),
+                      "berkas": version.workbook.name, "status": store.HAS_ERRORS,
+                      "dibaca": False, "galat_internal": True, "masalah": [], "angka": [],
+                      "ringkasan": "pemeriksaan gagal"}
+        store.save_result(version, result)
+        log.info("unggahan %s versi %d (%s): %s, %.2f s", unit, version.number,
+                 result["nama_asli"], result["status"], time.perf_counter() - started)
+        return version
+
+    async def unit_copy(self, request: Request) -> Response:
+        unit = self.who(request, "unit")
+        return await self._copy(unit, request.path_params["number"])
+
+    async def _copy(self, unit: str, number: int) -> Response:
+        version = store.read_version(self.site.folder, unit, number)
+        if version is None or not (version.result or {}).get("dibaca"):
+            raise HTTPException(404)
+        copy = await run_in_threadpool(checks.corrected_copy, self.site.master, version,
+                                       self.site.prior_x2)
+        if copy is None:
+            raise HTTPException(404)
+        original = Path(version.result["nama_asli"]).stem or version.workbook.stem
+        return _file(copy, f"{original}_PERBAIKI.xlsx")
+
+    # --- the secretariat's pages ---------------------------------------------------------
+
+    async def secretariat(self, request: Request) -> Response:
+        self.who(request, "s")
+        return await self._secretariat_page(request)
+
+    async def _secretariat_page(self, request: Request, status: int = 200,
+                                message: str = "", failed: str = "") -> Response:
+        site = self.site
+        states = await run_in_threadpool(site.states)
+        combined = await run_in_threadpool(site.combined, states)
+        docx, pdf = reports.report_paths(site.folder, site.master, site.quarter)
+        root = f"{request.url.scheme}://{request.headers.get('host', '')}"
+        links = {s.code: f"{root}/u/{site.tokens.units[s.code]}" for s in states}
+        return self.render(
+            request, "secretariat.html", status=status,
+            base=f"/s/{request.path_params['token']}", states=states, combined=combined,
+            docx=docx if docx.exists() else None, pdf=pdf if pdf.exists() else None,
+            report_time=store.file_time(docx) if docx.exists() else "",
+            pdf_available=reports.pdf_available(), links=links, message=message,
+            failed=failed, quarter_report=reports.QUARTERLY_REPORT or not site.quarter)
+
+    async def build_report(self, request: Request) -> Response:
+        self.who(request, "s")
+        form = await request.form(max_files=0, max_fields=4, max_part_size=4096)
+        await self.check_csrf(request, form.get(CSRF_FIELD))
+        site = self.site
+        try:
+            built = await run_in_threadpool(reports.build, site.master, site.folder,
+                                            site.quarter, site.protected, site.history)
+        except IkuError as exc:
+            log.warning("laporan tidak dibuat: %s", exc)
+            return await self._secretariat_page(request, status=409, failed=str(exc))
+        log.info("laporan dibuat: %s%s", built.docx, " (DRAFT)" if built.draft else "")
+        kind = "DRAFT" if built.draft else "final"
+        message = f"Laporan {kind} dibuat" + (" beserta PDF" if built.pdf else "") + "."
+        if built.notes:
+            message += " " + "; ".join(built.notes) + "."
+        return await self._secretariat_page(request, message=message)
+
+    async def report_file(self, request: Request) -> Response:
+        self.who(request, "s")
+        docx, pdf = reports.report_paths(self.site.folder, self.site.master, self.site.quarter)
+        kind = request.path_params["kind"]
+        path = {"pdf": pdf, "docx": docx}.get(kind)
+        if path is None or not path.exists():
+            raise HTTPException(404)
+        return _file(path, path.name)
+
+    async def secretariat_version(self, request: Request) -> Response:
+        self.who(request, "s")
+        unit = self._known_unit(request.path_params["unit"])
+        shown = await run_in_threadpool(self.version_context, unit,
+                                        request.path_params["number"])
+        return self.render(request, "unit.html", base=f"/s/{request.path_params['token']}"
+                           f"/unit/{unit}", shown=shown, refused=None, secretariat=True,
+                           **self.unit_context(unit))
+
+    async def secretariat_copy(self, request: Request) -> Response:
+        self.who(request, "s")
+        unit = self._known_unit(request.path_params["unit"])
+        return await self._copy(unit, request.path_params["number"])
+
+    async def secretariat_workbook(self, request: Request) -> Response:
+        self.who(request, "s")
+        unit = self._known_unit(request.path_params["unit"])
+        version = store.read_version(self.site.folder, unit, request.path_params["number"])
+        if version is None or version.workbook is None:
+            raise HTTPException(404)
+        return _file(version.workbook, version.workbook.name)
+
+    def _known_unit(self, code: str) -> str:
+        if code not in self.site.tokens.units:
+            raise HTTPException(404)
+        return code
+
+    # --- errors --------------------------------------------------------------------------
+
+    async def not_found(self, request: Request, exc: Exception) -> Response:
+        log.warning("404 (tautan tidak dikenal) dari %s: %s %s", _client(request),
+                    request.method, _masked(request.url.path))
+        return self._error(request, 404, "Halaman tidak ditemukan",
+                           "Alamat ini tidak dikenal. Periksa kembali tautan yang Anda "
+                           "terima dari Sekretariat, lengkap sampai karakter terakhir.")
+
+    async def http_error(self, request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 404:
+            return await self.not_found(request, exc)
+        if exc.status_code == 403:
+            return self._error(request, 403, "Formulir kedaluwarsa",
+                               "Formulir ini tidak dapat diterima (sesi berubah atau halaman "
+                               "dibuka dari tempat lain). Muat ulang halaman, lalu coba lagi.")
+        if exc.status_code == 405:
+            return self._error(request, 405, "Tidak dapat dilakukan",
+                               "Cara membuka alamat ini tidak dikenal; kembali ke halaman "
+                               "sebelumnya.")
+        return self._error(request, exc.status_code, "Permintaan tidak dapat dilayani",
+                           "Muat ulang halaman, lalu coba lagi.")
+
+    async def server_error(self, request: Request, exc: Exception) -> Response:
+        log.error("galat internal pada %s %s", request.method, _masked(request.url.path),
+                  exc_info=exc)
+        return self._error(request, 500, "Terjadi kesalahan pada server",
+                           "Ini kesalahan program, bukan kesalahan isian Anda. Coba lagi "
+                           "sebentar lagi; bila tetap terjadi, beri tahu Sekretariat "
+                           "(rinciannya tercatat di log server).")
+
+    def _error(self, request: Request, status: int, title: str, text: str) -> Response:
+        html = self.env.get_template("error.html").render(title=title, text=text,
+                                                          status=status)
+        return HTMLResponse(html, status_code=status)
+
+
+def _refusal_reason(exc: UploadRefused) -> Reason:
+    return Reason.FILE_TOO_LARGE if exc.status == 413 else Reason.UPLOAD_NOT_READ
+
+
+def _valid_cookie(value: str) -> bool:
+    return 32 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum()
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def _masked(path: str) -> str:
+    """A path with its token cut to 4 characters: logs never hold a whole link."""
+    parts = path.split("/")
+    if len(parts) > 2 and parts[1] in ("u", "s") and parts[2]:
+        parts[2] = parts[2][:4] + "…"
+    return "/".join(parts)
+
+
+def _download(data: bytes, name: str) -> Response:
+    return Response(data, media_type=_media_type(name),
+                    headers={"content-disposition": _disposition(name)})
+
+
+def _file(path: Path, name: str) -> Response:
+    return FileResponse(path, media_type=_media_type(name),
+                        headers={"content-disposition": _disposition(name)})
+
+
+def _media_type(name: str) -> str:
+    return {
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".pdf": "application/pdf",
+        ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    }.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+def _disposition(name: str) -> str:
+    from urllib.parse import quote
+
+    plain = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_"
+                    for ch in name) or "berkas"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
+
+
+class _Headers:
+    """Adds the security headers to every response and logs each request (path masked)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        status = [0]
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            log.debug("%s %s %s %.3f s", scope["method"], _masked(scope["path"]), status[0],
+                      time.perf_counter() - started)
+
+
+def create_app(site: Site) -> Starlette:
+    pages = _Pages(site)
+    routes = [
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
+        Route("/u/{token}", pages.unit_page),
+        Route("/u/{token}/templat", pages.blank),
+        Route("/u/{token}/unggah", pages.upload, methods=["POST"]),
+        Route("/u/{token}/versi/{number:int}", pages.unit_version),
+        Route("/u/{token}/versi/{number:int}/perbaikan", pages.unit_copy),
+        Route("/s/{token}", pages.secretariat),
+        Route("/s/{token}/laporan", pages.build_report, methods=["POST"]),
+        Route("/s/{token}/laporan.{kind:str}", pages.report_file),
+        Route("/s/{token}/unit/{unit}/versi/{number:int}", pages.secretariat_version),
+        Route("/s/{token}/unit/{unit}/versi/{number:int}/perbaikan", pages.secretariat_copy),
+        Route("/s/{token}/unit/{unit}/versi/{number:int}/berkas", pages.secretariat_workbook),
+    ]
+    app = Starlette(routes=routes, exception_handlers={
+        404: pages.not_found, HTTPException: pages.http_error, Exception: pages.server_error})
+    app.add_middleware(_Headers)
+    return app

@@ -1,0 +1,89 @@
+"""One collection: the master, its data folder, the period and the links (library, no web).
+
+``open_site(master, folder, quarter, renew_tokens)`` prepares the data folder (``store``),
+loads or makes the tokens, reads last year's realisasi from the history database (read
+only), and finishes any upload whose check was cut short (a crash between storing and
+checking). The web app (``app``) and the server (``server``) take a
+``Site``; tests build one directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..master import Master
+from ..safety import MAX_FILE_SIZE
+from . import checks, store
+
+log = logging.getLogger("iku.web")
+
+
+@dataclass
+class Site:
+    master: Master
+    folder: Path
+    tokens: store.Tokens
+    quarter: int | None = None
+    limit: int = MAX_FILE_SIZE  # largest upload accepted (bytes)
+    protected: tuple[Path, ...] = ()  # input files no output may replace (the master)
+    previous: dict[str, str] = field(default_factory=dict)  # Kode -> last year's realisasi
+    history: Path | None = None  # the history database reports are recorded into
+    prior_x2: dict = field(default_factory=dict)  # (unit, Kode) -> last year's value
+    _combined: checks.Combined | None = field(default=None, repr=False)
+    _combined_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def period(self) -> str:
+        return store.period_label(self.quarter)
+
+    @property
+    def title(self) -> str:
+        year = self.master.agency.year
+        if self.quarter:
+            return f"Isian IKU Triwulan {self.quarter} Tahun {year}"
+        return f"Isian IKU Tahun {year}"
+
+    def states(self) -> list[store.UnitState]:
+        return store.unit_states(self.folder, self.master)
+
+    def combined(self, states: list[store.UnitState]) -> checks.Combined:
+        """The combined check of the current set, recomputed only when the set changed."""
+        key = checks.set_key(states)
+        with self._combined_lock:
+            if self._combined is None or self._combined.key != key:
+                self._combined = checks.combined_check(self.master, self.folder, states,
+                                                       self.prior_x2)
+            return self._combined
+
+
+def open_site(master: Master, folder: Path, quarter: int | None = None,
+              renew_tokens: bool = False, limit: int = MAX_FILE_SIZE,
+              protected: tuple[Path, ...] = (), history: Path | None = None) -> Site:
+    """``history``: the history database to show last year's realisasi from (read only;
+    the CLI passes ``history.resolve_path()``); None shows none."""
+    folder = Path(folder)
+    store.prepare_folder(folder, master, quarter)
+    units = [u.code for u in master.reporting_units]
+    tokens = store.load_tokens(folder, units, renew=renew_tokens)
+    prior_x2 = {}
+    if history is not None:
+        from ..errors import HistoryError
+        from ..history.report import read_prior
+
+        try:
+            prior_x2 = dict(read_prior(history, master).x2)
+        except HistoryError as exc:  # shown as the column left out; a report says why
+            log.warning("riwayat %s tidak dapat dibaca: %s", history, exc)
+    site = Site(master, folder, tokens, quarter, limit, protected,
+                checks.previous_figures(master, history), history, prior_x2)
+    for state in site.states():
+        for version in state.versions:
+            if version.result is None and version.workbook is not None:
+                log.warning("memeriksa ulang unggahan yang terputus: %s versi %d",
+                            state.code, version.number)
+                store.save_result(version, checks.check_upload(
+                    master, state.code, version, version.workbook.name, prior_x2))
+    return site
