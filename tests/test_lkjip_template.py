@@ -32,7 +32,7 @@ def context() -> dict:
     with sample_inputs(master) as folder:
         checked = check_inputs(master, folder)
     results = compute(master, checked.values, checked.invalid)
-    return build_context(build_chapter(master, results))[0]
+    return build_context(build_chapter(master, results))
 
 
 def test_committed_template_is_the_builders_output():

@@ -113,7 +113,7 @@ def lkjip_context(sample, results) -> dict:
     from pipeline.lkjip.context import build_context as build_lkjip_context
     from pipeline.lkjip.model import build_chapter
 
-    return build_lkjip_context(build_chapter(sample, results))[0]
+    return build_lkjip_context(build_chapter(sample, results))
 
 
 def test_required_blocks_are_found_in_the_shipped_template():

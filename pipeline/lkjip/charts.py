@@ -1,10 +1,13 @@
-"""Charts of the chapter, drawn with matplotlib (Agg) as PNG bytes.
+"""The chapter's chart: % capaian of a sasaran's indicators across years, drawn with
+matplotlib (Agg) and returned as ``pipeline.charts.Chart`` (PNG bytes, width, alternative
+text), which ``render`` places as a docxtpl ``InlineImage``.
 
-Deterministic: the same figures give the same bytes. The backend is Agg, the font is the
-DejaVu Sans matplotlib ships (no system font is looked up), size and resolution are
-fixed, and the PNG carries no "Software" text chunk (``metadata={"Software": None}``)
-and no time. Every label is Indonesian and every number is formatted with
-``pipeline.numfmt`` (decimal comma).
+Deterministic, as ``pipeline.charts``: the same figures give the same bytes. The backend
+is Agg, the font is the DejaVu Sans matplotlib ships (no system font is looked up), size
+and resolution are fixed, and the PNG carries no "Software" text chunk
+(``metadata={"Software": None}``) and no time. Unlike the report appendix's plain line
+chart, each point is labelled with its value and the 100% line is drawn, as LKjIP charts
+usually are. Every label is Indonesian, every number formatted with ``pipeline.numfmt``.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..charts import COLOURS, Chart
 from ..numfmt import fmt_number
 
 WIDTH_IN, HEIGHT_IN, DPI = 6.3, 3.1, 150  # 16 x 7.9 cm: the portrait text width
-COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#843c0c")
+WIDTH_MM = 160.0  # placed at the text width
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,8 @@ class Line:
     points: tuple[tuple[int, float], ...]  # (year, % capaian), oldest first
 
 
-def capaian_chart(title: str, years: Sequence[int], lines: Sequence[Line]) -> bytes:
+def capaian_chart(title: str, years: Sequence[int], lines: Sequence[Line],
+                  description: str = "") -> Chart:
     """A line chart of % capaian across ``years``, one line per indicator, with the 100%
     line dashed."""
     import matplotlib
@@ -72,4 +77,4 @@ def capaian_chart(title: str, years: Sequence[int], lines: Sequence[Line]) -> by
                         metadata={"Software": None})
         finally:
             plt.close(fig)
-    return buf.getvalue()
+    return Chart(buf.getvalue(), WIDTH_MM, description or title)

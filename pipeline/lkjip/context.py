@@ -1,16 +1,16 @@
 """Everything the chapter's Word template shows, already worded and formatted.
 
-``build_context(chapter)`` returns ``(context, charts)``: a plain dict of strings, lists and
-dicts (every key always present, so the template check and StrictUndefined see one shape
-whatever the data), and the PNG bytes and alternative text of each chart, keyed by the
-marker text the context puts where the chart goes (``render`` puts the picture there).
+``build_context(chapter)`` returns a plain dict of strings, lists and dicts (every key
+always present, so the template check and StrictUndefined see one shape whatever the
+data); a chart is a ``pipeline.charts.Chart``, which ``render`` turns into a docxtpl
+``InlineImage``.
 docs/LKJIP.md lists the keys. Optional parts carry ``shown``; a part that is not shown
 prints nothing, not even its heading, and the parts of a sasaran are numbered by what is
 shown. Table columns of years the window lacks are headed ``DROP_COLUMN`` (removed after
 rendering, as in the IKU report), merged cells use ``MERGE_UP``.
 
 Texts from the master and the workbooks are cleaned of control and private-use
-characters (the markers' range), so a typed text can never pose as a marker.
+characters.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..charts import Chart
 from ..compute import Status
 from ..context import DROP_COLUMN, MERGE_UP, draft_notice, grade_scale_text
 from ..numfmt import fmt_percent
@@ -26,7 +27,6 @@ from .charts import Line, capaian_chart
 from .model import Chapter, IndicatorView, SasaranView
 
 YEAR_SLOTS = 5  # year columns of the years table (the history window)
-CHART_MARK = "\U000f0000"  # plane-15 private use: never typed, removed from texts by _clean
 TITLE = ("BAB III", "AKUNTABILITAS KINERJA")
 
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff\ufffe\uffff"
@@ -53,13 +53,12 @@ class _Numbers:
         return f"Gambar 3.{self.figure} {text}"
 
 
-def build_context(chapter: Chapter) -> tuple[dict[str, Any], dict[str, tuple[bytes, str]]]:
+def build_context(chapter: Chapter) -> dict[str, Any]:
     master, results = chapter.master, chapter.results
     agency, year = master.agency, chapter.year
     numbers = _Numbers()
-    charts: dict[str, tuple[bytes, str]] = {}
     measurement = _measurement(chapter, numbers)
-    sasaran = [_sasaran(chapter, s, numbers, charts) for s in chapter.sasaran]
+    sasaran = [_sasaran(chapter, s, numbers) for s in chapter.sasaran]
     context = {
         "title": {"chapter": TITLE[0], "name": TITLE[1]},
         "year": str(year),
@@ -71,7 +70,7 @@ def build_context(chapter: Chapter) -> tuple[dict[str, Any], dict[str, tuple[byt
         "sasaran": sasaran,
         "budget": _budget(chapter, numbers),
     }
-    return context, charts
+    return context
 
 
 def _intro(chapter: Chapter, sasaran: list[dict[str, Any]]) -> str:
@@ -132,13 +131,12 @@ def _measurement(chapter: Chapter, numbers: _Numbers) -> dict[str, Any]:
 # --- per sasaran --------------------------------------------------------------------------------
 
 
-def _sasaran(chapter: Chapter, s: SasaranView, numbers: _Numbers,
-             charts: dict[str, tuple[bytes, str]]) -> dict[str, Any]:
+def _sasaran(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str, Any]:
     master = chapter.master
     number = s.sasaran.number
     count = len(s.indicators)
     names = "; ".join(f"«{_clean(v.indicator.renstra_title)}»" for v in s.indicators)
-    years = _years(chapter, s, numbers, charts)
+    years = _years(chapter, s, numbers)
     final = _final(chapter, s, numbers)
     standard = _standard(chapter, s, numbers)
     efficiency = _efficiency(chapter, s, numbers)
@@ -163,8 +161,7 @@ def _sasaran(chapter: Chapter, s: SasaranView, numbers: _Numbers,
     }
 
 
-def _years(chapter: Chapter, s: SasaranView, numbers: _Numbers,
-           charts: dict[str, tuple[bytes, str]]) -> dict[str, Any]:
+def _years(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str, Any]:
     shown = any(p.source != "isian" for v in s.indicators for p in v.points)
     window = list(chapter.years[-YEAR_SLOTS:])
     slots = window + [None] * (YEAR_SLOTS - len(window))
@@ -184,7 +181,8 @@ def _years(chapter: Chapter, s: SasaranView, numbers: _Numbers,
                     point = by_year.get(y) if y is not None else None
                     row[f"y{i + 1}"] = getattr(point, attr) if point is not None else "-"
                 rows.append(row)
-    chart, chart_caption = "", ""
+    chart: Chart | str = ""
+    chart_caption = ""
     lines = [Line(f"{v.indicator.code} {_clean(v.indicator.renstra_title)}",
                   tuple((p.year, p.achievement) for p in v.points
                         if p.status == "ok" and p.achievement is not None
@@ -195,10 +193,9 @@ def _years(chapter: Chapter, s: SasaranView, numbers: _Numbers,
         first, last = window[0], window[-1]
         chart_caption = numbers.next_figure(
             f"Capaian indikator sasaran {s.sasaran.number}, tahun {first}–{last}")
-        chart = f"{CHART_MARK}grafik-{s.sasaran.number}{CHART_MARK}"
-        png = capaian_chart(f"Sasaran {s.sasaran.number}: {_clean(s.sasaran.renstra_title)}",
-                            window, lines)
-        charts[chart] = (png, chart_caption)
+        chart = capaian_chart(f"Sasaran {s.sasaran.number}: "
+                              f"{_clean(s.sasaran.renstra_title)}", window, lines,
+                              chart_caption)
     caption = ""
     if shown:
         caption = numbers.next_table(f"Capaian sasaran {s.sasaran.number} tahun "
