@@ -283,8 +283,8 @@ def test_a_wrong_fragment_is_a_program_fault(fragment, message, sample, results,
 
     build = context_module.build_context
 
-    def with_fragment(master, res):
-        ctx = build(master, res)
+    def with_fragment(master, res, *rest):
+        ctx = build(master, res, *rest)
         ctx["renstra"]["rows"][0]["formula"] = Markup(fragment)
         return ctx
 
