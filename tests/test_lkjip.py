@@ -32,7 +32,7 @@ from pipeline.history import (
 from pipeline.master import load_master
 from pipeline.numfmt import fmt_number, fmt_percent
 from pipeline.render import find_soffice
-from pipeline.sample import fill_workbook
+from pipeline.sample import fill_workbook, seed_values
 
 from conftest import folder_digest, run_cli
 
@@ -91,14 +91,19 @@ def years(tmp_path_factory):
     result = run_cli("report", "-c", master_2022, "-i", inputs, "--riwayat", history,
                      "--out", report)
     assert result.exit_code == 0, result.output
-    # the test's own figures: x1 and x2 summed over the reporting units, then divided
-    expected = {}
+    # the test's own figures: x1 and x2 summed over the reporting units, then divided; 2021
+    # from what the bundled sample types (pipeline.sample.seed_values)
+    m2021 = load_master(paths.SAMPLE_MASTER)
+    typed_2021 = {u.code: seed_values(m2021, u.code) for u in m2021.reporting_units}
+    expected, expected_2021 = {}, {}
     for ind in m2022.indicators:
-        x1 = sum(typed[u][ind.code][0] for u in ind.reporting_units)
-        x2 = sum(typed[u][ind.code][1] for u in ind.reporting_units)
-        expected[ind.code] = x1 / x2 * 100
+        for out, source in ((expected, typed), (expected_2021, typed_2021)):
+            x1 = sum(source[u][ind.code][0] for u in ind.reporting_units)
+            x2 = sum(source[u][ind.code][1] for u in ind.reporting_units)
+            out[ind.code] = x1 / x2 * 100
     return {"tmp": tmp, "history": history, "master": master_2022, "m2022": m2022,
-            "inputs": inputs, "expected": expected, "analysis": analysis, "report": report}
+            "inputs": inputs, "expected": expected, "expected_2021": expected_2021,
+            "analysis": analysis, "report": report}
 
 
 def build(years, out: Path, master: Path | None = None, *extra) -> Path:
@@ -147,19 +152,19 @@ def test_both_years_capaian_change_and_predikat(years, chapter):
     rows = measurement(doc)
     body = "\n".join(narasi(doc))
     for ind in m2022.indicators:
-        value = expected[ind.code]
-        now = fmt_percent(value)
+        value, before = expected[ind.code], years["expected_2021"][ind.code]
+        now, then = fmt_percent(value), fmt_percent(before)
         row = rows[ind.renstra_title]
         assert row[3:] == ["100%", now, now, grade(value)]
-        # 2021 (the sample) was 100% everywhere: the change in points against it
-        change = Decimal(100) - Decimal(fmt_number(value).replace(".", "").replace(",", "."))
+        change = _dec(fmt_number(value)) - _dec(fmt_number(before))  # of the printed values
         name = f"«{ind.renstra_title}»"
         if change == 0:
             wanted = (f"Capaian indikator {name} tahun 2022 sebesar {now}, sama dengan capaian "
-                      f"tahun 2021 (100%).")
+                      f"tahun 2021 ({then}).")
         else:
-            wanted = (f"Capaian indikator {name} tahun 2022 sebesar {now} atau menurun "
-                      f"{fmt_number(change)} poin dibanding tahun 2021 (100%).")
+            way = "meningkat" if change > 0 else "menurun"
+            wanted = (f"Capaian indikator {name} tahun 2022 sebesar {now} atau {way} "
+                      f"{fmt_number(abs(change))} poin dibanding tahun 2021 ({then}).")
         assert wanted in body
         verdict = "mencapai target" if now == "100%" else "belum mencapai target"
         assert (f"Indikator {name} ditargetkan 100% dan terealisasi {now}, sehingga capaiannya "
@@ -178,9 +183,11 @@ def test_years_table_holds_both_years_side_by_side(years, chapter):
     for t, s in zip(year_tables, years["m2022"].sasaran, strict=True):
         assert t[0][3:] == ["2021", "2022"]  # the empty year columns are left out
         (ind,) = s.indicators
+        then = fmt_percent(years["expected_2021"][ind.code])
+        now = fmt_percent(years["expected"][ind.code])
         assert t[1][1:] == [ind.renstra_title, "Target", "100%", "100%"]
-        assert t[2][2:] == ["Realisasi", "100%", fmt_percent(years["expected"][ind.code])]
-        assert t[3][2:] == ["% Capaian", "100%", fmt_percent(years["expected"][ind.code])]
+        assert t[2][2:] == ["Realisasi", then, now]
+        assert t[3][2:] == ["% Capaian", then, now]
 
 
 def test_units_analysis_is_in_the_chapter_attributed_to_the_unit(years, chapter):
