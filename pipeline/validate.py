@@ -332,8 +332,14 @@ def _check_rows(
                 f"menjadi {MAX_NOTE} karakter pertama", row, "note", note[:40] + "…",
                 Severity.WARNING)
             note = note[:MAX_NOTE] + "…"
+        analysis = "" if _blank(row.analysis) else _show(row.analysis).strip()
+        if len(analysis) > MAX_ANALYSIS:
+            add(R.ANALYSIS_TOO_LONG, f"Analisis lebih dari {MAX_ANALYSIS} karakter; di Bab III "
+                f"LKjIP dipotong menjadi {MAX_ANALYSIS} karakter pertama", row, "analysis",
+                analysis[:40] + "…", Severity.WARNING)
+            analysis = analysis[:MAX_ANALYSIS] + "…"
         records.append({"unit": sub.unit, "code": code, "x1": x1, "x2": x2, "note": note,
-                        "row": row})
+                        "analysis": analysis, "row": row})
     for code in expected:
         if code not in seen:
             problems.append(Problem(
@@ -345,6 +351,7 @@ def _check_rows(
 
 
 MAX_NOTE = 1_000  # characters of a Catatan carried into the report
+MAX_ANALYSIS = 3_000  # characters of an Analisis carried into the LKjIP chapter
 X2_ZERO = "x2 tidak boleh 0; x2 adalah pembagi dan harus lebih dari 0"
 
 Finding = tuple[str, str, Severity]
