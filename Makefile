@@ -34,6 +34,7 @@ bench: $(STAMP)  ## time each stage on synthetic cities; writes docs/BENCHMARKS.
 
 previews: $(STAMP)  ## page previews of the reports into docs/preview/ (needs LibreOffice)
 	$(BIN)/python -m dev.previews
+	$(BIN)/python -m dev.lkjip_preview
 
 clean:
 	find output -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +

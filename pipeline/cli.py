@@ -451,7 +451,7 @@ def templat() -> None:
 @click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--jenis", default="iku", show_default=True,
               help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan; "
-                   "triwulan: laporan pengukuran kinerja triwulan)")
+                   "triwulan: laporan pengukuran kinerja triwulan; lkjip: Bab III LKjIP)")
 @click.option("--tanpa-pdf", is_flag=True, help="lewati uji buka di LibreOffice")
 @_guarded
 def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
@@ -479,7 +479,8 @@ def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
         click.echo("Uji buka di LibreOffice dilewati (--tanpa-pdf).")
     else:
         click.echo("LibreOffice tidak terpasang: uji buka di LibreOffice dilewati.")
-    click.echo(f"Templat LAYAK dipakai: iku report --template {berkas}")
+    command = "lkjip" if jenis == "lkjip" else "report"
+    click.echo(f"Templat LAYAK dipakai: iku {command} --template {berkas}")
 
 
 @main.command()
@@ -694,3 +695,42 @@ def tahun_baru(config: Path | None, out: Path) -> None:
                    "diambil dari riwayat.")
     click.echo("Periksa sebelum dipakai: target tiap indikator, unit, penandatangan dan "
                "tanggal laporan.")
+
+
+# --- the LKjIP chapter: issue 13 ------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@inputs_option
+@click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="berkas .docx Bab III (bawaan: output/<instansi>_<tahun>/"
+                   "LKjIP_Bab_III_<tahun>.docx)")
+@click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
+              default=paths.LKJIP_TEMPLATE, show_default=True, help="templat Word Bab III")
+@click.option("--draft", is_flag=True,
+              help="tetap membuat Bab III walau ada galat; ditandai DRAFT")
+@click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
+@click.option("--timpa", is_flag=True,
+              help="timpa berkas yang sudah disunting atau baca-saja tanpa membuat cadangan")
+@riwayat_option
+@_guarded
+def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file) -> None:
+    """Membuat Bab III LKjIP (Akuntabilitas Kinerja) dari isian tahun ini dan riwayat
+    tahun-tahun sebelumnya, sebagai draf Word untuk disunting Sekretariat."""
+    from .lkjip.run import build_lkjip, default_name
+
+    master = _master(config)
+    out = out or _default_out(master, default_name(master))
+    with _inputs_or_sample(master, config, inputs) as folder:
+        outcome = build_lkjip(master, folder, out, template, draft=draft, pdf=pdf,
+                              overwrite=timpa, protected=(config,) if config else (),
+                              history=_history_path(riwayat_file))
+    problems = outcome.notices + outcome.checked.problems
+    if problems:
+        _echo_problems(problems, outcome.checked.files, err=True)
+    if draft and not outcome.checked.ok:
+        click.echo("PERHATIAN: Bab III DRAFT dibuat walau ada galat.", err=True)
+    for note in outcome.notes:
+        click.echo(f"PERINGATAN: {note}", err=True)
+    _echo_published(outcome.published)

@@ -47,6 +47,7 @@ class Contribution:
     x1: Any  # a number, or a label for labelled kinds; None when not given
     x2: float | None
     note: str = ""
+    analysis: str = ""  # the unit's year-end Analisis (causes and solutions), as typed
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def mean(values: list[float | None]) -> float | None:
     return sum(clean) / len(clean) if clean else None
 
 
-VALUE_COLUMNS = ["unit", "code", "x1", "x2", "note"]
+VALUE_COLUMNS = ["unit", "code", "x1", "x2", "note", "analysis"]
 
 
 def compute(
@@ -142,9 +143,10 @@ def compute(
     """Combine the units' inputs per indicator and compute every figure of the report.
 
     ``values`` has one row per (unit, code) with x1/x2 (NaN when not given; x1 may be a
-    label) and a note; ``invalid`` lists (unit, code) pairs whose values were rejected by
-    validation; ``history`` gives, by Kode, last year's (% capaian, realisasi) recorded in
-    the history, used where the master does not type them.
+    label), a note and an analysis (either text column may be absent); ``invalid`` lists
+    (unit, code) pairs whose values were rejected by validation; ``history`` gives, by
+    Kode, last year's (% capaian, realisasi) recorded in the history, used where the
+    master does not type them.
     """
     by_code: dict[str, dict[str, dict]] = {}
     for record in values.reindex(columns=VALUE_COLUMNS).to_dict("records"):
@@ -198,7 +200,8 @@ def _indicator_result(
         x1 = _value(row["x1"])
         x2 = _value(row["x2"]) if ind.asks_x2 else None
         note = "" if _missing(row["note"]) else str(row["note"])
-        contributions.append(Contribution(unit, x1, x2, note))
+        analysis = "" if _missing(row["analysis"]) else str(row["analysis"])
+        contributions.append(Contribution(unit, x1, x2, note, analysis))
         if x1 is None or (ind.asks_x2 and x2 is None):
             status = Status.MISSING if status == Status.OK else status
     if status != Status.OK:

@@ -406,6 +406,14 @@ class Indicator(_Model):
         description="laporan triwulan: target kumulatif s.d. TW I, II, III, IV, mis. "
                     "[25, 50, 75, 100] (TW IV = target), atau per tahun; tanpa ini hanya "
                     "TW IV yang punya target")
+    standard: OptionalNumber = Field(
+        None, alias="standar_nasional",
+        description="standar nasional atau provinsi (angka, dalam satuan indikator) yang "
+                    "dibandingkan dengan realisasi di Bab III LKjIP; wajib disertai "
+                    "sumber_standar")
+    standard_source: str = Field("", alias="sumber_standar",
+                                 description="sumber standar_nasional, mis. peraturan, SPM, "
+                                             "atau angka rata-rata provinsi beserta tahunnya")
     targets_by_year: dict[int, Any] | None = Field(None, alias="__target_per_tahun",
                                                    exclude=True)
 
@@ -469,6 +477,15 @@ class Indicator(_Model):
         if rules.labelled and len(self.reporting_units) > 1 and self.merge == Merge.SUM:
             problems.append(f"jenis {self.kind.value} tidak dapat dijumlahkan; tulis "
                             "gabung: sama")
+        if self.standard is not None and rules.labelled:
+            problems.append(f"standar_nasional berupa angka, sehingga tidak untuk jenis "
+                            f"{self.kind.value}")
+        if self.standard is not None and not self.standard_source:
+            problems.append("standar_nasional memerlukan sumber_standar, mis. sumber_standar: "
+                            "\"SPM (Permendagri 59/2021)\"")
+        if self.standard_source and self.standard is None:
+            problems.append("sumber_standar ditulis tanpa standar_nasional; tulis angka "
+                            "standarnya, atau hapus sumber_standar")
         problems += self._quarter_problems()
         if problems:
             raise ValueError("; ".join(problems))
@@ -587,6 +604,28 @@ def _target_problems(probe: Any, rules: KindRules, kind: Kind, label: str, value
     return []
 
 
+class BudgetLine(_Model):
+    """The budget of a sasaran, or of one program under it (Bab III LKjIP)."""
+
+    program: str = Field("", alias="program",
+                         description="nama program (wajib bila anggaran berupa daftar)")
+    ceiling: Number = Field(alias="pagu", gt=0, description="pagu anggaran (rupiah)")
+    spent: Number = Field(alias="realisasi", ge=0, description="realisasi anggaran (rupiah)")
+
+    @model_validator(mode="after")
+    def _not_above_ceiling(self) -> BudgetLine:
+        if self.spent > self.ceiling:
+            raise ValueError("realisasi anggaran melebihi pagu; periksa kedua angka")
+        return self
+
+
+def _budget(v: Any) -> Any:
+    """``anggaran: {pagu, realisasi}`` or a list of programs ``[{program, pagu, realisasi}]``."""
+    if v is None:
+        return []
+    return [v] if isinstance(v, dict) else v
+
+
 class Sasaran(_Model):
     number: int = Field(alias="no", ge=1, description="nomor sasaran")
     description: NonEmpty = Field(alias="uraian", description="uraian sasaran (tabel RPJMD)")
@@ -595,6 +634,20 @@ class Sasaran(_Model):
                                                  "(bawaan: uraian)")
     indicators: list[Indicator] = Field(alias="indikator", min_length=1,
                                         description="indikator sasaran ini")
+    budget: Annotated[list[BudgetLine], BeforeValidator(_budget)] = Field(
+        default_factory=list, alias="anggaran",
+        description="anggaran sasaran untuk Bab III LKjIP: {pagu, realisasi}, atau daftar "
+                    "program [{program, pagu, realisasi}]; tidak ditulis: bagian anggaran "
+                    "tidak dicetak")
+
+    @field_validator("budget")
+    @classmethod
+    def _programs_named(cls, v: list[BudgetLine]) -> list[BudgetLine]:
+        if len(v) > 1 and any(not line.program for line in v):
+            raise ValueError("anggaran berupa daftar: setiap butir memakai nama program, mis. "
+                             "{program: \"Program Pembinaan Ormas\", pagu: 250000000, "
+                             "realisasi: 231500000}")
+        return v
 
     @property
     def renstra_title(self) -> str:
@@ -1031,6 +1084,12 @@ EXAMPLES = {
     "akumulasi": "akumulasi: jumlah (atau terakhir, rata_rata, {x1: jumlah, x2: terakhir})",
     "target_triwulan": "target_triwulan: [25, 50, 75, 100]",
     "warna": "warna: hijau (atau \"#C6E0B4\")",
+    "standar_nasional": "standar_nasional: 80",
+    "sumber_standar": "sumber_standar: \"SPM (Permendagri 59/2021)\"",
+    "sasaran.anggaran": "anggaran: {pagu: 250000000, realisasi: 231500000}",
+    "sasaran.anggaran.program": "program: \"Program Pembinaan dan Pengembangan Ormas\"",
+    "pagu": "pagu: 250000000",
+    "sasaran.anggaran.realisasi": "realisasi: 231500000",
 }
 
 

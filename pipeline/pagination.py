@@ -79,15 +79,17 @@ def _vmerge(tc: etree._Element) -> etree._Element | None:
     return tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
 
 
-def add_page_hints(body: etree._Element, anchor: str | None = None) -> None:
+def add_page_hints(body: etree._Element, anchor: str | None = None,
+                   hold_ending: bool = True) -> None:
     """keepNext where the module docstring says; top-level tables only. The report's end
     is the last table before the paragraph reading ``anchor`` (the place and date above
     the signature), or the last table when there is no such paragraph; tables after it
-    (an appendix) are treated like the others."""
+    (an appendix) are treated like the others. Without ``hold_ending`` (a document that
+    does not end in a signature, such as the LKjIP chapter) every table is."""
     tables = body.findall(_w("tbl"))
     if not tables:
         return
-    last = _ending_table(body, tables, anchor)
+    last = _ending_table(body, tables, anchor) if hold_ending else None
     others = [t for t in tables if t is not last]
     for tbl in others:
         rows = _rows(tbl)
@@ -97,6 +99,8 @@ def add_page_hints(body: etree._Element, anchor: str | None = None) -> None:
         for tr in chosen:
             for p in tr.iter(_w("p")):
                 keep_with_next(p)
+    if last is None:
+        return
     ending = hold_the_ending(last)
     for p in ending.iter(_w("p")):
         keep_with_next(p)

@@ -38,6 +38,7 @@ class Row:
     x2: Any
     note: Any = ""
     shown: tuple[Any, ...] = ()  # definition cells as shown (indicator, arti x1, arti x2)
+    analysis: Any = ""  # the year-end Analisis text ("" when the workbook has no column)
     obstacles: Any = ""  # a quarterly workbook's Kendala (spec.QUARTER_TEXTS)
     follow_up: Any = ""  # ... and Tindak lanjut
 
@@ -286,7 +287,7 @@ def _sheet_copies(path, book, names, rows, columns, meta) -> list[Problem]:
         differences, typed = [], 0
         for row in _rows(grid, header_row, cols):
             mine = ours.get(row.code)
-            for key in (*INPUT_KEYS, "note"):
+            for key in (*INPUT_KEYS, *spec.TEXT_KEYS):
                 value = getattr(row, key)
                 if _blank(value) or key not in cols:
                     continue
@@ -325,11 +326,13 @@ def _own_file(path: Path, code: Reason, message: str) -> Problem:
 
 
 def values_fingerprint(rows: tuple[Row, ...]) -> str:
-    """sha256 (16 hex digits) of what a unit typed: Kode, x1, x2 and Catatan of every row.
-    A highlighted copy records it when written, so an uncorrected copy is recognised."""
+    """sha256 (16 hex digits) of what a unit typed: Kode, x1, x2, Catatan and (when typed)
+    Analisis of every row. A highlighted copy records it when written, so an uncorrected
+    copy is recognised; a row without Analisis hashes as before that column existed."""
     import hashlib
 
-    text = repr([(r.code, r.x1, r.x2, r.note) for r in rows])
+    text = repr([(r.code, r.x1, r.x2, r.note) + (() if _blank(r.analysis) else (r.analysis,))
+                 for r in rows])
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
@@ -385,13 +388,14 @@ def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
 
     for r in range(header_row + 1, len(grid)):
         line = grid[r]
-        code, x1, x2, note = (get(line, k) for k in ("code", "x1", "x2", "note"))
+        code, x1, x2, note, analysis = (get(line, k) for k in
+                                        ("code", "x1", "x2", "note", "analysis"))
         texts = {c.key: get(line, c.key) for c in spec.QUARTER_TEXTS}
-        if all(_blank(v) for v in (code, x1, x2, note, *texts.values())):
+        if all(_blank(v) for v in (code, x1, x2, note, analysis, *texts.values())):
             continue
         shown = tuple(get(line, k) for k in ("indicator", "x1_meaning", "x2_meaning"))
         yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note, shown,
-                  **texts)
+                  analysis, **texts)
 
 
 def _blank(v: Any) -> bool:

@@ -167,6 +167,9 @@ class Reason(StrEnum):
     X1_GT_X2 = "x1_gt_x2", "validate", "x1 above x2 for a share of a whole: warning"
     NOTE_TOO_LONG = (
         "note_too_long", "validate", "a Catatan over validate.MAX_NOTE characters: warning")
+    ANALYSIS_TOO_LONG = (
+        "analysis_too_long", "validate", "an Analisis over validate.MAX_ANALYSIS characters: "
+        "warning")
     X2_HISTORY_DIFFERS = (
         "x2_history_differs", "validate", "the x2 shown in the workbook (last year's value, "
         "filled from the history and locked) was changed: the history's value is used; "

@@ -136,7 +136,8 @@ def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE
         raise _broken_output(exc, source) from None
     drop_marked_columns(tpl.docx.element.body, DROP_COLUMN)
     merge_marked_cells(tpl.docx.element.body)
-    add_page_hints(tpl.docx.element.body, anchor=context.get("place_date"))
+    add_page_hints(tpl.docx.element.body, anchor=context.get("place_date"),
+                   hold_ending=(spec or IKU).signed)
     return tpl
 
 

@@ -41,6 +41,7 @@ Values = Mapping[str, tuple[Number | str | None, Number | None]]
 
 HEADER_SEARCH_ROWS = 60
 NOTE_LABEL = spec.COLUMNS[spec.COLUMN_INDEX["note"]].label
+ANALYSIS_LABEL = spec.COLUMNS[spec.COLUMN_INDEX["analysis"]].label
 
 
 def seed_values(master: Master, unit_code: str) -> dict[str, tuple[int | str, int | None]]:
@@ -91,9 +92,11 @@ def fill_workbook(
     values: Values,
     out_path: Path | str,
     note: Mapping[str, str] | None = None,
+    analysis: Mapping[str, str] | None = None,
     texts: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
-    """Type x1, x2 (and optional notes) into a template by Kode and save it as out_path.
+    """Type x1, x2 (and optional Catatan and Analisis texts) into a template by Kode and
+    save it as out_path.
 
     ``texts``: other text columns by Kode and header label, e.g. a quarter's
     ``{"S1.1": {"Kendala": "…", "Tindak lanjut": "…"}}``. None leaves a cell blank. Raises
@@ -104,7 +107,7 @@ def fill_workbook(
     sheet = book[spec.SHEET]
     header_row, columns = _find_header(sheet)
     rows = _rows_by_code(sheet, header_row, columns["Kode"])
-    wanted = set(values) | set(note or {}) | set(texts or {})
+    wanted = set(values) | set(note or {}) | set(analysis or {}) | set(texts or {})
     unknown = sorted(wanted - set(rows))
     if unknown:
         raise ValueError(f"Kode not in sheet {spec.SHEET}: {', '.join(unknown)}")
@@ -122,10 +125,11 @@ def fill_workbook(
             if cell.protection.locked:
                 raise ValueError(f"{code}: the {label} cell is locked (not asked for)")
             cell.value = value
-    for code, text in (note or {}).items():
-        cell = sheet.cell(row=rows[code], column=columns[NOTE_LABEL])
-        cell.value = text
-        cell.data_type = "s"  # openpyxl would store "=..." as a formula
+    for label, by_code in ((NOTE_LABEL, note), (ANALYSIS_LABEL, analysis)):
+        for code, text in (by_code or {}).items():
+            cell = sheet.cell(row=rows[code], column=columns[label])
+            cell.value = text
+            cell.data_type = "s"  # openpyxl would store "=..." as a formula
     book.save(out_path)
 
 
@@ -160,10 +164,11 @@ _CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"( s="([0-9]+)")?/>')
 
 
 def fill_template(
-    blank: bytes, values: Values, note: Mapping[str, str] | None = None
+    blank: bytes, values: Values, note: Mapping[str, str] | None = None,
+    analysis: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Type numbers or labels (and notes) into a blank template's input cells; return the
-    workbook.
+    """Type numbers or labels (and Catatan and Analisis texts) into a blank template's
+    input cells; return the workbook.
 
     Like ``sample.fill_workbook``: the header and the rows are found by their labels and
     Kode; None leaves a cell blank; a Kode the sheet lacks, a locked cell or a cell that
@@ -175,7 +180,7 @@ def fill_template(
     header, rows = _locate(blank)
     unlocked = _unlocked_styles(src.read("xl/styles.xml"))
     typed: dict[str, tuple[bytes, bytes]] = {}  # A1 ref -> (type attribute, cell body)
-    wanted = set(values) | set(note or {})
+    wanted = set(values) | set(note or {}) | set(analysis or {})
     unknown = sorted(wanted - set(rows))
     if unknown:
         raise ValueError(f"Kode not in sheet {spec.SHEET}: {', '.join(unknown)}")
@@ -188,10 +193,12 @@ def fill_template(
             elif value is not None:
                 ref = spec.cell_ref(rows[code], header[label])
                 typed[ref] = (b"", b"<v>" + repr(value).encode("ascii") + b"</v>")
-    for code, text in (note or {}).items():
-        ref = spec.cell_ref(rows[code], header["note"])
-        body = escape(text).encode("utf-8")
-        typed[ref] = (b' t="inlineStr"', b'<is><t xml:space="preserve">' + body + b"</t></is>")
+    for key, texts in (("note", note), ("analysis", analysis)):
+        for code, text in (texts or {}).items():
+            ref = spec.cell_ref(rows[code], header[key])
+            body = escape(text).encode("utf-8")
+            typed[ref] = (b' t="inlineStr"',
+                          b'<is><t xml:space="preserve">' + body + b"</t></is>")
 
     done: set[str] = set()
 

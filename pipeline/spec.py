@@ -47,10 +47,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("target", "Target", 10),
     Column("achievement", "% Capaian", 11),
     Column("note", "Catatan", 30, is_input=True),
+    # Year-end analysis: causes of success or shortfall and the solutions, in the unit's
+    # words; the LKjIP chapter (pipeline/lkjip) prints it, attributed to the unit. Optional:
+    # a workbook without this column (made before it existed) is read as before.
+    Column("analysis", "Analisis", 40, is_input=True),
 )
 
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 REQUIRED_LABELS = ("Kode", "x1", "x2")
+TEXT_KEYS = ("note", "analysis")  # free-text input columns, carried as typed
 
 # Metadata written to the hidden sheet (key in column A, value in column B) and to the
 # workbook's custom document properties. Keys are Indonesian: users may see them.

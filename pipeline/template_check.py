@@ -122,6 +122,9 @@ class TemplateSpec:
     required: tuple[Requirement, ...] = ()
     # "module:function" rendering the bundled sample with a template: (template, out) → out
     sample: str = ""
+    # The document ends with notes and a signature kept with its last table's last row
+    # (pagination.hold_the_ending); a chapter that ends in running text does not.
+    signed: bool = True
 
 
 SPECS: dict[str, TemplateSpec] = {}
@@ -144,6 +147,15 @@ TRIWULAN = register(TemplateSpec(
     (table_loop("rows", "tabel pengukuran kinerja triwulan"),
      shows("signatory.name", "tanda tangan (nama penandatangan)")),
     sample="pipeline.quarter.report:render_quarter_sample",
+))  # fmt: skip
+
+LKJIP = register(TemplateSpec(
+    "lkjip", "Bab III LKjIP (Akuntabilitas Kinerja)", paths.LKJIP_TEMPLATE,
+    (table_loop("measurement.rows", "tabel Pengukuran Kinerja"),
+     shows("measurement.scale", "skala predikat di bawah tabel Pengukuran Kinerja"),
+     shows("s.heading", "analisis per sasaran (judul sasaran)"),
+     table_loop("budget.rows", "tabel Realisasi Anggaran")),
+    sample="pipeline.lkjip.render:render_sample", signed=False,
 ))  # fmt: skip
 
 

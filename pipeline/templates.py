@@ -3,9 +3,9 @@
 The layout comes from ``spec`` alone; this module only decides how it looks. The sheet
 ``Isian`` holds a title, the agency and unit, a block of instructions, the header row at
 ``spec.HEADER_ROW`` and one row per indicator the unit reports, in master order. Staff type
-the counts x1 and x2 (and an optional note) into the yellow cells; Realisasi and % Capaian
-are live formulas for their convenience only: the pipeline recomputes every figure from
-x1 and x2 and never reads the formulas' results.
+the counts x1 and x2 (and, optionally, a Catatan and an Analisis text) into the yellow
+cells; Realisasi and % Capaian are live formulas for their convenience only: the pipeline
+recomputes every figure from x1 and x2 and never reads the formulas' results.
 
 Sheet protection is switched on **without a password**, on purpose: it guards against
 accidental edits (typing over a Kode, inserting rows), not against a determined user, and
@@ -51,8 +51,8 @@ HEADER_FILL = "#DDEBF7"
 NOT_ASKED_TEXT = "—"
 
 INSTRUCTIONS = (
-    "1. Isi hanya sel berwarna kuning: x1, x2 dan Catatan (Catatan boleh dikosongkan). "
-    "Sel abu-abu bertanda — tidak perlu diisi.",
+    "1. Isi hanya sel berwarna kuning: x1, x2, Catatan dan Analisis (Catatan dan Analisis "
+    "boleh dikosongkan). Sel abu-abu bertanda — tidak perlu diisi.",
     "2. x1 dan x2 diisi sesuai arti x1 dan arti x2 pada baris yang sama: angka tanpa "
     "satuan, tanpa tanda % dan tanpa pemisah ribuan, atau pilihan dari daftar bila sel "
     "menampilkan tanda panah. Petunjuk tiap sel muncul saat sel dipilih.",
@@ -60,7 +60,9 @@ INSTRUCTIONS = (
     "atau menghapus baris maupun kolom.",
     "4. Kolom Realisasi (y) dan % Capaian terhitung otomatis sebagai bantuan; "
     "angka resmi dihitung ulang oleh sekretariat dari x1 dan x2.",
-    "5. Simpan dengan format Excel (.xlsx) lalu kirim kembali ke sekretariat. "
+    "5. Analisis: penyebab keberhasilan atau kendala capaian indikator, dan upaya atau "
+    "solusinya; dipakai sekretariat untuk menyusun Bab III LKjIP atas nama unit Anda.",
+    "6. Simpan dengan format Excel (.xlsx) lalu kirim kembali ke sekretariat. "
     "Nama berkas boleh diubah.",
 )
 INSTRUCTION_ROWS = (4, 5)  # merged block; rows 0-3 hold title, agency, unit, heading
@@ -325,9 +327,9 @@ def _write_heading(sheet: Worksheet, styles: _Styles, master: Master, unit_code:
     first, last_row = INSTRUCTION_ROWS
     sheet.merge_range(first, 0, last_row, last, "", block)
     sheet.write_string(first, 0, "\n".join(INSTRUCTIONS), block)
-    # Five wrapped lines in the merged block; fixed heights so every client shows them.
+    # Six wrapped lines in the merged block; fixed heights so every client shows them.
     for row in range(first, last_row + 1):
-        sheet.set_row(row, 34)
+        sheet.set_row(row, 40)
     sheet.set_row(spec.HEADER_ROW - 1, 8)  # a thin gap above the table
 
 
@@ -396,12 +398,9 @@ def _write_indicator(
         styles.cell(num_format="0.00"),
         "",
     )
-    sheet.write_blank(
-        row,
-        c["note"],
-        None,
-        styles.cell(locked=False, bg_color=INPUT_FILL, num_format="@", text_wrap=True),
-    )
+    free_text = styles.cell(locked=False, bg_color=INPUT_FILL, num_format="@", text_wrap=True)
+    for key in spec.TEXT_KEYS:
+        sheet.write_blank(row, c[key], None, free_text)
     sheet.set_row(row, _row_height(ind))
 
 

@@ -389,6 +389,12 @@ def _check_rows(
                 f"menjadi {MAX_NOTE} karakter pertama", row, "note", note[:40] + "…",
                 Severity.WARNING)
             note = note[:MAX_NOTE] + "…"
+        analysis = "" if _blank(row.analysis) else _show(row.analysis).strip()
+        if len(analysis) > MAX_ANALYSIS:
+            add(R.ANALYSIS_TOO_LONG, f"Analisis lebih dari {MAX_ANALYSIS} karakter; di Bab III "
+                f"LKjIP dipotong menjadi {MAX_ANALYSIS} karakter pertama", row, "analysis",
+                analysis[:40] + "…", Severity.WARNING)
+            analysis = analysis[:MAX_ANALYSIS] + "…"
         texts = {}
         for column in spec.QUARTER_TEXTS:  # a quarter's Kendala and Tindak lanjut
             text = getattr(row, column.key)
@@ -401,7 +407,7 @@ def _check_rows(
             if text:
                 texts[column.key] = text
         records.append({"unit": sub.unit, "code": code, "x1": x1, "x2": x2, "note": note,
-                        "row": row, "texts": texts})
+                        "analysis": analysis, "row": row, "texts": texts})
     for code in expected:
         if code not in seen:
             problems.append(Problem(
@@ -413,6 +419,7 @@ def _check_rows(
 
 
 MAX_NOTE = 1_000  # characters of a Catatan carried into the report
+MAX_ANALYSIS = 3_000  # characters of an Analisis carried into the LKjIP chapter
 X2_ZERO = "x2 tidak boleh 0; x2 adalah pembagi dan harus lebih dari 0"
 
 Finding = tuple[str, str, Severity]

@@ -90,7 +90,7 @@ def fill(master, blank_dir, tmp_path):
     Units not in ``values`` get the 2021 sample figures (x1 = x2 = 1).
     """
 
-    def _fill(values=None, skip=(), folder="isian", notes=None) -> Path:
+    def _fill(values=None, skip=(), folder="isian", notes=None, analysis=None) -> Path:
         inputs = tmp_path / folder
         inputs.mkdir(exist_ok=True)
         for unit in master.reporting_units:
@@ -98,7 +98,8 @@ def fill(master, blank_dir, tmp_path):
                 continue
             unit_values = (values or {}).get(unit.code, seed_values(master, unit.code))
             fill_workbook(blank_of(blank_dir, unit.code), unit_values,
-                          inputs / f"Isian_{unit.code}.xlsx", note=(notes or {}).get(unit.code))
+                          inputs / f"Isian_{unit.code}.xlsx", note=(notes or {}).get(unit.code),
+                          analysis=(analysis or {}).get(unit.code))
         return inputs
 
     return _fill

@@ -101,13 +101,22 @@ def variant(tmp_path: Path, change: Callable, name: str = "templat_ubahan.docx")
 
 
 @pytest.mark.parametrize("spec", list(SPECS.values()), ids=list(SPECS))
-def test_every_shipped_template_passes_its_own_check(spec: TemplateSpec, context):
+def test_every_shipped_template_passes_its_own_check(spec: TemplateSpec, context,
+                                                     lkjip_context):
     assert spec.template.is_file()
-    if spec.kind == "triwulan":  # the quarterly report's own context (issue 10)
-        from test_quarters import quarter_context
+    from test_quarters import quarter_context
 
-        context = quarter_context()
-    assert template_problems(spec.template.read_bytes(), spec, context) == []
+    contexts = {"iku": context, "lkjip": lkjip_context,  # a new kind adds its context here
+                "triwulan": quarter_context()}
+    assert template_problems(spec.template.read_bytes(), spec, contexts[spec.kind]) == []
+
+
+@pytest.fixture(scope="module")
+def lkjip_context(sample, results) -> dict:
+    from pipeline.lkjip.context import build_context as build_lkjip_context
+    from pipeline.lkjip.model import build_chapter
+
+    return build_lkjip_context(build_chapter(sample, results))
 
 
 def test_required_blocks_are_found_in_the_shipped_template():
@@ -369,8 +378,8 @@ def test_periksa_refuses_a_damaged_template(tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--jenis", "lkjip"], 2, "GALAT: jenis templat «lkjip» tidak dikenal; pilih salah "
-                                  "satu: iku, triwulan"),
+        (["--jenis", "kuartal"], 2, "GALAT: jenis templat «kuartal» tidak dikenal; pilih salah "
+                                    "satu: iku, lkjip, triwulan"),
         ([], 1, "GALAT: templat Word tidak ditemukan: {missing}"),
     ],
 )

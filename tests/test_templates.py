@@ -255,6 +255,7 @@ def test_row_contents(written: dict[str, Path]) -> None:
         87.5,
         '=IF(ISNUMBER(H11),H11/I11*100,"")',
         None,
+        None,
     ]
 
 
@@ -286,7 +287,8 @@ def test_only_input_cells_are_unlocked(master: Master, written: dict[str, Path],
     }
     expected = set()
     for offset, ind in enumerate(master.indicators_of(unit)):
-        expected |= {(FIRST + offset, COL["x1"]), (FIRST + offset, COL["note"])}
+        expected |= {(FIRST + offset, COL["x1"]), (FIRST + offset, COL["note"]),
+                     (FIRST + offset, COL["analysis"])}
         if ind.asks_x2:
             expected.add((FIRST + offset, COL["x2"]))
     assert unlocked == expected
@@ -800,7 +802,9 @@ def test_libreoffice_saved_fixture_still_reads() -> None:
         "landscape",
         9,
     )
-    assert [c.value for c in ws[HEADER]][: len(spec.COLUMNS)] == [c.label for c in spec.COLUMNS]
+    # made before the Analisis column existed: an older workbook without it still reads
+    assert [c.value for c in ws[HEADER]] == [
+        c.label for c in spec.COLUMNS if c.key != "analysis"]
     assert _read_by_code(FIXTURE) == {
         "S1.1": (3.0, 4.0, ""),
         "S2.1": (5.0, 8.0, ""),

@@ -384,8 +384,10 @@ def test_the_size_limit_stops_the_upload_while_receiving(master, tmp_path, monke
                     break
                 answered += data
     assert answered.startswith(b"HTTP/1.1 413"), answered[:200]
-    # the app reads what uvicorn hands over, up to 64 KiB a time, and stops at the limit
-    assert consumed[0] <= limit + OVERHEAD + 64 * 1024 + chunk
+    # the app reads what uvicorn hands over and stops at the limit: a few hundred KiB at
+    # most (uvicorn hands over whatever it buffered, more at once on a busy machine), never
+    # the 64 MiB sent
+    assert consumed[0] <= limit + OVERHEAD + 512 * 1024
     assert sent < size
     assert not list((site.folder / store.UPLOADS).rglob("*"))
     assert not list((site.folder / store.INCOMING).iterdir())

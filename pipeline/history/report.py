@@ -275,7 +275,7 @@ def rebuild_inputs(stored: StoredRun) -> tuple[Master, pd.DataFrame, dict]:
 
     snap = stored.snapshot
     master = parse_master(snap.master_text, source=f"riwayat {snap.year}")
-    rows = [[u.unit, rec.code, u.x1, u.x2, u.note]
+    rows = [[u.unit, rec.code, u.x1, u.x2, u.note, u.analysis]
             for rec in snap.indicators for u in rec.contributions]
     values = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     previous = {rec.code: (rec.previous_achievement, rec.previous_realisation)

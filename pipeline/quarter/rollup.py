@@ -58,7 +58,7 @@ def _absent(v: Any) -> bool:
 class Rolled:
     """The year so far, per (unit, Kode): the figures and what went into them."""
 
-    values: pd.DataFrame  # columns compute.VALUE_COLUMNS (notes empty)
+    values: pd.DataFrame  # columns compute.VALUE_COLUMNS (the texts empty)
     # (unit, Kode) → the quarters (TW1 …) that held no figure and were left out
     gaps: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
@@ -82,7 +82,8 @@ def roll_up(master: Master, quarters: Mapping[str, Figures], upto: int,
         if missing and _needs_earlier(ind):
             gaps[(unit, code)] = missing
         x1, x2 = _roll_pair(ind, [quarters[p][(unit, code)] for p in held])
-        rows.append([unit, code, x1, x2, ""])
+        rows.append({"unit": unit, "code": code, "x1": x1, "x2": x2,
+                     **{c: "" for c in VALUE_COLUMNS[4:]}})  # no texts: figures only
     return Rolled(pd.DataFrame(rows, columns=VALUE_COLUMNS), gaps)
 
 

@@ -1,0 +1,281 @@
+"""Build the LKjIP chapter's Word template input_templates/lkjip_bab3.docx:
+``python -m dev.lkjip_template``.
+
+Like dev/word_template.py (whose styles, table helpers and page set-up it reuses, so the
+chapter looks like the IKU report), the template is generated so it can be reviewed as
+code, but it is an ordinary .docx the secretariat may restyle in Word or LibreOffice
+(named styles, one table style, fonts, margins) as long as the ``{{ … }}`` / ``{%… %}``
+tags stay (docs/LKJIP.md lists them). ``iku templat periksa FILE --jenis lkjip`` checks a
+restyled copy.
+
+A4 portrait throughout (the chapter is inserted into the agency's LKjIP as Bab III).
+Styles of its own: "Narasi" (generated sentences, justified), "Isian Sekretariat" (the
+marked slots: shaded, italic), "Kutipan Unit" (a unit's analysis, indented), "Butir
+Analisis" (the numbered parts of a sasaran), "Keterangan Tabel" (captions), "Grafik"
+(the chart's paragraph).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from dev import word_template as wt
+from pipeline import paths
+
+# Column widths in cm; each table fills the 16 cm text width.
+MEASUREMENT_COLS = (0.9, 3.5, 4.2, 1.8, 1.9, 1.8, 1.9)
+YEARS_COLS = (0.9, 3.7, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9)
+FINAL_COLS = (4.6, 2.9, 2.5, 3.0, 3.0)
+STANDARD_COLS = (5.0, 2.6, 2.6, 5.8)
+EFFICIENCY_COLS = (5.2, 3.0, 3.0, 2.4, 2.4)
+BUDGET_COLS = (0.9, 3.6, 4.0, 2.6, 2.6, 2.3)
+SHADE = "FFF2CC"  # the secretariat's slots
+
+
+def _write_styles(doc) -> None:
+    wt._write_styles(doc)
+    J, C, L = WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
+    wt._pstyle(doc, "Judul Bab", size=14, bold=True, align=C, before=0, after=0,
+               keep_next=True)
+    wt._pstyle(doc, "Judul Bagian", size=12, bold=True, align=L, before=18, after=6,
+               left=0.8, first=-0.8, tabs=(0.8,), keep_next=True)
+    wt._pstyle(doc, "Judul Sasaran", size=wt.BODY_PT, bold=True, align=L, before=14, after=4,
+               keep_next=True)
+    wt._pstyle(doc, "Butir Analisis", size=wt.BODY_PT, bold=True, italic=False, align=L,
+               before=10, after=4, left=0.6, first=-0.6, tabs=(0.6,), keep_next=True)
+    wt._pstyle(doc, "Normal Rata", align=J, after=6)
+    wt._pstyle(doc, "Narasi", align=J, before=4, after=4, left=0.6)
+    wt._pstyle(doc, "Kepala Tabel Bab", "Isi Tabel", size=9, bold=True, align=C)
+    wt._pstyle(doc, "Isi Tabel Kanan", "Isi Tabel", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    wt._pstyle(doc, "Jumlah Kanan", "Kepala Tabel Bab", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    wt._pstyle(doc, "Narasi Judul", bold=True, align=L, before=6, after=2, left=0.6,
+               keep_next=True)
+    wt._pstyle(doc, "Kutipan Unit", align=J, after=4, left=1.2)
+    wt._pstyle(doc, "Isian Sekretariat", italic=True, align=J, before=2, after=8, left=0.6)
+    _shade_style(doc.styles["Isian Sekretariat"])
+    wt._pstyle(doc, "Keterangan Tabel", size=10, bold=True, align=C, before=8, after=4,
+               keep_next=True)
+    wt._pstyle(doc, "Keterangan Gambar", size=10, bold=True, align=C, before=2, after=8)
+    wt._pstyle(doc, "Grafik", align=C, before=6, after=0, keep_next=True)
+    wt._pstyle(doc, "Skala", size=9, italic=True, align=J, before=2, after=8)
+
+
+def _shade_style(style) -> None:
+    ppr = style.element.get_or_add_pPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), SHADE)
+    ppr.append(shd)
+
+
+def _lines(doc, loop: str, item: str, style: str) -> None:
+    wt._tag(doc, "{%p for " + loop + " %}")
+    wt._para(doc, "{{ " + item + " }}", style)
+    wt._tag(doc, "{%p endfor %}")
+
+
+def _loop_table(doc, widths, labels, loop: str, keys, centred=(), header_style="Kepala Tabel Bab",
+                cell_style="Isi Tabel", extra_rows: int = 0, right=()):
+    """Header row, a {%tr for %} row, the data row, {%tr endfor %}, then extra rows.
+    Columns in ``centred`` are centred, in ``right`` (amounts) right-aligned."""
+    table = wt._table(doc, widths, 4 + extra_rows)
+    wt._header_row(table.rows[0], labels, header_style)
+    wt._tag_row(table.rows[1], "{%tr for row in " + loop + " %}", cell_style)
+    for i, (cell, key) in enumerate(zip(table.rows[2].cells, keys, strict=True)):
+        style = cell_style
+        if i in centred:
+            style = f"{cell_style} Tengah"
+        elif i in right:
+            style = f"{cell_style} Kanan"
+        wt._set_cell(cell, "{{ row." + key + " }}", style)
+    wt._tag_row(table.rows[3], "{%tr endfor %}", cell_style)
+    return table
+
+
+def _total_row(table, row_index: int, label_span: int, texts, style="Kepala Tabel Bab",
+               right=()) -> None:
+    row = table.rows[row_index]
+    for cell in row.cells:
+        wt._shade(cell, "F2F2F2")
+    label = row.cells[0].merge(row.cells[label_span - 1]) if label_span > 1 else row.cells[0]
+    cells = row.cells
+    wt._set_cell(label, texts[0], style)
+    for i, text in enumerate(texts[1:], start=label_span):
+        wt._set_cell(cells[i], text, "Jumlah Kanan" if i in right else style)
+
+
+def _write_title(doc) -> None:
+    wt._para(doc, "{{ title.chapter }}", "Judul Bab")
+    wt._para(doc, "{{ title.name }}", "Judul Bab")
+    wt._tag(doc, "{%p if draft %}")
+    wt._para(doc, "{{ draft_notice }}", "Draft")
+    wt._tag(doc, "{%p endif %}")
+    wt._para(doc, "", "Normal")
+    wt._para(doc, "{{ intro }}", "Normal Rata")
+
+
+def _write_measurement(doc) -> None:
+    wt._para(doc, "A.\tCAPAIAN KINERJA ORGANISASI", "Judul Bagian")
+    wt._para(doc, "{{ measurement.caption }}", "Keterangan Tabel")
+    labels = ["No", "Sasaran", "Indikator Kinerja", "Target", "Realisasi", "Capaian",
+              "Predikat"]
+    keys = ["no", "sasaran", "indicator", "target", "realisation", "achievement", "grade"]
+    table = _loop_table(doc, MEASUREMENT_COLS, labels, "measurement.rows", keys,
+                        centred=(0, 3, 4, 5, 6), extra_rows=1)
+    _total_row(table, 4, 5, ["{{ measurement.average.label }}",
+                             "{{ measurement.average.achievement }}",
+                             "{{ measurement.average.grade }}"])
+    wt._para(doc, "{{ measurement.scale }}", "Skala")
+    _lines(doc, "t in measurement.sentences", "t", "Narasi")
+
+
+def _write_sasaran(doc) -> None:
+    wt._tag(doc, "{%p for s in sasaran %}")
+    wt._para(doc, "{{ s.heading }}", "Judul Sasaran")
+    wt._para(doc, "{{ s.intro }}", "Normal Rata")
+    # 1. this year
+    wt._para(doc, "{{ s.num.this_year }}.\tCapaian tahun {{ year }} dibandingkan target",
+             "Butir Analisis")
+    _lines(doc, "t in s.this_year", "t", "Narasi")
+    # 2. earlier years, table and chart
+    wt._tag(doc, "{%p if s.years.shown %}")
+    wt._para(doc, "{{ s.num.years }}.\tPerbandingan dengan tahun-tahun sebelumnya",
+             "Butir Analisis")
+    wt._para(doc, "{{ s.years.caption }}", "Keterangan Tabel")
+    years = ["{{ s.years.head.y" + str(i) + " }}" for i in range(1, 6)]
+    _loop_table(doc, YEARS_COLS, ["No", "Indikator Kinerja", "Uraian", *years], "s.years.rows",
+                ["no", "indicator", "item", "y1", "y2", "y3", "y4", "y5"],
+                centred=(0, 3, 4, 5, 6, 7))
+    wt._tag(doc, "{%p if s.years.chart %}")
+    wt._para(doc, "{{ s.years.chart }}", "Grafik")
+    wt._para(doc, "{{ s.years.chart_caption }}", "Keterangan Gambar")
+    wt._tag(doc, "{%p endif %}")
+    _lines(doc, "t in s.years.sentences", "t", "Narasi")
+    wt._tag(doc, "{%p endif %}")
+    # 3. the Target Akhir Renstra/RPJMD
+    wt._tag(doc, "{%p if s.final.shown %}")
+    wt._para(doc, "{{ s.num.final }}.\tPerbandingan dengan target akhir Renstra/RPJMD",
+             "Butir Analisis")
+    wt._para(doc, "{{ s.final.caption }}", "Keterangan Tabel")
+    _loop_table(doc, FINAL_COLS, ["Indikator Kinerja", "Target Akhir Renstra/RPJMD",
+                                  "{{ s.final.head.realisation }}",
+                                  "% Capaian thd Target Akhir", "Yang Masih Perlu Dicapai"],
+                "s.final.rows", ["indicator", "final_target", "realisation",
+                                 "final_achievement", "remaining"], centred=(1, 2, 3, 4))
+    _lines(doc, "t in s.final.sentences", "t", "Narasi")
+    wt._tag(doc, "{%p endif %}")
+    # 4. a national or provincial standard
+    wt._tag(doc, "{%p if s.standard.shown %}")
+    wt._para(doc, "{{ s.num.standard }}.\tPerbandingan dengan standar nasional/provinsi",
+             "Butir Analisis")
+    wt._para(doc, "{{ s.standard.caption }}", "Keterangan Tabel")
+    _loop_table(doc, STANDARD_COLS, ["Indikator Kinerja", "{{ s.standard.head.realisation }}",
+                                     "Standar", "Sumber Standar"], "s.standard.rows",
+                ["indicator", "realisation", "standard", "source"], centred=(1, 2))
+    _lines(doc, "t in s.standard.sentences", "t", "Narasi")
+    wt._tag(doc, "{%p endif %}")
+    # 5. causes and solutions
+    wt._para(doc, "{{ s.num.analysis }}.\tAnalisis penyebab keberhasilan/kegagalan dan "
+                  "alternatif solusi", "Butir Analisis")
+    wt._tag(doc, "{%p for a in s.analysis %}")
+    wt._para(doc, "{{ a.indicator }}", "Narasi Judul")
+    _lines(doc, "line in a.lines", "line", "Kutipan Unit")
+    wt._tag(doc, "{%p if a.none %}")
+    wt._para(doc, "{{ a.none }}", "Narasi")
+    wt._tag(doc, "{%p endif %}")
+    wt._para(doc, "{{ a.slot }}", "Isian Sekretariat")
+    wt._tag(doc, "{%p endfor %}")
+    # 6. efficiency
+    wt._tag(doc, "{%p if s.efficiency.shown %}")
+    wt._para(doc, "{{ s.num.efficiency }}.\tAnalisis efisiensi penggunaan sumber daya",
+             "Butir Analisis")
+    wt._para(doc, "{{ s.efficiency.caption }}", "Keterangan Tabel")
+    table = _loop_table(doc, EFFICIENCY_COLS, ["Program / Sasaran", "Pagu (Rp)",
+                                               "Realisasi (Rp)", "% Penyerapan", "% Capaian"],
+                        "s.efficiency.rows", ["item", "ceiling", "spent", "absorption",
+                                              "achievement"], centred=(3, 4), extra_rows=1,
+                        right=(1, 2))
+    _total_row(table, 4, 1, ["{{ s.efficiency.total.item }}",
+                             "{{ s.efficiency.total.ceiling }}",
+                             "{{ s.efficiency.total.spent }}",
+                             "{{ s.efficiency.total.absorption }}",
+                             "{{ s.efficiency.total.achievement }}"], right=(1, 2))
+    _lines(doc, "t in s.efficiency.sentences", "t", "Narasi")
+    wt._para(doc, "{{ s.efficiency.slot }}", "Isian Sekretariat")
+    wt._tag(doc, "{%p endif %}")
+    wt._tag(doc, "{%p endfor %}")
+
+
+def _write_budget(doc) -> None:
+    wt._tag(doc, "{%p if budget.shown %}")
+    wt._para(doc, "B.\tREALISASI ANGGARAN", "Judul Bagian")
+    wt._para(doc, "{{ budget.caption }}", "Keterangan Tabel")
+    table = _loop_table(doc, BUDGET_COLS, ["No", "Sasaran", "Program", "Pagu (Rp)",
+                                           "Realisasi (Rp)", "% Penyerapan"], "budget.rows",
+                        ["no", "sasaran", "item", "ceiling", "spent", "absorption"],
+                        centred=(0, 5), extra_rows=1, right=(3, 4))
+    _total_row(table, 4, 3, ["{{ budget.total.item }}", "{{ budget.total.ceiling }}",
+                             "{{ budget.total.spent }}", "{{ budget.total.absorption }}"],
+               right=(3, 4))
+    _lines(doc, "t in budget.sentences", "t", "Narasi")
+    wt._para(doc, "{{ budget.slot }}", "Isian Sekretariat")
+    wt._tag(doc, "{%p endif %}")
+
+
+def _write_header_footer(doc) -> None:
+    section = doc.sections[0]
+    wt._draft_mark(section.header.paragraphs[0])
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    wt._page_number(footer)
+
+
+def _write_properties(doc) -> None:
+    props = doc.core_properties
+    props.title = "Bab III Akuntabilitas Kinerja (LKjIP)"
+    props.subject = "Templat Bab III LKjIP"
+    props.author = "iku"
+    props.last_modified_by = "iku"
+    props.comments = "Dibuat oleh python -m dev.lkjip_template; boleh diubah gayanya."
+    props.keywords = ""
+    props.revision = 1
+    props.created = wt.FIXED_DATE
+    props.modified = wt.FIXED_DATE
+    props.language = "id-ID"
+
+
+def build_template() -> bytes:
+    doc = Document()
+    wt._drop_thumbnail(doc)
+    wt._write_defaults(doc)
+    _write_styles(doc)
+    wt._write_table_style(doc)
+    wt._page_setup(doc.sections[0], landscape=False)
+    _write_title(doc)
+    _write_measurement(doc)
+    _write_sasaran(doc)
+    _write_budget(doc)
+    _write_header_footer(doc)
+    _write_properties(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    from pipeline.packaging import deterministic_zip
+
+    return deterministic_zip(buf.getvalue(), wt.FIXED_DATE)
+
+
+def write_template(path: Path = paths.LKJIP_TEMPLATE) -> Path:
+    from pipeline.atomic import write_atomically
+
+    return write_atomically(Path(path), build_template())
+
+
+if __name__ == "__main__":
+    print(f"Templat ditulis: {write_template()}")

@@ -1,0 +1,80 @@
+"""The chapter's chart: % capaian of a sasaran's indicators across years, drawn with
+matplotlib (Agg) and returned as ``pipeline.charts.Chart`` (PNG bytes, width, alternative
+text), which ``render`` places as a docxtpl ``InlineImage``.
+
+Deterministic, as ``pipeline.charts``: the same figures give the same bytes. The backend
+is Agg, the font is the DejaVu Sans matplotlib ships (no system font is looked up), size
+and resolution are fixed, and the PNG carries no "Software" text chunk
+(``metadata={"Software": None}``) and no time. Unlike the report appendix's plain line
+chart, each point is labelled with its value and the 100% line is drawn, as LKjIP charts
+usually are. Every label is Indonesian, every number formatted with ``pipeline.numfmt``.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..charts import COLOURS, Chart
+from ..numfmt import fmt_number
+
+WIDTH_IN, HEIGHT_IN, DPI = 6.3, 3.1, 150  # 16 x 7.9 cm: the portrait text width
+WIDTH_MM = 160.0  # placed at the text width
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str  # the legend's text: the indicator's code and name
+    points: tuple[tuple[int, float], ...]  # (year, % capaian), oldest first
+
+
+def capaian_chart(title: str, years: Sequence[int], lines: Sequence[Line],
+                  description: str = "") -> Chart:
+    """A line chart of % capaian across ``years``, one line per indicator, with the 100%
+    line dashed."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    from matplotlib import pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    style = {
+        "font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 9,
+        "svg.hashsalt": "iku", "path.simplify": False, "figure.dpi": DPI,
+    }
+    with matplotlib.rc_context(style):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
+        try:
+            for i, line in enumerate(lines):
+                xs = [x for x, _ in line.points]
+                ys = [y for _, y in line.points]
+                colour = COLOURS[i % len(COLOURS)]
+                ax.plot(xs, ys, marker="o", color=colour, linewidth=1.6, markersize=4,
+                        label=textwrap.shorten(line.label, 70, placeholder=" …"))
+                for x, y in line.points:
+                    ax.annotate(f"{fmt_number(y)}%", (x, y), textcoords="offset points",
+                                xytext=(0, 6), ha="center", fontsize=7, color=colour)
+            ax.axhline(100, color="#7f7f7f", linestyle="--", linewidth=0.8)
+            ax.set_xticks(list(years))
+            ax.set_xticklabels([str(y) for y in years])
+            ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
+            values = [y for line in lines for _, y in line.points] + [100.0]
+            low, high = min(values), max(values)
+            pad = max((high - low) * 0.15, 5.0)
+            ax.set_ylim(min(0.0, low - pad) if low < 0 else max(0.0, low - pad), high + pad)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{fmt_number(v)}%"))
+            ax.set_ylabel("% capaian")
+            ax.set_title(textwrap.shorten(title, 95, placeholder=" …"))
+            ax.grid(axis="y", color="#d9d9d9", linewidth=0.5)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, frameon=False,
+                      fontsize=7)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.05,
+                        metadata={"Software": None})
+        finally:
+            plt.close(fig)
+    return Chart(buf.getvalue(), WIDTH_MM, description or title)

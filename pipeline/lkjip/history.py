@@ -1,0 +1,84 @@
+"""What the chapter takes from the history database: the I/O edge of ``pipeline.lkjip``.
+
+``read_earlier(master, path)`` opens the history read-only (it is never created or written
+here) and returns ``Earlier``: per indicator of the master, its annual figures of the
+window's earlier years (``WINDOW`` years in all, this year included: at most four earlier
+ones), joined through renames by ``History.series`` and matched to the master's indicator
+by its Kode or one of its ``kode_lama``; and the quarterly rounds of this year (periods
+TW1..TW4, issue 10) where recorded, with each unit's note, for the causes-and-solutions
+part. An agency the history does not know, or no history file at all, gives an empty
+``Earlier`` and a note saying so (the chapter then leaves those parts out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..history import Figure, UnitFigure, master_key, open_history
+from ..master import Master
+
+WINDOW = 5  # years side by side, this year included
+QUARTERS = ("TW1", "TW2", "TW3", "TW4")
+
+
+@dataclass(frozen=True)
+class QuarterRound:
+    """One recorded quarter of the year: the units' figures (and notes) per indicator."""
+
+    period: str  # TW1..TW4
+    contributions: dict[str, tuple[UnitFigure, ...]]  # master Kode -> unit figures
+
+
+@dataclass(frozen=True)
+class Earlier:
+    figures: dict[str, tuple[Figure, ...]] = field(default_factory=dict)  # Kode -> oldest first
+    quarters: tuple[QuarterRound, ...] = ()
+    notes: tuple[str, ...] = ()  # Indonesian, for the CLI (PERINGATAN)
+    source: str = ""  # the history file read, "" when none
+
+
+def read_earlier(master: Master, path: Path | None) -> Earlier:
+    """The master's agency's earlier years and this year's quarters from the history file
+    at ``path`` (None or a missing file: nothing, with a note)."""
+    year, name = master.agency.year, master.agency.name
+    if path is None or not Path(path).exists():
+        return Earlier(notes=(
+            f"riwayat {path} belum ada: tahun-tahun sebelumnya hanya dari capaian_tahun_lalu/"
+            "realisasi_tahun_lalu di master (bila ada), catatan triwulan tidak dicetak (catat "
+            "tahun sebelumnya dengan `iku report` atau `iku riwayat impor`)",)
+            if path is not None else ())
+    with open_history(path, create=False) as history:
+        key = history.find_agency(master_key(master), name)
+        if key is None:
+            return Earlier(source=str(path), notes=(
+                f"{name} belum tercatat di riwayat {path}: tahun-tahun sebelumnya hanya dari "
+                "capaian_tahun_lalu/realisasi_tahun_lalu di master (bila ada)",))
+        series = history.series(key, years=range(year - WINDOW + 1, year))
+        runs = [(p, history.current(key, year, period=p)) for p in QUARTERS]
+    figures: dict[str, tuple[Figure, ...]] = {}
+    for ind in master.indicators:
+        names = (ind.code, *ind.old_codes)
+        chain = next((s for s in series.indicators if s.key in names), None)
+        if chain is None:  # the chain's newest key is an older one of this indicator's
+            chain = next((s for s in series.indicators
+                          if any(f.record.key in names for f in s.figures)), None)
+        if chain is not None:
+            figures[ind.code] = tuple(f for f in chain.figures if f.year < year)
+    quarters = []
+    for period, run in runs:
+        if run is None:
+            continue
+        by_key = {rec.key: rec for rec in run.snapshot.indicators}
+        contributions = {}
+        for ind in master.indicators:
+            rec = next((by_key[k] for k in (ind.code, *ind.old_codes) if k in by_key), None)
+            if rec is not None:
+                contributions[ind.code] = rec.contributions
+        quarters.append(QuarterRound(period, contributions))
+    notes = ()
+    if not any(figures.values()):
+        notes = (f"riwayat {path} tidak memuat tahun {year - WINDOW + 1}–{year - 1} untuk "
+                 f"{name}: tahun-tahun sebelumnya hanya dari capaian_tahun_lalu/"
+                 "realisasi_tahun_lalu di master (bila ada)",)
+    return Earlier(figures, tuple(quarters), notes, str(path))

@@ -1,0 +1,158 @@
+"""The chapter's data: master + this year's results + earlier years, joined per sasaran.
+
+``build_chapter(master, results, earlier)`` is pure. Per indicator it holds:
+
+* this year's result (``compute``), exactly what the Capaian IKU report prints;
+* its points across the window's years: earlier years from the history (``Earlier``),
+  this year from the result. Last year's % capaian and realisasi are the ones the Capaian
+  IKU report prints (``Results.previous``: typed in the master, else recorded in the
+  history; the runner's ``prior`` stage warns when the two differ), so the two documents
+  print the same previous-year figure;
+* the units' year-end Analisis texts and the quarters' notes, attributed to the unit.
+
+Nothing is rounded here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..compute import IndicatorResult, Results, Status
+from ..history import Figure
+from ..kinds import NA
+from ..master import BudgetLine, Indicator, Master, Sasaran, Target
+from .history import Earlier
+
+QUARTER_NAMES = {"TW1": "TW I", "TW2": "TW II", "TW3": "TW III", "TW4": "TW IV"}
+
+
+@dataclass(frozen=True)
+class YearPoint:
+    """One indicator's figures in one year."""
+
+    year: int
+    target: Target | None
+    realisation: float | None
+    label: str | None  # a labelled realisasi as printed (predikat, ya/tidak)
+    achievement: float | None
+    status: str = "ok"  # or why there is no figure ("belum diisi", ...)
+    source: str = "riwayat"  # "riwayat", "master" (typed last-year figures), "isian"
+
+
+@dataclass(frozen=True)
+class UnitText:
+    """A text a unit wrote: its year-end Analisis, or a quarter's note."""
+
+    unit: str  # the unit's name
+    text: str
+    period: str = ""  # "" for the year-end Analisis; "TW I" … for a quarter's note
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    indicator: Indicator
+    result: IndicatorResult
+    points: tuple[YearPoint, ...]  # the window's years with a figure, oldest first
+    analyses: tuple[UnitText, ...]
+    quarter_notes: tuple[UnitText, ...]
+
+    @property
+    def current(self) -> YearPoint:
+        return self.points[-1]
+
+
+@dataclass(frozen=True)
+class SasaranView:
+    sasaran: Sasaran
+    indicators: tuple[IndicatorView, ...]
+
+    @property
+    def budget(self) -> tuple[BudgetLine, ...]:
+        return tuple(self.sasaran.budget)
+
+    @property
+    def average_achievement(self) -> float | None:
+        values = [v.result.achievement for v in self.indicators
+                  if v.result.status == Status.OK and v.result.achievement is not None]
+        return sum(values) / len(values) if values else None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    master: Master
+    results: Results
+    years: tuple[int, ...]  # the window's years shown side by side, this year last
+    sasaran: tuple[SasaranView, ...]
+    notes: tuple[str, ...] = ()  # for the CLI: what was left out, and why
+
+    @property
+    def year(self) -> int:
+        return self.master.agency.year
+
+    @property
+    def has_budget(self) -> bool:
+        return any(s.budget for s in self.sasaran)
+
+
+def build_chapter(master: Master, results: Results, earlier: Earlier | None = None) -> Chapter:
+    earlier = earlier or Earlier()
+    notes = list(earlier.notes)
+    names = {u.code: u.name for u in master.units}
+    views = []
+    for s in master.sasaran:
+        inds = []
+        for ind in s.indicators:
+            r = results.indicators.get(ind.code) or IndicatorResult(ind.code, Status.MISSING)
+            past = [_point(f) for f in earlier.figures.get(ind.code, ())]
+            past = _printed_last_year(master, results, ind, past)
+            inds.append(IndicatorView(
+                ind, r, (*past, _current(master, ind, r)),
+                tuple(UnitText(names.get(c.unit, c.unit), c.analysis.strip())
+                      for c in r.contributions if c.analysis.strip()),
+                tuple(UnitText(names.get(u.unit, u.unit), u.note.strip(),
+                               QUARTER_NAMES[q.period])
+                      for q in earlier.quarters for u in q.contributions.get(ind.code, ())
+                      if u.note.strip()),
+            ))
+        views.append(SasaranView(s, tuple(inds)))
+    years = sorted({p.year for s in views for v in s.indicators for p in v.points})
+    if master.agency.year not in years:
+        years.append(master.agency.year)
+    return Chapter(master, results, tuple(years), tuple(views), tuple(notes))
+
+
+def _point(f: Figure) -> YearPoint:
+    rec = f.record
+    return YearPoint(f.year, rec.target, rec.realisation, rec.realisation_label,
+                     rec.achievement, rec.status or "ok")
+
+
+def _current(master: Master, ind: Indicator, r: IndicatorResult) -> YearPoint:
+    status = "ok" if r.status == Status.OK else r.status.value
+    return YearPoint(master.agency.year, ind.target, r.realisation, r.label, r.achievement,
+                     status, "isian")
+
+
+def _printed_last_year(master: Master, results: Results, ind: Indicator,
+                       past: list[YearPoint]) -> list[YearPoint]:
+    """Last year's point with the % capaian and realisasi the report prints for it."""
+    year = master.agency.year - 1
+    achievement, realisation = results.previous.get(ind.code) or (None, None)
+    if realisation == NA:
+        realisation = None
+    if achievement is None and realisation is None:
+        return past
+    found = next((p for p in past if p.year == year), None)
+    base = found or YearPoint(year, None, None, None, None, "ok", "master")
+    if isinstance(realisation, str):
+        number, label = None, realisation
+    elif realisation is not None:
+        number, label = float(realisation), None
+    else:
+        number, label = base.realisation, base.label
+    point = YearPoint(year, base.target, number, label,
+                      achievement if achievement is not None else base.achievement,
+                      "ok", base.source)
+    rest = [p for p in past if p.year != year]
+    return sorted([*rest, point], key=lambda p: p.year)
+

@@ -1,0 +1,307 @@
+"""The sentences that frame the chapter's numbers, generated from the data in plain
+Indonesian, and the one place that decides how a figure prints.
+
+Rules (a test re-derives every number of every sentence from the chapter's tables):
+
+* every figure in a sentence is printed by the same function as its table cell
+  (``shown_point``, ``budget_text`` …, all through ``pipeline.numfmt``), so a sentence
+  never says 87,46% where the table says 87,5%;
+* a derived figure (the change in points against an earlier year, the gap to the Target
+  Akhir, the distance to a standard, the budget left unspent, capaian against absorption)
+  is computed from the *printed* (rounded) values, so a reader who subtracts the table's
+  numbers gets the sentence's number; it is never computed from unrounded values;
+* the wording of a comparison follows the printed values (a capaian printed as 100% has
+  "mencapai target" even when it was 99,996% before rounding);
+* what needs a person's judgement (why a target was missed, what to do next, what a
+  budget remainder means) is never written here: the context puts a marked slot
+  ``[Diisi Sekretariat: …]`` in its place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..compute import IndicatorResult, Status
+from ..context import fmt_target
+from ..kinds import NA
+from ..master import BudgetLine, Indicator, Master, Polarity, Target
+from ..numfmt import fmt_number, fmt_percent, fmt_value, rounded
+from .model import IndicatorView, SasaranView, YearPoint
+
+HUNDRED = Decimal(100)
+STATUS_TEXT = {"belum diisi": "belum diisi", "tidak sah": "tidak sah"}
+
+
+def slot(what: str) -> str:
+    """A marked paragraph for the secretariat to write (never filled by the program)."""
+    return f"[Diisi Sekretariat: {what}]"
+
+
+# --- how figures print ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One year's figures of one indicator as printed, with the printed % capaian as a
+    number (None when none is printed)."""
+
+    year: int
+    target: str
+    realisation: str
+    achievement: str
+    value: Decimal | None  # the printed % capaian, rounded as printed
+
+    @property
+    def verdict(self) -> str:
+        """"melampaui target" / "mencapai target" / "belum mencapai target"."""
+        if self.value is None:
+            return ""
+        if self.value > HUNDRED:
+            return "melampaui target"
+        return "mencapai target" if self.value == HUNDRED else "belum mencapai target"
+
+
+def shown_point(ind: Indicator, p: YearPoint, capped: bool = False) -> Shown:
+    if p.status != "ok":
+        missing = f"({STATUS_TEXT.get(p.status, p.status)})"
+        return Shown(p.year, _target(ind, p.target), missing, missing, None)
+    if p.label is not None:
+        real = p.label
+    else:
+        real = fmt_value(p.realisation, ind.unit_of_measure, decimals=ind.decimals)
+    if p.achievement is None:
+        achievement = NA if p.target == NA else "-"
+        return Shown(p.year, _target(ind, p.target), real, achievement, None)
+    return Shown(p.year, _target(ind, p.target), real,
+                 fmt_percent(p.achievement) + ("*" if capped else ""), rounded(p.achievement))
+
+
+def shown_current(view: IndicatorView) -> Shown:
+    return shown_point(view.indicator, view.current, view.result.capped)
+
+
+def _target(ind: Indicator, target: Target | None) -> str:
+    return fmt_target(ind, target)
+
+
+def points(a: Decimal, b: Decimal) -> str:
+    return fmt_number(abs(a - b))
+
+
+def grade_of(master: Master, value: Decimal | None, r: IndicatorResult | None = None) -> str:
+    if r is not None and r.status != Status.OK:
+        return f"({r.status.value})"
+    if r is not None:
+        return r.grade or "-"
+    return master.settings.grade_of(float(value)) if value is not None else "-"
+
+
+# --- 1. this year against the target ------------------------------------------------------------
+
+
+def this_year(master: Master, view: IndicatorView) -> str:
+    ind, r, s = view.indicator, view.result, shown_current(view)
+    name = f"«{ind.renstra_title}»"
+    if r.status != Status.OK:
+        return (f"Realisasi indikator {name} tahun {master.agency.year} belum dapat dihitung "
+                f"({r.status.value}); capaiannya belum dapat dinilai.")
+    if s.value is None:
+        return (f"Target indikator {name} tahun {master.agency.year} belum ditetapkan (NA); "
+                f"realisasinya {s.realisation}, sehingga % capaian tidak dihitung.")
+    grade = f" dengan predikat {r.grade}" if r.grade else ""
+    return (f"Indikator {name} ditargetkan {s.target} dan terealisasi {s.realisation}, "
+            f"sehingga capaiannya {s.achievement}{grade}: {s.verdict}.")
+
+
+def measurement_summary(master: Master, views: list[IndicatorView], average: str,
+                        average_grade: str) -> list[str]:
+    counts = {"melampaui target": 0, "mencapai target": 0, "belum mencapai target": 0}
+    na = missing = 0
+    for v in views:
+        s = shown_current(v)
+        if v.result.status != Status.OK:
+            missing += 1
+        elif s.value is None:
+            na += 1
+        else:
+            counts[s.verdict] += 1
+    parts = [f"{n} indikator {what}" for what, n in counts.items() if n]
+    if na:
+        parts.append(f"{na} indikator bertarget NA (capaian tidak dihitung)")
+    if missing:
+        parts.append(f"{missing} indikator belum dapat dihitung")
+    out = [f"Dari {len(views)} indikator kinerja, " + join(parts) + "."]
+    if average != "-":
+        grade = f" dengan predikat {average_grade}" if average_grade else ""
+        out.append(f"Rata-rata capaian seluruh indikator tahun {master.agency.year} sebesar "
+                   f"{average}{grade}.")
+    return out
+
+
+def join(parts: list[str], sep: str = ", ", last: str = " dan ") -> str:
+    """"a, b dan c"."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return sep.join(parts[:-1]) + last + parts[-1]
+
+
+# --- 2. against earlier years -------------------------------------------------------------------
+
+
+def against_years(master: Master, view: IndicatorView) -> list[str]:
+    ind, year = view.indicator, master.agency.year
+    name = f"«{ind.renstra_title}»"
+    shown = [shown_point(ind, p, view.result.capped and p.source == "isian")
+             for p in view.points]
+    now, before = shown[-1], [s for s in shown[:-1] if s.value is not None]
+    if not before:
+        return [f"Indikator {name} belum memiliki capaian tahun sebelumnya dalam riwayat."]
+    last = before[-1]
+    if now.value is None:
+        why = "belum dapat dihitung" if view.result.status != Status.OK else \
+            "tidak dihitung (target NA)"
+        return [f"Capaian indikator {name} tahun {year} {why}; capaian tahun {last.year} "
+                f"sebesar {last.achievement}."]
+    if now.value > last.value:
+        change = f"atau meningkat {points(now.value, last.value)} poin dibanding"
+    elif now.value < last.value:
+        change = f"atau menurun {points(now.value, last.value)} poin dibanding"
+    else:
+        change = ", sama dengan capaian"
+    out = [f"Capaian indikator {name} tahun {year} sebesar {now.achievement}"
+           f"{'' if change.startswith(',') else ' '}{change} tahun {last.year} "
+           f"({last.achievement})."]
+    series = [*before, now]
+    if len(series) >= 3:
+        high = max(series, key=lambda s: (s.value, s.year))
+        low = min(series, key=lambda s: (s.value, -s.year))
+        out.append(f"Selama {len(series)} tahun yang tercatat ({series[0].year}–{year}), "
+                   f"capaian tertinggi {high.achievement} (tahun {high.year}) dan terendah "
+                   f"{low.achievement} (tahun {low.year}).")
+    return out
+
+
+# --- 3. against the Target Akhir Renstra/RPJMD -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinalShown:
+    final_target: str
+    realisation: str
+    final_achievement: str
+    remaining: str  # what is left to reach it, or "tercapai"
+    sentence: str
+
+
+def against_final(master: Master, view: IndicatorView) -> FinalShown:
+    ind, r, year = view.indicator, view.result, master.agency.year
+    name = f"«{ind.renstra_title}»"
+    final = fmt_target(ind, ind.final_target)
+    s = shown_current(view)
+    if ind.final_target == NA:
+        return FinalShown(final, s.realisation, NA, "-",
+                          f"Target akhir Renstra/RPJMD indikator {name} belum ditetapkan (NA).")
+    if r.status != Status.OK:
+        return FinalShown(final, s.realisation, "-", "-",
+                          f"Realisasi indikator {name} tahun {year} belum dapat dibandingkan "
+                          f"dengan target akhir Renstra/RPJMD ({final}).")
+    fa = fmt_percent(r.final_achievement)
+    gap = _gap(ind, ind.final_target, r)
+    opening = (f"Target akhir Renstra/RPJMD indikator {name} adalah {final}; realisasi tahun "
+               f"{year} ({s.realisation}) setara {fa} dari target akhir")
+    if gap is None:
+        return FinalShown(final, s.realisation, fa, "tercapai",
+                          opening + ", sehingga target akhir telah tercapai.")
+    verb = "diturunkan" if ind.polarity == Polarity.NEGATIVE else "ditingkatkan"
+    if ind.rules.labelled:
+        return FinalShown(final, s.realisation, fa, "belum tercapai",
+                          opening + ", sehingga target akhir belum tercapai.")
+    return FinalShown(final, s.realisation, fa, gap,
+                      opening + f"; untuk mencapainya realisasi masih perlu {verb} {gap}.")
+
+
+def _gap(ind: Indicator, target: Target, r: IndicatorResult) -> str | None:
+    """What is left between the printed realisasi and the printed target (akhir), in the
+    indicator's unit; None when reached."""
+    if ind.rules.labelled:
+        return None if (r.final_achievement or 0) >= 100 else "belum tercapai"
+    real = rounded(r.realisation, ind.decimals)
+    low, high = target if isinstance(target, tuple) else (target, target)
+    low, high = rounded(low, ind.decimals), rounded(high, ind.decimals)
+    if ind.polarity == Polarity.NEGATIVE:
+        diff = real - high if real > high else None
+    else:
+        diff = low - real if real < low else None
+    if diff is None or diff == 0:
+        return None
+    return fmt_value(diff, ind.unit_of_measure, decimals=ind.decimals)
+
+
+# --- 4. against a national or provincial standard ---------------------------------------------
+
+
+def against_standard(master: Master, view: IndicatorView) -> tuple[str, str, str]:
+    """(realisasi, standard, sentence) as printed."""
+    ind, r = view.indicator, view.result
+    name = f"«{ind.renstra_title}»"
+    std = fmt_value(ind.standard, ind.unit_of_measure, decimals=ind.decimals)
+    s = shown_current(view)
+    source = ind.standard_source
+    if r.status != Status.OK or r.realisation is None:
+        return s.realisation, std, (f"Realisasi indikator {name} belum dapat dibandingkan "
+                                    f"dengan standar {std} ({source}).")
+    real, bar = rounded(r.realisation, ind.decimals), rounded(ind.standard, ind.decimals)
+    diff = fmt_value(abs(real - bar), ind.unit_of_measure, decimals=ind.decimals)
+    better_high = ind.polarity == Polarity.POSITIVE
+    if real == bar:
+        where = "sama dengan standar"
+        judged = "memenuhi standar"
+    elif real > bar:
+        where = f"berada {diff} di atas standar"
+        judged = "lebih baik dari standar" if better_high else "belum memenuhi standar"
+    else:
+        where = f"berada {diff} di bawah standar"
+        judged = "belum memenuhi standar" if better_high else "lebih baik dari standar"
+    return s.realisation, std, (f"Realisasi indikator {name} ({s.realisation}) {where} "
+                                f"{std} menurut {source}: {judged}.")
+
+
+# --- 6. efficiency, and B. budget -----------------------------------------------------------------
+
+
+def money(x: float | Decimal) -> str:
+    return fmt_number(x)
+
+
+def absorption(spent: float, ceiling: float) -> float:
+    return spent / ceiling * 100
+
+
+def budget_total(lines: tuple[BudgetLine, ...] | list[BudgetLine]) -> tuple[float, float]:
+    return sum(b.ceiling for b in lines), sum(b.spent for b in lines)
+
+
+def efficiency(view: SasaranView, average: str) -> str:
+    ceiling, spent = budget_total(view.budget)
+    used = fmt_percent(absorption(spent, ceiling))
+    opening = (f"Anggaran sasaran ini terserap {used} (Rp{money(spent)} dari pagu "
+               f"Rp{money(ceiling)})")
+    if average == "-":
+        return opening + ", sedangkan rata-rata capaian indikatornya belum dapat dihitung."
+    a, b = rounded(view.average_achievement), rounded(absorption(spent, ceiling))
+    if a > b:
+        compare = f"capaian {points(a, b)} poin lebih tinggi daripada penyerapan anggaran"
+    elif a < b:
+        compare = f"capaian {points(a, b)} poin lebih rendah daripada penyerapan anggaran"
+    else:
+        compare = "capaian sama dengan penyerapan anggaran"
+    return opening + f", dengan rata-rata capaian indikator {average}: {compare}."
+
+
+def budget_summary(lines: list[BudgetLine]) -> str:
+    ceiling, spent = budget_total(lines)
+    left = rounded(ceiling) - rounded(spent)
+    rest = f", sehingga sisa anggaran Rp{money(left)}" if left else ""
+    return (f"Dari pagu anggaran seluruh sasaran Rp{money(ceiling)}, terealisasi "
+            f"Rp{money(spent)} atau {fmt_percent(absorption(spent, ceiling))}{rest}.")
