@@ -2,7 +2,8 @@
 previews``; needs LibreOffice and poppler).
 
 Builds the sample report, an example master's report (kinds other than persentase, an NA
-target, a rate per 1.000) and a report with the history appendix (three recorded years),
+target, a rate per 1.000), a report with the history appendix (three recorded years) and
+the sample's Triwulan II report with a filled TW II workbook (issue 10),
 converts each to PDF with LibreOffice and saves the pages that show a given text as PNG.
 """
 
@@ -51,6 +52,19 @@ def _png(pdf: Path, page: int, name: str) -> None:
     print(f"docs/preview/{name}.png (halaman {page} dari {pdf.name})")
 
 
+def _png_top(pdf: Path, page: int, name: str, dpi: int = 150, height: float = 0.3) -> None:
+    """The top ``height`` of a page at ``dpi``: a wide sheet printed on one page is too small
+    to read whole."""
+    stem = pdf.parent / name
+    width_px, height_px = round(11.69 * dpi), round(8.27 * dpi)  # A4 landscape
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png",
+                    "-singlefile", "-x", "0", "-y", str(round(height_px * 0.05)), "-W",
+                    str(width_px), "-H", str(round(height_px * height)), str(pdf), str(stem)],
+                   check=True)
+    shutil.copyfile(stem.with_suffix(".png"), OUT / f"{name}.png")
+    print(f"docs/preview/{name}.png (halaman {page} dari {pdf.name}, bagian atas)")
+
+
 # The figures the examples test types for this master (tests/test_examples.py).
 BENGKULU = {
     "SEKRETARIAT": {"S1.1": (752, 381217)},
@@ -87,6 +101,52 @@ def _appendix_report(tmp: Path) -> Path:
     return tmp / "r2021.docx"
 
 
+# Two quarters of the sample (issue 10): TW I, then TW II with its obstacles.
+QUARTERS = {
+    1: {"KETAHANAN": {"S1.1": (3, 4), "S2.1": (2, 3), "S3.1": (120, 160)},
+        "POLITIK": {"S2.1": (1, 2), "S4.1": (9, 40)}, "IDEOLOGI": {"S2.1": (2, 2)}},
+    2: {"KETAHANAN": {"S1.1": (5, 5), "S2.1": (1, 3), "S3.1": (131, 162)},
+        "POLITIK": {"S2.1": (2, 2), "S4.1": (8, 40)}, "IDEOLOGI": {"S2.1": (0, 1)}},
+}
+OBSTACLES = {
+    ("POLITIK", "S4.1"): ("Dua kegiatan pembinaan politik ditunda karena pembatasan kegiatan "
+                          "masyarakat.", "Dijadwalkan ulang pada bulan Juli bersama KPU."),
+    ("KETAHANAN", "S2.1"): ("Dua konflik antarwarga masih dalam mediasi.",
+                            "Mediasi lanjutan bersama FKDM dan tokoh masyarakat."),
+}
+
+
+def _quarter_report(tmp: Path) -> tuple[Path, Path]:
+    """The sample's TW II report (after TW I) and a filled TW II workbook, as PDFs."""
+    from pipeline.sample import fill_workbook
+
+    env = {"IKU_RIWAYAT": str(tmp / "triwulan.sqlite")}
+    master = tmp / "triwulan.yaml"  # the sample with quarterly keys on S3.1 and S4.1
+    master.write_text(paths.SAMPLE_MASTER.read_text(encoding="utf-8").replace(
+        '        x2: "Jumlah Ormas terdaftar"\n', '        x2: "Jumlah Ormas terdaftar"\n'
+        '        akumulasi: terakhir\n', 1).replace(
+        '        x2: "Target pembinaan politik"\n', '        x2: "Target pembinaan politik"\n'
+        '        akumulasi: {x1: jumlah, x2: terakhir}\n'
+        '        target_triwulan: [25, 50, 75, 100]\n', 1), encoding="utf-8")
+    for n, figures in QUARTERS.items():
+        blank, inputs = tmp / f"templat_tw{n}", tmp / f"isian_tw{n}"
+        _iku("templates", "-c", str(master), "--triwulan", str(n), "--out", str(blank),
+             env=env)
+        inputs.mkdir()
+        for unit, values in figures.items():
+            (template,) = blank.glob(f"*_{unit}.xlsx")
+            texts = {code: {"Kendala": o, "Tindak lanjut": f}
+                     for (u, code), (o, f) in OBSTACLES.items() if u == unit and n == 2}
+            fill_workbook(template, values, inputs / template.name, texts=texts)
+        _iku("report", "-c", str(master), "--triwulan", str(n), "-i", str(inputs), "--out",
+             str(tmp / f"tw{n}.docx"), env=env)
+    workbook = tmp / "isian_tw2" / "Isian_IKU_2021_TW2_POLITIK.xlsx"
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp / 'lo').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp),
+                    str(workbook)], check=True, capture_output=True, timeout=300)
+    return _pdf(tmp / "tw2.docx"), tmp / "Isian_IKU_2021_TW2_POLITIK.pdf"
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="iku_preview_") as tmp:
@@ -111,6 +171,10 @@ def main() -> None:
 
         pdf = _pdf(_appendix_report(tmp))
         _png(pdf, _page_of(pdf, "LAMPIRAN"), "07_lampiran_riwayat")
+
+        report, workbook = _quarter_report(tmp)
+        _png(report, 1, "08_triwulan_laporan")
+        _png_top(workbook, 1, "09_triwulan_isian")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import IkuError, Problem, Severity, TemplateError, UsageError
+from .periods import ANNUAL, quarter_number
 from .publish import Published, guard_outputs
 from .rekap import AgencyRekap, write_rekap
 
@@ -104,7 +105,10 @@ def find_agencies(root: Path, exclude: Path | None = None) -> list[Path]:
     return folders
 
 
-def report_name(year: int, folder: Path) -> str:
+def report_name(year: int, folder: Path, period: str = ANNUAL) -> str:
+    n = quarter_number(period)
+    if n:
+        return f"Laporan_Kinerja_TW{n}_{year}_{folder.name}.docx"
     return f"Laporan_IKU_{year}_{folder.name}.docx"
 
 
@@ -119,6 +123,7 @@ def report_all(
     overwrite: bool = False,
     history: Path | None = None,
     unlock: bool = False,
+    period: str = ANNUAL,
 ) -> BatchOutcome:
     """Validate and render every agency under ``root`` into ``out_dir``; never stops at an
     agency's errors. ``jobs``: worker processes (None = one per CPU, 1 = no pool);
@@ -136,7 +141,7 @@ def report_all(
         from .render import require_soffice
 
         require_soffice()  # before any agency is written
-    tasks = [(folder, out_dir, Path(template), draft, pdf, overwrite, history, unlock)
+    tasks = [(folder, out_dir, Path(template), draft, pdf, overwrite, history, unlock, period)
              for folder in folders]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     rows: dict[Path, AgencyRow] = {}
@@ -169,13 +174,14 @@ def report_all(
 def process_agency(
     folder: Path, out_dir: Path, template: Path = paths.WORD_TEMPLATE, draft: bool = False,
     pdf: bool = False, overwrite: bool = False, history: Path | None = None,
-    unlock: bool = False,
+    unlock: bool = False, period: str = ANNUAL,
 ) -> AgencyRow:
     """One agency from master to report; every error ends up in the returned row."""
     start = time.perf_counter()
     row = AgencyRow(folder.name, folder.name)
     try:
-        row = _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock, row)
+        row = _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock, row,
+                       period)
     except IkuError as exc:  # InternalError (exit 3) is a bug too
         row = _replace(row, message=str(exc), internal=exc.exit_code == 3)
     except Exception as exc:  # a bug: keep going with the other agencies, say so loudly
@@ -187,9 +193,9 @@ def process_agency(
 
 
 def _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock,
-             row: AgencyRow) -> AgencyRow:
+             row: AgencyRow, period: str = ANNUAL) -> AgencyRow:
     from .master import load_master
-    from .rekap import agency_rekap
+    from .rekap import agency_rekap, quarter_rekap
     from .run import ReportJob, run_report
 
     master_path = folder / MASTER_NAME
@@ -200,14 +206,18 @@ def _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock,
     inputs = folder / INPUTS_DIR
     if not inputs.is_dir():
         raise UsageError(f"folder isian '{inputs}' tidak ada; letakkan berkas isian unit di sana")
-    out = out_dir / report_name(master.agency.year, folder)
+    out = out_dir / report_name(master.agency.year, folder, period)
     job = ReportJob(master, inputs, out, template, draft, pdf, overwrite, (master_path,),
-                    history, unlock)
+                    history, unlock, period)
     run = run_report(job)  # the same stages as `iku report`
     checked = run.checked
     row = _replace(row, files=checked.files, problems=tuple(run.notices + checked.problems),
                    report=run.docx, pdf=run.pdf, published=run.published)
-    rekap = agency_rekap(master, run.results, folder.name, run.docx.name if run.docx else "")
+    name = run.docx.name if run.docx else ""
+    if run.quarter is not None:
+        rekap = quarter_rekap(master, run.quarter, folder.name, name)
+    else:
+        rekap = agency_rekap(master, run.results, folder.name, name)
     return _replace(row, rekap=rekap)
 
 

@@ -110,13 +110,27 @@ def main() -> None:
     """
 
 
+triwulan_option = click.option(
+    "--triwulan", "quarter", type=click.IntRange(1, 4), metavar="N",
+    help="triwulan 1-4 (laporan pengukuran kinerja triwulan; docs/TRIWULAN.md)")
+
+
+def _period(quarter: int | None) -> str:
+    from .periods import ANNUAL, quarter_period
+
+    return quarter_period(quarter) if quarter else ANNUAL
+
+
 @main.command()
 @config_option
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
-              help="folder tujuan templat kosong (bawaan: output/<instansi>_<tahun>/templat)")
+              help="folder tujuan templat kosong (bawaan: output/<instansi>_<tahun>/templat, "
+                   "dengan --triwulan N: .../templat_TW<N>)")
 @riwayat_option
+@triwulan_option
 @_guarded
-def templates(config: Path | None, out: Path | None, riwayat_file: Path | None) -> None:
+def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
+              quarter: int | None) -> None:
     """Membuat templat Excel kosong, satu untuk setiap unit pelapor."""
     from .history.report import read_prior
     from .templates import write_all_templates
@@ -124,9 +138,18 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None) 
     master = _master(config)
     for problem in _master_gaps(master, config):
         click.echo(problem.format())
-    out = out or _default_out(master, "templat")
-    prior = read_prior(_history_path(riwayat_file), master)
-    written = write_all_templates(master, out, prior.x2)
+    out = out or _default_out(master, f"templat_TW{quarter}" if quarter else "templat")
+    prior = read_prior(_history_path(riwayat_file), master, _period(quarter))
+    if quarter:
+        from .quarter.history import recorded_earlier
+        from .quarter.workbook import write_all_quarter_templates
+
+        earlier, missing = recorded_earlier(master, prior.quarters, quarter)
+        for text in missing:
+            click.echo(f"PERINGATAN: {text}")
+        written = write_all_quarter_templates(master, quarter, out, earlier, prior.x2)
+    else:
+        written = write_all_templates(master, out, prior.x2)
     if prior.x2:
         click.echo(f"Nilai tahun {master.agency.year - 1} dari riwayat diisikan (terkunci) "
                    f"pada x2 {len(prior.x2)} indikator pertumbuhan/penurunan")
@@ -174,24 +197,37 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
                    "salinan isian tiap unit yang bermasalah dengan sel yang ditandai (untuk "
                    "dikirim kembali)")
 @riwayat_option
+@triwulan_option
 @_guarded
 def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None,
-                 riwayat_file: Path | None) -> None:
-    """Memeriksa berkas isian tanpa membuat laporan."""
+                 riwayat_file: Path | None, quarter: int | None) -> None:
+    """Memeriksa berkas isian tanpa membuat laporan (dengan --triwulan N: isian triwulan)."""
     from .history.report import read_prior
     from .run import check_inputs
 
     master = _master(config)
+    if quarter and inputs is None:
+        from .errors import UsageError
+
+        raise UsageError("--triwulan memerlukan --inputs: folder isian triwulan itu")
     if feedback == Path("-"):
         feedback = _default_out(master, f"Daftar_Masalah_Isian_{master.agency.year}.xlsx")
-    prior = read_prior(_history_path(riwayat_file), master)
+    period = _period(quarter)
+    prior = read_prior(_history_path(riwayat_file), master, period)
+    earlier = {}
+    if quarter:
+        from .quarter.history import recorded_earlier
+
+        earlier, missing = recorded_earlier(master, prior.quarters, quarter)
+        for text in missing:
+            click.echo(f"PERINGATAN: {text}")
     with _inputs_or_sample(master, config, inputs) as folder:
         if feedback is not None:  # before anything is read or written
             from .feedback import feedback_paths
             from .publish import guard_outputs
 
             guard_outputs([("--report", p) for p in feedback_paths(feedback)], folder, [config])
-        checked = check_inputs(master, folder, prior.x2)
+        checked = check_inputs(master, folder, prior.x2, period, earlier)
         if feedback is not None:
             from .feedback import write_feedback
 
@@ -213,7 +249,8 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
                    "Laporan_IKU_<tahun>.docx); "
                    "dengan --all: folder hasil (bawaan: output/kota)")
 @click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
-              default=paths.WORD_TEMPLATE, show_default=True, help="templat Word (.docx)")
+              help="templat Word (.docx) (bawaan: input_templates/laporan_iku.docx; dengan "
+                   "--triwulan: input_templates/laporan_triwulan.docx)")
 @click.option("--draft", is_flag=True,
               help="tetap membuat laporan walau ada galat; ditandai DRAFT")
 @click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
@@ -233,26 +270,60 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
 @click.option("--dari-riwayat", "from_history", is_flag=True,
               help="buat ulang laporan tahun itu persis dari riwayat (master, isian dan "
                    "templat yang dicatat), tanpa membaca isian")
+@triwulan_option
+@click.option("--dari-triwulan", "from_quarters", is_flag=True,
+              help="laporan tahunan dengan angka dari keempat triwulan yang tercatat di "
+                   "riwayat (menurut akumulasi tiap indikator), tanpa membaca isian")
 @_guarded
 def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs, riwayat_file,
-           unlock, from_history) -> None:
-    """Memeriksa isian lalu membuat laporan Word IKU dan Capaian IKU."""
+           unlock, from_history, quarter, from_quarters) -> None:
+    """Memeriksa isian lalu membuat laporan Word IKU dan Capaian IKU (dengan --triwulan N:
+    laporan pengukuran kinerja triwulan N)."""
+    from .errors import UsageError
+
     history = _history_path(riwayat_file)
+    period = _period(quarter)
+    template = template or (paths.QUARTER_TEMPLATE if quarter else paths.WORD_TEMPLATE)
+    for flag, other, given in (("--triwulan", "--dari-triwulan", quarter and from_quarters),
+                               ("--triwulan", "--dari-riwayat", quarter and from_history),
+                               ("--dari-triwulan", "--dari-riwayat",
+                                from_quarters and from_history),
+                               ("--dari-triwulan", "--all", from_quarters and all_root)):
+        if given:
+            raise UsageError(f"{flag} tidak dapat dipakai bersama {other}")
     if all_root is not None:
         _report_all(all_root, out, template, draft, pdf, timpa, jobs, config, inputs,
-                    history, unlock)
+                    history, unlock, period)
         return
     master = _master(config)
+    if quarter:
+        from .quarter.report import report_filename
+
+        out = out or _default_out(master, report_filename(master, quarter))
+        if inputs is None:
+            raise UsageError("--triwulan memerlukan --inputs: folder isian triwulan itu")
     out = out or _default_out(master, f"Laporan_IKU_{master.agency.year}.docx")
     if from_history:
         _report_from_history(master, config, inputs, out, pdf, timpa, history)
         return
     from .run import build_report
 
+    if from_quarters:
+        if inputs is not None:
+            raise UsageError("--dari-triwulan tidak membaca isian: jangan berikan --inputs")
+        outcome = build_report(master, None, out, template, draft=draft, pdf=pdf,
+                               overwrite=timpa, protected=(config,) if config else (),
+                               history=history, unlock=unlock, from_quarters=True)
+        _echo_outcome(outcome, draft, history)
+        return
     with _inputs_or_sample(master, config, inputs) as folder:
         outcome = build_report(master, folder, out, template, draft=draft, pdf=pdf,
                                overwrite=timpa, protected=(config,) if config else (),
-                               history=history, unlock=unlock)
+                               history=history, unlock=unlock, period=period)
+    _echo_outcome(outcome, draft, history)
+
+
+def _echo_outcome(outcome, draft: bool, history: Path) -> None:
     problems = outcome.notices + outcome.checked.problems
     if problems:
         _echo_problems(problems, outcome.checked.files, err=True)
@@ -265,8 +336,19 @@ def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs, riw
 def _echo_recorded(outcome, history: Path) -> None:
     year = outcome.master.agency.year
     if outcome.recorded is not None:
-        click.echo(f"Riwayat: angka tahun {year} dicatat sebagai versi {outcome.recorded} "
+        what = f"tahun {year}"
+        if outcome.quarter is not None:
+            from .periods import roman
+
+            what = f"Triwulan {roman(outcome.quarter.quarter)} {year}"
+        click.echo(f"Riwayat: angka {what} dicatat sebagai versi {outcome.recorded} "
                    f"di {history}")
+    elif outcome.prior.locked is not None and outcome.checked.ok and outcome.quarter:
+        from .periods import roman
+
+        click.echo(f"Riwayat: tahun {year} terkunci; angka Triwulan "
+                   f"{roman(outcome.quarter.quarter)} sama dengan yang tercatat, tidak "
+                   "dicatat ulang")
     elif outcome.prior.locked is not None and outcome.checked.ok:
         click.echo(f"Riwayat: tahun {year} terkunci; angkanya sama dengan yang "
                    "ditandatangani, tidak dicatat ulang")
@@ -307,7 +389,7 @@ def _published_notes(published) -> list[str]:
 
 
 def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs, history,
-                unlock) -> None:
+                unlock, period) -> None:
     from .batch import report_all
     from .errors import UsageError
 
@@ -317,7 +399,7 @@ def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs, hi
     out = out or paths.OUTPUT / "kota"
     outcome = report_all(root, out, jobs=jobs, progress=sys.stderr.isatty(), draft=draft,
                          pdf=pdf, template=template, overwrite=timpa, history=history,
-                         unlock=unlock)
+                         unlock=unlock, period=period)
     for row in outcome.rows:
         notes = _published_notes(row.published) if row.published else []
         if row.message or row.problems or notes:
@@ -368,8 +450,8 @@ def templat() -> None:
 @templat.command()
 @click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--jenis", default="iku", show_default=True,
-              help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan; lkjip: "
-                   "Bab III LKjIP)")
+              help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan; "
+                   "triwulan: laporan pengukuran kinerja triwulan; lkjip: Bab III LKjIP)")
 @click.option("--tanpa-pdf", is_flag=True, help="lewati uji buka di LibreOffice")
 @_guarded
 def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:

@@ -83,6 +83,10 @@ class Results:
     # Kode → (% capaian, realisasi) of the year before, as the report prints them: typed
     # in the master, else recorded in the history (None when neither has it).
     previous: Mapping[str, tuple[float | None, Any]] = field(default_factory=dict)
+    # Kode → how the year's x1 and x2 were formed when not typed in the year's workbooks
+    # (``iku report --dari-triwulan``: "Angka tahun 2021: jumlah TW I–IV …"), printed in
+    # the indicator's Keterangan.
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 def realisation(ind: Indicator, x1: Any, x2: float | None) -> float | None:

@@ -345,7 +345,9 @@ def renstra_table(master: Master, results: Results) -> dict[str, Any]:
                     "responsible": clean(ind.responsible),
                     "sources": numbered(ind.data_sources),
                     "formula": formula_omml(ind),
-                    "explanation": explanation(master, ind, r),
+                    "explanation": explanation(master, ind, r)
+                    + ([clean(results.sources[ind.code])] if ind.code in results.sources
+                       else []),
                 }
             )
     return {

@@ -11,7 +11,9 @@ Each kind is one class registered in ``REGISTRY`` under its master value. It say
   the % Capaian formula reads a score from it (``excel_score``);
 * the Office Math equation (``omml``) and the worked example (``worked_example``) of the
   report's Keterangan cell;
-* how a value prints (``format_value``) and its default satuan, decimals and ``gabung``.
+* how a value prints (``format_value``) and its default satuan, decimals and ``gabung``;
+* how the quarters roll up to the year (``default_accumulation``, issue 10; the rules
+  themselves are in ``pipeline.quarter.rollup``).
 
 Nothing else in the package branches on a kind: the master model fills defaults from
 here, ``compute`` calls ``realisation``, ``templates`` writes ``excel_*`` and the input
@@ -61,6 +63,14 @@ class Merge(StrEnum):
     SAME = "sama"  # one city-wide figure every unit copies; they must agree
 
 
+class Accumulation(StrEnum):
+    """How an input's quarterly figures roll up to the year so far (``akumulasi``)."""
+
+    SUM = "jumlah"  # the quarters' figures add up (activities, cases: a flow)
+    LAST = "terakhir"  # the latest quarter's figure is the year's (a stock, an index)
+    MEAN = "rata_rata"  # the mean of the quarters' figures
+
+
 YES, NO = "Ada", "Tidak ada"
 YES_NO_SCORES = {YES: 100.0, NO: 0.0}
 # What people type for Ada / Tidak ada, compared case-insensitively.
@@ -102,6 +112,9 @@ class KindRules:
     # x2 is the value of the year before: the history gives it (last year's x1), the
     # workbook shows it filled and locked, and staff type only x1.
     x2_from_history: ClassVar[bool] = False
+    # How the quarters' x1 and x2 roll up to the year (docs/TRIWULAN.md gives the reasons).
+    # Kinds whose x2 is last year's value roll up x1 only: x2 is the same every quarter.
+    default_accumulation: ClassVar[Accumulation] = Accumulation.SUM
 
     # --- inputs --------------------------------------------------------------------------
 
@@ -265,6 +278,7 @@ class Value(Count):
     default_merge = Merge.SAME
     whole_inputs = False
     negative_option = True
+    default_accumulation = Accumulation.LAST  # an index: the latest figure is the year's
 
     def inputs(self, ind):
         return KindRules.inputs(self, ind)
@@ -276,6 +290,7 @@ class Growth(KindRules):
     default_unit = "%"
     x2_from_history = True
     whole_inputs = False
+    default_accumulation = Accumulation.LAST  # x1: the value reached so far this year
     x1_default = "Nilai tahun berjalan"
     x2_default = "Nilai tahun sebelumnya"
 
@@ -327,6 +342,7 @@ class Grade(KindRules):
     asks_x2 = False
     default_merge = Merge.SAME
     labelled = True
+    default_accumulation = Accumulation.LAST  # a label cannot be added or averaged
     x1_default = "Predikat yang diperoleh (pilih dari daftar)"
 
     def inputs(self, ind):
@@ -382,6 +398,7 @@ class YesNo(KindRules):
     asks_x2 = False
     default_merge = Merge.SAME
     labelled = True
+    default_accumulation = Accumulation.LAST
     x1_default = "Ada atau tidak ada (pilih dari daftar)"
 
     def inputs(self, ind):

@@ -39,9 +39,9 @@ from pydantic import (
 )
 
 from .errors import MasterError
-from .kinds import NA, REGISTRY, Kind, KindRules, Merge, rules_of
+from .kinds import NA, REGISTRY, Accumulation, Kind, KindRules, Merge, rules_of
 
-__all__ = ["NA", "Kind", "Merge", "Master", "Indicator", "Polarity", "NegativeRule",
+__all__ = ["NA", "Accumulation", "Kind", "Merge", "Master", "Indicator", "Polarity", "NegativeRule",
            "Target", "load_master", "parse_master"]
 
 
@@ -147,6 +147,43 @@ def _target(v: Any) -> Any:
 
 def _optional_target(v: Any) -> Any:
     return None if v is None else _target(v)
+
+
+def _accumulation(v: Any) -> Any:
+    """``jumlah`` (every input), or ``{x1: jumlah, x2: terakhir}`` (per input)."""
+    choices = ", ".join(a.value for a in Accumulation)
+
+    def rule(value: Any, where: str) -> Accumulation:
+        try:  # rata-rata and "rata rata" as people type them
+            return Accumulation(re.sub(r"[\s-]+", "_", str(value).strip().casefold()))
+        except ValueError:
+            raise ValueError(f"{where}'{value}' tidak dikenal; pilihan: {choices}") from None
+
+    if v is None:
+        return None
+    if isinstance(v, dict):
+        unknown = [str(k) for k in v if k not in ("x1", "x2")]
+        if unknown or not v:
+            extra = f"; bukan {', '.join(unknown)}" if unknown else ""
+            raise ValueError("akumulasi per isian ditulis {x1: jumlah, x2: terakhir} (kunci "
+                             f"hanya x1 dan x2{extra})")
+        return {k: rule(val, f"akumulasi {k} ") for k, val in v.items()}
+    if isinstance(v, str):
+        return rule(v, "akumulasi ")
+    raise ValueError(f"akumulasi ditulis {choices}, atau per isian {{x1: jumlah, "
+                     "x2: terakhir}")
+
+
+def _quarter_targets(v: Any) -> Any:
+    """Four targets, one per quarter (cumulative: what the year so far should reach)."""
+    if v is None:
+        return None
+    if isinstance(v, _MissingYear):
+        raise ValueError(str(v))
+    if not isinstance(v, list | tuple) or len(v) != 4:
+        raise ValueError("target_triwulan ditulis sebagai empat target kumulatif (s.d. TW I, "
+                         "II, III, IV), mis. [25, 50, 75, 100]")
+    return tuple(_target(t) for t in v)
 
 
 class _MissingYear(str):
@@ -357,6 +394,18 @@ class Indicator(_Model):
     share_of_whole: bool = Field(True, alias="bagian_dari_keseluruhan",
                                  description="jenis persentase: x1 bagian dari x2 "
                                              "(peringatan bila x1 > x2)")
+    accumulation: Annotated[Accumulation | dict[str, Accumulation] | None,
+                            BeforeValidator(_accumulation)] = Field(
+        None, alias="akumulasi",
+        description="laporan triwulan: cara angka triwulan menjadi angka tahun: jumlah "
+                    "(dijumlahkan), terakhir (angka triwulan terakhir), rata_rata, atau per "
+                    "isian {x1: jumlah, x2: terakhir}; bawaan menurut jenis (docs/TRIWULAN.md)")
+    quarter_targets: Annotated[tuple[Target, Target, Target, Target] | None,
+                               BeforeValidator(_quarter_targets)] = Field(
+        None, alias="target_triwulan",
+        description="laporan triwulan: target kumulatif s.d. TW I, II, III, IV, mis. "
+                    "[25, 50, 75, 100] (TW IV = target), atau per tahun; tanpa ini hanya "
+                    "TW IV yang punya target")
     standard: OptionalNumber = Field(
         None, alias="standar_nasional",
         description="standar nasional atau provinsi (angka, dalam satuan indikator) yang "
@@ -437,6 +486,7 @@ class Indicator(_Model):
         if self.standard_source and self.standard is None:
             problems.append("sumber_standar ditulis tanpa standar_nasional; tulis angka "
                             "standarnya, atau hapus sumber_standar")
+        problems += self._quarter_problems()
         if problems:
             raise ValueError("; ".join(problems))
         if rules.labelled:  # `target: wtp` or `target: ya` prints as the scale writes it
@@ -444,7 +494,58 @@ class Indicator(_Model):
                 value = getattr(self, attr)
                 if isinstance(value, str) and value != NA:
                     object.__setattr__(self, attr, rules.label(self, value))
+            if self.quarter_targets is not None:
+                object.__setattr__(self, "quarter_targets", tuple(
+                    rules.label(self, t) if isinstance(t, str) and t != NA else t
+                    for t in self.quarter_targets))
         return self
+
+    def _quarter_problems(self) -> list[str]:
+        """``akumulasi`` and ``target_triwulan`` against the kind (Indonesian)."""
+        rules, problems = self.rules, []
+        given = self.accumulation
+        if isinstance(given, dict):
+            if "x2" in given and not rules.asks_x2:
+                problems.append(f"akumulasi x2: jenis {self.kind.value} tidak memakai x2")
+            elif given.get("x2", Accumulation.LAST) != Accumulation.LAST and \
+                    rules.x2_from_history:
+                problems.append(f"akumulasi x2 jenis {self.kind.value} selalu terakhir: x2 "
+                                "adalah nilai tahun lalu, sama di setiap triwulan")
+        if rules.labelled and any(r != Accumulation.LAST for r in self.rollup.values()):
+            problems.append(f"jenis {self.kind.value} hanya dapat berakumulasi terakhir "
+                            "(label tidak dapat dijumlahkan atau dirata-rata)")
+        if self.quarter_targets is not None:
+            probe = SimpleNamespace(scale=self.scale)
+            for n, t in enumerate(self.quarter_targets, 1):
+                problems += _target_problems(probe, rules, self.kind, f"target_triwulan TW {n}",
+                                             t, self.allow_negative)
+            last = self.quarter_targets[3]
+            if not problems and _target_key(rules, self, last) != _target_key(
+                    rules, self, self.target):
+                problems.append("target_triwulan TW IV harus sama dengan target tahun ini "
+                                "(angka s.d. TW IV adalah angka tahun itu); target_triwulan "
+                                "ditulis kumulatif, mis. [25, 50, 75, 100]")
+        return problems
+
+    @property
+    def rollup(self) -> dict[str, Accumulation]:
+        """Input key (x1, x2) → how its quarterly figures roll up to the year so far."""
+        rules = self.rules
+        given = self.accumulation
+        default = given if isinstance(given, Accumulation) else rules.default_accumulation
+        out = {"x1": default}
+        if rules.asks_x2:
+            out["x2"] = Accumulation.LAST if rules.x2_from_history else default
+        if isinstance(given, dict):
+            out.update({k: v for k, v in given.items() if k in out})
+        return out
+
+    def quarter_target(self, n: int) -> Target | None:
+        """The target of the year so far at the end of quarter n (``target_triwulan``);
+        without it, the year's target for TW IV and None before."""
+        if self.quarter_targets is not None:
+            return self.quarter_targets[n - 1]
+        return self.target if n == 4 else None
 
     @property
     def rules(self) -> KindRules:
@@ -471,6 +572,13 @@ class Indicator(_Model):
         if isinstance(target, str):
             return self.rules.target_score(self, target)
         return target
+
+
+def _target_key(rules: KindRules, ind: Any, target: Any) -> Any:
+    """A target compared as its meaning: a label by its scale's spelling."""
+    if rules.labelled and isinstance(target, str) and target != NA:
+        return rules.label(ind, target)
+    return target
 
 
 def _kinds_with(attribute: str) -> str:
@@ -546,16 +654,42 @@ class Sasaran(_Model):
         return self.renstra_description or self.description
 
 
+# Light fills, so the black text of a status cell stays readable (print and screen).
+COLOURS = {
+    "hijau": "A9D08E", "hijau_muda": "C6E0B4", "kuning": "FFE699", "jingga": "F4B183",
+    "oranye": "F4B183", "merah": "FF7C80", "merah_muda": "F8CBAD", "biru": "9DC3E6",
+    "abu_abu": "D9D9D9", "putih": "FFFFFF",
+}
+
+
+def _colour(v: Any) -> Any:
+    """A colour name (``hijau``) or ``#RRGGBB`` → ``RRGGBB``; None: no shading."""
+    if v is None:
+        return None
+    text = str(v).strip()
+    name = re.sub(r"[\s-]+", "_", text.casefold())
+    if name in COLOURS:
+        return COLOURS[name]
+    if re.fullmatch(r"#?[0-9A-Fa-f]{6}", text):
+        return text.lstrip("#").upper()
+    raise ValueError(f"warna '{text}' tidak dikenal; tulis nama ({', '.join(COLOURS)}) atau "
+                     "kode \"#RRGGBB\", mis. \"#C6E0B4\"")
+
+
 class GradeBand(_Model):
     grade: NonEmpty = Field(alias="predikat", description="predikat, mis. Sangat Baik")
     above: OptionalNumber = Field(None, alias="di_atas",
                                   description="% capaian lebih dari angka ini; kosong untuk "
                                               "baris terakhir")
+    fill: Annotated[str | None, BeforeValidator(_colour)] = Field(
+        None, alias="warna",
+        description="warna sel status di laporan triwulan: " + ", ".join(COLOURS)
+                    + " atau \"#RRGGBB\"; tidak ditulis: tanpa warna")
 
 
 DEFAULT_GRADE_SCALE = (
-    ("Sangat Baik", 90.0), ("Baik", 75.0), ("Cukup", 65.0), ("Kurang", 50.0),
-    ("Sangat Kurang", None),
+    ("Sangat Baik", 90.0, "hijau"), ("Baik", 75.0, "hijau_muda"), ("Cukup", 65.0, "kuning"),
+    ("Kurang", 50.0, "jingga"), ("Sangat Kurang", None, "merah"),
 )
 
 
@@ -571,10 +705,11 @@ class Settings(_Model):
         default_factory=list, alias="kolom_tambahan",
         description="kolom tambahan tabel capaian: " + ", ".join(c.value for c in ExtraColumn))
     grade_scale: list[GradeBand] = Field(
-        default_factory=lambda: [GradeBand(predikat=g, di_atas=a) for g, a in
+        default_factory=lambda: [GradeBand(predikat=g, di_atas=a, warna=w) for g, a, w in
                                  DEFAULT_GRADE_SCALE],
         alias="skala_predikat",
-        description="predikat dari % capaian, dari tertinggi: [{predikat, di_atas}, …]")
+        description="predikat dari % capaian, dari tertinggi: [{predikat, di_atas, warna}, "
+                    "…]")
     history_section: bool = Field(
         False, alias="bagian_riwayat",
         description="lampiran laporan: capaian lima tahun terakhir dari riwayat, dengan "
@@ -595,11 +730,16 @@ class Settings(_Model):
         return v
 
     def grade_of(self, achievement: float | None) -> str | None:
+        band = self.band_of(achievement)
+        return band.grade if band is not None else None
+
+    def band_of(self, achievement: float | None) -> GradeBand | None:
+        """The band of the predikat scale a % capaian falls in (its predikat and colour)."""
         if achievement is None:
             return None
         for band in self.grade_scale:
             if band.above is None or achievement > band.above:
-                return band.grade
+                return band
         return None
 
 
@@ -722,6 +862,20 @@ def _resolve_indicator(ind: dict, year: Any, scales: Any) -> dict:
                 years = ", ".join(str(y) for y in sorted(by_year))
                 ind["target"] = _MissingYear(f"target untuk tahun {year} tidak ada (tahun "
                                              f"yang ada: {years}); tambahkan {year}: …")
+    quarters = ind.get("target_triwulan")
+    if isinstance(quarters, dict):
+        if all(isinstance(k, int) and 1900 <= k <= 2100 for k in quarters):
+            if isinstance(year, int) and year in quarters:
+                ind["target_triwulan"] = quarters[year]
+            else:
+                years = ", ".join(str(y) for y in sorted(quarters))
+                ind["target_triwulan"] = _MissingYear(
+                    f"target_triwulan untuk tahun {year} tidak ada (tahun yang ada: {years}); "
+                    f"tambahkan {year}: [..., ..., ..., ...]")
+        else:
+            ind["target_triwulan"] = _MissingYear(
+                "target_triwulan per tahun ditulis {2021: [25, 50, 75, 100]}: tahun 4 angka, "
+                "lalu empat target kumulatif")
     scale = ind.get("skala")
     if isinstance(scale, str):
         if isinstance(scales, dict) and scale in scales:
@@ -927,6 +1081,9 @@ EXAMPLES = {
     "no": "no: 1",
     "boleh_negatif": "boleh_negatif: true",
     "isian_bulat": "isian_bulat: false",
+    "akumulasi": "akumulasi: jumlah (atau terakhir, rata_rata, {x1: jumlah, x2: terakhir})",
+    "target_triwulan": "target_triwulan: [25, 50, 75, 100]",
+    "warna": "warna: hijau (atau \"#C6E0B4\")",
     "standar_nasional": "standar_nasional: 80",
     "sumber_standar": "sumber_standar: \"SPM (Permendagri 59/2021)\"",
     "sasaran.anggaran": "anggaran: {pagu: 250000000, realisasi: 231500000}",

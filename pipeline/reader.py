@@ -39,6 +39,8 @@ class Row:
     note: Any = ""
     shown: tuple[Any, ...] = ()  # definition cells as shown (indicator, arti x1, arti x2)
     analysis: Any = ""  # the year-end Analisis text ("" when the workbook has no column)
+    obstacles: Any = ""  # a quarterly workbook's Kendala (spec.QUARTER_TEXTS)
+    follow_up: Any = ""  # ... and Tindak lanjut
 
 
 @dataclass(frozen=True)
@@ -367,7 +369,7 @@ def _as_text(v: Any) -> str:
 
 def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     """The header row (0-based) and column key -> 0-based column, found by the labels."""
-    labels = {c.label.casefold(): c.key for c in spec.COLUMNS}
+    labels = {c.label.casefold(): c.key for c in spec.READ_COLUMNS}
     required = {label.casefold() for label in spec.REQUIRED_LABELS}
     for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
         found = {
@@ -388,11 +390,12 @@ def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
         line = grid[r]
         code, x1, x2, note, analysis = (get(line, k) for k in
                                         ("code", "x1", "x2", "note", "analysis"))
-        if all(_blank(v) for v in (code, x1, x2, note, analysis)):
+        texts = {c.key: get(line, c.key) for c in spec.QUARTER_TEXTS}
+        if all(_blank(v) for v in (code, x1, x2, note, analysis, *texts.values())):
             continue
         shown = tuple(get(line, k) for k in ("indicator", "x1_meaning", "x2_meaning"))
         yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note, shown,
-                  analysis)
+                  analysis, **texts)
 
 
 def _blank(v: Any) -> bool:

@@ -178,6 +178,23 @@ class Reason(StrEnum):
         "same_differs", "validate", "a `gabung: sama` figure differs between its reporting "
         "units (one problem names every cell)")
 
+    # --- quarters (issue 10: pipeline/validate.py; pipeline/run.py for the last one) -----
+    QUARTER_OTHER = (
+        "quarter_other", "validate", "a quarterly workbook of another quarter than the one "
+        "being processed (or an unknown periode in its metadata): names both")
+    QUARTER_ANNUAL = (
+        "quarter_annual", "validate", "the year-end workbook sent in a quarterly round")
+    ANNUAL_QUARTER = (
+        "annual_quarter", "validate", "a quarterly workbook sent in the year-end round")
+    QUARTER_WENT_DOWN = (
+        "quarter_went_down", "validate", "the year so far of an x1/x2 went down since the "
+        "previous quarter where its akumulasi says it should not (jumlah: a negative "
+        "quarter figure; terakhir: a count, a stock, below last quarter's): warning")
+    QUARTER_FIGURE_MISSING = (
+        "quarter_figure_missing", "validate", "iku report --dari-triwulan (the runner's check "
+        "stage): a reporting unit has no figure for an indicator in TW IV as recorded (the "
+        "master changed since)")
+
     # --- importing earlier years (pipeline/history/importer.py) -------------------------
     IMPORT_HEADER_MISSING = (
         "import_header_missing", "import", "no sheet has a header row with the required labels")

@@ -31,6 +31,7 @@ import xlsxwriter
 
 from . import spec
 from .atomic import write_atomically
+from .periods import ANNUAL, quarter_number, roman
 
 if TYPE_CHECKING:
     from .compute import Results
@@ -48,6 +49,8 @@ COLUMNS = (  # (header, width)
     ("Indikator", 48), ("Satuan", 9), ("Target", 10), ("Target atas (rentang)", 11),
     ("Realisasi", 12), ("% Capaian", 11), ("Keterangan", 22),
 )
+# A quarter's rekap adds these (the label Periode is the history import's: TW1 …).
+QUARTER_COLUMNS = (("% thd Target Tahun", 11), ("Periode", 9))
 SUMMARY_COLUMNS = (
     ("No", 5), ("Instansi", 40), ("Folder", 30), ("Indikator", 10),
     ("Indikator dirata-rata", 12), ("Rata-rata % capaian", 14), ("Laporan", 45),
@@ -65,6 +68,7 @@ class RekapRow:
     realisation: float | str | None  # str: the label of a labelled kind
     achievement: float | None
     note: str = ""  # why a figure is missing, e.g. "belum diisi"
+    progress: float | None = None  # a quarter: % of the year's target reached so far
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class AgencyRekap:
     average: float | None
     averaged: int
     report: str = ""  # the report's file name, "" when none was written
+    period: str = ANNUAL  # a quarter's rekap (TW1 …): target, realisasi s.d. and capaian
 
 
 def agency_rekap(
@@ -101,10 +106,42 @@ def agency_rekap(
     )
 
 
+def quarter_rekap(master: Master, q, folder: str = "", report: str = "") -> AgencyRekap:
+    """One agency's rekap rows of a quarter (``quarter.figures.QuarterResults``): the
+    quarter's target, the realisasi of the year so far, % capaian against the quarter's
+    target and % of the year's target reached."""
+    rows = []
+    for sas in master.sasaran:
+        for ind in sas.indicators:
+            res, qi = q.cumulative.indicators[ind.code], q.indicators[ind.code]
+            note = "" if res.status.value == "ok" else str(res.status.value)
+            if not note and qi.target is None:
+                note = f"tanpa target TW {roman(q.quarter)}"
+            elif not note and qi.achievement is None:
+                note = "target NA"
+            if qi.capped:
+                note = f"dibatasi {q.cumulative.cap:g}%"
+            rows.append(RekapRow(
+                sas.number, sas.description, ind.code, ind.name, ind.unit_of_measure,
+                qi.target if qi.target is not None else "-", res.label or res.realisation,
+                qi.achievement, note, res.achievement))
+    return AgencyRekap(master.agency.name, folder, master.agency.year, tuple(rows),
+                       q.average_achievement, q.averaged, report, q.period)
+
+
 def rekap_filename(agencies: Sequence[AgencyRekap]) -> str:
-    """``Rekap_Capaian_IKU_<tahun>.xlsx``; several years are joined (``2021_2022``)."""
+    """``Rekap_Capaian_IKU_<tahun>.xlsx``; several years are joined (``2021_2022``); a
+    quarter's rekap ends in ``_TW<n>``."""
     years = sorted({a.year for a in agencies})
-    return f"Rekap_Capaian_IKU_{'_'.join(map(str, years)) or 'kosong'}.xlsx"
+    quarters = sorted({a.period for a in agencies if a.period != ANNUAL})
+    suffix = "".join(f"_{p}" for p in quarters)
+    return f"Rekap_Capaian_IKU_{'_'.join(map(str, years)) or 'kosong'}{suffix}.xlsx"
+
+
+def _period_words(agencies: Sequence[AgencyRekap]) -> str:
+    """``TRIWULAN II `` for a quarter's rekap (the title), else nothing."""
+    quarters = sorted({a.period for a in agencies if a.period != ANNUAL})
+    return "".join(f"TRIWULAN {roman(quarter_number(p))} " for p in quarters)
 
 
 def write_rekap(agencies: Sequence[AgencyRekap], out_dir: Path) -> Path:
@@ -120,7 +157,8 @@ def _build(agencies: Sequence[AgencyRekap], target: IO[bytes]) -> None:
     f = _Formats(book)
     years = ", ".join(str(y) for y in sorted({a.year for a in agencies}))
     first = min((a.year for a in agencies), default=2000)  # fixed, not now: same bytes
-    book.set_properties({"title": f"Rekap Capaian IKU {years}", "author": "iku",
+    book.set_properties({"title": f"Rekap Capaian IKU {_period_words(agencies).title()}"
+                                  f"{years}", "author": "iku",
                          "created": dt.datetime(first, 1, 1)})
     _rekap_sheet(book.add_worksheet("Rekap"), f, agencies, years)
     _summary_sheet(book.add_worksheet("Ringkasan"), f, agencies, years)
@@ -173,12 +211,17 @@ def _header(sheet, f: _Formats, row: int, columns) -> None:
 
 
 def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str) -> None:
-    sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA TAHUN {years}",
-                       f.title)
+    words = _period_words(agencies)
+    sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA {words}TAHUN "
+                       f"{years}", f.title)
+    note = (" Triwulan: Target dan % Capaian s.d. triwulan itu, Realisasi tahun berjalan "
+            "(menurut akumulasi tiap indikator)." if words else "")
     sheet.write_string(1, 0, f"{len(agencies)} instansi; angka dihitung ulang dari isian x1 "
-                       "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 desimal).")
+                       "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 desimal)."
+                       + note)
     head = 3
-    _header(sheet, f, head, COLUMNS)
+    columns = COLUMNS + (QUARTER_COLUMNS if words else ())
+    _header(sheet, f, head, columns)
     row, number = head + 1, 0
     for agency in agencies:
         for r in agency.rows:
@@ -203,8 +246,11 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str
                 _number(sheet, row, 9, r.realisation, f.auto(r.realisation), f.blank)
             _number(sheet, row, 10, r.achievement, f.number, f.blank)
             _text(sheet, row, 11, r.note, f)
+            if agency.period != ANNUAL:  # the quarter's own columns, importable by label
+                _number(sheet, row, 12, r.progress, f.number, f.blank)
+                _text(sheet, row, 13, agency.period, f)
             row += 1
-        for col in range(len(COLUMNS)):
+        for col in range(len(columns)):
             sheet.write_blank(row, col, None, f.avg_text)
         _text(sheet, row, 1, agency.name, f, f.avg_text)
         sheet.write_string(row, 5, f"Rata-rata capaian ({agency.averaged} dari "
@@ -212,7 +258,7 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str
         _number(sheet, row, 10, agency.average, f.avg_number, f.avg_text)
         row += 1
     sheet.freeze_panes(head + 1, 2)
-    sheet.autofilter(head, 0, max(head, row - 1), len(COLUMNS) - 1)
+    sheet.autofilter(head, 0, max(head, row - 1), len(columns) - 1)
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
@@ -220,7 +266,8 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str
 
 
 def _summary_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str) -> None:
-    sheet.write_string(0, 0, f"RINGKASAN CAPAIAN IKU PER INSTANSI TAHUN {years}", f.title)
+    sheet.write_string(0, 0, f"RINGKASAN CAPAIAN IKU PER INSTANSI {_period_words(agencies)}"
+                       f"TAHUN {years}", f.title)
     head = 2
     _header(sheet, f, head, SUMMARY_COLUMNS)
     for i, agency in enumerate(agencies, 1):

@@ -21,6 +21,15 @@ part:
 7. ``record``: a valid (non-draft) report's figures go into the history as a new version
    of the year - unless they equal the current version's.
 
+The period (``ReportJob.period``, issue 10) makes the same stages serve a quarter: a
+quarter (``TW1`` … ``TW4``) reads the year's earlier quarters from the history in
+``prior`` (refused when one was never recorded), validates its workbooks as that quarter's,
+computes the quarter's own figures and the year so far (``quarter.figures``), writes the
+quarterly report (``quarter.report``) and records itself as that period of the year. With
+``from_quarters`` (``--dari-triwulan``) the year-end run takes its figures from the four
+recorded quarters (``quarter.history.year_inputs``) instead of reading workbooks. Locks
+cover the whole year: a quarter of a signed year is refused like the year.
+
 Every function here is callable from Python; ``cli`` only parses arguments and prints.
 """
 
@@ -29,8 +38,9 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import paths
 from .compute import Results, compute
@@ -38,10 +48,16 @@ from .errors import Problem, Severity, UsageError, ValidationFailed, YearLocked
 from .history.model import RunSnapshot
 from .history.report import Prior
 from .master import Master
+from .periods import ANNUAL, quarter_number
+from .periods import label as period_label
 from .publish import Published, check_target, guard_outputs, publish_report
 from .reader import read_folder
 from .reasons import Reason
 from .validate import Validated, validate
+
+if TYPE_CHECKING:
+    from .quarter.figures import QuarterResults
+    from .quarter.history import YearInputs
 
 
 @dataclass(frozen=True)
@@ -49,7 +65,7 @@ class ReportJob:
     """What one agency's run needs."""
 
     master: Master
-    inputs: Path  # the folder of returned workbooks
+    inputs: Path | None  # the folder of returned workbooks (None: --dari-triwulan)
     out: Path  # the report (.docx)
     template: Path = paths.WORD_TEMPLATE
     draft: bool = False  # write the report despite errors (marked DRAFT)
@@ -58,6 +74,12 @@ class ReportJob:
     protected: tuple[Path, ...] = ()  # more input files no output may replace (the master)
     history: Path | None = None  # the history database; None: the run does not use one
     unlock: bool = False  # --buka-kunci: a locked year may get a new version
+    period: str = ANNUAL  # tahunan, or TW1 … TW4: the round (issue 10)
+    from_quarters: bool = False  # --dari-triwulan: the year from its recorded quarters
+
+    @property
+    def quarter(self) -> int | None:
+        return quarter_number(self.period)
 
 
 @dataclass
@@ -70,6 +92,9 @@ class ReportOutcome:
     notices: list[Problem] = field(default_factory=list)  # about the master vs the history
     snapshot: RunSnapshot | None = None  # what the history records for this run
     recorded: int | None = None  # the version recorded in the history, if one was
+    earlier: dict = field(default_factory=dict)  # a quarter: TW1 … figures from history
+    quarter: QuarterResults | None = None  # a quarter's figures (``results``: year so far)
+    year_inputs: YearInputs | None = None  # --dari-triwulan: the year from its quarters
 
     @property
     def docx(self) -> Path | None:
@@ -89,6 +114,10 @@ Stage = Callable[[ReportJob, ReportOutcome], None]
 
 
 def guard(job: ReportJob, run: ReportOutcome) -> None:
+    if job.from_quarters and job.period != ANNUAL:
+        raise UsageError("--dari-triwulan membuat laporan tahunan; jangan berikan --triwulan")
+    if (job.quarter or job.from_quarters) and job.history is None:
+        raise UsageError("laporan triwulan dan --dari-triwulan memerlukan berkas riwayat")
     check_target(job.out, job.overwrite)
     outputs = [("--out", job.out), ("PDF", Path(job.out).with_suffix(".pdf"))]
     guard_outputs(outputs, job.inputs, (job.template, *job.protected))
@@ -104,22 +133,45 @@ def prior(job: ReportJob, run: ReportOutcome) -> None:
         return
     from .history.report import master_differences, read_prior
 
-    run.prior = read_prior(job.history, job.master)
+    run.prior = read_prior(job.history, job.master, job.period)
     name = next((p.name for p in job.protected if p.suffix.lower() in (".yaml", ".yml")),
                 "master")
-    run.notices += [Problem(Severity.WARNING, Reason.HISTORY_DIFFERS, text, file=name)
-                    for text in master_differences(job.master, run.prior)]
+    if job.period == ANNUAL:  # last year's figures are printed by the yearly report only
+        run.notices += [Problem(Severity.WARNING, Reason.HISTORY_DIFFERS, text, file=name)
+                        for text in master_differences(job.master, run.prior)]
+    if job.quarter:
+        from .quarter.history import earlier_quarters
+
+        run.earlier = earlier_quarters(job.master, run.prior.quarters, job.quarter,
+                                       str(job.history))
+    elif job.from_quarters:
+        from .quarter.history import year_inputs
+
+        run.year_inputs = year_inputs(job.master, run.prior.quarters, str(job.history))
 
 
 def check(job: ReportJob, run: ReportOutcome) -> None:
-    run.checked = check_inputs(job.master, job.inputs, run.prior.x2)
+    if run.year_inputs is not None:
+        run.checked = _from_quarters(job.master, run.year_inputs)
+        return
+    run.checked = check_inputs(job.master, job.inputs, run.prior.x2, job.period, run.earlier)
 
 
 def figures(job: ReportJob, run: ReportOutcome) -> None:
     checked = run.checked
+    draft = not checked.ok
+    if job.quarter:
+        from .quarter.figures import compute_quarter
+
+        run.quarter = compute_quarter(job.master, job.quarter, checked.values, run.earlier,
+                                      checked.invalid, draft, checked.texts)
+        run.results = run.quarter.cumulative
+        return
     history = {code: (p.achievement, p.realisation) for code, p in run.prior.previous.items()}
-    run.results = compute(job.master, checked.values, checked.invalid, draft=not checked.ok,
+    run.results = compute(job.master, checked.values, checked.invalid, draft=draft,
                           history=history)
+    if run.year_inputs is not None:
+        run.results = replace(run.results, sources=run.year_inputs.sources)
 
 
 def signed(job: ReportJob, run: ReportOutcome) -> None:
@@ -129,9 +181,22 @@ def signed(job: ReportJob, run: ReportOutcome) -> None:
     from .history.report import differences
 
     run.snapshot = _snapshot(job, run)
+    agency = job.master.agency
+    if job.quarter:  # the year's lock covers its quarters: compare with the quarter's own
+        if run.prior.current is None:
+            changes = [f"{period_label(job.period)} belum pernah dicatat"]
+        else:
+            changes = differences(run.prior.current.snapshot, run.snapshot)
+        if changes and not job.unlock:
+            raise YearLocked(
+                f"tahun {agency.year} {agency.name} sudah dikunci (ditandatangani), termasuk "
+                f"triwulannya, dan angka {period_label(job.period)} ini berbeda dari yang "
+                "tercatat:\n" + "\n".join(f"- {line}" for line in changes)
+                + "\nLaporan TIDAK dibuat. Bila angka memang harus diubah: jalankan lagi "
+                "dengan --buka-kunci (versi baru dicatat, versi lama tetap tersimpan).")
+        return
     changes = differences(locked.snapshot, run.snapshot)
     if changes and not job.unlock:
-        agency = job.master.agency
         raise YearLocked(
             f"tahun {agency.year} {agency.name} sudah dikunci (ditandatangani; versi "
             f"{locked.info.version}), dan angka laporan ini berbeda dari yang "
@@ -144,9 +209,14 @@ def signed(job: ReportJob, run: ReportOutcome) -> None:
 def write(job: ReportJob, run: ReportOutcome) -> None:
     if not (run.checked.ok or job.draft):
         return
-    from .render import render_bytes
+    if run.quarter is not None:
+        from .quarter.report import render_quarter_bytes
 
-    data = render_bytes(job.master, run.results, Path(job.template), run.prior.series)
+        data = render_quarter_bytes(job.master, run.quarter, Path(job.template))
+    else:
+        from .render import render_bytes
+
+        data = render_bytes(job.master, run.results, Path(job.template), run.prior.series)
     run.published = publish_report(data, Path(job.out), pdf=job.pdf, overwrite=job.overwrite)
 
 
@@ -173,7 +243,32 @@ def _snapshot(job: ReportJob, run: ReportOutcome) -> RunSnapshot:
     units = {u.code for u in job.master.reporting_units}
     prints = {sub.unit: fingerprint(Path(sub.path).read_bytes())
               for sub in run.checked.submissions if sub.unit in units}
-    return snapshot(job.master, run.results, prints, Path(job.template).read_bytes())
+    template = Path(job.template).read_bytes()
+    if run.quarter is not None:
+        from .quarter.history import quarter_snapshot
+
+        return quarter_snapshot(job.master, run.quarter, prints, template,
+                                run.checked.values)
+    if run.year_inputs is not None:
+        return replace(snapshot(job.master, run.results, run.year_inputs.prints, template),
+                       source="triwulan")
+    return snapshot(job.master, run.results, prints, template)
+
+
+def _from_quarters(master: Master, inputs) -> Validated:
+    """The year's figures from its four quarters, as ``check`` returns them: a unit that
+    reports an indicator but has no figure for it in TW IV (the master changed since) is
+    a GALAT, as a unit that sent nothing would be."""
+    present = {(r["unit"], r["code"]) for r in inputs.values.to_dict("records")}
+    problems = [
+        Problem(Severity.ERROR, Reason.QUARTER_FIGURE_MISSING,
+                f"indikator {ind.code} unit {unit} tidak ada di Triwulan IV "
+                f"{master.agency.year} yang tercatat (master berubah sejak itu?); buat ulang "
+                "laporan TW IV dengan master ini (iku report --triwulan 4), lalu jalankan "
+                "lagi", unit=unit)
+        for ind in master.indicators for unit in ind.reporting_units
+        if (unit, ind.code) not in present]
+    return Validated(inputs.values, problems, files=0)
 
 
 STAGES: tuple[Stage, ...] = (guard, prior, check, figures, signed, write, record)
@@ -188,15 +283,17 @@ def run_report(job: ReportJob) -> ReportOutcome:
 
 
 def check_inputs(master: Master, inputs: Path,
-                 prior_x2: Mapping[tuple[str, str], float] | None = None) -> Validated:
+                 prior_x2: Mapping[tuple[str, str], float] | None = None,
+                 period: str = ANNUAL, earlier: Mapping | None = None) -> Validated:
     """Read and validate every workbook of a folder against the master (``prior_x2``:
-    x2 values the history gives, see ``validate.validate``)."""
+    x2 values the history gives; ``period`` the round; ``earlier`` a quarter's earlier
+    quarters: see ``validate.validate``)."""
     inputs = Path(inputs)
     if not inputs.exists():
         raise UsageError(f"folder isian '{inputs}' tidak ada")
     if not inputs.is_dir():
         raise UsageError(f"'{inputs}' bukan folder; berikan folder yang berisi berkas .xlsx")
-    return validate(master, read_folder(inputs), prior_x2)
+    return validate(master, read_folder(inputs), prior_x2, period, earlier)
 
 
 def build_report(
@@ -210,14 +307,19 @@ def build_report(
     protected: tuple[Path, ...] = (),
     history: Path | None = None,
     unlock: bool = False,
+    period: str = ANNUAL,
+    from_quarters: bool = False,
 ) -> ReportOutcome:
     """Validate the submissions and write the Word report (and PDF) safely.
 
     Errors in the submissions raise ValidationFailed before anything is written, unless
     ``draft`` is set, in which case the report marks what is missing or invalid.
+    ``period``: a quarter (``TW1`` …) writes that quarter's report; ``from_quarters``: the
+    year's figures come from its four recorded quarters (``inputs`` is then None).
     """
-    job = ReportJob(master, Path(inputs), Path(out), Path(template), draft, pdf, overwrite,
-                    protected, history, unlock)
+    job = ReportJob(master, None if inputs is None else Path(inputs), Path(out),
+                    Path(template), draft, pdf, overwrite, protected, history, unlock, period,
+                    from_quarters)
     outcome = run_report(job)
     if outcome.blocked:
         raise ValidationFailed(outcome.checked.problems, outcome.checked.files)

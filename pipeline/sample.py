@@ -32,6 +32,7 @@ from python_calamine import CalamineWorkbook
 from . import spec
 from .atomic import write_atomically
 from .master import Master
+from .periods import ANNUAL, quarter_number
 from .reader import find_header
 from .templates import template_filename, write_template
 
@@ -54,23 +55,33 @@ def seed_values(master: Master, unit_code: str) -> dict[str, tuple[int | str, in
 
 
 def write_sample_inputs(
-    master: Master, out_dir: Path, values: Mapping[str, Values] | None = None
+    master: Master, out_dir: Path, values: Mapping[str, Values] | None = None,
+    period: str = ANNUAL,
 ) -> list[Path]:
     """Write one filled workbook per reporting unit, named like its template.
 
     ``values`` maps unit code → {Kode: (x1, x2)}; by default the seed's figures
-    (``seed_values``). A unit missing from ``values`` is left blank.
+    (``seed_values``). A unit missing from ``values`` is left blank. ``period``: a quarter
+    (``TW1`` …) fills that quarter's workbooks (without earlier quarters' figures).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
+    n = quarter_number(period)
     for unit in master.reporting_units:
         blank = io.BytesIO()
-        write_template(master, unit.code, blank)
+        if n:
+            from .quarter.workbook import quarter_filename, write_quarter_template
+
+            write_quarter_template(master, unit.code, n, blank)
+            name = quarter_filename(master, unit.code, n)
+        else:
+            write_template(master, unit.code, blank)
+            name = template_filename(master, unit.code)
         unit_values = (
             seed_values(master, unit.code) if values is None else values.get(unit.code, {})
         )
-        path = out_dir / template_filename(master, unit.code)
+        path = out_dir / name
         write_atomically(path, fill_template(blank.getvalue(), unit_values))
         paths.append(path)
     return paths
@@ -82,21 +93,29 @@ def fill_workbook(
     out_path: Path | str,
     note: Mapping[str, str] | None = None,
     analysis: Mapping[str, str] | None = None,
+    texts: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
     """Type x1, x2 (and optional Catatan and Analisis texts) into a template by Kode and
     save it as out_path.
 
-    None leaves a cell blank. Raises ValueError for a Kode the sheet does not have, and for
-    an x2 given where the template does not ask one (a locked cell a person cannot type in).
+    ``texts``: other text columns by Kode and header label, e.g. a quarter's
+    ``{"S1.1": {"Kendala": "…", "Tindak lanjut": "…"}}``. None leaves a cell blank. Raises
+    ValueError for a Kode the sheet does not have, and for an x2 given where the template
+    does not ask one (a locked cell a person cannot type in).
     """
     book = openpyxl.load_workbook(template_path, rich_text=True)  # keep the bold labels
     sheet = book[spec.SHEET]
     header_row, columns = _find_header(sheet)
     rows = _rows_by_code(sheet, header_row, columns["Kode"])
-    wanted = set(values) | set(note or {}) | set(analysis or {})
+    wanted = set(values) | set(note or {}) | set(analysis or {}) | set(texts or {})
     unknown = sorted(wanted - set(rows))
     if unknown:
         raise ValueError(f"Kode not in sheet {spec.SHEET}: {', '.join(unknown)}")
+    for code, by_label in (texts or {}).items():
+        for label, text in by_label.items():
+            cell = sheet.cell(row=rows[code], column=columns[label])
+            cell.value = text
+            cell.data_type = "s"
     for code, (x1, x2) in values.items():
         row = rows[code]
         for label, value in (("x1", x1), ("x2", x2)):
@@ -106,8 +125,8 @@ def fill_workbook(
             if cell.protection.locked:
                 raise ValueError(f"{code}: the {label} cell is locked (not asked for)")
             cell.value = value
-    for label, texts in ((NOTE_LABEL, note), (ANALYSIS_LABEL, analysis)):
-        for code, text in (texts or {}).items():
+    for label, by_code in ((NOTE_LABEL, note), (ANALYSIS_LABEL, analysis)):
+        for code, text in (by_code or {}).items():
             cell = sheet.cell(row=rows[code], column=columns[label])
             cell.value = text
             cell.data_type = "s"  # openpyxl would store "=..." as a formula

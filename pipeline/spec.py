@@ -67,6 +67,7 @@ META_KEYS = (
     "kode_unit",  # unit code in the master
     "nama_unit",
     "sidik_definisi",  # fingerprint of the indicator definitions shown, to spot edits
+    "periode",  # the round: TW1 … TW4, or tahunan (absent in older workbooks: tahunan)
 )
 
 # The pipeline's own workbooks, recognised by their metadata when found among submissions:
@@ -116,3 +117,44 @@ def shown_definition(ind: Indicator) -> tuple[str, str, str]:
     writer writes them; the validator compares returned workbooks against them."""
     x2 = (ind.x2_meaning or "") if ind.asks_x2 else NOT_ASKED_MEANING.format(kind=ind.kind.value)
     return f"{ind.name}\ny = {ind.y_meaning}", ind.x1_meaning, x2
+
+
+# --- the quarterly workbook (issue 10) ---------------------------------------------------
+# The same contract (sheet Isian, labels Kode, x1, x2, one row per indicator): x1 and x2
+# are the quarter's own figures. The period decides the other columns: a quarter shows the
+# earlier quarters' accepted figures (read-only, from the history) and the year so far,
+# and asks Kendala and Tindak lanjut instead of Catatan. The reader finds every column by
+# its label, so a workbook of either round reads with the same code.
+
+PERIOD_KEY = "periode"
+QUARTER_TEXTS: tuple[Column, ...] = (
+    Column("obstacles", "Kendala", 30, is_input=True),
+    Column("follow_up", "Tindak lanjut", 30, is_input=True),
+)
+# Every label the reader knows, of either round.
+READ_COLUMNS: tuple[Column, ...] = COLUMNS + QUARTER_TEXTS
+
+
+def quarter_columns(n: int) -> tuple[Column, ...]:
+    """The columns of quarter n's workbook: per input its meaning, the earlier quarters'
+    figures, the quarter's own (the contract's x1 / x2) and the year so far."""
+    from .periods import roman
+
+    def group(key: str) -> tuple[Column, ...]:
+        earlier = tuple(Column(f"{key}_tw{q}", f"{key} TW {roman(q)}", 9)
+                        for q in range(1, n))
+        total = (Column(f"{key}_total", f"{key} s.d. TW {roman(n)}", 10),) if n > 1 else ()
+        meaning = COLUMNS[COLUMN_INDEX[f"{key}_meaning"]]
+        return (meaning, *earlier, COLUMNS[COLUMN_INDEX[key]], *total)
+
+    return (
+        *COLUMNS[:COLUMN_INDEX["x1_meaning"]],  # No, Kode, Indikator Kinerja
+        Column("rule", "Akumulasi", 18),  # what to type: the quarter's flow, or a stock
+        *group("x1"),
+        *group("x2"),
+        Column("realisation", f"Realisasi s.d. TW {roman(n)}", 13),
+        Column("target", f"Target TW {roman(n)}", 10),
+        Column("achievement", "% Capaian", 11),
+        Column("year_target", "Target Tahun", 10),
+        *QUARTER_TEXTS,
+    )

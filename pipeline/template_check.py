@@ -142,6 +142,12 @@ IKU = register(TemplateSpec(
      shows("signatory.name", "tanda tangan (nama penandatangan)")),
     sample="pipeline.template_check:render_iku_sample",
 ))  # fmt: skip
+TRIWULAN = register(TemplateSpec(
+    "triwulan", "laporan pengukuran kinerja triwulan", paths.QUARTER_TEMPLATE,
+    (table_loop("rows", "tabel pengukuran kinerja triwulan"),
+     shows("signatory.name", "tanda tangan (nama penandatangan)")),
+    sample="pipeline.quarter.report:render_quarter_sample",
+))  # fmt: skip
 
 LKJIP = register(TemplateSpec(
     "lkjip", "Bab III LKjIP (Akuntabilitas Kinerja)", paths.LKJIP_TEMPLATE,

@@ -41,6 +41,7 @@ from .errors import OutputError, UsageError
 from .kinds import InputRule
 from .master import Indicator, Master, NegativeRule, Polarity, Settings, Target
 from .numfmt import fmt_count
+from .periods import ANNUAL
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
@@ -168,9 +169,11 @@ def _rule_fingerprint(ind: Indicator) -> list:
     return [] if extra == plain and ind.multiplier == 1 else [extra, ind.multiplier]
 
 
-def metadata(master: Master, unit_code: str) -> dict[str, str]:
-    """The key/values of the hidden sheet and custom properties, in ``spec.META_KEYS`` order."""
+def metadata(master: Master, unit_code: str, period: str = ANNUAL) -> dict[str, str]:
+    """The key/values of the hidden sheet and custom properties, in ``spec.META_KEYS`` order
+    (``period``: the round, ``tahunan`` or ``TW1`` … ``TW4``)."""
     values = {
+        "periode": period,
         "jenis_dokumen": spec.DOC_KIND,
         "versi_template": spec.TEMPLATE_VERSION,
         "instansi": master.agency.name,

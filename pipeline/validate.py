@@ -20,8 +20,10 @@ import pandas as pd
 from . import spec
 from .compute import VALUE_COLUMNS
 from .errors import Problem, Severity
-from .kinds import InputRule, Merge
+from .kinds import Accumulation, InputRule, Merge
 from .master import Indicator, Master
+from .periods import ANNUAL, PERIODS, is_quarter, quarter_number, roman
+from .periods import label as period_label
 from .reader import ReadResult, Row, Submission
 from .reasons import Reason as R  # short: keeps each check on its line
 
@@ -33,6 +35,8 @@ class Validated:
     invalid: frozenset[tuple[str, str]] = frozenset()  # (unit, code) with rejected values
     files: int = 0
     submissions: list[Submission] = field(default_factory=list)  # every file read
+    # a quarter's texts: (unit, Kode) → {"obstacles": Kendala, "follow_up": Tindak lanjut}
+    texts: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -40,23 +44,32 @@ class Validated:
 
 
 def validate(
-    master: Master, read: ReadResult, prior_x2: Mapping[tuple[str, str], float] | None = None
+    master: Master, read: ReadResult, prior_x2: Mapping[tuple[str, str], float] | None = None,
+    period: str = ANNUAL, earlier: Mapping[str, Mapping] | None = None,
 ) -> Validated:
     """Check every submission; ``prior_x2`` gives, by (unit, Kode), the x2 the history holds
-    for kinds whose x2 is last year's value (it replaces what the workbook shows)."""
+    for kinds whose x2 is last year's value (it replaces what the workbook shows).
+
+    ``period``: the round being processed (``tahunan`` or ``TW1`` … ``TW4``): a workbook
+    of another round is refused; ``earlier``: a quarter's earlier quarters' figures
+    (``quarter.rollup.Figures`` by period), to warn about a year so far that goes down."""
     problems = list(read.problems)
     invalid: set[tuple[str, str]] = set()
-    accepted = _accepted_submissions(master, read.submissions, problems)
+    accepted = _accepted_submissions(master, read.submissions, problems, period)
     _missing_units(master, accepted, read, problems, invalid)
     records: list[dict[str, Any]] = []
     for sub in accepted.values():
         records += _check_rows(master, sub, problems, invalid, prior_x2 or {})
         _outdated_template(master, sub, problems)
     _check_totals(master, records, accepted, problems, invalid)
+    if is_quarter(period):
+        _check_trend(master, records, accepted, problems, period, earlier or {})
     values = pd.DataFrame([[r[c] for c in VALUE_COLUMNS] for r in records],
                           columns=VALUE_COLUMNS)
+    texts = {(r["unit"], r["code"]): r["texts"] for r in records if r["texts"]}
     problems.sort(key=_reading_order)
-    return Validated(values, problems, frozenset(invalid), read.files, list(read.submissions))
+    return Validated(values, problems, frozenset(invalid), read.files, list(read.submissions),
+                     texts)
 
 
 def _reading_order(p: Problem) -> tuple:
@@ -70,21 +83,32 @@ def _reading_order(p: Problem) -> tuple:
 
 
 def _accepted_submissions(
-    master: Master, subs: list[Submission], problems: list[Problem]
+    master: Master, subs: list[Submission], problems: list[Problem], period: str = ANNUAL,
 ) -> dict[str, Submission]:
-    """One submission per reporting unit; files of another agency/year/unit are refused."""
+    """One submission per reporting unit; files of another agency/year/round/unit are
+    refused."""
     agency, year = master.agency, str(master.agency.year)
     units = {u.code for u in master.reporting_units}
     by_unit: dict[str, list[Submission]] = {}
     for sub in subs:
         meta = sub.meta
         err = None
-        if meta.get("tahun") != year:
+        theirs = meta.get(spec.PERIOD_KEY) or ANNUAL  # older workbooks: the year-end round
+        if meta.get("tahun") != year and (theirs == period == ANNUAL):
             err = (
                 R.META_YEAR,
                 f"templat ini untuk tahun {meta.get('tahun') or '(kosong)'}, sedangkan laporan "
                 f"untuk tahun {year}; minta unit mengisi templat tahun {year}",
             )
+        elif meta.get("tahun") != year:
+            err = (
+                R.META_YEAR,
+                f"templat ini untuk {_round(theirs)} tahun {meta.get('tahun') or '(kosong)'}, "
+                f"sedangkan yang sedang diolah {_round(period)} tahun {year}; minta unit "
+                f"mengisi templat {_round(period)} tahun {year} ({_templates_cmd(period)})",
+            )
+        elif theirs != period:
+            err = _other_round(theirs, period, year)
         elif meta.get("instansi") != agency.name:
             err = (
                 R.META_AGENCY,
@@ -174,6 +198,39 @@ def _missing_units(
                 unit=unit.code,
             )
         )
+
+
+def _round(period: str) -> str:
+    return period_label(period) if period in PERIODS else f"periode '{period}'"
+
+
+def _templates_cmd(period: str) -> str:
+    n = quarter_number(period)
+    return f"iku templates --triwulan {n}" if n else "iku templates"
+
+
+def _other_round(theirs: str, period: str, year: str) -> tuple[R, str]:
+    """A workbook of another round of the same year: which it is, which is processed, and
+    what to do."""
+    here = f"{_round(period)} {year}"
+    if theirs not in PERIODS:
+        return (R.QUARTER_OTHER, f"periode '{theirs}' di metadata tidak dikenal, sedangkan yang "
+                f"sedang diolah {here}; gunakan templat asli ({_templates_cmd(period)})")
+    there = f"{_round(theirs)} {year}"
+    if period == ANNUAL:
+        n = quarter_number(theirs)
+        return (R.ANNUAL_QUARTER, f"templat ini untuk {there}, sedangkan yang sedang diolah "
+                f"{here}; berkas triwulan diolah dengan `iku report --triwulan {n}`. Untuk "
+                "laporan tahunan minta unit mengisi templat tahunan (iku templates), atau "
+                "ambil angka tahun dari keempat triwulan (iku report --dari-triwulan)")
+    if theirs == ANNUAL:
+        return (R.QUARTER_ANNUAL, f"templat ini untuk {there}, sedangkan yang sedang diolah "
+                f"{here}; minta unit mengisi templat {_round(period)} "
+                f"({_templates_cmd(period)})")
+    n = quarter_number(theirs)
+    return (R.QUARTER_OTHER, f"templat ini untuk {there}, sedangkan yang sedang diolah {here}; "
+            f"minta unit mengisi templat {_round(period)} ({_templates_cmd(period)}), atau "
+            f"olah berkas ini pada laporan {_round(theirs)} (iku report --triwulan {n})")
 
 
 def _units_named_in(master: Master, file: str) -> list[str]:
@@ -338,8 +395,19 @@ def _check_rows(
                 f"LKjIP dipotong menjadi {MAX_ANALYSIS} karakter pertama", row, "analysis",
                 analysis[:40] + "…", Severity.WARNING)
             analysis = analysis[:MAX_ANALYSIS] + "…"
+        texts = {}
+        for column in spec.QUARTER_TEXTS:  # a quarter's Kendala and Tindak lanjut
+            text = getattr(row, column.key)
+            text = "" if _blank(text) else _show(text).strip()
+            if len(text) > MAX_NOTE:
+                add(R.NOTE_TOO_LONG, f"{column.label} lebih dari {MAX_NOTE} karakter; di "
+                    f"laporan dipotong menjadi {MAX_NOTE} karakter pertama", row, column.key,
+                    text[:40] + "…", Severity.WARNING)
+                text = text[:MAX_NOTE] + "…"
+            if text:
+                texts[column.key] = text
         records.append({"unit": sub.unit, "code": code, "x1": x1, "x2": x2, "note": note,
-                        "analysis": analysis, "row": row})
+                        "analysis": analysis, "row": row, "texts": texts})
     for code in expected:
         if code not in seen:
             problems.append(Problem(
@@ -493,6 +561,67 @@ def _check_totals(
                     f"x1 lebih besar dari x2 pada indikator {ind.code} (bagian tidak "
                     "mungkin melebihi keseluruhan); periksa kembali",
                     sub.file, sub.sheet, sub.ref(r["row"], "x1"), _show(r["row"].x1), sub.unit))
+
+
+def _check_trend(
+    master: Master,
+    records: list[dict[str, Any]],
+    accepted: dict[str, Submission],
+    problems: list[Problem],
+    period: str,
+    earlier: Mapping[str, Mapping],
+) -> None:
+    """A quarter: PERINGATAN where an input's year so far goes down since the previous
+    quarter although its ``akumulasi`` says it should not (docs/TRIWULAN.md):
+
+    * ``jumlah``: the running total falls, i.e. the quarter's figure is negative (a
+      correction of an earlier quarter typed as a negative figure);
+    * ``terakhir``: a count (a whole-number input: registered organisations, staff) below
+      the previous quarter's figure; decimal values (indices, rates) move both ways;
+    * ``rata_rata``: never (a mean moves both ways)."""
+    n = quarter_number(period)
+    if not n or n == 1:
+        return
+    by_code = {i.code: i for i in master.indicators}
+    before_periods = [f"TW{q}" for q in range(1, n)]
+    previous = f"TW{n - 1}"
+    for r in records:
+        ind = by_code[r["code"]]
+        inputs = {rule.key: rule for rule in ind.rules.inputs(ind)}
+        for key, rule in ind.rollup.items():
+            value, input_rule = r[key], inputs.get(key)
+            if input_rule is None or input_rule.is_choice or not isinstance(value, int | float):
+                continue
+            index = 0 if key == "x1" else 1
+            figures = [earlier.get(p, {}).get((r["unit"], r["code"])) for p in before_periods]
+            if rule == Accumulation.SUM:
+                shown = [f[index] for f in figures if f is not None and
+                         isinstance(f[index], int | float)]
+                before = sum(shown)
+                if value >= 0 or not shown:
+                    continue
+                what = (f"{key} TW {roman(n)} berisi {_show_typed(float(value))}, sehingga total "
+                        f"s.d. TW {roman(n)} turun dari {_show_typed(float(before))} menjadi "
+                        f"{_show_typed(float(before + value))}; akumulasi indikator "
+                        f"{ind.code} 'jumlah' menjumlahkan angka tiap triwulan, jadi isi angka "
+                        "triwulan ini saja. Bila angka triwulan sebelumnya keliru, perbaiki "
+                        "isian triwulan itu dan buat ulang laporannya")
+            elif rule == Accumulation.LAST and input_rule.whole:
+                last = earlier.get(previous, {}).get((r["unit"], r["code"]))
+                if last is None or not isinstance(last[index], int | float) or \
+                        value >= last[index]:
+                    continue
+                what = (f"{key} turun dari {_show_typed(float(last[index]))} (TW {roman(n - 1)}) "
+                        f"menjadi {_show_typed(float(value))} (TW {roman(n)}); akumulasi "
+                        f"indikator {ind.code} 'terakhir': angka ini keadaan pada akhir "
+                        "triwulan, yang biasanya tidak berkurang. Periksa kembali; bila memang "
+                        "berkurang, abaikan peringatan ini")
+            else:
+                continue
+            sub = accepted[r["unit"]]
+            problems.append(Problem(Severity.WARNING, R.QUARTER_WENT_DOWN, what, sub.file,
+                                    sub.sheet, sub.ref(r["row"], key),
+                                    _show(getattr(r["row"], key)), sub.unit))
 
 
 def _check_same(

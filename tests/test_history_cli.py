@@ -190,8 +190,11 @@ def test_a_newer_history_file_is_refused(tmp_path, history):
     conn.close()
     before = digest(history)
     res = cli("riwayat", "--riwayat", history, code=1)
+    from pipeline.history.schema import SCHEMA_VERSION
+
     assert res.stderr.startswith(f"GALAT: berkas riwayat {history} dibuat oleh versi iku yang "
-                                 "lebih baru (skema 99; program ini mengenal sampai skema 2)")
+                                 "lebih baru (skema 99; program ini mengenal sampai skema "
+                                 f"{SCHEMA_VERSION})")
     assert digest(history) == before
 
 

@@ -104,7 +104,10 @@ def variant(tmp_path: Path, change: Callable, name: str = "templat_ubahan.docx")
 def test_every_shipped_template_passes_its_own_check(spec: TemplateSpec, context,
                                                      lkjip_context):
     assert spec.template.is_file()
-    contexts = {"iku": context, "lkjip": lkjip_context}  # a new kind adds its context here
+    from test_quarters import quarter_context
+
+    contexts = {"iku": context, "lkjip": lkjip_context,  # a new kind adds its context here
+                "triwulan": quarter_context()}
     assert template_problems(spec.template.read_bytes(), spec, contexts[spec.kind]) == []
 
 
@@ -375,8 +378,8 @@ def test_periksa_refuses_a_damaged_template(tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--jenis", "triwulan"], 2, "GALAT: jenis templat «triwulan» tidak dikenal; pilih salah "
-                                     "satu: iku, lkjip"),
+        (["--jenis", "kuartal"], 2, "GALAT: jenis templat «kuartal» tidak dikenal; pilih salah "
+                                    "satu: iku, lkjip, triwulan"),
         ([], 1, "GALAT: templat Word tidak ditemukan: {missing}"),
     ],
 )

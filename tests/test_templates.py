@@ -474,6 +474,7 @@ def _expected_meta(master: Master, unit: str) -> dict[str, str]:
         "kode_unit": unit,
         "nama_unit": master.unit(unit).name,
         "sidik_definisi": definition_fingerprint(master, unit),
+        "periode": "tahunan",
     }
 
 

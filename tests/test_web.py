@@ -617,19 +617,65 @@ def test_an_edited_report_in_the_data_folder_is_kept(master, site, client, tmp_p
 # --- quarters -------------------------------------------------------------------------------
 
 
-def test_a_quarter_is_collected_and_its_report_refused_until_the_pipeline_has_one(
-        master, tmp_path):
-    site = open_site(master, tmp_path / "tw2", quarter=2)
+def _quarter_round(master, tmp_path, n, values, history):
+    """Collect quarter n on its own page: every unit downloads its blank quarterly workbook
+    from the page, fills it and uploads it; the secretariat builds the report."""
+    from pipeline.sample import fill_workbook, seed_values
+
+    site = open_site(master, tmp_path / f"tw{n}", quarter=n, history=history)
     with TestClient(create_app(site)) as client:
         page = text_of(client.get(unit_url(site, "POLITIK")).text)
-        assert "Isian IKU Triwulan 2 Tahun 2021" in page
-        secretariat = text_of(client.get(secretariat_url(site)).text)
-        assert "Laporan triwulan belum dapat dibuat" in secretariat
+        assert f"Isian IKU Triwulan {n} Tahun 2021" in page
+        blanks = {}
+        for unit in master.reporting_units:
+            blank = client.get(f"{unit_url(site, unit.code)}/templat")
+            assert blank.status_code == 200
+            assert f'filename="Isian_IKU_2021_TW{n}_{unit.code}.xlsx"' in \
+                blank.headers["content-disposition"]
+            path = tmp_path / f"blank_tw{n}_{unit.code}.xlsx"
+            path.write_bytes(blank.content)
+            blanks[unit.code] = path
+            book = tmp_path / f"Isian_TW{n}_{unit.code}.xlsx"
+            fill_workbook(path, {**seed_values(master, unit.code),
+                                 **values.get(unit.code, {})}, book,
+                          texts={c: {"Kendala": f"Kendala {unit.code} TW{n}"}
+                                 for c in seed_values(master, unit.code)})
+            assert upload(client, unit_url(site, unit.code), book).status_code == 303
         response = _build(client, site)
-    assert response.status_code == 409
-    assert ("Laporan tidak dibuat: laporan triwulan 2 belum dapat dibuat: versi iku ini baru "
-            "membuat laporan tahunan") in text_of(response.text)
-    assert not list((site.folder / "laporan").iterdir())
+    return site, response, blanks
+
+
+def test_a_quarter_is_collected_checked_and_reported_on_its_page(master, tmp_path):
+    history = tmp_path / "riwayat.sqlite"
+    # a year-end workbook sent to a quarter's page is refused, naming both rounds
+    site = open_site(master, tmp_path / "tw1", quarter=1, history=history)
+    with TestClient(create_app(site)) as client:
+        response = follow(client, upload(client, unit_url(site, "POLITIK"),
+                                         filled(master, tmp_path, "POLITIK")))
+        assert ("templat ini untuk laporan tahunan (akhir tahun) 2021, sedangkan yang sedang "
+                "diolah Triwulan I 2021") in text_of(response.text)
+    site, response, _ = _quarter_round(master, tmp_path, 1, {
+        "POLITIK": {"S4.1": (3, 12)}}, history)
+    assert response.status_code == 200, response.text[:500]
+    report = site.folder / "laporan" / "Laporan_Kinerja_TW1_2021.docx"
+    assert report.is_file()
+    site, response, blanks = _quarter_round(master, tmp_path, 2, {
+        "POLITIK": {"S4.1": (5, 12)}}, history)
+    assert response.status_code == 200, response.text[:500]
+    # the TW II blank shows TW I's accepted figures; the report the year so far
+    sheet = openpyxl.load_workbook(blanks["POLITIK"])["Isian"]
+    header = {c.value: c.column for c in sheet[8]}
+    row = next(r for r in range(9, sheet.max_row + 1)
+               if sheet.cell(r, header["Kode"]).value == "S4.1")
+    assert (sheet.cell(row, header["x1 TW I"]).value,
+            sheet.cell(row, header["x2 TW I"]).value) == (3, 12)
+    document = docx.Document(site.folder / "laporan" / "Laporan_Kinerja_TW2_2021.docx")
+    (table,) = [t for t in table_texts(document) if t[0][0] == "No"]
+    head = table[0]
+    (s41,) = [r for r in table if r[head.index("Indikator Kinerja")].startswith("Kondisi")]
+    assert s41[head.index("Realisasi s.d. TW II")] == "33,33%"  # (3 + 5) / (12 + 12)
+    assert s41[head.index("Kendala")] == "Kendala POLITIK TW2"
+    assert not any("DRAFT" in p.text for p in document.paragraphs)
 
 
 def test_a_data_folder_serves_one_collection(master, tmp_path):

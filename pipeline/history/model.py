@@ -28,9 +28,8 @@ from dataclasses import dataclass
 
 from ..kinds import Kind
 
-#: The periods a year has: the year-end round and the four quarters (issue 10).
-PERIODS = ("tahunan", "TW1", "TW2", "TW3", "TW4")
-ANNUAL = "tahunan"
+# The periods a year has: the year-end round and the four quarters (pipeline/periods.py).
+from ..periods import ANNUAL, PERIODS  # noqa: F401 (re-exported)
 
 #: The kinds of indicator the history accepts: those of the registry (``pipeline.kinds``);
 #: "" = unknown, e.g. imported from a rekap, which does not say.
@@ -49,6 +48,8 @@ class UnitFigure:
     note: str = ""
     submission_fingerprint: str = ""  # sha256 of the submitted workbook's bytes
     analysis: str = ""  # the unit's year-end Analisis text (LKjIP Chapter III)
+    obstacles: str = ""  # a quarter's Kendala (issue 10)
+    follow_up: str = ""  # a quarter's Tindak lanjut
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import pandas as pd
 from ..compute import VALUE_COLUMNS, Results
 from ..kinds import NA, Merge
 from ..master import Indicator, Master
+from ..periods import QUARTERS
 from .model import (
     ANNUAL,
     IndicatorRecord,
@@ -59,23 +60,27 @@ class Prior:
     previous: Mapping[str, PreviousFigures] = field(default_factory=dict)  # by Kode
     x2: Mapping[tuple[str, str], float] = field(default_factory=dict)  # (unit, Kode)
     locked: StoredRun | None = None  # the version the year's lock points at
-    current: StoredRun | None = None  # the year's current annual version, if any
+    current: StoredRun | None = None  # the current version of the run's period, if any
     series: Series | None = None  # earlier years, for the report's history appendix
+    period: str = ANNUAL
+    # the year's recorded quarters (TW1 … TW4 → current version), for a quarter's year so
+    # far and for a year built from its quarters (pipeline/quarter/history.py)
+    quarters: Mapping[str, StoredRun] = field(default_factory=dict)
 
 
-def read_prior(path: Path, master: Master) -> Prior:
-    """The history's view of ``master``'s agency and year; an empty Prior when the file
-    does not exist yet (nothing is created by reading)."""
+def read_prior(path: Path, master: Master, period: str = ANNUAL) -> Prior:
+    """The history's view of ``master``'s agency and year (and of the run's ``period``);
+    an empty Prior when the file does not exist yet (nothing is created by reading)."""
     from . import master_key
 
     if not Path(path).exists():
-        return Prior(year=master.agency.year)
+        return Prior(year=master.agency.year, period=period)
     with open_history(path, create=False) as h:
         key = h.find_agency(master_key(master), master.agency.name) or master_key(master)
-        return _prior(h, key, master)
+        return _prior(h, key, master, period)
 
 
-def _prior(h: History, key: str, master: Master) -> Prior:
+def _prior(h: History, key: str, master: Master, period: str = ANNUAL) -> Prior:
     year = master.agency.year
     previous: dict[str, PreviousFigures] = {}
     x2: dict[tuple[str, str], float] = {}
@@ -92,8 +97,9 @@ def _prior(h: History, key: str, master: Master) -> Prior:
     info = h.lock_info(key, year)
     if info is not None:
         locked = h.version(key, year, info.version)
-    return Prior(key, year, previous, x2, locked, h.current(key, year),
-                 earlier_years(h, key, master))
+    quarters = {p: run for p in QUARTERS if (run := h.current(key, year, p)) is not None}
+    return Prior(key, year, previous, x2, locked, h.current(key, year, period),
+                 earlier_years(h, key, master), period, quarters)
 
 
 SERIES_YEARS = 5  # the history appendix shows the year and up to four before it

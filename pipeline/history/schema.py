@@ -122,8 +122,15 @@ _V2 = (
     "ALTER TABLE contribution ADD COLUMN analysis TEXT NOT NULL DEFAULT ''",
 )
 
+# v3: a quarter's texts (issue 10): each unit's Kendala and Tindak lanjut, which the
+# quarterly report prints (and a later LKjIP chapter analyses).
+_V3 = (
+    "ALTER TABLE contribution ADD COLUMN obstacles TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE contribution ADD COLUMN follow_up TEXT NOT NULL DEFAULT ''",
+)
+
 #: ``MIGRATIONS[i]`` takes a file from schema version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

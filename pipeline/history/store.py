@@ -329,7 +329,8 @@ class History:
                 n = None
                 if u.submission_fingerprint:
                     n = prints.setdefault(u.submission_fingerprint, len(prints))
-                units.append((run_id, pos, seq, u.unit, u.x1, u.x2, u.note, n, u.analysis))
+                units.append((run_id, pos, seq, u.unit, u.x1, u.x2, u.note, n, u.analysis,
+                              u.obstacles, u.follow_up))
         c = self.conn
         c.executemany("INSERT INTO submission VALUES (?, ?, ?)",
                       [(run_id, n, fp) for fp, n in prints.items()])
@@ -339,7 +340,7 @@ class History:
             "status, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", figures)
         c.executemany(
             "INSERT INTO contribution (run_id, position, seq, unit, x1, x2, note, submission, "
-            "analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", units)
+            "analysis, obstacles, follow_up) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", units)
 
     def _blob(self, data: bytes) -> str | None:
         if not data:
@@ -361,12 +362,13 @@ class History:
         prints = dict(self.conn.execute(
             "SELECT n, fingerprint FROM submission WHERE run_id = ?", (run_id,)).fetchall())
         units: dict[int, list[UnitFigure]] = {}
-        for pos, unit, x1, x2, note, n, analysis in self.conn.execute(
-                "SELECT position, unit, x1, x2, note, submission, analysis FROM contribution "
-                "WHERE run_id = ? ORDER BY position, seq", (run_id,)):
+        for pos, unit, x1, x2, note, n, analysis, obstacles, follow_up in self.conn.execute(
+                "SELECT position, unit, x1, x2, note, submission, analysis, obstacles, "
+                "follow_up FROM contribution WHERE run_id = ? ORDER BY position, seq",
+                (run_id,)):
             units.setdefault(pos, []).append(
                 UnitFigure(unit, x1, x2, note, prints.get(n, "") if n is not None else "",
-                           analysis))
+                           analysis, obstacles, follow_up))
         return [
             IndicatorRecord(
                 key=key, code=code, kind=kind, name=name, unit_of_measure=uom,

@@ -153,12 +153,24 @@ class _Pages:
 
     async def blank(self, request: Request) -> Response:
         unit = self.who(request, "unit")
+        site = self.site
         if unit not in self._blanks:
             buffer = io.BytesIO()
-            await run_in_threadpool(write_template, self.site.master, unit, buffer,
-                                    self.site.prior_x2)
+            if site.quarter:  # the quarter's workbook, with the earlier quarters (issue 10)
+                from ..quarter.workbook import write_quarter_template
+
+                await run_in_threadpool(write_quarter_template, site.master, unit,
+                                        site.quarter, buffer, site.earlier, site.prior_x2)
+            else:
+                await run_in_threadpool(write_template, site.master, unit, buffer,
+                                        site.prior_x2)
             self._blanks[unit] = buffer.getvalue()
-        return _download(self._blanks[unit], template_filename(self.site.master, unit))
+        if site.quarter:
+            from ..quarter.workbook import quarter_filename
+
+            return _download(self._blanks[unit], quarter_filename(site.master, unit,
+                                                                  site.quarter))
+        return _download(self._blanks[unit], template_filename(site.master, unit))
 
     async def upload(self, request: Request) -> Response:
         unit = self.who(request, "unit")
@@ -186,7 +198,7 @@ class _Pages:
         started = time.perf_counter()
         try:
             result = checks.check_upload(site.master, unit, version, received.filename,
-                                         site.prior_x2)
+                                         site.prior_x2, site.round, site.earlier)
         except Exception:
             log.exception("pemeriksaan unggahan %s versi %d gagal", unit, version.number)
             result = {"versi": version.number, "unit": unit, "waktu": store.now_text(),
@@ -208,7 +220,7 @@ class _Pages:
         if version is None or not (version.result or {}).get("dibaca"):
             raise HTTPException(404)
         copy = await run_in_threadpool(checks.corrected_copy, self.site.master, version,
-                                       self.site.prior_x2)
+                                       self.site.prior_x2, self.site.round, self.site.earlier)
         if copy is None:
             raise HTTPException(404)
         original = Path(version.result["nama_asli"]).stem or version.workbook.stem

@@ -31,6 +31,7 @@ from .. import spec
 from ..errors import Problem, Severity, summary
 from ..master import Indicator, Master
 from ..numfmt import fmt_number
+from ..periods import ANNUAL
 from ..reasons import Reason
 from ..run import check_inputs
 from ..validate import Validated
@@ -50,10 +51,12 @@ def problem_of(d: dict) -> Problem:
 
 
 def check_upload(master: Master, unit: str, version: store.Version, original: str,
-                 prior_x2: Mapping[tuple[str, str], float] | None = None) -> dict:
-    """Check one stored upload of ``unit``; return the result to save as ``hasil.json``."""
+                 prior_x2: Mapping[tuple[str, str], float] | None = None,
+                 period: str = ANNUAL, earlier: Mapping | None = None) -> dict:
+    """Check one stored upload of ``unit``; return the result to save as ``hasil.json``.
+    ``period`` and ``earlier``: a quarter's round and its earlier quarters (issue 10)."""
     path = version.workbook
-    checked = check_inputs(master, version.inputs, prior_x2)
+    checked = check_inputs(master, version.inputs, prior_x2, period, earlier)
     shown = store.display_name(original)
     sub = next((s for s in checked.submissions if s.file == path.name), None)
     problems = [p for p in checked.problems
@@ -231,7 +234,8 @@ def set_key(states: list[store.UnitState]) -> tuple:
 
 
 def combined_check(master: Master, folder: Path, states: list[store.UnitState],
-                   prior_x2: Mapping[tuple[str, str], float] | None = None) -> Combined:
+                   prior_x2: Mapping[tuple[str, str], float] | None = None,
+                   period: str = ANNUAL, earlier: Mapping | None = None) -> Combined:
     with current_set(folder, states) as work:
         if not any(work.iterdir()):
             from ..reader import ReadResult
@@ -239,7 +243,7 @@ def combined_check(master: Master, folder: Path, states: list[store.UnitState],
 
             checked = validate(master, ReadResult())  # every unit missing, as the CLI says
         else:
-            checked = check_inputs(master, work, prior_x2)
+            checked = check_inputs(master, work, prior_x2, period, earlier)
     return Combined(set_key(states), tuple(checked.problems), checked.files)
 
 
@@ -304,7 +308,8 @@ def _window(grid: list, row: int, col: int) -> dict:
 
 
 def corrected_copy(master: Master, version: store.Version,
-                   prior_x2: Mapping[tuple[str, str], float] | None = None) -> Path | None:
+                   prior_x2: Mapping[tuple[str, str], float] | None = None,
+                   period: str = ANNUAL, earlier: Mapping | None = None) -> Path | None:
     """The highlighted copy of an upload (written once, on first request, with the problem
     list beside it as ``iku validate --report`` writes them), or None when no cell of it
     has a problem."""
@@ -314,7 +319,7 @@ def corrected_copy(master: Master, version: store.Version,
     copy = copies / f"{version.workbook.stem}_PERBAIKI.xlsx"
     if copy.exists():
         return copy
-    checked = check_inputs(master, version.inputs, prior_x2)
+    checked = check_inputs(master, version.inputs, prior_x2, period, earlier)
     if not any(p.cell and p.file == version.workbook.name for p in checked.problems):
         return None
     written = write_feedback(master, checked, problem_list)

@@ -8,12 +8,12 @@ is missing or wrong and ``pdf`` when LibreOffice is installed. The report goes t
 One build runs at a time (a lock); a second request waits and then finds the same bytes
 (publish leaves an unchanged report untouched).
 
-Quarters (``iku serve --triwulan N``): the pipeline has no quarterly report yet (issue
-10). ``QUARTERLY_REPORT`` is the seam: until the runner takes a period, a quarter's page
-collects and checks the workbooks like the year's, says so, and ``build`` refuses with
-``QuarterNotSupported`` instead of passing a year's report off as a quarter's. When the
-runner grows a quarter (e.g. ``ReportJob.quarter``), set the flag, pass the quarter in
-``_job_options`` and name the file in ``report_name``.
+Quarters (``iku serve --triwulan N``, issue 10): the page hands out the quarter's
+workbooks, checks them as that quarter's (``site.round``, ``site.earlier``), and ``build``
+runs the runner with the quarter's period and template, which writes *Laporan Pengukuran
+Kinerja Triwulan N* (``Laporan_Kinerja_TW<N>_<tahun>.docx``, as the CLI names it) and
+records a final one as that quarter. The runner refuses (QuarterMissing) while an earlier
+quarter is not recorded. ``QUARTERLY_REPORT`` stays as the switch the page reads.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from ..master import Master
 from ..run import build_report
 from . import checks, store
 
-QUARTERLY_REPORT = False  # the pipeline writes no quarterly report yet (issue 10)
+QUARTERLY_REPORT = True  # the runner writes a quarter's report (issue 10)
 
 _lock = threading.Lock()
 
@@ -46,7 +46,9 @@ class Built:
 
 def report_name(master: Master, quarter: int | None) -> str:
     if quarter:
-        return f"Laporan_IKU_{master.agency.year}_TW{quarter}.docx"
+        from ..quarter.report import report_filename
+
+        return report_filename(master, quarter)
     return f"Laporan_IKU_{master.agency.year}.docx"
 
 
@@ -67,6 +69,11 @@ def _job_options(quarter: int | None) -> dict:
         raise QuarterNotSupported(
             f"laporan triwulan {quarter} belum dapat dibuat: versi iku ini baru membuat "
             "laporan tahunan. Isian tetap dikumpulkan dan diperiksa di halaman ini")
+    if quarter:
+        from .. import paths
+        from ..periods import quarter_period
+
+        return {"period": quarter_period(quarter), "template": paths.QUARTER_TEMPLATE}
     return {}
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..master import Master
+from ..periods import ANNUAL, quarter_period
 from ..safety import MAX_FILE_SIZE
 from . import checks, store
 
@@ -32,12 +33,18 @@ class Site:
     previous: dict[str, str] = field(default_factory=dict)  # Kode -> last year's realisasi
     history: Path | None = None  # the history database reports are recorded into
     prior_x2: dict = field(default_factory=dict)  # (unit, Kode) -> last year's value
+    earlier: dict = field(default_factory=dict)  # a quarter: TW1 … figures, from history
     _combined: checks.Combined | None = field(default=None, repr=False)
     _combined_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def period(self) -> str:
         return store.period_label(self.quarter)
+
+    @property
+    def round(self) -> str:
+        """The round's code (``tahunan``, ``TW1`` …) that workbooks carry (issue 10)."""
+        return quarter_period(self.quarter) if self.quarter else ANNUAL
 
     @property
     def title(self) -> str:
@@ -55,7 +62,7 @@ class Site:
         with self._combined_lock:
             if self._combined is None or self._combined.key != key:
                 self._combined = checks.combined_check(self.master, self.folder, states,
-                                                       self.prior_x2)
+                                                       self.prior_x2, self.round, self.earlier)
             return self._combined
 
 
@@ -68,22 +75,28 @@ def open_site(master: Master, folder: Path, quarter: int | None = None,
     store.prepare_folder(folder, master, quarter)
     units = [u.code for u in master.reporting_units]
     tokens = store.load_tokens(folder, units, renew=renew_tokens)
-    prior_x2 = {}
+    prior_x2, earlier = {}, {}
     if history is not None:
         from ..errors import HistoryError
         from ..history.report import read_prior
 
         try:
-            prior_x2 = dict(read_prior(history, master).x2)
+            prior = read_prior(history, master)
+            prior_x2 = dict(prior.x2)
+            if quarter:  # the earlier quarters as recorded when the page starts
+                from ..quarter.history import recorded_earlier
+
+                earlier = recorded_earlier(master, prior.quarters, quarter)[0]
         except HistoryError as exc:  # shown as the column left out; a report says why
             log.warning("riwayat %s tidak dapat dibaca: %s", history, exc)
     site = Site(master, folder, tokens, quarter, limit, protected,
-                checks.previous_figures(master, history), history, prior_x2)
+                checks.previous_figures(master, history), history, prior_x2, earlier)
     for state in site.states():
         for version in state.versions:
             if version.result is None and version.workbook is not None:
                 log.warning("memeriksa ulang unggahan yang terputus: %s versi %d",
                             state.code, version.number)
                 store.save_result(version, checks.check_upload(
-                    master, state.code, version, version.workbook.name, prior_x2))
+                    master, state.code, version, version.workbook.name, prior_x2,
+                    site.round, earlier))
     return site

@@ -1,0 +1,193 @@
+"""Everything the quarterly report shows, worded and formatted (``build_quarter_context``).
+
+*Laporan Pengukuran Kinerja Triwulan n Tahun Y*: one landscape table, per sasaran and
+indicator, of the year's target and the quarter's (of the year so far), the realisasi of
+the quarter and of the year so far, % capaian against the quarter's target, % of the
+year's target reached, the status (predikat of the scale ``pengaturan.skala_predikat``,
+its cell shaded in the band's ``warna``) and each unit's Kendala and Tindak lanjut; then
+the notes that explain the figures, the place and month, and the signature. As for the
+yearly report (``pipeline/context.py``, whose helpers are reused), the template does no
+arithmetic and no formatting: docs/TEMPLATE.md lists every key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..compute import IndicatorResult, Status
+from ..context import (
+    MERGE_UP,
+    STATUS_TEXT,
+    _split_city,
+    clean,
+    fmt_target,
+    grade_scale_text,
+    heading,
+    notes,
+    signatory,
+)
+from ..kinds import Accumulation
+from ..master import Indicator, Master
+from ..numfmt import fmt_month_year, fmt_percent
+from ..periods import months, roman
+from .figures import QuarterResults
+from .rollup import rule_text
+
+TITLE = "LAPORAN PENGUKURAN KINERJA"
+NO_FILL = "auto"  # w:shd fill of a status cell without a colour
+
+
+def report_date(master: Master, quarter: int) -> dt.date:
+    """The quarterly report's date: the first day of the month after the quarter (the
+    report of a quarter is made in the following month; printed as month and year)."""
+    year, month = master.agency.year, 3 * quarter + 1
+    return dt.date(year + 1, 1, 1) if month > 12 else dt.date(year, month, 1)
+
+
+def _value(ind: Indicator, r: IndicatorResult) -> str:
+    if r.status != Status.OK:
+        return STATUS_TEXT[r.status]
+    return clean(ind.rules.format_value(ind, r.realisation))
+
+
+def _percent(r: IndicatorResult, value: float | None, capped: bool = False) -> str:
+    if r.status != Status.OK:
+        return STATUS_TEXT[r.status]
+    return fmt_percent(value) + ("*" if capped else "") if value is not None else "-"
+
+
+def _texts(master: Master, ind: Indicator, q: QuarterResults, key: str) -> list[str]:
+    """Each unit's Kendala (or Tindak lanjut): the text alone when one unit reports the
+    indicator, else "Unit: text" per unit that wrote one; "-" when none did."""
+    names = {u.code: clean(u.name) for u in master.units}
+    found = [(unit, q.texts.get((unit, ind.code), {}).get(key, ""))
+             for unit in ind.reporting_units]
+    found = [(unit, clean(text)) for unit, text in found if text.strip()]
+    if not found:
+        return ["-"]
+    if len(ind.reporting_units) == 1:
+        return [found[0][1]]
+    return [f"{names.get(unit, unit)}: {text}" for unit, text in found]
+
+
+def rows(master: Master, q: QuarterResults) -> list[dict[str, Any]]:
+    out = []
+    n = q.quarter
+    for s in master.sasaran:
+        for j, ind in enumerate(s.indicators):
+            own = q.own.indicators[ind.code]
+            cum = q.cumulative.indicators[ind.code]
+            qi = q.indicators[ind.code]
+            first = j == 0
+            out.append({
+                "no": str(s.number) if first else MERGE_UP,
+                "sasaran": clean(s.description) if first else MERGE_UP,
+                "indicator": clean(ind.name),
+                "rule": f"(akumulasi: {rule_text(ind, n)})",
+                "year_target": fmt_target(ind, ind.target),
+                "quarter_target": fmt_target(ind, qi.target) if qi.target is not None else "-",
+                "own": _value(ind, own),
+                "cumulative": _value(ind, cum),
+                "achievement": _percent(cum, qi.achievement, qi.capped),
+                "progress": _percent(cum, cum.achievement, cum.capped),
+                "status": qi.band.grade if qi.band else "-",
+                "fill": (qi.band.fill if qi.band and qi.band.fill else NO_FILL),
+                "obstacles": _texts(master, ind, q, "obstacles"),
+                "follow_up": _texts(master, ind, q, "follow_up"),
+            })
+    return out
+
+
+def quarter_notes(master: Master, q: QuarterResults) -> list[str]:
+    """The rules behind a quarter's figures, then the yearly report's notes that apply."""
+    n, inds = q.quarter, master.indicators
+    tw = f"TW {roman(n)}"
+    used = {rule for ind in inds for rule in ind.rollup.values()}
+    words = {Accumulation.SUM: "jumlah (angka tiap triwulan dijumlahkan)",
+             Accumulation.LAST: "terakhir (angka triwulan terakhir)",
+             Accumulation.MEAN: "rata-rata (rerata angka tiap triwulan)"}
+    out = [f"Realisasi s.d. {tw}: angka tahun berjalan sampai akhir Triwulan {roman(n)}, "
+           "dari x\u2081 dan x\u2082 menurut akumulasi tiap indikator: "
+           + "; ".join(words[a] for a in Accumulation if a in used) + "."]
+    without = [i.code for i in inds if i.quarter_target(n) is None]
+    text = (f"% Capaian: realisasi s.d. {tw} terhadap target s.d. {tw}; % thd target "
+            f"{master.agency.year}: kemajuan terhadap target tahun.")
+    if without:
+        text += (f" Indikator tanpa target triwulan ({', '.join(without)}) dinilai pada TW IV "
+                 "saja; sebelumnya hanya kemajuannya yang dicetak.")
+    out.append(text)
+    colours = "; ".join(f"{b.grade}" + (f" ({_colour_name(b.fill)})" if b.fill else "")
+                        for b in master.settings.grade_scale)
+    out.append(f"Status: predikat % capaian ({grade_scale_text(master)}); warna sel: "
+               f"{colours}.")
+    for ind in inds:
+        gaps = q.indicators[ind.code].gaps
+        if gaps:
+            out.append(f"{ind.code}: angka {', '.join('TW ' + roman(int(p[2:])) for p in gaps)}"
+                       f" tidak tercatat di riwayat; s.d. {tw} dihitung dari triwulan yang "
+                       "tercatat.")
+    # the yearly report's notes that apply here (not its Predikat column nor its baseline)
+    return out + [line for line in notes(master, q.cumulative)
+                  if not line.startswith(("Predikat capaian", "NA: angka awal RPJMD"))]
+
+
+def _colour_name(fill: str) -> str:
+    from ..master import COLOURS
+
+    return next((name.replace("_", " ") for name, hex_ in COLOURS.items() if hex_ == fill),
+                f"#{fill}")
+
+
+def draft_notice(q: QuarterResults) -> str:
+    if not q.draft:
+        return ""
+    statuses = [r.status for r in q.cumulative.indicators.values()]
+    parts = [f"{statuses.count(s)} indikator {STATUS_TEXT[s].strip('()')}"
+             for s in (Status.MISSING, Status.INVALID) if statuses.count(s)]
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return f"DRAFT \u2014 laporan ini belum final{detail}."
+
+
+def build_quarter_context(master: Master, q: QuarterResults) -> dict[str, Any]:
+    """The quarterly template's data: every top-level key is used by the template."""
+    agency, n = master.agency, q.quarter
+    tw, year = f"TW {roman(n)}", agency.year
+    band = master.settings.band_of(q.average_achievement)
+    return {
+        "title": TITLE,
+        "period_line": f"TRIWULAN {roman(n)} TAHUN {year}",
+        "agency_lines": _split_city(clean(agency.name), agency.city, add_city=True),
+        "months_line": f"Periode: Triwulan {roman(n)} ({months(n)} {year})",
+        "draft": q.draft,
+        "draft_notice": draft_notice(q),
+        "agency": {
+            "region_label": agency.region_kind.value,
+            "city_upper": clean(agency.city).upper(),
+            "label": clean(agency.agency_label).upper(),
+            "name_upper": clean(agency.name).upper(),
+        },
+        "head": {
+            "year_target": f"Target {year}",
+            "quarter_target": f"Target s.d. {tw}",
+            "own": heading(f"Realisasi {tw}", n > 1),  # TW I: the same as s.d. TW I
+            "cumulative": f"Realisasi s.d. {tw}",
+            "achievement": f"% Capaian s.d. {tw}",
+            "progress": f"% thd Target {year}",
+        },
+        "rows": rows(master, q),
+        "average": {
+            "label": "RATA-RATA % CAPAIAN" + (
+                f" ({q.averaged} dari {len(master.indicators)} indikator bertarget "
+                f"{tw})" if q.averaged < len(master.indicators) else ""),
+            "achievement": fmt_percent(q.average_achievement),
+            "progress": fmt_percent(q.cumulative.average_achievement),
+            "status": band.grade if band else "-",
+            "fill": band.fill if band and band.fill else NO_FILL,
+        },
+        "notes": quarter_notes(master, q),
+        "place_date": f"{clean(agency.report_place)}, {fmt_month_year(report_date(master, n))}",
+        "signatory": signatory(master),
+    }
+
+
