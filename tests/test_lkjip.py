@@ -565,3 +565,29 @@ def test_a_signed_year_gives_the_signed_figures_or_is_refused(years, tmp_path):
             "dulu laporannya dengan `iku report --buka-kunci`, lalu jalankan `iku lkjip` "
             "lagi.") in refused.stderr
     assert not (tmp_path / "hasil").exists() or folder_digest(tmp_path / "hasil") == before
+
+
+def test_a_quarters_kendala_and_tindak_lanjut_are_quoted(years, tmp_path):
+    """The quarterly workbooks' Kendala and Tindak lanjut columns, as the history keeps
+    them, reach the causes-and-solutions part, attributed to the unit and the quarter."""
+    history = tmp_path / "riwayat.sqlite"
+    shutil.copy(years["history"], history)
+    m = years["m2022"]
+    with open_history(history) as h:
+        records = tuple(
+            IndicatorRecord(key=ind.code, code=ind.code, kind=ind.kind.value, name=ind.name,
+                            contributions=tuple(
+                                UnitFigure(u, 1, 2, obstacles="Data terlambat masuk",
+                                           follow_up="Rapat koordinasi bulanan")
+                                if (u, ind.code) == ("KETAHANAN", "S1.1") else UnitFigure(u, 1, 2)
+                                for u in ind.reporting_units))
+            for ind in m.indicators)
+        h.record(RunSnapshot(master_key(m), m.agency.name, 2022, records, period="TW2"))
+    out = tmp_path / "bab3.docx"
+    result = run_cli("lkjip", "-c", years["master"], "-i", years["inputs"], "--riwayat",
+                     history, "--out", out)
+    assert result.exit_code == 0, result.output
+    paragraphs = [p.text for p in Document(str(out)).paragraphs]
+    name = next(u.name for u in m.units if u.code == "KETAHANAN")
+    assert (f"Catatan TW II {name}: Kendala: Data terlambat masuk; Tindak lanjut: Rapat "
+            "koordinasi bulanan") in paragraphs

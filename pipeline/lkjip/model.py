@@ -109,16 +109,26 @@ def build_chapter(master: Master, results: Results, earlier: Earlier | None = No
                 ind, r, (*past, _current(master, ind, r)),
                 tuple(UnitText(names.get(c.unit, c.unit), c.analysis.strip())
                       for c in r.contributions if c.analysis.strip()),
-                tuple(UnitText(names.get(u.unit, u.unit), u.note.strip(),
+                tuple(UnitText(names.get(u.unit, u.unit), _quarter_text(u),
                                QUARTER_NAMES[q.period])
                       for q in earlier.quarters for u in q.contributions.get(ind.code, ())
-                      if u.note.strip()),
+                      if _quarter_text(u)),
             ))
         views.append(SasaranView(s, tuple(inds)))
     years = sorted({p.year for s in views for v in s.indicators for p in v.points})
     if master.agency.year not in years:
         years.append(master.agency.year)
     return Chapter(master, results, tuple(years), tuple(views), tuple(notes))
+
+
+def _quarter_text(u) -> str:
+    """What a unit wrote in a quarter's workbook: its Kendala and Tindak lanjut (and a
+    Catatan, for rounds recorded before quarterly workbooks had those columns)."""
+    parts = [(label, getattr(u, attr, "").strip())
+             for label, attr in (("Kendala", "obstacles"), ("Tindak lanjut", "follow_up"))]
+    text = "; ".join(f"{label}: {value}" for label, value in parts if value)
+    note = u.note.strip()
+    return "; ".join(t for t in (text, note) if t)
 
 
 def _point(f: Figure) -> YearPoint:
