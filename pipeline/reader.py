@@ -7,6 +7,7 @@ live in ``validate``. Input files are opened read-only and never modified.
 
 from __future__ import annotations
 
+import io
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -48,7 +49,8 @@ class Submission:
     sheet: str
     columns: dict[str, int]  # column key (spec.COLUMNS) -> 0-based column index
     rows: tuple[Row, ...]
-    facts: dict[str, CellFact] = field(default_factory=dict)  # input cells with a formula/error
+    # input cells with a formula, an error, a percent format or hidden under a merge
+    facts: dict[str, CellFact] = field(default_factory=dict)
 
     @property
     def unit(self) -> str:
@@ -131,8 +133,7 @@ def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
     if refused:
         return None, refused
     try:  # by content, not by name: an .ods renamed .xlsx is read as what it is
-        with open(path, "rb") as fh:
-            book = CalamineWorkbook.from_filelike(fh)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(sheets.data))  # what was checked
     except Exception as exc:  # calamine raises several types for unreadable files
         return None, [_unreadable(path, exc)]
     try:
@@ -227,7 +228,8 @@ def _read_book(
     else:
         xml = sheet_xml.get(spec.SHEET, b"")
         facts = scan_cells(xml, {spec.col_letter(columns[k]) for k in INPUT_KEYS
-                                 if k in columns})
+                                 if k in columns},
+                           getattr(sheet_xml, "percent_styles", frozenset()))
         _add_covered(facts, scan_merges(xml), rows, columns, grid)
     problems = _sheet_copies(path, book, names, rows, columns, meta)
     return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts), problems
@@ -376,18 +378,20 @@ def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
-    def get(line: list[Any], key: str) -> Any:
-        i = columns.get(key)
-        return line[i] if i is not None and i < len(line) else ""
+_ROW_KEYS = ("code", "x1", "x2", "note", "indicator", "x1_meaning", "x2_meaning")
 
+
+def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
+    at = [columns.get(key) for key in _ROW_KEYS]
     for r in range(header_row + 1, len(grid)):
         line = grid[r]
-        code, x1, x2, note = (get(line, k) for k in ("code", "x1", "x2", "note"))
-        if all(_blank(v) for v in (code, x1, x2, note)):
+        n = len(line)
+        code, x1, x2, note, *shown = (line[i] if i is not None and i < n else ""
+                                      for i in at)
+        if _blank(code) and _blank(x1) and _blank(x2) and _blank(note):
             continue
-        shown = tuple(get(line, k) for k in ("indicator", "x1_meaning", "x2_meaning"))
-        yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note, shown)
+        yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note,
+                  tuple(shown))
 
 
 def _blank(v: Any) -> bool:
