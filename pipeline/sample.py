@@ -21,12 +21,10 @@ import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
 from . import spec
@@ -34,6 +32,9 @@ from .atomic import write_atomically
 from .master import Master
 from .reader import find_header
 from .templates import template_filename, write_template
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Number = int | float
 Values = Mapping[str, tuple[Number | str | None, Number | None]]
@@ -86,6 +87,8 @@ def fill_workbook(
     None leaves a cell blank. Raises ValueError for a Kode the sheet does not have, and for
     an x2 given where the template does not ask one (a locked cell a person cannot type in).
     """
+    import openpyxl  # only here: `iku report` with the bundled sample does not need it
+
     book = openpyxl.load_workbook(template_path, rich_text=True)  # keep the bold labels
     sheet = book[spec.SHEET]
     header_row, columns = _find_header(sheet)

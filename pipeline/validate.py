@@ -279,7 +279,8 @@ def _check_rows(
             continue
         seen[code] = row
         ind = expected[code]
-        for key, shown, wanted in zip(spec.SHOWN_KEYS, row.shown, _shown(ind), strict=True):
+        definition, rules = _per_indicator(ind)
+        for key, shown, wanted in zip(spec.SHOWN_KEYS, row.shown, definition, strict=True):
             if shown != wanted and " ".join(_show(shown).split()) != " ".join(wanted.split()):
                 label = spec.COLUMNS[spec.COLUMN_INDEX[key]].label
                 add(R.DEFINITION_EDITED, f"teks '{label}' indikator {code} berbeda dari master "
@@ -288,7 +289,7 @@ def _check_rows(
                 break
         ok = True
         counts: dict[str, Any] = {"x1": None, "x2": None}
-        for rule in ind.rules.inputs(ind):
+        for rule in rules:
             key = rule.key
             raw = getattr(row, key)
             fact = sub.facts.get(sub.ref(row, key)) if sub.facts else None
@@ -347,18 +348,19 @@ def _what(rule: InputRule) -> str:
     return "pilihan dari daftar" if rule.is_choice else "angka"
 
 
-def _shown(ind: Indicator) -> tuple[str, str, str]:
-    """``spec.shown_definition``, once per indicator object (the master is not changed
-    while it is validated; a new master has new indicator objects)."""
-    cached = _SHOWN.get(id(ind))
+def _per_indicator(ind: Indicator) -> tuple[tuple[str, str, str], tuple[InputRule, ...]]:
+    """``spec.shown_definition`` and the input rules of an indicator, made once per
+    indicator object (the master's models are frozen; a new master has new objects)."""
+    cached = _PER_INDICATOR.get(id(ind))
     if cached is None or cached[0] is not ind:
-        if len(_SHOWN) > 4096:
-            _SHOWN.clear()
-        cached = _SHOWN[id(ind)] = (ind, spec.shown_definition(ind))
-    return cached[1]
+        if len(_PER_INDICATOR) > 4096:
+            _PER_INDICATOR.clear()
+        cached = _PER_INDICATOR[id(ind)] = (ind, spec.shown_definition(ind),
+                                            ind.rules.inputs(ind))
+    return cached[1], cached[2]
 
 
-_SHOWN: dict[int, tuple[Indicator, tuple[str, str, str]]] = {}
+_PER_INDICATOR: dict[int, tuple[Indicator, tuple[str, str, str], tuple[InputRule, ...]]] = {}
 
 
 def _is_number(value: Any) -> bool:
