@@ -16,13 +16,22 @@ a formula when retyped gets Excel's quote prefix, as in the templates.
 
 The rows are plain data (``AgencyRekap``), built by ``agency_rekap`` where the results are
 computed: a batch's worker processes send them back without pandas objects.
+
+A city of any size is written with one agency's rows in memory at a time: ``RekapWriter``
+takes the agencies as they are done, in any order, keeps only a line of summary each and
+spills their rows to a temporary file; ``write`` then streams them, in the agencies'
+order, into xlsxwriter's ``constant_memory`` mode (rows written straight to its
+temporary files, strings inline instead of a shared-strings table), and the package is
+verified part by part as a stream (``ooxml``). ``write_rekap`` is the same for a list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -101,7 +110,7 @@ def agency_rekap(
     )
 
 
-def rekap_filename(agencies: Sequence[AgencyRekap]) -> str:
+def rekap_filename(agencies: Sequence[AgencyRekap | _Summary]) -> str:
     """``Rekap_Capaian_IKU_<tahun>.xlsx``; several years are joined (``2021_2022``)."""
     years = sorted({a.year for a in agencies})
     return f"Rekap_Capaian_IKU_{'_'.join(map(str, years)) or 'kosong'}.xlsx"
@@ -109,21 +118,85 @@ def rekap_filename(agencies: Sequence[AgencyRekap]) -> str:
 
 def write_rekap(agencies: Sequence[AgencyRekap], out_dir: Path) -> Path:
     """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
-    path = Path(out_dir) / rekap_filename(agencies)
-    buffer = io.BytesIO()
-    _build(agencies, buffer)
-    return write_atomically(path, buffer.getvalue())
+    with RekapWriter() as writer:
+        for agency in agencies:
+            writer.add(agency)
+        return writer.write(out_dir)
 
 
-def _build(agencies: Sequence[AgencyRekap], target: IO[bytes]) -> None:
-    book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "in_memory": True})
+@dataclass(frozen=True)
+class _Summary:
+    """What the rekap needs of an agency besides its rows (the Ringkasan sheet's line)."""
+
+    name: str
+    folder: str
+    year: int
+    rows: int
+    average: float | None
+    averaged: int
+    report: str
+
+
+class RekapWriter:
+    """The rekap of agencies added one at a time, in any order (``add``), written at the
+    end (``write``) in the order of their ``position`` (or of adding). Only a summary per
+    agency stays in memory; the rows wait in a temporary file (removed on ``close``)."""
+
+    def __init__(self) -> None:
+        self._spill = tempfile.TemporaryFile(prefix="iku_rekap_")
+        self._at: dict[float, tuple[int, int, _Summary]] = {}  # position -> where, size
+
+    def __enter__(self) -> RekapWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._spill.close()
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def add(self, agency: AgencyRekap, position: float | None = None) -> None:
+        data = pickle.dumps(agency.rows, protocol=pickle.HIGHEST_PROTOCOL)
+        self._spill.seek(0, io.SEEK_END)
+        where = self._spill.tell()
+        self._spill.write(data)
+        key = len(self._at) if position is None else position
+        self._at[key] = (where, len(data), _Summary(
+            agency.name, agency.folder, agency.year, len(agency.rows), agency.average,
+            agency.averaged, agency.report))
+
+    def _agencies(self) -> Iterator[AgencyRekap]:
+        """The agencies in order, their rows read back one agency at a time."""
+        for key in sorted(self._at):
+            where, size, summary = self._at[key]
+            self._spill.seek(where)
+            rows = pickle.loads(self._spill.read(size))  # our own bytes, just written
+            yield AgencyRekap(summary.name, summary.folder, summary.year, rows,
+                              summary.average, summary.averaged, summary.report)
+
+    def write(self, out_dir: Path) -> Path:
+        """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
+        summaries = [self._at[key][2] for key in sorted(self._at)]
+        path = Path(out_dir) / rekap_filename(summaries)
+        buffer = io.BytesIO()
+        _build(summaries, self._agencies(), buffer)
+        return write_atomically(path, buffer.getvalue())
+
+
+def _build(summaries: Sequence[_Summary], agencies: Iterable[AgencyRekap],
+           target: IO[bytes]) -> None:
+    book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True})
     f = _Formats(book)
-    years = ", ".join(str(y) for y in sorted({a.year for a in agencies}))
-    first = min((a.year for a in agencies), default=2000)  # fixed, not now: same bytes
+    years = ", ".join(str(y) for y in sorted({a.year for a in summaries}))
+    first = min((a.year for a in summaries), default=2000)  # fixed, not now: same bytes
     book.set_properties({"title": f"Rekap Capaian IKU {years}", "author": "iku",
                          "created": dt.datetime(first, 1, 1)})
-    _rekap_sheet(book.add_worksheet("Rekap"), f, agencies, years)
-    _summary_sheet(book.add_worksheet("Ringkasan"), f, agencies, years)
+    rekap, summary = book.add_worksheet("Rekap"), book.add_worksheet("Ringkasan")
+    _rekap_sheet(rekap, f, agencies, len(summaries), years)
+    _summary_sheet(summary, f, summaries, years)
     book.close()
 
 
@@ -172,10 +245,11 @@ def _header(sheet, f: _Formats, row: int, columns) -> None:
     sheet.set_row(row, 30)
 
 
-def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str) -> None:
+def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int,
+                 years: str) -> None:
     sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA TAHUN {years}",
                        f.title)
-    sheet.write_string(1, 0, f"{len(agencies)} instansi; angka dihitung ulang dari isian x1 "
+    sheet.write_string(1, 0, f"{count} instansi; angka dihitung ulang dari isian x1 "
                        "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 desimal).")
     head = 3
     _header(sheet, f, head, COLUMNS)
@@ -219,7 +293,7 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str
     sheet.repeat_rows(head)
 
 
-def _summary_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str) -> None:
+def _summary_sheet(sheet, f: _Formats, agencies: Sequence[_Summary], years: str) -> None:
     sheet.write_string(0, 0, f"RINGKASAN CAPAIAN IKU PER INSTANSI TAHUN {years}", f.title)
     head = 2
     _header(sheet, f, head, SUMMARY_COLUMNS)
@@ -228,7 +302,7 @@ def _summary_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: s
         sheet.write_number(row, 0, i, f.centre)
         _text(sheet, row, 1, agency.name, f)
         _text(sheet, row, 2, agency.folder, f)
-        sheet.write_number(row, 3, len(agency.rows), f.count)
+        sheet.write_number(row, 3, agency.rows, f.count)
         sheet.write_number(row, 4, agency.averaged, f.count)
         _number(sheet, row, 5, agency.average, f.number, f.blank)
         _text(sheet, row, 6, agency.report or "(tidak dibuat: ada galat)", f)

@@ -338,10 +338,28 @@ def test_cli_report_all_draft_renders_every_agency(city, tmp_path):
     assert "DRAFT" in text
 
 
-def test_rekap_is_byte_identical_on_rerun(outcome, tmp_path):
-    from pipeline.rekap import write_rekap
+def test_rekap_is_byte_identical_on_rerun(city, outcome, tmp_path):
+    """Serially (agencies done in order) and with the pool (in any order), the same
+    bytes; the rows were streamed into the rekap, not kept."""
+    again = report_all(city[0].root, tmp_path / "ulang", jobs=1, progress=False)
+    assert again.rekap.read_bytes() == outcome.rekap.read_bytes()
+    assert all(r.rekap is None for r in outcome.rows + again.rows)
 
-    rekaps = [r.rekap for r in outcome.rows if r.rekap is not None]
-    first = write_rekap(rekaps, tmp_path / "a").read_bytes()
-    assert write_rekap(rekaps, tmp_path / "b").read_bytes() == first
-    assert first == outcome.rekap.read_bytes()
+
+def test_rekap_writer_orders_agencies_by_position(tmp_path):
+    """Agencies added in any order are written in the order of their positions, the same
+    bytes as a list in that order."""
+    import random
+
+    from pipeline.rekap import AgencyRekap, RekapRow, RekapWriter, write_rekap
+
+    agencies = [AgencyRekap(f"Instansi {i}", f"{i:02d}_instansi", 2021, tuple(
+        RekapRow(1, "Sasaran", f"S1.{k}", f"Indikator {k}", "%", 100.0, 90.0 + k, 90.0 + k)
+        for k in range(1, 4)), 91.0, 3, f"Laporan_{i}.docx") for i in range(12)]
+    in_order = write_rekap(agencies, tmp_path / "urut").read_bytes()
+    shuffled = list(enumerate(agencies))
+    random.Random(3).shuffle(shuffled)
+    with RekapWriter() as writer:
+        for position, agency in shuffled:
+            writer.add(agency, position)
+        assert writer.write(tmp_path / "acak").read_bytes() == in_order
