@@ -17,6 +17,11 @@ written; this is a program fault") at the first failure:
    attribute (any attribute in the relationships namespace, e.g. ``r:id``, ``r:embed``)
    of a part names a relationship of that part.
 
+A part over ``STREAM_MIN`` (the sheet of a big city's rekap: tens of MB of XML) is
+inflated and parsed in chunks by expat (namespaces on, so an unbound prefix is an error;
+DTDs refused) instead of into a tree, so the check costs the same memory whatever the
+package's size.
+
 ``package_problems(data)`` returns the findings as a list (empty when the package is
 sound) without raising; the template check uses it to refuse a damaged template as the
 user's input (exit 1) rather than as a program fault.

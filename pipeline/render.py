@@ -13,11 +13,13 @@
    declared on each rendered part's root when the template lacks them (LibreOffice saves
    only the namespaces a part uses), and the rendered body is parsed strictly before
    docxtpl's own parse, which would silently *recover* from broken XML;
-4. ``columns.drop_marked_columns``: optional columns headed ``context.DROP_COLUMN`` are
+4. ``finish_body``, on the rendered body before it joins python-docx's document:
+   ``columns.drop_marked_columns``: optional columns headed ``context.DROP_COLUMN`` are
    removed; ``merge_marked_cells``: every table cell holding only ``context.MERGE_UP`` is
    joined to the cell above with ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop,
    not groups of rows); ``pagination.add_page_hints``: the signature stays with the last
-   table;
+   table. The marked cells are found once, by one XPath query, and only their rows (and
+   the rows above) are walked;
 5. fixed core properties (dates from the master's report date) and a normalised zip
    (fixed timestamps, fixed order), so the same input gives the same bytes, stamped with
    a hash of its content (``packaging.stamp``) so a later run can tell an edited report;
@@ -27,6 +29,13 @@
 
 The Keterangan formulas are Office Math (OMML) objects put in by the template's
 ``{{r row.formula }}`` tag; LibreOffice renders them as equations.
+
+Speed (issue 11 §4; docs/BENCHMARKS.md compares with the code before): what depends on the
+template alone is prepared once per process (``PREPARED``: docxtpl's patched XML of each
+part, shared with the template check, and the compiled Jinja templates); every report
+still opens a fresh document from the template's bytes, since docxtpl changes it while
+rendering. The rendered body is parsed once, strictly; the parts are stamped and zipped
+once (``package_parts``). tests/test_render_speed.py holds the bytes to what they were.
 """
 
 from __future__ import annotations

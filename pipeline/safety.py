@@ -20,7 +20,10 @@ Why a gate at all (measured on this machine with python-calamine 0.9.1, see the 
 * XML readers other than calamine may expand DTD entities (billion laughs, external
   files); openpyxl is protected only because defusedxml is installed.
 
-What is checked, in this order (every step reads a bounded number of bytes):
+What is checked, in this order (every step reads a bounded number of bytes; once the
+first bytes say it is a zip of at most ``MAX_FILE_SIZE``, the file is read into memory in
+one go and every later step works on those bytes, which ``Inspected.data`` hands to the
+reader, so the file read is the file checked):
 
 1. the path itself: a symbolic link, a directory, a pipe/device, a missing file;
 2. the first bytes: empty, OLE2 (legacy ``.xls`` or an encrypted/password-protected
@@ -31,16 +34,26 @@ What is checked, in this order (every step reads a bounded number of bytes):
    count, duplicate names, unsupported compression or zip encryption, size limits of the
    parts readers load whole, total uncompressed size, compression ratio; then what the
    archive is (OpenDocument, Word, a macro workbook, ...);
-4. ``[Content_Types].xml``, ``xl/workbook.xml`` and ``xl/_rels/workbook.xml.rels``: read
-   with a bounded streaming inflater, scanned for DOCTYPE/ENTITY, then parsed with
-   defusedxml (``forbid_dtd=True``): macro content types, the sheet names;
-5. every entry, inflated in chunks by our own bounded reader: an entry may never produce
-   more bytes than its declared size (a lying directory is a bomb), its CRC must match;
-   every XML part is scanned for ``<!DOCTYPE`` / ``<!ENTITY`` (case-insensitive; NUL bytes
-   are dropped first so UTF-16/32 text is caught too) and for an unusual declared
-   encoding; every worksheet part is checked for its real extent (the last cell's row
-   and column, following calamine's rules for cells without an ``r`` attribute), its cell
-   count and its ``<dimension>``.
+4. ``[Content_Types].xml``, ``xl/workbook.xml`` and ``xl/_rels/workbook.xml.rels``:
+   inflated with bounds, scanned for DOCTYPE/ENTITY, then parsed by expat with
+   defusedxml's three protections as handlers (a DOCTYPE, an entity declaration or an
+   external entity reference is refused): macro content types, the sheet names, the
+   styles part;
+5. every entry, inflated by our own bounded reader (in one step up to 1 MiB, else in
+   chunks), each part once: an entry may never produce more bytes than its declared size
+   (a lying directory is a bomb), its CRC must match; every XML part is scanned for
+   ``<!DOCTYPE`` / ``<!ENTITY`` (case-insensitive; NUL bytes are dropped first so
+   UTF-16/32 text is caught too; the costly lower-casing only when ``<!`` occurs at all)
+   and for an unusual declared encoding; every worksheet part is checked for its real
+   extent (the last cell's row and column, following calamine's rules for cells without
+   an ``r`` attribute; when every cell tag is as Excel writes it, a simpler pattern gives
+   the same references), its cell count and its ``<dimension>``; the styles part is read
+   for the percent number formats (``cellscan.PercentStyles``) as it passes.
+
+``dev/safety_reference.py`` keeps the gate as it was before it was made faster (issue 11
+§4: the same file read several times, the main parts inflated twice and parsed into trees,
+every part scanned in 64 KiB chunks); ``tests/test_safety_fuzz.py`` holds this one to
+refuse exactly what that one refuses, with the same message.
 
 An OpenDocument spreadsheet (``.ods``, recognised by its ``mimetype`` entry, whatever its
 name) goes through steps 1-3 and 5 alike, then ``_inspect_ods``: no Basic/scripts parts
@@ -54,8 +67,8 @@ python-calamine would build it (``MAX_ROWS``, ``MAX_COLS``, ``MAX_CELLS``,
 Symbolic links are refused (the inputs folder must hold the submissions themselves, not
 pointers to files elsewhere that may change or point at anything on the machine);
 directories named ``*.xlsx`` and other non-regular files (a FIFO would block a reader
-forever) are refused with a message. The gate checks the file as it is when inspected:
-the caller should read the same path right afterwards.
+forever) are refused with a message. The gate checks the file as it is when inspected;
+``inspect_workbook`` returns the bytes it checked, for the caller to read.
 
 Worst cases measured here (2 busy cores, fresh process): a file at the limits - 45 MiB of
 XML to inflate and scan plus a 5 MiB worksheet of 100,000 cells - takes 0.3-0.4 s; the

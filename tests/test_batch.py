@@ -309,22 +309,49 @@ def test_bench_measures_every_stage_and_writes_the_targets(tmp_path):
         bench.measure_stages(city.root, list(city.agencies), tmp_path / f"tahap{n}", 1, size)
         assert set(size.stages) == set(bench.STAGES)
         assert all(t > 0 for t in size.stages.values()) and size.floor > 0
+        assert set(size.cpu) == set(bench.FAST) and size.floor_cpu > 0
         assert size.read_pool > 0
         assert list((tmp_path / f"tahap{n}" / "laporan").glob("*.docx"))
         size.runs = {j: bench.Run(10.0 * n / j, 100.0, 150.0, 90.0, 1.9) for j in (1, 2)}
         sizes.append(size)
     run = bench.run_measured([*bench.iku_command(), "--help"])
     assert run.seconds > 0 and run.pss_mb > 0 and run.hwm_mb > 0
-    startup = {"python": 0.03, "help": 0.1, "report": 1.2, "imports": 0.9, "modules": ["yaml"]}
+    # the stage worker, run on this code's tree, as it is run on the baseline's
+    worker = bench._stage_worker(bench.paths.ROOT, city.root, tmp_path / "pekerja", 1)
+    assert worker["render_cpu"] > 0 and worker["rvc_cpu"] > 0 and len(worker["hashes"]) == 2
+    startup = {"python": 0.03, "help": 0.1, "report": 1.2, "imports": 0.9, "report_cpu": 1.1,
+               "imports_cpu": 0.85, "modules": ["yaml"]}
     args = type("Args", (), {"units": 2, "indicators": 2, "seed": 0, "repeat": 1,
-                             "e2e_repeat": 1})()
-    text = bench.render_markdown(sizes, startup, (1.9, 1.8), args, 0.5)
+                             "e2e_repeat": 1, "baseline": bench.BASELINE, "versus_repeat": 1,
+                             "memory_sizes": "50,100", "memory_jobs": 2})()
+    versus = bench.Versus(bench.BASELINE, 2, {"render_cpu": 1.0, "render_wall": 1.2,
+                                              "rvc_cpu": 0.1, "rvc_wall": 0.12},
+                          {"render_cpu": 0.5, "render_wall": 0.7, "rvc_cpu": 0.05,
+                           "rvc_wall": 0.06}, 2, 2)
+    memory = [bench.Memory(50, 400, 2, 30.0, 104.0, 300.0),
+              bench.Memory(100, 800, 2, 60.0, 108.0, 310.0)]
+    text = bench.render_markdown(sizes, startup, (1.9, 1.8), args, 0.5, versus, memory)
     assert "make bench" in text and "--sizes 1,2 --units 2 --indicators 2" in text
+    assert "--memory-sizes 50,100 --memory-jobs 2" in text
     assert "| `iku --help` < 0.3 s | 0.100 s | **tercapai / met** |" in text
-    assert "| sample `iku report` within 0.5 s of its bare imports | 1.20 s - 0.90 s = 0.30 s |" \
-        " **tercapai / met** |" in text
+    assert "| sample `iku report` within 0.5 s of its bare imports | 1.10 s - 0.85 s = 0.25 s " \
+        "(wall 1.20 s - 0.90 s = 0.30 s) | **tercapai / met** |" in text
+    assert "| one agency's report renders in at most 0.6x the baseline's time | 0.50x" in text
+    assert "| the same bytes as the baseline | 2 of 2 reports byte-identical" in text
+    assert ("| `report --all` for 400 agencies: the parent stays under 150 MB | 132 MiB "
+            "(extrapolated from 50, 100 agencies: 8.0 MiB per 100 agencies) |") in text
     assert "| 2-agency city (4 workbooks, 8 rows) end to end < 30 s | 10.0 s" in text
     assert "national case" in text and "22,000 agencies" in text
+
+
+def test_bench_measures_the_parents_memory(tmp_path):
+    from dev import bench
+
+    args = type("Args", (), {"units": 2, "indicators": 2, "seed": 0, "memory_jobs": 2})()
+    memory = bench.measure_memory(2, args, tmp_path)
+    assert memory.agencies == 2 and memory.workbooks == 4
+    assert 20 < memory.parent_mb < memory.pss_mb + 200  # the parent alone, a real process
+    assert not (tmp_path / "kota_memori_2").exists()  # the city is removed after the run
 
 
 def test_cli_report_all_draft_renders_every_agency(city, tmp_path):
