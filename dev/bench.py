@@ -15,21 +15,36 @@ it builds a synthetic city (``synth.write_city``) in a temporary folder, then me
   a fork of this process, so its ``ru_maxrss`` starts at this process's own size;
 * reading alone in a pool of two processes against serial reading, per workbook;
 * startup: ``iku --help``, the sample ``iku report`` and the bare import of the
-  third-party modules that report imports, each the best of several subprocess runs.
+  third-party modules that report imports, each the best of several subprocess runs;
+* against the baseline (issue 11 §4, ``--baseline``, the commit the speed work started
+  from): that commit's ``pipeline/`` is taken out of git (``git archive``) and the
+  largest city is read, validated, computed and rendered by it and by this code, in
+  alternating subprocesses, the best of ``--versus-repeat`` each; the reports of both
+  are compared byte for byte;
+* the parent of ``iku report --all`` on larger synthetic cities (``--memory-sizes``):
+  its peak RSS (VmHWM, read by the process itself at exit) and the whole tree's PSS.
 
 Fast stages (floor, read, validate, compute) are the best of ``--repeat`` passes, the
 others one pass. The machine is shared by several people: a CPU probe at the start (two
-busy loops in two processes against one) says how much of the second core was free.
+busy loops in two processes against one) says how much of the second core was free. For
+that reason the speed targets are judged on CPU seconds (``time.process_time``, and
+``getrusage`` of the children for subprocesses), which another process using the other
+core disturbs far less than wall time; both are shown.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
+import json
 import os
 import platform
+import resource
+import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -46,6 +61,8 @@ NATIONAL_GOVERNMENTS = 550
 AGENCIES_PER_GOVERNMENT = 40
 DEFAULT_OUT = paths.ROOT / "docs" / "BENCHMARKS.md"
 COMMAND = "make bench   # = .venv/bin/python -m dev.bench"
+#: The commit the speed work of issue 11 §4 started from ("today" in its targets).
+BASELINE = "5a4e9c4388b720edff5a5cf59b3a016110cb4b47"
 
 
 @dataclass
@@ -66,7 +83,9 @@ class Size:
     rows: int = 0
     synth: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the fast stages
     floor: float = 0.0
+    floor_cpu: float = 0.0
     read_pool: float = 0.0  # the read stage with a pool of two processes
     kib: float = 0.0  # mean size of a submission
     runs: dict[int, Run] = field(default_factory=dict)  # jobs -> end-to-end run
@@ -76,20 +95,54 @@ class Size:
         return sum(self.stages[s] for s in FAST)
 
     @property
+    def rvc_cpu(self) -> float:
+        return sum(self.cpu[s] for s in FAST)
+
+    @property
     def work(self) -> float:
         return sum(self.stages.values())
+
+
+@dataclass
+class Versus:
+    """The baseline's code and this code on the same city (per agency, best runs)."""
+
+    ref: str
+    agencies: int
+    base: dict[str, float]  # rvc_cpu, rvc_wall, render_cpu, render_wall: seconds/agency
+    now: dict[str, float]
+    same: int  # reports byte-identical to the baseline's
+    reports: int
+
+
+@dataclass
+class Memory:
+    """One ``iku report --all`` run on a larger city, the parent's memory."""
+
+    agencies: int
+    workbooks: int
+    jobs: int
+    seconds: float
+    parent_mb: float  # the parent's VmHWM
+    pss_mb: float  # peak of the summed PSS of the process tree
 
 
 # --- measuring -----------------------------------------------------------------------------
 
 
 def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
+    return timed(fn, repeat)[0]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """The best (wall, CPU) seconds of ``repeat`` calls."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return min(wall), min(cpu)
 
 
 def _busy(n: int) -> float:
@@ -157,12 +210,14 @@ def measure_stages(city_root: Path, agencies: list[Path], scratch: Path, repeat:
 
     floors, fast = [], {s: [] for s in FAST}
     for _ in range(repeat):  # interleaved, so that a busy moment hits both sides alike
-        floors.append(best(floor, 1))
+        floors.append(timed(floor, 1))
         for stage, fn in zip(FAST, (read, check, calc), strict=True):
-            fast[stage].append(best(fn, 1))
-    size.floor = min(floors)
+            fast[stage].append(timed(fn, 1))
+    size.floor = min(w for w, _ in floors)
+    size.floor_cpu = min(c for _, c in floors)
     for stage in FAST:
-        t[stage] = min(fast[stage])
+        t[stage] = min(w for w, _ in fast[stage])
+        size.cpu[stage] = min(c for _, c in fast[stage])
     from pipeline.reader import read_workbook
     from pipeline.synth import pool
 
@@ -221,10 +276,11 @@ def _tree_memory(pid: int) -> tuple[float, float, float]:
     return pss / 1024, rss / 1024, hwm / 1024
 
 
-def run_measured(cmd: list[str]) -> Run:
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Run a command; wall time and peak memory of its process tree (sampled)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
     peak = [0.0, 0.0, 0.0]
     done = threading.Event()
 
@@ -253,12 +309,26 @@ def iku_command() -> list[str]:
 
 
 def best_subprocess(cmd: list[str], repeat: int) -> float:
-    times = []
+    return timed_subprocess(cmd, repeat)[0]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_subprocess(cmd: list[str], repeat: int, env: dict | None = None,
+                     cwd: Path | None = None) -> tuple[float, float]:
+    """The best (wall, CPU) seconds of ``repeat`` runs of a command (CPU: user + system
+    time of the child, from getrusage)."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return min(times)
+        start, start_cpu = time.perf_counter(), _children_cpu()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env={**os.environ, **(env or {})}, cwd=cwd)
+        wall.append(time.perf_counter() - start)
+        cpu.append(_children_cpu() - start_cpu)
+    return min(wall), min(cpu)
 
 
 _IMPORTED = """
@@ -280,12 +350,18 @@ def startup(scratch: Path, repeat: int) -> dict[str, object]:
         [sys.executable, "-c", _IMPORTED, str(out)], check=True, capture_output=True,
         text=True,
     ).stdout.splitlines()[-1].split()
+    runs = {"report": [], "imports": []}
+    for _ in range(repeat + 2):  # interleaved: a busy moment hits both alike
+        runs["report"].append(timed_subprocess([*iku, "report", "--out", str(out)], 1))
+        runs["imports"].append(timed_subprocess(
+            [sys.executable, "-c", f"import {', '.join(modules)}"], 1))
     return {
         "python": best_subprocess([sys.executable, "-c", "pass"], repeat),
         "help": best_subprocess([*iku, "--help"], repeat + 2),
-        "report": best_subprocess([*iku, "report", "--out", str(out)], repeat),
-        "imports": best_subprocess([sys.executable, "-c", f"import {', '.join(modules)}"],
-                                   repeat),
+        "report": min(w for w, _ in runs["report"]),
+        "imports": min(w for w, _ in runs["imports"]),
+        "report_cpu": min(c for _, c in runs["report"]),
+        "imports_cpu": min(c for _, c in runs["imports"]),
         "modules": modules,
     }
 
@@ -313,6 +389,132 @@ def measure_size(agencies: int, args, scratch: Path) -> Size:
             runs.append(run)
         size.runs[jobs] = min(runs, key=lambda r: r.seconds)
     return size
+
+
+# --- against the baseline, and the parent's memory ----------------------------------------
+
+# Run with the code tree to measure first on sys.path: the same stages through the same
+# functions, which both the baseline and this code have. Prints JSON.
+_STAGE_WORKER = """
+import hashlib, json, sys, time
+from pathlib import Path
+from pipeline.batch import INPUTS_DIR, MASTER_NAME
+from pipeline.compute import compute
+from pipeline.master import load_master
+from pipeline.reader import read_folder
+from pipeline.render import render_report
+from pipeline.validate import validate
+import pipeline
+root, out, passes = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+folders = sorted(p for p in root.iterdir() if p.is_dir())
+masters = [load_master(f / MASTER_NAME) for f in folders]
+def rvc():
+    results = []
+    for master, folder in zip(masters, folders):
+        checked = validate(master, read_folder(folder / INPUTS_DIR))
+        results.append(compute(master, checked.values, checked.invalid))
+    return results
+def clock():
+    return time.perf_counter(), time.process_time()
+results = rvc()  # warm: imports, caches
+best = {}
+def keep(name, start):
+    wall, cpu = clock()
+    for key, value in ((name + "_wall", wall - start[0]), (name + "_cpu", cpu - start[1])):
+        best[key] = min(best.get(key, value), value / len(folders))
+for _ in range(passes):
+    start = clock(); results = rvc(); keep("rvc", start)
+render_report(masters[0], results[0], out / "pemanasan.docx")  # the process's first report
+reports = []
+for _ in range(passes):
+    start = clock()
+    reports = [render_report(m, r, out / (f.name + ".docx"))
+               for m, r, f in zip(masters, results, folders)]
+    keep("render", start)
+best["hashes"] = [hashlib.sha256(p.read_bytes()).hexdigest() for p in reports]
+best["code"] = pipeline.__file__
+print(json.dumps(best))
+"""
+
+
+def baseline_tree(ref: str, dest: Path) -> Path | None:
+    """The baseline commit's files (``git archive``), or None without git or the commit."""
+    try:
+        data = subprocess.run(["git", "-C", str(paths.ROOT), "archive", "--format=tar", ref],
+                              check=True, capture_output=True, timeout=120).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    dest.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def _stage_worker(tree: Path, city: Path, out: Path, passes: int) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([sys.executable, "-c", _STAGE_WORKER, str(city), str(out), str(passes)],
+                          check=True, capture_output=True, text=True, cwd=tree,
+                          env={**os.environ, "PYTHONPATH": str(tree)}, timeout=3600)
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert Path(result.pop("code")).resolve().is_relative_to(tree.resolve()), "wrong code"
+    return result
+
+
+def measure_versus(ref: str, city: Path, agencies: int, repeat: int,
+                   scratch: Path) -> Versus | None:
+    """The baseline and this code, alternating, on the same city; best of ``repeat``."""
+    base_tree = baseline_tree(ref, scratch / "baseline")
+    if base_tree is None:
+        _log(f"baseline {ref} tidak tersedia (git archive gagal); dilewati")
+        return None
+    runs: dict[str, list[dict]] = {"base": [], "now": []}
+    for i in range(repeat):
+        for side, tree in (("base", base_tree), ("now", paths.ROOT)):
+            _log(f"{agencies} instansi: kode {'baseline' if side == 'base' else 'ini'} "
+                 f"({i + 1}/{repeat})…")
+            runs[side].append(_stage_worker(tree, city, scratch / f"{side}_{i}", 1))
+    best = {side: {k: min(r[k] for r in rs) for k in rs[0] if k != "hashes"}
+            for side, rs in runs.items()}
+    base_hashes, now_hashes = runs["base"][0]["hashes"], runs["now"][0]["hashes"]
+    same = sum(a == b for a, b in zip(base_hashes, now_hashes, strict=True))
+    return Versus(ref, agencies, best["base"], best["now"], same, len(now_hashes))
+
+
+# Runs `iku report --all` in this process and, at exit, writes this process's VmHWM (its
+# own peak RSS; not getrusage, whose maximum would include what the process was before
+# exec) to the file named by IKU_BENCH_HWM. The pool's forked workers end with os._exit
+# and never run it; the pid check is a second guard.
+_PARENT = """
+import atexit, os, sys
+parent = os.getpid()
+def hwm():
+    if os.getpid() != parent:
+        return
+    with open("/proc/self/status") as fh:
+        kib = next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:"))
+    with open(os.environ["IKU_BENCH_HWM"], "w") as out:
+        out.write(str(kib))
+atexit.register(hwm)
+from pipeline.cli import main
+main(sys.argv[1:], prog_name="iku")
+"""
+
+
+def measure_memory(agencies: int, args, scratch: Path) -> Memory:
+    from pipeline.synth import write_city
+
+    root = scratch / f"kota_memori_{agencies}"
+    _log(f"memori: kota sintetis {agencies} instansi…")
+    city = write_city(root, agencies, args.units, args.indicators, seed=args.seed, jobs=None)
+    hwm_file = scratch / f"hwm_{agencies}.txt"
+    _log(f"memori: iku report --all ({agencies} instansi, --jobs {args.memory_jobs})…")
+    run = run_measured([sys.executable, "-c", _PARENT, "report", "--all", str(root), "--out",
+                        str(scratch / f"hasil_memori_{agencies}"), "--jobs",
+                        str(args.memory_jobs)], env={"IKU_BENCH_HWM": str(hwm_file)})
+    parent = int(hwm_file.read_text()) / 1024
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(scratch / f"hasil_memori_{agencies}", ignore_errors=True)
+    return Memory(agencies, city.workbooks, args.memory_jobs, run.seconds, parent, run.pss_mb)
 
 
 def _log(text: str) -> None:
@@ -351,7 +553,8 @@ def _ok(flag: bool) -> str:
 
 
 def render_markdown(sizes: list[Size], start: dict, probe: tuple[float, float], args,
-                    minutes: float) -> str:
+                    minutes: float, versus: Versus | None = None,
+                    memory: list[Memory] | None = None) -> str:
     m = machine()
     small, big = sizes[0], sizes[-1]
     L: list[str] = []
@@ -361,7 +564,7 @@ def render_markdown(sizes: list[Size], start: dict, probe: tuple[float, float], 
     add(f"```sh\n{COMMAND}\n# this run: .venv/bin/python -m dev.bench --sizes "
         f"{','.join(str(s.agencies) for s in sizes)} --units {args.units} --indicators "
         f"{args.indicators} --seed {args.seed} --repeat {args.repeat} --e2e-repeat "
-        f"{args.e2e_repeat}\n```\n")
+        f"{args.e2e_repeat}{_more_args(args)}\n```\n")
     add(f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, {minutes:.1f} minutes.\n")
     add("| machine | |\n|---|---|")
     for key, value in m.items():
@@ -424,28 +627,59 @@ def render_markdown(sizes: list[Size], start: dict, probe: tuple[float, float], 
         + f". {_pool_verdict(big)} `iku report --all` gives each worker whole agencies "
         "instead (master to report), which the table above measures.\n")
 
+    if versus is not None:
+        add(versus_section(versus, big))
+    if memory:
+        add(memory_section(memory))
     add("## Startup\n")
-    add(f"Best of {args.repeat} to {args.repeat + 2} subprocess runs.\n")
-    add("| command | seconds |\n|---|---|")
-    add(f"| `python -c pass` | {start['python']:.3f} |")
-    add(f"| `iku --help` | {start['help']:.3f} |")
+    add(f"Best of {args.repeat} to {args.repeat + 2} subprocess runs (the sample report and "
+        "the bare imports interleaved). CPU: user + system seconds of the subprocess.\n")
+    add("| command | seconds | CPU seconds |\n|---|---|---|")
+    add(f"| `python -c pass` | {start['python']:.3f} | |")
+    add(f"| `iku --help` | {start['help']:.3f} | |")
     add(f"| `iku report` (sample: 3 workbooks written, read, report rendered) | "
-        f"{start['report']:.3f} |")
+        f"{start['report']:.3f} | {start.get('report_cpu', float('nan')):.3f} |")
     add(f"| `python -c \"import <its {len(start['modules'])} third-party modules>\"` | "
-        f"{start['imports']:.3f} |")
+        f"{start['imports']:.3f} | {start.get('imports_cpu', float('nan')):.3f} |")
     add(f"\nThe modules `iku report` imports: {', '.join(start['modules'])}.\n")
 
-    ratio_floor = big.rvc / big.floor
     e2e = big.runs[2]
     lin_e2e = e2e.seconds / small.runs[2].seconds if len(sizes) > 1 else float("nan")
     lin_work = big.work / small.work if len(sizes) > 1 else float("nan")
     scale = big.agencies / small.agencies if len(sizes) > 1 else 1
     gap = start["report"] - start["imports"]
+    gap_cpu = start.get("report_cpu", start["report"]) - start.get("imports_cpu",
+                                                                    start["imports"])
+    floor_cpu = big.floor_cpu or big.floor
+    ratio_floor = (big.rvc_cpu if big.cpu else big.rvc) / floor_cpu
     add("## Targets\n")
+    add("Issue 11 §4's targets first (CPU seconds, see the top; wall seconds in brackets), "
+        "then the earlier ones.\n")
     add("| target | measured | |\n|---|---|---|")
-    add(f"| read + validate + compute within 3x the calamine floor | {ratio_floor:.1f}x "
-        f"({big.rvc:.2f} s vs {big.floor:.2f} s; read alone {big.stages['read'] / big.floor:.1f}x)"
-        f" | {_ok(ratio_floor <= 3)} |")
+    if versus is not None:
+        render = versus.now["render_cpu"] / versus.base["render_cpu"]
+        render_wall = versus.now["render_wall"] / versus.base["render_wall"]
+        add(f"| one agency's report renders in at most 0.6x the baseline's time | {render:.2f}x "
+            f"({versus.now['render_cpu']:.3f} s vs {versus.base['render_cpu']:.3f} s per "
+            f"report; wall {render_wall:.2f}x) | {_ok(render <= 0.6)} |")
+        add(f"| the same bytes as the baseline | {versus.same} of {versus.reports} reports "
+            f"byte-identical | {_ok(versus.same == versus.reports)} |")
+    base_ratio = ""
+    if versus is not None:
+        per_agency_floor = floor_cpu / big.agencies
+        base_ratio = f"; the baseline {versus.base['rvc_cpu'] / per_agency_floor:.1f}x"
+    add(f"| read + validate + compute at most 4x the calamine floor | {ratio_floor:.1f}x "
+        f"({big.rvc_cpu if big.cpu else big.rvc:.2f} s vs {floor_cpu:.2f} s{base_ratio}; "
+        f"wall {big.rvc / big.floor:.1f}x) | {_ok(ratio_floor <= 4)} |")
+    add(f"| sample `iku report` within 0.5 s of its bare imports | "
+        f"{start.get('report_cpu', start['report']):.2f} s - "
+        f"{start.get('imports_cpu', start['imports']):.2f} s = {gap_cpu:.2f} s (wall "
+        f"{start['report']:.2f} s - {start['imports']:.2f} s = {gap:.2f} s) | "
+        f"{_ok(gap_cpu <= 0.5)} |")
+    if memory:
+        at_400, how = parent_at(memory, 400)
+        add(f"| `report --all` for 400 agencies: the parent stays under 150 MB | "
+            f"{at_400:.0f} MiB ({how}) | {_ok(at_400 < 150)} |")
     linear = lin_e2e <= 1.1 * scale and lin_work <= 1.1 * scale
     add(f"| {scale:g}x the agencies costs at most {1.1 * scale:g}x the time | end to end "
         f"{lin_e2e:.1f}x; all stages {lin_work:.1f}x | {_ok(linear)} |")
@@ -455,11 +689,81 @@ def render_markdown(sizes: list[Size], start: dict, probe: tuple[float, float], 
     add(f"| peak memory < 500 MB | {e2e.pss_mb:.0f} MiB PSS ({e2e.rss_mb:.0f} MiB RSS) | "
         f"{_ok(e2e.pss_mb < 500)} |")
     add(f"| `iku --help` < 0.3 s | {start['help']:.3f} s | {_ok(start['help'] < 0.3)} |")
-    add(f"| sample `iku report` within 0.5 s of its bare imports | {start['report']:.2f} s - "
-        f"{start['imports']:.2f} s = {gap:.2f} s | {_ok(gap <= 0.5)} |")
     add("")
     add(national(big))
     return "\n".join(L) + "\n"
+
+
+def _more_args(args) -> str:
+    extra = ""
+    if getattr(args, "baseline", None) is not None:
+        extra += f" --baseline {args.baseline[:12]} --versus-repeat {args.versus_repeat}"
+    if getattr(args, "memory_sizes", ""):
+        extra += f" --memory-sizes {args.memory_sizes} --memory-jobs {args.memory_jobs}"
+    return extra
+
+
+def versus_section(v: Versus, big: Size) -> str:
+    floor = (big.floor_cpu or big.floor) / big.agencies
+    rows = [("render (`render_report`), per report", "render"),
+            ("read + validate + compute, per agency", "rvc")]
+    lines = [f"## Against the baseline `{v.ref[:12]}` (issue 11 §4)\n",
+             f"The commit the speed work started from, taken out of git, and this code read, "
+             f"validate, compute and render the same {v.agencies}-agency city in alternating "
+             "subprocesses (imports and the first report of each process excluded), the best "
+             "of the runs each. Seconds per agency (8 workbooks) or per report.\n",
+             "| stage | baseline CPU | this code CPU | ratio | baseline wall | this code wall |"
+             " ratio |", "|---|---|---|---|---|---|---|"]
+    for label, key in rows:
+        b, n = v.base, v.now
+        lines.append(
+            f"| {label} | {b[key + '_cpu']:.3f} | {n[key + '_cpu']:.3f} | "
+            f"{n[key + '_cpu'] / b[key + '_cpu']:.2f}x | {b[key + '_wall']:.3f} | "
+            f"{n[key + '_wall']:.3f} | {n[key + '_wall'] / b[key + '_wall']:.2f}x |")
+    lines.append(f"\n{v.same} of {v.reports} reports are byte-identical to the baseline's. "
+                 f"Against the calamine floor of the same workbooks ({floor:.4f} s CPU per "
+                 f"agency, measured in this process): read + validate + compute "
+                 f"{v.base['rvc_cpu'] / floor:.1f}x before, {v.now['rvc_cpu'] / floor:.1f}x "
+                 "now.\n")
+    return "\n".join(lines)
+
+
+def parent_at(memory: list[Memory], agencies: int) -> tuple[float, str]:
+    """The parent's peak at ``agencies``: measured, or extrapolated from a linear fit."""
+    for m in memory:
+        if m.agencies == agencies:
+            return m.parent_mb, f"measured, {m.agencies} agencies, {m.seconds:.0f} s"
+    slope, base = _fit(memory)
+    measured = ", ".join(str(m.agencies) for m in memory)
+    return base + slope * agencies, (f"extrapolated from {measured} agencies: "
+                                     f"{slope * 100:.1f} MiB per 100 agencies")
+
+
+def _fit(memory: list[Memory]) -> tuple[float, float]:
+    xs = [m.agencies for m in memory]
+    ys = [m.parent_mb for m in memory]
+    if len(xs) < 2:
+        return 0.0, ys[0]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / \
+        sum((x - mx) ** 2 for x in xs)
+    return slope, my - slope * mx
+
+
+def memory_section(memory: list[Memory]) -> str:
+    slope, base = _fit(memory)
+    lines = ["## Memory of `iku report --all`'s parent\n",
+             "Synthetic cities of the same shape. The parent's peak RSS is its own VmHWM "
+             "(`/proc/self/status`, read by the process at exit: getrusage would count what it "
+             "was before exec); the tree's is the peak of the summed PSS, sampled.\n",
+             "| agencies | workbooks | --jobs | seconds | parent peak RSS | tree peak PSS |",
+             "|---|---|---|---|---|---|"]
+    for m in memory:
+        lines.append(f"| {m.agencies} | {m.workbooks} | {m.jobs} | {m.seconds:.0f} | "
+                     f"{m.parent_mb:.0f} MiB | {m.pss_mb:.0f} MiB |")
+    lines.append(f"\nLinear fit of the parent's peak: {base:.0f} MiB + {slope * 100:.1f} MiB per "
+                 "100 agencies.\n")
+    return "\n".join(lines)
 
 
 def _pool_verdict(big: Size) -> str:
@@ -525,6 +829,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--e2e-repeat", type=int, default=1,
                         help="end-to-end runs with the pool, best kept (1)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown file to write")
+    parser.add_argument("--baseline", default=BASELINE,
+                        help="commit to compare the largest city's stages with ('' to skip)")
+    parser.add_argument("--versus-repeat", type=int, default=3,
+                        help="runs of the baseline and of this code, best kept (3)")
+    parser.add_argument("--memory-sizes", default="50,100,200",
+                        help="cities (agencies) for the parent's memory ('' to skip)")
+    parser.add_argument("--memory-jobs", type=int, default=2, help="--jobs for those (2)")
     args = parser.parse_args(argv)
     sizes_wanted = sorted({int(s) for s in args.sizes.split(",")})
     begin = time.perf_counter()
@@ -535,9 +846,15 @@ def main(argv: list[str] | None = None) -> int:
         _log("waktu mulai (startup)…")
         start = startup(scratch, args.repeat)
         sizes = [measure_size(n, args, scratch) for n in sizes_wanted]
+        big = sizes[-1].agencies
+        versus = (measure_versus(args.baseline, scratch / f"kota_{big}", big,
+                                 args.versus_repeat, scratch / "versus")
+                  if args.baseline else None)
+        memory = [measure_memory(int(n), args, scratch)
+                  for n in args.memory_sizes.split(",") if n.strip()]
     probe_end = cpu_probe()
     text = render_markdown(sizes, start, (probe_start, probe_end), args,
-                           (time.perf_counter() - begin) / 60)
+                           (time.perf_counter() - begin) / 60, versus, memory)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

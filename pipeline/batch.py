@@ -11,7 +11,9 @@ then the same runner as ``iku report`` (``run.run_report``: check â†’ compute â†
 missing folder, invalid submissions) gets no report, exactly as with ``iku report``, and
 the run goes on with the next one; its problems are kept in its row. Last, the rekap of
 every agency whose figures could be computed (``rekap.write_rekap``) is written to
-``out_dir``.
+``out_dir``. Each agency's rekap rows go to the rekap as soon as its row is back
+(``rekap.RekapWriter``), so the parent holds one line per agency, whatever the city's
+size.
 
 Agencies are independent, so they are processed in a pool of worker processes (one per
 CPU), each doing one agency from master to report; the pool is used only when there are
@@ -33,7 +35,7 @@ from . import paths
 from .errors import IkuError, Problem, Severity, TemplateError, UsageError
 from .periods import ANNUAL, quarter_number
 from .publish import Published, guard_outputs
-from .rekap import AgencyRekap, write_rekap
+from .rekap import AgencyRekap, RekapWriter
 
 MASTER_NAME = "master.yaml"
 INPUTS_DIR = "isian"
@@ -51,7 +53,7 @@ class AgencyRow:
     report: Path | None = None
     pdf: Path | None = None
     published: Published | None = None  # what writing the report did (backups, old PDF)
-    rekap: AgencyRekap | None = None
+    rekap: AgencyRekap | None = None  # report_all hands it to the rekap and drops it
     internal: bool = False  # the error is a bug in the program, not bad input
     seconds: float = 0.0
 
@@ -145,28 +147,38 @@ def report_all(
              for folder in folders]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     rows: dict[Path, AgencyRow] = {}
-    if jobs > 1:
-        executor = _pool(jobs)
-        try:
-            # every worker is forked at the first submit, before the bar starts its thread
-            futures = {executor.submit(process_agency, *task): task[0] for task in tasks}
+    order = {folder: i for i, folder in enumerate(folders)}
+    with RekapWriter() as rekap:
+
+        def done(folder: Path, row: AgencyRow) -> None:
+            """Stream the agency's rekap rows out; keep the rest of its row."""
+            if row.rekap is not None:
+                rekap.add(row.rekap, order[folder])
+                row = _replace(row, rekap=None)
+            rows[folder] = row
+
+        if jobs > 1:
+            executor = _pool(jobs)
+            try:
+                # every worker is forked at the first submit, before the bar starts its thread
+                futures = {executor.submit(process_agency, *task): task[0] for task in tasks}
+                with _progress(progress, len(tasks)) as advance:
+                    for future in as_completed(futures):
+                        folder = futures.pop(future)  # a done future holds its result
+                        done(folder, future.result())
+                        advance(folder.name)
+            except BaseException:  # Ctrl-C or a crashed worker: do not start what is left
+                executor.shutdown(wait=False, cancel_futures=True)
+                raise
+            executor.shutdown()
+        else:
             with _progress(progress, len(tasks)) as advance:
-                for future in as_completed(futures):
-                    rows[futures[future]] = future.result()
-                    advance(futures[future].name)
-        except BaseException:  # Ctrl-C or a crashed worker: do not start what is left
-            executor.shutdown(wait=False, cancel_futures=True)
-            raise
-        executor.shutdown()
-    else:
-        with _progress(progress, len(tasks)) as advance:
-            for task in tasks:
-                rows[task[0]] = process_agency(*task)
-                advance(task[0].name)
-    outcome = BatchOutcome([rows[f] for f in folders], jobs=jobs)
-    rekaps = [r.rekap for r in outcome.rows if r.rekap is not None]
-    if rekaps:
-        outcome.rekap = write_rekap(rekaps, out_dir)
+                for task in tasks:
+                    done(task[0], process_agency(*task))
+                    advance(task[0].name)
+        outcome = BatchOutcome([rows[f] for f in folders], jobs=jobs)
+        if len(rekap):
+            outcome.rekap = rekap.write(out_dir)
     outcome.seconds = time.perf_counter() - start
     return outcome
 

@@ -1,15 +1,22 @@
-"""What calamine does not tell: which cells hold a formula or an Excel error value, and
-which are hidden under a merged cell.
+"""What calamine does not tell: which cells hold a formula or an Excel error value, which
+show a number as a percentage, and which are hidden under a merged cell.
 
 python-calamine returns a formula's cached result as if it were typed, and an error value
 (``#DIV/0!``, ``#REF!``) as an empty string. Both matter in an input cell: a formula where
-a count belongs, an error that would otherwise read as "blank". It also returns the value
-of a cell covered by a merged range (LibreOffice keeps it when asked to, a hand-edited
-file may hold it) as if it were visible, while the person sees only the merged cell's
-text. This module scans the
-sheet's XML, as ``safety.inspect_workbook`` already inflated and checked it (no DOCTYPE,
-bounded size), so a regular-expression scan of the text is safe and nothing is unzipped
-twice.
+a count belongs, an error that would otherwise read as "blank". A person who types
+``75%`` in Excel or Calc stores 0.75 with a percent number format, and calamine returns
+0.75. It also returns the value of a cell covered by a merged range (LibreOffice keeps it
+when asked to, a hand-edited file may hold it) as if it were visible, while the person
+sees only the merged cell's text.
+
+This module scans the sheet's XML, as ``safety.inspect_workbook`` already inflated and
+checked it (no DOCTYPE, bounded size), so a regular-expression scan of the text is safe
+and nothing is unzipped twice; cheap byte searches first skip the scans that can find
+nothing (a sheet without formulas, errors, percent styles or merged cells). Which cell
+styles show a percentage (``PercentStyles``) is read from ``xl/styles.xml`` by the gate
+itself, chunk by chunk as it inflates and checks that part: the style of a cell is its
+``s="N"`` attribute, an index into ``cellXfs``, whose ``numFmtId`` is a built-in percent
+format (9 ``0%``, 10 ``0.00%``) or a custom ``numFmt`` whose code holds an unquoted ``%``.
 """
 
 from __future__ import annotations
@@ -20,10 +27,6 @@ from functools import lru_cache
 
 from .spec import parse_cell_ref
 
-# A cell element, with or without a namespace prefix: <c r="E9" t="e"><v>#DIV/0!</v></c>
-_CELL = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL
-)
 _ATTR = re.compile(rb'\b(r|t)="([^"]*)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
@@ -35,37 +38,266 @@ class CellFact:
     error: str | None = None  # the error value, e.g. "#DIV/0!"
     covered_by: str | None = None  # the merged range hiding this cell, e.g. "F10:G10"
     visible: str = ""  # what the merged range shows instead (its first cell's value)
+    percent: bool = False  # a number shown as a percentage (typed "75%": stored 0.75)
 
 
-def scan_cells(data: bytes, columns: set[str]) -> dict[str, CellFact]:
-    """Formula and error facts for the cells of ``columns`` (letters) in a sheet's XML."""
+_ATTR_T = re.compile(rb'\bt="([^"]*)"')
+_ATTR_S = re.compile(rb'\bs="([0-9]{1,9})"')
+# value types of a cell holding text, a logical value, an error or a date: not a number
+_NOT_NUMBER = frozenset({b"s", b"str", b"inlineStr", b"b", b"e", b"d"})
+
+
+def scan_cells(data: bytes, columns: set[str],
+               percent_styles: frozenset[int] = frozenset()) -> dict[str, CellFact]:
+    """Formula, error and percent facts for the cells of ``columns`` (letters) in a
+    sheet's XML; ``percent_styles``: the cell styles (``s``) that show a percentage.
+
+    Only the cells that can have a fact are looked at: the cell around each formula
+    element, and each cell whose tag carries ``t="e"`` or a percent style, all found by
+    byte searches (a sheet has a few dozen such cells among hundreds), and of those only
+    the cells whose tag names a wanted column."""
     if not columns:
         return {}
+    starts = set()
+    for pos in _formula_positions(data):
+        at = _enclosing_cell(data, pos)
+        if at is not None:
+            starts.add(at)
+    percents = _percent_styled(data, percent_styles)
+    positions = _attribute_positions(data, b't="e"')
+    if percents and len(percent_styles) <= 64:
+        for n in sorted(percent_styles):
+            positions += _attribute_positions(data, b's="%d"' % n)
+    elif percents:
+        positions += [m.start() for m in _ATTR_S.finditer(data)
+                      if int(m.group(1)) in percent_styles]
+    for pos in positions:
+        at = data.rfind(b"<", 0, pos)
+        tag = _CELL_AT.match(data, at) if at >= 0 else None
+        if tag is not None and tag.end() > pos:
+            starts.add(at)
+    wanted = _column_of(frozenset(columns))
+    named = [b'r="' + c.encode("ascii") for c in columns]
     facts: dict[str, CellFact] = {}
-    for match in _cells_in(frozenset(columns)).finditer(data):
-        attrs = dict(_ATTR.findall(match.group(1)))
+    for at in sorted(starts):
+        close = data.find(b">", at)
+        if not any(data.find(name, at, close) >= 0 for name in named):
+            continue  # the tag names no wanted column (checked exactly below)
+        tag = _CELL_AT.match(data, at)
+        if not wanted.search(tag.group(1)):
+            continue
+        if tag.group(2):
+            body = b""
+        else:
+            end = _CELL_END.search(data, tag.end())
+            if end is None:
+                continue
+            body = data[tag.end():end.start()]
+        attrs = dict(_ATTR.findall(tag.group(1)))
         ref = attrs.get(b"r", b"").decode("ascii", "replace")
-        body = match.group(2) or b""
         formula = bool(_FORMULA.search(body))
         error = None
         if attrs.get(b"t") == b"e":
             value = _VALUE.search(body)
             error = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-        if formula or error:
-            facts[ref] = CellFact(formula, error)
+        percent = False
+        if percents and _VALUE.search(body) is not None:
+            style = _ATTR_S.search(tag.group(1))
+            kind = _ATTR_T.search(tag.group(1))
+            percent = (style is not None and int(style.group(1)) in percent_styles
+                       and (kind is None or kind.group(1) not in _NOT_NUMBER))
+        if formula or error or percent:
+            facts[ref] = CellFact(formula, error, percent=percent)
     return facts
 
 
+_CELL_AT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>", re.DOTALL)
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_PREFIXED_FORMULA = re.compile(rb"<\w++:f\b")
+_DEPTH = 64  # tags looked back from a formula for its cell (a cell holds two or three)
+
+
+def _is_word(byte: bytes) -> bool:
+    """``\\w`` of a bytes pattern: an ASCII letter, digit or underscore."""
+    return byte.isalnum() or byte == b"_"
+
+
+def _formula_positions(data: bytes) -> list[int]:
+    """Where ``_FORMULA`` matches (``<f`` or ``<prefix:f`` ending the name), found with
+    bytes.find: a regular expression trying a prefix at every "<" costs ten times more."""
+    found = []
+    at = data.find(b"<f")
+    while at >= 0:
+        if not _is_word(data[at + 2:at + 3]):
+            found.append(at)
+        at = data.find(b"<f", at + 2)
+    if b":f" in data:
+        found = sorted(found + [m.start() for m in _PREFIXED_FORMULA.finditer(data)])
+    return found
+
+
+def _attribute_positions(data: bytes, attribute: bytes) -> list[int]:
+    """Where ``\\b`` + ``attribute`` matches: the attribute text with no word character
+    right before it."""
+    found = []
+    at = data.find(attribute)
+    while at >= 0:
+        if at == 0 or not _is_word(data[at - 1:at]):
+            found.append(at)
+        at = data.find(attribute, at + 1)
+    return found
+
+
+def _enclosing_cell(data: bytes, pos: int) -> int | None:
+    """Where the cell start tag holding the element at ``pos`` begins: the nearest cell
+    start before it with no cell end in between; None outside a cell."""
+    end = pos
+    for _ in range(_DEPTH):
+        at = data.rfind(b"<", 0, end)
+        if at < 0:
+            return None
+        tag = _CELL_AT.match(data, at)
+        if tag is not None:
+            return None if tag.group(2) or tag.end() > pos else at
+        if _CELL_END.match(data, at):
+            return None
+        end = at
+    return None
+
+
 @lru_cache(maxsize=16)
-def _cells_in(columns: frozenset[str]) -> re.Pattern[bytes]:
-    """Like _CELL, for cells of the given columns only: the look-ahead skips every other
-    cell at its opening tag, which keeps the scan cheap on a full sheet."""
+def _column_of(columns: frozenset[str]) -> re.Pattern[bytes]:
     letters = b"|".join(sorted(c.encode("ascii") for c in columns))
-    return re.compile(
-        rb'<(?:\w+:)?c\b(?=[^>]*?\br="(?:' + letters + rb')[0-9]+")([^>]*?)'
-        rb"(?:/>|>(.*?)</(?:\w+:)?c>)",
-        re.DOTALL,
-    )
+    return re.compile(rb'\br="(?:' + letters + rb')[0-9]+"')
+
+
+def _percent_styled(data: bytes, percent_styles: frozenset[int]) -> bool:
+    """Whether any cell of the sheet may carry one of the percent styles (byte searches;
+    a workbook with more percent styles than this is looked at anyway)."""
+    if not percent_styles:
+        return False
+    return len(percent_styles) > 64 or any(b's="%d"' % n in data for n in percent_styles)
+
+
+# --- percent number formats ------------------------------------------------------------
+
+BUILTIN_PERCENT_FORMATS = frozenset({9, 10})  # 0%, 0.00%
+MAX_STYLES = 65_536  # Excel allows 64,000 cell formats; styles past this are not read
+
+
+def is_percent_format(code: str) -> bool:
+    """True when a number format code shows a percentage: a ``%`` that is not quoted
+    (``"%"``), escaped (``\\%``), a fill or padding character (``*%``, ``_%``) or inside a
+    ``[...]`` section (colour, locale, condition)."""
+    i, n = 0, len(code)
+    while i < n:
+        ch = code[i]
+        if ch == '"':
+            end = code.find('"', i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if ch == "[":
+            end = code.find("]", i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if ch in "\\_*":
+            i += 2
+            continue
+        if ch == "%":
+            return True
+        i += 1
+    return False
+
+
+_TAG_ATTRS = rb"""((?:\s++[^\s=<>/]++\s*+=\s*+(?:"[^"]*+"|'[^']*+'))*+)"""
+_OPEN = {name: re.compile(rb"<(?:[\w.-]++:)?" + name + rb"(?=[\s/>])")
+         for name in (b"numFmts", b"cellXfs")}
+_CLOSE = {name: re.compile(rb"</(?:[\w.-]++:)?" + name + rb"\s*+>")
+          for name in (b"numFmts", b"cellXfs")}
+_NUMFMT = re.compile(rb"<(?:[\w.-]++:)?numFmt(?=[\s/>])" + _TAG_ATTRS)
+_XF = re.compile(rb"<(?:[\w.-]++:)?xf(?=[\s/>])" + _TAG_ATTRS)
+_XML_ATTR = re.compile(rb"""([^\s=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+MAX_STYLES_SIZE = 5 * 1024 * 1024  # a styles part larger than this is not read
+
+
+def _region(data: bytes, name: bytes) -> bytes:
+    """What lies between the first ``<name>`` element's start and its end tag."""
+    start = _OPEN[name].search(data)
+    if start is None:
+        return b""
+    end = _CLOSE[name].search(data, start.end())
+    return data[start.end():end.start() if end else len(data)]
+
+
+def _attrs(text: bytes) -> dict[str, str]:
+    """A start tag's attributes by local name, values unescaped as XML does."""
+    out = {}
+    for name, dq, sq in _XML_ATTR.findall(text):
+        value = (dq or sq).decode("utf-8", "replace")
+        if "&" in value:
+            value = _REFERENCE.sub(_unescape, value)
+        out.setdefault(name.decode("ascii", "replace").rsplit(":", 1)[-1], value)
+    return out
+
+
+def _unescape(m: re.Match) -> str:
+    ref = m.group(1)
+    if ref in _NAMED:
+        return _NAMED[ref]
+    try:
+        return chr(int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:]))
+    except (ValueError, OverflowError):
+        return ""
+
+
+class PercentStyles:
+    """Reads ``xl/styles.xml`` as the gate inflates and checks it (``feed`` its chunks),
+    and gives the cell styles (indices into ``cellXfs``) whose number format shows a
+    percentage (``result``). The part has passed the gate's DOCTYPE scan; its
+    ``numFmts`` and ``cellXfs`` are read by regular expressions (comments removed first),
+    which costs microseconds where a parser calls Python for each of the part's hundred
+    elements. A part over ``MAX_STYLES_SIZE`` is not read (no percent styles)."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size <= MAX_STYLES_SIZE:
+            self._chunks.append(chunk)
+
+    def result(self) -> frozenset[int]:
+        if self._size > MAX_STYLES_SIZE:
+            return frozenset()
+        data = b"".join(self._chunks).replace(b"\x00", b"")
+        if b"<!--" in data:
+            data = _COMMENT.sub(b"", data)
+        formats: dict[int, str] = {}
+        for attrs in _NUMFMT.findall(_region(data, b"numFmts")):
+            found = _attrs(attrs)
+            try:
+                formats[int(found.get("numFmtId", ""))] = found.get("formatCode", "")
+            except ValueError:
+                continue
+        percent = {n for n, code in formats.items() if is_percent_format(code)}
+        percent |= BUILTIN_PERCENT_FORMATS - formats.keys()
+        cell_xfs = _region(data, b"cellXfs")
+        if not percent or not re.search(  # the usual workbook: no style shows a percentage
+                rb"numFmtId\s*=\s*[\"']\s*0*(?:"
+                + b"|".join(str(n).encode() for n in sorted(percent)) + rb")\b", cell_xfs):
+            return frozenset()
+        styles = set()
+        for i, attrs in enumerate(_XF.findall(cell_xfs)):
+            if i >= MAX_STYLES:
+                break
+            value = _attrs(attrs).get("numFmtId", "0")
+            if value.strip().isdigit() and int(value) in percent:
+                styles.add(i)
+        return frozenset(styles)
 
 
 _MERGE = re.compile(
@@ -78,7 +310,10 @@ def scan_merges(data: bytes) -> list[tuple[int, int, int, int]]:
     """The merged ranges of a sheet's XML as 0-based (first row, first col, last row, last
     col), at most ``MAX_MERGES``."""
     merges = []
-    for match in _MERGE.finditer(data):
+    first = data.find(b"mergeCell")  # the ranges come together, near the sheet's end
+    if first < 0:
+        return merges
+    for match in _MERGE.finditer(data, max(0, data.rfind(b"<", 0, first))):
         first = parse_cell_ref(match.group(1).decode("ascii"))
         last = parse_cell_ref((match.group(2) or match.group(1)).decode("ascii"))
         merges.append((min(first[0], last[0]), min(first[1], last[1]),

@@ -24,70 +24,150 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def _span(tc: etree._Element) -> int:
-    el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
-    return int(el.get(_w("val"))) if el is not None else 1
+TC, TR, TBL, P, TCPR = _w("tc"), _w("tr"), _w("tbl"), _w("p"), _w("tcPr")
+_VAL, _WIDTH, _TYPE = _w("val"), _w("w"), _w("type")
+_NS = {"w": W}
 
 
-_TEXT = etree.XPath("./w:p//w:t/text()", namespaces={"w": W})
+class CellProperties:
+    """One table's cell properties ``w:tcPr/w:<name>`` for every cell of its rows, found
+    with one XPath query (lxml's ``find`` with a path runs its path parser per call, a few
+    microseconds a cell): ``props[tc]`` is what ``tc.find("w:tcPr/w:<name>")`` returns
+    (the first in document order), or None."""
+
+    _queries: dict[str, etree.XPath] = {}
+
+    def __init__(self, tbl: etree._Element, name: str):
+        query = self._queries.get(name)
+        if query is None:
+            query = self._queries[name] = etree.XPath(f"w:tr/w:tc/w:tcPr/w:{name}",
+                                                     namespaces=_NS)
+        self._found: dict[etree._Element, etree._Element] = {}
+        for el in query(tbl):
+            self._found.setdefault(el.getparent().getparent(), el)
+
+    def __getitem__(self, tc: etree._Element) -> etree._Element | None:
+        return self._found.get(tc)
+
+    def __setitem__(self, tc: etree._Element, el: etree._Element) -> None:
+        """Record a property the caller has just put first in the cell's ``w:tcPr``."""
+        self._found[tc] = el
+
+
+class Spans(CellProperties):
+    """``spans.of(tc)``: the cell's ``w:gridSpan`` (1 without one)."""
+
+    def __init__(self, tbl: etree._Element):
+        super().__init__(tbl, "gridSpan")
+
+    def of(self, tc: etree._Element) -> int:
+        el = self._found.get(tc)
+        return int(el.get(_VAL)) if el is not None else 1
+
+    def set(self, tc: etree._Element, span: int) -> None:
+        self._found[tc].set(_VAL, str(span))
+
+    def cells(self, tr: etree._Element):
+        """(first grid column, span, cell) of each cell of a row."""
+        col = 0
+        for tc in tr.iterchildren(TC):
+            span = self.of(tc)
+            yield col, span, tc
+            col += span
+
+
+_TEXT = etree.XPath("./w:p//w:t/text()", namespaces=_NS)
+_HOLDING = etree.XPath("descendant::w:t[contains(., $a) or contains(., $b)]", namespaces=_NS)
 
 
 def _text(tc: etree._Element) -> str:
     return "".join(_TEXT(tc))
 
 
-def _cells(tr: etree._Element):
-    """(first grid column, span, cell) of each cell of a row."""
-    col = 0
-    for tc in tr.findall(_w("tc")):
-        span = _span(tc)
-        yield col, span, tc
-        col += span
+class Marked:
+    """Where the markers are, found in one pass (one XPath query, in C) rather than by
+    reading every cell's text: ``cells(marker)`` are the table cells (``w:tc``) whose text
+    (their own paragraphs' ``w:t``, as ``_text``) is exactly the marker, ``texts`` every
+    ``w:t`` holding a marker. A cell whose text is the marker has a ``w:t`` holding it, and
+    that ``w:t`` belongs to the text of each ``w:tc`` above it reached through one of that
+    cell's own paragraphs. Found before anything changes: a cell removed since is no
+    longer in its table, and the callers only walk the tables of the body."""
+
+    def __init__(self, body: etree._Element, markers: tuple[str, str]):
+        self.texts = _HOLDING(body, a=markers[0], b=markers[1])
+        holding: set[etree._Element] = set()
+        for t in self.texts:
+            below = t
+            for el in t.iterancestors():
+                if el.tag == TC and below.tag == P:
+                    holding.add(el)
+                below = el
+        self._cells = {m: {tc for tc in holding if _text(tc) == m} for m in markers}
+
+    def cells(self, marker: str) -> set[etree._Element]:
+        return self._cells[marker]
 
 
-def drop_marked_columns(body: etree._Element, marker: str) -> int:
-    """Remove every table column headed by ``marker``; return how many were removed."""
+def marked_cells(body: etree._Element, marker: str) -> set[etree._Element]:
+    """Every table cell whose text is exactly ``marker`` (see ``Marked``)."""
+    return Marked(body, (marker, marker)).cells(marker)
+
+
+def drop_marked_columns(body: etree._Element, marker: str, found: Marked | None = None) -> int:
+    """Remove every table column headed by ``marker``; return how many were removed.
+    ``found``: the markers, already looked for (``Marked``)."""
+    marked = found.cells(marker) if found is not None else marked_cells(body, marker)
+    if not marked:
+        return 0
+    rows_with = {tc.getparent() for tc in marked}
+    tables = {tr.getparent() for tr in rows_with}
     removed = 0
-    for tbl in body.iter(_w("tbl")):
-        rows = tbl.findall(_w("tr"))
-        drop = {col for tr in rows for col, span, tc in _cells(tr)
-                if span == 1 and _text(tc) == marker}
+    for tbl in body.iter(TBL):
+        if tbl not in tables:
+            continue
+        spans = Spans(tbl)
+        rows = tbl.findall(TR)
+        drop = {col for tr in rows if tr in rows_with for col, span, tc in spans.cells(tr)
+                if span == 1 and tc in marked}
         if drop:
-            _drop(tbl, rows, drop)
+            _drop(tbl, rows, drop, spans)
             removed += len(drop)
     return removed
 
 
-def _drop(tbl: etree._Element, rows: list, drop: set[int]) -> None:
+def _drop(tbl: etree._Element, rows: list, drop: set[int], spans: Spans) -> None:
+    """Remove the grid columns ``drop`` from every row, narrow the cells spanning them,
+    and share their width among the columns kept (the cells' ``w:tcW`` follow)."""
     grid = tbl.find(_w("tblGrid"))
     grid_cols = grid.findall(_w("gridCol")) if grid is not None else []
-    widths = [int(g.get(_w("w"), "0")) for g in grid_cols]
+    widths = [int(g.get(_WIDTH, "0")) for g in grid_cols]
+    ordered: list[int] = []
+    if widths:
+        total = sum(widths)
+        kept = [(c, w) for c, w in enumerate(widths) if c not in drop]
+        fixed = sum(w for _, w in kept if w < FIXED_BELOW)
+        flexible = sum(w for _, w in kept if w >= FIXED_BELOW)
+        scale = (total - fixed) / flexible if flexible else 1.0
+        new = {c: (w if w < FIXED_BELOW else round(w * scale)) for c, w in kept}
+        for c in sorted(drop, reverse=True):
+            grid.remove(grid_cols[c])
+        for c, g in zip(sorted(new), grid.findall(_w("gridCol")), strict=True):
+            g.set(_WIDTH, str(new[c]))
+        ordered = [new[c] for c in sorted(new)]
+    widths_of = CellProperties(tbl, "tcW") if widths else None
     for tr in rows:
-        for col, span, tc in list(_cells(tr)):
-            gone = sum(1 for c in range(col, col + span) if c in drop)
+        at = 0  # grid column of the next kept cell, in the narrowed grid
+        for col, span, tc in list(spans.cells(tr)):
+            gone = (col in drop) if span == 1 else sum(c in drop for c in range(col, col + span))
             if gone == span:
                 tr.remove(tc)
-            elif gone:
-                tc.find(f"{_w('tcPr')}/{_w('gridSpan')}").set(_w("val"), str(span - gone))
-    if not widths:
-        return
-    total = sum(widths)
-    kept = [(c, w) for c, w in enumerate(widths) if c not in drop]
-    fixed = sum(w for _, w in kept if w < FIXED_BELOW)
-    flexible = sum(w for _, w in kept if w >= FIXED_BELOW)
-    scale = (total - fixed) / flexible if flexible else 1.0
-    new = {c: (w if w < FIXED_BELOW else round(w * scale)) for c, w in kept}
-    for c in sorted(drop, reverse=True):
-        grid.remove(grid_cols[c])
-    for c, g in zip(sorted(new), grid.findall(_w("gridCol")), strict=True):
-        g.set(_w("w"), str(new[c]))
-    ordered = [new[c] for c in sorted(new)]
-    for tr in rows:
-        col = 0
-        for tc in tr.findall(_w("tc")):
-            span = _span(tc)
-            tcw = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
-            if tcw is not None:
-                tcw.set(_w("w"), str(sum(ordered[col:col + span])))
-                tcw.set(_w("type"), "dxa")
-            col += span
+                continue
+            if gone:
+                spans.set(tc, span - gone)
+            span -= gone
+            if widths_of is not None:
+                tcw = widths_of[tc]
+                if tcw is not None:
+                    tcw.set(_WIDTH, str(sum(ordered[at:at + span])))
+                    tcw.set(_TYPE, "dxa")
+            at += span

@@ -447,4 +447,7 @@ REGISTRY: dict[Kind, KindRules] = {
 
 
 def rules_of(kind: Kind | str) -> KindRules:
-    return REGISTRY[Kind(kind)]
+    # a Kind (or its text: a StrEnum hashes as its value) is found directly; Kind(kind)
+    # costs more than the lookup and is only needed to raise for an unknown kind
+    rules = REGISTRY.get(kind)
+    return rules if rules is not None else REGISTRY[Kind(kind)]

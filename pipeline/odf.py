@@ -189,8 +189,9 @@ def check_content(content: bytes, max_rows: int, max_cols: int, max_cells: int,
 
 def cell_facts(content: bytes, sheet: str, columns: set[int], rows: set[int],
                max_tags: int) -> dict[str, CellFact]:
-    """Formula, error and merged-cell facts for the cells of ``sheet`` in the given
-    0-based ``columns`` and ``rows``, keyed by A1 reference (as ``cellscan``)."""
+    """Formula, error, percent and merged-cell facts for the cells of ``sheet`` in the
+    given 0-based ``columns`` and ``rows``, keyed by A1 reference (as ``cellscan``); a
+    number typed as a percentage has ``office:value-type="percentage"``."""
     from bisect import bisect_left
 
     from .cellscan import MAX_MERGES
@@ -216,20 +217,22 @@ def cell_facts(content: bytes, sheet: str, columns: set[int], rows: set[int],
         formula = FORMULA in item.attrs
         error = ("".join(item.text).strip() or "#N/A"
                  if item.attrs.get("calcext:value-type") == "error" else None)
+        percent = item.attrs.get("office:value-type") == "percentage"  # typed "75%"
         for row in hit:
             for col in cols:
                 if item.covered:
                     covered.append((row, col))
-                if formula or error:
-                    facts[cell_ref(row, col)] = CellFact(formula, error)
+                if formula or error or percent:
+                    facts[cell_ref(row, col)] = CellFact(formula, error, percent=percent)
     for row, col in covered:
         span = next((s for s in spans if s[0] <= row <= s[2] and s[1] <= col <= s[3]), None)
         ref = cell_ref(row, col)
         fact = facts.get(ref, CellFact())
         if span is None:
-            facts[ref] = CellFact(fact.formula, fact.error, covered_by=ref)
+            facts[ref] = CellFact(fact.formula, fact.error, covered_by=ref,
+                                  percent=fact.percent)
         else:
             first, last = cell_ref(span[0], span[1]), cell_ref(span[2], span[3])
             facts[ref] = CellFact(fact.formula, fact.error, covered_by=f"{first}:{last}",
-                                  visible=span[4])
+                                  visible=span[4], percent=fact.percent)
     return facts

@@ -17,6 +17,11 @@ written; this is a program fault") at the first failure:
    attribute (any attribute in the relationships namespace, e.g. ``r:id``, ``r:embed``)
    of a part names a relationship of that part.
 
+A part over ``STREAM_MIN`` (the sheet of a big city's rekap: tens of MB of XML) is
+inflated and parsed in chunks by expat (namespaces on, so an unbound prefix is an error;
+DTDs refused) instead of into a tree, so the check costs the same memory whatever the
+package's size.
+
 ``package_problems(data)`` returns the findings as a list (empty when the package is
 sound) without raising; the template check uses it to refuse a damaged template as the
 user's input (exit 1) rather than as a program fault.
@@ -88,7 +93,11 @@ def verify_package(data: bytes, name: str) -> None:
 
 
 def package_problems(data: bytes) -> list[str]:
-    """Every reason the package would not open, in Indonesian; [] when it is sound."""
+    """Every reason the package would not open, in Indonesian; [] when it is sound.
+
+    Parts over ``STREAM_MIN`` (a big city's rekap sheet: tens of MB of XML) are not read
+    whole nor built into a tree: they are parsed as a stream (``_stream_problem``), so
+    verifying costs the same memory whatever the package's size."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
@@ -96,16 +105,84 @@ def package_problems(data: bytes) -> list[str]:
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         names = [i.filename for i in infos]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
+        duplicates = sorted({n for n in names if names.count(n) > 1}) \
+            if len(set(names)) != len(names) else []
         if duplicates:
             return [f"nama bagian ganda di arsip zip: {', '.join(duplicates)}"]
         blobs: dict[str, bytes] = {}
-        for name in names:
+        for info in infos:
+            name = info.filename
             try:
-                blobs[name] = archive.read(name)
-            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError) as exc:
+                if info.file_size > STREAM_MIN and not name.endswith(".rels") \
+                        and name != CONTENT_TYPES:
+                    _read_through(archive, name)  # all of it inflates, the CRC matches
+                    blobs[name] = _Streamed(archive, name)
+                else:
+                    blobs[name] = archive.read(name)
+            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError,
+                    EOFError) as exc:
                 return [f"bagian {name} tidak dapat dibaca dari arsip zip: {exc}"]
-    return _check_parts(blobs)
+        return _check_parts(blobs)
+
+
+#: XML parts larger than this are verified as a stream, never held whole or as a tree.
+STREAM_MIN = 4 * 1024 * 1024
+_STREAM_CHUNK = 1024 * 1024
+
+
+class _Streamed(bytes):
+    """Stands in ``blobs`` for a part verified as a stream: empty, but ``read()`` gives
+    the part's bytes when a problem must be looked at closely."""
+
+    def __new__(cls, archive: zipfile.ZipFile, name: str):
+        part = super().__new__(cls, b"")
+        part.archive, part.name = archive, name
+        return part
+
+    def read(self) -> bytes:
+        return self.archive.read(self.name)
+
+
+def _read_through(archive: zipfile.ZipFile, name: str) -> None:
+    """Inflate a part to its end without keeping it (zipfile checks the CRC at the end)."""
+    with archive.open(name) as part:
+        while part.read(_STREAM_CHUNK):
+            pass
+
+
+def _stream_problem(archive: zipfile.ZipFile, name: str) -> tuple[str | None, frozenset[str]]:
+    """(problem or None, relationship ids its attributes may name) of a large part,
+    parsed in chunks by expat with namespaces (an unbound prefix is an error), DTDs and
+    entity declarations refused, nothing kept; the ids as ``_rel_ids_used`` finds them,
+    on overlapping chunks."""
+    from xml.parsers import expat
+
+    def refuse(*args) -> None:
+        raise ValueError("DOCTYPE/ENTITY")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    ids: set[str] = set()
+    prefixes: set[bytes] = set()  # declared before they are used: found in earlier chunks
+    tail = b""
+    try:
+        with archive.open(name) as part:
+            while chunk := part.read(_STREAM_CHUNK):
+                parser.Parse(chunk, False)
+                window = tail + chunk
+                prefixes |= _rel_prefixes(window)
+                ids |= _rel_attribute_values(window, prefixes)
+                tail = chunk[-4096:]
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        return f"bagian {name} bukan XML yang sah: {expat.ErrorString(exc.code)}, baris " \
+               f"{exc.lineno}, kolom {exc.offset}", frozenset()
+    except ValueError as exc:
+        return f"bagian {name} bukan XML yang sah: {exc}", frozenset()
+    return None, frozenset(ids)
 
 
 def _check_parts(blobs: dict[str, bytes]) -> list[str]:
@@ -150,6 +227,11 @@ def _check_parts(blobs: dict[str, bytes]) -> list[str]:
             if tree is not None:
                 trees[name] = tree
             continue
+        if isinstance(blob, _Streamed):
+            problem, rel_ids[name] = _stream_problem(blob.archive, name)
+            if problem:
+                problems.append(problem)
+            continue
         key = hashlib.blake2b(blob, digest_size=16).digest() if len(blob) > _CACHE_MIN else None
         if key is not None and key in _SOUND_PARTS:
             rel_ids[name] = _SOUND_PARTS[key]
@@ -170,7 +252,7 @@ def _check_parts(blobs: dict[str, bytes]) -> list[str]:
         problems += _check_relationships(name, trees[name], rel_ids.get(source, frozenset()),
                                          lowered, blobs)
     for name, used in rel_ids.items():
-        if used and name not in with_rels and (used := _exact_rel_ids(blobs[name])):
+        if used and name not in with_rels and (used := _exact_rel_ids(_whole(blobs[name]))):
             problems.append(f"bagian {name} memakai id hubungan {min(used)} tetapi tidak punya "
                             "berkas hubungan (.rels)")
     return problems
@@ -190,6 +272,11 @@ def _rel_ids_used(blob: bytes, tree: etree._Element | None = None) -> frozenset[
     A fast over-approximation: a regular expression over the bytes for attributes whose
     prefix is bound to that namespace (it could also match such text inside an element).
     ``_exact_rel_ids`` settles any id it finds missing before a problem is reported."""
+    return _rel_attribute_values(blob, _rel_prefixes(blob))
+
+
+def _rel_prefixes(blob: bytes) -> set[bytes]:
+    """The prefixes ``blob`` binds to the relationships namespace."""
     prefixes = set()
     for uri in _REL_ID_NS_BYTES:
         at = blob.find(uri)
@@ -198,13 +285,22 @@ def _rel_ids_used(blob: bytes, tree: etree._Element | None = None) -> frozenset[
             if decl:
                 prefixes.add(decl.group(1))
             at = blob.find(uri, at + len(uri))
+    return prefixes
+
+
+def _rel_attribute_values(blob: bytes, prefixes: set[bytes]) -> frozenset[str]:
     if not prefixes:  # the namespace is not declared: no such attribute
         return frozenset()
-    alternatives = b"|".join(re.escape(p) for p in prefixes)
+    alternatives = b"|".join(re.escape(p) for p in sorted(prefixes))
     pattern = rb"\s(?:" + alternatives + rb"):[\w.-]+\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')"
     return frozenset(
         (a or b).decode("utf-8", "replace") for a, b in re.findall(pattern, blob) if a or b
     )
+
+
+def _whole(blob: bytes) -> bytes:
+    """A part's bytes, read again when it was verified as a stream."""
+    return blob.read() if isinstance(blob, _Streamed) else blob
 
 
 def _exact_rel_ids(blob: bytes) -> frozenset[str]:
@@ -249,7 +345,7 @@ def _check_relationships(
             )
     missing = used - seen
     if missing and source in blobs:
-        missing = _exact_rel_ids(blobs[source]) - seen
+        missing = _exact_rel_ids(_whole(blobs[source])) - seen
     for rid in sorted(missing):
         problems.append(f"bagian {source} memakai id hubungan {rid} yang tidak ada")
     return problems

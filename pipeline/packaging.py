@@ -49,10 +49,16 @@ def deterministic_zip(
 ) -> bytes:
     """Rewrite an OOXML package with fixed entry times, order and attributes; ``parts``
     replace (or add) entries by name."""
-    stamp = package_time(when).timetuple()[:6]
     src = zipfile.ZipFile(io.BytesIO(data))
     contents = {name: src.read(name) for name in src.namelist()}
     contents.update(parts or {})
+    return zip_parts(contents, when)
+
+
+def zip_parts(contents: dict[str, bytes], when: dt.date | dt.datetime) -> bytes:
+    """A package of these parts (name → bytes) with fixed entry times, order and
+    attributes: ``[Content_Types].xml`` and ``_rels/.rels`` first, then by name."""
+    stamp = package_time(when).timetuple()[:6]
     first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
     names = sorted(contents, key=lambda n: (first.get(n, 2), n))
     out = io.BytesIO()
@@ -95,12 +101,18 @@ def content_hash(contents: dict[str, bytes]) -> str:
 def stamp(data: bytes, when: dt.date | dt.datetime) -> bytes:
     """The package with ``iku_sidik`` in its custom properties (others kept), normalised."""
     src = zipfile.ZipFile(io.BytesIO(data))
-    contents = {name: src.read(name) for name in src.namelist()}
+    return stamp_parts({name: src.read(name) for name in src.namelist()}, when)
+
+
+def stamp_parts(parts: dict[str, bytes], when: dt.date | dt.datetime) -> bytes:
+    """``stamp`` of the package made of ``parts`` (name → bytes), without zipping them
+    first: the same bytes as ``stamp`` of their zip."""
+    contents = dict(parts)
     contents["[Content_Types].xml"] = _with_custom_type(contents["[Content_Types].xml"])
     contents["_rels/.rels"] = _with_custom_rel(contents["_rels/.rels"])
     value = content_hash(contents)
     contents[CUSTOM_PART] = _custom_xml(contents.get(CUSTOM_PART), value)
-    return deterministic_zip(data, when, contents)
+    return zip_parts(contents, when)
 
 
 def stamp_matches(path: Path) -> bool:

@@ -7,6 +7,7 @@ live in ``validate``. Input files are opened read-only and never modified.
 
 from __future__ import annotations
 
+import io
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -51,7 +52,8 @@ class Submission:
     sheet: str
     columns: dict[str, int]  # column key (spec.COLUMNS) -> 0-based column index
     rows: tuple[Row, ...]
-    facts: dict[str, CellFact] = field(default_factory=dict)  # input cells with a formula/error
+    # input cells with a formula, an error, a percent format or hidden under a merge
+    facts: dict[str, CellFact] = field(default_factory=dict)
 
     @property
     def unit(self) -> str:
@@ -134,8 +136,7 @@ def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
     if refused:
         return None, refused
     try:  # by content, not by name: an .ods renamed .xlsx is read as what it is
-        with open(path, "rb") as fh:
-            book = CalamineWorkbook.from_filelike(fh)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(sheets.data))  # what was checked
     except Exception as exc:  # calamine raises several types for unreadable files
         return None, [_unreadable(path, exc)]
     try:
@@ -230,7 +231,8 @@ def _read_book(
     else:
         xml = sheet_xml.get(spec.SHEET, b"")
         facts = scan_cells(xml, {spec.col_letter(columns[k]) for k in INPUT_KEYS
-                                 if k in columns})
+                                 if k in columns},
+                           getattr(sheet_xml, "percent_styles", frozenset()))
         _add_covered(facts, scan_merges(xml), rows, columns, grid)
     problems = _sheet_copies(path, book, names, rows, columns, meta)
     return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts), problems
@@ -381,21 +383,23 @@ def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
-    def get(line: list[Any], key: str) -> Any:
-        i = columns.get(key)
-        return line[i] if i is not None and i < len(line) else ""
+# The columns a data row is read from, in the order _rows unpacks them (the definition
+# cells last); a workbook without a column reads "" there.
+_ROW_KEYS = ("code", "x1", "x2", "note", "analysis", "obstacles", "follow_up", "indicator",
+             "x1_meaning", "x2_meaning")
 
+
+def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
+    at = [columns.get(key) for key in _ROW_KEYS]
     for r in range(header_row + 1, len(grid)):
         line = grid[r]
-        code, x1, x2, note, analysis = (get(line, k) for k in
-                                        ("code", "x1", "x2", "note", "analysis"))
-        texts = {c.key: get(line, c.key) for c in spec.QUARTER_TEXTS}
-        if all(_blank(v) for v in (code, x1, x2, note, analysis, *texts.values())):
+        n = len(line)
+        code, x1, x2, note, analysis, obstacles, follow_up, *shown = (
+            line[i] if i is not None and i < n else "" for i in at)
+        if all(_blank(v) for v in (code, x1, x2, note, analysis, obstacles, follow_up)):
             continue
-        shown = tuple(get(line, k) for k in ("indicator", "x1_meaning", "x2_meaning"))
-        yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note, shown,
-                  analysis, **texts)
+        yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note,
+                  tuple(shown), analysis, obstacles, follow_up)
 
 
 def _blank(v: Any) -> bool:

@@ -150,6 +150,10 @@ class Reason(StrEnum):
     NOT_NUMBER = "not_number", "validate", "x1/x2 holds a logical value (TRUE/FALSE)"
     DATE = "date", "validate", "x1/x2 holds a date or time"
     PERCENT = "percent", "validate", "x1/x2 holds a percentage typed as text ('75%')"
+    PERCENT_FORMAT = (
+        "percent_format", "validate", "x1/x2 holds a number shown as a percentage (typed "
+        "'75%' in Excel or Calc: stored 0.75 with a percent format, read from the cell's "
+        "style, or an .ods cell of value type percentage)")
     TEXT = "text", "validate", "x1/x2 holds text that is no number"
     NUMBER_AS_TEXT = (
         "number_as_text", "validate", "x1/x2 holds a number typed as text in Indonesian "

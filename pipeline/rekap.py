@@ -3,9 +3,13 @@
 ``write_rekap(agencies, out_dir)`` writes ``Rekap_Capaian_IKU_<tahun>.xlsx`` with xlsxwriter:
 
 * sheet ``Rekap``: one row per indicator of every agency (instansi, sasaran, kode,
-  indikator, satuan, target, realisasi, % capaian, keterangan) and after each agency a
-  row with its average capaian;
-* sheet ``Ringkasan``: one row per agency (indicators, averaged, average, report).
+  indikator, satuan, target, realisasi, % capaian, keterangan; a year's rekap also last
+  year's capaian and the change in points, a quarter's the % of the year's target reached
+  and the quarter) and after each agency a row with its average capaian;
+* sheet ``Ringkasan``: one row per agency (indicators, averaged, average, last year's
+  average and the change, report);
+* sheet ``Grafik``: a native Excel bar chart of each agency's average capaian, beside last
+  year's where known (xlsxwriter; LibreOffice draws it too).
 
 Figures are stored as numbers, unrounded, exactly as ``compute`` returned them; only the
 cell format rounds what is shown. The formats carry the Indonesian locale tag ``[$-421]``:
@@ -16,13 +20,22 @@ a formula when retyped gets Excel's quote prefix, as in the templates.
 
 The rows are plain data (``AgencyRekap``), built by ``agency_rekap`` where the results are
 computed: a batch's worker processes send them back without pandas objects.
+
+A city of any size is written with one agency's rows in memory at a time: ``RekapWriter``
+takes the agencies as they are done, in any order, keeps only a line of summary each and
+spills their rows to a temporary file; ``write`` then streams them, in the agencies'
+order, into xlsxwriter's ``constant_memory`` mode (rows written straight to its
+temporary files, strings inline instead of a shared-strings table), and the package is
+verified part by part as a stream (``ooxml``). ``write_rekap`` is the same for a list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -49,12 +62,16 @@ COLUMNS = (  # (header, width)
     ("Indikator", 48), ("Satuan", 9), ("Target", 10), ("Target atas (rentang)", 11),
     ("Realisasi", 12), ("% Capaian", 11), ("Keterangan", 22),
 )
+# A year's rekap adds these (labels unlike the history import's "Capaian"/"% Capaian").
+PREVIOUS_COLUMNS = (("Capaian tahun lalu", 11), ("Perubahan (poin)", 11))
 # A quarter's rekap adds these (the label Periode is the history import's: TW1 …).
 QUARTER_COLUMNS = (("% thd Target Tahun", 11), ("Periode", 9))
 SUMMARY_COLUMNS = (
     ("No", 5), ("Instansi", 40), ("Folder", 30), ("Indikator", 10),
     ("Indikator dirata-rata", 12), ("Rata-rata % capaian", 14), ("Laporan", 45),
+    ("Rata-rata tahun lalu", 14), ("Perubahan (poin)", 12),
 )
+SUMMARY_HEAD = 2  # the Ringkasan sheet's header row (0-based): agencies follow it
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,7 @@ class RekapRow:
     achievement: float | None
     note: str = ""  # why a figure is missing, e.g. "belum diisi"
     progress: float | None = None  # a quarter: % of the year's target reached so far
+    previous: float | None = None  # a year: last year's % capaian (master or history)
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,7 @@ class AgencyRekap:
     averaged: int
     report: str = ""  # the report's file name, "" when none was written
     period: str = ANNUAL  # a quarter's rekap (TW1 …): target, realisasi s.d. and capaian
+    average_previous: float | None = None  # a year: last year's average % capaian
 
 
 def agency_rekap(
@@ -99,10 +118,12 @@ def agency_rekap(
             rows.append(RekapRow(
                 sas.number, sas.description, ind.code, ind.name, ind.unit_of_measure,
                 ind.target, res.label or res.realisation, res.achievement, note,
+                previous=results.previous.get(ind.code, (None, None))[0],
             ))
     return AgencyRekap(
         master.agency.name, folder, master.agency.year, tuple(rows),
         results.average_achievement, results.averaged, report,
+        average_previous=results.average_previous,
     )
 
 
@@ -129,7 +150,7 @@ def quarter_rekap(master: Master, q, folder: str = "", report: str = "") -> Agen
                        q.average_achievement, q.averaged, report, q.period)
 
 
-def rekap_filename(agencies: Sequence[AgencyRekap]) -> str:
+def rekap_filename(agencies: Sequence[AgencyRekap | _Summary]) -> str:
     """``Rekap_Capaian_IKU_<tahun>.xlsx``; several years are joined (``2021_2022``); a
     quarter's rekap ends in ``_TW<n>``."""
     years = sorted({a.year for a in agencies})
@@ -138,7 +159,7 @@ def rekap_filename(agencies: Sequence[AgencyRekap]) -> str:
     return f"Rekap_Capaian_IKU_{'_'.join(map(str, years)) or 'kosong'}{suffix}.xlsx"
 
 
-def _period_words(agencies: Sequence[AgencyRekap]) -> str:
+def _period_words(agencies: Sequence[AgencyRekap | _Summary]) -> str:
     """``TRIWULAN II `` for a quarter's rekap (the title), else nothing."""
     quarters = sorted({a.period for a in agencies if a.period != ANNUAL})
     return "".join(f"TRIWULAN {roman(quarter_number(p))} " for p in quarters)
@@ -146,22 +167,91 @@ def _period_words(agencies: Sequence[AgencyRekap]) -> str:
 
 def write_rekap(agencies: Sequence[AgencyRekap], out_dir: Path) -> Path:
     """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
-    path = Path(out_dir) / rekap_filename(agencies)
-    buffer = io.BytesIO()
-    _build(agencies, buffer)
-    return write_atomically(path, buffer.getvalue())
+    with RekapWriter() as writer:
+        for agency in agencies:
+            writer.add(agency)
+        return writer.write(out_dir)
 
 
-def _build(agencies: Sequence[AgencyRekap], target: IO[bytes]) -> None:
-    book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "in_memory": True})
+@dataclass(frozen=True)
+class _Summary:
+    """What the rekap needs of an agency besides its rows (the Ringkasan sheet's line)."""
+
+    name: str
+    folder: str
+    year: int
+    rows: int
+    average: float | None
+    averaged: int
+    report: str
+    period: str = ANNUAL
+    average_previous: float | None = None
+
+
+class RekapWriter:
+    """The rekap of agencies added one at a time, in any order (``add``), written at the
+    end (``write``) in the order of their ``position`` (or of adding). Only a summary per
+    agency stays in memory; the rows wait in a temporary file (removed on ``close``)."""
+
+    def __init__(self) -> None:
+        self._spill = tempfile.TemporaryFile(prefix="iku_rekap_")
+        self._at: dict[float, tuple[int, int, _Summary]] = {}  # position -> where, size
+
+    def __enter__(self) -> RekapWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._spill.close()
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def add(self, agency: AgencyRekap, position: float | None = None) -> None:
+        data = pickle.dumps(agency.rows, protocol=pickle.HIGHEST_PROTOCOL)
+        self._spill.seek(0, io.SEEK_END)
+        where = self._spill.tell()
+        self._spill.write(data)
+        key = len(self._at) if position is None else position
+        self._at[key] = (where, len(data), _Summary(
+            agency.name, agency.folder, agency.year, len(agency.rows), agency.average,
+            agency.averaged, agency.report, agency.period, agency.average_previous))
+
+    def _agencies(self) -> Iterator[AgencyRekap]:
+        """The agencies in order, their rows read back one agency at a time."""
+        for key in sorted(self._at):
+            where, size, summary = self._at[key]
+            self._spill.seek(where)
+            rows = pickle.loads(self._spill.read(size))  # our own bytes, just written
+            yield AgencyRekap(summary.name, summary.folder, summary.year, rows,
+                              summary.average, summary.averaged, summary.report,
+                              summary.period, summary.average_previous)
+
+    def write(self, out_dir: Path) -> Path:
+        """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
+        summaries = [self._at[key][2] for key in sorted(self._at)]
+        path = Path(out_dir) / rekap_filename(summaries)
+        buffer = io.BytesIO()
+        _build(summaries, self._agencies(), buffer)
+        return write_atomically(path, buffer.getvalue())
+
+
+def _build(summaries: Sequence[_Summary], agencies: Iterable[AgencyRekap],
+           target: IO[bytes]) -> None:
+    book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True})
     f = _Formats(book)
-    years = ", ".join(str(y) for y in sorted({a.year for a in agencies}))
-    first = min((a.year for a in agencies), default=2000)  # fixed, not now: same bytes
-    book.set_properties({"title": f"Rekap Capaian IKU {_period_words(agencies).title()}"
-                                  f"{years}", "author": "iku",
-                         "created": dt.datetime(first, 1, 1)})
-    _rekap_sheet(book.add_worksheet("Rekap"), f, agencies, years)
-    _summary_sheet(book.add_worksheet("Ringkasan"), f, agencies, years)
+    years = ", ".join(str(y) for y in sorted({a.year for a in summaries}))
+    first = min((a.year for a in summaries), default=2000)  # fixed, not now: same bytes
+    words = _period_words(summaries)
+    book.set_properties({"title": f"Rekap Capaian IKU {words.title()}{years}",
+                         "author": "iku", "created": dt.datetime(first, 1, 1)})
+    rekap, summary = book.add_worksheet("Rekap"), book.add_worksheet("Ringkasan")
+    chart_sheet = book.add_worksheet("Grafik")
+    _rekap_sheet(rekap, f, agencies, len(summaries), years, words)
+    _summary_sheet(summary, f, summaries, years, words)
+    _chart_sheet(book, chart_sheet, f, summaries, years, words)
     book.close()
 
 
@@ -210,17 +300,18 @@ def _header(sheet, f: _Formats, row: int, columns) -> None:
     sheet.set_row(row, 30)
 
 
-def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str) -> None:
-    words = _period_words(agencies)
+def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int,
+                 years: str, words: str) -> None:
     sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA {words}TAHUN "
                        f"{years}", f.title)
     note = (" Triwulan: Target dan % Capaian s.d. triwulan itu, Realisasi tahun berjalan "
-            "(menurut akumulasi tiap indikator)." if words else "")
-    sheet.write_string(1, 0, f"{len(agencies)} instansi; angka dihitung ulang dari isian x1 "
+            "(menurut akumulasi tiap indikator)." if words else
+            " Perubahan: % capaian tahun ini dikurangi tahun lalu, dalam poin.")
+    sheet.write_string(1, 0, f"{count} instansi; angka dihitung ulang dari isian x1 "
                        "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 desimal)."
                        + note)
     head = 3
-    columns = COLUMNS + (QUARTER_COLUMNS if words else ())
+    columns = COLUMNS + (QUARTER_COLUMNS if words else PREVIOUS_COLUMNS)
     _header(sheet, f, head, columns)
     row, number = head + 1, 0
     for agency in agencies:
@@ -249,6 +340,9 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str
             if agency.period != ANNUAL:  # the quarter's own columns, importable by label
                 _number(sheet, row, 12, r.progress, f.number, f.blank)
                 _text(sheet, row, 13, agency.period, f)
+            elif not words:
+                _number(sheet, row, 12, r.previous, f.number, f.blank)
+                _number(sheet, row, 13, _change(r.achievement, r.previous), f.number, f.blank)
             row += 1
         for col in range(len(columns)):
             sheet.write_blank(row, col, None, f.avg_text)
@@ -256,6 +350,10 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str
         sheet.write_string(row, 5, f"Rata-rata capaian ({agency.averaged} dari "
                            f"{len(agency.rows)} indikator)", f.avg_text)
         _number(sheet, row, 10, agency.average, f.avg_number, f.avg_text)
+        if not words:
+            _number(sheet, row, 12, agency.average_previous, f.avg_number, f.avg_text)
+            _number(sheet, row, 13, _change(agency.average, agency.average_previous),
+                    f.avg_number, f.avg_text)
         row += 1
     sheet.freeze_panes(head + 1, 2)
     sheet.autofilter(head, 0, max(head, row - 1), len(columns) - 1)
@@ -265,19 +363,62 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str
     sheet.repeat_rows(head)
 
 
-def _summary_sheet(sheet, f: _Formats, agencies: Sequence[AgencyRekap], years: str) -> None:
-    sheet.write_string(0, 0, f"RINGKASAN CAPAIAN IKU PER INSTANSI {_period_words(agencies)}"
-                       f"TAHUN {years}", f.title)
-    head = 2
+def _change(now: float | None, before: float | None) -> float | None:
+    """The change in points (this year's % capaian minus last year's), when both exist."""
+    return None if now is None or before is None else now - before
+
+
+def _summary_sheet(sheet, f: _Formats, agencies: Sequence[_Summary], years: str,
+                   words: str = "") -> None:
+    sheet.write_string(0, 0, f"RINGKASAN CAPAIAN IKU PER INSTANSI {words}TAHUN {years}",
+                       f.title)
+    head = SUMMARY_HEAD
     _header(sheet, f, head, SUMMARY_COLUMNS)
     for i, agency in enumerate(agencies, 1):
         row = head + i
         sheet.write_number(row, 0, i, f.centre)
         _text(sheet, row, 1, agency.name, f)
         _text(sheet, row, 2, agency.folder, f)
-        sheet.write_number(row, 3, len(agency.rows), f.count)
+        sheet.write_number(row, 3, agency.rows, f.count)
         sheet.write_number(row, 4, agency.averaged, f.count)
         _number(sheet, row, 5, agency.average, f.number, f.blank)
         _text(sheet, row, 6, agency.report or "(tidak dibuat: ada galat)", f)
+        _number(sheet, row, 7, agency.average_previous, f.number, f.blank)
+        _number(sheet, row, 8, _change(agency.average, agency.average_previous), f.number,
+                f.blank)
     sheet.freeze_panes(head + 1, 0)
     sheet.autofilter(head, 0, head + max(1, len(agencies)), len(SUMMARY_COLUMNS) - 1)
+
+
+
+def _chart_sheet(book: xlsxwriter.Workbook, sheet, f: _Formats, agencies: Sequence[_Summary],
+                 years: str, words: str) -> None:
+    """A native bar chart of the agencies' average capaian (this year, and last year's
+    where known), drawn from the Ringkasan sheet's cells."""
+    sheet.write_string(0, 0, f"GRAFIK RATA-RATA % CAPAIAN IKU PER INSTANSI {words}TAHUN "
+                       f"{years}", f.title)
+    n = len(agencies)
+    if not n:
+        return
+    first, last = SUMMARY_HEAD + 1, SUMMARY_HEAD + n
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": "Tahun ini", "categories": ["Ringkasan", first, 1, last, 1],
+        "values": ["Ringkasan", first, 5, last, 5], "fill": {"color": "#1F4E79"},
+        "data_labels": {"value": True, "num_format": "0.0"},
+    })
+    if not words and any(a.average_previous is not None for a in agencies):
+        chart.add_series({
+            "name": "Tahun lalu", "categories": ["Ringkasan", first, 1, last, 1],
+            "values": ["Ringkasan", first, 7, last, 7], "fill": {"color": "#BFBFBF"},
+        })
+    chart.set_title({"name": "Rata-rata % capaian per instansi", "name_font": {"size": 11}})
+    chart.set_x_axis({"name": "% capaian", "num_format": "0", "major_gridlines":
+                      {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 900, "height": max(320, 60 + 26 * n)})
+    sheet.insert_chart(2, 0, chart)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)

@@ -13,11 +13,13 @@
    declared on each rendered part's root when the template lacks them (LibreOffice saves
    only the namespaces a part uses), and the rendered body is parsed strictly before
    docxtpl's own parse, which would silently *recover* from broken XML;
-4. ``columns.drop_marked_columns``: optional columns headed ``context.DROP_COLUMN`` are
+4. ``finish_body``, on the rendered body before it joins python-docx's document:
+   ``columns.drop_marked_columns``: optional columns headed ``context.DROP_COLUMN`` are
    removed; ``merge_marked_cells``: every table cell holding only ``context.MERGE_UP`` is
    joined to the cell above with ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop,
    not groups of rows); ``pagination.add_page_hints``: the signature stays with the last
-   table;
+   table. The marked cells are found once, by one XPath query, and only their rows (and
+   the rows above) are walked;
 5. fixed core properties (dates from the master's report date) and a normalised zip
    (fixed timestamps, fixed order), so the same input gives the same bytes, stamped with
    a hash of its content (``packaging.stamp``) so a later run can tell an edited report;
@@ -27,6 +29,13 @@
 
 The Keterangan formulas are Office Math (OMML) objects put in by the template's
 ``{{r row.formula }}`` tag; LibreOffice renders them as equations.
+
+Speed (issue 11 §4; docs/BENCHMARKS.md compares with the code before): what depends on the
+template alone is prepared once per process (``PREPARED``: docxtpl's patched XML of each
+part, shared with the template check, and the compiled Jinja templates); every report
+still opens a fresh document from the template's bytes, since docxtpl changes it while
+rendering. The rendered body is parsed once, strictly; the parts are stamped and zipped
+once (``package_parts``). tests/test_render_speed.py holds the bytes to what they were.
 """
 
 from __future__ import annotations
@@ -50,12 +59,12 @@ from lxml import etree
 from markupsafe import Markup
 
 from .atomic import write_atomically
-from .columns import drop_marked_columns
+from .columns import CellProperties, Marked, Spans, drop_marked_columns
 from .compute import Results
 from .context import DROP_COLUMN, MERGE_UP, build_context
 from .errors import InternalError, OutputError, TemplateError
 from .master import Master
-from .packaging import deterministic_zip, package_time, stamp  # noqa: F401 (word_template)
+from .packaging import deterministic_zip, package_time, stamp, stamp_parts  # noqa: F401
 from .pagination import add_page_hints
 from .paths import WORD_TEMPLATE
 
@@ -72,8 +81,33 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja's environment, reading ``a.b`` of a plain dict (every value of the context)
+    as ``a["b"]`` directly: Jinja first tries ``getattr``, whose AttributeError costs more
+    than the lookup. Only names that are no attribute of a dict, so the result is the
+    same."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and type(attribute) is str and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError, AttributeError):
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def jinja_env() -> Environment:
-    return Environment(undefined=StrictUndefined, autoescape=True)
+    return _Environment(undefined=StrictUndefined, autoescape=True)
+
+
+@lru_cache(maxsize=1)
+def _render_env() -> Environment:
+    """The environment every report is rendered with: one per process, so the templates
+    compiled in it can be reused (``PREPARED``)."""
+    return jinja_env()
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -127,17 +161,16 @@ def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE
     check_template(data, spec or IKU, context, source)
     tpl = _template_class()(io.BytesIO(data))
     tpl.namespaces, tpl.source = fragment_namespaces(context), source
+    tpl.anchor, tpl.hold_ending = context.get("place_date"), (spec or IKU).signed
     _open(tpl, source)
     try:
-        tpl.render(with_images(context, tpl), jinja_env=jinja_env(), autoescape=True)
+        tpl.render(with_images(context, tpl), jinja_env=_render_env(), autoescape=True)
     except JinjaTemplateError as exc:  # the check above should have named it already
         raise TemplateError(_jinja_message(exc, source)) from None
     except etree.XMLSyntaxError as exc:
         raise _broken_output(exc, source) from None
-    drop_marked_columns(tpl.docx.element.body, DROP_COLUMN)
-    merge_marked_cells(tpl.docx.element.body)
-    add_page_hints(tpl.docx.element.body, anchor=context.get("place_date"),
-                   hold_ending=(spec or IKU).signed)
+    if not getattr(tpl, "body_finished", False):
+        finish_body(tpl.docx.element.body, tpl.anchor, tpl.hold_ending)
     return tpl
 
 
@@ -156,6 +189,17 @@ def with_images(value: Any, tpl) -> Any:
     if isinstance(value, list):
         return [with_images(v, tpl) for v in value]
     return value
+
+
+def finish_body(body: etree._Element, anchor: str | None = None,
+                hold_ending: bool = True) -> None:
+    """After rendering: drop the marked columns, merge the marked cells, add the page
+    hints (step 4 of the module docstring; ``anchor``, ``hold_ending``: see
+    ``pagination.add_page_hints``)."""
+    found = Marked(body, (DROP_COLUMN, MERGE_UP))  # looked for once, for both
+    drop_marked_columns(body, DROP_COLUMN, found)
+    merge_marked_cells(body, found)
+    add_page_hints(body, anchor=anchor, hold_ending=hold_ending)
 
 
 # --- injected XML: namespaces ------------------------------------------------------------
@@ -249,13 +293,16 @@ def declare_namespaces(xml: str, namespaces: dict[str, str], source: str = "") -
 @lru_cache(maxsize=1)
 def _template_class():
     """docxtpl's DocxTemplate, with the namespaces the fragments need declared on every
-    part it renders, and the rendered body parsed strictly (docxtpl's own parse recovers
-    silently from broken XML, dropping what it cannot read)."""
+    part it renders, the rendered body parsed strictly (docxtpl's own parse recovers
+    silently from broken XML, dropping what it cannot read) and only once, and what does
+    not depend on the context cached per process (see ``PreparedCache``)."""
     from docxtpl import DocxTemplate
 
     class Template(DocxTemplate):
         namespaces: dict[str, str] = {}
         source = ""
+        anchor: str | None = None  # the place-and-date text above the signature
+        hold_ending = True  # the document ends in a signature held with its last table
 
         def get_xml(self):
             return declare_namespaces(super().get_xml(), self.namespaces, self.source)
@@ -263,11 +310,154 @@ def _template_class():
         def get_part_xml(self, part):
             return declare_namespaces(super().get_part_xml(part), self.namespaces, self.source)
 
+        def patch_xml(self, src_xml):
+            return PREPARED.get("patched", src_xml, super().patch_xml)
+
+        def render_xml_part(self, src_xml, part, context, jinja_env=None):
+            # docxtpl 0.20's render_xml_part, with the preparation of the source (one line
+            # per paragraph) and its compiled template taken from the cache
+            lines = PREPARED.get("lines", src_xml, _one_paragraph_a_line)
+            try:
+                self.current_rendering_part = part
+                if jinja_env:
+                    template = PREPARED.get(("jinja", jinja_env), lines,
+                                            jinja_env.from_string)
+                else:
+                    from jinja2 import Template as JinjaTemplate
+
+                    template = JinjaTemplate(lines)
+                dst_xml = template.render(context)
+            except JinjaTemplateError as exc:
+                if getattr(exc, "lineno", None) is not None:
+                    first = max(exc.lineno - 4, 0)
+                    exc.docx_context = [re.sub(r"<[^>]+>", "", x)
+                                        for x in lines.splitlines()[first:first + 7]]
+                raise
+            dst_xml = _LINE_PARAGRAPH.sub(r"<w:p\1", dst_xml)
+            dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
+                       .replace("{_%", "{%").replace("%_}", "%}"))
+            return self.resolve_listing(dst_xml)
+
+        def resolve_listing(self, xml):
+            # docxtpl rewrites every paragraph (tabs, line breaks, page breaks in the text);
+            # one without those characters comes out unchanged, so only the others are
+            # handed to it, one paragraph at a time (the same regular expression finds
+            # them, so the result is the same)
+            if not _LISTING_CHARS.search(xml):
+                return xml
+            resolve = super().resolve_listing
+            return _PARAGRAPH.sub(
+                lambda m: resolve(m.group(0)) if _LISTING_CHARS.search(m.group(0))
+                else m.group(0), xml)
+
         def fix_tables(self, xml):
-            etree.fromstring(xml, _STRICT)  # raises XMLSyntaxError with the position
-            return super().fix_tables(xml)
+            tree = etree.fromstring(xml, _STRICT)  # raises XMLSyntaxError with the position
+            fix_table_grids(tree)
+            return tree
+
+        def map_tree(self, tree):
+            # the body's tables are finished before it joins python-docx's document, whose
+            # element classes make every element visited afterwards slower to reach
+            finish_body(tree, self.anchor, self.hold_ending)
+            self.body_finished = True
+            super().map_tree(tree)
 
     return Template
+
+
+_LINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+
+
+def _one_paragraph_a_line(xml: str) -> str:
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+class PreparedCache:
+    """What rendering derives from the template alone, per process, by content: docxtpl's
+    patched XML of each part, its one-paragraph-a-line form and the compiled Jinja
+    template. A batch renders the same template for every agency; docxtpl mutates its
+    document, so each report still opens a fresh one from the template's bytes and only
+    these strings and compiled templates (never mutated by rendering) are shared.
+    ``enabled = False`` turns it off (the tests compare the bytes both ways)."""
+
+    def __init__(self, size: int = 48):
+        self.enabled = True
+        self.size = size
+        self._store: dict[tuple, Any] = {}
+
+    def get(self, kind, key: str, make):
+        if not self.enabled:
+            return make(key)
+        slot = (kind, key)
+        if slot not in self._store:
+            if len(self._store) >= self.size:
+                self._store.pop(next(iter(self._store)))
+            self._store[slot] = make(key)
+        return self._store[slot]
+
+    def clear(self) -> None:
+        self._store.clear()
+
+
+PREPARED = PreparedCache()
+
+
+@lru_cache(maxsize=4)
+def _rows_wider(namespace: str) -> etree.XPath:
+    """The rows of a table (nested tables' rows too, as ``iter``) with more than ``$n``
+    cells."""
+    return etree.XPath(".//w:tr[count(w:tc) > $n]", namespaces={"w": namespace})
+
+
+def fix_table_grids(tree: etree._Element) -> None:
+    """docxtpl 0.20's ``fix_tables`` on an already parsed tree: make every table's grid
+    (``w:gridCol``) as wide as its widest row, or narrow it to the cells' spans; only the
+    tables that need it are changed, in the same way."""
+    ns = "{" + tree.nsmap["w"] + "}"
+    tc_tag, tr_tag, grid_col = ns + "tc", ns + "tr", ns + "gridCol"
+    tcpr_tag, span_tag, w_attr, val_attr = ns + "tcPr", ns + "gridSpan", ns + "w", ns + "val"
+    wider = _rows_wider(tree.nsmap["w"])
+    for t in tree.iter(ns + "tbl"):
+        tbl_grid = t.find(ns + "tblGrid")
+        columns = tbl_grid.findall(grid_col)
+        to_add = 0
+        for r in wider(t, n=len(columns)):  # usually none: found in C
+            to_add = max(to_add, len(r.findall(tc_tag)) - len(columns))
+        if to_add > 0:
+            width = 0.0
+            for c in columns:
+                if c.get(w_attr) is not None:
+                    width += float(c.get(w_attr))
+            if width > 0:
+                old_average = width / len(columns)
+                new_average = width / (len(columns) + to_add)
+                for c in columns:
+                    c.set(w_attr, str(int(float(c.get(w_attr)) * new_average / old_average)))
+                for _ in range(to_add):
+                    etree.SubElement(tbl_grid, grid_col, {w_attr: str(int(new_average))})
+        columns = tbl_grid.findall(grid_col)
+        cells_len_max = 0
+        for r in t.iter(tr_tag):
+            total = 0
+            for cell in r.iterchildren(tc_tag):
+                tc_pr = cell.find(tcpr_tag)
+                span = None if tc_pr is None else tc_pr.find(span_tag)
+                total += int(span.get(val_attr)) if span is not None else 1
+            cells_len_max = max(cells_len_max, total)
+            if cells_len_max >= len(columns):
+                break  # nothing to remove: the rest cannot change that
+        to_remove = len(columns) - cells_len_max
+        if to_remove > 0:
+            removed_width = 0.0
+            for c in columns[-to_remove:]:
+                removed_width += float(c.get(w_attr))
+                tbl_grid.remove(c)
+            columns_left = tbl_grid.findall(grid_col)
+            extra_space = int(removed_width / len(columns_left)) if columns_left else 0
+            for c in columns_left:
+                c.set(w_attr, str(int(float(c.get(w_attr)) + extra_space)))
 
 
 _STRICT = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
@@ -288,67 +478,63 @@ def _broken_output(exc: etree.XMLSyntaxError, source: str) -> Exception:
     )
 
 
-def merge_marked_cells(body: etree._Element) -> int:
+def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int:
     """Join every cell whose whole text is MERGE_UP to the cell above it (w:vMerge).
 
     Rows are walked top to bottom, so a run of marked cells continues one merge. Returns
-    the number of cells merged.
+    the number of cells merged. Only the tables holding a marked cell (found by
+    ``columns.Marked``, or given as ``found``) are walked, and in them only the rows with
+    a marked cell and the rows above those.
     """
+    if found is None:
+        found = Marked(body, (MERGE_UP, MERGE_UP))
+    marked = found.cells(MERGE_UP)
+    rows_with = {tc.getparent() for tc in marked}
+    tables = {tr.getparent() for tr in rows_with}
     merged = 0
-    for tbl in body.iter(_w("tbl")):
-        rows = tbl.findall(_w("tr"))
+    for tbl in body.iter(_TBL) if tables else ():
+        if tbl not in tables:
+            continue
+        spans, vmerges = Spans(tbl), CellProperties(tbl, "vMerge")
+        rows = tbl.findall(_TR)
         for r, tr in enumerate(rows):
-            for col, tc in _grid_cells(tr):
-                if _cell_text(tc) != MERGE_UP:
+            if tr not in rows_with:
+                continue
+            for col, _, tc in spans.cells(tr):
+                if tc not in marked:
                     continue
-                above = _cell_at(rows[r - 1], col) if r > 0 else None
+                above = _cell_at(spans, rows[r - 1], col) if r > 0 else None
                 if above is None:
                     raise TemplateError(
                         "sel tabel yang melanjutkan sel di atasnya tidak punya sel di atasnya "
                         "pada kolom yang sama; periksa susunan tabel di templat Word"
                     )
-                if _get_vmerge(above) is None:
-                    _set_vmerge(above, "restart")
-                _set_vmerge(tc, "continue")
+                if vmerges[above] is None:
+                    vmerges[above] = _set_vmerge(above, "restart")
+                vmerges[tc] = _set_vmerge(tc, "continue")
                 _clear_cell(tc)
                 merged += 1
-    for t in body.iter(_w("t")):  # a marker outside a table cell of its own shows nothing
+    for t in found.texts:  # a marker outside a table cell of its own shows nothing
         if t.text and MERGE_UP in t.text:
             t.text = t.text.replace(MERGE_UP, "")
     return merged
 
 
-def _grid_cells(tr: etree._Element):
-    col = 0
-    for tc in tr.findall(_w("tc")):
-        yield col, tc
-        span = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
-        col += int(span.get(_w("val"))) if span is not None else 1
+_TBL, _TR = _w("tbl"), _w("tr")
 
 
-def _cell_at(tr: etree._Element, col: int) -> etree._Element | None:
-    for c, tc in _grid_cells(tr):
+def _cell_at(spans: Spans, tr: etree._Element, col: int) -> etree._Element | None:
+    for c, _, tc in spans.cells(tr):
         if c == col:
             return tc
     return None
-
-
-_CELL_TEXT = etree.XPath("./w:p//w:t/text()", namespaces=NS)
-
-
-def _cell_text(tc: etree._Element) -> str:
-    return "".join(_CELL_TEXT(tc))
 
 
 # Children of w:tcPr that come before w:vMerge in the schema's fixed order.
 _BEFORE_VMERGE = {_w("cnfStyle"), _w("tcW"), _w("gridSpan"), _w("hMerge")}
 
 
-def _get_vmerge(tc: etree._Element) -> etree._Element | None:
-    return tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
-
-
-def _set_vmerge(tc: etree._Element, value: str) -> None:
+def _set_vmerge(tc: etree._Element, value: str) -> etree._Element:
     tcpr = tc.find(_w("tcPr"))
     if tcpr is None:
         tcpr = etree.Element(_w("tcPr"))
@@ -363,6 +549,7 @@ def _set_vmerge(tc: etree._Element, value: str) -> None:
         if child.tag in _BEFORE_VMERGE:
             index = i + 1
     tcpr.insert(index, vmerge)
+    return vmerge
 
 
 def _clear_cell(tc: etree._Element) -> None:
@@ -406,9 +593,38 @@ def render_bytes(
     for the history appendix (``history.Series``), when the master asks for it."""
     tpl = render_document(build_context(master, results, history), template_path)
     when = _set_properties(tpl.docx, master)
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return stamp(buf.getvalue(), when)  # normalised zip, with what we wrote recorded
+    return stamp_parts(package_parts(tpl), when)  # normalised, with what we wrote recorded
+
+
+def package_parts(tpl) -> dict[str, bytes]:
+    """The parts (name → bytes) that saving ``tpl`` would zip, without zipping them:
+    python-docx's ``OpcPackage.save`` (``PackageWriter.write``) writing into a dict. The
+    stamp unzips them again otherwise, and zips them once more in a fixed order.
+    docxtpl's picture and media replacements (not used here) need its own save."""
+    if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded \
+            or tpl.zipname_to_replace:
+        buf = io.BytesIO()
+        tpl.save(buf)
+        src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+        return {name: src.read(name) for name in src.namelist()}
+    from docx.opc.pkgwriter import PackageWriter
+
+    class Collect:
+        def __init__(self):
+            self.parts: dict[str, bytes] = {}
+
+        def write(self, uri, blob: bytes) -> None:
+            self.parts[uri.membername] = blob
+
+    package = tpl.docx.part.package
+    for part in package.parts:
+        part.before_marshal()
+    out = Collect()
+    PackageWriter._write_content_types_stream(out, package.parts)
+    PackageWriter._write_pkg_rels(out, package.rels)
+    PackageWriter._write_parts(out, package.parts)
+    tpl.is_saved = True
+    return out.parts
 
 
 def render_report(

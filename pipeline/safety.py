@@ -20,7 +20,10 @@ Why a gate at all (measured on this machine with python-calamine 0.9.1, see the 
 * XML readers other than calamine may expand DTD entities (billion laughs, external
   files); openpyxl is protected only because defusedxml is installed.
 
-What is checked, in this order (every step reads a bounded number of bytes):
+What is checked, in this order (every step reads a bounded number of bytes; once the
+first bytes say it is a zip of at most ``MAX_FILE_SIZE``, the file is read into memory in
+one go and every later step works on those bytes, which ``Inspected.data`` hands to the
+reader, so the file read is the file checked):
 
 1. the path itself: a symbolic link, a directory, a pipe/device, a missing file;
 2. the first bytes: empty, OLE2 (legacy ``.xls`` or an encrypted/password-protected
@@ -31,16 +34,26 @@ What is checked, in this order (every step reads a bounded number of bytes):
    count, duplicate names, unsupported compression or zip encryption, size limits of the
    parts readers load whole, total uncompressed size, compression ratio; then what the
    archive is (OpenDocument, Word, a macro workbook, ...);
-4. ``[Content_Types].xml``, ``xl/workbook.xml`` and ``xl/_rels/workbook.xml.rels``: read
-   with a bounded streaming inflater, scanned for DOCTYPE/ENTITY, then parsed with
-   defusedxml (``forbid_dtd=True``): macro content types, the sheet names;
-5. every entry, inflated in chunks by our own bounded reader: an entry may never produce
-   more bytes than its declared size (a lying directory is a bomb), its CRC must match;
-   every XML part is scanned for ``<!DOCTYPE`` / ``<!ENTITY`` (case-insensitive; NUL bytes
-   are dropped first so UTF-16/32 text is caught too) and for an unusual declared
-   encoding; every worksheet part is checked for its real extent (the last cell's row
-   and column, following calamine's rules for cells without an ``r`` attribute), its cell
-   count and its ``<dimension>``.
+4. ``[Content_Types].xml``, ``xl/workbook.xml`` and ``xl/_rels/workbook.xml.rels``:
+   inflated with bounds, scanned for DOCTYPE/ENTITY, then parsed by expat with
+   defusedxml's three protections as handlers (a DOCTYPE, an entity declaration or an
+   external entity reference is refused): macro content types, the sheet names, the
+   styles part;
+5. every entry, inflated by our own bounded reader (in one step up to 1 MiB, else in
+   chunks), each part once: an entry may never produce more bytes than its declared size
+   (a lying directory is a bomb), its CRC must match; every XML part is scanned for
+   ``<!DOCTYPE`` / ``<!ENTITY`` (case-insensitive; NUL bytes are dropped first so
+   UTF-16/32 text is caught too; the costly lower-casing only when ``<!`` occurs at all)
+   and for an unusual declared encoding; every worksheet part is checked for its real
+   extent (the last cell's row and column, following calamine's rules for cells without
+   an ``r`` attribute; when every cell tag is as Excel writes it, a simpler pattern gives
+   the same references), its cell count and its ``<dimension>``; the styles part is read
+   for the percent number formats (``cellscan.PercentStyles``) as it passes.
+
+``dev/safety_reference.py`` keeps the gate as it was before it was made faster (issue 11
+§4: the same file read several times, the main parts inflated twice and parsed into trees,
+every part scanned in 64 KiB chunks); ``tests/test_safety_fuzz.py`` holds this one to
+refuse exactly what that one refuses, with the same message.
 
 An OpenDocument spreadsheet (``.ods``, recognised by its ``mimetype`` entry, whatever its
 name) goes through steps 1-3 and 5 alike, then ``_inspect_ods``: no Basic/scripts parts
@@ -54,8 +67,8 @@ python-calamine would build it (``MAX_ROWS``, ``MAX_COLS``, ``MAX_CELLS``,
 Symbolic links are refused (the inputs folder must hold the submissions themselves, not
 pointers to files elsewhere that may change or point at anything on the machine);
 directories named ``*.xlsx`` and other non-regular files (a FIFO would block a reader
-forever) are refused with a message. The gate checks the file as it is when inspected:
-the caller should read the same path right afterwards.
+forever) are refused with a message. The gate checks the file as it is when inspected;
+``inspect_workbook`` returns the bytes it checked, for the caller to read.
 
 Worst cases measured here (2 busy cores, fresh process): a file at the limits - 45 MiB of
 XML to inflate and scan plus a 5 MiB worksheet of 100,000 cells - takes 0.3-0.4 s; the
@@ -66,6 +79,7 @@ RSS for the process at the limits.
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
@@ -76,12 +90,10 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
+from xml.parsers import expat
 
 from . import spec
+from .cellscan import PercentStyles
 from .errors import Problem, Severity
 from .numfmt import fmt_count as _n
 from .reasons import Reason
@@ -139,6 +151,7 @@ MAX_SHEET_TAGS = 450_000
 MAX_WALK = 20_000
 
 _READ_CHUNK = 64 * KiB  # compressed bytes read at a time
+_ONE_STEP_SIZE = 1 * MiB  # entries up to this size are inflated in one step
 _INFLATE_CHUNK = 64 * KiB  # most bytes one inflate step may produce
 _HEAD_SIZE = 4 * KiB  # bytes read to recognise a file that is not a zip
 
@@ -156,6 +169,7 @@ _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _CONTENT_TYPES = "[content_types].xml"
 _WORKBOOK = "xl/workbook.xml"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_STYLES = "xl/styles.xml"  # where Excel puts it; the workbook's relationship says
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DTD_MARKERS = (b"<!doctype", b"<!entity")
 # Encodings in which "<!DOCTYPE" is plain ASCII once NUL bytes are dropped. Anything else
@@ -172,19 +186,23 @@ _XML_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([^"'<>]*
 # attribute's value cannot be mistaken for the cell reference; any element prefix counts,
 # as calamine matches local names; only an attribute named exactly "r" is the reference.
 # Quantifiers over attributes are possessive: every pattern is linear in the input.
-_P = rb"(?:[^\s<>/:!?=\"']+:)?"  # optional namespace prefix
-_VALUE = rb"""(?:"([^"<]*)"|'([^'<]*)')"""
-_ATTR = rb"""\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*')"""
+# Possessive quantifiers wherever what follows cannot be matched by giving characters back
+# (a name class excludes the ":" or "=" after it, a value class the closing quote): the
+# same matches, without the regex engine trying shorter ones first.
+_P = rb"(?:[^\s<>/:!?=\"']++:)?"  # optional namespace prefix
+_VALUE = rb"""(?:"([^"<]*+)"|'([^'<]*+)')"""
+_ATTR = rb"""\s++[^\s=<>/"']++\s*+=\s*+(?:"[^"<]*+"|'[^'<]*+')"""
 # A cell start tag with exactly one, well-formed reference (groups: letters, digits for
 # each quote style); a second ``r`` makes it fail, which sends the sheet to the walk.
-_REF = rb"""(?:"([A-Za-z]{0,7})(\d{0,15})"|'([A-Za-z]{0,7})(\d{0,15})')"""
+_REF = rb"""(?:"([A-Za-z]{0,7}+)(\d{0,15}+)"|'([A-Za-z]{0,7}+)(\d{0,15}+)')"""
 _MAX_ATTRS = rb"32"  # a cell has at most ~6 attributes, a row ~13: more is refused
 _NOT_R_ATTR = rb"(?:(?!\s+r\s*=)" + _ATTR + rb"){0," + _MAX_ATTRS + rb"}+"
-_END = rb"\s*/?>"
-_CELL_REF = re.compile(
-    rb"<" + _P + rb"c" + _NOT_R_ATTR + rb"\s+r\s*=\s*" + _REF + _NOT_R_ATTR + _END
-)
-_CELL_START = re.compile(rb"<" + _P + rb"c[\s/>]")
+_END = rb"\s*+/?>"
+_CELL_REF = _NOT_R_ATTR + rb"\s++r\s*+=\s*+" + _REF + _NOT_R_ATTR + _END
+# Every cell start tag in one pass: a well-formed one with its reference (groups 1-4),
+# any other by the character after its name (group 5). A well-formed tag holds no "<", so
+# neither branch hides a cell start from the other.
+_CELLS = re.compile(rb"<" + _P + rb"c(?:" + _CELL_REF + rb"|([\s/>]))")
 _ROW_START = re.compile(rb"<" + _P + rb"row[\s/>]")
 _TOKEN = re.compile(
     rb"<"
@@ -225,14 +243,27 @@ def inspect_file(path: Path) -> list[Problem]:
     return inspect_workbook(path)[0]
 
 
-def inspect_workbook(path: Path) -> tuple[list[Problem], dict[str, bytes]]:
-    """``inspect_file``, also returning the worksheets it inflated and checked, as
-    {sheet name: XML bytes}, so a caller can scan them without unzipping again."""
+class Inspected(dict):
+    """What the gate inflated and checked, for the reader: {sheet name: XML bytes} of an
+    .xlsx (``ODS_CONTENT``: the whole content.xml of an .ods), ``percent_styles``: the
+    cell styles of an .xlsx whose number format shows a percentage (from ``xl/styles.xml``,
+    read as the gate checked it; ``cellscan.PercentStyles``), and ``data``: the file's
+    bytes as the gate read and checked them, so the reader reads exactly those (the file
+    may change after the check)."""
+
+    percent_styles: frozenset[int] = frozenset()
+    data: bytes = b""  # the file's bytes as checked: what the reader should read
+
+
+def inspect_workbook(path: Path) -> tuple[list[Problem], Inspected]:
+    """``inspect_file``, also returning what it inflated and checked (``Inspected``), so
+    a caller can scan the sheets without unzipping again."""
     path = Path(path)
     try:
         sheets = _inspect(path)
     except _Refused as r:
-        return [Problem(Severity.ERROR, r.code, r.message, file=path.name, sheet=r.sheet)], {}
+        return [Problem(Severity.ERROR, r.code, r.message, file=path.name,
+                        sheet=r.sheet)], Inspected()
     except Exception as exc:  # a bug or an input nobody foresaw: refuse, never a traceback
         return [
             Problem(
@@ -243,14 +274,14 @@ def inspect_workbook(path: Path) -> tuple[list[Problem], dict[str, bytes]]:
                 "simpan ulang sebagai Excel Workbook (*.xlsx), lalu kirim ulang",
                 file=path.name,
             )
-        ], {}
+        ], Inspected()
     return [], sheets
 
 
 # --- The path and the first bytes ---------------------------------------------------------
 
 
-def _inspect(path: Path) -> dict[str, bytes]:
+def _inspect(path: Path) -> Inspected:
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -292,7 +323,7 @@ def _inspect(path: Path) -> dict[str, bytes]:
             raise _unreadable(exc) from None
 
 
-def _inspect_open_file(f: BinaryIO, size: int) -> dict[str, bytes]:
+def _inspect_open_file(f: BinaryIO, size: int) -> Inspected:
     if size == 0:
         raise _Refused(
             Reason.EMPTY,
@@ -318,7 +349,11 @@ def _inspect_open_file(f: BinaryIO, size: int) -> dict[str, bytes]:
             "buka datanya di Excel lalu simpan sebagai Excel Workbook (*.xlsx) melalui "
             "File › Save As, lalu kirim ulang",
         )
-    return _inspect_zip(f, size)
+    f.seek(0)
+    data = f.read(size)  # at most MAX_FILE_SIZE: every later read is from memory
+    checked = _inspect_zip(_Zip(data), len(data))
+    checked.data = data
+    return checked
 
 
 def _refuse_ole(f: BinaryIO) -> None:
@@ -377,7 +412,16 @@ def _describe(head: bytes) -> str:
 # --- The zip directory (declared sizes only) ----------------------------------------------
 
 
-def _inspect_zip(f: BinaryIO, size: int) -> None:
+class _Zip(io.BytesIO):
+    """The whole file in memory (at most ``MAX_FILE_SIZE``), read as a file by ``zipfile``
+    and ``_inflate``; ``data`` for slicing small entries out directly."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.data = data
+
+
+def _inspect_zip(f: _Zip, size: int) -> Inspected:
     extent = _central_directory_extent(f, size)
     if extent is None:
         raise _corrupt()
@@ -394,17 +438,24 @@ def _inspect_zip(f: BinaryIO, size: int) -> None:
     by_name = _check_directory(infos, files)
     if _check_kind(f, by_name) == "ods":
         return _inspect_ods(f, files, by_name)
-    sheets = _check_main_parts(f, by_name)
+    inflated: dict[str, bytes] = {}  # the main parts, inflated and scanned once
+    sheets, styles = _check_main_parts(f, by_name, inflated)
     tags = 0
-    checked: dict[str, bytes] = {}
+    checked = Inspected()
+    percent = PercentStyles()
     for info in files:
         key = info.filename.lower()
-        data = _scan_entry(f, info, key in sheets)
+        if key in inflated:  # scanned when parsed; a sheet only in a hostile file
+            data = _drop_nul(inflated[key]) if key in sheets else None
+        else:
+            data = _scan_entry(f, info, key in sheets, percent if key == styles else None)
         if data is not None:
             tags += data.count(b"<")
             _check_sheet(data, info.filename, sheets[key], tags)
             if sheets[key]:
                 checked[sheets[key]] = data
+    if styles in by_name:
+        checked.percent_styles = percent.result()
     return checked
 
 
@@ -532,7 +583,7 @@ ODS_CONTENT = ":ods:content.xml"  # key of inspect_workbook's result for an .ods
 _ODS_MACRO_PARTS = ("basic/", "scripts/", "dialogs/")
 
 
-def _inspect_ods(f: BinaryIO, files: list, by_name: dict) -> dict[str, bytes]:
+def _inspect_ods(f: BinaryIO, files: list, by_name: dict) -> Inspected:
     """An OpenDocument spreadsheet: the same bounded inflate and DOCTYPE scan of every
     part, no macros, no encryption, and content.xml (every sheet) measured as calamine
     would build it (``odf.check_content``)."""
@@ -568,7 +619,7 @@ def _inspect_ods(f: BinaryIO, files: list, by_name: dict) -> dict[str, bytes]:
         odf.check_content(content, MAX_ROWS, MAX_COLS, MAX_CELLS, MAX_SHEET_TAGS)
     except odf.OdsProblem as exc:
         raise _ods_refusal(exc) from None
-    return {ODS_CONTENT: content}
+    return Inspected({ODS_CONTENT: content})
 
 
 def _ods_refusal(exc) -> _Refused:
@@ -594,62 +645,105 @@ def _ods_refusal(exc) -> _Refused:
     return _sheet_problem(exc.sheet, what)
 
 
-def _check_main_parts(f: BinaryIO, by_name: dict) -> dict[str, str]:
-    """Parse the three main parts with defusedxml; return {sheet part: sheet name}.
+def _check_main_parts(f: _Zip, by_name: dict,
+                      inflated: dict[str, bytes]) -> tuple[dict[str, str], str]:
+    """Parse the three main parts (``_parse_part``); return {sheet part: sheet name} and
+    the styles part's name. ``inflated`` receives each main part's bytes.
 
     Sheet parts are the targets of the workbook's worksheet relationships (what calamine
     follows) and every ``xl/worksheets/*.xml`` (what other readers might open).
     """
-    types = _parse_part(f, by_name[_CONTENT_TYPES])
-    for el in types.iter():
-        content_type = (el.get("ContentType") or "").lower()
-        if any(m in content_type for m in ("macroenabled", "vbaproject", "macrosheet")):
+    types = by_name[_CONTENT_TYPES]
+    for _, attrs in _parse_part(f, types, inflated, wanted=_macro_content_types):
+        content_type = (attrs.get("ContentType") or "").lower()
+        if any(m in content_type for m in _MACRO_CONTENT_TYPES):
             raise _macro()
-    workbook = _parse_part(f, by_name[_WORKBOOK])
     rid_to_name = {}
-    for el in workbook.iter():
-        if _local(el.tag) == "sheet":
-            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+    for name, attrs in _parse_part(f, by_name[_WORKBOOK], inflated):
+        if name == "sheet":
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
             if rid is not None:
-                rid_to_name[rid] = el.get("name") or ""
+                rid_to_name[rid] = attrs.get("name") or ""
     sheets: dict[str, str] = {}
+    styles = _STYLES
     rels = by_name.get(_WORKBOOK_RELS)
     if rels is not None:
-        for el in _parse_part(f, rels).iter():
-            if _local(el.tag) != "Relationship" or el.get("TargetMode") == "External":
+        for name, attrs in _parse_part(f, rels, inflated):
+            if name != "Relationship" or attrs.get("TargetMode") == "External":
                 continue
-            rel_type = el.get("Type") or ""
+            rel_type = attrs.get("Type") or ""
             if rel_type.lower().endswith(("/vbaproject", "/xlmacrosheet", "/macrosheet")):
                 raise _macro()
-            target = _resolve(el.get("Target") or "")
+            target = _resolve(attrs.get("Target") or "")
             info = by_name.get(target)
             if info is None:
                 continue
             if rel_type.endswith("/worksheet"):
-                sheets[target] = rid_to_name.get(el.get("Id") or "", "")
+                sheets[target] = rid_to_name.get(attrs.get("Id") or "", "")
             elif rel_type.endswith("/sharedStrings"):
                 _check_shared_strings_size(info)
+            elif rel_type.endswith("/styles"):
+                styles = target
     for key in by_name:
         if key.startswith("xl/worksheets/") and key.count("/") == 2 and key.endswith(".xml"):
             sheets.setdefault(key, "")
     _check_sheet_sizes(by_name, sheets)
-    return sheets
+    return sheets, styles
 
 
-def _parse_part(f: BinaryIO, info) -> Element:
-    data = b"".join(_inflate(f, info))  # at most MAX_MAIN_PART_SIZE, checked before
-    scan = _XmlScan(info.filename)
-    scan.feed(data)
+class _Dtd(Exception):
+    pass
+
+
+def _refuse_dtd(*args) -> None:
+    raise _Dtd
+
+
+_MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "macrosheet")
+
+
+def _macro_content_types(data: bytes) -> bool:
+    """Whether a [Content_Types].xml can name a macro content type: one of the words, or
+    a character reference that could spell one."""
+    lowered = data.replace(b"\x00", b"").lower()
+    return b"&" in lowered or any(m.encode() in lowered for m in _MACRO_CONTENT_TYPES)
+
+
+def _parse_part(f: _Zip, info, inflated: dict[str, bytes],
+                wanted=None) -> list[tuple[str, dict]]:
+    """Every element of a main part in document order as (local name, attributes).
+
+    Inflated once (at most MAX_MAIN_PART_SIZE, checked before) and scanned for DTDs like
+    every part, then parsed by expat with what defusedxml's ``forbid_dtd``,
+    ``forbid_entities`` and ``forbid_external`` set: a DOCTYPE, an entity declaration or
+    an external entity reference raise (a second lock behind the byte scan). Nothing else
+    is built: these parts are only looked through once. ``wanted(data)`` False: only
+    parsed (the part must be well-formed), no element is needed.
+    """
+    data = _entry(f, info)
+    _XmlScan(info.filename).scan(data)
+    inflated[info.filename.lower()] = data
+    elements: list[tuple[str, dict]] = []
+    parser = expat.ParserCreate(namespace_separator="}")
+    if wanted is None or wanted(data):
+        add = elements.append
+        parser.StartElementHandler = lambda name, attrs: add(
+            (name[name.rfind("}") + 1:], attrs))
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.UnparsedEntityDeclHandler = _refuse_dtd
+    parser.ExternalEntityRefHandler = _refuse_dtd
     try:
-        return SafeET.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException:
+        parser.Parse(data, True)
+    except _Dtd:
         raise _doctype(info.filename) from None
-    except (ParseError, ValueError):
+    except (expat.ExpatError, ValueError):
         raise _Refused(
             Reason.XML_INVALID,
             f"bagian '{info.filename}' di dalam berkas rusak (bukan XML yang sah); buka "
             "berkas di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
         ) from None
+    return elements
 
 
 # --- Every entry, inflated with bounds ----------------------------------------------------
@@ -697,12 +791,7 @@ def _inflate(f: BinaryIO, info, limit: int | None = None) -> Iterator[bytes]:
                 break  # nothing left: the stream ended early (checked below)
         produced += len(out)
         if produced > info.file_size:
-            raise _Refused(
-                Reason.ZIP_BOMB,
-                f"bagian '{info.filename}' ternyata jauh lebih besar daripada ukuran yang "
-                "tercatat di dalam berkas; berkas ini tidak wajar dan mungkin berbahaya "
-                f"(zip bomb); {_USE_ORIGINAL}",
-            )
+            raise _bomb(info)
         crc = zlib.crc32(out, crc)
         if limit is not None and produced >= limit:
             yield out[: len(out) - (produced - limit)]
@@ -740,6 +829,25 @@ class _XmlScan:
         self.tail = (self.tail + norm[-16:])[-16:]
         return norm
 
+    def scan(self, data: bytes) -> bytes:
+        """``feed`` of a whole part at once: the same checks, the encoding on the first
+        ``_INFLATE_CHUNK`` bytes holding more than NUL bytes, as ``_inflate`` would have
+        given them (only up to their first ">": the declaration cannot go further).
+        Returns the part with NUL bytes dropped."""
+        norm = _drop_nul(data)
+        if norm:
+            self.started = True
+            for at in range(0, len(data), _INFLATE_CHUNK):
+                end = data.find(b">", at, at + _INFLATE_CHUNK)
+                first = _drop_nul(data[at:end + 1 if end >= 0 else at + _INFLATE_CHUNK])
+                if first or end >= 0:
+                    break
+            self._check_encoding(first)
+        # the cheap test first: a declaration starts with "<!", rarely found at all
+        if b"<!" in norm and any(m in norm.lower() for m in _DTD_MARKERS):
+            raise _doctype(self.name)
+        return norm
+
     def _check_encoding(self, first: bytes) -> None:
         m = _XML_DECL_ENCODING.match(first.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n"))
         if m and not _SAFE_ENCODING.fullmatch(m.group(1).strip()):
@@ -756,12 +864,62 @@ def _looks_like_xml(first: bytes) -> bool:
     return first.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith(b"<")
 
 
-def _scan_entry(f: BinaryIO, info, is_sheet: bool) -> bytes | None:
-    """Inflate one entry with bounds and scan it when it is XML (by name or content).
+def _entry(f: _Zip, info) -> bytes:
+    """All of an entry's bytes with ``_inflate``'s checks (never more than the declared
+    size, the stream complete, the CRC): in one step for an entry up to
+    ``_ONE_STEP_SIZE``, else through ``_inflate``'s chunks."""
+    if info.file_size > _ONE_STEP_SIZE:
+        return b"".join(_inflate(f, info))
+    data, at = f.data, info.header_offset
+    local = data[at:at + 30]
+    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+        raise _corrupt()
+    name_len, extra_len = struct.unpack("<26xHH", local)
+    start = at + 30 + name_len + extra_len
+    raw = data[start:start + info.compress_size]
+    if info.compress_type == 8:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            out = inflater.decompress(raw, info.file_size + 1)  # one byte more: a bomb
+        except zlib.error:
+            raise _corrupt() from None
+        if len(out) > info.file_size:
+            raise _bomb(info)
+        if not inflater.eof:  # all of the entry's data given, and the stream unfinished
+            raise _corrupt()
+    else:
+        out = raw
+        if len(raw) < info.compress_size:
+            raise _corrupt()  # the file ends inside the entry: truncated
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        raise _corrupt()
+    return out
+
+
+def _drop_nul(data: bytes) -> bytes:
+    return data.replace(b"\x00", b"") if b"\x00" in data else data
+
+
+def _looks_like_xml(first: bytes) -> bool:
+    return first.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith(b"<")
+
+
+def _scan_entry(f: _Zip, info, is_sheet: bool,
+                styles: PercentStyles | None = None) -> bytes | None:
+    """Inflate one entry with bounds and scan it when it is XML (by name or content);
+    ``styles`` reads it as it goes (the styles part).
 
     Returns a worksheet's bytes (NUL bytes dropped) for measuring, else None.
     """
     named_xml = is_sheet or info.filename.lower().endswith(_XML_SUFFIXES)
+    if info.file_size <= _ONE_STEP_SIZE:
+        data = _entry(f, info)
+        if named_xml or _looks_like_xml(data[:64]):
+            norm = _XmlScan(info.filename).scan(data)
+            if styles is not None:
+                styles.feed(data)
+            return norm if is_sheet else None
+        return None
     scan = _XmlScan(info.filename) if named_xml else None
     held: list[bytes] = []
     first = True
@@ -772,6 +930,8 @@ def _scan_entry(f: BinaryIO, info, is_sheet: bool) -> bytes | None:
                 scan = _XmlScan(info.filename)
         if scan is not None:
             norm = scan.feed(chunk)
+            if styles is not None:
+                styles.feed(chunk)
             if is_sheet:
                 held.append(norm)
     return b"".join(held) if is_sheet else None
@@ -794,13 +954,23 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
         raise _sheet_problem(
             sheet, f"{where} berisi terlalu banyak elemen XML (batas {_n(MAX_SHEET_TAGS)})"
         )
-    cells = _CELL_START.subn(b"", data)[1]
+    plain = _plain_cells(data)
+    if plain is not None:  # every cell as Excel writes it: the references alone
+        cells = len(plain)
+        found = None
+    else:
+        found = _CELLS.findall(data)
+        cells = len(found)
     if cells > MAX_CELLS:
         raise _sheet_problem(sheet, f"{where} berisi {_n(cells)} sel (batas {_n(MAX_CELLS)})")
-    refs = _CELL_REF.findall(data)
-    if len(refs) == cells:
-        letters = {a or c for a, _, c, _ in refs}
-        digits = {b or d for _, b, _, d in refs}
+    if plain is not None:
+        letters = {a for a, _ in plain}
+        digits = {b for _, b in plain}
+        max_row = max(map(int, digits), default=0)
+        max_col = max((_parse_ref(x)[1] for x in letters), default=0)
+    elif not any(other for *_, other in found):  # every cell with one plain reference
+        letters = {a or c for a, _, c, _, _ in found}
+        digits = {b or d for _, b, _, d, _ in found}
         max_row = max(map(int, digits - {b""}), default=0)
         max_col = max((_parse_ref(x)[1] for x in letters), default=0)
     else:
@@ -836,6 +1006,33 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
                 f"{where} mencatat area terpakai {ref.decode('ascii', 'replace')[:40]} "
                 f"(batas {_n(MAX_ROWS)} baris dan {MAX_COLS} kolom)",
             )
+
+
+# The cell start tags Excel, LibreOffice and the usual libraries write: no prefix, the
+# reference first and double-quoted, at most eight more attributes none of them named r.
+# Each is also a match of _CELLS' first branch with the same reference, so when they are
+# all the cell starts there are (counted with bytes.count, having checked that no cell
+# tag carries a prefix), the extent comes from them alone; otherwise _CELLS decides.
+_PLAIN_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}+)([0-9]{1,7}+)"(?: (?!r=)[A-Za-z][A-Za-z0-9:]{0,30}+="[^"<]*+"){0,8}+'
+    rb" ?/?>"
+)
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_OTHER_CELL_START = re.compile(rb"<c[\t\n\r\x0b\x0c/>]")  # "<c" and no space after
+_CELL_STARTS = re.compile(rb"<c[\s/>]")
+
+
+def _plain_cells(data: bytes) -> list[tuple[bytes, bytes]] | None:
+    """The (letters, digits) of every cell when every cell start tag is plain, else
+    None."""
+    if _PREFIXED_CELL.search(data):
+        return None
+    if _OTHER_CELL_START.search(data):
+        starts = len(_CELL_STARTS.findall(data))
+    else:
+        starts = data.count(b"<c ")
+    plain = _PLAIN_CELL.findall(data)
+    return plain if len(plain) == starts else None
 
 
 def _walk_extent(data: bytes, part: str, sheet: str) -> tuple[int, int]:
@@ -1017,6 +1214,15 @@ def _macro() -> _Refused:
         "berkas berisi makro (VBA), yang tidak diizinkan demi keamanan; buka di Excel, "
         "simpan sebagai Excel Workbook (*.xlsx) tanpa makro melalui File › Save As, lalu "
         "kirim ulang",
+    )
+
+
+def _bomb(info) -> _Refused:
+    return _Refused(
+        Reason.ZIP_BOMB,
+        f"bagian '{info.filename}' ternyata jauh lebih besar daripada ukuran yang "
+        "tercatat di dalam berkas; berkas ini tidak wajar dan mungkin berbahaya "
+        f"(zip bomb); {_USE_ORIGINAL}",
     )
 
 

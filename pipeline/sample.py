@@ -21,12 +21,10 @@ import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
 from . import spec
@@ -35,6 +33,9 @@ from .master import Master
 from .periods import ANNUAL, quarter_number
 from .reader import find_header
 from .templates import template_filename, write_template
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Number = int | float
 Values = Mapping[str, tuple[Number | str | None, Number | None]]
@@ -103,6 +104,8 @@ def fill_workbook(
     ValueError for a Kode the sheet does not have, and for an x2 given where the template
     does not ask one (a locked cell a person cannot type in).
     """
+    import openpyxl  # only here: `iku report` with the bundled sample does not need it
+
     book = openpyxl.load_workbook(template_path, rich_text=True)  # keep the bold labels
     sheet = book[spec.SHEET]
     header_row, columns = _find_header(sheet)

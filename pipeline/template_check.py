@@ -559,9 +559,13 @@ def _patched_problems(part: _Part, tags: list[_Tag]) -> list[str]:
     from docxtpl import DocxTemplate
     from jinja2 import Environment, TemplateSyntaxError
 
+    from .render import PREPARED, _one_paragraph_a_line
+
     xml = etree.tostring(part.root, encoding="unicode")
-    patched = DocxTemplate(None).patch_xml(xml)
-    patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)  # as docxtpl: a line a paragraph
+    # docxtpl's preparation, as rendering will do it: kept in the renderer's cache, so
+    # the first report does not prepare the same XML again
+    patched = PREPARED.get("patched", xml, DocxTemplate(None).patch_xml)
+    patched = PREPARED.get("lines", patched, _one_paragraph_a_line)  # a line a paragraph
     part.lines = patched.split("\n")
     problems = _segment_problems(part, patched, [t for t in tags if t.block])
     if problems:

@@ -342,9 +342,9 @@ def _check_rows(
             continue
         seen[code] = row
         ind = expected[code]
-        for key, shown, wanted in zip(spec.SHOWN_KEYS, row.shown, spec.shown_definition(ind),
-                                      strict=True):
-            if " ".join(_show(shown).split()) != " ".join(wanted.split()):
+        definition, rules = _per_indicator(ind)
+        for key, shown, wanted in zip(spec.SHOWN_KEYS, row.shown, definition, strict=True):
+            if shown != wanted and " ".join(_show(shown).split()) != " ".join(wanted.split()):
                 label = spec.COLUMNS[spec.COLUMN_INDEX[key]].label
                 add(R.DEFINITION_EDITED, f"teks '{label}' indikator {code} berbeda dari master "
                     "(diubah di berkas ini); laporan tetap memakai teks master, pastikan angka "
@@ -352,10 +352,10 @@ def _check_rows(
                 break
         ok = True
         counts: dict[str, Any] = {"x1": None, "x2": None}
-        for rule in ind.rules.inputs(ind):
+        for rule in rules:
             key = rule.key
             raw = getattr(row, key)
-            fact = sub.facts.get(sub.ref(row, key))
+            fact = sub.facts.get(sub.ref(row, key)) if sub.facts else None
             if key == "x2" and (sub.unit, code) in prior_x2:
                 counts[key], findings = _from_history(raw, prior_x2[(sub.unit, code)],
                                                       master.agency.year - 1)
@@ -369,6 +369,9 @@ def _check_rows(
                     Severity.ERROR)]
             elif fact and fact.covered_by:
                 counts[key], findings = None, [_hidden(key, sub.ref(row, key), fact, raw)]
+            elif fact and fact.percent and not rule.is_choice and _is_number(raw):
+                counts[key], findings = None, [_percent_format(rule, raw)]
+                raw = f"{_percent_text(raw)}%"  # what the person typed and sees
             elif rule.is_choice:
                 counts[key], findings = _check_choice(raw, rule, ind)
             else:
@@ -442,6 +445,49 @@ def _from_history(raw: Any, value: float, year: int) -> tuple[float, list[Findin
 
 def _what(rule: InputRule) -> str:
     return "pilihan dari daftar" if rule.is_choice else "angka"
+
+
+def _per_indicator(ind: Indicator) -> tuple[tuple[str, str, str], tuple[InputRule, ...]]:
+    """``spec.shown_definition`` and the input rules of an indicator, made once per
+    indicator object (the master's models are frozen; a new master has new objects)."""
+    cached = _PER_INDICATOR.get(id(ind))
+    if cached is None or cached[0] is not ind:
+        if len(_PER_INDICATOR) > 4096:
+            _PER_INDICATOR.clear()
+        cached = _PER_INDICATOR[id(ind)] = (ind, spec.shown_definition(ind),
+                                            ind.rules.inputs(ind))
+    return cached[1], cached[2]
+
+
+_PER_INDICATOR: dict[int, tuple[Indicator, tuple[str, str, str], tuple[InputRule, ...]]] = {}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _percent_text(value: float) -> str:
+    """A fraction as the percentage a person typed: 0.052 -> '5,2', 0.75 -> '75'."""
+    from decimal import Decimal
+
+    shifted = (Decimal(repr(float(value))) * 100).normalize()
+    return format(shifted, "f").replace(".", ",")
+
+
+def _percent_format(rule: InputRule, value: float) -> Finding:
+    """A number in a percent-formatted cell (typed "75%"): refused as the text "75%" is,
+    by the rule of the input (a count is never a percentage; a value is typed without
+    the % sign)."""
+    shown = _percent_text(value)
+    where = (f"{rule.key} berisi persen '{shown}%' (sel berformat Persen, tersimpan sebagai "
+             f"{_show_id(float(value))}); ")
+    if rule.whole:
+        fix = ("x1 dan x2 adalah jumlah (cacah), bukan persen: isi jumlahnya, mis. 3 dan 4, "
+               "dengan format sel Angka (Number)")
+    else:
+        fix = (f"ketik angkanya saja tanpa tanda %, mis. {shown}, dengan format sel Angka "
+               "(Number)")
+    return R.PERCENT_FORMAT, where + fix, Severity.ERROR
 
 
 def _check_choice(value: Any, rule: InputRule, ind: Indicator) -> tuple[str | None, list[Finding]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+import zipfile
 from pathlib import Path
 
 import docx
@@ -21,7 +22,7 @@ from pipeline.compute import compute
 from pipeline.errors import UsageError
 from pipeline.master import Kind, load_master
 from pipeline.reader import read_folder, read_workbook
-from pipeline.rekap import COLUMNS
+from pipeline.rekap import COLUMNS, PREVIOUS_COLUMNS
 from pipeline.run import check_inputs
 from pipeline.sample import fill_workbook
 from pipeline.synth import fill_template, unit_values, write_city
@@ -189,7 +190,7 @@ def test_rekap_numbers_are_computed_numbers(city, outcome):
     book = openpyxl.load_workbook(outcome.rekap)
     sheet = book["Rekap"]
     header = [c.value for c in sheet[4]]
-    assert header == [label for label, _ in COLUMNS]
+    assert header == [label for label, _ in COLUMNS + PREVIOUS_COLUMNS]
     col = {label: i for i, label in enumerate(header)}
     rows = list(sheet.iter_rows(min_row=5))
     checked_cells = 0
@@ -202,8 +203,12 @@ def test_rekap_numbers_are_computed_numbers(city, outcome):
         assert list(by_code) == [i.code for i in master.indicators]
         for code, res in results.indicators.items():
             line = by_code[code]
+            previous = {i.code: i for i in master.indicators}[code].previous_achievement
+            change = None if res.achievement is None else res.achievement - previous
             for label, expected in (("Realisasi", res.realisation),
-                                    ("% Capaian", res.achievement)):
+                                    ("% Capaian", res.achievement),
+                                    ("Capaian tahun lalu", previous),
+                                    ("Perubahan (poin)", change)):
                 cell = line[col[label]]
                 if expected is None:
                     assert cell.value is None
@@ -222,6 +227,11 @@ def test_rekap_numbers_are_computed_numbers(city, outcome):
     reports = [r[6].value for r in summary.iter_rows(min_row=4) if r[0].value]
     assert reports[BROKEN] == "(tidak dibuat: ada galat)"
     assert reports[0] == outcome.rows[0].report.name
+    # a native chart of the averages, drawn from the Ringkasan sheet's cells
+    with zipfile.ZipFile(outcome.rekap) as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+    assert "Ringkasan!$B$4:$B$6" in chart and "Ringkasan!$F$4:$F$6" in chart
+    assert "Ringkasan!$H$4:$H$6" in chart  # last year's averages beside this year's
 
 
 def test_broken_master_is_reported_and_the_rest_goes_on(tmp_path):
@@ -309,22 +319,49 @@ def test_bench_measures_every_stage_and_writes_the_targets(tmp_path):
         bench.measure_stages(city.root, list(city.agencies), tmp_path / f"tahap{n}", 1, size)
         assert set(size.stages) == set(bench.STAGES)
         assert all(t > 0 for t in size.stages.values()) and size.floor > 0
+        assert set(size.cpu) == set(bench.FAST) and size.floor_cpu > 0
         assert size.read_pool > 0
         assert list((tmp_path / f"tahap{n}" / "laporan").glob("*.docx"))
         size.runs = {j: bench.Run(10.0 * n / j, 100.0, 150.0, 90.0, 1.9) for j in (1, 2)}
         sizes.append(size)
     run = bench.run_measured([*bench.iku_command(), "--help"])
     assert run.seconds > 0 and run.pss_mb > 0 and run.hwm_mb > 0
-    startup = {"python": 0.03, "help": 0.1, "report": 1.2, "imports": 0.9, "modules": ["yaml"]}
+    # the stage worker, run on this code's tree, as it is run on the baseline's
+    worker = bench._stage_worker(bench.paths.ROOT, city.root, tmp_path / "pekerja", 1)
+    assert worker["render_cpu"] > 0 and worker["rvc_cpu"] > 0 and len(worker["hashes"]) == 2
+    startup = {"python": 0.03, "help": 0.1, "report": 1.2, "imports": 0.9, "report_cpu": 1.1,
+               "imports_cpu": 0.85, "modules": ["yaml"]}
     args = type("Args", (), {"units": 2, "indicators": 2, "seed": 0, "repeat": 1,
-                             "e2e_repeat": 1})()
-    text = bench.render_markdown(sizes, startup, (1.9, 1.8), args, 0.5)
+                             "e2e_repeat": 1, "baseline": bench.BASELINE, "versus_repeat": 1,
+                             "memory_sizes": "50,100", "memory_jobs": 2})()
+    versus = bench.Versus(bench.BASELINE, 2, {"render_cpu": 1.0, "render_wall": 1.2,
+                                              "rvc_cpu": 0.1, "rvc_wall": 0.12},
+                          {"render_cpu": 0.5, "render_wall": 0.7, "rvc_cpu": 0.05,
+                           "rvc_wall": 0.06}, 2, 2)
+    memory = [bench.Memory(50, 400, 2, 30.0, 104.0, 300.0),
+              bench.Memory(100, 800, 2, 60.0, 108.0, 310.0)]
+    text = bench.render_markdown(sizes, startup, (1.9, 1.8), args, 0.5, versus, memory)
     assert "make bench" in text and "--sizes 1,2 --units 2 --indicators 2" in text
+    assert "--memory-sizes 50,100 --memory-jobs 2" in text
     assert "| `iku --help` < 0.3 s | 0.100 s | **tercapai / met** |" in text
-    assert "| sample `iku report` within 0.5 s of its bare imports | 1.20 s - 0.90 s = 0.30 s |" \
-        " **tercapai / met** |" in text
+    assert "| sample `iku report` within 0.5 s of its bare imports | 1.10 s - 0.85 s = 0.25 s " \
+        "(wall 1.20 s - 0.90 s = 0.30 s) | **tercapai / met** |" in text
+    assert "| one agency's report renders in at most 0.6x the baseline's time | 0.50x" in text
+    assert "| the same bytes as the baseline | 2 of 2 reports byte-identical" in text
+    assert ("| `report --all` for 400 agencies: the parent stays under 150 MB | 132 MiB "
+            "(extrapolated from 50, 100 agencies: 8.0 MiB per 100 agencies) |") in text
     assert "| 2-agency city (4 workbooks, 8 rows) end to end < 30 s | 10.0 s" in text
     assert "national case" in text and "22,000 agencies" in text
+
+
+def test_bench_measures_the_parents_memory(tmp_path):
+    from dev import bench
+
+    args = type("Args", (), {"units": 2, "indicators": 2, "seed": 0, "memory_jobs": 2})()
+    memory = bench.measure_memory(2, args, tmp_path)
+    assert memory.agencies == 2 and memory.workbooks == 4
+    assert 20 < memory.parent_mb < memory.pss_mb + 200  # the parent alone, a real process
+    assert not (tmp_path / "kota_memori_2").exists()  # the city is removed after the run
 
 
 def test_cli_report_all_draft_renders_every_agency(city, tmp_path):
@@ -338,10 +375,28 @@ def test_cli_report_all_draft_renders_every_agency(city, tmp_path):
     assert "DRAFT" in text
 
 
-def test_rekap_is_byte_identical_on_rerun(outcome, tmp_path):
-    from pipeline.rekap import write_rekap
+def test_rekap_is_byte_identical_on_rerun(city, outcome, tmp_path):
+    """Serially (agencies done in order) and with the pool (in any order), the same
+    bytes; the rows were streamed into the rekap, not kept."""
+    again = report_all(city[0].root, tmp_path / "ulang", jobs=1, progress=False)
+    assert again.rekap.read_bytes() == outcome.rekap.read_bytes()
+    assert all(r.rekap is None for r in outcome.rows + again.rows)
 
-    rekaps = [r.rekap for r in outcome.rows if r.rekap is not None]
-    first = write_rekap(rekaps, tmp_path / "a").read_bytes()
-    assert write_rekap(rekaps, tmp_path / "b").read_bytes() == first
-    assert first == outcome.rekap.read_bytes()
+
+def test_rekap_writer_orders_agencies_by_position(tmp_path):
+    """Agencies added in any order are written in the order of their positions, the same
+    bytes as a list in that order."""
+    import random
+
+    from pipeline.rekap import AgencyRekap, RekapRow, RekapWriter, write_rekap
+
+    agencies = [AgencyRekap(f"Instansi {i}", f"{i:02d}_instansi", 2021, tuple(
+        RekapRow(1, "Sasaran", f"S1.{k}", f"Indikator {k}", "%", 100.0, 90.0 + k, 90.0 + k)
+        for k in range(1, 4)), 91.0, 3, f"Laporan_{i}.docx") for i in range(12)]
+    in_order = write_rekap(agencies, tmp_path / "urut").read_bytes()
+    shuffled = list(enumerate(agencies))
+    random.Random(3).shuffle(shuffled)
+    with RekapWriter() as writer:
+        for position, agency in shuffled:
+            writer.add(agency, position)
+        assert writer.write(tmp_path / "acak").read_bytes() == in_order

@@ -64,6 +64,19 @@ def _edit(name: str, edits: dict[str, object], sheet: str = "Isian"):
     return build
 
 
+def _formatted(name: str, edits: dict[str, tuple[object, str]]):
+    """Type values with a number format, as Excel stores "75%" (0.75, format 0%)."""
+    def build(folder: Path, fill) -> None:
+        _sample(folder, fill)
+        book = openpyxl.load_workbook(folder / name)
+        for ref, (value, number_format) in edits.items():
+            book["Isian"][ref] = value
+            book["Isian"][ref].number_format = number_format
+        book.save(folder / name)
+
+    return build
+
+
 def _values(unit: str, values: dict, notes: dict | None = None):
     def build(folder: Path, fill) -> None:
         fill({unit: values}, folder=folder.name, notes={unit: notes} if notes else None)
@@ -473,6 +486,11 @@ CATALOGUE: list[Case] = [
          f"PERINGATAN: {P} › Isian!E10: x1 diketik sebagai teks '1.234', dibaca sebagai 1234"),
     Case("percent_text", "cell", "'75%' typed in a count cell (refused: counts, not percent)",
          _edit(P, {"E10": "75%"}), 1, f"{P} › Isian!E10: x1 berisi persen '75%'"),
+    Case("percent_format", "cell", "75% typed as a number in Excel or Calc (0.75 with a "
+         "percent format; refused like the text '75%')",
+         _formatted(P, {"E10": (0.75, "0%")}), 1,
+         f"{P} › Isian!E10: x1 berisi persen '75%' (sel berformat Persen, tersimpan sebagai "
+         "0,75); x1 dan x2 adalah jumlah (cacah), bukan persen"),
     Case("negative", "cell", "a negative count", _edit(P, {"G10": -4}), 1,
          f"{P} › Isian!G10: x2 tidak boleh negatif"),
     Case("x2_zero", "cell", "x2 = 0 on a single-unit indicator", _edit(P, {"G10": 0}), 1,

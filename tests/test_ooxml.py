@@ -317,3 +317,59 @@ def test_a_template_without_the_math_namespace_gives_a_sound_report(sample, resu
         root = etree.fromstring(z.read("word/document.xml"))
     maths = root.findall(".//{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath")
     assert len(maths) == len(sample.indicators)
+
+
+# --- large parts, verified as a stream ---------------------------------------------------
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _big_sheet(cells: str = "", rows: int = 60_000) -> bytes:
+    """A worksheet part well over ooxml.STREAM_MIN."""
+    body = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>baris {r} teks isian '
+                   f'yang cukup panjang</t></is></c></row>' for r in range(1, rows))
+    xml = (f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+           f"<sheetData>{body}</sheetData>{cells}</worksheet>").encode()
+    assert len(xml) > ooxml.STREAM_MIN
+    return xml
+
+
+@pytest.mark.parametrize(("cells", "problem"), [
+    ("", None),
+    ("<x:bad/>", "bagian xl/worksheets/sheet1.xml bukan XML yang sah: unbound prefix"),
+    ("<oops>", "bagian xl/worksheets/sheet1.xml bukan XML yang sah: mismatched tag"),
+    ('<hyperlinks><hyperlink ref="A1" r:id="rId99"/></hyperlinks>',
+     "bagian xl/worksheets/sheet1.xml memakai id hubungan rId99 tetapi tidak punya berkas"),
+])
+def test_a_large_part_is_verified_as_a_stream(workbook, cells, problem):
+    data = rezip(workbook, lambda p: p.__setitem__("xl/worksheets/sheet1.xml",
+                                                   _big_sheet(cells)))
+    found = ooxml.package_problems(data)
+    if problem is None:
+        assert found == []
+    else:
+        assert found and found[0].startswith(problem), found
+
+
+def test_a_big_city_rekap_is_verified_in_little_memory(tmp_path):
+    """A rekap of 400 agencies' rows (a ~40 MB sheet) is written and verified holding
+    one agency's rows and a stream of the sheet: the process grows by far less than the
+    sheet's size."""
+    import resource
+
+    from pipeline.rekap import AgencyRekap, RekapRow, RekapWriter
+
+    rows = tuple(RekapRow(1, "Sasaran strategis yang cukup panjang " * 2, f"S1.{k}",
+                          f"Indikator kinerja utama nomor {k}", "%", 100.0, 90.5, 90.5)
+                 for k in range(150))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with RekapWriter() as writer:
+        for i in range(400):
+            writer.add(AgencyRekap(f"Instansi {i}", f"{i:03d}", 2021, rows, 90.5, 150))
+        path = writer.write(tmp_path)
+    grew_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    with zipfile.ZipFile(path) as z:
+        sheet = z.getinfo("xl/worksheets/sheet1.xml").file_size
+    assert sheet > 30 * 2**20
+    assert grew_mib < 60, f"{grew_mib:.0f} MiB for a {sheet / 2**20:.0f} MiB sheet"

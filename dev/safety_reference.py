@@ -1,0 +1,1042 @@
+"""The safety gate as it was before issue 11 §4 made it faster (pipeline/safety.py at
+5a4e9c4), kept verbatim but for its imports and this paragraph, as the reference the fuzz
+test (tests/test_safety_fuzz.py) holds the faster gate to: both must refuse exactly the
+same files with the same reason. Not part of the runtime package; never used by ``iku``.
+
+Safety gate: inspect an untrusted submission before any xlsx/XML reader opens it.
+
+``inspect_file(path)`` looks at a file a unit sent back and returns ``[]`` when it is safe
+to hand to a reader (python-calamine, openpyxl), or exactly one ``Problem`` (severity
+GALAT, ``file=path.name``) naming the first reason the file is refused; ``REASON_CODES``
+lists the stable codes. It never raises for a bad file, never blocks on one and never
+modifies it: the file is opened read-only (``O_NOFOLLOW | O_NONBLOCK``) and only read.
+Only the standard library, defusedxml and light helpers of this package are used.
+
+Why a gate at all (measured on this machine with python-calamine 0.9.1, see the tests):
+
+* calamine builds a dense range from the first to the last cell of a sheet. A 1.5 KB file
+  holding only ``A1`` and ``XFD1048576`` makes it ask for 512 GiB and *abort the whole
+  process* (SIGABRT, no Python exception); 20,000 cells without ``r`` attributes in one
+  row plus one cell in row 5,000 take 3.8 GB and 12 s. ``nrows=`` in ``to_python`` does
+  not help: the whole sheet is parsed first. calamine ignores ``<dimension>``; openpyxl's
+  read-only mode trusts it.
+* calamine has no decompressed-size limit (a 250 KB file with 6 M shared strings takes
+  2 s and 340 MB before any sheet is read).
+* XML readers other than calamine may expand DTD entities (billion laughs, external
+  files); openpyxl is protected only because defusedxml is installed.
+
+What is checked, in this order (every step reads a bounded number of bytes):
+
+1. the path itself: a symbolic link, a directory, a pipe/device, a missing file;
+2. the first bytes: empty, OLE2 (legacy ``.xls`` or an encrypted/password-protected
+   ``.xlsx``), not a zip at all (text/CSV, HTML, PDF ... renamed ``.xlsx``);
+3. the zip's end-of-central-directory record, before ``zipfile`` parses the directory
+   (entry count and directory size), then the central directory itself through
+   ``zipfile.ZipFile.infolist()`` (declared sizes only, nothing decompressed): entry
+   count, duplicate names, unsupported compression or zip encryption, size limits of the
+   parts readers load whole, total uncompressed size, compression ratio; then what the
+   archive is (OpenDocument, Word, a macro workbook, ...);
+4. ``[Content_Types].xml``, ``xl/workbook.xml`` and ``xl/_rels/workbook.xml.rels``: read
+   with a bounded streaming inflater, scanned for DOCTYPE/ENTITY, then parsed with
+   defusedxml (``forbid_dtd=True``): macro content types, the sheet names;
+5. every entry, inflated in chunks by our own bounded reader: an entry may never produce
+   more bytes than its declared size (a lying directory is a bomb), its CRC must match;
+   every XML part is scanned for ``<!DOCTYPE`` / ``<!ENTITY`` (case-insensitive; NUL bytes
+   are dropped first so UTF-16/32 text is caught too) and for an unusual declared
+   encoding; every worksheet part is checked for its real extent (the last cell's row
+   and column, following calamine's rules for cells without an ``r`` attribute), its cell
+   count and its ``<dimension>``.
+
+An OpenDocument spreadsheet (``.ods``, recognised by its ``mimetype`` entry, whatever its
+name) goes through steps 1-3 and 5 alike, then ``_inspect_ods``: no Basic/scripts parts
+and no ``vnd.sun.star.script:`` calls (macros), no ``encryption-data`` in the manifest,
+not also an .xlsx (a hybrid would leave the reader's choice open), ``content.xml`` (every
+sheet) at most ``MAX_SHEETS_SIZE`` and measured by ``odf.check_content`` the way
+python-calamine would build it (``MAX_ROWS``, ``MAX_COLS``, ``MAX_CELLS``,
+``MAX_SHEET_TAGS``; 105,000 cells are refused in ~0.7 s here). A real .ods submission is
+~40 KB with a 36 KB content.xml; at 5 MiB an .ods holds ~5,000 rows of ten values.
+
+Symbolic links are refused (the inputs folder must hold the submissions themselves, not
+pointers to files elsewhere that may change or point at anything on the machine);
+directories named ``*.xlsx`` and other non-regular files (a FIFO would block a reader
+forever) are refused with a message. The gate checks the file as it is when inspected:
+the caller should read the same path right afterwards.
+
+Worst cases measured here (2 busy cores, fresh process): a file at the limits - 45 MiB of
+XML to inflate and scan plus a 5 MiB worksheet of 100,000 cells - takes 0.3-0.4 s; the
+hostile files of the tests are refused in 1-100 ms. Memory is bounded by the worksheet
+parts (``MAX_SHEETS_SIZE``) and a few copies of one while it is measured: ~60 MB peak
+RSS for the process at the limits.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from pipeline import spec
+from pipeline.errors import Problem, Severity
+from pipeline.numfmt import fmt_count as _n
+from pipeline.reasons import Reason
+
+KiB = 1024
+MiB = 1024 * KiB
+
+# --- Limits -------------------------------------------------------------------------------
+# A real template (pipeline.templates) is ~10 KB on disk and ~30 KB unzipped, with 12 zip
+# entries, two sheets of a few dozen rows and 11 columns. Every limit leaves a margin of
+# two to three orders of magnitude over that, and keeps what a reader may be made to do
+# small: calamine reads a sheet at the limits (10,000 rows x 10 columns) in 0.1 s and
+# ~8 MB above its baseline.
+
+#: Largest file accepted on disk. ~2,000x a real template; leaves room for pictures.
+MAX_FILE_SIZE = 20 * MiB
+#: Most entries (parts) in the zip. A real template has ~11-15; Excel adds a few per
+#: picture, comment or chart.
+MAX_ENTRIES = 1_000
+#: Largest zip central directory (bytes), checked from the end record before ``zipfile``
+#: parses it: 1,000 entries with ~1 KB of name and extra fields each.
+MAX_CENTRAL_DIRECTORY = 1 * MiB
+#: Largest total uncompressed size of all entries, from the directory (never inflated for
+#: this check). ~1,500x a real template unzipped and room for pasted pictures; every
+#: entry is later inflated and scanned, which at this size takes ~0.15 s.
+MAX_UNCOMPRESSED = 50 * MiB
+#: Highest compression ratio (uncompressed / compressed) of one entry ...
+MAX_RATIO = 200
+#: ... counted only for entries larger than this: small XML compresses 10-50x, and a
+#: small part cannot hurt whatever its ratio.
+RATIO_MIN_SIZE = 1 * MiB
+#: Largest ``[Content_Types].xml``, ``xl/workbook.xml`` and ``xl/_rels/workbook.xml.rels``
+#: (parsed whole in memory here; a few KB in practice).
+MAX_MAIN_PART_SIZE = 5 * MiB
+#: Largest uncompressed size of all worksheet parts together (each is held in memory
+#: while its extent is measured). A real Isian sheet is 5-10 KB; ``MAX_CELLS`` cells as
+#: Excel writes them (~40 bytes each) are ~4 MB.
+MAX_SHEETS_SIZE = 5 * MiB
+#: Largest uncompressed shared-strings part: calamine loads it whole (10 MiB of tiny
+#: strings = 600,000 strings = 45 MB and 0.2 s in calamine).
+MAX_SHARED_STRINGS_SIZE = 10 * MiB
+#: Furthest row a cell (or the recorded ``<dimension>``) of any sheet may reach.
+MAX_ROWS = 10_000
+#: Furthest column (200 = GR) a cell or the recorded ``<dimension>`` may reach.
+MAX_COLS = 200
+#: Most ``<c>`` elements in one worksheet part (a template has a few hundred).
+MAX_CELLS = 100_000
+#: Most "<" (tags) in all worksheet parts together: 4 per cell as Excel writes them
+#: (c, v, /v, /c) and 2 per row, for ``MAX_CELLS`` cells in ``MAX_ROWS`` rows, and a
+#: little room. Bounds the time of the regex passes, which stop at every "<".
+MAX_SHEET_TAGS = 450_000
+#: Most cells plus rows of a sheet whose cells do not all carry one plain ``r``
+#: reference (Excel, LibreOffice and the usual libraries always write it): such a sheet
+#: is walked cell by cell in Python (~2 us each).
+MAX_WALK = 20_000
+
+_READ_CHUNK = 64 * KiB  # compressed bytes read at a time
+_INFLATE_CHUNK = 64 * KiB  # most bytes one inflate step may produce
+_HEAD_SIZE = 4 * KiB  # bytes read to recognise a file that is not a zip
+
+# --- Reason codes ---------------------------------------------------------------------------
+#: Every ``Problem.code`` this module produces (their meanings: ``pipeline/reasons.py``).
+REASON_CODES: frozenset[Reason] = frozenset(r for r in Reason if r.stage == "gate")
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_ENCRYPTION_MARKERS = (
+    "EncryptionInfo".encode("utf-16-le"),
+    "EncryptedPackage".encode("utf-16-le"),
+)
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_CONTENT_TYPES = "[content_types].xml"
+_WORKBOOK = "xl/workbook.xml"
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DTD_MARKERS = (b"<!doctype", b"<!entity")
+# Encodings in which "<!DOCTYPE" is plain ASCII once NUL bytes are dropped. Anything else
+# (EBCDIC code pages, UTF-7 ...) could hide a declaration from the byte scan.
+_SAFE_ENCODING = re.compile(
+    rb"(utf-?8|utf-?16(le|be)?|utf-?32(le|be)?|(us-)?ascii|latin-?1|iso-?8859-\d+"
+    rb"|(windows|cp)-?125\d)",
+    re.IGNORECASE,
+)
+_XML_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([^"'<>]*)["']""")
+
+# Worksheet scanning (on the part's bytes with NUL bytes dropped). A start tag is matched
+# with its attribute list parsed as name="value" tokens, so an "r=" inside another
+# attribute's value cannot be mistaken for the cell reference; any element prefix counts,
+# as calamine matches local names; only an attribute named exactly "r" is the reference.
+# Quantifiers over attributes are possessive: every pattern is linear in the input.
+_P = rb"(?:[^\s<>/:!?=\"']+:)?"  # optional namespace prefix
+_VALUE = rb"""(?:"([^"<]*)"|'([^'<]*)')"""
+_ATTR = rb"""\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*')"""
+# A cell start tag with exactly one, well-formed reference (groups: letters, digits for
+# each quote style); a second ``r`` makes it fail, which sends the sheet to the walk.
+_REF = rb"""(?:"([A-Za-z]{0,7})(\d{0,15})"|'([A-Za-z]{0,7})(\d{0,15})')"""
+_MAX_ATTRS = rb"32"  # a cell has at most ~6 attributes, a row ~13: more is refused
+_NOT_R_ATTR = rb"(?:(?!\s+r\s*=)" + _ATTR + rb"){0," + _MAX_ATTRS + rb"}+"
+_END = rb"\s*/?>"
+_CELL_REF = re.compile(
+    rb"<" + _P + rb"c" + _NOT_R_ATTR + rb"\s+r\s*=\s*" + _REF + _NOT_R_ATTR + _END
+)
+_CELL_START = re.compile(rb"<" + _P + rb"c[\s/>]")
+_ROW_START = re.compile(rb"<" + _P + rb"row[\s/>]")
+_TOKEN = re.compile(
+    rb"<"
+    + _P
+    + rb"(row|c)(?=[\s/>])((?:"
+    + _ATTR
+    + rb"){0,"
+    + _MAX_ATTRS
+    + rb"}+)("
+    + _END
+    + rb")?"
+)
+_R_ATTR = re.compile(rb"\sr\s*=\s*" + _VALUE)
+_DIMENSION = re.compile(
+    rb"<" + _P + rb"dimension(?:(?!\s+ref\s*=)" + _ATTR + rb")*+\s+ref\s*=\s*" + _VALUE
+)
+_DIMENSION_WINDOW = 64 * KiB  # <dimension> comes second in a worksheet, after sheetPr
+_A1 = re.compile(rb"([A-Za-z]*)(\d*)")
+_HUGE = 10**9  # stands for any row or column number too long to be real
+
+
+class _Refused(Exception):
+    def __init__(self, code: Reason, message: str, sheet: str = ""):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.sheet = sheet
+
+
+def inspect_file(path: Path) -> list[Problem]:
+    """Check an untrusted submission before any reader opens it.
+
+    Returns ``[]`` when the file may be read, else one ``Problem`` (GALAT) whose ``code``
+    is one of ``REASON_CODES`` and whose message, in Indonesian, says what is wrong and
+    how to fix it. ``file`` is ``path.name``. Never raises for a bad file, never blocks on
+    one, never writes to it.
+    """
+    return inspect_workbook(path)[0]
+
+
+def inspect_workbook(path: Path) -> tuple[list[Problem], dict[str, bytes]]:
+    """``inspect_file``, also returning the worksheets it inflated and checked, as
+    {sheet name: XML bytes}, so a caller can scan them without unzipping again."""
+    path = Path(path)
+    try:
+        sheets = _inspect(path)
+    except _Refused as r:
+        return [Problem(Severity.ERROR, r.code, r.message, file=path.name, sheet=r.sheet)], {}
+    except Exception as exc:  # a bug or an input nobody foresaw: refuse, never a traceback
+        return [
+            Problem(
+                Severity.ERROR,
+                Reason.INSPECT_FAILED,
+                "berkas tidak dapat diperiksa keamanannya "
+                f"({type(exc).__name__}), sehingga tidak dibaca; buka berkas di Excel, "
+                "simpan ulang sebagai Excel Workbook (*.xlsx), lalu kirim ulang",
+                file=path.name,
+            )
+        ], {}
+    return [], sheets
+
+
+# --- The path and the first bytes ---------------------------------------------------------
+
+
+def _inspect(path: Path) -> dict[str, bytes]:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise _not_found() from None
+    except OSError as exc:
+        raise _unreadable(exc) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise _symlink()
+    if stat.S_ISDIR(st.st_mode):
+        raise _Refused(
+            Reason.DIRECTORY,
+            f"'{path.name}' adalah sebuah folder, bukan berkas Excel; pindahkan atau ganti "
+            "nama folder ini, lalu taruh berkas isian .xlsx langsung di folder isian",
+        )
+    if not stat.S_ISREG(st.st_mode):
+        raise _special()
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NOFOLLOW", 0)  # a link swapped in after lstat fails to open
+        | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in does not block
+        | getattr(os, "O_BINARY", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+    )
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise _not_found() from None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise _symlink() from None
+        raise _unreadable(exc) from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise _special()
+        try:
+            return _inspect_open_file(f, st.st_size)
+        except OSError as exc:
+            raise _unreadable(exc) from None
+
+
+def _inspect_open_file(f: BinaryIO, size: int) -> dict[str, bytes]:
+    if size == 0:
+        raise _Refused(
+            Reason.EMPTY,
+            "berkas kosong (0 byte), kemungkinan gagal tersimpan atau terunduh; buka "
+            "berkas isian aslinya di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
+        )
+    head = f.read(_HEAD_SIZE)
+    if head.startswith(_OLE_MAGIC):
+        _refuse_ole(f)
+    if size > MAX_FILE_SIZE:
+        raise _Refused(
+            Reason.FILE_TOO_LARGE,
+            f"ukuran berkas {_over(size, MAX_FILE_SIZE)} melebihi batas "
+            f"{_mb(MAX_FILE_SIZE)}, padahal "
+            "berkas isian IKU biasanya hanya puluhan KB; pastikan yang dikirim adalah "
+            "templat isian dari sekretariat (tanpa gambar atau lampiran besar), lalu "
+            "kirim ulang",
+        )
+    if not head.startswith(_ZIP_MAGICS):
+        raise _Refused(
+            Reason.NOT_ZIP,
+            f"berkas ini bukan buku kerja Excel (.xlsx), melainkan {_describe(head)}; "
+            "buka datanya di Excel lalu simpan sebagai Excel Workbook (*.xlsx) melalui "
+            "File › Save As, lalu kirim ulang",
+        )
+    return _inspect_zip(f, size)
+
+
+def _refuse_ole(f: BinaryIO) -> None:
+    """An OLE2 compound file: legacy .xls, or OOXML encrypted with a password."""
+    f.seek(0)
+    keep = max(len(m) for m in _ENCRYPTION_MARKERS) - 1
+    tail = b""
+    read = 0
+    while read < MAX_FILE_SIZE:
+        chunk = f.read(min(1 * MiB, MAX_FILE_SIZE - read))
+        if not chunk:
+            break
+        read += len(chunk)
+        buf = tail + chunk
+        if any(m in buf for m in _ENCRYPTION_MARKERS):
+            raise _Refused(
+                Reason.ENCRYPTED,
+                "berkas dilindungi kata sandi sehingga isinya tidak dapat dibaca; buka di "
+                "Excel, hapus kata sandi (File › Info › Protect Workbook › Encrypt with "
+                "Password, kosongkan kata sandinya), simpan, lalu kirim ulang",
+            )
+        tail = buf[-keep:]
+    raise _Refused(
+        Reason.XLS_LEGACY,
+        "berkas memakai format Excel lama (.xls, Excel 97-2003) atau format Office lama "
+        "lainnya; buka di Excel lalu simpan ulang sebagai .xlsx "
+        "(File › Save As › Excel Workbook (*.xlsx)), lalu kirim ulang",
+    )
+
+
+def _describe(head: bytes) -> str:
+    """What a file that is not a zip looks like, in words a user knows."""
+    if head.startswith(b"%PDF"):
+        return "dokumen PDF yang diberi nama .xlsx"
+    if head.startswith(b"{\\rtf"):
+        return "dokumen RTF yang diberi nama .xlsx"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "berkas gambar yang diberi nama .xlsx"
+    if head.startswith((b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")):
+        return "arsip terkompresi (RAR/7-Zip/gzip) yang diberi nama .xlsx"
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    text = head.replace(b"\x00", b"") if utf16 else head
+    lowered = text.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
+    if lowered.startswith(b"<"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+            return "Lembar Kerja XML 2003 (XML Spreadsheet) yang diberi nama .xlsx"
+        if any(t in lowered for t in (b"<html", b"<!doctype html", b"<table")):
+            return "halaman web (HTML) yang diberi nama .xlsx"
+        return "berkas XML yang diberi nama .xlsx"
+    controls = sum(1 for b in text if b < 32 and b not in (9, 10, 12, 13))
+    if utf16 or (b"\x00" not in text and controls == 0):
+        return "berkas teks/CSV yang diberi nama .xlsx"
+    return "berkas dengan jenis yang tidak dikenali"
+
+
+# --- The zip directory (declared sizes only) ----------------------------------------------
+
+
+def _inspect_zip(f: BinaryIO, size: int) -> None:
+    extent = _central_directory_extent(f, size)
+    if extent is None:
+        raise _corrupt()
+    entries, cd_size = extent
+    if entries > MAX_ENTRIES or cd_size > MAX_CENTRAL_DIRECTORY:
+        raise _too_many(entries if entries > MAX_ENTRIES else None)
+    try:
+        infos = zipfile.ZipFile(f).infolist()  # parses the central directory only
+    except Exception:  # BadZipFile, NotImplementedError, UnicodeDecodeError, struct.error
+        raise _corrupt() from None
+    if any(not i.filename or i.header_offset < 0 or i.header_offset >= size for i in infos):
+        raise _corrupt()
+    files = [i for i in infos if not i.filename.endswith("/")]
+    by_name = _check_directory(infos, files)
+    if _check_kind(f, by_name) == "ods":
+        return _inspect_ods(f, files, by_name)
+    sheets = _check_main_parts(f, by_name)
+    tags = 0
+    checked: dict[str, bytes] = {}
+    for info in files:
+        key = info.filename.lower()
+        data = _scan_entry(f, info, key in sheets)
+        if data is not None:
+            tags += data.count(b"<")
+            _check_sheet(data, info.filename, sheets[key], tags)
+            if sheets[key]:
+                checked[sheets[key]] = data
+    return checked
+
+
+def _central_directory_extent(f: BinaryIO, size: int) -> tuple[int, int] | None:
+    """(entry count, directory size) from the end records, found where zipfile looks."""
+    eocd_len = 22
+    if size < eocd_len:
+        return None
+    start = max(0, size - eocd_len - (1 << 16))
+    f.seek(start)
+    tail = f.read(size - start)
+    pos = tail.rfind(b"PK\x05\x06")
+    if pos < 0 or pos + eocd_len > len(tail):
+        return None
+    entries, cd_size = struct.unpack("<10xHI6x", tail[pos : pos + eocd_len])
+    # zipfile then uses a zip64 end record (locator right before, record before that)
+    # whatever the 32-bit fields say, so the same is read here.
+    record_at = start + pos - 20 - 56
+    if record_at >= 0:
+        f.seek(record_at)
+        records = f.read(56 + 20)
+        if records[56:60] == b"PK\x06\x07" and records[:4] == b"PK\x06\x06":
+            entries, cd_size = struct.unpack("<32xQQ8x", records[:56])
+    return entries, cd_size
+
+
+def _check_directory(infos: list, files: list) -> dict:
+    if len(infos) > MAX_ENTRIES:
+        raise _too_many(len(infos))
+    by_name: dict = {}
+    for info in infos:
+        key = info.filename.lower()
+        if key in by_name:
+            raise _Refused(
+                Reason.ZIP_DUPLICATE,
+                f"berkas berisi bagian bernama sama dua kali ('{info.filename}'), hal yang "
+                "tidak pernah dibuat Excel dan bisa dipakai untuk mengelabui pemeriksaan; "
+                "buka berkas di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
+            )
+        by_name[key] = info
+        if info.flag_bits & 0x1 or info.compress_type not in (0, 8):
+            raise _Refused(
+                Reason.ZIP_UNSUPPORTED,
+                f"bagian '{info.filename}' dikemas dengan cara yang tidak dipakai Excel "
+                "(enkripsi zip atau metode kompresi lain); buka berkas di Excel, simpan "
+                "ulang sebagai .xlsx, lalu kirim ulang",
+            )
+        if info.compress_type == 0 and info.compress_size != info.file_size:
+            raise _corrupt()
+    for info in files:
+        key = info.filename.lower()
+        if key in (_CONTENT_TYPES, _WORKBOOK, _WORKBOOK_RELS):
+            if info.file_size > MAX_MAIN_PART_SIZE:
+                raise _Refused(
+                    Reason.PART_TOO_LARGE,
+                    f"bagian '{info.filename}' berukuran "
+                    f"{_over(info.file_size, MAX_MAIN_PART_SIZE)} (batas "
+                    f"{_mb(MAX_MAIN_PART_SIZE)}; biasanya hanya beberapa KB); berkas ini "
+                    f"tidak wajar dan mungkin berbahaya; {_USE_ORIGINAL}",
+                )
+        if posixpath.basename(key) == "sharedstrings.xml":
+            _check_shared_strings_size(info)
+    total = sum(i.file_size for i in files)
+    if total > MAX_UNCOMPRESSED:
+        raise _Refused(
+            Reason.ZIP_BOMB,
+            f"isi berkas setelah diekstrak berukuran {_over(total, MAX_UNCOMPRESSED)} (batas "
+            f"{_mb(MAX_UNCOMPRESSED)}), padahal berkas isian biasanya di bawah 1 MB; berkas "
+            f"ini tidak wajar dan mungkin berbahaya (zip bomb); {_USE_ORIGINAL}",
+        )
+    for info in files:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_MIN_SIZE and ratio > MAX_RATIO:
+            raise _Refused(
+                Reason.ZIP_BOMB,
+                f"bagian '{info.filename}' memampat {_n(round(ratio))} kali (batas {MAX_RATIO} "
+                f"kali untuk bagian di atas {_mb(RATIO_MIN_SIZE)}); berkas ini tidak wajar "
+                f"dan mungkin berbahaya (zip bomb); {_USE_ORIGINAL}",
+            )
+    return by_name
+
+
+def _check_kind(f: BinaryIO, by_name: dict) -> str:
+    """"xlsx" or "ods"; other Office files, hybrids and macro workbooks are refused: all
+    from names and tiny reads."""
+    mimetype = by_name.get("mimetype")
+    if mimetype is not None:
+        declared = b"".join(_inflate(f, mimetype, limit=256)).strip()
+        if declared == _ODS_MIMETYPE:
+            if _CONTENT_TYPES in by_name or _WORKBOOK in by_name:  # which reader would win?
+                raise _Refused(
+                    Reason.ZIP_NOT_WORKBOOK,
+                    "berkas ini sekaligus mengaku sebagai OpenDocument (.ods) dan Excel "
+                    "(.xlsx), hal yang tidak pernah dibuat Excel maupun LibreOffice; buka "
+                    f"berkas di LibreOffice, simpan ulang sebagai .ods atau .xlsx; {_USE_ORIGINAL}",
+                )
+            return "ods"
+    if _CONTENT_TYPES not in by_name or _WORKBOOK not in by_name:
+        if "word/document.xml" in by_name:
+            what = "dokumen Word (.docx)"
+        elif "ppt/presentation.xml" in by_name:
+            what = "presentasi PowerPoint (.pptx)"
+        elif "xl/workbook.bin" in by_name:
+            what = "buku kerja biner Excel (.xlsb)"
+        elif mimetype is not None:
+            what = "dokumen OpenDocument yang bukan lembar kerja"
+        else:
+            what = "arsip zip biasa"
+        raise _Refused(
+            Reason.ZIP_NOT_WORKBOOK,
+            f"berkas ini adalah {what} yang diberi nama .xlsx, bukan buku kerja Excel "
+            "(bagian xl/workbook.xml tidak ada); kirim berkas isian dalam format Excel "
+            "Workbook (*.xlsx) dari templat sekretariat",
+        )
+    for key in by_name:
+        if posixpath.basename(key) == "vbaproject.bin" or key.startswith("xl/macrosheets/"):
+            raise _macro()
+    return "xlsx"
+
+
+# --- OpenDocument spreadsheets ------------------------------------------------------------
+
+ODS_CONTENT = ":ods:content.xml"  # key of inspect_workbook's result for an .ods (no sheet
+# name can hold ":"): the whole content.xml, every sheet of the workbook
+_ODS_MACRO_PARTS = ("basic/", "scripts/", "dialogs/")
+
+
+def _inspect_ods(f: BinaryIO, files: list, by_name: dict) -> dict[str, bytes]:
+    """An OpenDocument spreadsheet: the same bounded inflate and DOCTYPE scan of every
+    part, no macros, no encryption, and content.xml (every sheet) measured as calamine
+    would build it (``odf.check_content``)."""
+    from pipeline import odf
+
+    for key in by_name:
+        if key.startswith(_ODS_MACRO_PARTS) or key in ("script-lc.xml", "dialog-lc.xml"):
+            raise _macro()
+    content_info = by_name.get("content.xml")
+    if content_info is None:
+        raise _corrupt()
+    if content_info.file_size > MAX_SHEETS_SIZE:
+        raise _sheet_problem(
+            "", f"isi lembar kerja (content.xml) berukuran "
+            f"{_over(content_info.file_size, MAX_SHEETS_SIZE)} setelah diekstrak (batas "
+            f"{_mb(MAX_SHEETS_SIZE)})")
+    content = b""
+    for info in files:
+        key = info.filename.lower()
+        data = _scan_entry(f, info, key == "content.xml" or key == "meta-inf/manifest.xml")
+        if key == "meta-inf/manifest.xml" and data is not None and b"encryption-data" in data:
+            raise _Refused(
+                Reason.ENCRYPTED,
+                "berkas .ods dilindungi kata sandi sehingga isinya tidak dapat dibaca; buka di "
+                "LibreOffice, simpan tanpa kata sandi (File › Save As, hapus centang 'Save "
+                "with password'), lalu kirim ulang",
+            )
+        if key == "content.xml":
+            content = data or b""
+    if b"vnd.sun.star.script:" in content:  # a cell or event calling a macro
+        raise _macro()
+    try:
+        odf.check_content(content, MAX_ROWS, MAX_COLS, MAX_CELLS, MAX_SHEET_TAGS)
+    except odf.OdsProblem as exc:
+        raise _ods_refusal(exc) from None
+    return {ODS_CONTENT: content}
+
+
+def _ods_refusal(exc) -> _Refused:
+    if exc.kind == "invalid":
+        return _Refused(
+            Reason.XML_INVALID,
+            f"isi lembar kerja (content.xml) di dalam berkas .ods rusak ({exc.detail}); buka "
+            "berkas di LibreOffice, simpan ulang, lalu kirim ulang",
+        )
+    where = f"lembar '{exc.sheet}'" if exc.sheet else "berkas"
+    if exc.kind == "tags":
+        what = f"{where} berisi terlalu banyak elemen XML (batas {_n(MAX_SHEET_TAGS)})"
+    elif exc.detail.startswith("rows:"):
+        what = (f"{where} memakai sel sampai baris {_n(int(exc.detail[5:]))} (batas "
+                f"{_n(MAX_ROWS)} baris)")
+    elif exc.detail.startswith("cols:"):
+        col = int(exc.detail[5:])
+        letters = spec.col_letter(col - 1) if col < 10**6 else "?"
+        what = (f"{where} memakai sel sampai kolom {letters} (kolom ke-{_n(col)}, batas "
+                f"{MAX_COLS} kolom)")
+    else:
+        what = f"{where} berisi {_n(int(exc.detail[6:]))} sel (batas {_n(MAX_CELLS)})"
+    return _sheet_problem(exc.sheet, what)
+
+
+def _check_main_parts(f: BinaryIO, by_name: dict) -> dict[str, str]:
+    """Parse the three main parts with defusedxml; return {sheet part: sheet name}.
+
+    Sheet parts are the targets of the workbook's worksheet relationships (what calamine
+    follows) and every ``xl/worksheets/*.xml`` (what other readers might open).
+    """
+    types = _parse_part(f, by_name[_CONTENT_TYPES])
+    for el in types.iter():
+        content_type = (el.get("ContentType") or "").lower()
+        if any(m in content_type for m in ("macroenabled", "vbaproject", "macrosheet")):
+            raise _macro()
+    workbook = _parse_part(f, by_name[_WORKBOOK])
+    rid_to_name = {}
+    for el in workbook.iter():
+        if _local(el.tag) == "sheet":
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+            if rid is not None:
+                rid_to_name[rid] = el.get("name") or ""
+    sheets: dict[str, str] = {}
+    rels = by_name.get(_WORKBOOK_RELS)
+    if rels is not None:
+        for el in _parse_part(f, rels).iter():
+            if _local(el.tag) != "Relationship" or el.get("TargetMode") == "External":
+                continue
+            rel_type = el.get("Type") or ""
+            if rel_type.lower().endswith(("/vbaproject", "/xlmacrosheet", "/macrosheet")):
+                raise _macro()
+            target = _resolve(el.get("Target") or "")
+            info = by_name.get(target)
+            if info is None:
+                continue
+            if rel_type.endswith("/worksheet"):
+                sheets[target] = rid_to_name.get(el.get("Id") or "", "")
+            elif rel_type.endswith("/sharedStrings"):
+                _check_shared_strings_size(info)
+    for key in by_name:
+        if key.startswith("xl/worksheets/") and key.count("/") == 2 and key.endswith(".xml"):
+            sheets.setdefault(key, "")
+    _check_sheet_sizes(by_name, sheets)
+    return sheets
+
+
+def _parse_part(f: BinaryIO, info) -> Element:
+    data = b"".join(_inflate(f, info))  # at most MAX_MAIN_PART_SIZE, checked before
+    scan = _XmlScan(info.filename)
+    scan.feed(data)
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise _doctype(info.filename) from None
+    except (ParseError, ValueError):
+        raise _Refused(
+            Reason.XML_INVALID,
+            f"bagian '{info.filename}' di dalam berkas rusak (bukan XML yang sah); buka "
+            "berkas di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
+        ) from None
+
+
+# --- Every entry, inflated with bounds ----------------------------------------------------
+
+
+def _inflate(f: BinaryIO, info, limit: int | None = None) -> Iterator[bytes]:
+    """Yield an entry's bytes, never more than its declared size, verifying the CRC.
+
+    Reads the raw data through the local header itself (zipfile's reader trusts and
+    silently truncates at the declared size, which hides a lying directory). With
+    ``limit`` only the first ``limit`` bytes are produced, without checks past them.
+    """
+    f.seek(info.header_offset)
+    local = f.read(30)
+    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+        raise _corrupt()
+    name_len, extra_len = struct.unpack("<26xHH", local)
+    f.seek(info.header_offset + 30 + name_len + extra_len)
+    left = info.compress_size
+    produced = 0
+    crc = 0
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == 8 else None
+    pending = b""
+    while True:
+        if pending:
+            data, pending = pending, b""
+        elif left > 0:
+            data = f.read(min(_READ_CHUNK, left))
+            if not data:
+                raise _corrupt()  # the file ends inside the entry: truncated
+            left -= len(data)
+        elif inflater is not None and not inflater.eof:
+            data = b""  # all input given: let zlib finish what it still holds
+        else:
+            break
+        if inflater is None:
+            out = data
+        else:
+            try:
+                out = inflater.decompress(data, _INFLATE_CHUNK)
+            except zlib.error:
+                raise _corrupt() from None
+            pending = inflater.unconsumed_tail
+            if not data and not out:
+                break  # nothing left: the stream ended early (checked below)
+        produced += len(out)
+        if produced > info.file_size:
+            raise _Refused(
+                Reason.ZIP_BOMB,
+                f"bagian '{info.filename}' ternyata jauh lebih besar daripada ukuran yang "
+                "tercatat di dalam berkas; berkas ini tidak wajar dan mungkin berbahaya "
+                f"(zip bomb); {_USE_ORIGINAL}",
+            )
+        crc = zlib.crc32(out, crc)
+        if limit is not None and produced >= limit:
+            yield out[: len(out) - (produced - limit)]
+            return
+        if out:
+            yield out
+        if inflater is not None and inflater.eof:
+            break
+    if (inflater is not None and not inflater.eof) or produced != info.file_size:
+        raise _corrupt()
+    if crc != info.CRC:
+        raise _corrupt()
+
+
+class _XmlScan:
+    """Streaming search for DTD declarations and unusual encodings in one XML part."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.tail = b""
+        self.started = False
+
+    def feed(self, chunk: bytes) -> bytes:
+        """Scan the next chunk; return it with NUL bytes dropped."""
+        norm = chunk.replace(b"\x00", b"") if b"\x00" in chunk else chunk
+        if not self.started and norm:
+            self.started = True
+            self._check_encoding(norm)
+        # "<!" starts only comments, CDATA and DTDs: usually absent, so the lowering copy
+        # is rarely made. The tail carries a declaration split between two chunks.
+        if b"<!" in norm or b"<!" in self.tail + norm[:16]:
+            lowered = (self.tail + norm).lower()
+            if any(m in lowered for m in _DTD_MARKERS):
+                raise _doctype(self.name)
+        self.tail = (self.tail + norm[-16:])[-16:]
+        return norm
+
+    def _check_encoding(self, first: bytes) -> None:
+        m = _XML_DECL_ENCODING.match(first.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n"))
+        if m and not _SAFE_ENCODING.fullmatch(m.group(1).strip()):
+            raise _Refused(
+                Reason.XML_ENCODING,
+                f"bagian '{self.name}' memakai pengodean karakter yang tidak lazim "
+                f"('{m.group(1).decode('ascii', 'replace')}'), yang tidak pernah dipakai "
+                "Excel dan bisa menyembunyikan isi berbahaya; buka berkas di Excel, "
+                "simpan ulang sebagai .xlsx, lalu kirim ulang",
+            )
+
+
+def _looks_like_xml(first: bytes) -> bool:
+    return first.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith(b"<")
+
+
+def _scan_entry(f: BinaryIO, info, is_sheet: bool) -> bytes | None:
+    """Inflate one entry with bounds and scan it when it is XML (by name or content).
+
+    Returns a worksheet's bytes (NUL bytes dropped) for measuring, else None.
+    """
+    named_xml = is_sheet or info.filename.lower().endswith(_XML_SUFFIXES)
+    scan = _XmlScan(info.filename) if named_xml else None
+    held: list[bytes] = []
+    first = True
+    for chunk in _inflate(f, info):
+        if first:
+            first = False
+            if scan is None and _looks_like_xml(chunk[:64]):
+                scan = _XmlScan(info.filename)
+        if scan is not None:
+            norm = scan.feed(chunk)
+            if is_sheet:
+                held.append(norm)
+    return b"".join(held) if is_sheet else None
+
+
+# --- Worksheets ---------------------------------------------------------------------------
+
+
+def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
+    """Refuse a sheet whose cells would make a reader build a huge grid.
+
+    calamine places a cell at its ``r`` reference (the last one if repeated), else right
+    after the previous cell; a row without ``r`` follows the previous row. When every
+    cell carries exactly one plain reference the extent comes from the references alone
+    (two regex passes, no Python loop per cell); otherwise rows and cells are walked in
+    order, at most ``MAX_WALK`` of them.
+    """
+    where = _where(sheet, part)
+    if tags > MAX_SHEET_TAGS:  # bounds the regex passes below: they stop at every "<"
+        raise _sheet_problem(
+            sheet, f"{where} berisi terlalu banyak elemen XML (batas {_n(MAX_SHEET_TAGS)})"
+        )
+    cells = _CELL_START.subn(b"", data)[1]
+    if cells > MAX_CELLS:
+        raise _sheet_problem(sheet, f"{where} berisi {_n(cells)} sel (batas {_n(MAX_CELLS)})")
+    refs = _CELL_REF.findall(data)
+    if len(refs) == cells:
+        letters = {a or c for a, _, c, _ in refs}
+        digits = {b or d for _, b, _, d in refs}
+        max_row = max(map(int, digits - {b""}), default=0)
+        max_col = max((_parse_ref(x)[1] for x in letters), default=0)
+    else:
+        rows = _ROW_START.subn(b"", data)[1]
+        if cells + rows > MAX_WALK:
+            raise _sheet_problem(
+                sheet,
+                f"{where} berisi {_n(cells)} sel yang tidak semuanya mencantumkan alamat "
+                f"sel (atribut r) sebagaimana ditulis Excel, sehingga luasnya tidak dapat "
+                f"diperiksa (batas {_n(MAX_WALK)} sel dan baris untuk lembar seperti ini); "
+                "buka berkas di Excel atau LibreOffice, simpan ulang sebagai .xlsx, lalu "
+                "kirim ulang",
+                fix=False,
+            )
+        max_row, max_col = _walk_extent(data, part, sheet)
+    if max_row > MAX_ROWS:
+        raise _sheet_problem(
+            sheet, f"{where} memakai sel sampai baris {_n(max_row)} (batas {_n(MAX_ROWS)} baris)"
+        )
+    if max_col > MAX_COLS:
+        raise _sheet_problem(
+            sheet,
+            f"{where} memakai sel sampai kolom {spec.col_letter(max_col - 1)} (kolom ke-"
+            f"{_n(max_col)}, batas {MAX_COLS} kolom)",
+        )
+    m = _DIMENSION.search(data, 0, _DIMENSION_WINDOW)
+    if m:
+        ref = m.group(1) or m.group(2)
+        r1, c1, r2, c2 = _parse_range(ref)
+        if max(r1, r2) > MAX_ROWS or max(c1, c2) > MAX_COLS:
+            raise _sheet_problem(
+                sheet,
+                f"{where} mencatat area terpakai {ref.decode('ascii', 'replace')[:40]} "
+                f"(batas {_n(MAX_ROWS)} baris dan {MAX_COLS} kolom)",
+            )
+
+
+def _walk_extent(data: bytes, part: str, sheet: str) -> tuple[int, int]:
+    """Rows and cells in document order; a missing ``r`` means "the next one"."""
+    row = col = max_row = max_col = 0
+    for m in _TOKEN.finditer(data):
+        if m.group(3) is None:  # too many attributes, or not name="value": not Excel's
+            raise _Refused(
+                Reason.XML_INVALID,
+                f"bagian '{part}' berisi tag baris atau sel yang tidak wajar (atributnya "
+                'terlalu banyak atau tidak tertulis sebagai nama="nilai"); buka berkas '
+                "di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
+                sheet=sheet,
+            )
+        attrs = m.group(2)
+        refs = [_parse_ref(a or b) for a, b in _R_ATTR.findall(attrs)] if attrs else []
+        if m.group(1) == b"row":
+            given = [r for r, c in refs if r and not c]
+            row = max(given) if given else row + 1
+            col = 0
+            continue
+        given_rows = [r for r, c in refs if r and c]
+        given_cols = [c for r, c in refs if r and c]
+        row = max(given_rows) if given_rows else row
+        col = max(given_cols) if given_cols else col + 1
+        max_row = max(max_row, row)
+        max_col = max(max_col, col)
+    return max_row, max_col
+
+
+def _parse_ref(ref: bytes) -> tuple[int, int]:
+    """An A1 reference (or a bare row number) to 1-based (row, column); 0 = absent."""
+    m = _A1.fullmatch(ref)
+    if not m:
+        return 0, 0
+    letters, digits = m.groups()
+    row = (int(digits) if len(digits) <= 15 else _HUGE) if digits else 0
+    if len(letters) > 6:
+        return row, _HUGE
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ch - 64
+    return row, col
+
+
+def _parse_range(ref: bytes) -> tuple[int, int, int, int]:
+    first, _, last = ref.partition(b":")
+    r1, c1 = _parse_ref(first)
+    r2, c2 = _parse_ref(last) if last else (r1, c1)
+    return r1, c1, r2, c2
+
+
+def _check_sheet_sizes(by_name: dict, sheets: dict[str, str]) -> None:
+    total = 0
+    for key, name in sheets.items():
+        info = by_name[key]
+        total += info.file_size
+        if info.file_size > MAX_SHEETS_SIZE:
+            raise _sheet_problem(
+                name,
+                f"{_where(name, info.filename)} berukuran "
+                f"{_over(info.file_size, MAX_SHEETS_SIZE)} setelah diekstrak (batas "
+                f"{_mb(MAX_SHEETS_SIZE)})",
+            )
+    if total > MAX_SHEETS_SIZE:
+        raise _sheet_problem(
+            "",
+            "lembar-lembar kerja bersama-sama berukuran "
+            f"{_over(total, MAX_SHEETS_SIZE)} setelah diekstrak (batas {_mb(MAX_SHEETS_SIZE)})",
+        )
+
+
+def _where(sheet: str, part: str) -> str:
+    return f"lembar '{sheet}' (bagian {part})" if sheet else f"lembar pada bagian {part}"
+
+
+def _check_shared_strings_size(info) -> None:
+    if info.file_size > MAX_SHARED_STRINGS_SIZE:
+        raise _Refused(
+            Reason.SHARED_STRINGS_TOO_LARGE,
+            f"daftar teks bersama ({info.filename}) berukuran "
+            f"{_over(info.file_size, MAX_SHARED_STRINGS_SIZE)} (batas "
+            f"{_mb(MAX_SHARED_STRINGS_SIZE)}); berkas berisi teks dalam jumlah yang "
+            "tidak wajar untuk berkas isian; hapus isi yang tidak perlu atau gunakan "
+            "templat asli dari sekretariat, lalu kirim ulang",
+        )
+
+
+def _resolve(target: str) -> str:
+    """A relationship target of xl/workbook.xml as a lower-case part name."""
+    target = target.replace("\\", "/")
+    if target.startswith("/"):
+        path = target.lstrip("/")
+    else:
+        path = posixpath.normpath(posixpath.join("xl", target))
+    return path.lower()
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+# --- Messages -----------------------------------------------------------------------------
+
+_USE_ORIGINAL = (
+    "jangan buka berkas ini; minta bidang pengirim mengisi ulang templat asli dari "
+    "sekretariat lalu mengirimkannya kembali"
+)
+
+
+def _mb(n: int) -> str:
+    """A size for people: 1536 -> "2 KB", 20 MiB -> "20 MB", 51.2 MiB -> "51,2 MB"."""
+    if n < MiB:
+        return f"{max(1, round(n / KiB))} KB"
+    text = f"{n / MiB:.1f}".removesuffix(".0").replace(".", ",")
+    return f"{text} MB"
+
+
+def _over(size: int, limit: int) -> str:
+    """A size above ``limit`` that does not read as equal to it once rounded."""
+    text = _mb(size)
+    return f"lebih dari {text}" if text == _mb(limit) else text
+
+
+def _not_found() -> _Refused:
+    return _Refused(
+        Reason.NOT_FOUND,
+        "berkas tidak ditemukan (mungkin dipindahkan atau dihapus saat diperiksa); "
+        "pastikan berkas ada di folder isian, lalu jalankan ulang",
+    )
+
+
+def _unreadable(exc: OSError) -> _Refused:
+    return _Refused(
+        Reason.UNREADABLE_FILE,
+        f"berkas tidak dapat dibaca ({exc.strerror or type(exc).__name__}); tutup berkas "
+        "bila sedang dibuka di program lain dan periksa izin aksesnya, lalu jalankan ulang",
+    )
+
+
+def _symlink() -> _Refused:
+    return _Refused(
+        Reason.SYMLINK,
+        "berkas berupa tautan simbolik (symbolic link), bukan berkas isian itu sendiri; "
+        "salin berkas aslinya ke folder isian, lalu jalankan ulang",
+    )
+
+
+def _special() -> _Refused:
+    return _Refused(
+        Reason.SPECIAL_FILE,
+        "ini bukan berkas biasa (misalnya pipe atau perangkat), sehingga tidak dibaca; "
+        "taruh hanya berkas isian .xlsx di folder isian",
+    )
+
+
+def _corrupt() -> _Refused:
+    return _Refused(
+        Reason.CORRUPT_ZIP,
+        "berkas .xlsx rusak atau tidak lengkap (kemungkinan terpotong saat diunduh atau "
+        "disalin); buka berkas aslinya di Excel, simpan ulang sebagai .xlsx, lalu kirim "
+        "ulang",
+    )
+
+
+def _too_many(entries: int | None) -> _Refused:
+    count = _n(entries) if entries is not None else f"lebih dari {_n(MAX_ENTRIES)}"
+    return _Refused(
+        Reason.TOO_MANY_ENTRIES,
+        f"berkas tersusun atas terlalu banyak bagian internal ({count}; batas "
+        f"{_n(MAX_ENTRIES)}); ini tidak wajar untuk berkas isian dan mungkin berbahaya; "
+        f"{_USE_ORIGINAL}",
+    )
+
+
+def _macro() -> _Refused:
+    return _Refused(
+        Reason.MACRO,
+        "berkas berisi makro (VBA), yang tidak diizinkan demi keamanan; buka di Excel, "
+        "simpan sebagai Excel Workbook (*.xlsx) tanpa makro melalui File › Save As, lalu "
+        "kirim ulang",
+    )
+
+
+def _doctype(part: str) -> _Refused:
+    return _Refused(
+        Reason.XML_DOCTYPE,
+        "berkas berisi deklarasi DOCTYPE/ENTITY yang tidak diizinkan (kemungkinan berkas "
+        f"berbahaya) pada bagian '{part}'; {_USE_ORIGINAL}",
+    )
+
+
+def _sheet_problem(sheet: str, what: str, fix: bool = True) -> _Refused:
+    if fix:
+        what += (
+            "; hapus baris dan kolom di luar tabel isian (termasuk yang hanya berisi format "
+            "atau spasi), simpan, lalu kirim ulang"
+        )
+    return _Refused(Reason.SHEET_TOO_BIG, what, sheet=sheet)

@@ -1,0 +1,339 @@
+"""The faster report rendering prints the same bytes as before (issue 11 §4).
+
+* The per-process cache of the prepared template (``render.PREPARED``): the sample, every
+  example master and the tests' odd masters render to the same bytes with the cache cold,
+  warm and switched off.
+* The passes after rendering (``columns.drop_marked_columns``,
+  ``render.merge_marked_cells``, docxtpl's table-grid fix, docxtpl's ``resolve_listing``)
+  were rewritten to touch only what they change; the implementations they replace are
+  kept below, verbatim, as the reference, and both are run on the same rendered bodies.
+* The parts are stamped without zipping them first (``render.package_parts``): the same
+  bytes as zipping them with python-docx and stamping the zip.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import tempfile
+from pathlib import Path
+
+import pytest
+import test_render as tr
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from pipeline import columns, paths, render
+from pipeline.compute import compute
+from pipeline.context import DROP_COLUMN, MERGE_UP
+from pipeline.errors import TemplateError
+from pipeline.master import load_master
+from pipeline.packaging import stamp
+from pipeline.reader import read_folder
+from pipeline.sample import write_sample_inputs
+from pipeline.validate import validate
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+EXAMPLES = sorted((paths.INPUT_TEMPLATES / "master" / "contoh").glob("*.yaml"))
+
+
+# --- what to render ----------------------------------------------------------------------
+
+
+def _from_sample_inputs(master_path: Path):
+    master = load_master(master_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_sample_inputs(master, Path(tmp))
+        checked = validate(master, read_folder(Path(tmp)))
+    return master, compute(master, checked.values, checked.invalid, draft=not checked.ok)
+
+
+def _nasty():
+    """Special and control characters, tabs and line breaks in the texts and notes."""
+    data = tr.mini_master_data()
+    unit = data["unit"][0]
+    unit["nama"] = f"Bidang {tr.NASTY}"
+    unit["fungsi"][0] = tr.NASTY
+    unit["iku"][0]["uraian"] = tr.NASTY
+    unit["iku"][0]["alasan"] = "Alasan\x07 dengan\x0b kendali\ue000\tTab\nBaris"
+    data["sasaran"][1]["uraian"] = tr.NASTY
+    master = tr.mini_master(data)
+    values = [(*v[:4], tr.NASTY + "\nbaris dua\ttab") for v in tr.MINI_VALUES]
+    return master, tr.results_of(master, values)
+
+
+def _draft():
+    master = load_master(paths.SAMPLE_MASTER)
+    return master, tr.results_of(master, tr.sample_values(master, skip="S4.1"), draft=True)
+
+
+CASES = {
+    "sample": lambda: _from_sample_inputs(paths.SAMPLE_MASTER),
+    **{p.stem: functools.partial(_from_sample_inputs, p) for p in EXAMPLES},
+    "mini": lambda: (tr.mini_master(), tr.results_of(tr.mini_master(), tr.MINI_VALUES)),
+    "nasty": _nasty,
+    "draft": _draft,
+}
+
+
+@functools.cache
+def case(name: str):
+    return CASES[name]()
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_same_bytes_with_and_without_the_cache(name, monkeypatch):
+    master, results = case(name)
+    render.PREPARED.clear()
+    cold = render.render_bytes(master, results)
+    warm = render.render_bytes(master, results)
+    monkeypatch.setattr(render.PREPARED, "enabled", False)
+    off = render.render_bytes(master, results)
+    assert cold == warm == off
+    assert len(cold) > 10_000
+
+
+def test_the_cache_is_used_and_bounded(monkeypatch):
+    master, results = case("mini")
+    render.PREPARED.clear()
+    render.render_bytes(master, results)
+    kinds = {slot[0] if isinstance(slot[0], str) else slot[0][0] for slot in
+             render.PREPARED._store}
+    assert kinds == {"patched", "lines", "jinja"}
+    monkeypatch.setattr(render.PREPARED, "size", 3)
+    render.PREPARED.clear()
+    render.render_bytes(master, results)
+    assert len(render.PREPARED._store) == 3
+
+
+def test_a_cached_template_still_reports_template_errors(tmp_path):
+    """A template error is raised with its context from a cached compiled template too."""
+    master, results = case("mini")
+    template = tr._template_with(tmp_path, "{{ draft.tidak_ada }}")
+    for _ in range(2):
+        with pytest.raises(TemplateError):
+            render.render_bytes(master, results, template)
+
+
+# --- the passes after rendering, against the implementations they replace -----------------
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+_REF_TEXT = etree.XPath("./w:p//w:t/text()", namespaces={"w": W})
+
+
+def _ref_span(tc):
+    el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+    return int(el.get(_w("val"))) if el is not None else 1
+
+
+def _ref_cells(tr_):
+    col = 0
+    for tc in tr_.findall(_w("tc")):
+        span = _ref_span(tc)
+        yield col, span, tc
+        col += span
+
+
+def ref_drop_marked_columns(body, marker: str) -> int:
+    """pipeline/columns.py before issue 11 §4, verbatim but for names."""
+    removed = 0
+    for tbl in body.iter(_w("tbl")):
+        rows = tbl.findall(_w("tr"))
+        drop = {col for tr_ in rows for col, span, tc in _ref_cells(tr_)
+                if span == 1 and "".join(_REF_TEXT(tc)) == marker}
+        if drop:
+            _ref_drop(tbl, rows, drop)
+            removed += len(drop)
+    return removed
+
+
+def _ref_drop(tbl, rows, drop) -> None:
+    grid = tbl.find(_w("tblGrid"))
+    grid_cols = grid.findall(_w("gridCol")) if grid is not None else []
+    widths = [int(g.get(_w("w"), "0")) for g in grid_cols]
+    for tr_ in rows:
+        for col, span, tc in list(_ref_cells(tr_)):
+            gone = sum(1 for c in range(col, col + span) if c in drop)
+            if gone == span:
+                tr_.remove(tc)
+            elif gone:
+                tc.find(f"{_w('tcPr')}/{_w('gridSpan')}").set(_w("val"), str(span - gone))
+    if not widths:
+        return
+    total = sum(widths)
+    kept = [(c, w) for c, w in enumerate(widths) if c not in drop]
+    fixed = sum(w for _, w in kept if w < columns.FIXED_BELOW)
+    flexible = sum(w for _, w in kept if w >= columns.FIXED_BELOW)
+    scale = (total - fixed) / flexible if flexible else 1.0
+    new = {c: (w if w < columns.FIXED_BELOW else round(w * scale)) for c, w in kept}
+    for c in sorted(drop, reverse=True):
+        grid.remove(grid_cols[c])
+    for c, g in zip(sorted(new), grid.findall(_w("gridCol")), strict=True):
+        g.set(_w("w"), str(new[c]))
+    ordered = [new[c] for c in sorted(new)]
+    for tr_ in rows:
+        col = 0
+        for tc in tr_.findall(_w("tc")):
+            span = _ref_span(tc)
+            tcw = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
+            if tcw is not None:
+                tcw.set(_w("w"), str(sum(ordered[col:col + span])))
+                tcw.set(_w("type"), "dxa")
+            col += span
+
+
+def _ref_grid_cells(tr_):
+    col = 0
+    for tc in tr_.findall(_w("tc")):
+        yield col, tc
+        span = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+        col += int(span.get(_w("val"))) if span is not None else 1
+
+
+def ref_merge_marked_cells(body) -> int:
+    """pipeline/render.py's merge_marked_cells before issue 11 §4."""
+    merged = 0
+    for tbl in body.iter(_w("tbl")):
+        rows = tbl.findall(_w("tr"))
+        for r, tr_ in enumerate(rows):
+            for col, tc in _ref_grid_cells(tr_):
+                if "".join(_REF_TEXT(tc)) != MERGE_UP:
+                    continue
+                above = next((c for g, c in _ref_grid_cells(rows[r - 1]) if g == col),
+                             None) if r > 0 else None
+                if above is None:
+                    raise TemplateError("no cell above")
+                if above.find(f"{_w('tcPr')}/{_w('vMerge')}") is None:
+                    render._set_vmerge(above, "restart")
+                render._set_vmerge(tc, "continue")
+                render._clear_cell(tc)
+                merged += 1
+    for t in body.iter(_w("t")):
+        if t.text and MERGE_UP in t.text:
+            t.text = t.text.replace(MERGE_UP, "")
+    return merged
+
+
+def _rendered_body(name: str, monkeypatch):
+    """The report's body as rendered, before the passes."""
+    seen = []
+    monkeypatch.setattr(render, "finish_body",
+                        lambda body, *rest: seen.append(copy.deepcopy(body)))
+    render.render_bytes(*case(name))
+    monkeypatch.undo()
+    return seen[0]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_passes_change_the_body_as_before(name, monkeypatch):
+    body = _rendered_body(name, monkeypatch)
+    old, new = copy.deepcopy(body), copy.deepcopy(body)
+    dropped = ref_drop_marked_columns(old, DROP_COLUMN)
+    merged = ref_merge_marked_cells(old)
+    found = columns.Marked(new, (DROP_COLUMN, MERGE_UP))
+    assert columns.drop_marked_columns(new, DROP_COLUMN, found) == dropped
+    assert render.merge_marked_cells(new, found) == merged
+    assert etree.tostring(new) == etree.tostring(old)
+    assert merged > 0  # the passes had work to do
+    # each pass alone (finding its markers itself) does the same
+    alone = copy.deepcopy(body)
+    columns.drop_marked_columns(alone, DROP_COLUMN)
+    render.merge_marked_cells(alone)
+    assert etree.tostring(alone) == etree.tostring(old)
+
+
+def test_markers_in_nested_tables_and_text_boxes():
+    """Cells found through a paragraph's text box, in a nested table, split across runs,
+    and a marker among other text (not a marked cell) behave as before."""
+    m, d = MERGE_UP, DROP_COLUMN
+
+    def cell(text: str, span: int = 1, extra: str = "") -> str:
+        pr = '<w:tcPr><w:tcW w:w="900" w:type="dxa"/>' + (
+            f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + "</w:tcPr>"
+        return f"<w:tc>{pr}<w:p>{text}</w:p>{extra}</w:tc>"
+
+    def run(text: str) -> str:
+        return f"<w:r><w:t>{text}</w:t></w:r>"
+
+    nested = ("<w:tbl><w:tblGrid><w:gridCol w:w='500'/><w:gridCol w:w='900'/>"
+              f"<w:gridCol w:w='900'/></w:tblGrid><w:tr>{cell(run('a'))}{cell(run('b'))}"
+              f"{cell(run(d))}</w:tr><w:tr>{cell(run(m))}{cell(run('c'))}{cell(run('e'))}"
+              "</w:tr></w:tbl>")
+    textbox = f"<w:r><w:txbxContent><w:p>{run(m)}</w:p></w:txbxContent></w:r>"
+    body_xml = (
+        f'<w:body xmlns:w="{W}"><w:tbl><w:tblGrid><w:gridCol w:w="2000"/>'
+        '<w:gridCol w:w="400"/><w:gridCol w:w="2000"/></w:tblGrid>'
+        f"<w:tr>{cell(run('Judul'), 2)}{cell(run(d))}</w:tr>"
+        f"<w:tr>{cell(run('x'))}{cell(run('y'))}{cell(run('z'))}</w:tr>"
+        f"<w:tr>{cell(run(m))}{cell(run(''), extra=nested)}{cell(run('') + run(m))}</w:tr>"
+        f"<w:tr>{cell(textbox)}{cell(run('teks ' + m))}{cell(run(m))}</w:tr>"
+        f"</w:tbl><w:p>{run('lepas ' + m)}</w:p></w:body>")
+    old = etree.fromstring(body_xml)
+    new = etree.fromstring(body_xml)
+    # dropped: the outer table's third column, the nested table's third column
+    assert ref_drop_marked_columns(old, d) == columns.drop_marked_columns(new, d) == 2
+    # merged: the outer first column twice (the second through a text box), the nested
+    # table's first column; the outer third column's marked cells went with the column
+    assert ref_merge_marked_cells(old) == render.merge_marked_cells(new) == 3
+    assert etree.tostring(new) == etree.tostring(old)
+    assert m not in "".join(new.itertext()) and "teks " in "".join(new.itertext())
+
+
+@pytest.mark.parametrize("name", ["sample", "nasty", "draft"])
+def test_table_grid_fix_is_docxtpls(name, monkeypatch):
+    body = _rendered_body(name, monkeypatch)
+    xml = etree.tostring(body, encoding="unicode")
+    ours = etree.fromstring(xml)
+    render.fix_table_grids(ours)
+    assert etree.tostring(ours) == etree.tostring(DocxTemplate(None).fix_tables(xml))
+
+
+def test_table_grid_fix_widens_and_narrows_like_docxtpl():
+    """A row with more cells than the grid has columns, and a grid wider than any row."""
+    xml = (
+        f'<w:body xmlns:w="{W}">'
+        "<w:tbl><w:tblGrid><w:gridCol w:w='1000'/><w:gridCol w:w='3000'/></w:tblGrid>"
+        "<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>"
+        "<w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+        "<w:tbl><w:tblGrid><w:gridCol w:w='1000'/><w:gridCol w:w='1000'/>"
+        "<w:gridCol w:w='1000'/><w:gridCol w:w='1000'/></w:tblGrid>"
+        "<w:tr><w:tc><w:tcPr><w:gridSpan w:val='2'/></w:tcPr><w:p/></w:tc></w:tr>"
+        "<w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+        "<w:tbl><w:tblGrid><w:gridCol w:w='1000'/></w:tblGrid>"
+        "<w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl></w:body>")
+    ours = etree.fromstring(xml)
+    render.fix_table_grids(ours)
+    theirs = DocxTemplate(None).fix_tables(xml)
+    assert etree.tostring(ours) == etree.tostring(theirs)
+    widths = [[g.get(_w("w")) for g in t.iter(_w("gridCol"))] for t in ours.iter(_w("tbl"))]
+    assert widths == [["666", "2000", "1333"], ["2000", "2000"], ["1000"]]
+
+
+@pytest.mark.parametrize("xml", [
+    "<w:p><w:r><w:t>satu</w:t></w:r></w:p>",
+    '<w:p><w:pPr><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
+    "<w:t>a\tb\nc\x07d\x0ce</w:t></w:r></w:p><w:p><w:r><w:t>tetap</w:t></w:r></w:p>",
+    "<w:p><w:r><w:t>baris\nbaru</w:t></w:r><w:r><w:t>x</w:t></w:r></w:p>teks\tlepas",
+])
+def test_resolve_listing_is_docxtpls(xml):
+    ours = render._template_class()(None)
+    assert ours.resolve_listing(xml) == DocxTemplate(None).resolve_listing(xml)
+
+
+def test_parts_are_stamped_as_their_zip():
+    master, results = case("mini")
+    tpl = render.render_document(render.build_context(master, results))
+    when = render._set_properties(tpl.docx, master)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    from pipeline.packaging import stamp_parts
+
+    assert stamp_parts(render.package_parts(tpl), when) == stamp(buf.getvalue(), when)

@@ -1,0 +1,328 @@
+"""The faster safety gate refuses exactly what the gate before it refused (issue 11 §4).
+
+``dev/safety_reference.py`` is the gate as it was before it was made faster (whole file in
+memory, one inflation per part, expat instead of defusedxml's tree for the three main
+parts, a whole-part DOCTYPE scan). Both are run on the same generated corpus: every
+hostile file of tests/test_safety.py and tests/test_ods.py, and several hundred mutations
+of real workbooks (Excel-like, LibreOffice-saved, the pipeline's own template, an .ods):
+random byte damage, truncation, damaged zip headers, parts replaced by hostile XML (DTDs
+in every spelling and encoding, far cells, odd encodings, garbage), parts added, removed
+or duplicated. For every file the problems (code, message, sheet) and the sheets handed
+to the reader must be the same.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from dev import safety_reference as reference
+from pipeline import safety
+
+import test_ods
+import test_safety as hostile
+
+SEED = 20261128
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def outcome(module, path: Path):
+    problems, sheets = module.inspect_workbook(path)
+    return [(p.code, p.message, p.sheet, p.file) for p in problems], dict(sheets)
+
+
+def same(path: Path) -> None:
+    new, old = outcome(safety, path), outcome(reference, path)
+    assert new == old, path.name
+
+
+# --- the hostile files of the other tests --------------------------------------------------
+
+
+def _builders():
+    for case in hostile.CASES:
+        values = case.values if hasattr(case, "values") else case
+        yield pytest.param(values[0], id=values[0].__name__, marks=getattr(case, "marks", ()))
+
+
+@pytest.mark.parametrize("build", list(_builders()))
+def test_hostile_xlsx_refused_alike(build, tmp_path):
+    same(build(tmp_path))
+
+
+@pytest.mark.parametrize("case", sorted(test_ods.HOSTILE))
+def test_hostile_ods_refused_alike(case, tmp_path):
+    same(test_ods.ods_with(tmp_path, replace=test_ods.HOSTILE[case][0]))
+
+
+# --- mutations -----------------------------------------------------------------------------
+
+DOCTYPES = [
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>',
+    b'<?xml version="1.0"?><!doctype r><r/>',
+    b"<r><!ENTITY x 'y'></r>",
+    b'<?xml version="1.0"?>\n<!DocType worksheet SYSTEM "file:///etc/passwd"><worksheet/>',
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r><r/>'.encode("utf-16"),
+    b"<r>" + b" " * 70_000 + b"<!DOCTYPE r></r>",
+]
+ODD = [
+    b"",
+    b"\x00\x01\x02 not xml",
+    b'<?xml version="1.0" encoding="cp037"?><r/>',
+    b'<?xml version="1.0" encoding="utf-7"?><r/>',
+    b'<?xml version="1.0" encoding="iso-8859-5"?><r a="\xe0"/>',
+    b"<r><unclosed></r>",
+    b"<r>&undefined;</r>",
+    b"<a:r xmlns:b='x'><c:d/></a:r>",
+    b"\xef\xbb\xbf<?xml version='1.0'?><r/>",
+    b"<" * 5_000,
+    b"<r>" + b"<x/>" * 20_000 + b"</r>",
+]
+SHEETS = [
+    hostile.sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="GS1"><v>2</v></c></row>'),
+    hostile.sheet_xml('<row r="10001"><c r="A10001"><v>1</v></c></row>'),
+    hostile.sheet_xml("<row>" + "<c><v>1</v></c>" * 250 + "</row>"),
+    hostile.sheet_xml('<row r="1"><c r="A1" r="B1"><v>1</v></c></row>'),
+    hostile.sheet_xml('<row r="1"><c r="A1"/></row>', dimension="A1:ZZ99999"),
+    hostile.sheet_xml('<row r="1"><c r="A1" s="1" t="s"><v>0</v></c></row>'),
+    hostile.sheet_xml("".join(f'<row r="{r}"><c r="B{r}"><f>1+1</f><v>2</v></c></row>'
+                              for r in range(1, 200))),
+]
+
+
+def _bases(tmp: Path) -> dict[str, bytes]:
+    from pipeline.master import load_master
+    from pipeline.paths import SAMPLE_MASTER
+    from pipeline.templates import write_template
+
+    write_template(load_master(SAMPLE_MASTER), "KETAHANAN", tmp / "templat.xlsx")
+    return {
+        "xlsxwriter": hostile.valid_xlsx(tmp / "valid.xlsx").read_bytes(),
+        "templat": (tmp / "templat.xlsx").read_bytes(),
+        "libreoffice": (FIXTURES / "libreoffice_saved_KETAHANAN.xlsx").read_bytes(),
+        "ods": (FIXTURES / "libreoffice_saved_POLITIK.ods").read_bytes(),
+        "zip64": hostile.zip64_xlsx(tmp).read_bytes(),
+    }
+
+
+def _rezip(data: bytes, rng: random.Random, edit) -> bytes:
+    """The archive with its entries passed through ``edit(name, bytes) -> [(name,
+    bytes)]``, each stored or deflated at random."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            for name, body in edit(info.filename, zin.read(info.filename)):
+                method = zipfile.ZIP_STORED if rng.random() < 0.3 else zipfile.ZIP_DEFLATED
+                zout.writestr(name, body, compress_type=method)
+    return out.getvalue()
+
+
+def _patch_header(data: bytes, rng: random.Random) -> bytes:
+    """Change one field of one entry in its local header, its central header or both."""
+    data = bytearray(data)
+    central = [i for i in range(len(data) - 4) if data[i:i + 4] == b"PK\x01\x02"]
+    local = [i for i in range(len(data) - 4) if data[i:i + 4] == b"PK\x03\x04"]
+    field = rng.choice([(6, 8, "<H"), (8, 10, "<H"), (14, 16, "<I"), (18, 20, "<I"),
+                        (22, 24, "<I")])  # flags, method, crc, compressed, size
+    value = rng.choice([0, 1, 8, 12, 14, 99, 2 ** 16 - 1, rng.randrange(2 ** 16),
+                        rng.randrange(2 ** 31)])
+    if field[2] == "<H":
+        value &= 0xFFFF
+    targets = []
+    if local and rng.random() < 0.7:
+        targets.append(rng.choice(local) + field[0])
+    if central and rng.random() < 0.7:
+        targets.append(rng.choice(central) + field[1])
+    for at in targets:
+        struct.pack_into(field[2], data, at, value)
+    return bytes(data)
+
+
+def _mutants(bases: dict[str, bytes], count: int):
+    rng = random.Random(SEED)
+    kinds = ["flip", "truncate", "header", "replace", "sheet", "add", "drop", "duplicate",
+             "bomb"]
+    for i in range(count):
+        base_name = rng.choice(sorted(bases))
+        base = bases[base_name]
+        kind = kinds[i % len(kinds)]
+        suffix = ".ods" if base_name == "ods" and rng.random() < 0.5 else ".xlsx"
+        if kind == "flip":
+            data = bytearray(base)
+            for _ in range(rng.choice((1, 2, 5, 30))):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            data = bytes(data)
+        elif kind == "truncate":
+            data = base[:rng.randrange(len(base))]
+        elif kind == "header":
+            data = _patch_header(base, rng)
+        elif kind in ("replace", "sheet"):
+            names = zipfile.ZipFile(__import__("io").BytesIO(base)).namelist()
+            sheets = [n for n in names if n.startswith("xl/worksheets/") or n == "content.xml"]
+            victim = rng.choice(sheets if kind == "sheet" and sheets else names)
+            body = rng.choice(SHEETS).encode() if kind == "sheet" else \
+                rng.choice(DOCTYPES + ODD)
+            data = _rezip(base, rng, lambda n, b, v=victim, body=body:
+                          [(n, body if n == v else b)])
+        elif kind == "add":
+            name = rng.choice(["xl/vbaProject.bin", "XL/Workbook.xml", "xl/macrosheets/s.xml",
+                               "docProps/extra.xml", "xl/worksheets/sheet9.xml",
+                               "Basic/Standard/Module1.xml", "mimetype", "[content_types].xml",
+                               "word/document.xml", "xl/styles.xml"])
+            body = rng.choice(DOCTYPES + ODD + [s.encode() for s in SHEETS])
+
+            done: list[int] = []
+
+            def add(n, b, name=name, body=body, done=done):
+                if done:
+                    return [(n, b)]
+                done.append(1)
+                return [(n, b), (name, body)]
+            data = _rezip(base, rng, add)
+        elif kind == "drop":
+            names = zipfile.ZipFile(__import__("io").BytesIO(base)).namelist()
+            victim = rng.choice(names)
+            data = _rezip(base, rng, lambda n, b, v=victim: [] if n == v else [(n, b)])
+        elif kind == "duplicate":
+            names = zipfile.ZipFile(__import__("io").BytesIO(base)).namelist()
+            victim = rng.choice(names)
+            data = _rezip(base, rng, lambda n, b, v=victim:
+                          [(n, b), (n.upper() if rng.random() < 0.5 else n, b)]
+                          if n == v else [(n, b)])
+        else:  # a part whose directory understates its size
+            import io
+
+            names = zipfile.ZipFile(io.BytesIO(base)).namelist()
+            victim = rng.choice(names)
+            data = _rezip(base, rng, lambda n, b, v=victim:
+                          [(n, b + b" " * rng.choice((10, 70_000, 2_000_000)) if n == v else b)])
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                info = z.getinfo(victim)
+            if info.file_size > 5:
+                data = bytearray(data)
+                struct.pack_into("<I", data, info.header_offset + 22, info.file_size // 2)
+                pos = data.rfind(b"PK\x01\x02", 0, len(data))
+                while pos >= 0:
+                    (n,) = struct.unpack_from("<H", data, pos + 28)
+                    if bytes(data[pos + 46:pos + 46 + n]) == victim.encode():
+                        struct.pack_into("<I", data, pos + 24, info.file_size // 2)
+                        break
+                    pos = data.rfind(b"PK\x01\x02", 0, pos)
+                data = bytes(data)
+        yield f"{i:03d}_{base_name}_{kind}{suffix}", data
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_mutated_workbooks_refused_alike(tmp_path):
+    bases = _bases(tmp_path)
+    codes: dict[str, int] = {}
+    for name, data in _mutants(bases, 450):
+        path = tmp_path / name
+        path.write_bytes(data)
+        new, old = outcome(safety, path), outcome(reference, path)
+        assert new == old, name
+        code = new[0][0][0] if new[0] else "ok"
+        codes[code] = codes.get(code, 0) + 1
+        path.unlink()
+    # the corpus reaches far: accepted files and many different refusals
+    assert codes.get("ok", 0) >= 20, codes
+    assert len(codes) >= 11, codes
+    assert codes.get("sheet_too_big", 0) >= 5, codes
+    assert "inspect_failed" not in codes, codes
+
+
+def test_deflate_streams_ending_early_or_late(tmp_path):
+    """An entry whose deflate stream ends before its declared size, goes on past it,
+    or is cut in the middle: refused alike."""
+    base = hostile.valid_xlsx(tmp_path / "b.xlsx")
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    text = b"<a>" + b"isi " * 5000 + b"</a>"
+    stream = raw.compress(text) + raw.flush()
+    for i, (body, size) in enumerate([(stream, len(text) + 7), (stream, len(text) - 7),
+                                      (stream[:len(stream) // 2], len(text)),
+                                      (stream + b"sisa", len(text))]):
+        path = tmp_path / f"aliran{i}.xlsx"
+        path.write_bytes(base.read_bytes())
+        hostile.add_raw_deflated(path, "docProps/x.xml", body, zlib.crc32(text), size)
+        same(path)
+
+
+# --- the cell scan, against the one it replaces ---------------------------------------------
+
+_REF_ATTR = re.compile(rb'\b(r|t)="([^"]*)"')
+_REF_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_REF_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def reference_scan_cells(data: bytes, columns: set[str]) -> dict:
+    """pipeline/cellscan.py's scan_cells before issue 11 §4 (formulas and errors), which
+    walked every cell of the wanted columns with one regular expression."""
+    letters = b"|".join(sorted(c.encode("ascii") for c in columns))
+    cells = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*?\br="(?:' + letters + rb')[0-9]+")([^>]*?)'
+                       rb"(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+    facts = {}
+    for match in cells.finditer(data):
+        attrs = dict(_REF_ATTR.findall(match.group(1)))
+        ref = attrs.get(b"r", b"").decode("ascii", "replace")
+        body = match.group(2) or b""
+        formula = bool(_REF_FORMULA.search(body))
+        error = None
+        if attrs.get(b"t") == b"e":
+            value = _REF_VALUE.search(body)
+            error = value.group(1).decode("utf-8", "replace") if value else "#N/A"
+        if formula or error:
+            facts[ref] = (formula, error)
+    return facts
+
+
+def _random_sheet(rng: random.Random) -> bytes:
+    prefix = rng.choice(["", "", "", "x:"])
+    rows = []
+    for r in range(1, rng.randrange(2, 30)):
+        cells = []
+        for col in "ABCDEFGH":
+            attrs = [f'r="{col}{r}"']
+            if rng.random() < 0.5:
+                attrs.append(f's="{rng.randrange(20)}"')
+            kind = rng.choice(["", "", 't="s"', 't="e"', 't="n"', 't="str"', 't="inlineStr"'])
+            if kind:
+                attrs.append(kind)
+            rng.shuffle(attrs)
+            body = rng.choice([
+                "", f"<{prefix}v>{rng.randrange(100)}</{prefix}v>",
+                f"<{prefix}f>A1+1</{prefix}f><{prefix}v>2</{prefix}v>",
+                f"<{prefix}f/><{prefix}v>#DIV/0!</{prefix}v>", f"<{prefix}v>#REF!</{prefix}v>",
+                f"<{prefix}is><{prefix}t>teks</{prefix}t></{prefix}is>",
+                f'<{prefix}f t="shared" si="0"/><{prefix}v>1</{prefix}v>',
+            ])
+            tag = f"<{prefix}c {' '.join(attrs)}"
+            cells.append(f"{tag}/>" if not body and rng.random() < 0.5
+                         else f"{tag}>{body}</{prefix}c>")
+        rows.append(f'<{prefix}row r="{r}">{"".join(cells)}</{prefix}row>')
+    return (f'<{prefix}worksheet xmlns{":x" if prefix else ""}="{hostile.MAIN_NS}">'
+            f'<{prefix}sheetData>{"".join(rows)}</{prefix}sheetData></{prefix}worksheet>'
+            ).encode()
+
+
+def test_cell_scan_finds_what_the_old_one_found(tmp_path):
+    from pipeline.cellscan import scan_cells
+
+    rng = random.Random(SEED)
+    sheets = [_random_sheet(rng) for _ in range(300)]
+    with zipfile.ZipFile(FIXTURES / "libreoffice_saved_KETAHANAN.xlsx") as z:
+        sheets.append(z.read("xl/worksheets/sheet1.xml"))
+    found = 0
+    for data in sheets:
+        for columns in ({"E", "G"}, {"A"}, {"B", "C", "D", "H"}):
+            new = {ref: (f.formula, f.error) for ref, f in scan_cells(data, columns).items()}
+            assert new == reference_scan_cells(data, columns)
+            found += len(new)
+    assert found > 1000
