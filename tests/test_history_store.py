@@ -389,7 +389,7 @@ def test_a_damaged_file_gives_a_message(tmp_path):
 
 def test_measure_script_runs_small(tmp_path, capsys):
     """The measuring script of docs/RIWAYAT.md, at a tiny size, so that it cannot rot."""
-    from pipeline.history import measure
+    from dev import history_measure as measure
 
     db = tmp_path / "ukur.sqlite"
     assert measure.main(["--agencies", "3", "--years", "2", "--city", "2", "--out",

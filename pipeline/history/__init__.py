@@ -10,7 +10,6 @@ The modules, each with its own contract:
 * ``importer``: earlier years from a workbook (the documented layout or a city rekap);
 * ``table``: the cross-year table the CLI prints and ``--xlsx`` writes;
 * ``newyear``: ``iku tahun-baru``, the next year's master from this year's;
-* ``measure``: size and speed of a synthetic city's database (a development tool).
 
 Where the file is: ``resolve_path``.
 """

@@ -84,8 +84,10 @@ def _prior(h: History, key: str, master: Master, period: str = ANNUAL) -> Prior:
     year = master.agency.year
     previous: dict[str, PreviousFigures] = {}
     x2: dict[tuple[str, str], float] = {}
+    figures = h.previous_year_figures(
+        key, year, [(ind.code, tuple(ind.old_codes)) for ind in master.indicators])
     for ind in master.indicators:
-        figure = h.previous_year_figure(key, year, ind.code, ind.old_codes)
+        figure = figures[ind.code]
         if figure is None:
             continue
         rec = figure.record

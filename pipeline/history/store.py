@@ -9,7 +9,7 @@ dataclasses of ``model``. Contract:
   year raises ``YearLocked`` unless ``unlock=True`` (the report's ``--buka-kunci``),
   which records the version, marks it ``over_lock`` and moves the lock onto it. Any
   error rolls the whole call back: nothing is half-recorded.
-* ``current``, ``versions``, ``series``, ``previous_year_figure``, ``agencies``,
+* ``current``, ``versions``, ``series``, ``previous_year_figure(s)``, ``agencies``,
   ``lock_info``: reads, never writes.
 * ``lock(agency_key, year)``: lock the year on its current annual version.
 
@@ -225,18 +225,28 @@ class History:
         """The indicator's figure in the current annual version of ``year - 1``: the one
         with key ``indicator_key``, else the first with a key in ``kode_lama``; None if
         none."""
+        return self.previous_year_figures(agency_key, year,
+                                          [(indicator_key, tuple(kode_lama))])[indicator_key]
+
+    def previous_year_figures(self, agency_key: str, year: int,
+                              wanted: Sequence[tuple[str, Sequence[str]]],
+                              ) -> dict[str, Figure | None]:
+        """``previous_year_figure`` for many indicators at once (``wanted``: pairs of key
+        and kode_lama), reading last year's run once: key → figure or None."""
         with _translated(self.path):
             row = self.conn.execute(
                 "SELECT r.id, r.version FROM run r JOIN agency a ON a.id = r.agency_id "
                 "WHERE a.key = ? AND r.year = ? AND r.period = ? AND r.is_current = 1",
                 (agency_key, year - 1, ANNUAL)).fetchone()
             if row is None:
-                return None
+                return {key: None for key, _ in wanted}
             records = {rec.key: rec for rec in self._records(row[0])}
-        for key in (indicator_key, *kode_lama):
-            if key in records:
-                return Figure(year - 1, ANNUAL, row[1], records[key])
-        return None
+        found: dict[str, Figure | None] = {}
+        for indicator_key, kode_lama in wanted:
+            key = next((k for k in (indicator_key, *kode_lama) if k in records), None)
+            found[indicator_key] = (None if key is None
+                                    else Figure(year - 1, ANNUAL, row[1], records[key]))
+        return found
 
     def find_agency(self, key: str, name: str = "") -> str | None:
         """The key an agency is filed under: ``key`` itself, else (given its name) the

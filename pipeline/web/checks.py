@@ -177,9 +177,11 @@ def previous_figures(master: Master, history: Path | None) -> dict[str, str]:
             key = db.find_agency(master_key(master), master.agency.name)
             if key is None:
                 return {}
+            figures = db.previous_year_figures(
+                key, master.agency.year,
+                [(ind.code, tuple(ind.old_codes)) for ind in master.indicators])
             for ind in master.indicators:
-                figure = db.previous_year_figure(key, master.agency.year, ind.code,
-                                                 tuple(ind.old_codes))
+                figure = figures[ind.code]
                 if figure is None:
                     continue
                 record = figure.record

@@ -1,7 +1,8 @@
 """Measure the history: the size of a synthetic city's decade and the cost of one year.
 
-``python -m pipeline.history.measure [--agencies 400] [--years 10] [--units 5]
-[--per-unit 9] [--city 40] [--all-units] [--out FILE]`` (a development tool, not a user command):
+``python -m dev.history_measure [--agencies 400] [--years 10] [--units 5]
+[--per-unit 9] [--city 40] [--all-units] [--out FILE]`` (a development tool, not a user
+command; ``make bench`` runs it through ``dev.bench_history``):
 
 1. builds a database of ``--agencies`` agencies over ``--years`` years, each year one
    annual run per agency recorded with ``History.record`` (its own transaction, as
@@ -30,9 +31,15 @@ from pathlib import Path
 
 import yaml
 
-from ..synth import master_data
-from .model import IndicatorRecord, RunSnapshot, UnitFigure, agency_key, fingerprint
-from .store import open_history
+from pipeline.history.model import (
+    IndicatorRecord,
+    RunSnapshot,
+    UnitFigure,
+    agency_key,
+    fingerprint,
+)
+from pipeline.history.store import open_history
+from pipeline.synth import master_data
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
