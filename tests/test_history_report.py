@@ -339,3 +339,25 @@ def test_no_appendix_unless_asked(tmp_path):
     _, _, report = _year(tmp_path, 2021, 30, (100, 90), 3.2, appendix=False)
     text = "\n".join(p.text for p in docx.Document(report).paragraphs)
     assert "LAMPIRAN" not in text and _images(report) == []
+
+
+def test_last_year_is_read_once_per_agency_not_once_per_indicator(year_2021, tmp_path,
+                                                                  monkeypatch):
+    """The bench of issue 9 found the prior stage reading last year's whole run again for
+    every indicator; a 40-indicator master read it 40 times."""
+    import os
+
+    from pipeline.history.report import read_prior
+    from pipeline.history.store import History
+    from pipeline.master import load_master
+
+    master_2022 = tmp_path / "master_2022.yaml"
+    cli("tahun-baru", "-c", year_2021[0], "--out", master_2022)
+    reads = []
+    original = History._records
+    monkeypatch.setattr(History, "_records",
+                        lambda self, run_id: reads.append(run_id) or original(self, run_id))
+    prior = read_prior(Path(os.environ["IKU_RIWAYAT"]), load_master(master_2022))
+    assert sorted(prior.previous) == ["S1.1", "S1.2", "S2.1"]
+    assert prior.x2 == {("A", "S1.2"): 120.0}
+    assert len(reads) == 1
