@@ -156,7 +156,7 @@ def _busy(n: int) -> float:
 def cpu_probe(n: int = 3_000_000) -> float:
     """Throughput of two busy processes relative to one: 2.0 = two free cores."""
     one = _busy(n)
-    from pipeline.synth import pool
+    from pipeline.workbook.synth import pool
 
     with pool(2) as executor:
         start = time.perf_counter()
@@ -168,14 +168,14 @@ def cpu_probe(n: int = 3_000_000) -> float:
 def measure_stages(city_root: Path, agencies: list[Path], scratch: Path, repeat: int, size: Size):
     from python_calamine import CalamineWorkbook
 
+    from pipeline.annual.report import render_report
     from pipeline.batch import INPUTS_DIR, MASTER_NAME
     from pipeline.compute import compute
-    from pipeline.master import load_master
-    from pipeline.reader import read_folder
+    from pipeline.domain.master import load_master
+    from pipeline.intake.reader import read_folder
+    from pipeline.intake.validate import validate
     from pipeline.rekap import agency_rekap, write_rekap
-    from pipeline.render import render_report
-    from pipeline.templates import write_all_templates
-    from pipeline.validate import validate
+    from pipeline.workbook.templates import write_all_templates
 
     t = dict.fromkeys(STAGES, 0.0)
     start = time.perf_counter()
@@ -218,8 +218,8 @@ def measure_stages(city_root: Path, agencies: list[Path], scratch: Path, repeat:
     for stage in FAST:
         t[stage] = min(w for w, _ in fast[stage])
         size.cpu[stage] = min(c for _, c in fast[stage])
-    from pipeline.reader import read_workbook
-    from pipeline.synth import pool
+    from pipeline.intake.reader import read_workbook
+    from pipeline.workbook.synth import pool
 
     def read_pooled() -> None:
         with pool(2) as executor:
@@ -367,7 +367,7 @@ def startup(scratch: Path, repeat: int) -> dict[str, object]:
 
 
 def measure_size(agencies: int, args, scratch: Path) -> Size:
-    from pipeline.synth import write_city
+    from pipeline.workbook.synth import write_city
 
     size = Size(agencies)
     root = scratch / f"kota_{agencies}"
@@ -394,16 +394,23 @@ def measure_size(agencies: int, args, scratch: Path) -> Size:
 # --- against the baseline, and the parent's memory ----------------------------------------
 
 # Run with the code tree to measure first on sys.path: the same stages through the same
-# functions, which both the baseline and this code have. Prints JSON.
+# functions, which both the baseline and this code have (under the names of each layout:
+# issue 17 moved them into packages). Prints JSON.
 _STAGE_WORKER = """
 import hashlib, json, sys, time
 from pathlib import Path
 from pipeline.batch import INPUTS_DIR, MASTER_NAME
 from pipeline.compute import compute
-from pipeline.master import load_master
-from pipeline.reader import read_folder
-from pipeline.render import render_report
-from pipeline.validate import validate
+try:  # the layout since issue 17
+    from pipeline.domain.master import load_master
+    from pipeline.intake.reader import read_folder
+    from pipeline.annual.report import render_report
+    from pipeline.intake.validate import validate
+except ImportError:  # the flat layout of the baseline
+    from pipeline.master import load_master
+    from pipeline.reader import read_folder
+    from pipeline.render import render_report
+    from pipeline.validate import validate
 import pipeline
 root, out, passes = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 folders = sorted(p for p in root.iterdir() if p.is_dir())
@@ -501,7 +508,7 @@ main(sys.argv[1:], prog_name="iku")
 
 
 def measure_memory(agencies: int, args, scratch: Path) -> Memory:
-    from pipeline.synth import write_city
+    from pipeline.workbook.synth import write_city
 
     root = scratch / f"kota_memori_{agencies}"
     _log(f"memori: kota sintetis {agencies} instansi…")
@@ -864,7 +871,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _warm_up(folder: Path) -> None:
     """Import and exercise every stage once, so no stage is charged for imports."""
-    from pipeline.synth import write_city
+    from pipeline.workbook.synth import write_city
 
     city = write_city(folder / "kota", 1, 1, 2, seed=1)
     measure_stages(folder / "kota", list(city.agencies), folder, 1, Size(1))

@@ -36,7 +36,7 @@ OUT = paths.ROOT / "docs" / "BENCHMARKS.md"
 
 def _city(root: Path, agencies: int, units: int, indicators: int, seed: int,
           year: int = 2021) -> None:
-    from pipeline.synth import write_city
+    from pipeline.workbook.synth import write_city
 
     write_city(root, agencies, units, indicators, seed=seed, year=year, jobs=1)
 

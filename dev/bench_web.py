@@ -36,9 +36,9 @@ import time
 from pathlib import Path
 
 from pipeline import paths
-from pipeline.master import load_master
-from pipeline.sample import fill_workbook
-from pipeline.templates import write_template
+from pipeline.domain.master import load_master
+from pipeline.workbook.sample import fill_workbook
+from pipeline.workbook.templates import write_template
 
 DEFAULT_OUT = paths.ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- bench_web -->", "<!-- /bench_web -->"

@@ -39,7 +39,7 @@ from pipeline.history.model import (
     fingerprint,
 )
 from pipeline.history.store import open_history
-from pipeline.synth import master_data
+from pipeline.workbook.synth import master_data
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 

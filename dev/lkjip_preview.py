@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pipeline import paths
 from pipeline.cli import main
-from pipeline.master import load_master
-from pipeline.sample import fill_workbook
+from pipeline.domain.master import load_master
+from pipeline.workbook.sample import fill_workbook
 
 OUT = paths.ROOT / "docs" / "preview"
 ANALYSIS = (

@@ -74,7 +74,7 @@ BENGKULU = {
 
 
 def _fill(master: Path, tmp: Path, values: dict, env: dict) -> Path:
-    from pipeline.sample import fill_workbook
+    from pipeline.workbook.sample import fill_workbook
 
     blank, inputs = tmp / "templat_contoh", tmp / "isian_contoh"
     _iku("templates", "-c", str(master), "--out", str(blank), env=env)
@@ -118,7 +118,7 @@ OBSTACLES = {
 
 def _quarter_report(tmp: Path) -> tuple[Path, Path]:
     """The sample's TW II report (after TW I) and a filled TW II workbook, as PDFs."""
-    from pipeline.sample import fill_workbook
+    from pipeline.workbook.sample import fill_workbook
 
     env = {"IKU_RIWAYAT": str(tmp / "triwulan.sqlite")}
     master = tmp / "triwulan.yaml"  # the sample with quarterly keys on S3.1 and S4.1

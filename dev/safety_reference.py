@@ -1,4 +1,4 @@
-"""The safety gate as it was before issue 11 §4 made it faster (pipeline/safety.py at
+"""The safety gate as it was before issue 11 §4 made it faster (pipeline/intake/safety.py at
 5a4e9c4), kept verbatim but for its imports and this paragraph, as the reference the fuzz
 test (tests/test_safety_fuzz.py) holds the faster gate to: both must refuse exactly the
 same files with the same reason. Not part of the runtime package; never used by ``iku``.
@@ -86,16 +86,16 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from pipeline import spec
+from pipeline.domain import spec
+from pipeline.domain.numfmt import fmt_count as _n
 from pipeline.errors import Problem, Severity
-from pipeline.numfmt import fmt_count as _n
 from pipeline.reasons import Reason
 
 KiB = 1024
 MiB = 1024 * KiB
 
 # --- Limits -------------------------------------------------------------------------------
-# A real template (pipeline.templates) is ~10 KB on disk and ~30 KB unzipped, with 12 zip
+# A real template (pipeline.workbook.templates) is ~10 KB on disk and ~30 KB unzipped, with 12 zip
 # entries, two sheets of a few dozen rows and 11 columns. Every limit leaves a margin of
 # two to three orders of magnitude over that, and keeps what a reader may be made to do
 # small: calamine reads a sheet at the limits (10,000 rows x 10 columns) in 0.1 s and
@@ -541,7 +541,7 @@ def _inspect_ods(f: BinaryIO, files: list, by_name: dict) -> dict[str, bytes]:
     """An OpenDocument spreadsheet: the same bounded inflate and DOCTYPE scan of every
     part, no macros, no encryption, and content.xml (every sheet) measured as calamine
     would build it (``odf.check_content``)."""
-    from pipeline import odf
+    from pipeline.intake import odf
 
     for key in by_name:
         if key.startswith(_ODS_MACRO_PARTS) or key in ("script-lc.xml", "dialog-lc.xml"):

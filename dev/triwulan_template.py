@@ -135,13 +135,13 @@ def build_template() -> bytes:
     _write_properties(doc)
     buf = io.BytesIO()
     doc.save(buf)
-    from pipeline.render import deterministic_zip
+    from pipeline.office.packaging import deterministic_zip
 
     return deterministic_zip(buf.getvalue(), FIXED_DATE)
 
 
 def write_template(path: Path = paths.QUARTER_TEMPLATE) -> Path:
-    from pipeline.atomic import write_atomically
+    from pipeline.office.atomic import write_atomically
 
     return write_atomically(Path(path), build_template())
 

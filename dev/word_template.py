@@ -50,7 +50,7 @@ FIXED_DATE = dt.datetime(2021, 1, 1)  # the template's own core properties; neve
 
 # Column widths in cm; each table fills its page's text width (16 cm / 25.7 cm).
 # Every column a report may show; the report leaves out the optional ones it does not
-# use (pipeline/columns.py) and shares their width among the others.
+# use (pipeline/word/columns.py) and shares their width among the others.
 IKU_COLS = (1.2, 5.0, 4.9, 4.9)
 RPJMD_COLS = (1.0, 4.1, 4.95, 1.75, 1.75, 1.75, 1.65, 1.65, 1.65, 1.65, 1.9, 1.9)
 RENSTRA_COLS = (0.9, 3.1, 3.4, 1.6, 1.9, 1.8, 1.7, 2.7, 3.4, 5.2)
@@ -627,13 +627,13 @@ def build_template() -> bytes:
     _write_properties(doc)
     buf = io.BytesIO()
     doc.save(buf)
-    from pipeline.render import deterministic_zip  # the same normalisation as the reports
+    from pipeline.office.packaging import deterministic_zip
 
     return deterministic_zip(buf.getvalue(), FIXED_DATE)
 
 
 def write_template(path: Path = paths.WORD_TEMPLATE) -> Path:
-    from pipeline.atomic import write_atomically
+    from pipeline.office.atomic import write_atomically
 
     return write_atomically(Path(path), build_template())
 

@@ -28,14 +28,17 @@ import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import paths
+from .domain.master import load_master
+from .domain.periods import ANNUAL, quarter_number
 from .errors import IkuError, Problem, Severity, TemplateError, UsageError
-from .periods import ANNUAL, quarter_number
-from .publish import Published, guard_outputs
-from .rekap import AgencyRekap, RekapWriter
+from .office.libreoffice import require_soffice
+from .office.publish import Published, guard_outputs
+from .rekap import AgencyRekap, RekapWriter, agency_rekap, quarter_rekap
+from .run import ReportJob, run_report
 
 MASTER_NAME = "master.yaml"
 INPUTS_DIR = "isian"
@@ -140,8 +143,6 @@ def report_all(
     for folder in folders:  # never into an agency's inputs (each report is checked again)
         guard_outputs([("--out", out_dir)], folder / INPUTS_DIR, [folder / MASTER_NAME])
     if pdf:
-        from .render import require_soffice
-
         require_soffice()  # before any agency is written
     tasks = [(folder, out_dir, Path(template), draft, pdf, overwrite, history, unlock, period)
              for folder in folders]
@@ -206,10 +207,6 @@ def process_agency(
 
 def _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock,
              row: AgencyRow, period: str = ANNUAL) -> AgencyRow:
-    from .master import load_master
-    from .rekap import agency_rekap, quarter_rekap
-    from .run import ReportJob, run_report
-
     master_path = folder / MASTER_NAME
     if not master_path.is_file():
         raise UsageError(f"{master_path}: master instansi tidak ada (lihat docs/KOTA.md)")
@@ -234,20 +231,17 @@ def _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock,
 
 
 def _replace(row: AgencyRow, **changes) -> AgencyRow:
-    from dataclasses import replace
-
     return replace(row, **changes)
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
     """Worker processes. On Linux they are forked after the stages' modules are imported
-    here, so the workers inherit them instead of each paying the imports (about 0.7 s of
-    pandas, docxtpl and pydantic) again; Python 3.11-3.13 fork every worker at the first
-    submit. Elsewhere (spawn) each worker imports for itself."""
+    (this module imports ``run``, which imports every stage), so the workers inherit them
+    instead of each paying the imports (about 0.7 s of pandas and pydantic) again; Python
+    3.11-3.13 fork every worker at the first submit. Elsewhere (spawn) each worker imports
+    for itself."""
     if sys.platform != "linux":
         return ProcessPoolExecutor(jobs)
-    from . import compute, master, render, run  # noqa: F401 (inherited by the workers)
-
     return ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"))
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__, paths
-from .errors import IkuError, Problem, ValidationFailed, summary
+from .domain.periods import ANNUAL, quarter_period, roman
+from .errors import IkuError, Problem, Severity, UsageError, ValidationFailed, summary
+from .reasons import Reason
 
 CONFIG_HELP = "berkas master YAML instansi (bawaan: contoh Kesbangpol Kota Jambi 2021)"
 
@@ -59,16 +61,14 @@ def _guarded(func):
 
 
 def _master(config: Path | None):
-    from .master import load_master
+    from .domain.master import load_master
 
     return load_master(config or paths.SAMPLE_MASTER)
 
 
 def _master_gaps(master, config: Path | None) -> list[Problem]:
     """What the master leaves out of the report, as PERINGATAN lines (nothing invented)."""
-    from .errors import Severity
-    from .master import missing_texts
-    from .reasons import Reason
+    from .domain.master import missing_texts
 
     name = Path(config or paths.SAMPLE_MASTER).name
     return [Problem(Severity.WARNING, Reason.MASTER_TEXT_MISSING, text, file=name)
@@ -116,8 +116,6 @@ triwulan_option = click.option(
 
 
 def _period(quarter: int | None) -> str:
-    from .periods import ANNUAL, quarter_period
-
     return quarter_period(quarter) if quarter else ANNUAL
 
 
@@ -133,7 +131,7 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
               quarter: int | None) -> None:
     """Membuat templat Excel kosong, satu untuk setiap unit pelapor."""
     from .history.report import read_prior
-    from .templates import write_all_templates
+    from .workbook.templates import write_all_templates
 
     master = _master(config)
     for problem in _master_gaps(master, config):
@@ -142,7 +140,7 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
     prior = read_prior(_history_path(riwayat_file), master, _period(quarter))
     if quarter:
         from .quarter.history import recorded_earlier
-        from .quarter.workbook import write_all_quarter_templates
+        from .workbook.quarter import write_all_quarter_templates
 
         earlier, missing = recorded_earlier(master, prior.quarters, quarter)
         for text in missing:
@@ -165,7 +163,7 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
 @_guarded
 def sample(config: Path | None, out: Path | None) -> None:
     """Menulis contoh isian yang sudah terisi (angka dokumen contoh tahun 2021)."""
-    from .sample import write_sample_inputs
+    from .workbook.sample import write_sample_inputs
 
     master = _master(config)
     out = out or _default_out(master, "contoh_isian")
@@ -177,8 +175,7 @@ def sample(config: Path | None, out: Path | None) -> None:
 def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
     from contextlib import nullcontext
 
-    from .errors import UsageError
-    from .run import sample_inputs
+    from .workbook.sample import sample_inputs
 
     if inputs is not None:
         return nullcontext(inputs)
@@ -203,12 +200,10 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
                  riwayat_file: Path | None, quarter: int | None) -> None:
     """Memeriksa berkas isian tanpa membuat laporan (dengan --triwulan N: isian triwulan)."""
     from .history.report import read_prior
-    from .run import check_inputs
+    from .intake.validate import check_inputs
 
     master = _master(config)
     if quarter and inputs is None:
-        from .errors import UsageError
-
         raise UsageError("--triwulan memerlukan --inputs: folder isian triwulan itu")
     if feedback == Path("-"):
         feedback = _default_out(master, f"Daftar_Masalah_Isian_{master.agency.year}.xlsx")
@@ -223,13 +218,13 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
             click.echo(f"PERINGATAN: {text}")
     with _inputs_or_sample(master, config, inputs) as folder:
         if feedback is not None:  # before anything is read or written
-            from .feedback import feedback_paths
-            from .publish import guard_outputs
+            from .intake.feedback import feedback_paths
+            from .office.publish import guard_outputs
 
             guard_outputs([("--report", p) for p in feedback_paths(feedback)], folder, [config])
         checked = check_inputs(master, folder, prior.x2, period, earlier)
         if feedback is not None:
-            from .feedback import write_feedback
+            from .intake.feedback import write_feedback
 
             written = write_feedback(master, checked, feedback, folder, [config])
     _echo_problems(_master_gaps(master, config) + checked.problems, checked.files, err=False)
@@ -279,7 +274,6 @@ def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs, riw
            unlock, from_history, quarter, from_quarters) -> None:
     """Memeriksa isian lalu membuat laporan Word IKU dan Capaian IKU (dengan --triwulan N:
     laporan pengukuran kinerja triwulan N)."""
-    from .errors import UsageError
 
     history = _history_path(riwayat_file)
     period = _period(quarter)
@@ -338,14 +332,10 @@ def _echo_recorded(outcome, history: Path) -> None:
     if outcome.recorded is not None:
         what = f"tahun {year}"
         if outcome.quarter is not None:
-            from .periods import roman
-
             what = f"Triwulan {roman(outcome.quarter.quarter)} {year}"
         click.echo(f"Riwayat: angka {what} dicatat sebagai versi {outcome.recorded} "
                    f"di {history}")
     elif outcome.prior.locked is not None and outcome.checked.ok and outcome.quarter:
-        from .periods import roman
-
         click.echo(f"Riwayat: tahun {year} terkunci; angka Triwulan "
                    f"{roman(outcome.quarter.quarter)} sama dengan yang tercatat, tidak "
                    "dicatat ulang")
@@ -355,7 +345,6 @@ def _echo_recorded(outcome, history: Path) -> None:
 
 
 def _report_from_history(master, config, inputs, out, pdf, timpa, history: Path) -> None:
-    from .errors import UsageError
     from .history.rebuild import rebuild_report
 
     if inputs is not None:
@@ -391,7 +380,6 @@ def _published_notes(published) -> list[str]:
 def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs, history,
                 unlock, period) -> None:
     from .batch import report_all
-    from .errors import UsageError
 
     if inputs is not None or config is not None:
         raise UsageError("--all tidak dapat dipakai bersama --inputs atau --config: master dan "
@@ -457,7 +445,8 @@ def templat() -> None:
 def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
     """Memeriksa templat Word BERKAS (.docx): tag, blok, nama dan bagian wajib, lalu membuat
     contoh laporan dengan templat itu di folder sementara dan membukanya di LibreOffice."""
-    from .template_check import TemplateCheckFailed, try_template
+    from .families import try_template
+    from .word.template_check import TemplateCheckFailed
 
     click.echo(f"Memeriksa templat {berkas} ...")
     try:
@@ -501,8 +490,7 @@ def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
 def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
     """Membuat kota sintetis: master dan isian terisi banyak instansi (untuk uji dan
     tolok ukur), dengan susunan folder untuk `iku report --all`."""
-    from .errors import UsageError
-    from .synth import write_city
+    from .workbook.synth import write_city
 
     if out.exists() and any(out.iterdir()):
         raise UsageError(f"folder '{out}' tidak kosong; pilih folder lain atau kosongkan dulu")
@@ -577,7 +565,6 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, last) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .errors import UsageError
     from .history import master_key, open_history
     from .history.table import cross_year, versions_rows
 
@@ -617,7 +604,6 @@ def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
     """Memasukkan tahun-tahun sebelumnya dari buku kerja .xlsx (susunan impor, lihat
     `iku riwayat contoh`, atau rekap kota dari `iku report --all`): semua atau tidak sama
     sekali."""
-    from .errors import UsageError
     from .history.importer import import_workbook
 
     if not file.exists():

@@ -31,8 +31,8 @@ from typing import Any
 
 import pandas as pd
 
-from .kinds import NA, Merge
-from .master import Indicator, Master, NegativeRule, Polarity, Target
+from .domain.kinds import NA, Merge
+from .domain.master import Indicator, Master, NegativeRule, Polarity, Target
 
 
 class Status(StrEnum):

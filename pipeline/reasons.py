@@ -28,7 +28,7 @@ class Reason(StrEnum):
         member.doc = doc
         return member
 
-    # --- the safety gate (pipeline/safety.py, pipeline/odf.py): the file is refused -----
+    # --- the safety gate (pipeline/intake/safety.py, intake/odf.py): the file is refused -----
     SYMLINK = "symlink", "gate", "the path is a symbolic link"
     DIRECTORY = "directory", "gate", "the path is a folder named like a workbook (x.xlsx)"
     SPECIAL_FILE = "special_file", "gate", "the path is a FIFO, socket or device"
@@ -82,7 +82,7 @@ class Reason(StrEnum):
         "inspect_failed", "gate", "an unexpected error while inspecting (a bug): the file is "
         "refused, never a traceback")
 
-    # --- reading (pipeline/reader.py): the folder and each workbook ---------------------
+    # --- reading (pipeline/intake/reader.py): the folder and each workbook ---------------------
     NO_WORKBOOKS = "no_workbooks", "reader", "the inputs folder holds no workbook at all"
     OTHER_FILE_IGNORED = (
         "other_file_ignored", "reader", "a file in the inputs folder that is not a "
@@ -116,7 +116,7 @@ class Reason(StrEnum):
         "and not corrected since (recognised by its metadata and a fingerprint of its "
         "values): skipped, warning")
 
-    # --- whole submissions (pipeline/validate.py) ---------------------------------------
+    # --- whole submissions (pipeline/intake/validate.py) ---------------------------------------
     META_YEAR = "meta_year", "validate", "the workbook is for another year"
     META_AGENCY = "meta_agency", "validate", "the workbook belongs to another agency"
     META_UNIT = "meta_unit", "validate", "the unit code in the metadata is not in the master"
@@ -133,7 +133,7 @@ class Reason(StrEnum):
         "sidik_definisi differs): says which indicators were added, removed or reworded; an "
         "error when indicators were added or removed, else a warning")
 
-    # --- rows and cells (pipeline/validate.py) ------------------------------------------
+    # --- rows and cells (pipeline/intake/validate.py) ------------------------------------------
     HIDDEN_MERGED = (
         "hidden_merged", "validate", "an x1/x2 cell covered by a merged cell: its value is "
         "hidden behind the merged cell's text")
@@ -182,7 +182,7 @@ class Reason(StrEnum):
         "same_differs", "validate", "a `gabung: sama` figure differs between its reporting "
         "units (one problem names every cell)")
 
-    # --- quarters (issue 10: pipeline/validate.py; pipeline/run.py for the last one) -----
+    # --- quarters (issue 10: pipeline/intake/validate.py; pipeline/run.py for the last one) -----
     QUARTER_OTHER = (
         "quarter_other", "validate", "a quarterly workbook of another quarter than the one "
         "being processed (or an unknown periode in its metadata): names both")
@@ -213,7 +213,7 @@ class Reason(StrEnum):
     IMPORT_CODE_BLANK = "import_code_blank", "import", "the Kode cell is blank"
     IMPORT_CODE = "import_code", "import", "Kode (or Kode lama) not of the master's Kode form"
     IMPORT_NAME_BLANK = "import_name_blank", "import", "the Indikator cell is blank"
-    IMPORT_KIND = "import_kind", "import", "Jenis not one of the kinds (pipeline/kinds.py)"
+    IMPORT_KIND = "import_kind", "import", "Jenis not one of the kinds (pipeline/domain/kinds.py)"
     IMPORT_TARGET = (
         "import_target", "import", "Target not a number, NA, a range or (for label kinds) a "
         "label")
@@ -235,7 +235,7 @@ class Reason(StrEnum):
         "history_differs", "master", "a previous-year figure typed in the master differs "
         "from the one recorded in the history (the master's wins); warning")
 
-    # --- the master (pipeline/master.py missing_texts) -----------------------------------
+    # --- the master (pipeline/domain/master.py missing_texts) -----------------------------------
     MASTER_TEXT_MISSING = (
         "master_text_missing", "master", "an optional text the report would print is not in "
         "the master (tugas, sumber data, …): that part is left out; warning")

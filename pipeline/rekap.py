@@ -42,13 +42,13 @@ from typing import IO, TYPE_CHECKING
 
 import xlsxwriter
 
-from . import spec
-from .atomic import write_atomically
-from .periods import ANNUAL, quarter_number, roman
+from .domain import spec
+from .domain.periods import ANNUAL, quarter_number, roman
+from .office.atomic import write_atomically
 
 if TYPE_CHECKING:
     from .compute import Results
-    from .master import Master
+    from .domain.master import Master
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 ID = "[$-421]"  # Indonesian (Indonesia): decimal comma, dot for thousands

@@ -35,29 +35,34 @@ Every function here is callable from Python; ``cli`` only parses arguments and p
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import paths
+from .annual.report import render_bytes
 from .compute import Results, compute
+from .domain.master import Master
+from .domain.periods import ANNUAL, quarter_number
+from .domain.periods import label as period_label
 from .errors import Problem, Severity, UsageError, ValidationFailed, YearLocked
-from .history.model import RunSnapshot
-from .history.report import Prior
-from .master import Master
-from .periods import ANNUAL, quarter_number
-from .periods import label as period_label
-from .publish import Published, check_target, guard_outputs, publish_report
-from .reader import read_folder
+from .history import open_history
+from .history.model import RunSnapshot, fingerprint
+from .history.report import (
+    Prior,
+    differences,
+    master_differences,
+    read_prior,
+    same_figures,
+    snapshot,
+)
+from .intake.validate import Validated, check_inputs
+from .office.libreoffice import require_soffice
+from .office.publish import Published, check_target, guard_outputs, publish_report
+from .quarter.figures import QuarterResults, compute_quarter
+from .quarter.history import YearInputs, earlier_quarters, quarter_snapshot, year_inputs
+from .quarter.report import render_quarter_bytes
 from .reasons import Reason
-from .validate import Validated, validate
-
-if TYPE_CHECKING:
-    from .quarter.figures import QuarterResults
-    from .quarter.history import YearInputs
 
 
 @dataclass(frozen=True)
@@ -122,8 +127,6 @@ def guard(job: ReportJob, run: ReportOutcome) -> None:
     outputs = [("--out", job.out), ("PDF", Path(job.out).with_suffix(".pdf"))]
     guard_outputs(outputs, job.inputs, (job.template, *job.protected))
     if job.pdf:
-        from .render import require_soffice  # docxtpl is heavy: load when used
-
         require_soffice()
 
 
@@ -131,8 +134,6 @@ def prior(job: ReportJob, run: ReportOutcome) -> None:
     if job.history is None:
         run.prior = Prior(year=job.master.agency.year)
         return
-    from .history.report import master_differences, read_prior
-
     run.prior = read_prior(job.history, job.master, job.period)
     name = next((p.name for p in job.protected if p.suffix.lower() in (".yaml", ".yml")),
                 "master")
@@ -140,13 +141,9 @@ def prior(job: ReportJob, run: ReportOutcome) -> None:
         run.notices += [Problem(Severity.WARNING, Reason.HISTORY_DIFFERS, text, file=name)
                         for text in master_differences(job.master, run.prior)]
     if job.quarter:
-        from .quarter.history import earlier_quarters
-
         run.earlier = earlier_quarters(job.master, run.prior.quarters, job.quarter,
                                        str(job.history))
     elif job.from_quarters:
-        from .quarter.history import year_inputs
-
         run.year_inputs = year_inputs(job.master, run.prior.quarters, str(job.history))
 
 
@@ -161,8 +158,6 @@ def figures(job: ReportJob, run: ReportOutcome) -> None:
     checked = run.checked
     draft = not checked.ok
     if job.quarter:
-        from .quarter.figures import compute_quarter
-
         run.quarter = compute_quarter(job.master, job.quarter, checked.values, run.earlier,
                                       checked.invalid, draft, checked.texts)
         run.results = run.quarter.cumulative
@@ -178,8 +173,6 @@ def signed(job: ReportJob, run: ReportOutcome) -> None:
     locked = run.prior.locked
     if job.history is None or locked is None or not run.checked.ok:
         return
-    from .history.report import differences
-
     run.snapshot = _snapshot(job, run)
     agency = job.master.agency
     if job.quarter:  # the year's lock covers its quarters: compare with the quarter's own
@@ -210,12 +203,8 @@ def write(job: ReportJob, run: ReportOutcome) -> None:
     if not (run.checked.ok or job.draft):
         return
     if run.quarter is not None:
-        from .quarter.report import render_quarter_bytes
-
         data = render_quarter_bytes(job.master, run.quarter, Path(job.template))
     else:
-        from .render import render_bytes
-
         data = render_bytes(job.master, run.results, Path(job.template), run.prior.series)
     run.published = publish_report(data, Path(job.out), pdf=job.pdf, overwrite=job.overwrite)
 
@@ -223,9 +212,6 @@ def write(job: ReportJob, run: ReportOutcome) -> None:
 def record(job: ReportJob, run: ReportOutcome) -> None:
     if job.history is None or run.published is None or not run.checked.ok:
         return
-    from .history import open_history
-    from .history.report import same_figures
-
     snap = run.snapshot or _snapshot(job, run)
     current = run.prior.current
     if current is not None and same_figures(current.snapshot, snap):
@@ -237,16 +223,11 @@ def record(job: ReportJob, run: ReportOutcome) -> None:
 
 
 def _snapshot(job: ReportJob, run: ReportOutcome) -> RunSnapshot:
-    from .history.model import fingerprint
-    from .history.report import snapshot
-
     units = {u.code for u in job.master.reporting_units}
     prints = {sub.unit: fingerprint(Path(sub.path).read_bytes())
               for sub in run.checked.submissions if sub.unit in units}
     template = Path(job.template).read_bytes()
     if run.quarter is not None:
-        from .quarter.history import quarter_snapshot
-
         return quarter_snapshot(job.master, run.quarter, prints, template,
                                 run.checked.values)
     if run.year_inputs is not None:
@@ -282,20 +263,6 @@ def run_report(job: ReportJob) -> ReportOutcome:
     return run
 
 
-def check_inputs(master: Master, inputs: Path,
-                 prior_x2: Mapping[tuple[str, str], float] | None = None,
-                 period: str = ANNUAL, earlier: Mapping | None = None) -> Validated:
-    """Read and validate every workbook of a folder against the master (``prior_x2``:
-    x2 values the history gives; ``period`` the round; ``earlier`` a quarter's earlier
-    quarters: see ``validate.validate``)."""
-    inputs = Path(inputs)
-    if not inputs.exists():
-        raise UsageError(f"folder isian '{inputs}' tidak ada")
-    if not inputs.is_dir():
-        raise UsageError(f"'{inputs}' bukan folder; berikan folder yang berisi berkas .xlsx")
-    return validate(master, read_folder(inputs), prior_x2, period, earlier)
-
-
 def build_report(
     master: Master,
     inputs: Path,
@@ -324,13 +291,3 @@ def build_report(
     if outcome.blocked:
         raise ValidationFailed(outcome.checked.problems, outcome.checked.files)
     return outcome
-
-
-@contextmanager
-def sample_inputs(master: Master) -> Iterator[Path]:
-    """The bundled sample submissions, written afresh to a temporary folder."""
-    from .sample import write_sample_inputs
-
-    with tempfile.TemporaryDirectory(prefix="iku_contoh_") as tmp:
-        write_sample_inputs(master, Path(tmp))
-        yield Path(tmp)

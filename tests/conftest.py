@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from pipeline import paths
 from pipeline.cli import main
+from pipeline.domain.master import Master, load_master, parse_master
 from pipeline.errors import Problem
-from pipeline.master import Master, load_master, parse_master
-from pipeline.sample import fill_workbook, seed_values
-from pipeline.templates import write_all_templates
+from pipeline.workbook.sample import fill_workbook, seed_values
+from pipeline.workbook.templates import write_all_templates
 
 # Every reason code some test made a Problem with (tests/test_reasons.py): a full run fails
 # when a code of pipeline/reasons.py was never produced.
@@ -145,7 +145,7 @@ _WNS = {"w": _W}
 
 
 def _is_ending(tbl) -> bool:
-    from pipeline.pagination import ENDING_CAPTION
+    from pipeline.word.pagination import ENDING_CAPTION
 
     caption = tbl.find("w:tblPr/w:tblCaption", _WNS)
     return caption is not None and caption.get(f"{{{_W}}}val") == ENDING_CAPTION
@@ -158,7 +158,7 @@ def _is_closing_row(tr) -> bool:
 
 def logical_tables(body) -> list:
     """The body's tables as a reader sees them (lxml elements, copies): the small table
-    that holds the report's end (pipeline/pagination.py) joined to the table before it,
+    that holds the report's end (pipeline/word/pagination.py) joined to the table before it,
     without its borderless row of notes and signature."""
     import copy
 

@@ -10,12 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import spec
 from pipeline.compute import compute
-from pipeline.reader import read_workbook, values_fingerprint
+from pipeline.domain import spec
+from pipeline.intake.reader import read_workbook, values_fingerprint
+from pipeline.intake.validate import MAX_ANALYSIS, check_inputs
 from pipeline.reasons import Reason
-from pipeline.run import check_inputs
-from pipeline.validate import MAX_ANALYSIS
 
 from conftest import run_cli
 

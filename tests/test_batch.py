@@ -19,14 +19,14 @@ import pytest
 
 from pipeline.batch import INPUTS_DIR, MASTER_NAME, find_agencies, report_all
 from pipeline.compute import compute
+from pipeline.domain.master import Kind, load_master
 from pipeline.errors import UsageError
-from pipeline.master import Kind, load_master
-from pipeline.reader import read_folder, read_workbook
+from pipeline.intake.reader import read_folder, read_workbook
+from pipeline.intake.validate import check_inputs
 from pipeline.rekap import COLUMNS, PREVIOUS_COLUMNS
-from pipeline.run import check_inputs
-from pipeline.sample import fill_workbook
-from pipeline.synth import fill_template, unit_values, write_city
-from pipeline.templates import template_filename, write_template
+from pipeline.workbook.sample import fill_workbook
+from pipeline.workbook.synth import fill_template, unit_values, write_city
+from pipeline.workbook.templates import template_filename, write_template
 
 from conftest import run_cli
 

@@ -22,8 +22,8 @@ import openpyxl
 import pytest
 from docx import Document
 
-from pipeline.sample import fill_workbook, seed_values
-from pipeline.templates import write_all_templates
+from pipeline.workbook.sample import fill_workbook, seed_values
+from pipeline.workbook.templates import write_all_templates
 
 from conftest import folder_digest, master_variant, run_cli
 
@@ -263,9 +263,9 @@ def _own_feedback(which: str, values: dict):
 
     def build(folder: Path, fill) -> None:
         from pipeline import paths
-        from pipeline.feedback import write_feedback
-        from pipeline.master import load_master
-        from pipeline.run import check_inputs
+        from pipeline.domain.master import load_master
+        from pipeline.intake.feedback import write_feedback
+        from pipeline.intake.validate import check_inputs
 
         fill(values, folder=folder.name)
         master = load_master(paths.SAMPLE_MASTER)
@@ -597,7 +597,7 @@ def render_catalogue() -> str:
         "traceback, an answer in under 10 s, the inputs folder unchanged (hashed), and the "
         "previous report never lost: left byte-for-byte untouched when the run fails, kept as a "
         "dated backup (`Laporan.diedit-….docx`) when a new report is written. Exit codes: 0 report "
-        "written, 1 input errors, 2 usage error. Limits: see `pipeline/safety.py`.",
+        "written, 1 input errors, 2 usage error. Limits: see `pipeline/intake/safety.py`.",
         "",
         f"{len(CATALOGUE)} entries.",
     ]

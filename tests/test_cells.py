@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from pipeline.errors import Severity
-from pipeline.run import check_inputs
+from pipeline.intake.validate import check_inputs
 
 E, W = Severity.ERROR, Severity.WARNING
 K = "Isian_KETAHANAN.xlsx"  # rows: S1.1 9, S2.1 10, S3.1 11; x1 in E, x2 in G

@@ -8,8 +8,8 @@ import shutil
 import openpyxl
 import pytest
 
-from pipeline.sample import fill_workbook, seed_values
-from pipeline.templates import write_all_templates
+from pipeline.workbook.sample import fill_workbook, seed_values
+from pipeline.workbook.templates import write_all_templates
 
 from conftest import folder_digest, master_variant, run_cli
 
@@ -110,7 +110,7 @@ CASES = {
 
 def seed_values_for(unit):
     from pipeline import paths
-    from pipeline.master import load_master
+    from pipeline.domain.master import load_master
 
     return seed_values(load_master(paths.SAMPLE_MASTER), unit)
 
@@ -188,7 +188,7 @@ def test_rows_reordered_are_matched_by_code(fill, master):
     for col in "ABCDEFGHIJK":  # swap rows 9 and 11 whole
         ws[f"{col}9"].value, ws[f"{col}11"].value = ws[f"{col}11"].value, ws[f"{col}9"].value
     book.save(path)
-    from pipeline.run import check_inputs
+    from pipeline.intake.validate import check_inputs
 
     checked = check_inputs(master, inputs)
     assert checked.ok, [p.format() for p in checked.problems]
@@ -235,13 +235,13 @@ def test_draft_report_despite_errors(fill, tmp_path):
 def test_an_internal_error_is_exit_3_without_traceback(fill, monkeypatch):
     """A bug (not bad input) is reported in one message with exit code 3; with IKU_DEBUG the
     traceback propagates (what run_cli relies on)."""
-    import pipeline.validate
+    import pipeline.intake.validate
 
     def broken(*args, **kwargs):
         raise RuntimeError("rusak")
 
     inputs = fill()
-    monkeypatch.setattr(pipeline.validate, "_check_totals", broken)
+    monkeypatch.setattr(pipeline.intake.validate, "_check_totals", broken)
     res = run_cli("validate", "-i", inputs, debug=False)
     assert res.exit_code == 3
     assert "GALAT INTERNAL: RuntimeError: rusak" in res.stderr

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.compute import Status, achievement, compute, realisation
-from pipeline.master import Indicator, Kind, NegativeRule, Polarity, parse_master
+from pipeline.domain.master import Indicator, Kind, NegativeRule, Polarity, parse_master
 
 P, N = Polarity.POSITIVE, Polarity.NEGATIVE
 

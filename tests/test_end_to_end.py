@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.sample import fill_workbook
+from pipeline.workbook.sample import fill_workbook
 
 from conftest import run_cli, table_texts
 

@@ -24,7 +24,7 @@ import openpyxl
 import pytest
 import yaml
 
-from pipeline.sample import fill_workbook
+from pipeline.workbook.sample import fill_workbook
 
 from conftest import closing_texts, run_cli, table_texts
 
@@ -386,7 +386,7 @@ def renstra(document) -> tuple[dict[str, int], list[list[str]]]:
 
 def paragraphs(document) -> list[str]:
     """Body paragraphs outside the data tables, in order; the notes and the signature that
-    the report keeps in the closing row of its last table (pipeline/pagination.py)
+    the report keeps in the closing row of its last table (pipeline/word/pagination.py)
     included."""
     return [p.text for p in document.paragraphs] + closing_texts(document)
 

@@ -6,7 +6,7 @@ import shutil
 
 import openpyxl
 
-from pipeline.run import check_inputs
+from pipeline.intake.validate import check_inputs
 
 from conftest import folder_digest, run_cli
 

@@ -14,8 +14,8 @@ import docx
 import openpyxl
 import pytest
 
-from pipeline import spec
-from pipeline.sample import fill_workbook
+from pipeline.domain import spec
+from pipeline.workbook.sample import fill_workbook
 
 from conftest import run_cli, table_texts
 
@@ -347,9 +347,9 @@ def test_last_year_is_read_once_per_agency_not_once_per_indicator(year_2021, tmp
     every indicator; a 40-indicator master read it 40 times."""
     import os
 
+    from pipeline.domain.master import load_master
     from pipeline.history.report import read_prior
     from pipeline.history.store import History
-    from pipeline.master import load_master
 
     master_2022 = tmp_path / "master_2022.yaml"
     cli("tahun-baru", "-c", year_2021[0], "--out", master_2022)

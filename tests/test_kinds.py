@@ -18,12 +18,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import spec
 from pipeline.compute import compute
-from pipeline.kinds import REGISTRY, Kind, rules_of
-from pipeline.master import Master, parse_master
-from pipeline.sample import fill_workbook
-from pipeline.templates import achievement_formula, write_template
+from pipeline.domain import spec
+from pipeline.domain.kinds import REGISTRY, Kind, rules_of
+from pipeline.domain.master import Master, parse_master
+from pipeline.workbook.sample import fill_workbook
+from pipeline.workbook.templates import achievement_formula, write_template
 
 from formula_eval import evaluate
 

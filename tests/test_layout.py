@@ -61,7 +61,7 @@ def test_a4_with_landscape_sections_for_the_wide_tables(report):
         assert (orient == "landscape") == (w > h)
     landscape_tables = sum(n for kind, n in kinds if kind == "landscape")
     # the RPJMD and Sasaran Renstra tables, and the small one holding the report's end
-    # (the Renstra table's last row, the notes and the signature: pipeline/pagination.py)
+    # (the Renstra table's last row, the notes and the signature: pipeline/word/pagination.py)
     assert landscape_tables == 3, kinds
     assert kinds[0][0] == "portrait"
 

@@ -22,6 +22,8 @@ import pytest
 from docx import Document
 
 from pipeline import paths
+from pipeline.domain.master import load_master
+from pipeline.domain.numfmt import fmt_number, fmt_percent
 from pipeline.history import (
     IndicatorRecord,
     RunSnapshot,
@@ -29,10 +31,8 @@ from pipeline.history import (
     master_key,
     open_history,
 )
-from pipeline.master import load_master
-from pipeline.numfmt import fmt_number, fmt_percent
-from pipeline.render import find_soffice
-from pipeline.sample import fill_workbook, seed_values
+from pipeline.office.libreoffice import find_soffice
+from pipeline.workbook.sample import fill_workbook, seed_values
 
 from conftest import folder_digest, run_cli
 
@@ -92,7 +92,7 @@ def years(tmp_path_factory):
                      "--out", report)
     assert result.exit_code == 0, result.output
     # the test's own figures: x1 and x2 summed over the reporting units, then divided; 2021
-    # from what the bundled sample types (pipeline.sample.seed_values)
+    # from what the bundled sample types (pipeline.workbook.sample.seed_values)
     m2021 = load_master(paths.SAMPLE_MASTER)
     typed_2021 = {u.code: seed_values(m2021, u.code) for u in m2021.reporting_units}
     expected, expected_2021 = {}, {}
@@ -369,7 +369,7 @@ def test_budget_and_standard_parts(years, tmp_path):
 
 
 def pdf_text(docx: Path, outdir: Path) -> str:
-    from pipeline.render import convert_to_pdf
+    from pipeline.office.libreoffice import convert_to_pdf
 
     pdf = convert_to_pdf(docx, outdir / "bab3.pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline import paths
+from pipeline.domain.master import parse_master
 from pipeline.history import (
     IndicatorRecord,
     RunSnapshot,
@@ -16,7 +17,6 @@ from pipeline.history import (
     open_history,
 )
 from pipeline.lkjip.history import read_earlier
-from pipeline.master import parse_master
 
 from conftest import folder_digest
 

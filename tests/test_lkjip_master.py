@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline import paths
+from pipeline.domain.master import parse_master
 from pipeline.errors import MasterError
-from pipeline.master import parse_master
 
 SAMPLE = paths.SAMPLE_MASTER.read_text(encoding="utf-8")
 S1 = "        unit_pelapor: [KETAHANAN]\n\n  - no: 2\n"  # end of sasaran 1's indicator

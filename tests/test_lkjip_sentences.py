@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.compute import IndicatorResult, Status
+from pipeline.domain.master import BudgetLine, Indicator, parse_master
 from pipeline.lkjip import sentences as say
 from pipeline.lkjip.model import IndicatorView, SasaranView, YearPoint
-from pipeline.master import BudgetLine, Indicator, parse_master
 from pipeline.paths import SAMPLE_MASTER
 
 MASTER = parse_master(SAMPLE_MASTER.read_text(encoding="utf-8"))

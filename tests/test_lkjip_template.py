@@ -13,15 +13,17 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from dev.lkjip_template import build_template
-from pipeline import template_check
 from pipeline.compute import compute
+from pipeline.domain.master import load_master
+from pipeline.intake.validate import check_inputs
 from pipeline.lkjip.context import build_context
 from pipeline.lkjip.model import build_chapter
-from pipeline.master import load_master
+from pipeline.lkjip.render import LKJIP
+from pipeline.office.libreoffice import find_soffice
 from pipeline.paths import LKJIP_TEMPLATE, SAMPLE_MASTER
-from pipeline.render import find_soffice
-from pipeline.run import check_inputs, sample_inputs
-from pipeline.template_check import LKJIP, template_problems
+from pipeline.word import template_check
+from pipeline.word.template_check import template_problems
+from pipeline.workbook.sample import sample_inputs
 
 from conftest import folder_digest, run_cli
 

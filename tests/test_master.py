@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import paths
+from pipeline.domain.master import Kind, load_master, parse_master
 from pipeline.errors import MasterError
-from pipeline.master import Kind, load_master, parse_master
 
 SAMPLE = paths.SAMPLE_MASTER.read_text(encoding="utf-8")
 

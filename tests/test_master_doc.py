@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from pipeline import paths
-from pipeline.master import Master, example_for
+from pipeline.domain.master import Master, example_for
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "MASTER.md"
 

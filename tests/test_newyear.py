@@ -11,8 +11,8 @@ import hashlib
 import pytest
 
 from pipeline import paths
+from pipeline.domain.master import load_master
 from pipeline.history.newyear import next_year
-from pipeline.master import load_master
 
 from conftest import run_cli
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.numfmt import fmt_date, fmt_month_year, fmt_number, fmt_percent, fmt_value
+from pipeline.domain.numfmt import fmt_date, fmt_month_year, fmt_number, fmt_percent, fmt_value
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ from babel.numbers import format_decimal  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from pipeline.numfmt import rounded  # noqa: E402
+from pipeline.domain.numfmt import rounded  # noqa: E402
 
 
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline import odf, safety
-from pipeline.reader import read_workbook
-from pipeline.render import find_soffice
-from pipeline.run import check_inputs
-from pipeline.safety import inspect_file
+from pipeline.intake import odf, safety
+from pipeline.intake.reader import read_workbook
+from pipeline.intake.safety import inspect_file
+from pipeline.intake.validate import check_inputs
+from pipeline.office.libreoffice import find_soffice
 
 from conftest import folder_digest, run_cli
 
@@ -241,14 +241,14 @@ def test_ods_that_also_claims_to_be_xlsx_is_refused(tmp_path):
 
 
 def test_a_hostile_ods_in_the_inputs_never_reaches_calamine(fill, tmp_path, monkeypatch):
-    import pipeline.reader
+    import pipeline.intake.reader
 
     def forbidden(*args, **kwargs):
         raise AssertionError("calamine opened a refused file")
 
     inputs = fill()
     ods_with(inputs, "bom.ods", replace={"content.xml": content(row(V, 1_000_000))})
-    monkeypatch.setattr(pipeline.reader.CalamineWorkbook, "from_filelike", forbidden)
+    monkeypatch.setattr(pipeline.intake.reader.CalamineWorkbook, "from_filelike", forbidden)
     sub, problems = read_workbook(inputs / "bom.ods")
     assert sub is None and [p.code for p in problems] == ["sheet_too_big"]
 

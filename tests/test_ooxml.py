@@ -1,5 +1,5 @@
 """Every package the pipeline writes is verified before the atomic replace
-(pipeline/ooxml.py, hooked in pipeline/atomic.py)."""
+(pipeline/office/ooxml.py, hooked in pipeline/office/atomic.py)."""
 
 from __future__ import annotations
 
@@ -16,16 +16,18 @@ from lxml import etree
 from markupsafe import Markup
 
 from dev import word_template
-from pipeline import ooxml, render
-from pipeline.atomic import write_atomically
+from pipeline.annual import report as annual_report
 from pipeline.compute import compute
+from pipeline.domain.master import load_master
 from pipeline.errors import InternalError
-from pipeline.master import load_master
+from pipeline.office import ooxml
+from pipeline.office.atomic import write_atomically
 from pipeline.paths import SAMPLE_MASTER, WORD_TEMPLATE
 from pipeline.rekap import agency_rekap, write_rekap
-from pipeline.sample import write_sample_inputs
-from pipeline.synth import write_city
-from pipeline.templates import write_all_templates, write_template
+from pipeline.word import render
+from pipeline.workbook.sample import write_sample_inputs
+from pipeline.workbook.synth import write_city
+from pipeline.workbook.templates import write_all_templates, write_template
 
 from conftest import folder_digest, run_cli
 
@@ -45,7 +47,7 @@ def results(sample):
 
 @pytest.fixture(scope="module")
 def report(sample, results) -> bytes:
-    return render.render_bytes(sample, results)
+    return annual_report.render_bytes(sample, results)
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +226,7 @@ def _fail_every_check(monkeypatch) -> None:
 WRITERS = {
     "templates": lambda m, r, out: write_all_templates(m, out),
     "sample": lambda m, r, out: write_sample_inputs(m, out),
-    "report": lambda m, r, out: render.render_report(m, r, out / "laporan.docx"),
+    "report": lambda m, r, out: annual_report.render_report(m, r, out / "laporan.docx"),
     "word_template": lambda m, r, out: word_template.write_template(out / "templat.docx"),
     "rekap": lambda m, r, out: write_rekap([agency_rekap(m, r, "a", "")], out),
     "synth": lambda m, r, out: write_city(out, 1, 1, 2, jobs=1),
@@ -279,7 +281,7 @@ def test_fragment_namespaces_are_declared_where_the_template_lacks_them():
 )
 def test_a_wrong_fragment_is_a_program_fault(fragment, message, sample, results, monkeypatch,
                                              tmp_path):
-    from pipeline import context as context_module
+    from pipeline.annual import context as context_module
 
     build = context_module.build_context
 
@@ -288,14 +290,14 @@ def test_a_wrong_fragment_is_a_program_fault(fragment, message, sample, results,
         ctx["renstra"]["rows"][0]["formula"] = Markup(fragment)
         return ctx
 
-    monkeypatch.setattr(render, "build_context", with_fragment)
+    monkeypatch.setattr(annual_report, "build_context", with_fragment)
     with pytest.raises(InternalError, match=re.escape(message)):
-        render.render_report(sample, results, tmp_path / "laporan.docx")
+        annual_report.render_report(sample, results, tmp_path / "laporan.docx")
     assert not (tmp_path / "laporan.docx").exists()
 
 
 def test_the_context_declares_what_its_equations_need(sample, results):
-    from pipeline.context import build_context
+    from pipeline.annual.context import build_context
 
     assert render.fragment_namespaces(build_context(sample, results)) == {
         "m": "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -311,7 +313,7 @@ def test_a_template_without_the_math_namespace_gives_a_sound_report(sample, resu
                                _replace("word/document.xml", decl, b"")))
     with zipfile.ZipFile(template) as z:
         assert decl not in z.read("word/document.xml")
-    out = render.render_report(sample, results, tmp_path / "laporan.docx", template)
+    out = annual_report.render_report(sample, results, tmp_path / "laporan.docx", template)
     assert ooxml.package_problems(out.read_bytes()) == []
     with zipfile.ZipFile(out) as z:
         root = etree.fromstring(z.read("word/document.xml"))

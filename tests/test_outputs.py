@@ -18,8 +18,8 @@ import docx
 import pytest
 
 from pipeline import paths
-from pipeline.packaging import STAMP_NAME, read_custom_property, stamp_matches
-from pipeline.render import find_soffice
+from pipeline.office.libreoffice import find_soffice
+from pipeline.office.packaging import STAMP_NAME, read_custom_property, stamp_matches
 
 from conftest import folder_digest, run_cli
 
@@ -306,9 +306,9 @@ def test_pdf_conversion_failure_replaces_nothing(fill, tmp_path, monkeypatch):
 
 
 def test_missing_libreoffice_is_found_before_anything_is_written(fill, tmp_path, monkeypatch):
-    import pipeline.render
+    import pipeline.office.libreoffice
 
-    monkeypatch.setattr(pipeline.render, "find_soffice", lambda: None)
+    monkeypatch.setattr(pipeline.office.libreoffice, "find_soffice", lambda: None)
     inputs = fill()
     out = _with_old_pair(tmp_path)
     before = _tree(tmp_path)
@@ -321,11 +321,11 @@ def test_missing_libreoffice_is_found_before_anything_is_written(fill, tmp_path,
 
 
 def test_missing_libreoffice_stops_a_batch_before_any_agency(tmp_path, monkeypatch):
-    import pipeline.render
+    import pipeline.office.libreoffice
 
     root = tmp_path / "kota"
     assert run_cli("synth", "-n", 2, "-u", 2, "-k", 3, "--out", root).exit_code == 0
-    monkeypatch.setattr(pipeline.render, "find_soffice", lambda: None)
+    monkeypatch.setattr(pipeline.office.libreoffice, "find_soffice", lambda: None)
     before = _tree(tmp_path)
     res = run_cli("report", "--all", root, "--out", tmp_path / "hasil", "--pdf", "--jobs", 1)
     assert res.exit_code == 1, res.output
@@ -476,7 +476,7 @@ def test_report_all_keeps_an_edited_agency_report(tmp_path):
 def test_when_the_pdf_cannot_be_placed_the_old_report_is_put_back(fill, tmp_path, monkeypatch):
     """The second rename of the pair fails (the PDF is open in a reader on Windows, say):
     the report renamed first is rolled back, so the old pair stays together."""
-    import pipeline.publish
+    import pipeline.office.publish
 
     bindir = _fake_soffice(tmp_path, (
         'for a; do last="$a"; done\n'
@@ -494,7 +494,7 @@ def test_when_the_pdf_cannot_be_placed_the_old_report_is_put_back(fill, tmp_path
     out = _with_old_pair(tmp_path)
     stamp_time = 1_700_000_000
     os.utime(out, (stamp_time, stamp_time))
-    monkeypatch.setattr(pipeline.publish.os, "replace", pdf_locked)
+    monkeypatch.setattr(pipeline.office.publish.os, "replace", pdf_locked)
     res = _report(inputs, out, "--pdf")
     assert res.exit_code == 1, res.output
     assert "laporan lama tidak berubah" in res.stderr

@@ -12,8 +12,8 @@ import pytest
 from lxml import etree
 
 from pipeline import paths
-from pipeline.master import load_master
-from pipeline.pagination import add_page_hints
+from pipeline.domain.master import load_master
+from pipeline.word.pagination import add_page_hints
 
 from conftest import run_cli
 

@@ -19,12 +19,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import safety
-from pipeline.cellscan import PercentStyles, is_percent_format, scan_cells
-from pipeline.master import load_master
-from pipeline.render import find_soffice
-from pipeline.sample import fill_workbook, seed_values
-from pipeline.templates import write_all_templates
+from pipeline.domain.master import load_master
+from pipeline.intake import safety
+from pipeline.intake.cellscan import PercentStyles, is_percent_format, scan_cells
+from pipeline.office.libreoffice import find_soffice
+from pipeline.workbook.sample import fill_workbook, seed_values
+from pipeline.workbook.templates import write_all_templates
 
 from conftest import folder_digest, run_cli
 

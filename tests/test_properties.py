@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.compute import achievement, compute, mean
-from pipeline.master import Polarity
-from pipeline.numfmt import fmt_number, fmt_percent, rounded
-from pipeline.reader import read_folder
-from pipeline.sample import fill_workbook
-from pipeline.validate import parse_id_number, validate
+from pipeline.domain.master import Polarity
+from pipeline.domain.numfmt import fmt_number, fmt_percent, rounded
+from pipeline.intake.reader import read_folder
+from pipeline.intake.validate import parse_id_number, validate
+from pipeline.workbook.sample import fill_workbook
 
 from conftest import blank_of
 

@@ -14,15 +14,16 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import paths, spec
+from pipeline import paths
+from pipeline.domain import spec
+from pipeline.domain.kinds import REGISTRY, Accumulation, Kind
+from pipeline.domain.master import parse_master
+from pipeline.domain.periods import label, quarter_number, quarter_period, short, span
 from pipeline.errors import MasterError
 from pipeline.history import open_history
 from pipeline.history.model import IndicatorRecord, RunSnapshot, UnitFigure
-from pipeline.kinds import REGISTRY, Accumulation, Kind
-from pipeline.master import parse_master
-from pipeline.periods import label, quarter_number, quarter_period, short, span
 from pipeline.quarter.rollup import roll, roll_up, rule_text
-from pipeline.quarter.workbook import quarter_filename, write_quarter_template
+from pipeline.workbook.quarter import quarter_filename, write_quarter_template
 
 SAMPLE = paths.SAMPLE_MASTER.read_text(encoding="utf-8")
 # The sample with the quarters' keys where they make sense: S3.1 (organisations active of
@@ -248,8 +249,8 @@ def test_quarterly_workbook_keeps_the_contract_and_shows_earlier_quarters(qmaste
 
 
 def test_quarterly_workbook_reads_back_with_its_texts(master, tmp_path):
-    from pipeline.reader import read_workbook
-    from pipeline.sample import fill_workbook
+    from pipeline.intake.reader import read_workbook
+    from pipeline.workbook.sample import fill_workbook
 
     blank = tmp_path / "blank.xlsx"
     blank.write_bytes(_workbook(master, "KETAHANAN", 2))
@@ -383,7 +384,8 @@ QUARTER_DAMAGED = [
 @pytest.mark.parametrize(("change", "expected"), [d[1:] for d in QUARTER_DAMAGED],
                          ids=[d[0] for d in QUARTER_DAMAGED])
 def test_a_damaged_quarterly_template_is_refused(change, expected, tmp_path):
-    from pipeline.template_check import TRIWULAN, template_problems
+    from pipeline.quarter.report import TRIWULAN
+    from pipeline.word.template_check import template_problems
 
     problems = template_problems(_quarter_variant(tmp_path, change), TRIWULAN,
                                  quarter_context())
@@ -402,7 +404,7 @@ def test_the_cli_refuses_a_damaged_quarterly_template_and_writes_nothing(tmp_pat
 
 
 def test_the_quarterly_template_uses_exactly_its_context():
-    from pipeline.template_check import analyse
+    from pipeline.word.template_check import analyse
 
     used = set().union(*(part.undeclared for part in analyse(
         paths.QUARTER_TEMPLATE.read_bytes()).parts))

@@ -22,8 +22,8 @@ from docx import Document
 from test_quarters import QUARTER_SAMPLE
 
 from pipeline import paths
-from pipeline.master import parse_master
-from pipeline.sample import fill_workbook
+from pipeline.domain.master import parse_master
+from pipeline.workbook.sample import fill_workbook
 
 from conftest import folder_digest, run_cli, table_texts
 

@@ -14,12 +14,16 @@ from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from pipeline.annual.context import build_context
+from pipeline.annual.report import render_report
+from pipeline.annual.texts import numbered, spans
 from pipeline.compute import Results, compute
-from pipeline.context import MERGE_UP, build_context, numbered, spans
+from pipeline.domain.master import Master, load_master
 from pipeline.errors import OutputError, TemplateError
-from pipeline.master import Master, load_master
+from pipeline.office.libreoffice import convert_to_pdf, find_soffice
 from pipeline.paths import SAMPLE_MASTER, WORD_TEMPLATE
-from pipeline.render import convert_to_pdf, find_soffice, jinja_env, render_report
+from pipeline.word.columns import MERGE_UP
+from pipeline.word.render import jinja_env
 
 from conftest import logical_tables
 

@@ -1,6 +1,6 @@
 """The faster report rendering prints the same bytes as before (issue 11 §4).
 
-* The per-process cache of the prepared template (``render.PREPARED``): the sample, every
+* The per-process cache of the prepared template (``PREPARED``): the sample, every
   example master and the tests' odd masters render to the same bytes with the cache cold,
   warm and switched off.
 * The passes after rendering (``columns.drop_marked_columns``,
@@ -24,15 +24,21 @@ import test_render as tr
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from pipeline import columns, paths, render
+from pipeline import paths
+from pipeline.annual import report as annual_report
+from pipeline.annual.context import build_context
+from pipeline.annual.report import IKU
 from pipeline.compute import compute
-from pipeline.context import DROP_COLUMN, MERGE_UP
+from pipeline.domain.master import load_master
 from pipeline.errors import TemplateError
-from pipeline.master import load_master
-from pipeline.packaging import stamp
-from pipeline.reader import read_folder
-from pipeline.sample import write_sample_inputs
-from pipeline.validate import validate
+from pipeline.intake.reader import read_folder
+from pipeline.intake.validate import validate
+from pipeline.office.packaging import package_time, stamp
+from pipeline.paths import WORD_TEMPLATE
+from pipeline.word import columns, render
+from pipeline.word.columns import DROP_COLUMN, MERGE_UP
+from pipeline.word.prepared import PREPARED
+from pipeline.workbook.sample import write_sample_inputs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 EXAMPLES = sorted((paths.INPUT_TEMPLATES / "master" / "contoh").glob("*.yaml"))
@@ -88,26 +94,26 @@ def case(name: str):
 @pytest.mark.parametrize("name", list(CASES))
 def test_same_bytes_with_and_without_the_cache(name, monkeypatch):
     master, results = case(name)
-    render.PREPARED.clear()
-    cold = render.render_bytes(master, results)
-    warm = render.render_bytes(master, results)
-    monkeypatch.setattr(render.PREPARED, "enabled", False)
-    off = render.render_bytes(master, results)
+    PREPARED.clear()
+    cold = annual_report.render_bytes(master, results)
+    warm = annual_report.render_bytes(master, results)
+    monkeypatch.setattr(PREPARED, "enabled", False)
+    off = annual_report.render_bytes(master, results)
     assert cold == warm == off
     assert len(cold) > 10_000
 
 
 def test_the_cache_is_used_and_bounded(monkeypatch):
     master, results = case("mini")
-    render.PREPARED.clear()
-    render.render_bytes(master, results)
+    PREPARED.clear()
+    annual_report.render_bytes(master, results)
     kinds = {slot[0] if isinstance(slot[0], str) else slot[0][0] for slot in
-             render.PREPARED._store}
+             PREPARED._store}
     assert kinds == {"patched", "lines", "jinja"}
-    monkeypatch.setattr(render.PREPARED, "size", 3)
-    render.PREPARED.clear()
-    render.render_bytes(master, results)
-    assert len(render.PREPARED._store) == 3
+    monkeypatch.setattr(PREPARED, "size", 3)
+    PREPARED.clear()
+    annual_report.render_bytes(master, results)
+    assert len(PREPARED._store) == 3
 
 
 def test_a_cached_template_still_reports_template_errors(tmp_path):
@@ -116,7 +122,7 @@ def test_a_cached_template_still_reports_template_errors(tmp_path):
     template = tr._template_with(tmp_path, "{{ draft.tidak_ada }}")
     for _ in range(2):
         with pytest.raises(TemplateError):
-            render.render_bytes(master, results, template)
+            annual_report.render_bytes(master, results, template)
 
 
 # --- the passes after rendering, against the implementations they replace -----------------
@@ -143,7 +149,7 @@ def _ref_cells(tr_):
 
 
 def ref_drop_marked_columns(body, marker: str) -> int:
-    """pipeline/columns.py before issue 11 §4, verbatim but for names."""
+    """pipeline/word/columns.py before issue 11 §4, verbatim but for names."""
     removed = 0
     for tbl in body.iter(_w("tbl")):
         rows = tbl.findall(_w("tr"))
@@ -199,7 +205,7 @@ def _ref_grid_cells(tr_):
 
 
 def ref_merge_marked_cells(body) -> int:
-    """pipeline/render.py's merge_marked_cells before issue 11 §4."""
+    """pipeline/word/render.py's merge_marked_cells before issue 11 §4."""
     merged = 0
     for tbl in body.iter(_w("tbl")):
         rows = tbl.findall(_w("tr"))
@@ -227,7 +233,7 @@ def _rendered_body(name: str, monkeypatch):
     seen = []
     monkeypatch.setattr(render, "finish_body",
                         lambda body, *rest: seen.append(copy.deepcopy(body)))
-    render.render_bytes(*case(name))
+    annual_report.render_bytes(*case(name))
     monkeypatch.undo()
     return seen[0]
 
@@ -330,10 +336,11 @@ def test_resolve_listing_is_docxtpls(xml):
 
 def test_parts_are_stamped_as_their_zip():
     master, results = case("mini")
-    tpl = render.render_document(render.build_context(master, results))
-    when = render._set_properties(tpl.docx, master)
+    tpl = render.render_document(build_context(master, results), WORD_TEMPLATE, IKU)
+    when = render.set_properties(tpl.docx, when=package_time(master.agency.report_date),
+                                 title="t", subject="s", author="a", keywords="k")
     buf = io.BytesIO()
     tpl.save(buf)
-    from pipeline.packaging import stamp_parts
+    from pipeline.office.packaging import stamp_parts
 
     assert stamp_parts(render.package_parts(tpl), when) == stamp(buf.getvalue(), when)

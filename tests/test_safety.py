@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from pipeline import safety
 from pipeline.errors import Severity
-from pipeline.safety import inspect_file
+from pipeline.intake import safety
+from pipeline.intake.safety import inspect_file
 
 FIXTURE = Path(__file__).parent / "fixtures" / "libreoffice_saved_KETAHANAN.xlsx"
 SHEET = "xl/worksheets/sheet1.xml"
@@ -694,9 +694,9 @@ def test_libreoffice_saved_fixture_passes():
 
 
 def test_real_template_passes(tmp_path):
-    from pipeline.master import load_master
+    from pipeline.domain.master import load_master
     from pipeline.paths import SAMPLE_MASTER
-    from pipeline.templates import write_template
+    from pipeline.workbook.templates import write_template
 
     path = tmp_path / "templat.xlsx"
     write_template(load_master(SAMPLE_MASTER), "KETAHANAN", path)

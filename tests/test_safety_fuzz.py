@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from dev import safety_reference as reference
-from pipeline import safety
+from pipeline.intake import safety
 
 import test_ods
 import test_safety as hostile
@@ -97,9 +97,9 @@ SHEETS = [
 
 
 def _bases(tmp: Path) -> dict[str, bytes]:
-    from pipeline.master import load_master
+    from pipeline.domain.master import load_master
     from pipeline.paths import SAMPLE_MASTER
-    from pipeline.templates import write_template
+    from pipeline.workbook.templates import write_template
 
     write_template(load_master(SAMPLE_MASTER), "KETAHANAN", tmp / "templat.xlsx")
     return {
@@ -263,7 +263,7 @@ _REF_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
 def reference_scan_cells(data: bytes, columns: set[str]) -> dict:
-    """pipeline/cellscan.py's scan_cells before issue 11 §4 (formulas and errors), which
+    """pipeline/intake/cellscan.py's scan_cells before issue 11 §4 (formulas and errors), which
     walked every cell of the wanted columns with one regular expression."""
     letters = b"|".join(sorted(c.encode("ascii") for c in columns))
     cells = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*?\br="(?:' + letters + rb')[0-9]+")([^>]*?)'
@@ -313,7 +313,7 @@ def _random_sheet(rng: random.Random) -> bytes:
 
 
 def test_cell_scan_finds_what_the_old_one_found(tmp_path):
-    from pipeline.cellscan import scan_cells
+    from pipeline.intake.cellscan import scan_cells
 
     rng = random.Random(SEED)
     sheets = [_random_sheet(rng) for _ in range(300)]

@@ -1,5 +1,5 @@
 """The Word template is checked before rendering: damaged templates are refused with the
-tag and its paragraph named, and nothing is written (pipeline/template_check.py)."""
+tag and its paragraph named, and nothing is written (pipeline/word/template_check.py)."""
 
 from __future__ import annotations
 
@@ -13,19 +13,17 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from pipeline import template_check
+from pipeline.annual.context import build_context
+from pipeline.annual.report import IKU, render_report
 from pipeline.compute import Results, compute
-from pipeline.context import build_context
+from pipeline.domain.master import load_master
 from pipeline.errors import TemplateError
-from pipeline.master import load_master
+from pipeline.families import FAMILIES
 from pipeline.paths import SAMPLE_MASTER, WORD_TEMPLATE
-from pipeline.render import render_report
-from pipeline.template_check import (
-    IKU,
-    SPECS,
+from pipeline.word import template_check
+from pipeline.word.template_check import (
     TemplateCheckFailed,
     TemplateSpec,
-    register,
     table_loop,
     template_problems,
 )
@@ -100,7 +98,7 @@ def variant(tmp_path: Path, change: Callable, name: str = "templat_ubahan.docx")
 # --- the shipped template and the registry -----------------------------------------------
 
 
-@pytest.mark.parametrize("spec", list(SPECS.values()), ids=list(SPECS))
+@pytest.mark.parametrize("spec", list(FAMILIES.values()), ids=list(FAMILIES))
 def test_every_shipped_template_passes_its_own_check(spec: TemplateSpec, context,
                                                      lkjip_context):
     assert spec.template.is_file()
@@ -133,18 +131,16 @@ def test_the_check_is_cached_per_template_bytes():
     assert template_check.analyse(data + b"\0") is not first  # other bytes: analysed again
 
 
-def test_a_new_kind_of_document_is_one_registration(tmp_path, context):
-    spec = register(TemplateSpec("uji_catatan", "dokumen uji", WORD_TEMPLATE,
-                                 (table_loop("notes", "tabel catatan"),)))
-    try:
-        assert SPECS["uji_catatan"] is spec
-        assert template_problems(WORD_TEMPLATE.read_bytes(), spec, context) == [
-            "bagian wajib tidak ada: tabel catatan (baris tabel berisi {%tr for … in notes %} "
-            "dan {%tr endfor %}). Salin bagian itu kembali dari templat bawaan input_templates/ "
-            "(lihat docs/TEMPLATE.md); boleh diubah gayanya, tetapi tidak boleh dihapus."
-        ]
-    finally:
-        del SPECS["uji_catatan"]
+def test_a_new_kind_of_document_is_one_spec(tmp_path, context):
+    """A family is a ``TemplateSpec`` (and one line in ``families.FAMILIES``): the engine
+    checks whatever spec it is handed, with its required blocks."""
+    spec = TemplateSpec("uji_catatan", "dokumen uji", WORD_TEMPLATE,
+                        (table_loop("notes", "tabel catatan"),))
+    assert template_problems(WORD_TEMPLATE.read_bytes(), spec, context) == [
+        "bagian wajib tidak ada: tabel catatan (baris tabel berisi {%tr for … in notes %} "
+        "dan {%tr endfor %}). Salin bagian itu kembali dari templat bawaan input_templates/ "
+        "(lihat docs/TEMPLATE.md); boleh diubah gayanya, tetapi tidak boleh dihapus."
+    ]
 
 
 # --- damaged templates: each refused with its message ------------------------------------
@@ -416,12 +412,12 @@ def test_without_the_check_the_strict_parse_still_refuses(tmp_path, sample, resu
     """docxtpl parses the rendered body with recover=True, which would quietly drop what
     it cannot read; the body is parsed strictly first, so a template that slipped past the
     check is still refused as the template's fault (exit 1), not written."""
-    from pipeline import render
+    from pipeline.word import render
 
     template = variant(tmp_path, _if_into_table)
-    monkeypatch.setattr(template_check, "check_template", lambda *args: None)
+    monkeypatch.setattr(render, "check_template", lambda *args: None)
     with pytest.raises(TemplateError) as err:
-        render.render_report(sample, results, tmp_path / "x.docx", template)
+        render_report(sample, results, tmp_path / "x.docx", template)
     message = str(err.value)
     assert message.startswith(f"templat Word {template} menghasilkan dokumen yang rusak (")
     assert message.endswith(

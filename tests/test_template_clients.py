@@ -20,13 +20,14 @@ from docx import Document
 from lxml import etree
 from test_template_check import DAMAGED
 
-from pipeline import render
+from pipeline.annual.report import IKU, render_bytes, render_report
 from pipeline.compute import compute
-from pipeline.master import load_master
-from pipeline.ooxml import package_problems
+from pipeline.domain.master import load_master
+from pipeline.office.libreoffice import convert_to_pdf, find_soffice
+from pipeline.office.ooxml import package_problems
 from pipeline.paths import SAMPLE_MASTER, WORD_TEMPLATE
-from pipeline.render import convert_to_pdf, find_soffice, render_report
-from pipeline.template_check import IKU, TemplateCheckFailed, template_problems
+from pipeline.word import render
+from pipeline.word.template_check import TemplateCheckFailed, template_problems
 
 from conftest import folder_digest, run_cli
 
@@ -160,7 +161,7 @@ def test_restyled_template_has_the_new_font_letterhead_and_margins(templates):
 
 @pytest.mark.parametrize("name", CLIENT_TEMPLATES)
 def test_template_passes_the_check(name, templates, sample, results):
-    from pipeline.context import build_context
+    from pipeline.annual.context import build_context
 
     data = templates[name].read_bytes()
     assert template_problems(data, IKU, build_context(sample, results)) == []
@@ -215,7 +216,7 @@ def test_damaged_resaved_template_is_refused(index, templates, sample, results, 
     out_dir = tmp_path / "hasil"
     out_dir.mkdir()
     existing = out_dir / "laporan.docx"
-    existing.write_bytes(render.render_bytes(sample, results))
+    existing.write_bytes(render_bytes(sample, results))
     before = folder_digest(out_dir)
     with pytest.raises(TemplateCheckFailed) as err:
         render_report(sample, results, existing, template)
@@ -232,7 +233,7 @@ def test_verifier_stops_what_docxtpl_would_have_written(templates, monkeypatch, 
     write it (exit 3), and the existing report stays as it was."""
     from docxtpl import DocxTemplate
 
-    from pipeline.kinds import OMML_NS, KindRules
+    from pipeline.domain.kinds import OMML_NS, KindRules
 
     equation = KindRules.equation  # declares the namespace on the element: undo that here
     monkeypatch.setattr(KindRules, "equation", lambda self, ind: equation(self, ind).replace(

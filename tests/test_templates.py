@@ -18,17 +18,17 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline import spec
 from pipeline.compute import achievement, realisation
+from pipeline.domain import spec
+from pipeline.domain.kinds import InputRule, Kind, rules_of
+from pipeline.domain.master import Indicator, Master, Polarity, Settings, load_master, parse_master
+from pipeline.domain.spec import definition_fingerprint
 from pipeline.errors import OutputError, UsageError
-from pipeline.kinds import InputRule, Kind, rules_of
-from pipeline.master import Indicator, Master, Polarity, Settings, load_master, parse_master
 from pipeline.paths import SAMPLE_MASTER
-from pipeline.sample import fill_workbook, seed_values, write_sample_inputs
-from pipeline.templates import (
+from pipeline.workbook.sample import fill_workbook, seed_values, write_sample_inputs
+from pipeline.workbook.templates import (
     NOT_ASKED_TEXT,
     achievement_formula,
-    definition_fingerprint,
     input_message,
     target_text,
     template_filename,

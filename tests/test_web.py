@@ -20,10 +20,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from pipeline.errors import UsageError
-from pipeline.templates import write_template
 from pipeline.web import checks, reports, store
 from pipeline.web.app import create_app
 from pipeline.web.site import open_site
+from pipeline.workbook.templates import write_template
 
 from conftest import run_cli, table_texts
 from web_support import csrf_of, filled, lines, served, text_of, upload
@@ -620,7 +620,7 @@ def test_an_edited_report_in_the_data_folder_is_kept(master, site, client, tmp_p
 def _quarter_round(master, tmp_path, n, values, history):
     """Collect quarter n on its own page: every unit downloads its blank quarterly workbook
     from the page, fills it and uploads it; the secretariat builds the report."""
-    from pipeline.sample import fill_workbook, seed_values
+    from pipeline.workbook.sample import fill_workbook, seed_values
 
     site = open_site(master, tmp_path / f"tw{n}", quarter=n, history=history)
     with TestClient(create_app(site)) as client:

@@ -14,8 +14,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.sample import fill_workbook, seed_values
-from pipeline.templates import write_template
+from pipeline.workbook.sample import fill_workbook, seed_values
+from pipeline.workbook.templates import write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -31,10 +31,10 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from .. import spec
+from ..domain import spec
 from ..errors import Problem, Severity
+from ..intake.safety import MAX_ROWS, inspect_workbook
 from ..reasons import Reason
-from ..safety import MAX_ROWS, inspect_workbook
 from .model import (
     ANNUAL,
     KINDS,

@@ -26,10 +26,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..kinds import Kind
+from ..domain.kinds import Kind
 
-# The periods a year has: the year-end round and the four quarters (pipeline/periods.py).
-from ..periods import ANNUAL, PERIODS  # noqa: F401 (re-exported)
+# The periods a year has: the year-end round and the four quarters (pipeline/domain/periods.py).
+from ..domain.periods import ANNUAL, PERIODS  # noqa: F401 (re-exported)
 
 #: The kinds of indicator the history accepts: those of the registry (``pipeline.kinds``);
 #: "" = unknown, e.g. imported from a rekap, which does not say.

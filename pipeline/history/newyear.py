@@ -35,9 +35,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from ..atomic import write_atomically
+from ..domain.master import load_master, parse_master
 from ..errors import MasterError, UsageError
-from ..master import load_master, parse_master
+from ..office.atomic import write_atomically
 
 #: The indicator keys holding last year's figures, left to the history in a new year.
 PREVIOUS_YEAR_KEYS = ("capaian_tahun_lalu", "realisasi_tahun_lalu")

@@ -16,9 +16,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..annual.report import render_bytes
+from ..compute import compute
+from ..domain.master import Master, parse_master
 from ..errors import HistoryError
-from ..master import Master
-from ..publish import Published, check_target, guard_outputs, publish_report
+from ..office.publish import Published, check_target, guard_outputs, publish_report
 from . import master_key
 from .report import earlier_years, rebuild_inputs
 from .store import format_time, open_history
@@ -49,7 +51,6 @@ def rebuild_report(master: Master, history: Path, out: Path, pdf: bool = False,
         earlier = None
         if stored is not None and stored.snapshot.master_text:
             # the earlier years as the history held them when this version was recorded
-            from ..master import parse_master
 
             recorded = parse_master(stored.snapshot.master_text)
             earlier = earlier_years(h, key, recorded, as_of=stored.info.recorded_at)
@@ -62,8 +63,6 @@ def rebuild_report(master: Master, history: Path, out: Path, pdf: bool = False,
             f"templat (sumber: {stored.info.source}); hanya tahun yang dicatat oleh "
             "`iku report` dapat dibuat ulang")
     recorded_master, values, previous = rebuild_inputs(stored)
-    from ..compute import compute
-    from ..render import render_bytes
 
     results = compute(recorded_master, values, history=previous)
     with tempfile.TemporaryDirectory(prefix="iku_riwayat_") as tmp:

@@ -28,9 +28,11 @@ from typing import Any
 import pandas as pd
 
 from ..compute import VALUE_COLUMNS, Results
-from ..kinds import NA, Merge
-from ..master import Indicator, Master
-from ..periods import QUARTERS
+from ..domain.kinds import NA, Merge
+from ..domain.master import Indicator, Master, parse_master
+from ..domain.numfmt import fmt_number
+from ..domain.periods import QUARTERS
+from . import master_key
 from .model import (
     ANNUAL,
     IndicatorRecord,
@@ -71,7 +73,6 @@ class Prior:
 def read_prior(path: Path, master: Master, period: str = ANNUAL) -> Prior:
     """The history's view of ``master``'s agency and year (and of the run's ``period``);
     an empty Prior when the file does not exist yet (nothing is created by reading)."""
-    from . import master_key
 
     if not Path(path).exists():
         return Prior(year=master.agency.year, period=period)
@@ -165,7 +166,6 @@ def master_differences(master: Master, prior: Prior) -> list[str]:
 
 
 def _plain(x: float, decimals: int = 4) -> str:
-    from ..numfmt import fmt_number
 
     return fmt_number(x, decimals=decimals)
 
@@ -182,7 +182,6 @@ def snapshot(
 ) -> RunSnapshot:
     """The run to record: ``submissions`` maps each unit to the fingerprint of the
     workbook its figures came from."""
-    from . import master_key
 
     records = []
     for ind in master.indicators:
@@ -273,7 +272,6 @@ def _show(x: Any) -> str:
 def rebuild_inputs(stored: StoredRun) -> tuple[Master, pd.DataFrame, dict]:
     """The master, the units' inputs and the previous-year figures of a recorded run, as
     the report used them (for ``iku report --dari-riwayat``)."""
-    from ..master import parse_master
 
     snap = stored.snapshot
     master = parse_master(snap.master_text, source=f"riwayat {snap.year}")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..numfmt import fmt_number, fmt_percent, fmt_value
+from ..domain.numfmt import fmt_number, fmt_percent, fmt_value
 from .model import Figure, IndicatorSeries, RunInfo, Series, Target
+from .store import format_time
 
 MISSING = "-"
 
@@ -77,7 +78,6 @@ def _name(ind: IndicatorSeries) -> str:
 
 def versions_rows(infos: list[RunInfo]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """``iku riwayat --versi``: one row per version, newest last."""
-    from .store import format_time
 
     headings = ("Periode", "Versi", "Dicatat", "Sumber", "Indikator", "Sidik master",
                 "Sidik templat", "Sidik berkas impor", "Keterangan")

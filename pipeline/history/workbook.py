@@ -22,8 +22,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .. import spec
-from ..atomic import write_atomically
+from ..domain import spec
+from ..office.atomic import write_atomically
 from .importer import COLUMNS
 from .model import ANNUAL, IndicatorRecord, RunSnapshot, Series, agency_key
 

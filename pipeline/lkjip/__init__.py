@@ -11,8 +11,8 @@ A family of small stages, I/O at the edges (docs/LKJIP.md says what the chapter 
   slots;
 * ``charts``: deterministic PNG line charts (matplotlib, Agg);
 * ``context``: the Word template's data (stable shape, parts shown or left out);
-* ``render``: the template checked and filled (``pipeline.render``), charts placed, the
-  package normalised and stamped; bytes only;
+* ``render``: the template checked and filled (the Word engine, ``pipeline.word``), charts
+  placed, the package normalised and stamped; bytes only; the family's spec ``LKJIP``;
 * ``run``: ``build_lkjip``, the report's first stages (``pipeline.run``), then the
-  chapter, published by ``pipeline.publish``.
+  chapter, published by ``pipeline.office.publish``.
 """

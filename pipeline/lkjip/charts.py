@@ -1,5 +1,5 @@
 """The chapter's chart: % capaian of a sasaran's indicators across years, drawn with
-matplotlib (Agg) and returned as ``pipeline.charts.Chart`` (PNG bytes, width, alternative
+matplotlib (Agg) and returned as ``pipeline.word.charts.Chart`` (PNG bytes, width, alternative
 text), which ``render`` places as a docxtpl ``InlineImage``.
 
 Deterministic, as ``pipeline.charts``: the same figures give the same bytes. The backend
@@ -17,8 +17,8 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..charts import COLOURS, Chart
-from ..numfmt import fmt_number
+from ..domain.numfmt import fmt_number
+from ..word.charts import COLOURS, Chart
 
 WIDTH_IN, HEIGHT_IN, DPI = 6.3, 3.1, 150  # 16 x 7.9 cm: the portrait text width
 WIDTH_MM = 160.0  # placed at the text width

@@ -2,7 +2,7 @@
 
 ``build_context(chapter)`` returns a plain dict of strings, lists and dicts (every key
 always present, so the template check and StrictUndefined see one shape whatever the
-data); a chart is a ``pipeline.charts.Chart``, which ``render`` turns into a docxtpl
+data); a chart is a ``pipeline.word.charts.Chart``, which ``render`` turns into a docxtpl
 ``InlineImage``.
 docs/LKJIP.md lists the keys. Optional parts carry ``shown``; a part that is not shown
 prints nothing, not even its heading, and the parts of a sasaran are numbered by what is
@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..charts import Chart
+from ..annual.context import draft_notice, grade_scale_text
 from ..compute import Status
-from ..context import DROP_COLUMN, MERGE_UP, draft_notice, grade_scale_text
-from ..numfmt import fmt_percent
+from ..domain.numfmt import fmt_percent
+from ..word.charts import Chart
+from ..word.columns import DROP_COLUMN, MERGE_UP
 from . import sentences as say
 from .charts import Line, capaian_chart
 from .model import Chapter, IndicatorView, SasaranView

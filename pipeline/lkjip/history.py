@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..domain.master import Master
 from ..history import Figure, UnitFigure, master_key, open_history
-from ..master import Master
 
 WINDOW = 5  # years side by side, this year included
 QUARTERS = ("TW1", "TW2", "TW3", "TW4")

@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..compute import IndicatorResult, Results, Status
+from ..domain.kinds import NA
+from ..domain.master import BudgetLine, Indicator, Master, Sasaran, Target
 from ..history import Figure
-from ..kinds import NA
-from ..master import BudgetLine, Indicator, Master, Sasaran, Target
 from .history import Earlier
 
 QUARTER_NAMES = {"TW1": "TW I", "TW2": "TW II", "TW3": "TW III", "TW4": "TW IV"}

@@ -1,6 +1,7 @@
 """Render the chapter: its template filled, the charts put in, the package normalised.
 
-``render_bytes(chapter, template)`` builds on ``pipeline.render``'s public steps:
+``render_bytes(chapter, template)`` builds on the Word engine's public steps
+(``pipeline.word.render``):
 
 1. ``context.build_context``: every text, and each chart as a ``charts.Chart``;
 2. ``render.render_document(context, template, spec=LKJIP)``: the template checked
@@ -20,53 +21,46 @@ import io
 from pathlib import Path
 
 from .. import paths
-from ..master import Master
-from ..packaging import package_time, stamp
+from ..compute import compute
+from ..domain.master import load_master
+from ..intake.validate import check_inputs
+from ..office.atomic import write_atomically
+from ..office.packaging import package_time, stamp
+from ..word.render import render_document, set_properties
+from ..word.template_check import TemplateSpec, shows, table_loop
+from ..workbook.sample import sample_inputs
 from .context import build_context
-from .model import Chapter
+from .model import Chapter, build_chapter
 
 
 def render_bytes(chapter: Chapter, template: Path = paths.LKJIP_TEMPLATE) -> bytes:
-    from ..render import render_document
-    from ..template_check import LKJIP
-
     tpl = render_document(build_context(chapter), Path(template), spec=LKJIP)
-    when = _set_properties(tpl.docx, chapter.master)
+    agency = chapter.master.agency
+    when = set_properties(
+        tpl.docx, when=package_time(agency.report_date),
+        title=f"Bab III Akuntabilitas Kinerja - LKjIP Tahun {agency.year}",
+        subject=agency.name, author=agency.short_name,
+        keywords=f"LKjIP; Akuntabilitas Kinerja; SAKIP; {agency.year}")
     buf = io.BytesIO()
     tpl.save(buf)
     return stamp(buf.getvalue(), when)
 
 
-def _set_properties(docx, master: Master):
-    agency = master.agency
-    when = package_time(agency.report_date)
-    props = docx.core_properties
-    props.title = f"Bab III Akuntabilitas Kinerja - LKjIP Tahun {agency.year}"
-    props.subject = agency.name
-    props.author = agency.short_name
-    props.last_modified_by = "iku"
-    props.keywords = f"LKjIP; Akuntabilitas Kinerja; SAKIP; {agency.year}"
-    props.comments = ""
-    props.category = "Laporan kinerja"
-    props.language = "id-ID"
-    props.revision = 1
-    props.created = when
-    props.modified = when
-    props.last_printed = when
-    return when
-
-
 def render_sample(template: Path, out: Path) -> Path:
     """The bundled sample (master and submissions, no history) rendered with ``template``
     to ``out`` (``iku templat periksa --jenis lkjip``)."""
-    from ..atomic import write_atomically
-    from ..compute import compute
-    from ..master import load_master
-    from ..run import check_inputs, sample_inputs
-    from .model import build_chapter
-
     master = load_master(paths.SAMPLE_MASTER)
     with sample_inputs(master) as folder:
         checked = check_inputs(master, folder)
     results = compute(master, checked.values, checked.invalid)
     return write_atomically(Path(out), render_bytes(build_chapter(master, results), template))
+
+
+LKJIP = TemplateSpec(
+    "lkjip", "Bab III LKjIP (Akuntabilitas Kinerja)", paths.LKJIP_TEMPLATE,
+    (table_loop("measurement.rows", "tabel Pengukuran Kinerja"),
+     shows("measurement.scale", "skala predikat di bawah tabel Pengukuran Kinerja"),
+     shows("s.heading", "analisis per sasaran (judul sasaran)"),
+     table_loop("budget.rows", "tabel Realisasi Anggaran")),
+    sample=render_sample, signed=False,
+)

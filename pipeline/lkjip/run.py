@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..domain.master import Master
 from ..errors import ValidationFailed, YearLocked
-from ..master import Master
-from ..publish import Published, publish_report
+from ..office.publish import Published, publish_report
 from ..run import ReportJob, ReportOutcome, check, figures, guard, prior, signed
 from .history import read_earlier
 from .model import Chapter, build_chapter

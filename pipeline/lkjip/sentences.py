@@ -22,11 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..annual.texts import fmt_target
 from ..compute import IndicatorResult, Status
-from ..context import fmt_target
-from ..kinds import NA
-from ..master import BudgetLine, Indicator, Master, Polarity, Target
-from ..numfmt import fmt_number, fmt_percent, fmt_value, rounded
+from ..domain.kinds import NA
+from ..domain.master import BudgetLine, Indicator, Master, Polarity, Target
+from ..domain.numfmt import fmt_number, fmt_percent, fmt_value, rounded
 from .model import IndicatorView, SasaranView, YearPoint
 
 HUNDRED = Decimal(100)

@@ -10,8 +10,11 @@ this sub-package holds what only quarters need, pure functions unless said other
   against the quarter's and the year's target, predikat and colour;
 * ``history``: the quarters in the history database (figures of a recorded quarter, what
   a quarter records, the year's inputs from the four quarters for ``--dari-triwulan``);
-* ``context`` and ``report``: the quarterly report's text and its rendering (docxtpl,
-  ``input_templates/laporan_triwulan.docx``, built by ``dev/triwulan_template.py``).
+* ``context`` and ``report``: the quarterly report's text and its rendering through the
+  Word engine (``input_templates/laporan_triwulan.docx``, built by
+  ``dev/triwulan_template.py``).
+
+A quarter's workbook is a workbook like the others: ``pipeline.workbook.quarter``.
 
 The rules and defaults, with reasons: docs/TRIWULAN.md.
 """

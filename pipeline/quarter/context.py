@@ -6,7 +6,7 @@ the quarter and of the year so far, % capaian against the quarter's target, % of
 year's target reached, the status (predikat of the scale ``pengaturan.skala_predikat``,
 its cell shaded in the band's ``warna``) and each unit's Kendala and Tindak lanjut; then
 the notes that explain the figures, the place and month, and the signature. As for the
-yearly report (``pipeline/context.py``, whose helpers are reused), the template does no
+yearly report (``pipeline/annual/context.py``, whose helpers are reused), the template does no
 arithmetic and no formatting: docs/TEMPLATE.md lists every key.
 """
 
@@ -15,22 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..annual.context import grade_scale_text, notes, signatory
+from ..annual.texts import STATUS_TEXT, clean, fmt_target, heading, split_city
 from ..compute import IndicatorResult, Status
-from ..context import (
-    MERGE_UP,
-    STATUS_TEXT,
-    _split_city,
-    clean,
-    fmt_target,
-    grade_scale_text,
-    heading,
-    notes,
-    signatory,
-)
-from ..kinds import Accumulation
-from ..master import Indicator, Master
-from ..numfmt import fmt_month_year, fmt_percent
-from ..periods import months, roman
+from ..domain.kinds import Accumulation
+from ..domain.master import COLOURS, Indicator, Master
+from ..domain.numfmt import fmt_month_year, fmt_percent
+from ..domain.periods import months, roman
+from ..word.columns import MERGE_UP
 from .figures import QuarterResults
 from .rollup import rule_text
 
@@ -133,7 +125,6 @@ def quarter_notes(master: Master, q: QuarterResults) -> list[str]:
 
 
 def _colour_name(fill: str) -> str:
-    from ..master import COLOURS
 
     return next((name.replace("_", " ") for name, hex_ in COLOURS.items() if hex_ == fill),
                 f"#{fill}")
@@ -157,7 +148,7 @@ def build_quarter_context(master: Master, q: QuarterResults) -> dict[str, Any]:
     return {
         "title": TITLE,
         "period_line": f"TRIWULAN {roman(n)} TAHUN {year}",
-        "agency_lines": _split_city(clean(agency.name), agency.city, add_city=True),
+        "agency_lines": split_city(clean(agency.name), agency.city, add_city=True),
         "months_line": f"Periode: Triwulan {roman(n)} ({months(n)} {year})",
         "draft": q.draft,
         "draft_notice": draft_notice(q),

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..compute import Results, Status, achievement, apply_cap, compute, mean
-from ..master import GradeBand, Master, Target
-from ..periods import quarter_period
+from ..domain.master import GradeBand, Master, Target
+from ..domain.periods import quarter_period
 from .rollup import Figures, figures_of, roll_up
 
 

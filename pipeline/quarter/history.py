@@ -25,9 +25,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..domain.master import Master
+from ..domain.periods import QUARTERS, label, quarter_number, quarter_period, roman, short
 from ..errors import IkuError
-from ..master import Master
-from ..periods import QUARTERS, label, quarter_number, quarter_period, roman, short
+from ..history import master_key
+from ..history.model import IndicatorRecord, RunSnapshot, UnitFigure, fingerprint
 from .rollup import Figures, roll_up, rule_text
 
 
@@ -91,7 +93,6 @@ class YearInputs:
 def year_inputs(master: Master, quarters: Mapping, history: str = "") -> YearInputs:
     """The year from TW I–IV (``iku report --dari-triwulan``); QuarterMissing when a
     quarter was never recorded."""
-    from ..history.model import fingerprint
 
     figures = require_quarters(master, quarters, QUARTERS,
                                "angka tahunan diambil dari keempat triwulan", history)
@@ -128,8 +129,6 @@ def quarter_snapshot(master: Master, results, submissions: Mapping[str, str],
     """What a quarter records (``QuarterResults`` → ``RunSnapshot`` of period TWn):
     ``submissions`` maps each unit to the fingerprint of its workbook; ``values`` are the
     quarter's accepted figures (``validate``), which the units' figures are taken from."""
-    from ..history import master_key
-    from ..history.model import IndicatorRecord, RunSnapshot, UnitFigure, fingerprint
 
     typed = {(r["unit"], r["code"]): r for r in values.to_dict("records")}
     records = []

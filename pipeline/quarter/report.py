@@ -1,50 +1,43 @@
 """Render the quarterly report (*Laporan Pengukuran Kinerja Triwulan n Tahun Y*).
 
-The same machinery as the yearly report (``pipeline/render.py``): the template is checked
-against its spec (``template_check.TRIWULAN``) before anything is rendered, docxtpl fills
-it with ``context.build_quarter_context``, optional columns are dropped, merged cells
-joined, page hints added; the package gets fixed core properties (dated the report's
-month) and a normalised, stamped zip, so the same inputs give the same bytes and an edited
-report is recognised. Writing goes through ``publish`` in the runner (atomic, verified,
+Through the Word engine (``word.render``), like the yearly report: the template is checked
+against its spec (``TRIWULAN``) before anything is rendered, docxtpl fills it with
+``context.build_quarter_context``, optional columns are dropped, merged cells joined, page
+hints added; the package gets fixed core properties (dated the report's month) and a
+normalised, stamped zip, so the same inputs give the same bytes and an edited report is
+recognised. Writing goes through ``office.publish`` in the runner (atomic, verified,
 backups of edited reports, ``--pdf`` pairs).
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 
 from .. import paths
-from ..master import Master
-from ..periods import roman
+from ..domain.master import Master, load_master
+from ..domain.periods import quarter_period, roman
+from ..intake.validate import check_inputs
+from ..office.atomic import write_atomically
+from ..office.packaging import package_time, stamp
+from ..word.render import render_document, set_properties
+from ..word.template_check import TemplateSpec, shows, table_loop
+from ..workbook.sample import write_sample_inputs
 from .context import build_quarter_context, report_date
-from .figures import QuarterResults
+from .figures import QuarterResults, compute_quarter
 
 
 def render_quarter_bytes(master: Master, q: QuarterResults,
                          template: Path = paths.QUARTER_TEMPLATE) -> bytes:
     """The finished quarterly .docx as bytes (nothing is written)."""
-    from ..packaging import package_time, stamp
-    from ..render import render_document
-    from ..template_check import TRIWULAN
-
     tpl = render_document(build_quarter_context(master, q), Path(template), TRIWULAN)
     agency = master.agency
-    when = package_time(report_date(master, q.quarter))
-    props = tpl.docx.core_properties
-    props.title = (f"Laporan Pengukuran Kinerja Triwulan {roman(q.quarter)} Tahun "
-                   f"{agency.year}")
-    props.subject = agency.name
-    props.author = agency.short_name
-    props.last_modified_by = "iku"
-    props.keywords = f"IKU; Pengukuran Kinerja; Triwulan {roman(q.quarter)}; {agency.year}"
-    props.comments = ""
-    props.category = "Laporan kinerja"
-    props.language = "id-ID"
-    props.revision = 1
-    props.created = when
-    props.modified = when
-    props.last_printed = when
+    when = set_properties(
+        tpl.docx, when=package_time(report_date(master, q.quarter)),
+        title=f"Laporan Pengukuran Kinerja Triwulan {roman(q.quarter)} Tahun {agency.year}",
+        subject=agency.name, author=agency.short_name,
+        keywords=f"IKU; Pengukuran Kinerja; Triwulan {roman(q.quarter)}; {agency.year}")
     buf = io.BytesIO()
     tpl.save(buf)
     return stamp(buf.getvalue(), when)
@@ -58,16 +51,21 @@ def report_filename(master: Master, quarter: int) -> str:
 def render_quarter_sample(template: Path, out: Path) -> Path:
     """The bundled sample's Triwulan I report rendered with ``template`` to ``out`` (for
     ``iku templat periksa --jenis triwulan``): the sample workbooks of TW I filled with the
-    sample figures, a history of its own in a temporary folder."""
-    import tempfile
-
-    from ..master import load_master
-    from ..run import build_report
-    from ..sample import write_sample_inputs
-
+    sample figures (TW I has no earlier quarters, so no history is needed)."""
     master = load_master(paths.SAMPLE_MASTER)
+    period = quarter_period(1)
     with tempfile.TemporaryDirectory(prefix="iku_triwulan_") as tmp:
         folder = Path(tmp) / "isian"
-        write_sample_inputs(master, folder, period="TW1")
-        return build_report(master, folder, out, template, history=Path(tmp) / "r.sqlite",
-                            period="TW1").docx
+        write_sample_inputs(master, folder, period=period)
+        checked = check_inputs(master, folder, period=period, earlier={})
+    q = compute_quarter(master, 1, checked.values, {}, checked.invalid, not checked.ok,
+                        checked.texts)
+    return write_atomically(Path(out), render_quarter_bytes(master, q, Path(template)))
+
+
+TRIWULAN = TemplateSpec(
+    "triwulan", "laporan pengukuran kinerja triwulan", paths.QUARTER_TEMPLATE,
+    (table_loop("rows", "tabel pengukuran kinerja triwulan"),
+     shows("signatory.name", "tanda tangan (nama penandatangan)")),
+    sample=render_quarter_sample,
+)

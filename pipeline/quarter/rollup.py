@@ -28,9 +28,9 @@ from typing import Any
 import pandas as pd
 
 from ..compute import VALUE_COLUMNS
-from ..kinds import Accumulation
-from ..master import Indicator, Master
-from ..periods import QUARTERS, quarter_period
+from ..domain.kinds import SUB1, SUB2, Accumulation
+from ..domain.master import Indicator, Master
+from ..domain.periods import QUARTERS, quarter_period, roman, span
 
 # One quarter's accepted figures: (unit, Kode) → (x1, x2) as the unit typed them for that
 # quarter (x2 None where the kind asks none; x1 a label for labelled kinds).
@@ -115,8 +115,6 @@ def _plain(v: Any) -> Any:
 def rule_text(ind: Indicator, upto: int) -> str:
     """How the year so far is formed, as the report says it: "jumlah TW I–III",
     "x₁ jumlah TW I–IV, x₂ TW IV" (Indonesian)."""
-    from ..kinds import SUB1, SUB2
-    from ..periods import roman, span
 
     def one(rule: Accumulation) -> str:
         if rule == Accumulation.LAST or upto == 1:

@@ -7,8 +7,8 @@ edges, the CLI's own stages underneath (no second copy of the validation):
 
 * ``store``: the data folder: tokens (0600), every upload as a new version, results;
 * ``upload``: receive one upload, streamed, size limit enforced while receiving;
-* ``checks``: ``run.check_inputs`` on one upload and on the current set, figures through
-  the kinds registry, cells in context, the corrected copy (``feedback``);
+* ``checks``: ``intake.validate.check_inputs`` on one upload and on the current set, figures through
+  the kinds registry, cells in context, the corrected copy (``intake.feedback``);
 * ``reports``: ``run.build_report`` on the current set (draft while incomplete), the
   quarterly seam;
 * ``site``: one collection (master, folder, period, tokens);

@@ -39,7 +39,8 @@ from starlette.routing import Route
 
 from ..errors import IkuError, Problem, Severity
 from ..reasons import Reason
-from ..templates import template_filename, write_template
+from ..workbook.quarter import quarter_filename, write_quarter_template
+from ..workbook.templates import template_filename, write_template
 from . import checks, reports, store
 from .site import Site
 from .upload import UploadRefused, receive_upload
@@ -157,7 +158,6 @@ class _Pages:
         if unit not in self._blanks:
             buffer = io.BytesIO()
             if site.quarter:  # the quarter's workbook, with the earlier quarters (issue 10)
-                from ..quarter.workbook import write_quarter_template
 
                 await run_in_threadpool(write_quarter_template, site.master, unit,
                                         site.quarter, buffer, site.earlier, site.prior_x2)
@@ -166,7 +166,6 @@ class _Pages:
                                         site.prior_x2)
             self._blanks[unit] = buffer.getvalue()
         if site.quarter:
-            from ..quarter.workbook import quarter_filename
 
             return _download(self._blanks[unit], quarter_filename(site.master, unit,
                                                                   site.quarter))

@@ -1,7 +1,7 @@
 """What the pages show about workbooks: the CLI's own stages, nothing re-implemented.
 
 * ``check_upload``: one stored upload, checked exactly as ``iku validate`` checks a folder
-  holding only that file (``run.check_inputs``: the safety gate, ``reader``,
+  holding only that file (``intake.validate.check_inputs``: the safety gate, ``reader``,
   ``validate``), plus one rule of the page: a unit's link takes only that unit's workbook.
   The result is plain data (``hasil.json``): the problems (the same GALAT/PERINGATAN lines
   as the CLI, under the name the user uploaded) and, when accepted, the figures read and
@@ -27,14 +27,19 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import spec
+from ..domain import spec
+from ..domain.master import Indicator, Master
+from ..domain.numfmt import fmt_number
+from ..domain.periods import ANNUAL
 from ..errors import Problem, Severity, summary
-from ..master import Indicator, Master
-from ..numfmt import fmt_number
-from ..periods import ANNUAL
+from ..history import master_key, open_history
+from ..intake.feedback import feedback_paths, write_feedback
+from ..intake.reader import ReadResult
+from ..intake.safety import MAX_ROWS
+from ..intake.validate import Validated, validate
 from ..reasons import Reason
 from ..run import check_inputs
-from ..validate import Validated
+from ..workbook.templates import target_text
 from . import store
 
 # Problems about the folder rather than the one file checked: meaningless for one upload.
@@ -128,7 +133,6 @@ def _shown(value) -> str:
 
 
 def target_shown(ind: Indicator) -> str:
-    from ..templates import target_text
 
     target = ind.target
     if target is None:
@@ -167,7 +171,6 @@ def previous_figures(master: Master, history: Path | None) -> dict[str, str]:
     is a courtesy, never a reason for the page to fail."""
     import logging
 
-    from ..history import master_key, open_history
 
     if history is None or not Path(history).is_file():
         return {}
@@ -240,8 +243,6 @@ def combined_check(master: Master, folder: Path, states: list[store.UnitState],
                    period: str = ANNUAL, earlier: Mapping | None = None) -> Combined:
     with current_set(folder, states) as work:
         if not any(work.iterdir()):
-            from ..reader import ReadResult
-            from ..validate import validate
 
             checked = validate(master, ReadResult())  # every unit missing, as the CLI says
         else:
@@ -262,7 +263,6 @@ def cell_context(path: Path, problems: list[dict]) -> dict[int, dict]:
     number, [(text, is_the_cell)])."""
     from python_calamine import CalamineWorkbook
 
-    from ..safety import MAX_ROWS
 
     wanted = [(i, p) for i, p in enumerate(problems) if p.get("sheet") and p.get("cell")]
     if not wanted:
@@ -315,7 +315,6 @@ def corrected_copy(master: Master, version: store.Version,
     """The highlighted copy of an upload (written once, on first request, with the problem
     list beside it as ``iku validate --report`` writes them), or None when no cell of it
     has a problem."""
-    from ..feedback import feedback_paths, write_feedback
 
     problem_list, copies = feedback_paths(version.folder / store.CORRECTED / "masalah.xlsx")
     copy = copies / f"{version.workbook.stem}_PERBAIKI.xlsx"

@@ -22,8 +22,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import paths
+from ..domain.master import Master
+from ..domain.periods import quarter_period
 from ..errors import IkuError
-from ..master import Master
+from ..office.libreoffice import find_soffice
+from ..quarter.report import report_filename
 from ..run import build_report
 from . import checks, store
 
@@ -46,7 +50,6 @@ class Built:
 
 def report_name(master: Master, quarter: int | None) -> str:
     if quarter:
-        from ..quarter.report import report_filename
 
         return report_filename(master, quarter)
     return f"Laporan_IKU_{master.agency.year}.docx"
@@ -58,7 +61,6 @@ def report_paths(folder: Path, master: Master, quarter: int | None) -> tuple[Pat
 
 
 def pdf_available() -> bool:
-    from ..render import find_soffice
 
     return find_soffice() is not None
 
@@ -70,8 +72,6 @@ def _job_options(quarter: int | None) -> dict:
             f"laporan triwulan {quarter} belum dapat dibuat: versi iku ini baru membuat "
             "laporan tahunan. Isian tetap dikumpulkan dan diperiksa di halaman ini")
     if quarter:
-        from .. import paths
-        from ..periods import quarter_period
 
         return {"period": quarter_period(quarter), "template": paths.QUARTER_TEMPLATE}
     return {}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from . import store
+from .app import create_app
 from .site import Site
 
 GRACE_SECONDS = 10
@@ -95,8 +96,6 @@ def _setup_logging(folder: Path) -> None:
 def serve(site: Site, host: str = "127.0.0.1", port: int = 8000,
           echo: Callable[[str], None] = print) -> None:
     import uvicorn
-
-    from .app import create_app
 
     sock = bind(host, port)
     try:

@@ -14,9 +14,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..master import Master
-from ..periods import ANNUAL, quarter_period
-from ..safety import MAX_FILE_SIZE
+from ..domain.master import Master
+from ..domain.periods import ANNUAL, quarter_period
+from ..errors import HistoryError
+from ..history.report import read_prior
+from ..intake.safety import MAX_FILE_SIZE
+from ..quarter.history import recorded_earlier
 from . import checks, store
 
 log = logging.getLogger("iku.web")
@@ -77,14 +80,11 @@ def open_site(master: Master, folder: Path, quarter: int | None = None,
     tokens = store.load_tokens(folder, units, renew=renew_tokens)
     prior_x2, earlier = {}, {}
     if history is not None:
-        from ..errors import HistoryError
-        from ..history.report import read_prior
 
         try:
             prior = read_prior(history, master)
             prior_x2 = dict(prior.x2)
             if quarter:  # the earlier quarters as recorded when the page starts
-                from ..quarter.history import recorded_earlier
 
                 earlier = recorded_earlier(master, prior.quarters, quarter)[0]
         except HistoryError as exc:  # shown as the column left out; a report says why

@@ -35,10 +35,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import write_atomically
+from ..domain.master import Master
 from ..errors import UsageError
-from ..master import Master
-from ..reader import SPREADSHEET_SUFFIXES
+from ..intake.reader import SPREADSHEET_SUFFIXES
+from ..office.atomic import write_atomically
 
 SECRETARIAT = "SEKRETARIAT"  # the label of the secretariat's link
 TOKEN_FILE = "token.json"

@@ -1,6 +1,13 @@
-"""Leave optional columns out of the report's tables after rendering.
+"""Leave optional columns out of the report's tables after rendering; the engine's markers.
 
-A column whose heading renders as ``context.DROP_COLUMN`` (an optional column switched off,
+Two private-use characters (never typed by people; ``annual.texts.clean`` removes them from
+master text) are the contract between a family's context and the engine:
+
+* ``MERGE_UP`` fills a table cell that continues the cell above it; ``render`` turns each
+  such cell into a vertical merge (``w:vMerge``) with the cell above;
+* ``DROP_COLUMN`` is the heading of a column the document leaves out.
+
+A column whose heading renders as ``DROP_COLUMN`` (an optional column switched off,
 or one no indicator fills) is removed from its table: every cell that covers only that
 grid column is deleted, a cell spanning it (``w:gridSpan``, e.g. the year heading over
 Target / Realisasi / % Capaian) gets a smaller span, and the freed width is shared among
@@ -15,6 +22,9 @@ of marked cells).
 from __future__ import annotations
 
 from lxml import etree
+
+MERGE_UP = "\ue000"
+DROP_COLUMN = "\ue001"
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FIXED_BELOW = 851  # 1.5 cm: numbering columns keep their width

@@ -15,18 +15,17 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import odf, spec
+from ..domain import spec
+from ..errors import Problem, Severity
+from ..reasons import Reason
+from . import odf
 from .cellscan import CellFact, scan_cells, scan_merges
-from .errors import Problem, Severity
-from .reasons import Reason
 from .safety import (  # the gate already refused longer sheets
     MAX_ROWS,
     MAX_SHEET_TAGS,
     ODS_CONTENT,
     inspect_workbook,
 )
-
-HEADER_SEARCH_ROWS = 60
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ def _read_book(
     grid = book.get_sheet_by_name(spec.SHEET).to_python(
         skip_empty_area=False, nrows=MAX_ROWS + 1
     )
-    header = find_header(grid)
+    header = spec.find_header(grid)
     if header is None:
         return None, [
             _problem(
@@ -282,7 +281,7 @@ def _sheet_copies(path, book, names, rows, columns, meta) -> list[Problem]:
             continue
         grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False,
                                                       nrows=MAX_ROWS + 1)
-        header = find_header(grid)
+        header = spec.find_header(grid)
         if header is None:
             continue
         header_row, cols = header
@@ -348,7 +347,7 @@ def workbook_values_fingerprint(data: bytes) -> str | None:
                                                             nrows=MAX_ROWS + 1)
     finally:
         book.close()
-    header = find_header(grid)
+    header = spec.find_header(grid)
     if header is None:
         return None
     return values_fingerprint(tuple(_rows(grid, *header)))
@@ -367,20 +366,6 @@ def _as_text(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v).strip()
-
-
-def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
-    """The header row (0-based) and column key -> 0-based column, found by the labels."""
-    labels = {c.label.casefold(): c.key for c in spec.READ_COLUMNS}
-    required = {label.casefold() for label in spec.REQUIRED_LABELS}
-    for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        found = {
-            str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str)
-        }
-        if required <= found.keys():
-            columns = {labels[text]: i for text, i in found.items() if text in labels}
-            return r, columns
-    return None
 
 
 # The columns a data row is read from, in the order _rows unpacks them (the definition

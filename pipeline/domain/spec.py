@@ -9,11 +9,15 @@ user do not shift anything; data rows are identified by Kode, never by position.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from .periods import roman
 
 if TYPE_CHECKING:
-    from .master import Indicator
+    from .master import Indicator, Master
 
 TEMPLATE_VERSION = "1"
 DOC_KIND = "iku-isian"  # marks a workbook as one of ours
@@ -138,7 +142,6 @@ READ_COLUMNS: tuple[Column, ...] = COLUMNS + QUARTER_TEXTS
 def quarter_columns(n: int) -> tuple[Column, ...]:
     """The columns of quarter n's workbook: per input its meaning, the earlier quarters'
     figures, the quarter's own (the contract's x1 / x2) and the year so far."""
-    from .periods import roman
 
     def group(key: str) -> tuple[Column, ...]:
         earlier = tuple(Column(f"{key}_tw{q}", f"{key} TW {roman(q)}", 9)
@@ -158,3 +161,54 @@ def quarter_columns(n: int) -> tuple[Column, ...]:
         Column("year_target", "Target Tahun", 10),
         *QUARTER_TEXTS,
     )
+
+
+# --- finding the table and recognising the definitions (writer and reader agree) ---
+
+HEADER_SEARCH_ROWS = 60  # the header row is looked for in the first rows only
+
+
+def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """The header row (0-based) and column key -> 0-based column, found by the labels."""
+    labels = {c.label.casefold(): c.key for c in READ_COLUMNS}
+    required = {label.casefold() for label in REQUIRED_LABELS}
+    for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        found = {
+            str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str)
+        }
+        if required <= found.keys():
+            columns = {labels[text]: i for text, i in found.items() if text in labels}
+            return r, columns
+    return None
+
+
+def definition_fingerprint(master: Master, unit_code: str) -> str:
+    """Short sha256 (16 hex digits) of the indicator definitions shown to one unit.
+
+    Covers, per indicator in master order: code, name, kind, the meanings of y, x1 and x2,
+    and the target. The template stores it as ``sidik_definisi``; a reader recomputing a
+    different value knows the definitions changed since the template was issued.
+    """
+    rows = [
+        [
+            ind.code,
+            ind.name,
+            ind.kind.value,
+            ind.y_meaning,
+            ind.x1_meaning,
+            ind.x2_meaning if ind.asks_x2 else None,
+            list(ind.target) if isinstance(ind.target, tuple) else ind.target,
+            *_rule_fingerprint(ind),
+        ]
+        for ind in master.indicators_of(unit_code)
+    ]
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _rule_fingerprint(ind: Indicator) -> list:
+    """What the inputs may hold, beyond the original fields: only when it differs from a
+    plain percentage, so the fingerprints of existing percentage workbooks stay valid."""
+    extra = [[r.key, list(r.choices), r.negative, r.whole] for r in ind.rules.inputs(ind)]
+    plain = [["x1", [], False, True], ["x2", [], False, True]]
+    return [] if extra == plain and ind.multiplier == 1 else [extra, ind.multiplier]

@@ -27,7 +27,7 @@ sound) without raising; the template check uses it to refuse a damaged template 
 user's input (exit 1) rather than as a program fault.
 
 Cost, measured on this machine (2 cores shared with other jobs, so the figures vary;
-``python -m pipeline.ooxml FILE…`` prints the time per file): the sample report
+``python -m pipeline.office.ooxml FILE…`` prints the time per file): the sample report
 (``output/Laporan_IKU_2021.docx``: 45 kB zipped, 0.9 MB of XML, most of it the two styles
 parts) 30-40 ms; a report of a synthetic city (``iku synth -n 20 -u 7 -k 20``, then
 ``iku report --all``: 570 kB ``document.xml``) 40-55 ms alone and 17-25 ms in a batch,
@@ -53,7 +53,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from .errors import InternalError
+from ..errors import InternalError
 
 CONTENT_TYPES = "[Content_Types].xml"
 PACKAGE_SUFFIXES = (".docx", ".docm", ".dotx", ".xlsx", ".xlsm", ".xltx")
@@ -352,7 +352,7 @@ def _check_relationships(
 
 
 def main(argv: list[str]) -> int:
-    """``python -m pipeline.ooxml FILE…``: verify packages and print the time each took."""
+    """``python -m pipeline.office.ooxml FILE…``: verify packages and print the time each took."""
     status = 0
     for arg in argv:
         data = Path(arg).read_bytes()

@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .numfmt import fmt_number
+from ..domain.numfmt import fmt_number
 
 WIDTH_MM = 160.0
 DPI = 150

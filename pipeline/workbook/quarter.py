@@ -20,18 +20,18 @@ import io
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from .. import spec
-from ..atomic import write_atomically
+from ..domain import spec
+from ..domain.kinds import Accumulation, InputRule
+from ..domain.master import Indicator, Master
+from ..domain.periods import months, quarter_period, roman
 from ..errors import OutputError
-from ..kinds import Accumulation, InputRule
-from ..master import Indicator, Master
-from ..periods import months, quarter_period, roman
-from ..templates import (
+from ..office.atomic import write_atomically
+from .templates import (
     ERROR_TITLE,
     HISTORY_COMMENT,
     INPUT_FILL,
@@ -39,19 +39,21 @@ from ..templates import (
     NOT_ASKED_FILL,
     NOT_ASKED_TEXT,
     WORKBOOK_OPTIONS,
-    _indicators,
-    _row_height,
-    _runs,
-    _Styles,
-    _text,
-    _wrapped_lines,
-    _write_metadata,
+    Styles,
     achievement_formula,
     input_message,
     metadata,
+    row_height,
+    row_runs,
     target_text,
+    unit_indicators,
+    wrapped_lines,
+    write_metadata,
+    write_text,
 )
-from .rollup import Figures
+
+if TYPE_CHECKING:
+    from ..quarter.rollup import Figures
 
 HEADER_FILL = "#DDEBF7"
 DONE_FILL = "#EDEDED"  # an earlier quarter's accepted figure
@@ -122,7 +124,7 @@ def write_quarter_template(master: Master, unit_code: str, n: int,
     """Quarter n's workbook of one unit, to a path (atomically) or a binary buffer.
     ``earlier``: TW1 … TW(n−1) figures from the history; ``prior_x2``: last year's values
     of growth kinds (their x2, locked)."""
-    indicators = _indicators(master, unit_code)
+    indicators = unit_indicators(master, unit_code)
     known = {code: v for (unit, code), v in (prior_x2 or {}).items() if unit == unit_code}
     buffer = path_or_buffer
     if isinstance(path_or_buffer, (str, os.PathLike)):
@@ -141,7 +143,7 @@ class _Writer:
 
     def build(self, target) -> None:
         book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
-        self.styles = _Styles(book)
+        self.styles = Styles(book)
         meta = metadata(self.master, self.unit, quarter_period(self.n))
         self._properties(book, meta)
         sheet = book.add_worksheet(spec.SHEET)
@@ -151,7 +153,7 @@ class _Writer:
             self._row(sheet, spec.FIRST_DATA_ROW + offset, offset + 1, ind)
         self._validation(sheet)
         self._options(sheet)
-        _write_metadata(book, self.styles, meta)
+        write_metadata(book, self.styles, meta)
         book.close()
 
     def _properties(self, book, meta) -> None:
@@ -224,12 +226,12 @@ class _Writer:
         centre = s.cell(align="center")
         grey = s.cell(align="center", bg_color=NOT_ASKED_FILL, font_color="#595959")
         sheet.write_number(row, c["no"], number, centre)
-        _text(sheet, row, c["code"], ind.code, centre, s)
+        write_text(sheet, row, c["code"], ind.code, centre, s)
         indicator_text, x1_text, x2_text = spec.shown_definition(ind)
-        _text(sheet, row, c["indicator"], indicator_text, text, s)
-        _text(sheet, row, c["rule"], rule_text(ind), text, s)
-        _text(sheet, row, c["x1_meaning"], x1_text, text, s)
-        _text(sheet, row, c["x2_meaning"], x2_text, text, s)
+        write_text(sheet, row, c["indicator"], indicator_text, text, s)
+        write_text(sheet, row, c["rule"], rule_text(ind), text, s)
+        write_text(sheet, row, c["x1_meaning"], x1_text, text, s)
+        write_text(sheet, row, c["x2_meaning"], x2_text, text, s)
         totals = {}
         for key in ("x1", "x2"):
             asked = key == "x1" or ind.asks_x2
@@ -241,7 +243,8 @@ class _Writer:
                 if not asked or value is None:
                     sheet.write_string(row, col, NOT_ASKED_TEXT, grey)
                 elif isinstance(value, str):
-                    _text(sheet, row, col, value, s.cell(align="center", bg_color=DONE_FILL), s)
+                    write_text(sheet, row, col, value,
+                               s.cell(align="center", bg_color=DONE_FILL), s)
                 else:
                     sheet.write_number(row, col, value, s.cell(
                         align="center", bg_color=DONE_FILL, num_format="General"))
@@ -275,8 +278,8 @@ class _Writer:
         free = s.cell(locked=False, bg_color=INPUT_FILL, num_format="@", text_wrap=True)
         for column in spec.QUARTER_TEXTS:
             sheet.write_blank(row, c[column.key], None, free)
-        rule_lines = _wrapped_lines(rule_text(ind), self.columns[c["rule"]].width)
-        sheet.set_row(row, max(_row_height(ind), 13 * max(4, rule_lines) + 4))
+        rule_lines = wrapped_lines(rule_text(ind), self.columns[c["rule"]].width)
+        sheet.set_row(row, max(row_height(ind), 13 * max(4, rule_lines) + 4))
 
     def _input(self, sheet: Worksheet, row: int, key: str, ind: Indicator, asked: bool) -> None:
         s, col = self.styles, self.col[key]
@@ -301,7 +304,7 @@ class _Writer:
         elif isinstance(target, tuple):
             sheet.write_string(row, col, target_text(target), s.cell(align="right"))
         elif isinstance(target, str):
-            _text(sheet, row, col, target, s.cell(align="right"), s)
+            write_text(sheet, row, col, target, s.cell(align="right"), s)
         else:
             sheet.write_number(row, col, target, s.cell(num_format="General"))
 
@@ -328,7 +331,7 @@ class _Writer:
                 options.update(validate="integer" if rule.whole else "decimal",
                                criteria="between", maximum=spec.MAX_COUNT,
                                minimum=-spec.MAX_COUNT if rule.negative else 0)
-            for start, end in _runs(rows):
+            for start, end in row_runs(rows):
                 sheet.data_validation(start, col, end, col, options)
 
     def _options(self, sheet: Worksheet) -> None:

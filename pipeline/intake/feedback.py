@@ -20,11 +20,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import spec
-from .atomic import write_atomically
-from .errors import OutputError, Problem, Severity, summary
-from .master import Master
-from .publish import guard_outputs
+from ..domain import spec
+from ..domain.master import Master
+from ..errors import OutputError, Problem, Severity, summary
+from ..office.atomic import write_atomically
+from ..office.packaging import deterministic_zip, fixed_core_times
+from ..office.publish import guard_outputs
+from .reader import workbook_values_fingerprint
 from .validate import Validated
 
 ERROR_FILL = "FFC7CE"
@@ -187,7 +189,6 @@ def _marked(book, source: str) -> bytes:
     """The copy's bytes, its Metadata saying it is our copy of ``source`` and what its
     values were, so that an uncorrected copy dropped into the inputs folder is skipped
     (``reader``) while a corrected one is read as the unit's submission."""
-    from .reader import workbook_values_fingerprint
 
     first = io.BytesIO()
     book.save(first)
@@ -210,7 +211,6 @@ def _same_bytes(data: bytes, master: Master) -> bytes:
     rerun writes the same copy."""
     import zipfile
 
-    from .packaging import deterministic_zip, fixed_core_times
 
     when = dt.datetime(master.agency.year, 1, 1)
     with zipfile.ZipFile(io.BytesIO(data)) as z:

@@ -16,7 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from ..errors import OutputError
+from .ooxml import is_package, verify_package
 
 
 def write_atomically(path: Path, data: bytes, verified: bool = False) -> Path:
@@ -25,8 +26,6 @@ def write_atomically(path: Path, data: bytes, verified: bool = False) -> Path:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path} adalah folder; berikan nama berkas")
-    from .ooxml import is_package, verify_package
-
     if is_package(path) and not verified:
         verify_package(data, path.name)
     tmp: str | None = None

@@ -1,34 +1,32 @@
-"""Render the Word report from the template, and convert it to PDF with LibreOffice.
+"""The Word engine: fill a checked template with a context, finish its tables, save it.
 
-``render_report`` runs these steps, all in memory until the last one:
+Every document family (the yearly report in ``annual``, the quarterly report in
+``quarter``, the LKjIP chapter in ``lkjip``) renders through ``render_document``:
 
-1. ``build_context`` (pipeline/context.py): every text of the report, formatted;
-2. ``template_check.check_template``: the template's tags, blocks, names and required
-   blocks, every time (cached per process); a damaged template is refused with every
-   problem named, before anything is rendered;
-3. docxtpl with ``autoescape=True`` (so ``&``, ``<`` in the master stay literal) and a
+1. ``template_check.check_template`` with the family's ``TemplateSpec``: the template's
+   tags, blocks, names and required blocks, every time (cached per process); a damaged
+   template is refused with every problem named, before anything is rendered;
+2. docxtpl with ``autoescape=True`` (so ``&``, ``<`` in the master stay literal) and a
    Jinja environment with ``StrictUndefined`` (a name the template uses but the pipeline
    does not provide is an error, never a blank). Two changes to docxtpl (``_template_class``):
    the namespaces of the XML fragments in the context (the Office Math equations) are
    declared on each rendered part's root when the template lacks them (LibreOffice saves
    only the namespaces a part uses), and the rendered body is parsed strictly before
    docxtpl's own parse, which would silently *recover* from broken XML;
-4. ``finish_body``, on the rendered body before it joins python-docx's document:
-   ``columns.drop_marked_columns``: optional columns headed ``context.DROP_COLUMN`` are
-   removed; ``merge_marked_cells``: every table cell holding only ``context.MERGE_UP`` is
+3. ``finish_body``, on the rendered body before it joins python-docx's document:
+   ``columns.drop_marked_columns``: optional columns headed ``columns.DROP_COLUMN`` are
+   removed; ``merge_marked_cells``: every table cell holding only ``columns.MERGE_UP`` is
    joined to the cell above with ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop,
    not groups of rows); ``pagination.add_page_hints``: the signature stays with the last
    table. The marked cells are found once, by one XPath query, and only their rows (and
    the rows above) are walked;
-5. fixed core properties (dates from the master's report date) and a normalised zip
-   (fixed timestamps, fixed order), so the same input gives the same bytes, stamped with
-   a hash of its content (``packaging.stamp``) so a later run can tell an edited report;
-6. ``write_atomically``: the package is verified (``ooxml.verify_package``), then a
-   temporary file in the target folder, fsync, ``os.replace``. A failure at any step leaves
-   an existing report untouched.
+4. the family sets fixed core properties (``set_properties``, dated from the master's
+   report date) and stamps a normalised zip (``office.packaging``), so the same input gives
+   the same bytes and a later run can tell an edited report; ``package_parts`` hands the
+   parts over without zipping them twice.
 
-The Keterangan formulas are Office Math (OMML) objects put in by the template's
-``{{r row.formula }}`` tag; LibreOffice renders them as equations.
+Writing (``office.atomic``, ``office.publish``) and PDF conversion (``office.libreoffice``)
+are the office layer's; nothing here writes a file.
 
 Speed (issue 11 §4; docs/BENCHMARKS.md compares with the code before): what depends on the
 template alone is prepared once per process (``PREPARED``: docxtpl's patched XML of each
@@ -42,12 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import shutil
-import signal
-import subprocess
-import tempfile
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -58,23 +51,15 @@ from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 from markupsafe import Markup
 
-from .atomic import write_atomically
-from .columns import CellProperties, Marked, Spans, drop_marked_columns
-from .compute import Results
-from .context import DROP_COLUMN, MERGE_UP, build_context
-from .errors import InternalError, OutputError, TemplateError
-from .master import Master
-from .packaging import deterministic_zip, package_time, stamp, stamp_parts  # noqa: F401
+from ..errors import InternalError, TemplateError
+from .charts import Chart
+from .columns import DROP_COLUMN, MERGE_UP, CellProperties, Marked, Spans, drop_marked_columns
 from .pagination import add_page_hints
-from .paths import WORD_TEMPLATE
+from .prepared import PREPARED, one_paragraph_a_line
+from .template_check import TemplateSpec, check_template
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
-PDF_TIMEOUT_S = 180
-INSTALL_HINT = (
-    "Pasang LibreOffice, mis. `sudo apt-get install libreoffice-writer-nogui` "
-    "(Debian/Ubuntu), lalu pastikan perintah `soffice` ada di PATH."
-)
 
 
 def _w(tag: str) -> str:
@@ -151,17 +136,15 @@ def _jinja_message(exc: JinjaTemplateError, source: str) -> str:
     return f"templat Word {source} tidak sah: {detail}{where}"
 
 
-def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE, spec=None):
-    """Check the template (``template_check``, every time; cached per process), fill it;
-    return the docxtpl object with merged cells (not yet saved)."""
-    from .template_check import IKU, check_template
-
+def render_document(context: dict[str, Any], template_path: Path, spec: TemplateSpec):
+    """Check the template against ``spec`` (``template_check``, every time; cached per
+    process), fill it; return the docxtpl object with merged cells (not yet saved)."""
     source = str(template_path)
     data = _read_template(template_path)
-    check_template(data, spec or IKU, context, source)
+    check_template(data, spec, context, source)
     tpl = _template_class()(io.BytesIO(data))
     tpl.namespaces, tpl.source = fragment_namespaces(context), source
-    tpl.anchor, tpl.hold_ending = context.get("place_date"), (spec or IKU).signed
+    tpl.anchor, tpl.hold_ending = context.get("place_date"), spec.signed
     _open(tpl, source)
     try:
         tpl.render(with_images(context, tpl), jinja_env=_render_env(), autoescape=True)
@@ -177,8 +160,6 @@ def render_document(context: dict[str, Any], template_path: Path = WORD_TEMPLATE
 def with_images(value: Any, tpl) -> Any:
     """The context with every ``charts.Chart`` turned into a docxtpl ``InlineImage`` of the
     document being rendered (an image needs the document it is added to)."""
-    from .charts import Chart
-
     if isinstance(value, Chart):
         from docx.shared import Mm
         from docxtpl import InlineImage
@@ -316,7 +297,7 @@ def _template_class():
         def render_xml_part(self, src_xml, part, context, jinja_env=None):
             # docxtpl 0.20's render_xml_part, with the preparation of the source (one line
             # per paragraph) and its compiled template taken from the cache
-            lines = PREPARED.get("lines", src_xml, _one_paragraph_a_line)
+            lines = PREPARED.get("lines", src_xml, one_paragraph_a_line)
             try:
                 self.current_rendering_part = part
                 if jinja_env:
@@ -368,40 +349,6 @@ def _template_class():
 _LINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _LISTING_CHARS = re.compile("[\t\a\n\f]")
-
-
-def _one_paragraph_a_line(xml: str) -> str:
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
-
-
-class PreparedCache:
-    """What rendering derives from the template alone, per process, by content: docxtpl's
-    patched XML of each part, its one-paragraph-a-line form and the compiled Jinja
-    template. A batch renders the same template for every agency; docxtpl mutates its
-    document, so each report still opens a fresh one from the template's bytes and only
-    these strings and compiled templates (never mutated by rendering) are shared.
-    ``enabled = False`` turns it off (the tests compare the bytes both ways)."""
-
-    def __init__(self, size: int = 48):
-        self.enabled = True
-        self.size = size
-        self._store: dict[tuple, Any] = {}
-
-    def get(self, kind, key: str, make):
-        if not self.enabled:
-            return make(key)
-        slot = (kind, key)
-        if slot not in self._store:
-            if len(self._store) >= self.size:
-                self._store.pop(next(iter(self._store)))
-            self._store[slot] = make(key)
-        return self._store[slot]
-
-    def clear(self) -> None:
-        self._store.clear()
-
-
-PREPARED = PreparedCache()
 
 
 @lru_cache(maxsize=4)
@@ -564,18 +511,20 @@ def _clear_cell(tc: etree._Element) -> None:
         p.append(ppr)
 
 
-# --- saving ------------------------------------------------------------------------------
+# --- saving ---
 
 
-def _set_properties(docx, master: Master) -> dt.datetime:
-    agency = master.agency
-    when = package_time(agency.report_date)
+def set_properties(docx, *, title: str, subject: str, author: str, keywords: str,
+                   when: dt.datetime) -> dt.datetime:
+    """The core properties every document of this product carries (one home: the yearly
+    and quarterly reports and the LKjIP chapter call this), dated ``when`` so that the
+    same inputs give the same bytes; returns ``when``."""
     props = docx.core_properties
-    props.title = f"Indikator Kinerja Utama (IKU) dan Capaian IKU Tahun {agency.year}"
-    props.subject = agency.name
-    props.author = agency.short_name
+    props.title = title
+    props.subject = subject
+    props.author = author
     props.last_modified_by = "iku"
-    props.keywords = f"IKU; Capaian IKU; SAKIP; {agency.year}"
+    props.keywords = keywords
     props.comments = ""
     props.category = "Laporan kinerja"
     props.language = "id-ID"
@@ -584,16 +533,6 @@ def _set_properties(docx, master: Master) -> dt.datetime:
     props.modified = when
     props.last_printed = when
     return when
-
-
-def render_bytes(
-    master: Master, results: Results, template_path: Path = WORD_TEMPLATE, history=None
-) -> bytes:
-    """The finished .docx as bytes (nothing is written); ``history``: the earlier years
-    for the history appendix (``history.Series``), when the master asks for it."""
-    tpl = render_document(build_context(master, results, history), template_path)
-    when = _set_properties(tpl.docx, master)
-    return stamp_parts(package_parts(tpl), when)  # normalised, with what we wrote recorded
 
 
 def package_parts(tpl) -> dict[str, bytes]:
@@ -625,114 +564,3 @@ def package_parts(tpl) -> dict[str, bytes]:
     PackageWriter._write_parts(out, package.parts)
     tpl.is_saved = True
     return out.parts
-
-
-def render_report(
-    master: Master, results: Results, out_path: Path, template_path: Path = WORD_TEMPLATE
-) -> Path:
-    """Render the IKU report to ``out_path`` (.docx), atomically; return the path."""
-    data = render_bytes(master, results, Path(template_path))
-    return write_atomically(Path(out_path), data)
-
-
-# --- PDF ---------------------------------------------------------------------------------
-
-
-def find_soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def require_soffice() -> str:
-    """The LibreOffice program, or an error with the install hint (checked before any
-    file is written, so a missing LibreOffice never leaves a report without its PDF)."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise OutputError(
-            f"LibreOffice (soffice) tidak ditemukan, sehingga PDF tidak dapat dibuat; tidak "
-            f"ada berkas yang ditulis. {INSTALL_HINT} Atau jalankan tanpa --pdf."
-        )
-    return soffice
-
-
-def convert_to_pdf(
-    docx_path: Path, target: Path | None = None, timeout: float = PDF_TIMEOUT_S
-) -> Path:
-    """Convert a .docx to ``target`` (default: the .pdf next to it) with headless
-    LibreOffice; return the PDF path.
-
-    LibreOffice runs with a private, temporary profile (and temporary folder) in its own
-    process group, so it neither disturbs nor waits for a LibreOffice the user has open.
-    It writes into a temporary folder beside ``target``; the PDF is then renamed into
-    place, so ``target`` is either the old file or the complete new one. Whatever ends the
-    conversion - an
-    error, the timeout, Ctrl+C (KeyboardInterrupt) - LibreOffice's whole process group is
-    stopped and the temporary folders are removed.
-    """
-    docx = Path(docx_path).resolve()
-    if not docx.is_file():
-        raise OutputError(f"berkas {docx} tidak ada; tidak dapat dibuat PDF-nya")
-    soffice = require_soffice()
-    target = Path(target) if target is not None else docx.with_suffix(".pdf")
-    profile_dir = outdir = None
-    proc = None
-    try:
-        profile_dir = tempfile.mkdtemp(prefix="iku_pdf_")
-        outdir = tempfile.mkdtemp(prefix=".iku-pdf-", dir=target.parent)
-        cmd = [
-            soffice,
-            f"-env:UserInstallation={(Path(profile_dir) / 'profil').as_uri()}",
-            "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", outdir, str(docx),
-        ]  # fmt: skip
-        scratch = Path(profile_dir) / "tmp"  # LibreOffice's own temporary files go here
-        scratch.mkdir()
-        env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
-        try:
-            proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                env=env,
-            )
-        except OSError as exc:
-            raise OutputError(
-                f"LibreOffice tidak dapat dijalankan ({exc}). {INSTALL_HINT}"
-            ) from None
-        try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise OutputError(
-                f"LibreOffice tidak selesai mengubah {docx.name} ke PDF dalam {timeout:g} detik; "
-                "coba lagi, atau buka berkas .docx dan ekspor PDF secara manual."
-            ) from None
-        produced = Path(outdir) / f"{docx.stem}.pdf"
-        if proc.returncode != 0 or not produced.is_file():
-            detail = err.decode("utf-8", "replace").strip()[-500:]
-            raise OutputError(
-                f"LibreOffice gagal mengubah {docx.name} ke PDF (kode {proc.returncode})"
-                + (f": {detail}" if detail else "")
-            )
-        try:
-            os.replace(produced, target)
-        except OSError as exc:
-            raise OutputError(
-                f"tidak dapat menulis {target}: {exc.strerror or exc}. Tutup berkas itu bila "
-                "sedang dibuka di program lain."
-            ) from None
-        return target
-    finally:  # also on KeyboardInterrupt: no LibreOffice left running, no files left
-        if proc is not None and proc.returncode is None:
-            _kill_group(proc)
-        for folder in (outdir, profile_dir):
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Stop the LibreOffice started here and its children (its own process group)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.communicate(timeout=10)
-    except (subprocess.TimeoutExpired, ValueError):
-        pass

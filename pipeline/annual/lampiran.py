@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .charts import bar_chart, line_chart
-from .compute import IndicatorResult, Results, Status, achievement, mean
-from .context import (
-    DROP_COLUMN,
-    MERGE_UP,
+from ..compute import IndicatorResult, Results, Status, achievement, mean
+from ..domain.kinds import NA
+from ..domain.master import Indicator, Master
+from ..domain.numfmt import fmt_percent
+from ..word.charts import bar_chart, line_chart
+from ..word.columns import DROP_COLUMN, MERGE_UP
+from .texts import (
     STATUS_TEXT,
     achievement_text,
     clean,
@@ -24,9 +26,6 @@ from .context import (
     heading,
     realisation_text,
 )
-from .kinds import NA
-from .master import Indicator, Master
-from .numfmt import fmt_percent
 
 EMPTY = {"show": False, "title": "", "head": {"final": DROP_COLUMN}, "rows": [], "charts": [],
          "note": ""}

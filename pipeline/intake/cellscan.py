@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .spec import parse_cell_ref
+from ..domain.spec import parse_cell_ref
 
 _ATTR = re.compile(rb'\b(r|t)="([^"]*)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")

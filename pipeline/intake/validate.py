@@ -13,19 +13,20 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import spec
-from .compute import VALUE_COLUMNS
-from .errors import Problem, Severity
-from .kinds import Accumulation, InputRule, Merge
-from .master import Indicator, Master
-from .periods import ANNUAL, PERIODS, is_quarter, quarter_number, roman
-from .periods import label as period_label
-from .reader import ReadResult, Row, Submission
-from .reasons import Reason as R  # short: keeps each check on its line
+from ..compute import VALUE_COLUMNS
+from ..domain import spec
+from ..domain.kinds import Accumulation, InputRule, Merge
+from ..domain.master import Indicator, Master
+from ..domain.periods import ANNUAL, PERIODS, is_quarter, quarter_number, roman
+from ..domain.periods import label as period_label
+from ..errors import Problem, Severity, UsageError
+from ..reasons import Reason as R  # short: keeps each check on its line
+from .reader import ReadResult, Row, Submission, read_folder
 
 
 @dataclass
@@ -248,10 +249,8 @@ def _outdated_template(master: Master, sub: Submission, problems: list[Problem])
     """A workbook made from an older master (its ``sidik_definisi`` differs from the
     definitions the master gives the unit now): one problem saying what changed, in place
     of per-row complaints that would blame the unit for edits it did not make."""
-    from .templates import definition_fingerprint  # xlsxwriter: load only when needed
-
     recorded = sub.meta.get("sidik_definisi")
-    if not recorded or recorded == definition_fingerprint(master, sub.unit):
+    if not recorded or recorded == spec.definition_fingerprint(master, sub.unit):
         return
     mine = [p for p in problems if p.file == sub.file and p.code in _EXPLAINED_BY_OLD_TEMPLATE]
     for p in mine:
@@ -718,3 +717,17 @@ def _show(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+def check_inputs(master: Master, inputs: Path,
+                 prior_x2: Mapping[tuple[str, str], float] | None = None,
+                 period: str = ANNUAL, earlier: Mapping | None = None) -> Validated:
+    """Read and validate every workbook of a folder against the master (``prior_x2``:
+    x2 values the history gives; ``period`` the round; ``earlier`` a quarter's earlier
+    quarters: see ``validate.validate``)."""
+    inputs = Path(inputs)
+    if not inputs.exists():
+        raise UsageError(f"folder isian '{inputs}' tidak ada")
+    if not inputs.is_dir():
+        raise UsageError(f"'{inputs}' bukan folder; berikan folder yang berisi berkas .xlsx")
+    return validate(master, read_folder(inputs), prior_x2, period, earlier)

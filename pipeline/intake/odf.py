@@ -30,7 +30,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from .cellscan import CellFact
+from ..domain.spec import cell_ref
+from .cellscan import MAX_MERGES, CellFact
 
 ROW = "table:table-row"
 CELL = "table:table-cell"
@@ -194,8 +195,6 @@ def cell_facts(content: bytes, sheet: str, columns: set[int], rows: set[int],
     number typed as a percentage has ``office:value-type="percentage"``."""
     from bisect import bisect_left
 
-    from .cellscan import MAX_MERGES
-    from .spec import cell_ref
 
     ordered = sorted(rows)
     facts: dict[str, CellFact] = {}

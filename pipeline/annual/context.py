@@ -20,76 +20,39 @@ Three values are not plain text:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from markupsafe import Markup
 
-from .compute import IndicatorResult, Results, Status
-from .kinds import NA, SUB1, SUB2, Merge
-from .master import (
+from ..compute import IndicatorResult, Results, Status
+from ..domain.kinds import NA, SUB1, SUB2, Merge
+from ..domain.master import (
     ExtraColumn,
     Indicator,
     Master,
     NegativeRule,
     Organisation,
     Polarity,
-    Target,
 )
-from .numfmt import fmt_date, fmt_number, fmt_percent, fmt_value
-
-# Private-use characters: never typed by people, removed from master text by _clean.
-MERGE_UP = "\ue000"
-DROP_COLUMN = "\ue001"
+from ..domain.numfmt import fmt_date, fmt_number, fmt_percent
+from ..word.columns import MERGE_UP
+from .lampiran import history_appendix
+from .texts import (
+    STATUS_TEXT,
+    achievement_text,
+    clean,
+    fmt_target,
+    grade_text,
+    heading,
+    letter,
+    numbered,
+    realisation_text,
+    spans,
+    split_city,
+    value_text,
+)
 
 REPORT_TITLE = "INDIKATOR KINERJA UTAMA (IKU)"
-STATUS_TEXT = {Status.MISSING: "(belum diisi)", Status.INVALID: "(tidak sah)"}
-
-# XML 1.0 forbids most control characters; \a would also split a paragraph in docxtpl.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001\ufffe\uffff]")
-
-
-def clean(text: str) -> str:
-    return _UNSAFE.sub("", text)
-
-
-def letter(i: int) -> str:
-    """0 → a, 25 → z, 26 → aa: the lettering of Word's lists, written as text."""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(ord("a") + r) + s
-    return s
-
-
-def numbered(items: Sequence[str]) -> list[str]:
-    """Lines of a list cell: "1. …", "2. …" when there are several, else the item alone."""
-    items = [clean(i) for i in items]
-    if len(items) <= 1:
-        return items or [""]
-    return [f"{n}. {text}" for n, text in enumerate(items, 1)]
-
-
-def spans(continues: Iterable[bool]) -> list[list[int]]:
-    """[start, length] of every run of rows joined by "continue the cell above" flags."""
-    out: list[list[int]] = []
-    for i, cont in enumerate(continues):
-        if cont and out:
-            out[-1][1] += 1
-        else:
-            out.append([i, 1])
-    return out
-
-
-def heading(label: str, shown: bool) -> str:
-    """A column heading, or the marker that makes ``render`` leave the column out."""
-    return label if shown else DROP_COLUMN
-
-
-# --- Part I: organisations ---------------------------------------------------------------
-
 
 def organisation(org: Organisation) -> dict[str, Any]:
     has_reasons = any(row.reason is not None for row in org.iku)
@@ -137,37 +100,7 @@ def organisation(org: Organisation) -> dict[str, Any]:
     }
 
 
-def _split_city(text: str, city: str, add_city: bool = False) -> list[str]:
-    """"BADAN … KOTA JAMBI" → ["BADAN …", "KOTA JAMBI"], as the cover and signature print it."""
-    text, city = text.upper(), clean(city).upper()
-    if text.endswith(" " + city) and len(text) > len(city) + 1:
-        return [text[: -len(city)].strip(), city]
-    return [text, city] if add_city else [text]
-
-
 # --- Part II: the two achievement tables -------------------------------------------------
-
-
-def fmt_target(ind: Indicator, t: Target | None) -> str:
-    if t is None:
-        return "-"
-    if t == NA:
-        return NA
-    if isinstance(t, str):  # a label of the kind's scale
-        return clean(t)
-    unit, decimals = ind.unit_of_measure, ind.decimals
-    if isinstance(t, tuple):
-        low, high = t
-        high_text = fmt_value(high, unit, decimals=decimals)
-        return f"{fmt_number(low, decimals=decimals)}\u2013{high_text}"
-    return fmt_value(t, unit, decimals=decimals)
-
-
-def _value_text(ind: Indicator, value: float | str | None, na: str = "-") -> str:
-    """A figure the master gives (baseline, last year's realisasi): NA stays NA."""
-    if value == NA:
-        return NA
-    return fmt_value(value, ind.unit_of_measure, na=na, decimals=ind.decimals)
 
 
 def _previous_text(ind: Indicator, results: Results) -> str:
@@ -175,27 +108,7 @@ def _previous_text(ind: Indicator, results: Results) -> str:
     value = results.previous.get(ind.code, (None, None))[1]
     if isinstance(value, str) and value != NA:
         return clean(value)
-    return _value_text(ind, value)
-
-
-def realisation_text(ind: Indicator, r: IndicatorResult) -> str:
-    if r.status != Status.OK:
-        return STATUS_TEXT[r.status]
-    return clean(ind.rules.format_value(ind, r.realisation))
-
-
-def achievement_text(r: IndicatorResult) -> str:
-    if r.status != Status.OK:
-        return STATUS_TEXT[r.status]
-    if r.achievement is None:
-        return NA
-    return fmt_percent(r.achievement) + ("*" if r.capped else "")
-
-
-def _grade_text(r: IndicatorResult) -> str:
-    if r.status != Status.OK:
-        return STATUS_TEXT[r.status]
-    return r.grade or "-"
+    return value_text(ind, value)
 
 
 def _result(results: Results, ind: Indicator) -> IndicatorResult:
@@ -235,13 +148,13 @@ def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
                 {
                     **_sasaran_cells(s.number, s.description, j == 0),
                     "indicator": clean(ind.name),
-                    "baseline": _value_text(ind, ind.baseline, na=NA),
+                    "baseline": value_text(ind, ind.baseline, na=NA),
                     "previous_realisation": _previous_text(ind, results),
                     "previous": fmt_percent(results.previous.get(ind.code, (None,))[0]),
                     "target": fmt_target(ind, ind.target),
                     "realisation": realisation_text(ind, r),
                     "achievement": achievement_text(r),
-                    "grade": _grade_text(r),
+                    "grade": grade_text(r),
                     "final_target": fmt_target(ind, ind.final_target),
                     "final_achievement": fmt_percent(r.final_achievement),
                 }
@@ -341,7 +254,7 @@ def renstra_table(master: Master, results: Results) -> dict[str, Any]:
                     "target": fmt_target(ind, ind.target),
                     "realisation": realisation_text(ind, r),
                     "achievement": achievement_text(r),
-                    "grade": _grade_text(r),
+                    "grade": grade_text(r),
                     "responsible": clean(ind.responsible),
                     "sources": numbered(ind.data_sources),
                     "formula": formula_omml(ind),
@@ -465,7 +378,7 @@ def draft_notice(results: Results) -> str:
 def signatory(master: Master) -> dict[str, str]:
     s = master.agency.signatory
     return {
-        "title": "\n".join(_split_city(clean(s.title), master.agency.city)),
+        "title": "\n".join(split_city(clean(s.title), master.agency.city)),
         "name": clean(s.name),
         "rank": clean(s.rank),
         "nip": f"NIP. {clean(s.nip)}" if s.nip else "",
@@ -475,7 +388,6 @@ def signatory(master: Master) -> dict[str, str]:
 def build_context(master: Master, results: Results, history: Any = None) -> dict[str, Any]:
     """The template's data: every top-level key here is used by the template, and only these.
     ``history``: the earlier years (``history.Series``) for the appendix, if any."""
-    from .lampiran import history_appendix  # it builds on this module
     agency = master.agency
     agency_block = {
         **organisation(agency),
@@ -487,7 +399,7 @@ def build_context(master: Master, results: Results, history: Any = None) -> dict
     return {
         "cover": {
             "title": REPORT_TITLE,
-            "agency_lines": _split_city(clean(agency.name), agency.city, add_city=True),
+            "agency_lines": split_city(clean(agency.name), agency.city, add_city=True),
             "year_line": f"TAHUN {agency.year}",
         },
         "year": str(agency.year),

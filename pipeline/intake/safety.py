@@ -92,17 +92,18 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
 
-from . import spec
+from ..domain import spec
+from ..domain.numfmt import fmt_count as _n
+from ..errors import Problem, Severity
+from ..reasons import Reason
+from . import odf
 from .cellscan import PercentStyles
-from .errors import Problem, Severity
-from .numfmt import fmt_count as _n
-from .reasons import Reason
 
 KiB = 1024
 MiB = 1024 * KiB
 
 # --- Limits -------------------------------------------------------------------------------
-# A real template (pipeline.templates) is ~10 KB on disk and ~30 KB unzipped, with 12 zip
+# A real template (pipeline.workbook.templates) is ~10 KB on disk and ~30 KB unzipped, with 12 zip
 # entries, two sheets of a few dozen rows and 11 columns. Every limit leaves a margin of
 # two to three orders of magnitude over that, and keeps what a reader may be made to do
 # small: calamine reads a sheet at the limits (10,000 rows x 10 columns) in 0.1 s and
@@ -587,7 +588,6 @@ def _inspect_ods(f: BinaryIO, files: list, by_name: dict) -> Inspected:
     """An OpenDocument spreadsheet: the same bounded inflate and DOCTYPE scan of every
     part, no macros, no encryption, and content.xml (every sheet) measured as calamine
     would build it (``odf.check_content``)."""
-    from . import odf
 
     for key in by_name:
         if key.startswith(_ODS_MACRO_PARTS) or key in ("script-lc.xml", "dialog-lc.xml"):

@@ -24,12 +24,14 @@ paragraph, what to do) and the caller writes nothing. Checked, per part docxtpl 
 6. the spec's required blocks are present: for the IKU report the loops over
    ``rpjmd.rows`` and ``renstra.rows`` inside tables and the signatory's name.
 
-A *spec* (``TemplateSpec``) describes one kind of document; adding the quarterly report or
-an LKjIP chapter is one ``register(TemplateSpec(...))`` line below, with its required blocks
-and a function rendering the bundled sample (for ``iku templat periksa``).
+A *spec* (``TemplateSpec``) describes one family of documents: each family defines its own
+next to its renderer (``annual.report.IKU``, ``quarter.report.TRIWULAN``,
+``lkjip.render.LKJIP``), with its required blocks and a function rendering the bundled
+sample, and ``pipeline.families`` lists them for ``iku templat periksa``. This module knows
+no family: the engine is checked against whatever spec it is handed.
 
 Cost: the context-free part (stages 1-4) is cached per process by the template's bytes.
-Measured on the shipped template (``python -m pipeline.template_check [FILE…]`` prints it;
+Measured on the shipped template (``python -m dev.template_timings [FILE…]`` prints it;
 docxtpl already imported, as rendering needs it anyway): 100-130 ms the first time in a
 process (a later, different template: about 60 ms), then 1-2 ms per report (stage 5,
 also against a synthetic agency's context of 140 indicators), against 400-550 ms to
@@ -39,21 +41,19 @@ render such a report.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import io
 import re
-import sys
-import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from . import paths
-from .errors import TemplateError
+from ..errors import TemplateError
+from ..office.ooxml import package_problems
+from .prepared import PREPARED, one_paragraph_a_line
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -120,43 +120,12 @@ class TemplateSpec:
     label: str  # Indonesian, for messages
     template: Path  # the bundled template
     required: tuple[Requirement, ...] = ()
-    # "module:function" rendering the bundled sample with a template: (template, out) → out
-    sample: str = ""
+    # renders the bundled sample with a template: (template, out) → out, for
+    # `iku templat periksa` (``pipeline.families.try_template``)
+    sample: Callable[[Path, Path], Path] | None = None
     # The document ends with notes and a signature kept with its last table's last row
     # (pagination.hold_the_ending); a chapter that ends in running text does not.
     signed: bool = True
-
-
-SPECS: dict[str, TemplateSpec] = {}
-
-
-def register(spec: TemplateSpec) -> TemplateSpec:
-    SPECS[spec.kind] = spec
-    return spec
-
-
-IKU = register(TemplateSpec(
-    "iku", "laporan IKU dan Capaian IKU tahunan", paths.WORD_TEMPLATE,
-    (table_loop("rpjmd.rows", "tabel Capaian IKU (RPJMD)"),
-     table_loop("renstra.rows", "tabel Capaian Sasaran Renstra"),
-     shows("signatory.name", "tanda tangan (nama penandatangan)")),
-    sample="pipeline.template_check:render_iku_sample",
-))  # fmt: skip
-TRIWULAN = register(TemplateSpec(
-    "triwulan", "laporan pengukuran kinerja triwulan", paths.QUARTER_TEMPLATE,
-    (table_loop("rows", "tabel pengukuran kinerja triwulan"),
-     shows("signatory.name", "tanda tangan (nama penandatangan)")),
-    sample="pipeline.quarter.report:render_quarter_sample",
-))  # fmt: skip
-
-LKJIP = register(TemplateSpec(
-    "lkjip", "Bab III LKjIP (Akuntabilitas Kinerja)", paths.LKJIP_TEMPLATE,
-    (table_loop("measurement.rows", "tabel Pengukuran Kinerja"),
-     shows("measurement.scale", "skala predikat di bawah tabel Pengukuran Kinerja"),
-     shows("s.heading", "analisis per sasaran (judul sasaran)"),
-     table_loop("budget.rows", "tabel Realisasi Anggaran")),
-    sample="pipeline.lkjip.render:render_sample", signed=False,
-))  # fmt: skip
 
 
 # --- the check ---------------------------------------------------------------------------
@@ -222,7 +191,6 @@ def analyse(data: bytes) -> Analysis:
 
 
 def _analyse(data: bytes) -> Analysis:
-    from .ooxml import package_problems
 
     out = Analysis()
     if not zipfile.is_zipfile(io.BytesIO(data)):
@@ -559,13 +527,11 @@ def _patched_problems(part: _Part, tags: list[_Tag]) -> list[str]:
     from docxtpl import DocxTemplate
     from jinja2 import Environment, TemplateSyntaxError
 
-    from .render import PREPARED, _one_paragraph_a_line
-
     xml = etree.tostring(part.root, encoding="unicode")
     # docxtpl's preparation, as rendering will do it: kept in the renderer's cache, so
     # the first report does not prepare the same XML again
     patched = PREPARED.get("patched", xml, DocxTemplate(None).patch_xml)
-    patched = PREPARED.get("lines", patched, _one_paragraph_a_line)  # a line a paragraph
+    patched = PREPARED.get("lines", patched, one_paragraph_a_line)  # a line a paragraph
     part.lines = patched.split("\n")
     problems = _segment_problems(part, patched, [t for t in tags if t.block])
     if problems:
@@ -792,94 +758,3 @@ def _unresolved(ast, context: dict[str, Any]) -> list[tuple[Any, str, str, set[s
 
     visit(ast, {})
     return out
-
-
-# --- the IKU sample, and trying a template -----------------------------------------------
-
-
-def render_iku_sample(template: Path, out: Path) -> Path:
-    """The bundled sample (master and submissions) rendered with ``template`` to ``out``."""
-    from .master import load_master
-    from .run import build_report, sample_inputs
-
-    master = load_master(paths.SAMPLE_MASTER)
-    with sample_inputs(master) as folder:
-        return build_report(master, folder, out, template).docx
-
-
-def sample_renderer(spec: TemplateSpec) -> Callable[[Path, Path], Path]:
-    module, _, name = spec.sample.partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
-@dataclass
-class Trial:
-    """What `iku templat periksa` found: the check passed and the sample was rendered."""
-
-    spec: TemplateSpec
-    tags: int  # tags in the template
-    report_bytes: int  # size of the sample report made with it (verified before writing)
-    pdf_pages: int | None  # pages of its PDF; None when LibreOffice is not installed
-
-
-def try_template(template: Path, kind: str = "iku", pdf: bool = True) -> Trial:
-    """Check ``template`` and render the bundled sample with it into a temporary folder
-    (verified as every written package is); with LibreOffice, also convert it to PDF, to
-    prove a real client opens it. Raises TemplateError (TemplateCheckFailed with every
-    problem) for the template's problems, UsageError for an unknown kind."""
-    import tempfile
-
-    from .errors import OutputError, UsageError
-    from .render import convert_to_pdf, find_soffice
-
-    if kind not in SPECS:
-        raise UsageError(f"jenis templat «{kind}» tidak dikenal; pilih salah satu: "
-                         f"{', '.join(sorted(SPECS))}")
-    spec = SPECS[kind]
-    with tempfile.TemporaryDirectory(prefix="iku_periksa_") as tmp:
-        out = sample_renderer(spec)(Path(template), Path(tmp) / "contoh_laporan.docx")
-        size = out.stat().st_size
-        pages = None
-        if pdf and find_soffice() is not None:
-            try:
-                pages = count_pdf_pages(convert_to_pdf(out).read_bytes())
-            except OutputError as exc:
-                raise TemplateError(
-                    f"contoh laporan yang dibuat dengan templat {template} tidak dapat dibuka "
-                    f"LibreOffice: {exc}"
-                ) from None
-    return Trial(spec, analyse(Path(template).read_bytes()).found.tags, size, pages)
-
-
-def count_pdf_pages(data: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
-
-
-def _timings(paths_: Iterable[str]) -> None:
-    import docxtpl  # noqa: F401  (rendering imports it anyway: not part of the check's cost)
-
-    from .compute import compute  # noqa: F401  (warm imports before timing)
-    from .context import build_context
-    from .master import load_master
-    from .run import check_inputs, sample_inputs
-
-    master = load_master(paths.SAMPLE_MASTER)
-    with sample_inputs(master) as folder:
-        checked = check_inputs(master, folder)
-    from .compute import compute as run_compute
-
-    context = build_context(master, run_compute(master, checked.values, checked.invalid))
-    for arg in paths_:
-        data = Path(arg).read_bytes()
-        start = time.perf_counter()
-        problems = template_problems(data, IKU, context)
-        first = (time.perf_counter() - start) * 1000
-        start = time.perf_counter()
-        template_problems(data, IKU, context)
-        again = (time.perf_counter() - start) * 1000
-        print(f"{arg}: first {first:.1f} ms, cached {again:.1f} ms, "
-              + (f"{len(problems)} masalah" if problems else "sah"))
-
-
-if __name__ == "__main__":
-    _timings(sys.argv[1:] or [str(paths.WORD_TEMPLATE)])

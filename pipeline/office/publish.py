@@ -42,8 +42,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import OutputError, UsageError
+from . import libreoffice
 from .atomic import write_atomically
-from .errors import OutputError, UsageError
 from .ooxml import verify_package
 from .packaging import stamp_matches
 
@@ -151,9 +152,7 @@ def publish_report(data: bytes, target: Path, pdf: bool = False,
     edited = old is not None and not unchanged and not stamp_matches(target)
     result = Published(target, unchanged=unchanged)
     if pdf:
-        from .render import require_soffice
-
-        require_soffice()  # before anything is written
+        libreoffice.require_soffice()  # before anything is written
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -169,9 +168,7 @@ def publish_report(data: bytes, target: Path, pdf: bool = False,
     try:
         fresh = Path(work) / target.name
         fresh.write_bytes(data)
-        from .render import convert_to_pdf
-
-        fresh_pdf = convert_to_pdf(fresh, Path(work) / pdf_target.name)
+        fresh_pdf = libreoffice.convert_to_pdf(fresh, Path(work) / pdf_target.name)
         if edited and not overwrite:
             result.backups += _backup(target, pdf_target, move_pdf=False)
         _replace_pair(fresh, target, fresh_pdf, pdf_target, keep_docx=unchanged)

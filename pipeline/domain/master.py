@@ -38,7 +38,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import MasterError
+from ..errors import MasterError
 from .kinds import NA, REGISTRY, Accumulation, Kind, KindRules, Merge, rules_of
 
 __all__ = ["NA", "Accumulation", "Kind", "Merge", "Master", "Indicator", "Polarity", "NegativeRule",

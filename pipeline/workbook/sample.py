@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
@@ -27,11 +29,11 @@ from xml.sax.saxutils import escape
 
 from python_calamine import CalamineWorkbook
 
-from . import spec
-from .atomic import write_atomically
-from .master import Master
-from .periods import ANNUAL, quarter_number
-from .reader import find_header
+from ..domain import spec
+from ..domain.master import Master
+from ..domain.periods import ANNUAL, quarter_number
+from ..office.atomic import write_atomically
+from .quarter import quarter_filename, write_quarter_template
 from .templates import template_filename, write_template
 
 if TYPE_CHECKING:
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
 Number = int | float
 Values = Mapping[str, tuple[Number | str | None, Number | None]]
 
-HEADER_SEARCH_ROWS = 60
 NOTE_LABEL = spec.COLUMNS[spec.COLUMN_INDEX["note"]].label
 ANALYSIS_LABEL = spec.COLUMNS[spec.COLUMN_INDEX["analysis"]].label
 
@@ -72,8 +73,6 @@ def write_sample_inputs(
     for unit in master.reporting_units:
         blank = io.BytesIO()
         if n:
-            from .quarter.workbook import quarter_filename, write_quarter_template
-
             write_quarter_template(master, unit.code, n, blank)
             name = quarter_filename(master, unit.code, n)
         else:
@@ -138,7 +137,7 @@ def fill_workbook(
 
 def _find_header(sheet: Worksheet) -> tuple[int, dict[str, int]]:
     """The 1-based header row and label → 1-based column, found by the labels."""
-    for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS):
+    for row in sheet.iter_rows(max_row=spec.HEADER_SEARCH_ROWS):
         labels = {
             str(cell.value).strip(): cell.column for cell in row if isinstance(cell.value, str)
         }
@@ -233,7 +232,7 @@ def _locate(blank: bytes) -> tuple[dict[str, int], dict[str, int]]:
     """Column key -> 0-based column, and Kode -> 0-based row, found as the reader does."""
     book = CalamineWorkbook.from_filelike(io.BytesIO(blank))
     grid = book.get_sheet_by_name(spec.SHEET).to_python(skip_empty_area=False)
-    found = find_header(grid)
+    found = spec.find_header(grid)
     if found is None:
         raise ValueError(f"no header row with {', '.join(spec.REQUIRED_LABELS)} in {spec.SHEET}")
     header_row, columns = found
@@ -270,3 +269,11 @@ def _unlocked_styles(styles_xml: bytes) -> set[int]:
         if prot is not None and prot.get("locked") in ("0", "false"):
             unlocked.add(i)
     return unlocked
+
+
+@contextmanager
+def sample_inputs(master: Master) -> Iterator[Path]:
+    """The bundled sample submissions, written afresh to a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="iku_contoh_") as tmp:
+        write_sample_inputs(master, Path(tmp))
+        yield Path(tmp)

@@ -40,9 +40,9 @@ from typing import Any
 
 import yaml
 
-from .kinds import rules_of
-from .master import Master, load_master
-from .ooxml import verify_package
+from ..domain.kinds import rules_of
+from ..domain.master import Master, load_master
+from ..office.ooxml import verify_package
 from .sample import fill_template
 from .templates import template_filename, write_template
 

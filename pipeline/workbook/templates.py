@@ -12,7 +12,7 @@ accidental edits (typing over a Kode, inserting rows), not against a determined 
 the secretariat must be able to unprotect the sheet (Review › Unprotect Sheet) to correct
 a submission by hand. The hidden ``Metadata`` sheet and the custom document properties
 identify the unit and the template version; users can unhide and edit them, so the reader
-verifies them against the master (see ``definition_fingerprint``) rather than trusting them.
+verifies them against the master (see ``spec.definition_fingerprint``) rather than trusting them.
 
 Everything taken from the master is written with ``write_string``; text that a spreadsheet
 would treat as a formula when retyped (starting with = + - @, tab or CR) also gets Excel's
@@ -23,9 +23,7 @@ injection). The output is deterministic: the same master gives byte-identical fi
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,13 +33,13 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from . import spec
-from .atomic import write_atomically
-from .errors import OutputError, UsageError
-from .kinds import InputRule
-from .master import Indicator, Master, NegativeRule, Polarity, Settings, Target
-from .numfmt import fmt_count
-from .periods import ANNUAL
+from ..domain import spec
+from ..domain.kinds import InputRule
+from ..domain.master import Indicator, Master, NegativeRule, Polarity, Settings, Target
+from ..domain.numfmt import fmt_count
+from ..domain.periods import ANNUAL
+from ..errors import OutputError, UsageError
+from ..office.atomic import write_atomically
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
@@ -126,7 +124,7 @@ def write_template(master: Master, unit_code: str, path_or_buffer: Path | str | 
 
     ``prior_x2``: for kinds whose x2 is last year's value, the value the history holds;
     the x2 cell then shows it, locked, and staff type only x1."""
-    indicators = _indicators(master, unit_code)
+    indicators = unit_indicators(master, unit_code)
     known = {code: value for (unit, code), value in (prior_x2 or {}).items()
              if unit == unit_code}
     if not isinstance(path_or_buffer, (str, os.PathLike)):
@@ -135,38 +133,6 @@ def write_template(master: Master, unit_code: str, path_or_buffer: Path | str | 
     buffer = io.BytesIO()
     _build(master, unit_code, indicators, buffer, known)
     write_atomically(Path(path_or_buffer), buffer.getvalue())
-
-
-def definition_fingerprint(master: Master, unit_code: str) -> str:
-    """Short sha256 (16 hex digits) of the indicator definitions shown to one unit.
-
-    Covers, per indicator in master order: code, name, kind, the meanings of y, x1 and x2,
-    and the target. The template stores it as ``sidik_definisi``; a reader recomputing a
-    different value knows the definitions changed since the template was issued.
-    """
-    rows = [
-        [
-            ind.code,
-            ind.name,
-            ind.kind.value,
-            ind.y_meaning,
-            ind.x1_meaning,
-            ind.x2_meaning if ind.asks_x2 else None,
-            list(ind.target) if isinstance(ind.target, tuple) else ind.target,
-            *_rule_fingerprint(ind),
-        ]
-        for ind in master.indicators_of(unit_code)
-    ]
-    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _rule_fingerprint(ind: Indicator) -> list:
-    """What the inputs may hold, beyond the original fields: only when it differs from a
-    plain percentage, so the fingerprints of existing percentage workbooks stay valid."""
-    extra = [[r.key, list(r.choices), r.negative, r.whole] for r in ind.rules.inputs(ind)]
-    plain = [["x1", [], False, True], ["x2", [], False, True]]
-    return [] if extra == plain and ind.multiplier == 1 else [extra, ind.multiplier]
 
 
 def metadata(master: Master, unit_code: str, period: str = ANNUAL) -> dict[str, str]:
@@ -180,7 +146,7 @@ def metadata(master: Master, unit_code: str, period: str = ANNUAL) -> dict[str, 
         "tahun": str(master.agency.year),
         "kode_unit": unit_code,
         "nama_unit": master.unit(unit_code).name,
-        "sidik_definisi": definition_fingerprint(master, unit_code),
+        "sidik_definisi": spec.definition_fingerprint(master, unit_code),
     }
     return {key: values[key] for key in spec.META_KEYS}
 
@@ -221,7 +187,7 @@ def achievement_formula(ind: Indicator, r: str, t: str, settings: Settings) -> s
 # --- building the workbook ---------------------------------------------------------------
 
 
-def _indicators(master: Master, unit_code: str) -> list[Indicator]:
+def unit_indicators(master: Master, unit_code: str) -> list[Indicator]:
     codes = [u.code for u in master.units]
     if unit_code not in codes:
         raise UsageError(
@@ -238,7 +204,7 @@ def _build(
     known_x2: Mapping[str, float],
 ) -> None:
     workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
-    styles = _Styles(workbook)
+    styles = Styles(workbook)
     meta = metadata(master, unit_code)
     _set_properties(workbook, master, meta)
     sheet = workbook.add_worksheet(spec.SHEET)
@@ -249,11 +215,11 @@ def _build(
                          known_x2.get(ind.code))
     _add_validation(sheet, indicators, set(known_x2))
     _set_sheet_options(sheet)
-    _write_metadata(workbook, styles, meta)
+    write_metadata(workbook, styles, meta)
     workbook.close()
 
 
-class _Styles:
+class Styles:
     """The workbook's formats; each combination is created once."""
 
     def __init__(self, workbook: xlsxwriter.Workbook):
@@ -279,7 +245,8 @@ class _Styles:
         return self.get(**{**base, **props})
 
 
-def _text(sheet: Worksheet, row: int, col: int, text: str, fmt: Format, styles: _Styles) -> None:
+def write_text(sheet: Worksheet, row: int, col: int, text: str, fmt: Format,
+               styles: Styles) -> None:
     """Write master text as a string; formula-looking text also gets the quote prefix."""
     if text.startswith(spec.FORMULA_TRIGGERS):
         fmt = styles.quoted(fmt)
@@ -304,7 +271,7 @@ def _set_properties(workbook: xlsxwriter.Workbook, master: Master, meta: dict[st
         workbook.set_custom_property(key, value, "text")
 
 
-def _write_heading(sheet: Worksheet, styles: _Styles, master: Master, unit_code: str) -> None:
+def _write_heading(sheet: Worksheet, styles: Styles, master: Master, unit_code: str) -> None:
     last = len(spec.COLUMNS) - 1
     year = master.agency.year
     title = styles.get(bold=True, font_size=14, align="center", valign="vcenter")
@@ -333,7 +300,7 @@ def _write_heading(sheet: Worksheet, styles: _Styles, master: Master, unit_code:
     sheet.set_row(spec.HEADER_ROW - 1, 8)  # a thin gap above the table
 
 
-def _write_header(sheet: Worksheet, styles: _Styles) -> None:
+def _write_header(sheet: Worksheet, styles: Styles) -> None:
     fmt = styles.cell(
         bold=True, text_wrap=True, align="center", valign="vcenter", bg_color=HEADER_FILL
     )
@@ -344,7 +311,7 @@ def _write_header(sheet: Worksheet, styles: _Styles) -> None:
 
 
 def _write_indicator(
-    sheet: Worksheet, styles: _Styles, row: int, number: int, ind: Indicator, master: Master,
+    sheet: Worksheet, styles: Styles, row: int, number: int, ind: Indicator, master: Master,
     known_x2: float | None = None,
 ) -> None:
     c = spec.COLUMN_INDEX
@@ -359,11 +326,11 @@ def _write_indicator(
         y_format = "General"
 
     sheet.write_number(row, c["no"], number, centre)
-    _text(sheet, row, c["code"], ind.code, centre, styles)
+    write_text(sheet, row, c["code"], ind.code, centre, styles)
     indicator_text, x1_text, x2_text = spec.shown_definition(ind)
-    _text(sheet, row, c["indicator"], indicator_text, text, styles)
-    _text(sheet, row, c["x1_meaning"], x1_text, text, styles)
-    _text(sheet, row, c["x2_meaning"], x2_text, text, styles)
+    write_text(sheet, row, c["indicator"], indicator_text, text, styles)
+    write_text(sheet, row, c["x1_meaning"], x1_text, text, styles)
+    write_text(sheet, row, c["x2_meaning"], x2_text, text, styles)
     sheet.write_blank(row, c["x1"], None, input_number)
     if ind.asks_x2 and known_x2 is not None:
         # last year's value, from the history: shown, locked, with where it comes from
@@ -388,7 +355,7 @@ def _write_indicator(
     if isinstance(ind.target, tuple):
         sheet.write_string(row, c["target"], target_text(ind.target), styles.cell(align="right"))
     elif isinstance(ind.target, str):  # NA or a label
-        _text(sheet, row, c["target"], ind.target, styles.cell(align="right"), styles)
+        write_text(sheet, row, c["target"], ind.target, styles.cell(align="right"), styles)
     else:
         sheet.write_number(row, c["target"], ind.target, styles.cell(num_format="General"))
     sheet.write_formula(
@@ -401,10 +368,10 @@ def _write_indicator(
     free_text = styles.cell(locked=False, bg_color=INPUT_FILL, num_format="@", text_wrap=True)
     for key in spec.TEXT_KEYS:
         sheet.write_blank(row, c[key], None, free_text)
-    sheet.set_row(row, _row_height(ind))
+    sheet.set_row(row, row_height(ind))
 
 
-def _row_height(ind: Indicator) -> float:
+def row_height(ind: Indicator) -> float:
     """Points needed by the wrapped texts of a row (10 pt Calibri: about 13 pt a line and
     1.2 characters per unit of column width).
 
@@ -414,11 +381,11 @@ def _row_height(ind: Indicator) -> float:
     c = spec.COLUMNS
     widths = [c[spec.COLUMN_INDEX[k]].width for k in ("indicator", "x1_meaning", "x2_meaning")]
     texts = tuple(zip(spec.shown_definition(ind), widths, strict=True))
-    lines = max(_wrapped_lines(text, width) for text, width in texts)
+    lines = max(wrapped_lines(text, width) for text, width in texts)
     return max(30, 13 * lines + 4)
 
 
-def _wrapped_lines(text: str, width: float) -> int:
+def wrapped_lines(text: str, width: float) -> int:
     per_line = max(1, int(width * 1.2))
     total = 0
     for paragraph in text.split("\n"):
@@ -466,11 +433,11 @@ def _add_validation(sheet: Worksheet, indicators: list[Indicator],
             options.update(
                 validate="integer" if rule.whole else "decimal", criteria="between",
                 minimum=-spec.MAX_COUNT if rule.negative else 0, maximum=spec.MAX_COUNT)
-        for start, end in _runs(rows):
+        for start, end in row_runs(rows):
             sheet.data_validation(start, col, end, col, options)
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
+def row_runs(rows: list[int]) -> list[tuple[int, int]]:
     """Consecutive row numbers grouped into (first, last) ranges."""
     runs: list[tuple[int, int]] = []
     for row in rows:
@@ -498,12 +465,12 @@ def _set_sheet_options(sheet: Worksheet) -> None:
     sheet.activate()
 
 
-def _write_metadata(workbook: xlsxwriter.Workbook, styles: _Styles, meta: dict[str, str]) -> None:
+def write_metadata(workbook: xlsxwriter.Workbook, styles: Styles, meta: dict[str, str]) -> None:
     sheet = workbook.add_worksheet(spec.META_SHEET)
     plain = styles.get(num_format="@")
     for row, (key, value) in enumerate(meta.items()):
         sheet.write_string(row, 0, key, plain)
-        _text(sheet, row, 1, value, plain, styles)
+        write_text(sheet, row, 1, value, plain, styles)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 50)
     sheet.very_hidden()

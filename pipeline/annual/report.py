@@ -1,0 +1,66 @@
+"""The yearly report (*Indikator Kinerja Utama (IKU) dan Capaian IKU*) through the Word
+engine: its template spec (``IKU``), its bytes, and the bundled sample rendered with a
+template (for ``iku templat periksa``).
+
+``render_bytes`` is the one way the yearly report is made: ``context.build_context`` (every
+text, formatted) → ``word.render.render_document`` with the ``IKU`` spec (checked, filled,
+tables finished) → fixed core properties (dated from the master's report date) → the
+normalised, stamped package (``office.packaging.stamp_parts``). Nothing is written here:
+the runner publishes the bytes (``office.publish``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import paths
+from ..compute import Results, compute
+from ..domain.master import Master, load_master
+from ..intake.validate import check_inputs
+from ..office.atomic import write_atomically
+from ..office.packaging import package_time, stamp_parts
+from ..word.render import package_parts, render_document, set_properties
+from ..word.template_check import TemplateSpec, shows, table_loop
+from ..workbook.sample import sample_inputs
+from .context import build_context
+
+
+def render_bytes(
+    master: Master, results: Results, template_path: Path = paths.WORD_TEMPLATE, history=None
+) -> bytes:
+    """The finished .docx as bytes (nothing is written); ``history``: the earlier years
+    for the history appendix (``history.Series``), when the master asks for it."""
+    tpl = render_document(build_context(master, results, history), template_path, IKU)
+    agency = master.agency
+    when = set_properties(
+        tpl.docx, when=package_time(agency.report_date),
+        title=f"Indikator Kinerja Utama (IKU) dan Capaian IKU Tahun {agency.year}",
+        subject=agency.name, author=agency.short_name,
+        keywords=f"IKU; Capaian IKU; SAKIP; {agency.year}")
+    return stamp_parts(package_parts(tpl), when)  # normalised, with what we wrote recorded
+
+
+def render_report(
+    master: Master, results: Results, out_path: Path, template_path: Path = paths.WORD_TEMPLATE
+) -> Path:
+    """Render the IKU report to ``out_path`` (.docx), atomically; return the path."""
+    data = render_bytes(master, results, Path(template_path))
+    return write_atomically(Path(out_path), data)
+
+
+def render_sample(template: Path, out: Path) -> Path:
+    """The bundled sample (master and submissions) rendered with ``template`` to ``out``."""
+    master = load_master(paths.SAMPLE_MASTER)
+    with sample_inputs(master) as folder:
+        checked = check_inputs(master, folder)
+    results = compute(master, checked.values, checked.invalid)
+    return render_report(master, results, Path(out), Path(template))
+
+
+IKU = TemplateSpec(
+    "iku", "laporan IKU dan Capaian IKU tahunan", paths.WORD_TEMPLATE,
+    (table_loop("rpjmd.rows", "tabel Capaian IKU (RPJMD)"),
+     table_loop("renstra.rows", "tabel Capaian Sasaran Renstra"),
+     shows("signatory.name", "tanda tangan (nama penandatangan)")),
+    sample=render_sample,
+)
