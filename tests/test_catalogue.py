@@ -560,13 +560,13 @@ def test_catalogue_entry(case: Case, fill, tmp_path):
     out.parent.mkdir()
     out.write_bytes(b"laporan sebelumnya")
 
-    start = time.monotonic()
+    start = time.process_time()  # CPU: a busy machine's wall clock is not the run's cost
     res = run_cli("report", "-i", inputs, "--out", out, *case.args)
-    elapsed = time.monotonic() - start
+    elapsed = time.process_time() - start
 
     if os.environ.get("IKU_SHOW_CATALOGUE"):  # to review the full messages by eye
         print(f"\n[{case.id}] {elapsed:.2f} s exit {res.exit_code}\n{res.output}")
-    assert elapsed < 10, f"{case.id} took {elapsed:.1f} s"
+    assert elapsed < 10, f"{case.id} took {elapsed:.1f} CPU s"
     assert res.exit_code == case.exit, res.output
     assert "Traceback" not in res.output and not isinstance(res.exception, AssertionError)
     for fragment in (case.says, *case.extra):

@@ -6,7 +6,14 @@ import pandas as pd
 import pytest
 
 from pipeline.compute import Status, achievement, compute, realisation
-from pipeline.domain.master import Indicator, Kind, NegativeRule, Polarity, parse_master
+from pipeline.domain.master import (
+    Indicator,
+    Kind,
+    NegativeRule,
+    Polarity,
+    Settings,
+    parse_master,
+)
 
 P, N = Polarity.POSITIVE, Polarity.NEGATIVE
 
@@ -173,3 +180,19 @@ def test_average_is_computed_not_copied():
     assert res.indicators["I1"].achievement == pytest.approx(100)
     assert res.average_achievement == pytest.approx(100)
     assert not math.isnan(res.average_achievement)
+
+
+@pytest.mark.parametrize(("achievement", "grade"), [
+    (100.0, "Sangat Baik"), (90.01, "Sangat Baik"),
+    (90.0, "Baik"), (75.01, "Baik"),  # "76-90 Baik": 90 itself is not above 90
+    (75.0, "Cukup"), (65.01, "Cukup"),
+    (65.0, "Kurang"), (50.01, "Kurang"),
+    (50.0, "Sangat Kurang"), (0.0, "Sangat Kurang"), (-12.5, "Sangat Kurang"),
+    (184.75, "Sangat Baik"),  # above 100 (uncapped): the top band
+    (None, None),
+])
+def test_default_predikat_band_edges(achievement, grade):
+    """The default scale (DOMAIN: 91-100 Sangat Baik, 76-90 Baik, 66-75 Cukup, 51-65
+    Kurang, <=50 Sangat Kurang), each edge on both sides: a band takes what is strictly
+    above its ``di_atas``."""
+    assert Settings().grade_of(achievement) == grade

@@ -283,3 +283,52 @@ def test_agency_code_and_several_old_codes(tmp_path):
     assert (coded.agency_key, named.agency_key) == ("dinsos-01", "dinas-sosial-kota-contoh")
     assert coded.indicators[0].kode_lama == ("S1.0", "S0.1")
     assert named.indicators[0].kode_lama == ()
+
+
+GROWTH_MASTER = """\
+versi_skema: 1
+instansi:
+  nama: Dinas A
+  kota: Contoh
+  tahun: 2021
+  tempat_laporan: Contoh
+  tanggal_laporan: 2022-01-31
+  tugas: Melaksanakan urusan contoh.
+  penandatangan: {jabatan: KEPALA DINAS, nama: Nama Kepala}
+unit:
+  - {kode: A, nama: Bidang A}
+sasaran:
+  - no: 1
+    uraian: Meningkatnya layanan
+    indikator:
+      - kode: K1
+        nama: Pertumbuhan jumlah pengguna
+        jenis: pertumbuhan
+        x1: Jumlah pengguna tahun ini
+        x2: Jumlah pengguna tahun lalu
+        target: 10
+        unit_pelapor: [A]
+"""
+
+
+@pytest.mark.parametrize(("kind", "realisation", "x2"), [
+    ("jumlah", 150, 150.0),  # a count: the figure is last year's x1
+    ("nilai", 3.5, 3.5),  # a value as typed: likewise
+    ("persentase", 80, None),  # a share: not last year's count
+    ("", 150, None),  # kind unknown: nothing assumed
+])
+def test_an_imported_figure_is_next_years_x2_only_when_it_is_the_value(
+        tmp_path, kind, realisation, x2):
+    """Earlier years copied from old documents hold only the realisasi: for an indicator
+    whose y is x1 (jumlah, nilai) that figure is last year's x1, which a growth kind needs
+    as this year's x2; for any other kind it is not."""
+    from pipeline.domain.master import parse_master
+    from pipeline.history.report import read_prior
+
+    master = parse_master(GROWTH_MASTER)
+    history = tmp_path / "riwayat.sqlite"
+    rows = [["Dinas A", 2020, "K1", "Jumlah pengguna", kind or None, None, None,
+             realisation, None]]
+    import_workbook(workbook(tmp_path / "lalu.xlsx", rows), history)
+    prior = read_prior(history, master)
+    assert prior.x2 == ({("A", "K1"): x2} if x2 is not None else {})

@@ -8,6 +8,7 @@ workbook, where it is installed.
 
 from __future__ import annotations
 
+import ast
 import math
 import random
 import shutil
@@ -20,7 +21,7 @@ import pytest
 
 from pipeline.compute import compute
 from pipeline.domain import spec
-from pipeline.domain.kinds import REGISTRY, Kind, rules_of
+from pipeline.domain.kinds import REGISTRY, Kind, labelled_kinds, rules_of
 from pipeline.domain.master import Master, parse_master
 from pipeline.workbook.sample import fill_workbook
 from pipeline.workbook.templates import achievement_formula, write_template
@@ -210,3 +211,60 @@ def test_libreoffice_recalculates_the_same_figures(seed, tmp_path: Path):
         context = (ind.code, ind.kind.value, ind.target, values[ind.code])
         assert _same(gy, ey), (context, gy, ey)
         assert _same(gc, ec), (context, gc, ec)
+
+
+# --- one home: a kind is known only through the registry ---------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+KIND_NAMES = {k.value for k in Kind}
+
+
+def _kind_literals(node) -> list:
+    """String constants naming a kind in a literal: "nilai", ("nilai", "jumlah"), {…}."""
+    items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
+    return [c for c in items if isinstance(c, ast.Constant) and c.value in KIND_NAMES]
+
+
+def spelled_out_kinds(root: Path) -> list[str]:
+    """Comparisons of a value with kind names spelled out (``x == "jumlah"``,
+    ``kind in ("nilai", "jumlah")``) and module constants listing kinds, anywhere under
+    ``pipeline/`` but the registry itself: such code knows a kind without the registry,
+    and a new kind silently falls outside it."""
+    found = []
+    for path in sorted((root / "pipeline").rglob("*.py")):
+        if path.relative_to(root).as_posix() == "pipeline/domain/kinds.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            literals = []
+            if isinstance(node, ast.Compare):
+                for side in [node.left, *node.comparators]:
+                    literals += _kind_literals(side)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Tuple, ast.Set)):
+                if len(_kind_literals(node.value)) >= 2:
+                    literals += _kind_literals(node.value)
+            found += [f"{path.relative_to(root).as_posix()}:{c.lineno} {c.value!r}"
+                      for c in literals]
+    return found
+
+
+def test_no_kind_is_spelled_out_outside_the_registry():
+    assert spelled_out_kinds(ROOT) == []
+
+
+def test_the_kind_guard_sees_a_tuple_one_folder_down(tmp_path):
+    folder = tmp_path / "pipeline" / "history"
+    folder.mkdir(parents=True)
+    (folder / "m.py").write_text('def f(rec):\n    return rec.kind in ("nilai", "jumlah")\n'
+                                 'LABELS = ("predikat", "ya_tidak")\n')
+    assert sorted(spelled_out_kinds(tmp_path)) == [
+        "pipeline/history/m.py:2 'jumlah'", "pipeline/history/m.py:2 'nilai'",
+        "pipeline/history/m.py:3 'predikat'", "pipeline/history/m.py:3 'ya_tidak'"]
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_what_a_kind_is_comes_from_its_rules(kind):
+    """The properties other packages ask the registry for, per kind (history/report's
+    next year's x2 from a recorded figure, history/importer's label kinds)."""
+    rules = REGISTRY[kind]
+    assert rules.value_is_x1 == (kind in (Kind.COUNT, Kind.VALUE))
+    assert (kind.value in labelled_kinds()) == (kind in (Kind.GRADE, Kind.YES_NO))

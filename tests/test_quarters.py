@@ -85,6 +85,25 @@ def _s11(extra: str) -> str:
     return _variant(S11, S11 + extra)
 
 
+
+@pytest.mark.parametrize(("extra", "gap"), [
+    ("", True),  # both summed: TW I's figures belong to the year so far
+    ("        akumulasi: {x2: terakhir}\n", True),  # x1 still summed: TW I is needed
+    ("        akumulasi: {x1: terakhir}\n", True),
+    ("        akumulasi: terakhir\n", False),  # a stock: the latest quarter is the year so far
+])
+def test_a_missing_earlier_quarter_is_noted_when_any_input_adds_up(extra, gap):
+    """An indicator added to the master in TW II has no TW I figure: the year so far is
+    rolled up from TW II on, and the report notes that TW I is left out, whenever one of
+    its inputs adds quarters up (any rule other than ``terakhir``), not only when both do."""
+    master = parse_master(_s11(extra))
+    ind = master.indicators[0]
+    unit = ind.reporting_units[0]
+    quarters = {"TW2": {(unit, ind.code): (3, 4)}, "TW3": {(unit, ind.code): (5, 6)}}
+    rolled = roll_up(master, quarters, 3)
+    assert rolled.gaps == ({(unit, ind.code): ("TW1",)} if gap else {})
+
+
 @pytest.mark.parametrize(("extra", "rollup", "targets"), [
     ("", {"x1": S, "x2": S}, None),
     ("        akumulasi: terakhir\n", {"x1": L, "x2": L}, None),

@@ -28,7 +28,7 @@ from pipeline.intake.safety import inspect_file
 
 FIXTURE = Path(__file__).parent / "fixtures" / "libreoffice_saved_KETAHANAN.xlsx"
 SHEET = "xl/worksheets/sheet1.xml"
-TIME_LIMIT = 2.0  # seconds, per inspection
+TIME_LIMIT = 2.0  # CPU seconds, per inspection
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="{MAIN_NS}">'
@@ -646,9 +646,13 @@ def sha256(path: Path) -> str | None:
 
 
 def timed(path: Path):
-    start = time.perf_counter()
+    """The problems and the CPU seconds this process spent on the inspection: the wall
+    clock of a busy 2-core machine (the suite runs beside other work) made the limit
+    fail on reruns that then passed; a hostile file's cost is CPU, and CPU is what the
+    limit bounds."""
+    start = time.process_time()
     problems = inspect_file(path)
-    return problems, time.perf_counter() - start
+    return problems, time.process_time() - start
 
 
 # --- Tests ---------------------------------------------------------------------------------

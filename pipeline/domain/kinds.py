@@ -116,6 +116,12 @@ class KindRules:
     # Kinds whose x2 is last year's value roll up x1 only: x2 is the same every quarter.
     default_accumulation: ClassVar[Accumulation] = Accumulation.SUM
 
+    @property
+    def value_is_x1(self) -> bool:
+        """y is the number typed as x1 (``jumlah``, ``nilai``): a recorded realisasi is
+        that x1, so it can stand for last year's x1 (next year's x2 of a growth kind)."""
+        return not self.asks_x2 and not self.labelled
+
     # --- inputs --------------------------------------------------------------------------
 
     def inputs(self, ind: Indicator) -> tuple[InputRule, ...]:
@@ -444,6 +450,11 @@ REGISTRY: dict[Kind, KindRules] = {
     for rules in (Percentage(), Ratio(), Count(), Value(), Growth(), Decrease(), Grade(),
                   YesNo())
 }
+
+
+def labelled_kinds() -> tuple[str, ...]:
+    """The kinds whose realisasi and target are labels (``predikat``, ``ya_tidak``)."""
+    return tuple(kind.value for kind, rules in REGISTRY.items() if rules.labelled)
 
 
 def rules_of(kind: Kind | str) -> KindRules:

@@ -32,6 +32,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from ..domain import spec
+from ..domain.kinds import labelled_kinds
 from ..errors import Problem, Severity
 from ..intake.safety import MAX_ROWS, inspect_workbook
 from ..reasons import Reason
@@ -48,7 +49,7 @@ from .model import (
 from .store import History, open_history
 
 HEADER_SEARCH_ROWS = 30
-LABEL_KINDS = ("predikat", "ya_tidak")  # kinds whose realisation is a label
+LABEL_KINDS = labelled_kinds()  # kinds whose realisation is a label (predikat, ya_tidak)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def read_import(path: Path) -> ImportResult:
     if found is None:
         labels = ", ".join(c.label for c in REQUIRED)
         result.problems.append(_problem(
-            result, "import_header_missing",
+            result, Reason.IMPORT_HEADER_MISSING,
             f"tidak ada lembar dengan baris judul berlabel {labels}; gunakan susunan impor "
             "(lihat docs/RIWAYAT.md atau `iku riwayat contoh`) atau rekap kota dari "
             "`iku report --all`"))
@@ -202,13 +203,13 @@ def _title_year(result: ImportResult, grid: list[list[Any]], head: int) -> int |
             if len(years) == 1:
                 return years[0]
             result.problems.append(_problem(
-                result, "import_many_years",
+                result, Reason.IMPORT_MANY_YEARS,
                 f"judul menyebut beberapa tahun ({', '.join(map(str, years))}) dan tidak ada "
                 "kolom Tahun, sehingga tahun tiap baris tidak diketahui; tambahkan kolom "
                 "Tahun atau buat rekap per tahun", cell=spec.cell_ref(r, c)))
             return None
     result.problems.append(_problem(
-        result, "import_year_missing",
+        result, Reason.IMPORT_YEAR_MISSING,
         "kolom Tahun tidak ada dan judul tidak menyebut tahun; tambahkan kolom Tahun",
         cell=spec.cell_ref(head, 0)))
     return None
@@ -240,14 +241,14 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
         result.rows += 1
         errors: list[Problem] = []
 
-        def bad(key: str, code: str, message: str, r=r, errors=errors) -> None:
+        def bad(key: str, code: Reason, message: str, r=r, errors=errors) -> None:
             errors.append(_problem(result, code, message,
                                    cell=spec.cell_ref(r, columns[key]),
                                    value=_show(cell(key))))
 
         name_of_agency = _text(cell("agency"))
         if not name_of_agency:
-            bad("agency", "import_agency_blank", "Instansi kosong; isi nama lengkap instansi")
+            bad("agency", Reason.IMPORT_AGENCY_BLANK, "Instansi kosong; isi nama lengkap instansi")
         year = fixed_year if fixed_year is not None else _year(cell("year"), bad)
         period = _period(cell("period"), bad) if "period" in columns else ANNUAL
         code = _code(cell("code"), "code", bad, required=True)
@@ -255,7 +256,7 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
         agency_code = _text(cell("agency_code"))
         name = _text(cell("name"))
         if not name:
-            bad("name", "import_name_blank", "Indikator kosong; isi nama indikator")
+            bad("name", Reason.IMPORT_NAME_BLANK, "Indikator kosong; isi nama indikator")
         kind = _kind(cell("kind"), bad) if "kind" in columns else ""
         target = _target(cell("target"), cell("target_high"), kind, bad,
                          "target_high" in columns)
@@ -270,7 +271,7 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
         where = spec.cell_ref(r, columns["code"])
         if (key, year, period, code) in seen:
             result.problems.append(_problem(
-                result, "import_duplicate",
+                result, Reason.IMPORT_DUPLICATE,
                 f"Kode {code} muncul lagi untuk {name_of_agency} tahun {year} "
                 f"({period}); sudah ada di sel {seen[key, year, period, code]}; hapus salah "
                 "satu baris", cell=where, value=code))
@@ -294,18 +295,18 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
             source_fingerprint=digest))
     if result.rows == 0:
         result.problems.append(_problem(
-            result, "import_empty", "tidak ada baris indikator di bawah baris judul; "
+            result, Reason.IMPORT_EMPTY, "tidak ada baris indikator di bawah baris judul; "
             "isi satu baris per instansi, tahun dan indikator",
             cell=spec.cell_ref(head, 0)))
 
 
-Bad = Callable[[str, str, str], None]
+Bad = Callable[[str, Reason, str], None]
 
 
 def _year(value: Any, bad: Bad) -> int | None:
     number = _as_number(value)
     if number is None or not number.is_integer() or not 2000 <= number <= 2100:
-        bad("year", "import_year", "Tahun harus bilangan bulat 2000-2100, mis. 2021")
+        bad("year", Reason.IMPORT_YEAR, "Tahun harus bilangan bulat 2000-2100, mis. 2021")
         return None
     return int(number)
 
@@ -319,7 +320,7 @@ def _period(value: Any, bad: Bad) -> str:
     if text == "TAHUNAN":
         return ANNUAL
     if text not in PERIODS:
-        bad("period", "import_period", "Periode harus tahunan, TW1, TW2, TW3 atau TW4 "
+        bad("period", Reason.IMPORT_PERIOD, "Periode harus tahunan, TW1, TW2, TW3 atau TW4 "
             "(kosong = tahunan)")
         return ANNUAL
     return text
@@ -331,11 +332,11 @@ def _code(value: Any, key: str, bad: Bad, required: bool = False) -> str | None:
     text = _text(value)
     if not text:
         if required:
-            bad(key, "import_code_blank", "Kode kosong; isi Kode indikator seperti di master "
+            bad(key, Reason.IMPORT_CODE_BLANK, "Kode kosong; isi Kode indikator seperti di master "
                 "(mis. S1.1)")
         return None
     if not _CODE.match(text):
-        bad(key, "import_code", "Kode hanya boleh huruf, angka, titik, garis bawah dan tanda "
+        bad(key, Reason.IMPORT_CODE, "Kode hanya boleh huruf, angka, titik, garis bawah dan tanda "
             "hubung (paling panjang 20), mis. S1.1")
         return None
     return text
@@ -357,7 +358,7 @@ def _kind(value: Any, bad: Bad) -> str:
     if not text:
         return ""
     if text not in KINDS:
-        bad("kind", "import_kind", f"Jenis tidak dikenal; pilihan: {', '.join(KINDS)} "
+        bad("kind", Reason.IMPORT_KIND, f"Jenis tidak dikenal; pilihan: {', '.join(KINDS)} "
             "(atau kosongkan)")
         return ""
     return text
@@ -366,7 +367,7 @@ def _kind(value: Any, bad: Bad) -> str:
 def _target(value: Any, high: Any, kind: str, bad: Bad, has_high: bool):
     if _blank(value):
         if has_high and not _blank(high):
-            bad("target_high", "import_target_high", "Target atas diisi tanpa Target; isi "
+            bad("target_high", Reason.IMPORT_TARGET_HIGH, "Target atas diisi tanpa Target; isi "
                 "batas bawah rentang di kolom Target")
         return None
     if isinstance(value, str):
@@ -378,20 +379,20 @@ def _target(value: Any, high: Any, kind: str, bad: Bad, has_high: bool):
             low, up = (_as_number(g) for g in match.groups())
             if low is not None and up is not None and low <= up:
                 return (low, up)
-            bad("target", "import_target", "rentang Target harus 'bawah-atas' dengan bawah "
+            bad("target", Reason.IMPORT_TARGET, "rentang Target harus 'bawah-atas' dengan bawah "
                 "<= atas, mis. 80-90")
             return None
     number = _as_number(value)
     if number is None:
         if isinstance(value, str) and kind in (*LABEL_KINDS, ""):
             return value.strip()  # a label target (WTP, ya) for predikat / ya_tidak
-        bad("target", "import_target", "Target harus angka, NA, rentang (80-90) atau, untuk "
-            "jenis predikat/ya_tidak, label (mis. WTP)")
+        bad("target", Reason.IMPORT_TARGET, "Target harus angka, NA, rentang (80-90) atau, untuk "
+            f"jenis {'/'.join(LABEL_KINDS)}, label (mis. WTP)")
         return None
     if has_high and not _blank(high):
         up = _as_number(high)
         if up is None or up < number:
-            bad("target_high", "import_target_high", "Target atas harus angka yang tidak "
+            bad("target_high", Reason.IMPORT_TARGET_HIGH, "Target atas harus angka yang tidak "
                 "lebih kecil dari Target")
             return None
         return (number, up)
@@ -406,8 +407,8 @@ def _realisation(value: Any, kind: str, bad: Bad) -> tuple[float | None, str | N
         return number, None
     if isinstance(value, str) and kind in (*LABEL_KINDS, ""):
         return None, value.strip()
-    bad("realisation", "import_realisation", "Realisasi harus angka (teks hanya untuk jenis "
-        "predikat atau ya_tidak)")
+    bad("realisation", Reason.IMPORT_REALISATION, "Realisasi harus angka (teks hanya untuk jenis "
+        f"{' atau '.join(LABEL_KINDS)})")
     return None, None
 
 
@@ -453,7 +454,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _problem(result: ImportResult, code: str, message: str, cell: str = "", value: str = "",
+def _problem(result: ImportResult, code: Reason, message: str, cell: str = "", value: str = "",
              severity: Severity = Severity.ERROR) -> Problem:
     return Problem(severity, code, message, file=result.file, sheet=result.sheet, cell=cell,
                    value=value)
@@ -471,7 +472,7 @@ def _against_history(history: History, result: ImportResult) -> None:
         lock = history.lock_info(key, snap.year)
         if lock is not None:
             result.problems.append(_problem(
-                result, "import_locked",
+                result, Reason.IMPORT_LOCKED,
                 f"tahun {snap.year} {snap.agency_name} sudah dikunci di riwayat (versi "
                 f"{lock.version}); impor tidak mengubah tahun yang sudah ditandatangani. "
                 "Hapus baris tahun itu dari berkas", cell=cell))
@@ -479,7 +480,7 @@ def _against_history(history: History, result: ImportResult) -> None:
         existing = history.current(key, snap.year, snap.period)
         if existing is not None:
             result.problems.append(_problem(
-                result, "import_replaces",
+                result, Reason.IMPORT_REPLACES,
                 f"tahun {snap.year} ({snap.period}) {snap.agency_name} sudah ada di riwayat "
                 f"(versi {existing.info.version}, sumber {existing.info.source}); impor ini "
                 f"menjadi versi {existing.info.version + 1} yang berlaku, versi lama tetap "

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ..compute import VALUE_COLUMNS, Results
-from ..domain.kinds import NA, Merge
+from ..domain.kinds import NA, REGISTRY, Merge
 from ..domain.master import Indicator, Master, parse_master
 from ..domain.numfmt import fmt_number
 from ..domain.periods import QUARTERS
@@ -132,7 +132,8 @@ def _last_values(ind: Indicator, rec: IndicatorRecord) -> dict[tuple[str, str], 
 
 def _y_is_x1(rec: IndicatorRecord) -> bool:
     """Last year's realisasi is the value itself (an imported figure of a kind y = x1)."""
-    return rec.kind in ("nilai", "jumlah")
+    rules = REGISTRY.get(rec.kind)
+    return rules is not None and rules.value_is_x1
 
 
 def _number(value: Any) -> bool:

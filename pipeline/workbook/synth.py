@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from ..domain.kinds import rules_of
+from ..domain.kinds import Kind, rules_of
 from ..domain.master import Master, load_master
 from ..office.ooxml import verify_package
 from .sample import fill_template
@@ -277,14 +277,18 @@ def _assign(rng: random.Random, codes: list[str], per_unit: int) -> list[list[st
     return indicators
 
 
+# The kinds a synthetic agency uses (as the master's text), drawn 70/20/10.
+SYNTH_KINDS = (Kind.PERCENTAGE.value, Kind.COUNT.value, Kind.RATIO.value)
+
+
 def _indicator(rng: random.Random, code: str, units: list[str], agency: str) -> dict[str, Any]:
-    kind = rng.choices(("persentase", "jumlah", "rasio"), weights=(70, 20, 10))[0]
+    kind = rng.choices(SYNTH_KINDS, weights=(70, 20, 10))[0]
     obj = rng.choice(OBJECTS)
-    negative = kind == "persentase" and rng.random() < 0.1
-    if kind == "jumlah":
+    negative = kind == Kind.PERCENTAGE and rng.random() < 0.1
+    if kind == Kind.COUNT:
         target: Any = rng.randint(5, 200)
         name, unit_of_measure = f"Jumlah {obj} {rng.choice(STATES)}", "unit"
-    elif kind == "rasio":
+    elif kind == Kind.RATIO:
         target = round(rng.uniform(0.5, 1.0), 2)
         name, unit_of_measure = f"Rasio {obj} {rng.choice(STATES)}", "rasio"
     else:
