@@ -565,7 +565,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, last) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .history import master_key, open_history
+    from .history import open_history
     from .history.table import cross_year, versions_rows
 
     if versions_year is not None and (xlsx is not None or last is not None):
@@ -574,7 +574,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, last) -> None:
     name = master.agency.name
     path = _history_path(riwayat_file)
     with open_history(path, create=False) as history:
-        key = history.find_agency(master_key(master), name) or master_key(master)
+        key = history.key_for(master)
         if versions_year is not None:
             infos = history.versions(key, versions_year)
             if not infos:
@@ -638,27 +638,19 @@ def riwayat_contoh(file: Path) -> None:
 @_guarded
 def kunci(config: Path | None, riwayat_file: Path | None) -> None:
     """Mengunci tahun master di riwayat (setelah laporan ditandatangani)."""
-    from .history import master_key, open_history
+    from .history.lock import lock_year
     from .history.store import format_time
 
     master = _master(config)
     name, year = master.agency.name, master.agency.year
-    path = _history_path(riwayat_file)
-    with open_history(path, create=False) as history:
-        key = history.find_agency(master_key(master), name) or master_key(master)
-        current = history.current(key, year)
-        if current is None:
-            raise IkuError(f"tahun {year} {name} belum tercatat di riwayat {path}, sehingga "
-                           "tidak dapat dikunci; catat dulu (iku report, atau iku riwayat "
-                           "impor)")
-        before = history.lock_info(key, year)
-        info = history.lock(key, year)
-    if before == info:
+    locked = lock_year(_history_path(riwayat_file), master)
+    info = locked.info
+    if locked.unchanged:
         click.echo(f"Tahun {year} {name} sudah dikunci sejak {format_time(info.locked_at)} "
                    f"(versi {info.version}); tidak ada yang berubah.")
     else:
         click.echo(f"Tahun {year} {name} dikunci pada versi {info.version} (dicatat "
-                   f"{format_time(current.info.recorded_at)}). Laporan tahun ini yang "
+                   f"{format_time(locked.recorded_at)}). Laporan tahun ini yang "
                    "angkanya berbeda akan ditolak kecuali dengan --buka-kunci.")
 
 

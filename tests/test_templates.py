@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -403,11 +404,14 @@ def test_achievement_formula_t_over_r() -> None:
         '=IF(ISNUMBER(H9),IF(H9=0,200,I9/H9*100),"")')
 
 
-@pytest.mark.parametrize(
-    ("target", "text"), [((80.0, 90.0), "80–90"), ((87.5, 90.0), "87,5–90"), (12.0, "12–12")]
-)
-def test_target_text(target, text: str) -> None:
-    assert target_text(target) == text
+@pytest.mark.parametrize(("target", "decimals", "text"), [
+    ((80.0, 90.0), 2, "80–90"), ((87.5, 90.0), 2, "87,5–90"), ((87.55, 90.0), 1, "87,6–90"),
+    ((1000.0, 2500.5), 2, "1.000–2.500,5"),  # Indonesian thousands, as everywhere else
+])
+def test_target_text(target, decimals: int, text: str) -> None:
+    """A range in the Target cell: the indicator's decimals, no unit (Satuan has its own
+    column); the same text as ``numfmt.fmt_target`` gives the report."""
+    assert target_text(SimpleNamespace(decimals=decimals), target) == text
 
 
 @pytest.mark.parametrize("unit", sorted(UNIT_CODES))

@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..compute import IndicatorResult, Status
+from ..domain import numfmt
 from ..domain.kinds import NA
 from ..domain.master import Indicator, Target
-from ..domain.numfmt import fmt_number, fmt_percent, fmt_value
+from ..domain.numfmt import fmt_percent, fmt_value
 from ..word.columns import DROP_COLUMN
 
 STATUS_TEXT = {Status.MISSING: "(belum diisi)", Status.INVALID: "(tidak sah)"}
@@ -74,18 +75,10 @@ def split_city(text: str, city: str, add_city: bool = False) -> list[str]:
 
 
 def fmt_target(ind: Indicator, t: Target | None) -> str:
-    if t is None:
-        return "-"
-    if t == NA:
-        return NA
-    if isinstance(t, str):  # a label of the kind's scale
-        return clean(t)
-    unit, decimals = ind.unit_of_measure, ind.decimals
-    if isinstance(t, tuple):
-        low, high = t
-        high_text = fmt_value(high, unit, decimals=decimals)
-        return f"{fmt_number(low, decimals=decimals)}\u2013{high_text}"
-    return fmt_value(t, unit, decimals=decimals)
+    """The indicator's target in its satuan and decimals (``numfmt.fmt_target``); a label
+    is master text, cleaned."""
+    text = numfmt.fmt_target(t, ind.unit_of_measure, ind.decimals)
+    return clean(text) if isinstance(t, str) else text
 
 
 def value_text(ind: Indicator, value: float | str | None, na: str = "-") -> str:

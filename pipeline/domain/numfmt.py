@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
 
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -95,6 +96,21 @@ def fmt_value(
     if unit == "%":
         return fmt_percent(x, decimals=decimals)
     return f"{fmt_number(x, decimals=decimals)} {unit}".rstrip()
+
+
+def fmt_target(target: Any, unit: str = "", decimals: int = 2, missing: str = "-") -> str:
+    """How a target prints, everywhere (the reports, the workbooks, the history, the
+    page): none → ``missing``; a label, or ``NA``, as written; a range ``low–high unit``
+    (``80–90%``); a number in its unit (``90%``, ``12 dokumen``)."""
+    if target is None:
+        return missing
+    if isinstance(target, str):
+        return target
+    if isinstance(target, tuple):
+        low, high = target
+        high_text = fmt_value(high, unit, decimals=decimals)
+        return f"{fmt_number(low, decimals=decimals)}\u2013{high_text}"
+    return fmt_value(target, unit, decimals=decimals)
 
 
 def fmt_date(d: dt.date) -> str:

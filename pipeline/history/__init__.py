@@ -4,12 +4,17 @@ Library first: ``open_history(path)`` returns a ``History`` whose methods take a
 the plain dataclasses of ``model`` (see docs/RIWAYAT.md for the schema and the rules).
 The modules, each with its own contract:
 
-* ``model``: the dataclasses, ``agency_key`` and ``fingerprint``;
+* ``model``: the dataclasses, ``agency_key``, ``master_key`` and ``fingerprint``;
 * ``schema``: the file (connection settings, schema version, migrations);
 * ``store``: ``History``: record, current, versions, series, locks;
 * ``importer``: earlier years from a workbook (the documented layout or a city rekap);
 * ``table``: the cross-year table the CLI prints and ``--xlsx`` writes;
 * ``newyear``: ``iku tahun-baru``, the next year's master from this year's;
+* ``report``: what a report run reads from (``read_prior``) and records into the history;
+* ``rebuild``: ``iku report --dari-riwayat``, a recorded year's report byte for byte;
+* ``lock``: ``iku kunci``, locking a signed year;
+
+An agency is found through ``History.agency_of(master)`` / ``key_for(master)`` only.
 
 Where the file is: ``resolve_path``.
 """
@@ -36,6 +41,7 @@ from .model import (
     UnitFigure,
     agency_key,
     fingerprint,
+    master_key,
 )
 from .store import History, open_history
 
@@ -48,12 +54,6 @@ __all__ = [
     "StoredRun", "UnitFigure", "agency_key", "fingerprint", "master_key", "open_history",
     "resolve_path",
 ]
-
-
-def master_key(master) -> str:
-    """The agency key of a master: its explicit agency code once the master has one
-    (``instansi.kode``), else its normalised name (``model.agency_key``)."""
-    return agency_key(master.agency.name, getattr(master.agency, "code", None))
 
 
 def resolve_path(given: Path | str | None = None) -> Path:

@@ -204,6 +204,12 @@ def agency_key(name: str, code: str | None = None) -> str:
     return key
 
 
+def master_key(master) -> str:
+    """The agency key of a master: its explicit agency code once the master has one
+    (``instansi.kode``), else its normalised name (``model.agency_key``)."""
+    return agency_key(master.agency.name, getattr(master.agency, "code", None))
+
+
 def fingerprint(data: bytes | str) -> str:
     """sha256 (hex) of bytes, or of text encoded as UTF-8."""
     if isinstance(data, str):

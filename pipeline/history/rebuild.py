@@ -21,7 +21,6 @@ from ..compute import compute
 from ..domain.master import Master, parse_master
 from ..errors import HistoryError
 from ..office.publish import Published, check_target, guard_outputs, publish_report
-from . import master_key
 from .report import earlier_years, rebuild_inputs
 from .store import format_time, open_history
 
@@ -45,7 +44,7 @@ def rebuild_report(master: Master, history: Path, out: Path, pdf: bool = False,
         raise HistoryError(f"berkas riwayat {history} belum ada; tahun {year} belum pernah "
                            "dicatat oleh `iku report`")
     with open_history(history, create=False) as h:
-        key = h.find_agency(master_key(master), master.agency.name) or master_key(master)
+        key = h.key_for(master)
         info = h.lock_info(key, year)
         stored = h.version(key, year, info.version) if info else h.current(key, year)
         earlier = None

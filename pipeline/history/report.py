@@ -77,7 +77,7 @@ def read_prior(path: Path, master: Master, period: str = ANNUAL) -> Prior:
     if not Path(path).exists():
         return Prior(year=master.agency.year, period=period)
     with open_history(path, create=False) as h:
-        key = h.find_agency(master_key(master), master.agency.name) or master_key(master)
+        key = h.key_for(master)
         return _prior(h, key, master, period)
 
 

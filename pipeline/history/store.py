@@ -50,6 +50,7 @@ from .model import (
     agency_key,
     check_target,
     fingerprint,
+    master_key,
     now,
 )
 
@@ -256,6 +257,17 @@ class History:
         with _translated(self.path):
             found = self._find(key, name)
         return None if found is None else found[1]
+
+    def agency_of(self, master) -> str | None:
+        """The key ``master``'s agency is filed under (``find_agency`` with the master's
+        own key and name), or None when it was never recorded. The one lookup every reader
+        of the history uses."""
+        return self.find_agency(master_key(master), master.agency.name)
+
+    def key_for(self, master) -> str:
+        """The key to file ``master``'s agency under: where it is filed already, else the
+        master's own key (a first record)."""
+        return self.agency_of(master) or master_key(master)
 
     # --- internals ------------------------------------------------------------------------
 

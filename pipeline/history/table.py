@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain.numfmt import fmt_number, fmt_percent, fmt_value
+from ..domain.numfmt import fmt_number, fmt_percent, fmt_target, fmt_value
 from .model import Figure, IndicatorSeries, RunInfo, Series, Target
 from .store import format_time
 
@@ -43,14 +43,7 @@ def year_cell(fig: Figure | None) -> str:
 
 
 def target_text(target: Target, unit: str = "") -> str:
-    if target is None:
-        return MISSING
-    if isinstance(target, tuple):
-        low, high = target
-        return f"{fmt_number(low)}–{fmt_value(high, unit)}"
-    if isinstance(target, str):
-        return target
-    return fmt_value(target, unit)
+    return fmt_target(target, unit, missing=MISSING)
 
 
 def realisation_text(fig: Figure) -> str:

@@ -110,7 +110,7 @@ def _measurement(chapter: Chapter, numbers: _Numbers) -> dict[str, Any]:
                 "target": shown.target,
                 "realisation": shown.realisation,
                 "achievement": shown.achievement,
-                "grade": say.grade_of(master, shown.value, view.result),
+                "grade": say.grade_text(master, shown.value, view.result),
             })
             views.append(view)
     average = fmt_percent(results.average_achievement)

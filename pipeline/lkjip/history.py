@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain.master import Master
-from ..history import Figure, UnitFigure, master_key, open_history
+from ..history import Figure, UnitFigure, open_history
 
 WINDOW = 5  # years side by side, this year included
 QUARTERS = ("TW1", "TW2", "TW3", "TW4")
@@ -49,7 +49,7 @@ def read_earlier(master: Master, path: Path | None) -> Earlier:
             "tahun sebelumnya dengan `iku report` atau `iku riwayat impor`)",)
             if path is not None else ())
     with open_history(path, create=False) as history:
-        key = history.find_agency(master_key(master), name)
+        key = history.agency_of(master)
         if key is None:
             return Earlier(source=str(path), notes=(
                 f"{name} belum tercatat di riwayat {path}: tahun-tahun sebelumnya hanya dari "

@@ -89,7 +89,9 @@ def points(a: Decimal, b: Decimal) -> str:
     return fmt_number(abs(a - b))
 
 
-def grade_of(master: Master, value: Decimal | None, r: IndicatorResult | None = None) -> str:
+def grade_text(master: Master, value: Decimal | None, r: IndicatorResult | None = None) -> str:
+    """The predikat cell of the chapter's table: the status of a figure that is not
+    there, the computed predikat, or the scale's predikat of a shown value."""
     if r is not None and r.status != Status.OK:
         return f"({r.status.value})"
     if r is not None:

@@ -32,7 +32,7 @@ from ..domain.master import Indicator, Master
 from ..domain.numfmt import fmt_number
 from ..domain.periods import ANNUAL
 from ..errors import Problem, Severity, summary
-from ..history import master_key, open_history
+from ..history import open_history
 from ..intake.feedback import feedback_paths, write_feedback
 from ..intake.reader import ReadResult
 from ..intake.safety import MAX_ROWS
@@ -138,7 +138,7 @@ def target_shown(ind: Indicator) -> str:
     if target is None:
         return "-"
     if isinstance(target, tuple):
-        return target_text(target)
+        return target_text(ind, target)
     if isinstance(target, str):
         return target
     return ind.rules.format_value(ind, target)
@@ -177,7 +177,7 @@ def previous_figures(master: Master, history: Path | None) -> dict[str, str]:
     out = {}
     try:
         with open_history(history, create=False) as db:
-            key = db.find_agency(master_key(master), master.agency.name)
+            key = db.agency_of(master)
             if key is None:
                 return {}
             figures = db.previous_year_figures(

@@ -302,7 +302,7 @@ class _Writer:
             sheet.write_string(row, col, NOT_ASKED_TEXT, s.cell(
                 align="center", bg_color=NOT_ASKED_FILL, font_color="#595959"))
         elif isinstance(target, tuple):
-            sheet.write_string(row, col, target_text(target), s.cell(align="right"))
+            sheet.write_string(row, col, target_text(ind, target), s.cell(align="right"))
         elif isinstance(target, str):
             write_text(sheet, row, col, target, s.cell(align="right"), s)
         else:

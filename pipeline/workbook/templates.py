@@ -36,7 +36,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..domain import spec
 from ..domain.kinds import InputRule
 from ..domain.master import Indicator, Master, NegativeRule, Polarity, Settings, Target
-from ..domain.numfmt import fmt_count
+from ..domain.numfmt import fmt_count, fmt_target
 from ..domain.periods import ANNUAL
 from ..errors import OutputError, UsageError
 from ..office.atomic import write_atomically
@@ -151,10 +151,10 @@ def metadata(master: Master, unit_code: str, period: str = ANNUAL) -> dict[str, 
     return {key: values[key] for key in spec.META_KEYS}
 
 
-def target_text(target: Target) -> str:
-    """A range target as shown in the Target cell, e.g. ``80–90`` or ``87,5–90``."""
-    low, high = target if isinstance(target, tuple) else (target, target)
-    return f"{_number_text(low)}–{_number_text(high)}"
+def target_text(ind: Indicator, target: Target) -> str:
+    """A range target as the Target cell shows it (``80–90``, ``87,5–90``): the number is
+    in the cell's own column next to the Satuan, so no unit."""
+    return fmt_target(target, decimals=ind.decimals)
 
 
 def achievement_formula(ind: Indicator, r: str, t: str, settings: Settings) -> str:
@@ -353,7 +353,8 @@ def _write_indicator(
         "",
     )
     if isinstance(ind.target, tuple):
-        sheet.write_string(row, c["target"], target_text(ind.target), styles.cell(align="right"))
+        sheet.write_string(row, c["target"], target_text(ind, ind.target),
+                           styles.cell(align="right"))
     elif isinstance(ind.target, str):  # NA or a label
         write_text(sheet, row, c["target"], ind.target, styles.cell(align="right"), styles)
     else:
@@ -493,8 +494,3 @@ def _versus(t: float, t_ref: str, polarity: Polarity, rule: NegativeRule, r: str
 def _num(value: float) -> str:
     """A number as a formula constant (always a dot as decimal separator)."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _number_text(value: float) -> str:
-    """A number for Indonesian readers: decimal comma, no needless zeros."""
-    return _num(value).replace(".", ",")
