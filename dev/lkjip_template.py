@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 
 from dev import word_template as wt
 from pipeline import paths
+from pipeline.wordstrict import insert_in_order
 
 # Column widths in cm; each table fills the 16 cm text width.
 MEASUREMENT_COLS = (0.9, 3.5, 4.2, 1.8, 1.9, 1.8, 1.9)
@@ -72,7 +73,7 @@ def _shade_style(style) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), SHADE)
-    ppr.append(shd)
+    insert_in_order(ppr, shd)  # before w:spacing, w:ind and w:jc, as the schema orders them
 
 
 def _lines(doc, loop: str, item: str, style: str) -> None:

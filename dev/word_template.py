@@ -36,6 +36,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from pipeline import paths
+from pipeline.wordstrict import insert_in_order
 
 FONT = "Arial"
 BODY_PT = 11
@@ -214,7 +215,7 @@ def _write_table_style(doc) -> None:
     spacing.set(qn("w:line"), "240")
     spacing.set(qn("w:lineRule"), "auto")
     ppr.append(spacing)
-    el.append(ppr)
+    insert_in_order(el, ppr)
     tblpr = OxmlElement("w:tblPr")
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -232,7 +233,7 @@ def _write_table_style(doc) -> None:
         m.set(qn("w:type"), "dxa")
         margins.append(m)
     tblpr.append(margins)
-    el.append(tblpr)
+    insert_in_order(el, tblpr)
 
 
 # --- paragraphs and tables ---------------------------------------------------------------
@@ -281,9 +282,9 @@ def _row_flags(row, header: bool) -> None:
         el = trpr.find(qn(tag))
         if el is not None:
             trpr.remove(el)
-    trpr.append(OxmlElement("w:cantSplit"))
+    insert_in_order(trpr, OxmlElement("w:cantSplit"))
     if header:
-        trpr.append(OxmlElement("w:tblHeader"))
+        insert_in_order(trpr, OxmlElement("w:tblHeader"))
 
 
 def _shade(cell: _Cell, fill: str = HEADER_FILL) -> None:
@@ -292,13 +293,13 @@ def _shade(cell: _Cell, fill: str = HEADER_FILL) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tcpr.append(shd)
+    insert_in_order(tcpr, shd)
 
 
 def _valign_center(cell: _Cell) -> None:
     v = OxmlElement("w:vAlign")
     v.set(qn("w:val"), "center")
-    cell._tc.get_or_add_tcPr().append(v)
+    insert_in_order(cell._tc.get_or_add_tcPr(), v)
 
 
 def _set_cell(cell: _Cell, text: str, style: str) -> Paragraph:

@@ -28,15 +28,14 @@ import copy
 
 from lxml import etree
 
+from ..wordstrict import insert_in_order
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Paragraph styles that start a new page in the report's template (its Heading 1).
 PAGE_STYLES = {"Heading1", "Judul1"}
 # The caption of the small table that holds the report's end: readers of the document
 # (the tests, a screen reader) know it continues the table before it.
 ENDING_CAPTION = "Lanjutan tabel: baris terakhir, catatan dan tanda tangan"
-
-# Children of w:pPr that may come before w:keepNext in the schema's order.
-_BEFORE_KEEPNEXT = {f"{{{W}}}pStyle"}
 
 
 def _w(tag: str) -> str:
@@ -50,8 +49,7 @@ def keep_with_next(p: etree._Element) -> None:
         p.insert(0, ppr)
     if ppr.find(_w("keepNext")) is not None:
         return
-    index = sum(1 for child in ppr if child.tag in _BEFORE_KEEPNEXT)
-    ppr.insert(index, etree.Element(_w("keepNext")))
+    insert_in_order(ppr, etree.Element(_w("keepNext")))  # right after w:pStyle
 
 
 def _rows(tbl: etree._Element) -> list[etree._Element]:
@@ -145,11 +143,7 @@ def hold_the_ending(tbl: etree._Element) -> etree._Element:
                 tblpr.remove(old)
             caption = etree.Element(_w("tblCaption"))
             caption.set(_w("val"), ENDING_CAPTION)
-            description = tblpr.find(_w("tblDescription"))
-            if description is not None:  # the schema puts the caption before it
-                description.addprevious(caption)
-            else:
-                tblpr.append(caption)
+            insert_in_order(tblpr, caption)  # after w:tblLook, before w:tblDescription
         last = data[-1]
         _make_standalone(last, rows[: rows.index(last)])
         tbl.remove(last)

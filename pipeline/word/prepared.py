@@ -10,6 +10,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..wordstrict import in_order_xml
+
+
+def patched_xml(src_xml: str) -> str:
+    """docxtpl's preparation of a part's XML for Jinja (``DocxTemplate.patch_xml``, which
+    uses nothing of the template object), with the cells' properties in the schema's
+    order: docxtpl's cell tags put the ``w:tcPr`` child they write where Word refuses it
+    ({% cellbg %} its ``w:shd`` and {% colspan %} its ``w:gridSpan`` first, {% vm %} its
+    ``w:vMerge`` and {% hm %} its ``w:gridSpan`` last; issue 21). The template check and
+    the renderer share it through ``PREPARED``."""
+    from docxtpl import DocxTemplate
+
+    return in_order_xml(DocxTemplate(None).patch_xml(src_xml), "w:tcPr")
+
 
 def one_paragraph_a_line(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)

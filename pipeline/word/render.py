@@ -8,11 +8,14 @@ Every document family (the yearly report in ``annual``, the quarterly report in
    template is refused with every problem named, before anything is rendered;
 2. docxtpl with ``autoescape=True`` (so ``&``, ``<`` in the master stay literal) and a
    Jinja environment with ``StrictUndefined`` (a name the template uses but the pipeline
-   does not provide is an error, never a blank). Two changes to docxtpl (``_template_class``):
-   the namespaces of the XML fragments in the context (the Office Math equations) are
-   declared on each rendered part's root when the template lacks them (LibreOffice saves
-   only the namespaces a part uses), and the rendered body is parsed strictly before
-   docxtpl's own parse, which would silently *recover* from broken XML;
+   does not provide is an error, never a blank). Three changes to docxtpl
+   (``_template_class``): the namespaces of the XML fragments in the context (the Office
+   Math equations) are declared on each rendered part's root when the template lacks them
+   (LibreOffice saves only the namespaces a part uses), the rendered body is parsed
+   strictly before docxtpl's own parse, which would silently *recover* from broken XML,
+   and the cell properties docxtpl's cell tags write ({% cellbg %}, {% colspan %},
+   {% vm %}, {% hm %}) are put in the schema's order, which Word enforces
+   (``prepared.patched_xml``, ``wordstrict``; issue 21);
 3. ``finish_body``, on the rendered body before it joins python-docx's document:
    ``columns.drop_marked_columns``: optional columns headed ``columns.DROP_COLUMN`` are
    removed; ``merge_marked_cells``: every table cell holding only ``columns.MERGE_UP`` is
@@ -52,10 +55,11 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..errors import InternalError, TemplateError
+from ..wordstrict import insert_in_order
 from .charts import Chart
 from .columns import DROP_COLUMN, MERGE_UP, CellProperties, Marked, Spans, drop_marked_columns
 from .pagination import add_page_hints
-from .prepared import PREPARED, one_paragraph_a_line
+from .prepared import PREPARED, one_paragraph_a_line, patched_xml
 from .template_check import TemplateSpec, check_template
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -292,7 +296,7 @@ def _template_class():
             return declare_namespaces(super().get_part_xml(part), self.namespaces, self.source)
 
         def patch_xml(self, src_xml):
-            return PREPARED.get("patched", src_xml, super().patch_xml)
+            return PREPARED.get("patched", src_xml, patched_xml)
 
         def render_xml_part(self, src_xml, part, context, jinja_env=None):
             # docxtpl 0.20's render_xml_part, with the preparation of the source (one line
@@ -477,10 +481,6 @@ def _cell_at(spans: Spans, tr: etree._Element, col: int) -> etree._Element | Non
     return None
 
 
-# Children of w:tcPr that come before w:vMerge in the schema's fixed order.
-_BEFORE_VMERGE = {_w("cnfStyle"), _w("tcW"), _w("gridSpan"), _w("hMerge")}
-
-
 def _set_vmerge(tc: etree._Element, value: str) -> etree._Element:
     tcpr = tc.find(_w("tcPr"))
     if tcpr is None:
@@ -491,12 +491,7 @@ def _set_vmerge(tc: etree._Element, value: str) -> etree._Element:
         tcpr.remove(old)
     vmerge = etree.Element(_w("vMerge"))
     vmerge.set(_w("val"), value)
-    index = 0
-    for i, child in enumerate(tcpr):
-        if child.tag in _BEFORE_VMERGE:
-            index = i + 1
-    tcpr.insert(index, vmerge)
-    return vmerge
+    return insert_in_order(tcpr, vmerge)  # after w:tcW and w:gridSpan, before the rest
 
 
 def _clear_cell(tc: etree._Element) -> None:

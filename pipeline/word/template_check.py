@@ -53,7 +53,7 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..office.ooxml import package_problems
-from .prepared import PREPARED, one_paragraph_a_line
+from .prepared import PREPARED, one_paragraph_a_line, patched_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -524,13 +524,12 @@ _JINJA_ANY = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 def _patched_problems(part: _Part, tags: list[_Tag]) -> list[str]:
     """Let docxtpl prepare the XML as it will for rendering; check the XML between the tags
     of every block is balanced, then parse it with Jinja."""
-    from docxtpl import DocxTemplate
     from jinja2 import Environment, TemplateSyntaxError
 
     xml = etree.tostring(part.root, encoding="unicode")
     # docxtpl's preparation, as rendering will do it: kept in the renderer's cache, so
     # the first report does not prepare the same XML again
-    patched = PREPARED.get("patched", xml, DocxTemplate(None).patch_xml)
+    patched = PREPARED.get("patched", xml, patched_xml)
     patched = PREPARED.get("lines", patched, one_paragraph_a_line)  # a line a paragraph
     part.lines = patched.split("\n")
     problems = _segment_problems(part, patched, [t for t in tags if t.block])
