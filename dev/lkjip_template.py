@@ -27,7 +27,7 @@ from docx.oxml.ns import qn
 
 from dev import word_template as wt
 from pipeline import paths
-from pipeline.wordstrict import insert_in_order
+from pipeline.word.strict import insert_in_order
 
 # Column widths in cm; each table fills the 16 cm text width.
 MEASUREMENT_COLS = (0.9, 3.5, 4.2, 1.8, 1.9, 1.8, 1.9)

@@ -36,7 +36,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from pipeline import paths
-from pipeline.wordstrict import insert_in_order
+from pipeline.word.strict import insert_in_order
 
 FONT = "Arial"
 BODY_PT = 11

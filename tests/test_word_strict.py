@@ -2,7 +2,7 @@
 
 Word refuses, or offers to "repair", a document whose property elements hold their
 children out of the ISO/IEC 29500 order (``w:tcW`` after ``w:shd`` in a ``w:tcPr``);
-LibreOffice forgives it, so nothing else in the suite would notice. ``pipeline.wordstrict``
+LibreOffice forgives it, so nothing else in the suite would notice. ``pipeline.word.strict``
 checks the order; here every document family is built through the real CLI and checked:
 each family of ``families.FAMILIES`` (so a new family is checked as soon as it is
 registered), the yearly report of every example master with its LKjIP chapter, the
@@ -27,7 +27,7 @@ from lxml import etree
 from pipeline import paths
 from pipeline.domain.master import load_master
 from pipeline.families import FAMILIES
-from pipeline.wordstrict import (
+from pipeline.word.strict import (
     TC_PR,
     clark,
     in_order_xml,

@@ -28,7 +28,7 @@ import copy
 
 from lxml import etree
 
-from ..wordstrict import insert_in_order
+from .strict import insert_in_order
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Paragraph styles that start a new page in the report's template (its Heading 1).

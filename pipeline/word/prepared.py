@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..wordstrict import in_order_xml
+from .strict import in_order_xml
 
 
 def patched_xml(src_xml: str) -> str:

@@ -15,7 +15,7 @@ Every document family (the yearly report in ``annual``, the quarterly report in
    strictly before docxtpl's own parse, which would silently *recover* from broken XML,
    and the cell properties docxtpl's cell tags write ({% cellbg %}, {% colspan %},
    {% vm %}, {% hm %}) are put in the schema's order, which Word enforces
-   (``prepared.patched_xml``, ``wordstrict``; issue 21);
+   (``prepared.patched_xml``, ``word.strict``; issue 21);
 3. ``finish_body``, on the rendered body before it joins python-docx's document:
    ``columns.drop_marked_columns``: optional columns headed ``columns.DROP_COLUMN`` are
    removed; ``merge_marked_cells``: every table cell holding only ``columns.MERGE_UP`` is
@@ -55,11 +55,11 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..errors import InternalError, TemplateError
-from ..wordstrict import insert_in_order
 from .charts import Chart
 from .columns import DROP_COLUMN, MERGE_UP, CellProperties, Marked, Spans, drop_marked_columns
 from .pagination import add_page_hints
 from .prepared import PREPARED, one_paragraph_a_line, patched_xml
+from .strict import insert_in_order
 from .template_check import TemplateSpec, check_template
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
