@@ -12,7 +12,8 @@ edges, the CLI's own stages underneath (no second copy of the validation):
 * ``reports``: ``run.build_report`` on the current set (draft while incomplete), the
   quarterly seam;
 * ``site``: one collection (master, folder, period, tokens);
-* ``app``: the Starlette pages (Jinja2 templates in ``templates/``, no JavaScript), CSRF,
+* ``csrf``: one middleware that refuses every unsafe request without the form's token;
+* ``app``: the Starlette pages (Jinja2 templates in ``templates/``, no JavaScript),
   error pages, security headers;
 * ``server``: bind, print the links, uvicorn until Ctrl+C.
 """

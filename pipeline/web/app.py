@@ -9,9 +9,10 @@ Safe by default:
 * uploads are received by ``upload.receive_upload`` (size limit while receiving), stored
   under a generated name (``store``) and checked by the CLI's stages (``checks``), in a
   worker thread so the server keeps answering;
-* every POST form carries a CSRF token (double-submit: a random ``SameSite=Strict``
-  cookie that the form repeats; a POST whose field does not match, or whose ``Origin``
-  is another site, is refused with 403);
+* every unsafe request (POST, PUT, PATCH, DELETE), on any path, passes one middleware
+  (``csrf.CsrfMiddleware``) before a route runs: a double-submit CSRF token (a random
+  ``SameSite=Strict`` cookie that each form repeats as its first field); one whose
+  field does not match, or whose ``Origin`` is another site, is refused with 403;
 * no stack trace in any response: any unexpected error gives a generic Indonesian page
   (status 500) and the details go to the log;
 * every response says ``Cache-Control: no-store``, ``Referrer-Policy: same-origin`` (a
@@ -21,13 +22,10 @@ Safe by default:
 
 from __future__ import annotations
 
-import hmac
 import io
 import logging
-import secrets
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 from starlette.applications import Starlette
@@ -41,14 +39,12 @@ from ..errors import IkuError, Problem, Severity
 from ..reasons import Reason
 from ..workbook.quarter import quarter_filename, write_quarter_template
 from ..workbook.templates import template_filename, write_template
-from . import checks, reports, store
+from . import checks, csrf, reports, store
 from .site import Site
 from .upload import UploadRefused, receive_upload
 
 log = logging.getLogger("iku.web")
 
-CSRF_COOKIE = "iku_csrf"
-CSRF_FIELD = "csrf"
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_TEXT = {
     store.NOT_SENT: "belum mengirim",
@@ -88,16 +84,16 @@ class _Pages:
     # --- helpers -----------------------------------------------------------------------
 
     def render(self, request: Request, name: str, status: int = 200, **context) -> Response:
-        csrf = request.cookies.get(CSRF_COOKIE) or ""
-        fresh = not _valid_cookie(csrf)
+        token = request.cookies.get(csrf.COOKIE) or ""
+        fresh = not csrf.valid_cookie(token)
         if fresh:
-            csrf = secrets.token_urlsafe(32)
+            token = csrf.new_token()
         site = self.site
         html = self.env.get_template(name).render(
-            site=site, agency=site.master.agency, csrf=csrf, **context)
+            site=site, agency=site.master.agency, csrf=token, **context)
         response = HTMLResponse(html, status_code=status)
         if fresh:
-            response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/")
+            response.set_cookie(csrf.COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
 
     def who(self, request: Request, want: str) -> str:
@@ -108,16 +104,6 @@ class _Pages:
         if not ok:
             raise HTTPException(404)  # logged by not_found
         return label
-
-    async def check_csrf(self, request: Request, field: str | None) -> None:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
-        origin = request.headers.get("origin")
-        same_origin = origin is None or urlsplit(origin).netloc == request.headers.get("host")
-        if not (same_origin and _valid_cookie(cookie) and field
-                and hmac.compare_digest(cookie.encode(), field.encode("utf-8", "replace"))):
-            log.warning("formulir ditolak (CSRF) dari %s: %s", _client(request),
-                        _masked(request.url.path))
-            raise HTTPException(403)
 
     def unit_context(self, unit: str) -> dict:
         site = self.site
@@ -183,11 +169,6 @@ class _Pages:
             refused = Problem(Severity.ERROR, _refusal_reason(exc), exc.message, unit=unit)
             return self.render(request, "unit.html", status=exc.status, base=f"/u/{token}",
                                shown=None, refused=refused, **self.unit_context(unit))
-        try:
-            await self.check_csrf(request, received.fields.get(CSRF_FIELD))
-        except HTTPException:
-            received.path.unlink(missing_ok=True)
-            raise
         version = await run_in_threadpool(self._store_and_check, unit, received)
         return RedirectResponse(f"/u/{token}/versi/{version.number}", status_code=303)
 
@@ -249,8 +230,6 @@ class _Pages:
 
     async def build_report(self, request: Request) -> Response:
         self.who(request, "s")
-        form = await request.form(max_files=0, max_fields=4, max_part_size=4096)
-        await self.check_csrf(request, form.get(CSRF_FIELD))
         site = self.site
         try:
             built = await run_in_threadpool(reports.build, site.master, site.folder,
@@ -313,16 +292,20 @@ class _Pages:
     async def http_error(self, request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 404:
             return await self.not_found(request, exc)
-        if exc.status_code == 403:
-            return self._error(request, 403, "Formulir kedaluwarsa",
-                               "Formulir ini tidak dapat diterima (sesi berubah atau halaman "
-                               "dibuka dari tempat lain). Muat ulang halaman, lalu coba lagi.")
         if exc.status_code == 405:
             return self._error(request, 405, "Tidak dapat dilakukan",
                                "Cara membuka alamat ini tidak dikenal; kembali ke halaman "
                                "sebelumnya.")
         return self._error(request, exc.status_code, "Permintaan tidak dapat dilayani",
                            "Muat ulang halaman, lalu coba lagi.")
+
+    async def csrf_refused(self, request: Request) -> Response:
+        """``csrf.CsrfMiddleware``'s refusal: a log line and the 403 page."""
+        log.warning("formulir ditolak (CSRF) dari %s: %s", _client(request),
+                    _masked(request.url.path))
+        return self._error(request, 403, "Formulir kedaluwarsa",
+                           "Formulir ini tidak dapat diterima (sesi berubah atau halaman "
+                           "dibuka dari tempat lain). Muat ulang halaman, lalu coba lagi.")
 
     async def server_error(self, request: Request, exc: Exception) -> Response:
         log.error("galat internal pada %s %s", request.method, _masked(request.url.path),
@@ -340,10 +323,6 @@ class _Pages:
 
 def _refusal_reason(exc: UploadRefused) -> Reason:
     return Reason.FILE_TOO_LARGE if exc.status == 413 else Reason.UPLOAD_NOT_READ
-
-
-def _valid_cookie(value: str) -> bool:
-    return 32 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum()
 
 
 def _client(request: Request) -> str:
@@ -428,5 +407,6 @@ def create_app(site: Site) -> Starlette:
     ]
     app = Starlette(routes=routes, exception_handlers={
         404: pages.not_found, HTTPException: pages.http_error, Exception: pages.server_error})
-    app.add_middleware(_Headers)
+    app.add_middleware(csrf.CsrfMiddleware, refuse=pages.csrf_refused)
+    app.add_middleware(_Headers)  # outermost: the CSRF refusal carries the headers too
     return app

@@ -6,7 +6,8 @@ private temporary file of ``<data>/masuk/`` and stops as soon as the file passes
 ``limit`` bytes (or the body passes the limit plus a small allowance for the form's other
 fields): the temporary file is deleted and ``UploadRefused`` raised, before anything is
 stored. A declared ``Content-Length`` above that is refused before a byte is read. Small
-fields (the CSRF token) are kept in memory, at most ``MAX_FIELD`` bytes each.
+fields (the CSRF token, already checked by ``csrf.CsrfMiddleware``) are kept in memory,
+at most ``MAX_FIELD`` bytes each.
 Framework-free: ``chunks`` is any async iterator of bytes (Starlette's ``request.stream()``).
 """
 
