@@ -532,7 +532,9 @@ def test_sample_default_output_and_no_history(tmp_path, monkeypatch):
     result = run_cli("lkjip")
     assert result.exit_code == 0, result.output
     out = tmp_path / "kesbangpol_jambi_2021" / "LKjIP_Bab_III_2021.docx"
-    assert result.stdout.splitlines() == [f"Laporan ditulis: {out}"]
+    assert result.stdout.splitlines() == [
+        "Angka tahun 2021: dari contoh isian bawaan (tahun itu belum tercatat di riwayat)",
+        f"Laporan ditulis: {out}"]
     assert f"PERINGATAN: riwayat {tmp_path / 'riwayat.sqlite'} belum ada" in result.stderr
     assert not (tmp_path / "riwayat.sqlite").exists()
     doc = Document(str(out))
