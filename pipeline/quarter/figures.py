@@ -70,6 +70,12 @@ class QuarterIndicator:
     progress_kind: Progress | None = None
     measured: bool = True  # the indicator is measured in this quarter (diukur_triwulan)
 
+    @property
+    def progress_is_share(self) -> bool:
+        """The progress is a share of the year's target (reached, or ceiling used), not a
+        capaian."""
+        return self.progress_kind in (Progress.REACHED, Progress.CEILING)
+
 
 @dataclass(frozen=True)
 class QuarterResults:
