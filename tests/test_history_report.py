@@ -13,13 +13,13 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from test_history_cli import table_rows
 
 from pipeline.domain import spec
 from pipeline.domain.numfmt import fmt_number
 from pipeline.workbook.sample import fill_workbook
 
 from conftest import run_cli, table_texts
-from test_history_cli import table_rows
 
 MASTER_2021 = """\
 versi_skema: 1

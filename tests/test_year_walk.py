@@ -15,7 +15,6 @@ python-docx and checked against this file's own computation.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -289,7 +288,7 @@ def check_quarter(docx: Path, n: int) -> None:
         assert near(row[f"Target s.d. {tw}"], t)
         assert near(row[f"% Capaian s.d. {tw}"], c), (n, code, row)
         assert row["Status"] == grade(c), (n, code)
-    for (q, unit, code), (obstacle, follow_up) in TEXTS.items():
+    for (q, _unit, code), (obstacle, follow_up) in TEXTS.items():
         if q == n:
             assert obstacle in rows[code]["Kendala"]
             assert follow_up in rows[code]["Tindak Lanjut"]
