@@ -447,3 +447,19 @@ def test_one_year_from_the_quarters_to_the_lkjip_without_retyping(way, tmp_path,
     shown_years = run_cli("riwayat", "-c", new, "--riwayat", history)
     assert shown_years.exit_code == 0
     assert re.search(r"Realisasi 3,21", shown_years.stdout)
+
+
+def test_a_unit_coded_like_the_secretariats_link_gets_its_own_page(tmp_path):
+    """The Diskominfo's Sekretariat reports an indicator as unit SEKRETARIAT, the label of
+    the secretariat's own link: each token opens its own page, never the other."""
+    from pipeline.domain.master import parse_master
+
+    master = parse_master(MASTER.replace("        diukur_triwulan: [4]\n", ""))
+    site = open_site(master, tmp_path / "data")
+    with TestClient(create_app(site)) as client:
+        unit, secretariat = site.tokens.units["SEKRETARIAT"], site.tokens.secretariat
+        assert "Indeks SPBE" in text_of(client.get(f"/u/{unit}").text)
+        assert client.get(f"/u/{unit}/templat").status_code == 200
+        assert client.get(f"/s/{secretariat}").status_code == 200
+        assert client.get(f"/s/{unit}").status_code == 404
+        assert client.get(f"/u/{secretariat}").status_code == 404
