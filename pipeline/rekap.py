@@ -4,8 +4,9 @@
 
 * sheet ``Rekap``: one row per indicator of every agency (instansi, sasaran, kode,
   indikator, satuan, target, realisasi, % capaian, keterangan; a year's rekap also last
-  year's capaian and the change in points, a quarter's the % of the year's target reached
-  and the quarter) and after each agency a row with its average capaian;
+  year's capaian and the change in points, a quarter's progress towards the year's target
+  (``quarter.figures.progress``) and the quarter) and after each agency a row with its
+  average capaian;
 * sheet ``Ringkasan``: one row per agency (indicators, averaged, average, last year's
   average and the change, report);
 * sheet ``Grafik``: a native Excel bar chart of each agency's average capaian, beside last

@@ -13,7 +13,9 @@ Each kind is one class registered in ``REGISTRY`` under its master value. It say
   report's Keterangan cell;
 * how a value prints (``format_value``) and its default satuan, decimals and ``gabung``;
 * how the quarters roll up to the year (``default_accumulation``, issue 10; the rules
-  themselves are in ``pipeline.quarter.rollup``).
+  themselves are in ``pipeline.quarter.rollup``), and how much x1 a target asks
+  (``x1_for``, ``x1_raises_y``) for a quarter's progress towards the year
+  (``pipeline.quarter.figures``, issue 19).
 
 Nothing else in the package branches on a kind: the master model fills defaults from
 here, ``compute`` calls ``realisation``, ``templates`` writes ``excel_*`` and the input

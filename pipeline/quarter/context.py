@@ -2,11 +2,13 @@
 
 *Laporan Pengukuran Kinerja Triwulan n Tahun Y*: one landscape table, per sasaran and
 indicator, of the year's target and the quarter's (of the year so far), the realisasi of
-the quarter and of the year so far, % capaian against the quarter's target, % of the
-year's target reached, the status (predikat of the scale ``pengaturan.skala_predikat``,
-its cell shaded in the band's ``warna``) and each unit's Kendala and Tindak lanjut; then
-the notes that explain the figures, the place and month, and the signature. As for the
-yearly report (``pipeline/annual/context.py``, whose helpers are reused), the template does no
+the quarter and of the year so far ("Diukur di TW IV" in a quarter an indicator is not
+measured in), % capaian against the quarter's target, the progress towards the year's
+target with the word that says what it is (``figures.Progress``), the status (predikat of
+the scale ``pengaturan.skala_predikat``, its cell shaded in the band's ``warna``) and each
+unit's Kendala and Tindak lanjut; then the notes that explain the figures, the place and
+month, and the signature. As for the yearly report (``pipeline/annual/context.py``, whose
+helpers are reused), the template does no
 arithmetic and no formatting: docs/TEMPLATE.md lists every key.
 """
 
