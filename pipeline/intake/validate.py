@@ -57,7 +57,7 @@ def validate(
     problems = list(read.problems)
     invalid: set[tuple[str, str]] = set()
     accepted = _accepted_submissions(master, read.submissions, problems, period)
-    _missing_units(master, accepted, read, problems, invalid)
+    _missing_units(master, accepted, read, problems, invalid, quarter_number(period))
     records: list[dict[str, Any]] = []
     for sub in accepted.values():
         records += _check_rows(master, sub, problems, invalid, prior_x2 or {},
@@ -155,10 +155,13 @@ def _missing_units(
     read: ReadResult,
     problems: list[Problem],
     invalid: set[tuple[str, str]],
+    quarter: int | None = None,
 ) -> None:
     """Every reporting unit without an accepted workbook: refused (say which file and
     why) or missing. Its indicators are marked invalid ("tidak sah" in a draft) when a
-    file of it was refused, so nobody reads "belum diisi" for a file that was sent."""
+    file of it was refused, so nobody reads "belum diisi" for a file that was sent. In a
+    quarter none of a unit's indicators is measured in (``diukur_triwulan``), its workbook
+    is not needed: it may send one for its Kendala and Tindak lanjut, or none."""
     read_units = {s.unit for s in read.submissions}
     by_unit: dict[str, list[Problem]] = defaultdict(list)
     unplaced = []
@@ -171,6 +174,10 @@ def _missing_units(
     for unit in master.reporting_units:
         if unit.code in accepted:
             continue
+        if quarter is not None and not any(i.measured_in(quarter)
+                                           for i in master.indicators_of(unit.code)):
+            if not by_unit[unit.code]:
+                continue  # nothing asked of it this quarter (a refused file is still said)
         codes = [i.code for i in master.indicators_of(unit.code)]
         if unit.code in read_units or by_unit[unit.code]:
             invalid.update((unit.code, code) for code in codes)
