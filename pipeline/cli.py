@@ -172,6 +172,10 @@ def sample(config: Path | None, out: Path | None) -> None:
         click.echo(f"Contoh isian: {path}")
 
 
+def _is_sample(config: Path | None) -> bool:
+    return config is None or Path(config).resolve() == paths.SAMPLE_MASTER.resolve()
+
+
 def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
     from contextlib import nullcontext
 
@@ -179,7 +183,7 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
 
     if inputs is not None:
         return nullcontext(inputs)
-    if config is not None and Path(config).resolve() != paths.SAMPLE_MASTER.resolve():
+    if not _is_sample(config):
         raise UsageError("--inputs wajib diberikan bila memakai master selain contoh bawaan")
     return sample_inputs(master)
 
@@ -227,13 +231,16 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
             from .intake.feedback import write_feedback
 
             written = write_feedback(master, checked, feedback, folder, [config])
-    _echo_problems(_master_gaps(master, config) + checked.problems, checked.files, err=False)
+    for problem in _master_gaps(master, config):  # said once, apart from the files' count
+        click.echo(problem.format())
+    _echo_problems(checked.problems, checked.files, err=False)
     if feedback is not None:
         for path in written:
             click.echo(f"Ditulis: {path}")
     if not checked.ok:
         sys.exit(1)
-    click.echo("Semua isian sah; laporan dapat dibuat dengan `iku report`.")
+    command = f"iku report --triwulan {quarter}" if quarter else "iku report"
+    click.echo(f"Semua isian sah; laporan dapat dibuat dengan `{command}`.")
 
 
 @main.command()
@@ -552,12 +559,15 @@ def _print_table(title: str | None, headings, rows, right_from: int | None = Non
 @click.option("--xlsx", type=click.Path(path_type=Path, dir_okay=False),
               help="juga tulis riwayat ke buku kerja .xlsx ini")
 @click.option("--versi", "versions_year", type=click.IntRange(2000, 2100), metavar="TAHUN",
-              help="daftar versi yang tercatat untuk tahun ini (waktu, sumber, sidik berkas)")
+              help="daftar versi yang tercatat untuk tahun ini: waktu, sumber dan apa yang "
+                   "berubah dari versi sebelumnya")
+@click.option("--rinci", "detailed", is_flag=True,
+              help="dengan --versi: tambahkan sidik (hash) master, templat dan berkas impor")
 @click.option("--terakhir", "last", type=click.IntRange(1, 100), metavar="N",
               help="hanya N tahun terakhir")
 @click.pass_context
 @_guarded
-def riwayat(ctx, config, riwayat_file, xlsx, versions_year, last) -> None:
+def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> None:
     """Menampilkan indikator instansi dari tahun ke tahun (riwayat tersimpan).
 
     Perintah lanjutan: `iku riwayat impor BERKAS.xlsx` memasukkan tahun-tahun
@@ -570,6 +580,8 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, last) -> None:
 
     if versions_year is not None and (xlsx is not None or last is not None):
         raise UsageError("--versi tidak dapat dipakai bersama --xlsx atau --terakhir")
+    if detailed and versions_year is None:
+        raise UsageError("--rinci hanya bersama --versi TAHUN")
     master = _master(config)
     name = master.agency.name
     path = _history_path(riwayat_file)
@@ -579,8 +591,9 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, last) -> None:
             infos = history.versions(key, versions_year)
             if not infos:
                 raise IkuError(f"tahun {versions_year} {name} belum tercatat di riwayat {path}")
+            runs = [history.version(key, versions_year, i.version, i.period) for i in infos]
             _print_table(f"Versi tercatat {name} tahun {versions_year}",
-                         *versions_rows(infos))
+                         *versions_rows(runs, detailed))
             return
         series = history.series(key, last=last)
         if not series.years:
@@ -692,18 +705,38 @@ def tahun_baru(config: Path | None, out: Path) -> None:
 @click.option("--timpa", is_flag=True,
               help="timpa berkas yang sudah disunting atau baca-saja tanpa membuat cadangan")
 @riwayat_option
+@click.option("--dari-triwulan", "from_quarters", is_flag=True,
+              help="angka tahun dari keempat triwulan yang tercatat di riwayat (seperti "
+                   "iku report --dari-triwulan), analisis unit dari Kendala dan Tindak lanjut "
+                   "TW IV; tanpa -i dan tanpa pilihan ini: angka tahun yang tercatat di riwayat")
 @_guarded
-def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file) -> None:
-    """Membuat Bab III LKjIP (Akuntabilitas Kinerja) dari isian tahun ini dan riwayat
-    tahun-tahun sebelumnya, sebagai draf Word untuk disunting Sekretariat."""
+def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file,
+          from_quarters) -> None:
+    """Membuat Bab III LKjIP (Akuntabilitas Kinerja) dari angka tahun ini dan riwayat
+    tahun-tahun sebelumnya, sebagai draf Word untuk disunting Sekretariat.
+
+    Angka tahun ini: dengan -i dari isian tahunan; dengan --dari-triwulan dari keempat
+    triwulan; tanpa keduanya dari tahun yang sudah tercatat di riwayat (laporan tahunan
+    yang sudah dibuat, dari isian maupun dari triwulan)."""
+    from contextlib import nullcontext
+
     from .lkjip.run import build_lkjip, default_name
+    from .lkjip.year import has_recorded_year
 
     master = _master(config)
+    history = _history_path(riwayat_file)
     out = out or _default_out(master, default_name(master))
-    with _inputs_or_sample(master, config, inputs) as folder:
-        outcome = build_lkjip(master, folder, out, template, draft=draft, pdf=pdf,
+    if from_quarters and inputs is not None:
+        raise UsageError("--dari-triwulan tidak membaca isian: jangan berikan --inputs")
+    folder, sample = nullcontext(inputs), False
+    if inputs is None and not from_quarters and _is_sample(config) and \
+            not has_recorded_year(master, history):
+        # the bundled sample master, its year not recorded: the bundled sample workbooks
+        folder, sample = _inputs_or_sample(master, config, None), True
+    with folder as chosen:
+        outcome = build_lkjip(master, chosen, out, template, draft=draft, pdf=pdf,
                               overwrite=timpa, protected=(config,) if config else (),
-                              history=_history_path(riwayat_file))
+                              history=history, from_quarters=from_quarters)
     problems = outcome.notices + outcome.checked.problems
     if problems:
         _echo_problems(problems, outcome.checked.files, err=True)
@@ -711,4 +744,6 @@ def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file) -> Non
         click.echo("PERHATIAN: Bab III DRAFT dibuat walau ada galat.", err=True)
     for note in outcome.notes:
         click.echo(f"PERINGATAN: {note}", err=True)
+    click.echo(f"Angka tahun {master.agency.year}: dari contoh isian bawaan (tahun itu "
+               "belum tercatat di riwayat)" if sample else outcome.year_line)
     _echo_published(outcome.published)

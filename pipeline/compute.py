@@ -39,6 +39,9 @@ class Status(StrEnum):
     OK = "ok"
     MISSING = "belum diisi"  # no usable value from at least one reporting unit
     INVALID = "tidak sah"  # a value was present but rejected (draft reports only)
+    # a quarter in which the indicator is not measured (``diukur_triwulan``): no figure is
+    # asked, none is missing; left out of averages like an NA target (pipeline/quarter)
+    NOT_MEASURED = "tidak diukur"
 
 
 @dataclass(frozen=True)

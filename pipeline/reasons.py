@@ -194,10 +194,18 @@ class Reason(StrEnum):
         "quarter_went_down", "validate", "the year so far of an x1/x2 went down since the "
         "previous quarter where its akumulasi says it should not (jumlah: a negative "
         "quarter figure; terakhir: a count, a stock, below last quarter's): warning")
+    QUARTER_NOT_MEASURED = (
+        "quarter_not_measured", "validate", "a figure typed for an indicator in a quarter "
+        "it is not measured in (the master's diukur_triwulan; the cell is locked and says "
+        "\"Diukur di TW IV\"): not used; warning")
     QUARTER_FIGURE_MISSING = (
         "quarter_figure_missing", "validate", "iku report --dari-triwulan (the runner's check "
         "stage): a reporting unit has no figure for an indicator in TW IV as recorded (the "
         "master changed since)")
+    RECORDED_FIGURE_MISSING = (
+        "recorded_figure_missing", "validate", "iku lkjip from the recorded year "
+        "(pipeline/lkjip/year.py): a reporting unit has no figure for an indicator in the "
+        "year's recorded version (the master changed since the yearly report was made)")
 
     # --- importing earlier years (pipeline/history/importer.py) -------------------------
     IMPORT_HEADER_MISSING = (

@@ -4,8 +4,9 @@
 
 * sheet ``Rekap``: one row per indicator of every agency (instansi, sasaran, kode,
   indikator, satuan, target, realisasi, % capaian, keterangan; a year's rekap also last
-  year's capaian and the change in points, a quarter's the % of the year's target reached
-  and the quarter) and after each agency a row with its average capaian;
+  year's capaian and the change in points, a quarter's progress towards the year's target
+  (``quarter.figures.progress``) and the quarter) and after each agency a row with its
+  average capaian;
 * sheet ``Ringkasan``: one row per agency (indicators, averaged, average, last year's
   average and the change, report);
 * sheet ``Grafik``: a native Excel bar chart of each agency's average capaian, beside last
@@ -85,7 +86,7 @@ class RekapRow:
     realisation: float | str | None  # str: the label of a labelled kind
     achievement: float | None
     note: str = ""  # why a figure is missing, e.g. "belum diisi"
-    progress: float | None = None  # a quarter: % of the year's target reached so far
+    progress: float | None = None  # a quarter: its progress (quarter.figures.progress)
     previous: float | None = None  # a year: last year's % capaian (master or history)
 
 
@@ -136,16 +137,20 @@ def quarter_rekap(master: Master, q, folder: str = "", report: str = "") -> Agen
         for ind in sas.indicators:
             res, qi = q.cumulative.indicators[ind.code], q.indicators[ind.code]
             note = "" if res.status.value == "ok" else str(res.status.value)
-            if not note and qi.target is None:
+            if not qi.measured:
+                note = ind.measured_phrase
+            elif not note and qi.target is None:
                 note = f"tanpa target TW {roman(q.quarter)}"
             elif not note and qi.achievement is None:
                 note = "target NA"
             if qi.capped:
                 note = f"dibatasi {q.cumulative.cap:g}%"
+            if qi.progress_is_share:  # the progress column holds a share, not a capaian
+                note = "; ".join(filter(None, (note, f"kemajuan: {qi.progress_kind.value}")))
             rows.append(RekapRow(
                 sas.number, sas.description, ind.code, ind.name, ind.unit_of_measure,
                 qi.target if qi.target is not None else "-", res.label or res.realisation,
-                qi.achievement, note, res.achievement))
+                qi.achievement, note, qi.progress))
     return AgencyRekap(master.agency.name, folder, master.agency.year, tuple(rows),
                        q.average_achievement, q.averaged, report, q.period)
 

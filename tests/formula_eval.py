@@ -1,9 +1,11 @@
 """A small evaluator for the Excel formulas the templates write, written for the tests.
 
 It knows only what the workbooks use: numbers, strings, cell references, array constants
-``{"a","b"}``, the operators ``+ - * /`` and comparisons, and IF, AND, OR, ISNUMBER, MAX,
-MIN, MATCH (exact match) and CHOOSE, with Excel's rules where they matter here: text
-comparisons ignore case, a blank cell is not a number, a formula that shows "" is text.
+``{"a","b"}``, the operators ``+ - * /`` and comparisons, and IF, AND, OR, ISNUMBER,
+ISBLANK, MAX, MIN, MATCH (exact match), CHOOSE, SUM and AVERAGE, with Excel's rules where
+they matter here: text comparisons ignore case, a blank cell is not a number, a formula
+that shows "" is text (not blank), SUM and AVERAGE of cell references skip text and blank
+cells (AVERAGE of none is #DIV/0!).
 It is independent of the pipeline: a test compares what it computes from the formula
 text with what ``pipeline.compute`` computes, and LibreOffice checks the same formulas
 where it is installed.
@@ -220,7 +222,25 @@ def _match(args):
     return FormulaError  # #N/A, a value ISNUMBER rejects
 
 
+def _numbers(args) -> list[float]:
+    """The numbers among SUM/AVERAGE's arguments (cell references): text and blanks are
+    skipped, as Excel does for references."""
+    values = [a() for a in args]
+    return [float(v) for v in values
+            if isinstance(v, int | float) and not isinstance(v, bool)]
+
+
+def _average(args):
+    numbers = _numbers(args)
+    if not numbers:
+        raise FormulaError("#DIV/0!")
+    return sum(numbers) / len(numbers)
+
+
 _FUNCTIONS: dict[str, Callable[[list[Callable[[], Any]]], Any]] = {
+    "ISBLANK": lambda args: args[0]() is BLANK,
+    "SUM": lambda args: sum(_numbers(args)),
+    "AVERAGE": _average,
     "IF": _if,
     "AND": lambda args: all(bool(a()) for a in args),
     "OR": lambda args: any(bool(a()) for a in args),

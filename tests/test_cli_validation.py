@@ -248,3 +248,35 @@ def test_an_internal_error_is_exit_3_without_traceback(fill, monkeypatch):
     assert "Traceback" not in res.output
     with pytest.raises(RuntimeError, match="rusak"):
         run_cli("validate", "-i", inputs)
+
+
+def test_the_masters_gaps_are_said_once_and_not_counted_with_the_workbooks(fill, tmp_path):
+    """A master without any unit's tugas and fungsi: one PERINGATAN per key naming every
+    unit (not one per unit), said before the workbooks' problems and not counted in their
+    summary (issue 19)."""
+    from pipeline import paths
+
+    text = paths.SAMPLE_MASTER.read_text(encoding="utf-8")
+    lines, skip = [], False
+    for line in text.splitlines():  # drop every unit's tugas and fungsi
+        if line.startswith(("    tugas:", "    fungsi:")):
+            skip = line.startswith("    fungsi:")
+            continue
+        if skip and line.startswith("      "):  # the list's items and comments
+            continue
+        skip = False
+        lines.append(line)
+    master = tmp_path / "master.yaml"
+    master.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = run_cli("validate", "-c", master, "-i", fill())
+    assert res.exit_code == 0, res.output
+    out = res.stdout.splitlines()
+    units = "SEKRETARIAT, POLITIK, IDEOLOGI, KETAHANAN"
+    assert out[:2] == [
+        f"PERINGATAN: master.yaml: tugas tidak diisi untuk unit {units}; bagian itu tidak "
+        "dicetak di Bagian I laporan",
+        f"PERINGATAN: master.yaml: fungsi tidak diisi untuk unit {units}; bagian itu tidak "
+        "dicetak di Bagian I laporan"]
+    assert sum("fungsi tidak diisi" in line for line in out) == 1
+    assert out[-2:] == ["0 galat, 0 peringatan di 3 berkas",
+                        "Semua isian sah; laporan dapat dibuat dengan `iku report`."]

@@ -645,8 +645,8 @@ WRONG = [
      "x2 berisi 530,5, bukan bilangan bulat; x2 adalah jumlah (cacah)."),
     ("inspektorat", "IRBAN_I", "S2.1", (-3, 530), "x1",
      "x1 tidak boleh negatif; isi dengan angka 0 atau lebih"),
-    ("bappeda", "SOSBUD", "S2.1", (-71.94, None), "x1",
-     "x1 tidak boleh negatif; isi dengan angka 0 atau lebih"),
+    ("bappeda", "SOSBUD", "S2.1", (-71.94, None), "x1",  # IPM: an index, 0 is no figure
+     "x1 tidak boleh negatif; isi dengan nilai hasil pengukuran, tanpa tanda minus"),
     ("bappeda", "SEKRETARIAT", "S3.1", (3.5, None), "x1",
      "x1 berisi 3,5, bukan bilangan bulat; x1 adalah jumlah (cacah)."),
     ("bappeda", "SEKRETARIAT", "S3.2", ("Sudah", None), "x1",

@@ -146,16 +146,36 @@ def test_riwayat_xlsx_exports_numbers_and_reimports(tmp_path, history):
         assert strip(a.series(KEY)) == strip(b.series(KEY))
 
 
+def table_rows(text: str) -> list[list[str]]:
+    """The rows of a rich table as printed, a cell wrapped over several lines joined."""
+    rows, current = [], None
+    for line in text.splitlines():
+        if line.startswith("│"):
+            cells = [c.strip() for c in line.strip("│").split("│")]
+            current = cells if current is None else [
+                " ".join(filter(None, (a, b))) for a, b in zip(current, cells, strict=True)]
+        elif current is not None:
+            rows.append(current)
+            current = None
+    return rows
+
+
 def test_riwayat_versi_lists_versions(history):
     cli("riwayat", "impor", history.parent / "contoh.xlsx", "--riwayat", history)
     res = cli("riwayat", "--riwayat", history, "--versi", 2020)
-    lines = [line for line in res.stdout.splitlines() if line.startswith("│")]
-    cells = [[c.strip() for c in line.strip("│").split("│")] for line in lines]
-    assert [(c[0], c[1], c[3], c[4], c[8]) for c in cells] == [
-        ("tahunan", "1", "impor", "5", ""), ("tahunan", "2", "impor", "5", "berlaku"),
-        ("TW2", "1", "impor", "1", ""), ("TW2", "2", "impor", "1", "berlaku")]
+    cells = table_rows(res.stdout)
+    assert [(c[0], c[1], c[3], c[4], c[5], c[6]) for c in cells] == [
+        ("tahunan", "1", "impor", "5", "pertama kali dicatat", ""),
+        ("tahunan", "2", "impor", "5", "angka sama (dicatat ulang)", "berlaku"),
+        ("TW II", "1", "impor", "1", "pertama kali dicatat", ""),
+        ("TW II", "2", "impor", "1", "angka sama (dicatat ulang)", "berlaku")]
     fp = hashlib.sha256((history.parent / "contoh.xlsx").read_bytes()).hexdigest()
-    assert {c[7] for c in cells} == {fp[:12]}
+    assert fp[:12] not in res.stdout  # hashes only with --rinci
+    detailed = table_rows(cli("riwayat", "--riwayat", history, "--versi", 2020,
+                              "--rinci").stdout)
+    assert {c[9] for c in detailed} == {fp[:12]}
+    assert cli("riwayat", "--riwayat", history, "--rinci", code=2).stderr == \
+        "GALAT: --rinci hanya bersama --versi TAHUN\n"
     res = cli("riwayat", "--riwayat", history, "--versi", 2018, code=1)
     assert res.stderr == f"GALAT: tahun 2018 {EXAMPLE_AGENCY} belum tercatat di riwayat {history}\n"
 

@@ -13,8 +13,10 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from test_history_cli import table_rows
 
 from pipeline.domain import spec
+from pipeline.domain.numfmt import fmt_number
 from pipeline.workbook.sample import fill_workbook
 
 from conftest import run_cli, table_texts
@@ -211,8 +213,9 @@ def test_same_figures_add_no_version_and_a_draft_is_not_recorded(year_2021, tmp_
     draft = tmp_path / "draft.docx"
     result = cli("report", "-c", master, "-i", inputs, "--out", draft, "--draft")
     assert "dicatat" not in result.stdout and draft.exists()
-    versions = cli("riwayat", "-c", master, "--versi", "2021").stdout
-    assert versions.count("report") == 1
+    versions = table_rows(cli("riwayat", "-c", master, "--versi", "2021").stdout)
+    assert [(r[1], r[3], r[5]) for r in versions] == [
+        ("1", "dari isian tahunan", "pertama kali dicatat")]
 
 
 def test_a_signed_year_stays_signed(year_2021, tmp_path):
@@ -231,8 +234,14 @@ def test_a_signed_year_stays_signed(year_2021, tmp_path):
     assert digest(report) == before  # nothing written
     result = cli("report", "-c", master, "-i", inputs, "--out", report, "--buka-kunci")
     assert "dicatat sebagai versi 2" in result.stdout
-    versions = cli("riwayat", "-c", master, "--versi", "2021").stdout
-    assert versions.count("report") == 2
+    versions = table_rows(cli("riwayat", "-c", master, "--versi", "2021").stdout)
+    assert [(r[1], r[3]) for r in versions] == [("1", "dari isian tahunan"),
+                                                 ("2", "dari isian tahunan")]
+    old, new = values["A"]["S1.1"][0] + values["B"]["S1.1"][0], changed["S1.1"][0] + \
+        values["B"]["S1.1"][0]
+    assert versions[1][5].startswith(f"angka berubah: S1.1 realisasi {fmt_number(old / 80 * 100)} "
+                                     f"→ {fmt_number(new / 80 * 100)}, capaian ")
+    assert versions[1][6] == "berlaku, dikunci, dicatat dengan buka kunci"
 
 
 def test_a_signed_report_is_rebuilt_exactly_after_the_master_changed(year_2021, tmp_path):

@@ -532,7 +532,9 @@ def test_sample_default_output_and_no_history(tmp_path, monkeypatch):
     result = run_cli("lkjip")
     assert result.exit_code == 0, result.output
     out = tmp_path / "kesbangpol_jambi_2021" / "LKjIP_Bab_III_2021.docx"
-    assert result.stdout.splitlines() == [f"Laporan ditulis: {out}"]
+    assert result.stdout.splitlines() == [
+        "Angka tahun 2021: dari contoh isian bawaan (tahun itu belum tercatat di riwayat)",
+        f"Laporan ditulis: {out}"]
     assert f"PERINGATAN: riwayat {tmp_path / 'riwayat.sqlite'} belum ada" in result.stderr
     assert not (tmp_path / "riwayat.sqlite").exists()
     doc = Document(str(out))
@@ -591,3 +593,111 @@ def test_a_quarters_kendala_and_tindak_lanjut_are_quoted(years, tmp_path):
     name = next(u.name for u in m.units if u.code == "KETAHANAN")
     assert (f"Catatan TW II {name}: Kendala: Data terlambat masuk; Tindak lanjut: Rapat "
             "koordinasi bulanan") in paragraphs
+
+
+# --- the year from wherever it was built (issue 19) -----------------------------------------
+
+
+def test_without_workbooks_the_recorded_year_gives_the_same_chapter(years, chapter, tmp_path):
+    """2022 was recorded by `iku report` from its workbooks, Analisis included: the chapter
+    from the recorded year equals, byte for byte, the one from the workbooks."""
+    history = tmp_path / "riwayat.sqlite"
+    shutil.copy(years["history"], history)
+    out = tmp_path / "bab3.docx"
+    result = run_cli("lkjip", "-c", years["master"], "--riwayat", history, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Angka tahun 2022: dari riwayat, versi 1 (dari isian "
+                                    "tahunan, dicatat ")
+    assert out.read_bytes() == chapter.read_bytes()
+    body = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    for unit, by_code in years["analysis"].items():
+        for text in by_code.values():
+            assert text in body, (unit, text)
+
+
+def test_the_recorded_year_is_refused_when_the_master_changed_since(years, tmp_path):
+    history = tmp_path / "riwayat.sqlite"
+    shutil.copy(years["history"], history)
+    master = tmp_path / "master_2022.yaml"
+    text = years["master"].read_text(encoding="utf-8")
+    first = years["m2022"].indicators[0]
+    changed = text.replace(f"unit_pelapor: [{', '.join(first.reporting_units)}]",
+                           f"unit_pelapor: [{', '.join(first.reporting_units)}, SEKRETARIAT]",
+                           1)
+    assert changed != text
+    master.write_text(changed, encoding="utf-8")
+    out = tmp_path / "bab3.docx"
+    result = run_cli("lkjip", "-c", master, "--riwayat", history, "--out", out)
+    assert result.exit_code == 1
+    assert (f"GALAT: indikator {first.code} unit SEKRETARIAT tidak ada di tahun 2022 yang "
+            "tercatat (versi 1, dicatat ") in result.stderr
+    assert "master berubah sejak laporan tahunan dibuat" in result.stderr
+    assert not out.exists()
+
+
+def test_a_year_never_recorded_needs_workbooks_or_the_quarters(years, tmp_path):
+    out = tmp_path / "bab3.docx"
+    empty = tmp_path / "kosong.sqlite"
+    result = run_cli("lkjip", "-c", years["master"], "--riwayat", empty, "--out", out)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"GALAT: tahun 2022 Badan Kesatuan Bangsa dan Politik Kota Jambi belum tercatat di "
+        f"riwayat {empty}, jadi Bab III tidak tahu angka tahunnya. Buat dulu laporan "
+        "tahunannya (`iku report -c MASTER -i FOLDER_ISIAN`, atau `iku report -c MASTER "
+        "--dari-triwulan`")
+    assert not out.exists() and not empty.exists()  # nothing written, the history not made
+    both = run_cli("lkjip", "-c", years["master"], "-i", years["inputs"], "--dari-triwulan",
+                   "--riwayat", empty, "--out", out)
+    assert both.exit_code == 2
+    assert both.stderr == "GALAT: --dari-triwulan tidak membaca isian: jangan berikan --inputs\n"
+
+
+def test_the_sample_master_uses_its_recorded_year_once_there_is_one(tmp_path, monkeypatch):
+    """`make report` records the sample's year; `iku lkjip` then reads it from the history,
+    and before that it builds the year from the bundled sample workbooks: the same chapter."""
+    monkeypatch.setattr(paths, "OUTPUT", tmp_path)
+    history = tmp_path / "riwayat.sqlite"
+    monkeypatch.setenv("IKU_RIWAYAT", str(history))
+    before = run_cli("lkjip", "--out", tmp_path / "a.docx")
+    assert before.exit_code == 0, before.output
+    assert before.stdout.startswith("Angka tahun 2021: dari contoh isian bawaan")
+    assert run_cli("report", "--out", tmp_path / "laporan.docx").exit_code == 0
+    after = run_cli("lkjip", "--out", tmp_path / "b.docx")
+    assert after.exit_code == 0, after.output
+    assert after.stdout.startswith("Angka tahun 2021: dari riwayat, versi 1 (dari isian "
+                                   "tahunan")
+    assert (tmp_path / "a.docx").read_bytes() == (tmp_path / "b.docx").read_bytes()
+
+
+def test_an_imported_year_is_no_recorded_report(tmp_path):
+    """A year imported from an old LKjIP has no units' figures: the chapter says what to
+    run instead of printing nothing."""
+    example = tmp_path / "contoh.xlsx"
+    assert run_cli("riwayat", "contoh", example).exit_code == 0
+    history = tmp_path / "riwayat.sqlite"
+    assert run_cli("riwayat", "impor", example, "--riwayat", history).exit_code == 0
+    text = paths.SAMPLE_MASTER.read_text(encoding="utf-8").replace("tahun: 2021", "tahun: 2020")
+    master = tmp_path / "master_2020.yaml"
+    master.write_text(text, encoding="utf-8")
+    result = run_cli("lkjip", "-c", master, "--riwayat", history, "--out", tmp_path / "b.docx")
+    assert result.exit_code == 1
+    assert "berasal dari impor (versi 1), yang tidak menyimpan angka x1/x2 dan analisis unit" \
+        in result.stderr
+
+
+def test_the_recorded_year_keeps_to_the_signed_figures(years, tmp_path):
+    history = tmp_path / "riwayat.sqlite"
+    shutil.copy(years["history"], history)
+    assert run_cli("kunci", "-c", years["master"], "--riwayat", history).exit_code == 0
+    master = tmp_path / "master_2022.yaml"
+    first = years["m2022"].indicators[0]
+    text = years["master"].read_text(encoding="utf-8")
+    master.write_text(text.replace("target: 100", "target: 90", 1), encoding="utf-8")
+    assert load_master(master).indicators[0].target == 90 != first.target
+    out = tmp_path / "bab3.docx"
+    result = run_cli("lkjip", "-c", master, "--riwayat", history, "--out", out)
+    assert result.exit_code == 1
+    assert "sudah dikunci (ditandatangani; versi 1)" in result.stderr
+    assert f"- indikator {first.code}: target 100 → 90" in result.stderr
+    assert "Bab III mengikuti laporan yang ditandatangani" in result.stderr
+    assert not out.exists()

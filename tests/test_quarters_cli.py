@@ -344,6 +344,8 @@ def test_a_figure_going_down_is_a_warning(tmp_path, master_file, recorded_tw1):
     result = run_cli("validate", "-c", master_file, "--triwulan", 2, "-i", inputs,
                      "--riwayat", history)
     assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (  # the next command, with its quarter
+        "Semua isian sah; laporan dapat dibuat dengan `iku report --triwulan 2`.")
     wb = openpyxl.load_workbook(inputs / "Isian_IKU_2021_TW2_KETAHANAN.xlsx")["Isian"]
     header = {c.value: c.column_letter for c in wb[8]}
     row = next(c.row for c in wb["B"] if c.value == "S3.1")

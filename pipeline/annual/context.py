@@ -333,7 +333,9 @@ def notes(master: Master, results: Results) -> list[str]:
         if capped:
             text += f"; nilai yang dibatasi ditandai * ({', '.join(capped)})"
         out.append(text + ".")
-    not_ok = sum(r.status != Status.OK for r in results.indicators.values())
+    # indicators without a figure (a quarter's unmeasured ones are no shortfall)
+    not_ok = sum(r.status in (Status.MISSING, Status.INVALID)
+                 for r in results.indicators.values())
     if not_ok:
         out.append(
             f"Rata-rata % capaian dihitung dari {results.averaged} dari {results.total} "

@@ -19,7 +19,8 @@ from ..domain.master import Indicator, Target
 from ..domain.numfmt import fmt_percent, fmt_value
 from ..word.columns import DROP_COLUMN
 
-STATUS_TEXT = {Status.MISSING: "(belum diisi)", Status.INVALID: "(tidak sah)"}
+STATUS_TEXT = {Status.MISSING: "(belum diisi)", Status.INVALID: "(tidak sah)",
+               Status.NOT_MEASURED: "(tidak diukur)"}
 
 # XML 1.0 forbids most control characters; \a would also split a paragraph in docxtpl.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001\ufffe\uffff]")

@@ -13,7 +13,9 @@ Each kind is one class registered in ``REGISTRY`` under its master value. It say
   report's Keterangan cell;
 * how a value prints (``format_value``) and its default satuan, decimals and ``gabung``;
 * how the quarters roll up to the year (``default_accumulation``, issue 10; the rules
-  themselves are in ``pipeline.quarter.rollup``).
+  themselves are in ``pipeline.quarter.rollup``), and how much x1 a target asks
+  (``x1_for``, ``x1_raises_y``) for a quarter's progress towards the year
+  (``pipeline.quarter.figures``, issue 19).
 
 Nothing else in the package branches on a kind: the master model fills defaults from
 here, ``compute`` calls ``realisation``, ``templates`` writes ``excel_*`` and the input
@@ -92,6 +94,13 @@ class InputRule:
     def is_choice(self) -> bool:
         return bool(self.choices)
 
+    @property
+    def zero_means_none(self) -> bool:
+        """0 is a meaningful figure to suggest: a count of things (none happened). Not for
+        a divisor (``nonzero``), nor for a measured value (a decimal input: an index, a
+        rate, an amount), where 0 would be a false measurement."""
+        return self.whole and not self.nonzero and not self.is_choice
+
 
 class KindRules:
     """The behaviour of one kind; subclasses override what differs."""
@@ -143,6 +152,17 @@ class KindRules:
 
     def label(self, ind: Indicator, x1: object) -> str | None:
         """The printed label of a labelled realisasi; None for numeric kinds."""
+        return None
+
+    # A larger x1 gives a larger realisasi (every kind but ``penurunan``, whose y falls
+    # as x1 grows): a quarter's running total of x1 then moves towards a positive target
+    # or uses up a lower-is-better ceiling (``quarter.figures``, docs/TRIWULAN.md).
+    x1_raises_y: ClassVar[bool] = True
+
+    def x1_for(self, ind: Indicator, y: float, x2: float | None) -> float | None:
+        """The x1 that gives realisasi ``y`` with this x2 (the inverse of ``realisation``
+        in x1): how much x1 the year's target asks, for a quarter's progress. None where
+        it has no meaning (a label, no x2)."""
         return None
 
     def target_score(self, ind: Indicator, target: str) -> float | None:
@@ -218,6 +238,9 @@ class Percentage(KindRules):
     def realisation(self, ind, x1, x2):
         return x1 / x2 * 100 if x2 else None
 
+    def x1_for(self, ind, y, x2):
+        return y * x2 / 100 if x2 else None
+
     def excel_realisation(self, ind, x1, x2):
         return f'=IF(AND({_all_numbers(x1, x2)},{x2}<>0),{x1}/{x2}*100,"")'
 
@@ -236,6 +259,9 @@ class Ratio(KindRules):
 
     def realisation(self, ind, x1, x2):
         return x1 / x2 * ind.multiplier if x2 else None
+
+    def x1_for(self, ind, y, x2):
+        return y * x2 / ind.multiplier if x2 else None
 
     def excel_realisation(self, ind, x1, x2):
         scale = "" if ind.multiplier == 1 else f"*{_num(ind.multiplier)}"
@@ -266,6 +292,9 @@ class Count(KindRules):
 
     def realisation(self, ind, x1, x2):
         return x1
+
+    def x1_for(self, ind, y, x2):
+        return y
 
     def excel_realisation(self, ind, x1, x2):
         return f'=IF(ISNUMBER({x1}),{x1},"")'
@@ -306,6 +335,9 @@ class Growth(KindRules):
     def realisation(self, ind, x1, x2):
         return self.change(x1, x2) / x2 * 100 if x2 else None
 
+    def x1_for(self, ind, y, x2):
+        return x2 * (1 + y / 100) if x2 else None
+
     def _excel_change(self, x1: str, x2: str) -> str:
         return f"({x1}-{x2})"
 
@@ -332,8 +364,13 @@ class Decrease(Growth):
     kind = Kind.DECREASE
     title = "penurunan: y = (x2 − x1)/x2 × 100%"
 
+    x1_raises_y = False
+
     def change(self, x1, x2):
         return x2 - x1
+
+    def x1_for(self, ind, y, x2):
+        return x2 * (1 - y / 100) if x2 else None
 
     def _excel_change(self, x1, x2):
         return f"({x2}-{x1})"

@@ -40,6 +40,7 @@ from pydantic import (
 
 from ..errors import MasterError
 from .kinds import NA, REGISTRY, Accumulation, Kind, KindRules, Merge, rules_of
+from .periods import measured_text
 
 __all__ = ["NA", "Accumulation", "Kind", "Merge", "Master", "Indicator", "Polarity", "NegativeRule",
            "Target", "load_master", "parse_master"]
@@ -184,6 +185,30 @@ def _quarter_targets(v: Any) -> Any:
         raise ValueError("target_triwulan ditulis sebagai empat target kumulatif (s.d. TW I, "
                          "II, III, IV), mis. [25, 50, 75, 100]")
     return tuple(_target(t) for t in v)
+
+
+def _measured_quarters(v: Any) -> Any:
+    """The quarters in which an indicator is measured: ``[4]`` (the year end only),
+    ``[2, 4]`` (each semester); the fourth is always one (its figure is the year's)."""
+    if v is None:
+        return None
+    example = "mis. [4] (hanya akhir tahun) atau [2, 4] (per semester)"
+    if isinstance(v, bool) or isinstance(v, int):
+        v = [v]
+    if not isinstance(v, list | tuple) or not v:
+        raise ValueError(f"diukur_triwulan ditulis sebagai daftar triwulan 1-4, {example}")
+    quarters = []
+    for q in v:
+        if isinstance(q, bool) or not isinstance(q, int) or not 1 <= q <= 4:
+            raise ValueError(f"diukur_triwulan berisi '{q}'; tulis nomor triwulan 1, 2, 3 "
+                             f"atau 4, {example}")
+        quarters.append(q)
+    if len(set(quarters)) != len(quarters):
+        raise ValueError(f"diukur_triwulan tidak boleh berulang, {example}")
+    if 4 not in quarters:
+        raise ValueError("diukur_triwulan harus memuat 4: angka s.d. TW IV adalah angka "
+                         f"tahun itu, jadi indikator selalu diukur di TW IV; {example}")
+    return tuple(sorted(quarters))
 
 
 class _MissingYear(str):
@@ -406,6 +431,12 @@ class Indicator(_Model):
         description="laporan triwulan: target kumulatif s.d. TW I, II, III, IV, mis. "
                     "[25, 50, 75, 100] (TW IV = target), atau per tahun; tanpa ini hanya "
                     "TW IV yang punya target")
+    measured: Annotated[tuple[int, ...] | None, BeforeValidator(_measured_quarters)] = Field(
+        None, alias="diukur_triwulan",
+        description="laporan triwulan: triwulan tempat indikator diukur, mis. [4] (hanya "
+                    "akhir tahun: survei, akreditasi, indeks tahunan) atau [2, 4] (per "
+                    "semester); bawaan: keempat triwulan. Di triwulan lain selnya tertulis "
+                    "\"Diukur di TW IV\" dan tidak diisi (docs/TRIWULAN.md)")
     standard: OptionalNumber = Field(
         None, alias="standar_nasional",
         description="standar nasional atau provinsi (angka, dalam satuan indikator) yang "
@@ -540,9 +571,31 @@ class Indicator(_Model):
             out.update({k: v for k, v in given.items() if k in out})
         return out
 
+    @property
+    def measured_quarters(self) -> tuple[int, ...]:
+        """The quarters in which the indicator is measured (``diukur_triwulan``; all four
+        by default). TW IV is always one."""
+        return self.measured or (1, 2, 3, 4)
+
+    def measured_in(self, n: int) -> bool:
+        return n in self.measured_quarters
+
+    @property
+    def measured_text(self) -> str:
+        """``Diukur di TW IV``: what an unmeasured quarter shows in the indicator's place."""
+        return measured_text(self.measured_quarters)
+
+    @property
+    def measured_phrase(self) -> str:
+        """``diukur di TW IV``, inside a sentence."""
+        return "d" + self.measured_text[1:]
+
     def quarter_target(self, n: int) -> Target | None:
         """The target of the year so far at the end of quarter n (``target_triwulan``);
-        without it, the year's target for TW IV and None before."""
+        without it, the year's target for TW IV and None before; None in a quarter in
+        which the indicator is not measured (``diukur_triwulan``)."""
+        if not self.measured_in(n):
+            return None
         if self.quarter_targets is not None:
             return self.quarter_targets[n - 1]
         return self.target if n == 4 else None
@@ -1083,6 +1136,7 @@ EXAMPLES = {
     "isian_bulat": "isian_bulat: false",
     "akumulasi": "akumulasi: jumlah (atau terakhir, rata_rata, {x1: jumlah, x2: terakhir})",
     "target_triwulan": "target_triwulan: [25, 50, 75, 100]",
+    "diukur_triwulan": "diukur_triwulan: [4] (atau [2, 4])",
     "warna": "warna: hijau (atau \"#C6E0B4\")",
     "standar_nasional": "standar_nasional: 80",
     "sumber_standar": "sumber_standar: \"SPM (Permendagri 59/2021)\"",
@@ -1156,17 +1210,20 @@ def _line_of(root: yaml.Node | None, loc: list[Any]) -> int | None:
 
 def missing_texts(master: Master) -> list[str]:
     """The optional texts this master leaves out, each saying what the report does instead
-    (Indonesian). ``iku validate`` and ``iku templates`` show them as PERINGATAN, so the
-    secretariat decides whether something was forgotten; nothing is invented."""
+    (Indonesian). ``iku validate`` and ``iku templates`` show them as PERINGATAN, once per
+    command and apart from the count of the workbooks' problems, so the secretariat decides
+    whether something was forgotten; nothing is invented. One line per key: a key every
+    unit leaves out is said once, naming the units."""
     out = []
-    orgs: list[tuple[str, Organisation]] = [("instansi", master.agency)]
-    orgs += [(f"unit {u.code}", u) for u in master.units]
-    for label, org in orgs:
-        gaps = [name for name, present in (("tugas", org.duties), ("fungsi", org.functions),
-                                           ("iku", org.iku)) if not present]
-        if gaps:
-            out.append(f"{label}: {', '.join(gaps)} tidak diisi; bagian itu tidak dicetak di "
-                       "Bagian I laporan")
+    for key, attr in (("tugas", "duties"), ("fungsi", "functions"), ("iku", "iku")):
+        # one line per key, naming every organisation without it (not one per unit)
+        units = [u.code for u in master.units if not getattr(u, attr)]
+        who = ["instansi"] if not getattr(master.agency, attr) else []
+        if units:
+            who.append("unit " + ", ".join(units))
+        if who:
+            out.append(f"{key} tidak diisi untuk {' dan '.join(who)}; bagian itu tidak "
+                       "dicetak di Bagian I laporan")
     inds = master.indicators
     for key, attr, what in (
         ("penanggung_jawab", "responsible", "kolom Penanggung Jawab"),

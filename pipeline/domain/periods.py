@@ -55,3 +55,17 @@ def span(n: int) -> str:
 
 def months(n: int) -> str:
     return MONTHS[n - 1]
+
+
+def quarters_text(quarters: tuple[int, ...]) -> str:
+    """``(4,)`` → ``TW IV``; ``(2, 4)`` → ``TW II dan TW IV``; ``(1, 2, 4)`` → ``TW I, TW II
+    dan TW IV``."""
+    names = [f"TW {roman(n)}" for n in quarters]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} dan {names[-1]}"
+
+
+def measured_text(quarters: tuple[int, ...]) -> str:
+    """What a quarter in which an indicator is not measured shows in its place (the
+    workbook's cells, the report's realisasi): ``Diukur di TW IV``, ``Diukur di TW II dan
+    TW IV`` (the master's ``diukur_triwulan``)."""
+    return f"Diukur di {quarters_text(quarters)}"

@@ -199,6 +199,9 @@ def definition_fingerprint(master: Master, unit_code: str) -> str:
             ind.x2_meaning if ind.asks_x2 else None,
             list(ind.target) if isinstance(ind.target, tuple) else ind.target,
             *_rule_fingerprint(ind),
+            # the quarters it is measured in decide which cells a quarter's workbook asks
+            # (only when given, so the fingerprints of existing workbooks stay valid)
+            *([["diukur_triwulan", list(ind.measured)]] if ind.measured else []),
         ]
         for ind in master.indicators_of(unit_code)
     ]

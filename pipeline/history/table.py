@@ -8,10 +8,12 @@ per year one cell of three lines: Target, Realisasi and Capaian.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..domain.numfmt import fmt_number, fmt_percent, fmt_target, fmt_value
-from .model import Figure, IndicatorSeries, RunInfo, Series, Target
+from ..domain.periods import ANNUAL, short
+from .model import Figure, IndicatorSeries, Series, StoredRun, Target
 from .store import format_time
 
 MISSING = "-"
@@ -69,20 +71,117 @@ def _name(ind: IndicatorSeries) -> str:
     return ind.name + (f" (Kode sebelumnya: {', '.join(earlier)})" if earlier else "")
 
 
-def versions_rows(infos: list[RunInfo]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """``iku riwayat --versi``: one row per version, newest last."""
+# How a recorded version was built (``RunSnapshot.source``), in words.
+SOURCE_WORDS = {"report": "dari isian tahunan", "triwulan": "dari empat triwulan",
+                "impor": "impor"}
 
-    headings = ("Periode", "Versi", "Dicatat", "Sumber", "Indikator", "Sidik master",
-                "Sidik templat", "Sidik berkas impor", "Keterangan")
-    rows = []
-    for i in infos:
+
+def source_words(source: str, period: str = ANNUAL) -> str:
+    """``dari isian tahunan``, ``dari isian triwulan`` (a quarter's own report), ``dari
+    empat triwulan`` (``iku report --dari-triwulan``), ``impor``."""
+    if source == "report" and period != ANNUAL:
+        return "dari isian triwulan"
+    return SOURCE_WORDS.get(source, source)
+
+
+def versions_rows(runs: list[StoredRun], detailed: bool = False
+                  ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """``iku riwayat --versi``: one row per version, newest last, each saying in words
+    where it came from and what changed since the version before it of the same period;
+    ``detailed`` (``--rinci``) adds the fingerprints of the master, the Word template and
+    the imported file."""
+    headings = ("Periode", "Versi", "Dicatat", "Sumber", "Indikator", "Perubahan",
+                "Keterangan")
+    if detailed:
+        headings += ("Sidik master", "Sidik templat", "Sidik berkas impor")
+    rows, before = [], {}
+    for run in runs:
+        i = run.info
         notes = [text for flag, text in ((i.is_current, "berlaku"), (i.locked, "dikunci"),
                                          (i.over_lock, "dicatat dengan buka kunci")) if flag]
-        rows.append((i.period, str(i.version), format_time(i.recorded_at), i.source,
-                     fmt_number(i.indicators), _short(i.master_fingerprint),
-                     _short(i.template_fingerprint), _short(i.source_fingerprint),
-                     ", ".join(notes)))
+        row = (short(i.period), str(i.version), format_time(i.recorded_at),
+               source_words(i.source, i.period), fmt_number(i.indicators),
+               version_changes(before.get(i.period), run), ", ".join(notes))
+        if detailed:
+            row += (_short(i.master_fingerprint), _short(i.template_fingerprint),
+                    _short(i.source_fingerprint))
+        rows.append(row)
+        before[i.period] = run
     return headings, tuple(rows)
+
+
+def version_changes(before: StoredRun | None, after: StoredRun) -> str:
+    """What changed from one version of a period to the next, in words (Indonesian)."""
+    if before is None:
+        return "pertama kali dicatat"
+    a, b = before.snapshot, after.snapshot
+    parts = []
+    if before.info.source != after.info.source:
+        parts.append(f"sumber: {source_words(before.info.source, a.period)} → "
+                     f"{source_words(after.info.source, b.period)}")
+    old = {r.key: r for r in a.indicators}
+    new = {r.key: r for r in b.indicators}
+    added = [r.code for k, r in new.items() if k not in old]
+    gone = [r.code for k, r in old.items() if k not in new]
+    if added:
+        parts.append(f"indikator baru: {', '.join(added)}")
+    if gone:
+        parts.append(f"indikator dihapus: {', '.join(gone)}")
+    figures, texts, files = [], [], []
+    for key, rec in new.items():
+        was = old.get(key)
+        if was is None:
+            continue
+        changed = [f"{label} {_figure(getattr(was, attr))} → {_figure(getattr(rec, attr))}"
+                   for label, attr in (("target", "target"), ("realisasi", "realisation"),
+                                       ("realisasi", "realisation_label"),
+                                       ("capaian", "achievement"))
+                   if not _same(getattr(was, attr), getattr(rec, attr))]
+        if changed:
+            figures.append(f"{rec.code} {', '.join(changed)}")
+        units_then = {u.unit: u for u in was.contributions}
+        for u in rec.contributions:
+            then = units_then.get(u.unit)
+            if then is None:
+                continue
+            if (then.note, then.analysis, then.obstacles, then.follow_up) != (
+                    u.note, u.analysis, u.obstacles, u.follow_up):
+                texts.append(f"{rec.code} {u.unit}")
+            elif (then.x1, then.x2) == (u.x1, u.x2) and \
+                    then.submission_fingerprint != u.submission_fingerprint:
+                files.append(u.unit)
+    if figures:
+        parts.append("angka berubah: " + "; ".join(figures))
+    if texts:
+        parts.append("teks unit berubah (catatan, analisis, kendala atau tindak lanjut): "
+                     + ", ".join(texts))
+    if a.master_fingerprint != b.master_fingerprint:
+        parts.append("master diubah")
+    if a.template_fingerprint != b.template_fingerprint:
+        parts.append("templat Word diubah")
+    if files and not figures:
+        parts.append(f"berkas isian unit {', '.join(dict.fromkeys(files))} dikirim ulang "
+                     "(angkanya sama)")
+    if a.source_fingerprint != b.source_fingerprint and after.info.source == "impor":
+        parts.append("berkas impor lain")
+    return "; ".join(parts) or "angka sama (dicatat ulang)"
+
+
+def _figure(x) -> str:
+    if x is None:
+        return MISSING
+    if isinstance(x, tuple):
+        return "–".join(fmt_number(v) for v in x)
+    if isinstance(x, int | float) and not isinstance(x, bool):
+        return fmt_number(x)
+    return str(x)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) and \
+            not isinstance(a, bool) and not isinstance(b, bool):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    return a == b
 
 
 def _short(fp: str) -> str:

@@ -57,10 +57,11 @@ def validate(
     problems = list(read.problems)
     invalid: set[tuple[str, str]] = set()
     accepted = _accepted_submissions(master, read.submissions, problems, period)
-    _missing_units(master, accepted, read, problems, invalid)
+    _missing_units(master, accepted, read, problems, invalid, quarter_number(period))
     records: list[dict[str, Any]] = []
     for sub in accepted.values():
-        records += _check_rows(master, sub, problems, invalid, prior_x2 or {})
+        records += _check_rows(master, sub, problems, invalid, prior_x2 or {},
+                               quarter_number(period))
         _outdated_template(master, sub, problems)
     _check_totals(master, records, accepted, problems, invalid)
     if is_quarter(period):
@@ -154,10 +155,13 @@ def _missing_units(
     read: ReadResult,
     problems: list[Problem],
     invalid: set[tuple[str, str]],
+    quarter: int | None = None,
 ) -> None:
     """Every reporting unit without an accepted workbook: refused (say which file and
     why) or missing. Its indicators are marked invalid ("tidak sah" in a draft) when a
-    file of it was refused, so nobody reads "belum diisi" for a file that was sent."""
+    file of it was refused, so nobody reads "belum diisi" for a file that was sent. In a
+    quarter none of a unit's indicators is measured in (``diukur_triwulan``), its workbook
+    is not needed: it may send one for its Kendala and Tindak lanjut, or none."""
     read_units = {s.unit for s in read.submissions}
     by_unit: dict[str, list[Problem]] = defaultdict(list)
     unplaced = []
@@ -170,6 +174,10 @@ def _missing_units(
     for unit in master.reporting_units:
         if unit.code in accepted:
             continue
+        if quarter is not None and not any(i.measured_in(quarter)
+                                           for i in master.indicators_of(unit.code)):
+            if not by_unit[unit.code]:
+                continue  # nothing asked of it this quarter (a refused file is still said)
         codes = [i.code for i in master.indicators_of(unit.code)]
         if unit.code in read_units or by_unit[unit.code]:
             invalid.update((unit.code, code) for code in codes)
@@ -308,7 +316,7 @@ def _hidden(key: str, ref: str, fact, raw: Any) -> tuple[R, str, Severity]:
 
 def _check_rows(
     master: Master, sub: Submission, problems: list[Problem], invalid: set[tuple[str, str]],
-    prior_x2: Mapping[tuple[str, str], float],
+    prior_x2: Mapping[tuple[str, str], float], quarter: int | None = None,
 ) -> list[dict[str, Any]]:
     expected = {i.code: i for i in master.indicators_of(sub.unit)}
     seen: dict[str, Row] = {}
@@ -351,6 +359,9 @@ def _check_rows(
                 break
         ok = True
         counts: dict[str, Any] = {"x1": None, "x2": None}
+        if quarter is not None and not ind.measured_in(quarter):
+            rules = ()  # not measured this quarter: nothing asked (diukur_triwulan)
+            _unmeasured_typed(ind, row, quarter, add)
         for rule in rules:
             key = rule.key
             raw = getattr(row, key)
@@ -418,6 +429,19 @@ def _check_rows(
                 f"'{sub.sheet}'; gunakan templat asli dan jangan menghapus baris",
                 sub.file, sub.sheet, unit=sub.unit))
     return records
+
+
+def _unmeasured_typed(ind: Indicator, row: Row, quarter: int, add) -> None:
+    """A figure typed (through an unprotected sheet) where the indicator is not measured
+    this quarter: not used, and said so."""
+    for key in ("x1", "x2") if ind.asks_x2 else ("x1",):
+        raw = getattr(row, key)
+        if _blank(raw) or _show(raw).strip() == ind.measured_text:
+            continue
+        add(R.QUARTER_NOT_MEASURED, f"indikator {ind.code} tidak diukur di TW {roman(quarter)} "
+            f"(master: diukur_triwulan, {ind.measured_phrase}), jadi {key} di sel ini tidak "
+            "dipakai; kosongkan sel ini, atau ubah diukur_triwulan di master bila indikator "
+            "ini memang diukur triwulan ini", row, key, raw, Severity.WARNING)
 
 
 MAX_NOTE = 1_000  # characters of a Catatan carried into the report
@@ -514,7 +538,7 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
         return None, [(reason, msg, Severity.ERROR)]
 
     if _blank(value):
-        return refuse(R.BLANK, f"{label} belum diisi; isi dengan angka (0 jika tidak ada)")
+        return refuse(R.BLANK, f"{label} belum diisi; {what_to_type(rule)}")
     if isinstance(value, bool):
         return refuse(R.NOT_NUMBER, f"{label} berisi nilai logika ({value}); isi dengan angka")
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
@@ -539,7 +563,10 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
     if not math.isfinite(number):
         return refuse(R.NOT_FINITE, f"{label} bukan angka yang sah; isi dengan angka")
     if number < 0 and not rule.negative:
-        return refuse(R.NEGATIVE, f"{label} tidak boleh negatif; isi dengan angka 0 atau lebih")
+        fix = ("isi dengan angka 0 atau lebih" if rule.zero_means_none else
+               "isi dengan angka lebih dari 0" if rule.nonzero else
+               "isi dengan nilai hasil pengukuran, tanpa tanda minus")
+        return refuse(R.NEGATIVE, f"{label} tidak boleh negatif; {fix}")
     if abs(number) > spec.MAX_COUNT:
         return refuse(R.COUNT_TOO_LARGE, f"{label} terlalu besar (lebih dari 1.000.000.000); "
                       "periksa kembali angkanya")
@@ -549,6 +576,18 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
                       "angkanya tanpa titik/koma pemisah ribuan (mis. 1234, bukan 1.234: "
                       "pemisah ribuan bisa terbaca sebagai tanda desimal)")
     return number, findings
+
+
+def what_to_type(rule: InputRule) -> str:
+    """What an empty input cell needs, by its rule (Indonesian). 0 is suggested only for
+    a count, where 0 means "none"; never for a divisor, nor for a measured value (an
+    index, a rate), where 0 is a false figure (docs/PANDUAN.md says the same)."""
+    if rule.nonzero:
+        return f"isi dengan angka lebih dari 0 ({rule.key} adalah pembagi)"
+    if rule.zero_means_none:
+        return "isi dengan angka (0 jika tidak ada)"
+    return ("isi dengan nilai hasil pengukuran; bila belum diukur, jangan diisi 0 "
+            "(biarkan kosong dan beri tahu sekretariat)")
 
 
 _ID_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
@@ -578,7 +617,8 @@ def _check_totals(
     for record in records:
         by_code[record["code"]].append(record)
     for ind in master.indicators:
-        mine = by_code.get(ind.code)
+        # a quarter the indicator is not measured in holds no figure to check
+        mine = [r for r in by_code.get(ind.code, ()) if r["x1"] is not None]
         if not mine:
             continue
         if ind.merge == Merge.SAME:
@@ -629,7 +669,6 @@ def _check_trend(
         return
     by_code = {i.code: i for i in master.indicators}
     before_periods = [f"TW{q}" for q in range(1, n)]
-    previous = f"TW{n - 1}"
     for r in records:
         ind = by_code[r["code"]]
         inputs = {rule.key: rule for rule in ind.rules.inputs(ind)}
@@ -652,11 +691,13 @@ def _check_trend(
                         "triwulan ini saja. Bila angka triwulan sebelumnya keliru, perbaiki "
                         "isian triwulan itu dan buat ulang laporannya")
             elif rule == Accumulation.LAST and input_rule.whole:
-                last = earlier.get(previous, {}).get((r["unit"], r["code"]))
+                # the latest earlier quarter with a figure (one not measured holds none)
+                q, last = next(((q, f) for q, f in reversed(list(enumerate(figures, 1)))
+                                if f is not None), (n - 1, None))
                 if last is None or not isinstance(last[index], int | float) or \
                         value >= last[index]:
                     continue
-                what = (f"{key} turun dari {_show_typed(float(last[index]))} (TW {roman(n - 1)}) "
+                what = (f"{key} turun dari {_show_typed(float(last[index]))} (TW {roman(q)}) "
                         f"menjadi {_show_typed(float(value))} (TW {roman(n)}); akumulasi "
                         f"indikator {ind.code} 'terakhir': angka ini keadaan pada akhir "
                         "triwulan, yang biasanya tidak berkurang. Periksa kembali; bila memang "

@@ -21,6 +21,7 @@ from ..compute import IndicatorResult, Results, Status
 from ..domain.kinds import NA
 from ..domain.master import BudgetLine, Indicator, Master, Sasaran, Target
 from ..history import Figure
+from ..quarter.history import notes_text
 from .history import Earlier
 
 QUARTER_NAMES = {"TW1": "TW I", "TW2": "TW II", "TW3": "TW III", "TW4": "TW IV"}
@@ -105,14 +106,17 @@ def build_chapter(master: Master, results: Results, earlier: Earlier | None = No
             r = results.indicators.get(ind.code) or IndicatorResult(ind.code, Status.MISSING)
             past = [_point(f) for f in earlier.figures.get(ind.code, ())]
             past = _printed_last_year(master, results, ind, past)
+            analyses = {(c.unit, c.analysis.strip()) for c in r.contributions}
             inds.append(IndicatorView(
                 ind, r, (*past, _current(master, ind, r)),
                 tuple(UnitText(names.get(c.unit, c.unit), c.analysis.strip())
                       for c in r.contributions if c.analysis.strip()),
+                # a quarter's note that is the unit's Analisis (the year built from the
+                # quarters takes TW IV's) is quoted once, as the Analisis
                 tuple(UnitText(names.get(u.unit, u.unit), _quarter_text(u),
                                QUARTER_NAMES[q.period])
                       for q in earlier.quarters for u in q.contributions.get(ind.code, ())
-                      if _quarter_text(u)),
+                      if _quarter_text(u) and (u.unit, _quarter_text(u)) not in analyses),
             ))
         views.append(SasaranView(s, tuple(inds)))
     years = sorted({p.year for s in views for v in s.indicators for p in v.points})
@@ -124,9 +128,7 @@ def build_chapter(master: Master, results: Results, earlier: Earlier | None = No
 def _quarter_text(u) -> str:
     """What a unit wrote in a quarter's workbook: its Kendala and Tindak lanjut (and a
     Catatan, for rounds recorded before quarterly workbooks had those columns)."""
-    parts = [(label, getattr(u, attr, "").strip())
-             for label, attr in (("Kendala", "obstacles"), ("Tindak lanjut", "follow_up"))]
-    text = "; ".join(f"{label}: {value}" for label, value in parts if value)
+    text = notes_text(getattr(u, "obstacles", ""), getattr(u, "follow_up", ""))
     note = u.note.strip()
     return "; ".join(t for t in (text, note) if t)
 

@@ -2,11 +2,13 @@
 
 *Laporan Pengukuran Kinerja Triwulan n Tahun Y*: one landscape table, per sasaran and
 indicator, of the year's target and the quarter's (of the year so far), the realisasi of
-the quarter and of the year so far, % capaian against the quarter's target, % of the
-year's target reached, the status (predikat of the scale ``pengaturan.skala_predikat``,
-its cell shaded in the band's ``warna``) and each unit's Kendala and Tindak lanjut; then
-the notes that explain the figures, the place and month, and the signature. As for the
-yearly report (``pipeline/annual/context.py``, whose helpers are reused), the template does no
+the quarter and of the year so far ("Diukur di TW IV" in a quarter an indicator is not
+measured in), % capaian against the quarter's target, the progress towards the year's
+target with the word that says what it is (``figures.Progress``), the status (predikat of
+the scale ``pengaturan.skala_predikat``, its cell shaded in the band's ``warna``) and each
+unit's Kendala and Tindak lanjut; then the notes that explain the figures, the place and
+month, and the signature. As for the yearly report (``pipeline/annual/context.py``, whose
+helpers are reused), the template does no
 arithmetic and no formatting: docs/TEMPLATE.md lists every key.
 """
 
@@ -23,7 +25,7 @@ from ..domain.master import COLOURS, Indicator, Master
 from ..domain.numfmt import fmt_month_year, fmt_percent
 from ..domain.periods import months, roman
 from ..word.columns import MERGE_UP
-from .figures import QuarterResults
+from .figures import Progress, QuarterIndicator, QuarterResults
 from .rollup import rule_text
 
 TITLE = "LAPORAN PENGUKURAN KINERJA"
@@ -38,15 +40,28 @@ def report_date(master: Master, quarter: int) -> dt.date:
 
 
 def _value(ind: Indicator, r: IndicatorResult) -> str:
+    if r.status == Status.NOT_MEASURED:
+        return ind.measured_text
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
     return clean(ind.rules.format_value(ind, r.realisation))
 
 
 def _percent(r: IndicatorResult, value: float | None, capped: bool = False) -> str:
+    if r.status == Status.NOT_MEASURED:
+        return "-"
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
     return fmt_percent(value) + ("*" if capped else "") if value is not None else "-"
+
+
+def _progress(r: IndicatorResult, qi: QuarterIndicator) -> str:
+    """``30% tercapai``, ``50% batas terpakai``, ``88,89% capaian``: the figure and what it
+    is (``figures.Progress``)."""
+    if r.status == Status.OK and qi.progress is not None:
+        capped = r.capped and qi.progress_kind == Progress.LEVEL
+        return f"{fmt_percent(qi.progress)}{'*' if capped else ''} {qi.progress_kind.value}"
+    return _percent(r, None)
 
 
 def _texts(master: Master, ind: Indicator, q: QuarterResults, key: str) -> list[str]:
@@ -76,13 +91,14 @@ def rows(master: Master, q: QuarterResults) -> list[dict[str, Any]]:
                 "no": str(s.number) if first else MERGE_UP,
                 "sasaran": clean(s.description) if first else MERGE_UP,
                 "indicator": clean(ind.name),
-                "rule": f"(akumulasi: {rule_text(ind, n)})",
+                "rule": (f"(akumulasi: {rule_text(ind, n)})" if qi.measured else
+                         f"({ind.measured_phrase})"),
                 "year_target": fmt_target(ind, ind.target),
                 "quarter_target": fmt_target(ind, qi.target) if qi.target is not None else "-",
                 "own": _value(ind, own),
                 "cumulative": _value(ind, cum),
                 "achievement": _percent(cum, qi.achievement, qi.capped),
-                "progress": _percent(cum, cum.achievement, cum.capped),
+                "progress": _progress(cum, qi),
                 "status": qi.band.grade if qi.band else "-",
                 "fill": (qi.band.fill if qi.band and qi.band.fill else NO_FILL),
                 "obstacles": _texts(master, ind, q, "obstacles"),
@@ -102,13 +118,19 @@ def quarter_notes(master: Master, q: QuarterResults) -> list[str]:
     out = [f"Realisasi s.d. {tw}: angka tahun berjalan sampai akhir Triwulan {roman(n)}, "
            "dari x\u2081 dan x\u2082 menurut akumulasi tiap indikator: "
            + "; ".join(words[a] for a in Accumulation if a in used) + "."]
-    without = [i.code for i in inds if i.quarter_target(n) is None]
-    text = (f"% Capaian: realisasi s.d. {tw} terhadap target s.d. {tw}; % thd target "
-            f"{master.agency.year}: kemajuan terhadap target tahun.")
+    unmeasured = [ind for ind in inds if not ind.measured_in(n)]
+    without = [i.code for i in inds if i.quarter_target(n) is None and i.measured_in(n)]
+    text = f"% Capaian: realisasi s.d. {tw} terhadap target s.d. {tw}."
     if without:
         text += (f" Indikator tanpa target triwulan ({', '.join(without)}) dinilai pada TW IV "
                  "saja; sebelumnya hanya kemajuannya yang dicetak.")
     out.append(text)
+    if unmeasured:
+        out.append(f"Tidak diukur di {tw} (diukur_triwulan): " + "; ".join(
+            f"{ind.code} ({ind.measured_phrase})"
+            for ind in unmeasured) + "; tidak diisi, tidak dinilai dan tidak ikut rata-rata "
+            "triwulan ini. Angka tahunnya dari triwulan tempat indikator itu diukur.")
+    out.append(progress_note(master, q))
     colours = "; ".join(f"{b.grade}" + (f" ({_colour_name(b.fill)})" if b.fill else "")
                         for b in master.settings.grade_scale)
     out.append(f"Status: predikat % capaian ({grade_scale_text(master)}); warna sel: "
@@ -122,6 +144,29 @@ def quarter_notes(master: Master, q: QuarterResults) -> list[str]:
     # the yearly report's notes that apply here (not its Predikat column nor its baseline)
     return out + [line for line in notes(master, q.cumulative)
                   if not line.startswith(("Predikat capaian", "NA: angka awal RPJMD"))]
+
+
+def progress_note(master: Master, q: QuarterResults) -> str:
+    """What the "% thd Target" column holds, word by word, and what its average covers."""
+    year, tw = master.agency.year, f"TW {roman(q.quarter)}"
+    kinds = {qi.progress_kind for qi in q.indicators.values() if qi.progress_kind}
+    words = {
+        Progress.REACHED: "tercapai = bagian target tahun yang sudah dicapai angka yang "
+                          "dijumlahkan s.d. " + tw,
+        Progress.CEILING: "batas terpakai = bagian batas tahunan indikator makin rendah makin "
+                          "baik yang sudah terpakai s.d. " + tw + " (bukan capaian: 100% berarti "
+                          "batas tahunan sudah tercapai)",
+        Progress.LEVEL: "capaian = rumus capaian tahunan diterapkan pada keadaan s.d. " + tw,
+    }
+    text = (f"% thd Target {year}: kemajuan terhadap target tahun; "
+            + "; ".join(words[k] for k in Progress if k in kinds) + ".") if kinds else (
+            f"% thd Target {year}: kemajuan terhadap target tahun.")
+    ceilings = [code for code, qi in q.indicators.items()
+                if qi.progress_kind == Progress.CEILING]
+    if ceilings:
+        text += (f" Rata-rata kemajuan tidak memuat batas terpakai ({', '.join(ceilings)}): "
+                 "makin kecil makin baik, jadi tidak dapat dirata-rata dengan kemajuan.")
+    return text
 
 
 def _colour_name(fill: str) -> str:
@@ -172,7 +217,7 @@ def build_quarter_context(master: Master, q: QuarterResults) -> dict[str, Any]:
                 f" ({q.averaged} dari {len(master.indicators)} indikator bertarget "
                 f"{tw})" if q.averaged < len(master.indicators) else ""),
             "achievement": fmt_percent(q.average_achievement),
-            "progress": fmt_percent(q.cumulative.average_achievement),
+            "progress": fmt_percent(q.average_progress),
             "status": band.grade if band else "-",
             "fill": band.fill if band and band.fill else NO_FILL,
         },

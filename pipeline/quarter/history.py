@@ -14,8 +14,11 @@ Reading (``Prior.quarters`` holds the year's current quarter versions):
   through Kode and ``kode_lama``;
 * ``require_quarters``: the earlier quarters a quarter's year so far needs, refused with a
   clear message (``QuarterMissing``) when one was never recorded;
-* ``year_inputs``: for ``iku report --dari-triwulan``, the year's figures of every unit
-  rolled up from TW I–IV by each indicator's rule, with a line per indicator saying so.
+* ``year_inputs``: for ``iku report --dari-triwulan`` (and ``iku lkjip --dari-triwulan``),
+  the year's figures of every unit rolled up from TW I–IV by each indicator's rule, with a
+  line per indicator saying so, and as each unit's Analisis of the year the Kendala and
+  Tindak lanjut it wrote in TW IV (the year-end round's Analisis column, written where the
+  year ends).
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ def earlier_quarters(master: Master, quarters: Mapping, quarter: int,
 class YearInputs:
     """The year's inputs built from its four recorded quarters."""
 
-    values: pd.DataFrame  # compute.VALUE_COLUMNS, notes empty
+    values: pd.DataFrame  # compute.VALUE_COLUMNS; analysis: TW IV's Kendala and Tindak lanjut
     sources: dict[str, str]  # Kode → "Angka tahun: jumlah TW I–IV (akumulasi)" …
     prints: dict[str, str]  # unit → fingerprint of its four quarters' workbooks
     versions: dict[str, int]  # TW1 … → the version used
@@ -98,6 +101,11 @@ def year_inputs(master: Master, quarters: Mapping, history: str = "") -> YearInp
                                "angka tahunan diambil dari keempat triwulan", history)
     pairs = [(unit, ind.code) for ind in master.indicators for unit in ind.reporting_units]
     rolled = roll_up(master, figures, 4, [p for p in pairs if p in figures["TW4"]])
+    # the units' Analisis of the year: what they wrote at the year's end, in TW IV
+    written = year_end_texts(master, quarters["TW4"])
+    values = rolled.values.copy()
+    values["analysis"] = [written.get((u, c), "") for u, c in zip(values["unit"],
+                                                                  values["code"], strict=True)]
     sources = {}
     for ind in master.indicators:
         gaps = sorted({p for (unit, code), ps in rolled.gaps.items() if code == ind.code
@@ -116,7 +124,29 @@ def year_inputs(master: Master, quarters: Mapping, history: str = "") -> YearInp
         if parts:
             prints[unit.code] = fingerprint("\n".join(dict.fromkeys(parts)))
     versions = {p: quarters[p].info.version for p in QUARTERS}
-    return YearInputs(rolled.values, sources, prints, versions)
+    return YearInputs(values, sources, prints, versions)
+
+
+def notes_text(obstacles: str, follow_up: str) -> str:
+    """A quarter's Kendala and Tindak lanjut as one text: ``Kendala: …; Tindak lanjut: …``
+    (either left out when empty)."""
+    parts = [(label, text.strip()) for label, text in (("Kendala", obstacles),
+                                                        ("Tindak lanjut", follow_up))]
+    return "; ".join(f"{label}: {text}" for label, text in parts if text)
+
+
+def year_end_texts(master: Master, stored) -> dict[tuple[str, str], str]:
+    """(unit, Kode) → the Kendala and Tindak lanjut a unit wrote in a recorded quarter (TW
+    IV, for the year built from the quarters: the units' Analisis of the year)."""
+    records = {rec.key: rec for rec in stored.snapshot.indicators}
+    out = {}
+    for ind in master.indicators:
+        rec = next((records[k] for k in (ind.code, *ind.old_codes) if k in records), None)
+        for u in rec.contributions if rec is not None else ():
+            text = notes_text(u.obstacles, u.follow_up)
+            if text:
+                out[(u.unit, ind.code)] = text
+    return out
 
 
 def quarter_names(n: int) -> str:

@@ -13,9 +13,17 @@ Each unit's inputs are rolled up first, then combined over the units by ``gabung
 a yearly report (``compute``): a sum, a last value and a mean all commute with the sum over
 units, so the order does not change the result. The year is the roll-up to TW IV.
 
-A quarter that holds no figure for a (unit, indicator) (the indicator was added to the
-master later in the year) is left out of that roll-up and named in ``gaps``; quarter n's own
-figure is always needed. Pure functions: figures in, figures out.
+An indicator measured in some quarters only (``diukur_triwulan``, e.g. ``[4]`` or
+``[2, 4]``) rolls up over the quarters it is measured in, by the same rule: ``jumlah`` sums
+the measured quarters (each measured figure covers the time since the previous
+measurement, so their sum is the year's), ``terakhir`` takes the latest measured one,
+``rata_rata`` averages the measured ones; in a quarter in which it is not measured there is
+no figure of the year so far (the report prints "Diukur di TW IV"). docs/TRIWULAN.md gives
+the reasons.
+
+A quarter that holds no figure for a (unit, indicator) it is measured in (the indicator was
+added to the master later in the year) is left out of that roll-up and named in ``gaps``;
+quarter n's own figure is always needed. Pure functions: figures in, figures out.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ import pandas as pd
 from ..compute import VALUE_COLUMNS
 from ..domain.kinds import SUB1, SUB2, Accumulation
 from ..domain.master import Indicator, Master
-from ..domain.periods import QUARTERS, quarter_period, roman, span
+from ..domain.periods import quarter_period, quarters_text, roman, span
 
 # One quarter's accepted figures: (unit, Kode) → (x1, x2) as the unit typed them for that
 # quarter (x2 None where the kind asks none; x1 a label for labelled kinds).
@@ -75,16 +83,22 @@ def roll_up(master: Master, quarters: Mapping[str, Figures], upto: int,
     rows, gaps = [], {}
     for unit, code in pairs:
         ind = by_code.get(code)
-        if ind is None or (unit, code) not in here:
+        if ind is None or not ind.measured_in(upto) or (unit, code) not in here:
             continue
-        held = [p for p in QUARTERS[:upto] if (unit, code) in quarters.get(p, {})]
-        missing = tuple(p for p in QUARTERS[:upto] if p not in held)
+        asked = measured_periods(ind, upto)
+        held = [p for p in asked if (unit, code) in quarters.get(p, {})]
+        missing = tuple(p for p in asked if p not in held)
         if missing and _needs_earlier(ind):
             gaps[(unit, code)] = missing
         x1, x2 = _roll_pair(ind, [quarters[p][(unit, code)] for p in held])
         rows.append({"unit": unit, "code": code, "x1": x1, "x2": x2,
                      **{c: "" for c in VALUE_COLUMNS[4:]}})  # no texts: figures only
     return Rolled(pd.DataFrame(rows, columns=VALUE_COLUMNS), gaps)
+
+
+def measured_periods(ind: Indicator, upto: int) -> list[str]:
+    """The periods (TW1 …) up to quarter ``upto`` in which ``ind`` is measured."""
+    return [quarter_period(q) for q in ind.measured_quarters if q <= upto]
 
 
 def _needs_earlier(ind: Indicator) -> bool:
@@ -114,13 +128,19 @@ def _plain(v: Any) -> Any:
 
 def rule_text(ind: Indicator, upto: int) -> str:
     """How the year so far is formed, as the report says it: "jumlah TW I–III",
-    "x₁ jumlah TW I–IV, x₂ TW IV" (Indonesian)."""
+    "x₁ jumlah TW I–IV, x₂ TW IV", "jumlah TW II dan TW IV" (an indicator measured each
+    semester), "Diukur di TW IV" (not measured yet) (Indonesian)."""
+
+    quarters = tuple(q for q in ind.measured_quarters if q <= upto)
+    if not quarters:  # not measured yet this year
+        return ind.measured_text
+    every = quarters == tuple(range(1, upto + 1))
 
     def one(rule: Accumulation) -> str:
-        if rule == Accumulation.LAST or upto == 1:
-            return f"TW {roman(upto)}"
+        if rule == Accumulation.LAST or len(quarters) == 1:
+            return f"TW {roman(quarters[-1])}"
         word = "jumlah" if rule == Accumulation.SUM else "rata-rata"
-        return f"{word} {span(upto)}"
+        return f"{word} {span(upto) if every else quarters_text(quarters)}"
 
     parts = {key: one(rule) for key, rule in ind.rollup.items()}
     if len(set(parts.values())) == 1:

@@ -99,9 +99,8 @@ class _Pages:
     def who(self, request: Request, want: str) -> str:
         """The label the path's token opens; 404 (logged) when it is not a ``want``
         token (a unit's code for "unit", ``SECRETARIAT`` for "s")."""
-        label = self.site.tokens.find(request.path_params.get("token", ""))
-        ok = label is not None and ((want == "s") == (label == store.SECRETARIAT))
-        if not ok:
+        label = self.site.tokens.find(request.path_params.get("token", ""), want != "s")
+        if label is None:
             raise HTTPException(404)  # logged by not_found
         return label
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import os
 import shutil
 import tempfile
@@ -111,6 +112,12 @@ def figures(master: Master, unit: str, checked: Validated) -> list[dict]:
             continue
         x1 = row.x1
         x2 = row.x2 if ind.asks_x2 else None
+        if x1 is None or (isinstance(x1, float) and math.isnan(x1)):
+            # accepted without a figure: not measured this quarter (diukur_triwulan)
+            out.append({"kode": ind.code, "nama": ind.name, "x1": "-", "x2": "-",
+                        "realisasi": ind.measured_text, "target": target_shown(ind),
+                        "gabungan": len(ind.reporting_units) > 1})
+            continue
         realisation = ind.rules.realisation(ind, x1, x2)
         out.append({
             "kode": ind.code,

@@ -68,11 +68,15 @@ class Tokens:
     secretariat: str
     units: dict[str, str]  # unit code -> token
 
-    def find(self, token: str) -> str | None:
-        """The label a token opens (``SECRETARIAT`` or a unit code), else None. Every
-        token is compared in constant time."""
+    def find(self, token: str, unit: bool | None = None) -> str | None:
+        """The label a token opens (``SECRETARIAT`` or a unit code), else None; ``unit``
+        True looks among the units' tokens only, False at the secretariat's only (a unit
+        may be coded SEKRETARIAT, like the secretariat's label). Every token is compared
+        in constant time."""
         found = None
-        for label, known in ((SECRETARIAT, self.secretariat), *self.units.items()):
+        pairs = [] if unit else [(SECRETARIAT, self.secretariat)]
+        pairs += list(self.units.items()) if unit is not False else []
+        for label, known in pairs:
             if hmac.compare_digest(token.encode("utf-8", "surrogatepass"),
                                    known.encode("utf-8")):
                 found = label

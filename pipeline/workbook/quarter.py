@@ -58,6 +58,13 @@ if TYPE_CHECKING:
 HEADER_FILL = "#DDEBF7"
 DONE_FILL = "#EDEDED"  # an earlier quarter's accepted figure
 TOTAL_FILL = "#E2EFDA"  # the year so far
+CARRIED_FILL = "#FFF9C4"  # a stock carried from the last quarter: an input, prefilled
+NOT_MEASURED_EARLIER = "tidak diukur"  # an earlier quarter the indicator is not measured in
+CARRIED_COMMENT = ("Diisi otomatis dari {quarter} (angka terakhir yang diterima "
+                   "sekretariat): {key} adalah keadaan pada akhir triwulan. Bila jumlahnya "
+                   "berubah, ketik angka yang baru; bila tidak, biarkan.")
+NOT_MEASURED_COMMENT = ("Indikator ini tidak diukur di {tw} (master: diukur_triwulan). "
+                        "Tidak perlu diisi; Kendala dan Tindak lanjut boleh diisi.")
 
 RULE_TEXT = {
     Accumulation.SUM: "dijumlahkan: isi angka selama triwulan ini",
@@ -75,10 +82,12 @@ def instructions(n: int) -> tuple[str, ...]:
                "dihitung ulang oleh sekretariat dari x1 dan x2.")
     return (
         f"1. Isi hanya sel berwarna kuning: x1 dan x2 {tw}, Kendala dan Tindak lanjut "
-        "(keduanya boleh dikosongkan). Sel abu-abu bertanda — tidak perlu diisi.",
+        "(keduanya boleh dikosongkan). Sel abu-abu bertanda — atau 'Diukur di TW …' tidak "
+        "perlu diisi: indikator itu tidak diukur triwulan ini.",
         f"2. x1 dan x2 diisi angka {tw} saja, sesuai kolom Akumulasi: bila 'dijumlahkan', "
         "jumlah selama triwulan ini (bukan total sejak awal tahun); bila 'angka terakhir', "
-        "keadaan pada akhir triwulan. Angka tanpa satuan, tanpa % dan tanpa pemisah ribuan.",
+        "keadaan pada akhir triwulan (sel kuning muda yang sudah berisi angka triwulan lalu: "
+        "ubah bila berubah). Angka tanpa satuan, tanpa % dan tanpa pemisah ribuan.",
         "3. Jangan mengubah kolom Kode, jangan mengubah judul kolom, dan jangan menyisipkan "
         "atau menghapus baris maupun kolom.",
         f"4. {earlier}",
@@ -95,8 +104,29 @@ def quarter_filename(master: Master, unit_code: str, n: int) -> str:
 def rule_text(ind: Indicator) -> str:
     rules = ind.rollup
     if len(set(rules.values())) == 1:
-        return RULE_TEXT[rules["x1"]]
-    return "; ".join(f"{key} {RULE_TEXT[rule]}" for key, rule in rules.items())
+        text = RULE_TEXT[rules["x1"]]
+    else:
+        text = "; ".join(f"{key} {RULE_TEXT[rule]}" for key, rule in rules.items())
+    if ind.measured is not None and ind.measured_quarters != (1, 2, 3, 4):
+        text += f" ({ind.measured_phrase})"
+    return text
+
+
+def carried(ind: Indicator, unit: str, n: int, earlier: Mapping[str, Figures],
+            known_x2: Mapping[str, float]) -> tuple[float, int] | None:
+    """The x2 quarter n's workbook shows prefilled, and the quarter it comes from: a stock
+    (``akumulasi`` of x2 ``terakhir``) is carried from the last earlier quarter that holds
+    it, for the unit to keep or change. Only x2, the base, is carried: x1 is what the
+    quarter measures, and a carried x1 would pass for a measurement nobody made."""
+    if not ind.asks_x2 or ind.code in known_x2 or ind.rollup.get("x2") != Accumulation.LAST:
+        return None
+    if not ind.measured_in(n):
+        return None
+    for q in range(n - 1, 0, -1):
+        value = earlier.get(quarter_period(q), {}).get((unit, ind.code))
+        if value is not None and isinstance(value[1], int | float):
+            return float(value[1]), q
+    return None
 
 
 def write_all_quarter_templates(master: Master, n: int, out_dir: Path,
@@ -232,23 +262,13 @@ class _Writer:
         write_text(sheet, row, c["rule"], rule_text(ind), text, s)
         write_text(sheet, row, c["x1_meaning"], x1_text, text, s)
         write_text(sheet, row, c["x2_meaning"], x2_text, text, s)
+        if not ind.measured_in(n):
+            self._not_measured(sheet, row, ind)
+            return
         totals = {}
         for key in ("x1", "x2"):
             asked = key == "x1" or ind.asks_x2
-            cells = []
-            for q in range(1, n):
-                col = c[f"{key}_tw{q}"]
-                value = self.earlier.get(quarter_period(q), {}).get((self.unit, ind.code))
-                value = value[0 if key == "x1" else 1] if value else None
-                if not asked or value is None:
-                    sheet.write_string(row, col, NOT_ASKED_TEXT, grey)
-                elif isinstance(value, str):
-                    write_text(sheet, row, col, value,
-                               s.cell(align="center", bg_color=DONE_FILL), s)
-                else:
-                    sheet.write_number(row, col, value, s.cell(
-                        align="center", bg_color=DONE_FILL, num_format="General"))
-                cells.append(spec.cell_ref(row, col))
+            cells = self._earlier(sheet, row, ind, key, asked)
             here = spec.cell_ref(row, c[key])
             self._input(sheet, row, key, ind, asked)
             totals[key] = here
@@ -275,11 +295,60 @@ class _Writer:
             quarter = ind.model_copy(update={"target": target})
             sheet.write_formula(row, c["achievement"], achievement_formula(
                 quarter, r, t, self.master.settings), s.cell(num_format="0.00"), "")
+        self._texts(sheet, row, ind)
+
+    def _earlier(self, sheet: Worksheet, row: int, ind: Indicator, key: str,
+                 asked: bool) -> list[str]:
+        """The earlier quarters' accepted figures of one input (read-only); a quarter the
+        indicator is not measured in says so in text, which SUM and AVERAGE skip, as the
+        roll-up does. Returns the cells."""
+        s, c = self.styles, self.col
+        grey = s.cell(align="center", bg_color=NOT_ASKED_FILL, font_color="#595959")
+        cells = []
+        for q in range(1, self.n):
+            col = c[f"{key}_tw{q}"]
+            value = self.earlier.get(quarter_period(q), {}).get((self.unit, ind.code))
+            value = value[0 if key == "x1" else 1] if value else None
+            if asked and not ind.measured_in(q):
+                sheet.write_string(row, col, NOT_MEASURED_EARLIER, grey)
+            elif not asked or value is None:
+                sheet.write_string(row, col, NOT_ASKED_TEXT, grey)
+            elif isinstance(value, str):
+                write_text(sheet, row, col, value, s.cell(align="center", bg_color=DONE_FILL), s)
+            else:
+                sheet.write_number(row, col, value, s.cell(
+                    align="center", bg_color=DONE_FILL, num_format="General"))
+            cells.append(spec.cell_ref(row, col))
+        return cells
+
+    def _texts(self, sheet: Worksheet, row: int, ind: Indicator) -> None:
+        s, c = self.styles, self.col
         free = s.cell(locked=False, bg_color=INPUT_FILL, num_format="@", text_wrap=True)
         for column in spec.QUARTER_TEXTS:
             sheet.write_blank(row, c[column.key], None, free)
         rule_lines = wrapped_lines(rule_text(ind), self.columns[c["rule"]].width)
         sheet.set_row(row, max(row_height(ind), 13 * max(4, rule_lines) + 4))
+
+    def _not_measured(self, sheet: Worksheet, row: int, ind: Indicator) -> None:
+        """A quarter the indicator is not measured in: every figure cell says when it is
+        measured (locked, no formula), the targets show what they are; Kendala and Tindak
+        lanjut stay open (a unit may say when the survey runs)."""
+        s, c, n = self.styles, self.col, self.n
+        mark = s.cell(align="center", bg_color=NOT_ASKED_FILL, font_color="#595959",
+                      text_wrap=True)
+        for key in ("x1", "x2"):
+            asked = key == "x1" or ind.asks_x2
+            self._earlier(sheet, row, ind, key, asked)
+            text = ind.measured_text if asked else NOT_ASKED_TEXT
+            for column in (key, *((f"{key}_total",) if n > 1 else ())):
+                sheet.write_string(row, c[column], text, mark)
+        sheet.write_string(row, c["realisation"], ind.measured_text, mark)
+        sheet.write_comment(spec.cell_ref(row, c["x1"]), NOT_MEASURED_COMMENT.format(
+            tw=f"TW {roman(n)}"), {"author": "iku", "x_scale": 2, "y_scale": 0.8})
+        self._target(sheet, row, c["target"], ind, None)
+        self._target(sheet, row, c["year_target"], ind, ind.target)
+        sheet.write_string(row, c["achievement"], NOT_ASKED_TEXT, mark)
+        self._texts(sheet, row, ind)
 
     def _input(self, sheet: Worksheet, row: int, key: str, ind: Indicator, asked: bool) -> None:
         s, col = self.styles, self.col[key]
@@ -292,6 +361,15 @@ class _Writer:
             sheet.write_comment(spec.cell_ref(row, col), HISTORY_COMMENT.format(
                 year=self.master.agency.year - 1), {"author": "iku", "x_scale": 2,
                                                     "y_scale": 0.8})
+        elif key == "x2" and (found := carried(ind, self.unit, self.n, self.earlier,
+                                               self.known_x2)) is not None:
+            value, q = found
+            sheet.write_number(row, col, value, s.cell(
+                locked=False, bg_color=CARRIED_FILL, num_format="General", align="center",
+                italic=True))
+            sheet.write_comment(spec.cell_ref(row, col), CARRIED_COMMENT.format(
+                quarter=f"TW {roman(q)}", key=key), {"author": "iku", "x_scale": 2,
+                                                     "y_scale": 0.8})
         else:
             sheet.write_blank(row, col, None, s.cell(
                 locked=False, bg_color=INPUT_FILL, num_format="General", align="center"))
@@ -311,6 +389,8 @@ class _Writer:
     def _validation(self, sheet: Worksheet) -> None:
         groups: dict[tuple[int, InputRule], list[int]] = {}
         for i, ind in enumerate(self.indicators):
+            if not ind.measured_in(self.n):
+                continue  # its cells say when it is measured, locked
             for rule in ind.rules.inputs(ind):
                 if rule.key == "x2" and ind.code in self.known_x2:
                     continue

@@ -85,9 +85,17 @@ def input_message(rule: InputRule) -> tuple[str, str]:
         sign = " lebih dari 0"
     message = (f"Ketik {what}{sign} sesuai arti pada kolom di sebelah kirinya, tanpa "
                "satuan, tanpa tanda % dan tanpa pemisah ribuan.")
+    if not rule.zero_means_none and not rule.nonzero:
+        # a measured value (an index, a rate): 0 is no "none", never suggest it
+        sign = ", boleh negatif" if rule.negative else ""
+        message = (f"Ketik nilai hasil pengukuran, {what}{sign}, sesuai arti pada kolom di "
+                   "sebelah kirinya, tanpa satuan dan tanpa tanda %. Bila belum diukur, "
+                   "kosongkan (jangan 0).")
     low = f"-{MAX_TEXT}" if rule.negative else "0"
-    error = (f"Isi dengan {what} dari {low} sampai {MAX_TEXT}, tanpa satuan, tanpa tanda % "
-             "dan tanpa pemisah ribuan. Bila datanya belum ada, kosongkan sel ini.")
+    span = (f"lebih dari 0 (pembagi), paling besar {MAX_TEXT}" if rule.nonzero else
+            f"dari {low} sampai {MAX_TEXT}")
+    error = (f"Isi dengan {what} {span}, tanpa satuan, tanpa tanda % dan tanpa pemisah "
+             "ribuan. Bila datanya belum ada, kosongkan sel ini.")
     return message, error
 
 
