@@ -243,6 +243,13 @@ class Reason(StrEnum):
         "history_differs", "master", "a previous-year figure typed in the master differs "
         "from the one recorded in the history (the master's wins); warning")
 
+    # --- what no longer holds together (pipeline/history/integrity.py; the runner's prior) ------
+    HISTORY_STALE = (
+        "history_stale", "history", "a recorded period was built from another period that "
+        "was recorded again with other figures since (stale: rebuild it with the command "
+        "named), or the report at a version's path is not the one recorded with it; "
+        "warning")
+
     # --- the master (pipeline/domain/master.py missing_texts) -----------------------------------
     MASTER_TEXT_MISSING = (
         "master_text_missing", "master", "an optional text the report would print is not in "

@@ -89,7 +89,7 @@ def build_lkjip(
               YearSource.QUARTERS if from_quarters else YearSource.RECORDED)
     job = ReportJob(master, None if inputs is None else Path(inputs), Path(out),
                     Path(template), draft, pdf, overwrite, (*protected, *extra), history,
-                    from_quarters=source == YearSource.QUARTERS)
+                    from_quarters=source == YearSource.QUARTERS, records=False)
     run = ReportOutcome(master)
     guard(job, run)
     prior(job, run)
