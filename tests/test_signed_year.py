@@ -21,7 +21,6 @@ import pytest
 
 from pipeline import paths
 from pipeline.history.store import KILL_ENV
-from pipeline.office.packaging import stamp_in
 
 from conftest import run_cli
 
@@ -36,6 +35,15 @@ def cli(*args, code: int = 0):
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stamp_in(path: Path) -> str:
+    """The report's iku_sidik property, read with zipfile and a regular expression."""
+    import re
+    import zipfile
+
+    custom = zipfile.ZipFile(path).read("docProps/custom.xml").decode()
+    return re.search(r'name="iku_sidik"><vt:lpwstr>([0-9a-f]{64})<', custom).group(1)
 
 
 def versions(db: Path, period: str = "tahunan") -> list[tuple[int, int]]:
