@@ -649,9 +649,16 @@ def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
         click.echo("Tidak ada yang diimpor; perbaiki galat di atas lalu jalankan lagi.",
                    err=True)
         sys.exit(1)
+    for snap, version in result.unchanged:
+        click.echo(f"Sudah ada: {snap.agency_name} tahun {snap.year} ({snap.period}) sama "
+                   f"persis dengan versi {version} di riwayat; tidak ditambahkan")
     for snap, version in zip(result.snapshots, result.versions, strict=True):
         click.echo(f"Diimpor: {snap.agency_name} tahun {snap.year} ({snap.period}), "
                    f"{len(snap.indicators)} indikator, versi {version}")
+    if result.unchanged and not result.snapshots:
+        click.echo(f"Tidak ada yang berubah: semua isi berkas {file.name} sudah ada di "
+                   f"riwayat {path}; tidak ada versi baru")
+        return
     click.echo(f"{len(result.snapshots)} catatan dari {result.rows} baris dimasukkan ke {path}")
 
 
