@@ -218,6 +218,25 @@ def test_a_damaged_history_is_refused_before_the_report_is_replaced(year, fill):
     assert digest(report) == before
 
 
+def test_a_history_held_by_another_process_is_refused_before_the_report_is_replaced(
+        year, fill, monkeypatch):
+    from pipeline.history import schema
+
+    _, report, db = year
+    before = digest(report)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 300)  # instead of waiting 30 s
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+    try:
+        result = changed_run(fill, report, db, 1)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert f"GALAT: berkas riwayat {db} sedang dipakai proses lain" in result.stderr
+    assert "Laporan ditulis" not in result.output
+    assert digest(report) == before and versions(db) == [(1, 1)]
+
+
 @pytest.mark.parametrize("existing", [True, False])
 def test_a_failed_commit_puts_the_previous_report_back(year, fill, tmp_path, monkeypatch,
                                                         existing):
@@ -286,3 +305,31 @@ def test_killed_between_publishing_and_recording_is_found_and_repaired(year, fil
     assert report.read_bytes() == placed and versions(db) == [(1, 0), (2, 1)]
     assert "PERINGATAN" not in cli("riwayat", "--riwayat", db, "--versi", 2021).stdout
     cli("kunci", "--riwayat", db)
+
+
+def test_a_history_of_the_previous_schema_keeps_working(year, fill, tmp_path):
+    """A file written before the report stamp and the sources were stored (schema 3) is
+    migrated when opened; its locked year is still compared by content, and reprinted."""
+    inputs, report, db = year
+    signed_bytes = report.read_bytes()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for statement in ("DROP TABLE run_source", "ALTER TABLE run DROP COLUMN report_stamp",
+                      "ALTER TABLE run DROP COLUMN report_path", "PRAGMA user_version = 3"):
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    cli("kunci", "--riwayat", db)
+    same = cli("report", "-i", inputs, "--out", report, "--riwayat", db)
+    assert "isi laporan ini (angka dan teks) sama dengan yang ditandatangani" in same.stdout
+    changed = refill(fill, values={"KETAHANAN": {"S1.1": (7, 7), "S2.1": (1, 1),
+                                                 "S3.1": (1, 1)}})
+    refused = cli("report", "-i", changed, "--out", report, "--riwayat", db, code=1)
+    assert "isian unit KETAHANAN berubah (berkas isiannya berbeda): x1 1 → 7" in refused.stderr
+    rebuilt = tmp_path / "cetak_ulang.docx"
+    cli("report", "--dari-riwayat", "--out", rebuilt, "--riwayat", db)
+    assert rebuilt.read_bytes() == signed_bytes
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone() == (4,)
+    assert conn.execute("SELECT report_stamp, report_path FROM run").fetchall() == [("", "")]
+    conn.close()
