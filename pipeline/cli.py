@@ -406,6 +406,10 @@ def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs, hi
                          unlock=unlock, period=period)
     for row in outcome.rows:
         notes = _published_notes(row.published) if row.published else []
+        if row.draft_beside:
+            notes.insert(0, f"PERHATIAN: tahun instansi ini sudah dikunci (ditandatangani), "
+                            f"jadi DRAFT tidak menggantikan laporannya; DRAFT ditulis di "
+                            f"sampingnya: {row.report.name}")
         if row.message or row.problems or notes:
             click.echo(f"== {row.folder} ==", err=True)
             if row.message:

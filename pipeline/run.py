@@ -315,7 +315,7 @@ def _put_back(prepared, run: ReportOutcome, why: str) -> HistoryError:
             f"laporan SUDAH ditulis ke {prepared.target}, tetapi riwayat tidak dapat "
             f"mencatatnya ({why}) dan laporan lama tidak dapat dikembalikan. Perbaiki "
             "riwayat, lalu jalankan lagi perintah yang sama: laporan yang sama dicatat "
-            "(docs/RIWAYAT.md, \"Publishing and recording\")")
+            "(docs/PANDUAN.md, bagian Riwayat)")
     return HistoryError(f"{why}\nLaporan TIDAK ditulis: laporan lama dikembalikan seperti "
                         "semula, dan riwayat tidak berubah.")
 

@@ -333,3 +333,21 @@ def test_a_history_of_the_previous_schema_keeps_working(year, fill, tmp_path):
     assert conn.execute("PRAGMA user_version").fetchone() == (4,)
     assert conn.execute("SELECT report_stamp, report_path FROM run").fetchall() == [("", "")]
     conn.close()
+
+
+def test_a_citys_draft_run_writes_a_locked_agencys_draft_beside(tmp_path):
+    root, out, db = tmp_path / "kota", tmp_path / "hasil", tmp_path / "kota.sqlite"
+    cli("synth", "--agencies", "2", "--units", "2", "--indicators", "3", "--out", root)
+    cli("report", "--all", root, "--out", out, "--riwayat", db, "--jobs", "1")
+    first = sorted(p for p in root.iterdir() if p.is_dir())[0]
+    cli("kunci", "-c", first / "master.yaml", "--riwayat", db)
+    (signed,) = out.glob(f"Laporan_IKU_*_{first.name}.docx")
+    before = digest(signed)
+    sorted((first / "isian").iterdir())[0].unlink()
+    result = cli("report", "--all", root, "--out", out, "--riwayat", db, "--jobs", "1",
+                 "--draft")
+    draft = signed.with_name(f"{signed.stem}.DRAFT.docx")
+    assert ("PERHATIAN: tahun instansi ini sudah dikunci (ditandatangani), jadi DRAFT tidak "
+            f"menggantikan laporannya; DRAFT ditulis di sampingnya: {draft.name}") in \
+        result.stderr
+    assert digest(signed) == before and draft.exists()

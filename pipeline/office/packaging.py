@@ -11,6 +11,8 @@
   LibreOffice keep custom properties when they save, and any save by them rewrites the
   other parts, so the recomputed hash no longer matches: "changed since iku wrote it".
   It is computed from the content only, so stamped reports stay byte-identical.
+  ``stamp_value`` / ``stamp_in`` read the stamp a report carries (matching or not): the
+  history records it with each version, to find a report that is not its record.
 
 Packages read here are our own outputs (the report at the output path), possibly edited
 by a person; they are read with size limits and defusedxml, and anything unexpected is

@@ -25,7 +25,16 @@ Two guards and one writer:
     back;
   - without ``pdf``, a PDF of an older report left beside a changed report is renamed
     ``<name>.usang-YYYY-MM-DD-HHMM.pdf`` (deleted with ``overwrite``), so a stale PDF
-    never sits next to a new report.
+    never sits next to a new report;
+  - the signed report of a locked year (the file carrying ``signed_stamp``, the locked
+    version's stamp) is always kept as ``<name>.ditandatangani-YYYY-MM-DD-HHMM.docx``
+    before it is replaced, ``overwrite`` or not.
+
+``publish_report`` is ``prepared_report`` (everything before the target changes: checks,
+the comparison, the PDF conversion) followed by ``Prepared.place`` (backups and renames).
+The runner calls the two apart, placing the report inside the history's transaction, and
+``Prepared.undo`` puts the previous report back when that transaction cannot commit
+(docs/RIWAYAT.md, "Publishing and recording").
 
 What happened is returned (``Published``) for the CLI to say.
 """
@@ -207,8 +216,10 @@ class Prepared:
             if pdf_changed:
                 if self.old_pdf is None:
                     self.pdf_target.unlink(missing_ok=True)
-                else:
+                elif self.old_pdf:
                     write_atomically(self.pdf_target, self.old_pdf)
+                else:
+                    raise OutputError(f"PDF lama {self.pdf_target} tidak dapat dikembalikan")
             for path in [*published.backups, *filter(None, [published.stale_pdf])]:
                 path.unlink(missing_ok=True)
         except OSError as exc:
