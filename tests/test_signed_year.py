@@ -292,8 +292,11 @@ def test_killed_between_publishing_and_recording_is_found_and_repaired(year, fil
     _killed_run(inputs, report, db, "before_commit")
     assert stamp_in(report) != recorded and versions(db) == [(1, 1)]
     shown = cli("riwayat", "--riwayat", db, "--versi", 2021).stdout
-    assert (f"PERINGATAN: laporan {report} bukan laporan laporan tahunan 2021 yang tercatat "
-            "di riwayat (versi 1)") in " ".join(shown.split())
+    assert (f"PERINGATAN: laporan {report} bukan laporan tahunan 2021 yang tercatat di "
+            "riwayat (versi 1): isinya tidak tercatat (sebuah DRAFT, atau proses yang "
+            "terhenti sebelum mencatat). Jalankan lagi perintah yang membuatnya agar laporan "
+            "dan riwayat sesuai, atau cetak ulang yang tercatat dengan iku report "
+            "--dari-riwayat") in " ".join(shown.split())
     refused = cli("kunci", "--riwayat", db, code=1)
     assert refused.stderr.startswith(
         "GALAT: tahun 2021 Badan Kesatuan Bangsa dan Politik Kota Jambi TIDAK dikunci: "
@@ -351,3 +354,23 @@ def test_a_citys_draft_run_writes_a_locked_agencys_draft_beside(tmp_path):
             f"menggantikan laporannya; DRAFT ditulis di sampingnya: {draft.name}") in \
         result.stderr
     assert digest(signed) == before and draft.exists()
+
+
+def test_killed_while_unlocking_keeps_the_signed_report_and_is_said(signed, fill, tmp_path):
+    _, report, db = signed
+    signed_bytes = report.read_bytes()
+    inputs = refill(fill, values={"KETAHANAN": {"S1.1": (1, 2), "S2.1": (1, 1),
+                                                "S3.1": (1, 1)}})
+    env = {**os.environ, KILL_ENV: "before_commit", "IKU_DEBUG": "1"}
+    p = subprocess.run([sys.executable, "-m", "pipeline", "report", "-i", str(inputs),
+                        "--out", str(report), "--riwayat", str(db), "--buka-kunci"], env=env,
+                       capture_output=True, timeout=120)
+    assert p.returncode == -signal.SIGKILL
+    (backup,) = tmp_path.glob("Laporan.ditandatangani-*.docx")
+    assert backup.read_bytes() == signed_bytes and versions(db) == [(1, 1)]
+    again = cli("kunci", "--riwayat", db)  # locked already on version 1: said, not refused
+    assert "sudah dikunci sejak" in again.stdout and "tidak ada yang berubah" in again.stdout
+    assert f"PERINGATAN: laporan {report} bukan laporan tahunan 2021 yang tercatat" in \
+        again.stderr
+    cli("report", "-i", inputs, "--out", report, "--riwayat", db, "--buka-kunci")
+    assert versions(db) == [(1, 0), (2, 1)]

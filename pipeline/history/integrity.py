@@ -125,8 +125,9 @@ def report_mismatch(info: RunInfo) -> str | None:
     found = stamp_in(path)
     if found == info.report_stamp:
         return None
-    what = _name(info.period, info.year)
-    return (f"laporan {path} bukan laporan {what} yang tercatat di riwayat (versi "
+    what = (f"laporan {label(info.period)} {info.year}" if info.period != ANNUAL
+            else f"laporan tahunan {info.year}")
+    return (f"laporan {path} bukan {what} yang tercatat di riwayat (versi "
             f"{info.version}): isinya tidak tercatat (sebuah DRAFT, atau proses yang terhenti "
             "sebelum mencatat). Jalankan lagi perintah yang membuatnya agar laporan dan "
             "riwayat sesuai, atau cetak ulang yang tercatat dengan iku report --dari-riwayat")

@@ -43,11 +43,11 @@ def lock_year(path: Path, master: Master) -> Locked:
             raise HistoryError(f"tahun {year} {name} belum tercatat di riwayat {path}, sehingga "
                                "tidak dapat dikunci; catat dulu (iku report, atau iku riwayat "
                                "impor)")
+        before = history.lock_info(key, year)
         mismatch = report_mismatch(current.info)
-        if mismatch:
+        if mismatch and (before is None or before.version != current.info.version):
             raise HistoryError(f"tahun {year} {name} TIDAK dikunci: {mismatch}; lalu jalankan "
                                "iku kunci lagi")
-        before = history.lock_info(key, year)
-        info = history.lock(key, year)
+        info = history.lock(key, year)  # already locked on it: the mismatch is a warning
         warnings = tuple(text for _, _, text in year_warnings(history, key, year))
     return Locked(info, current.info.recorded_at, before == info, warnings)
