@@ -83,7 +83,8 @@ COLUMNS = (
            "master)"),
     Column("agency_code", "Kode instansi", False, "the master's `instansi.kode`, if it has "
            "one: the history files the agency under `agency_key(name, code)`"),
-    Column("year", "Tahun", True, "the year, 2000-2100 (a rekap without it: from its title)"),
+    Column("year", "Tahun", True, "the year, 2000-2100 and not after the current year (a "
+           "rekap without it: from its title)"),
     Column("period", "Periode", False, "`tahunan` (blank) or `TW1`-`TW4` (also `TW I`-`TW IV`)"),
     Column("code", "Kode", True, "the indicator's Kode, as in the master (e.g. `S1.1`)"),
     Column("kode_lama", "Kode lama", False, "the Kode(s) it had before a rename, if any "
@@ -98,7 +99,8 @@ COLUMNS = (
     Column("realisation", "Realisasi", True, "a number (may be negative), or a label for "
            "`predikat` / `ya_tidak`; blank = no figure"),
     Column("achievement", "Capaian", True, "% capaian as a number in percent (`87,5` or "
-           "`87,5%`), not an Excel percentage cell; blank = none", aliases=("% Capaian",)),
+           "`87,5%`), not an Excel percentage cell (refused, as in every number column); "
+           "blank = none", aliases=("% Capaian",)),
     Column("predikat", "Predikat", False, "the predikat printed that year, if any"),
     Column("note", "Keterangan", False, "why a figure is missing (becomes the status)"),
 )
