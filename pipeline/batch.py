@@ -56,6 +56,7 @@ class AgencyRow:
     report: Path | None = None
     pdf: Path | None = None
     published: Published | None = None  # what writing the report did (backups, old PDF)
+    draft_beside: bool = False  # a DRAFT of a locked year, written beside the signed report
     rekap: AgencyRekap | None = None  # report_all hands it to the rekap and drops it
     internal: bool = False  # the error is a bug in the program, not bad input
     seconds: float = 0.0
@@ -221,7 +222,8 @@ def _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock,
     run = run_report(job)  # the same stages as `iku report`
     checked = run.checked
     row = _replace(row, files=checked.files, problems=tuple(run.notices + checked.problems),
-                   report=run.docx, pdf=run.pdf, published=run.published)
+                   report=run.docx, pdf=run.pdf, published=run.published,
+                   draft_beside=run.draft_beside is not None)
     name = run.docx.name if run.docx else ""
     if run.quarter is not None:
         rekap = quarter_rekap(master, run.quarter, folder.name, name)

@@ -330,6 +330,11 @@ def _echo_outcome(outcome, draft: bool, history: Path) -> None:
         _echo_problems(problems, outcome.checked.files, err=True)
     if draft and not outcome.checked.ok:
         click.echo("PERHATIAN: laporan DRAFT dibuat walau ada galat.", err=True)
+    if outcome.draft_beside is not None:
+        year = outcome.master.agency.year
+        click.echo(f"PERHATIAN: tahun {year} sudah dikunci (ditandatangani), jadi DRAFT ini "
+                   "tidak menggantikan laporan yang ditandatangani; DRAFT ditulis di "
+                   f"sampingnya: {outcome.draft_beside.name}", err=True)
     _echo_published(outcome.published)
     _echo_recorded(outcome, history)
 
@@ -342,13 +347,13 @@ def _echo_recorded(outcome, history: Path) -> None:
             what = f"Triwulan {roman(outcome.quarter.quarter)} {year}"
         click.echo(f"Riwayat: angka {what} dicatat sebagai versi {outcome.recorded} "
                    f"di {history}")
-    elif outcome.prior.locked is not None and outcome.checked.ok and outcome.quarter:
-        click.echo(f"Riwayat: tahun {year} terkunci; angka Triwulan "
-                   f"{roman(outcome.quarter.quarter)} sama dengan yang tercatat, tidak "
-                   "dicatat ulang")
-    elif outcome.prior.locked is not None and outcome.checked.ok:
-        click.echo(f"Riwayat: tahun {year} terkunci; angkanya sama dengan yang "
-                   "ditandatangani, tidak dicatat ulang")
+    elif outcome.signed_kept and outcome.quarter:
+        click.echo(f"Riwayat: tahun {year} terkunci; isi Triwulan "
+                   f"{roman(outcome.quarter.quarter)} (angka dan teks) sama dengan yang "
+                   "tercatat, tidak dicatat ulang")
+    elif outcome.signed_kept:
+        click.echo(f"Riwayat: tahun {year} terkunci; isi laporan ini (angka dan teks) sama "
+                   "dengan yang ditandatangani, tidak dicatat ulang")
 
 
 def _report_from_history(master, config, inputs, out, pdf, timpa, history: Path) -> None:
@@ -374,7 +379,11 @@ def _echo_published(published) -> None:
 
 
 def _published_notes(published) -> list[str]:
-    notes = [f"PERHATIAN: berkas lama telah diubah sejak dibuat iku (mis. disunting di Word), "
+    from .office.publish import SIGNED
+
+    notes = [f"PERHATIAN: laporan yang ditandatangani disimpan sebagai cadangan sebelum "
+             f"diganti: {kept}" if f".{SIGNED}-" in kept.name else
+             f"PERHATIAN: berkas lama telah diubah sejak dibuat iku (mis. disunting di Word), "
              f"jadi disimpan sebagai cadangan: {kept}" for kept in published.backups]
     if published.stale_pdf is not None:
         notes.append(f"PERHATIAN: PDF lama milik laporan sebelumnya dipindahkan ke "
@@ -397,6 +406,10 @@ def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs, hi
                          unlock=unlock, period=period)
     for row in outcome.rows:
         notes = _published_notes(row.published) if row.published else []
+        if row.draft_beside:
+            notes.insert(0, f"PERHATIAN: tahun instansi ini sudah dikunci (ditandatangani), "
+                            f"jadi DRAFT tidak menggantikan laporannya; DRAFT ditulis di "
+                            f"sampingnya: {row.report.name}")
         if row.message or row.problems or notes:
             click.echo(f"== {row.folder} ==", err=True)
             if row.message:
@@ -576,6 +589,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
     if ctx.invoked_subcommand is not None:
         return
     from .history import open_history
+    from .history.integrity import year_warnings
     from .history.table import cross_year, versions_rows
 
     if versions_year is not None and (xlsx is not None or last is not None):
@@ -587,6 +601,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
     path = _history_path(riwayat_file)
     with open_history(path, create=False) as history:
         key = history.key_for(master)
+        warnings = [text for _, _, text in year_warnings(history, key, versions_year)]
         if versions_year is not None:
             infos = history.versions(key, versions_year)
             if not infos:
@@ -594,6 +609,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
             runs = [history.version(key, versions_year, i.version, i.period) for i in infos]
             _print_table(f"Versi tercatat {name} tahun {versions_year}",
                          *versions_rows(runs, detailed))
+            _echo_warnings(warnings)
             return
         series = history.series(key, last=last)
         if not series.years:
@@ -603,10 +619,18 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
                 + (f"; instansi yang tercatat: {', '.join(known)}" if known else ""))
     table = cross_year(series)
     _print_table(table.title, table.headings, table.rows, right_from=3)
+    _echo_warnings(warnings)
     if xlsx is not None:
         from .history.workbook import series_workbook, write
 
         click.echo(f"Ditulis: {write(xlsx, series_workbook(series))}")
+
+
+def _echo_warnings(lines: list[str]) -> None:
+    """What no longer holds together in the history (stale periods, reports that are not
+    their record), after the table."""
+    for line in lines:
+        click.echo(f"PERINGATAN: {line}")
 
 
 @riwayat.command(name="impor")
@@ -629,9 +653,16 @@ def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
         click.echo("Tidak ada yang diimpor; perbaiki galat di atas lalu jalankan lagi.",
                    err=True)
         sys.exit(1)
+    for snap, version in result.unchanged:
+        click.echo(f"Sudah ada: {snap.agency_name} tahun {snap.year} ({snap.period}) sama "
+                   f"persis dengan versi {version} di riwayat; tidak ditambahkan")
     for snap, version in zip(result.snapshots, result.versions, strict=True):
         click.echo(f"Diimpor: {snap.agency_name} tahun {snap.year} ({snap.period}), "
                    f"{len(snap.indicators)} indikator, versi {version}")
+    if result.unchanged and not result.snapshots:
+        click.echo(f"Tidak ada yang berubah: semua isi berkas {file.name} sudah ada di "
+                   f"riwayat {path}; tidak ada versi baru")
+        return
     click.echo(f"{len(result.snapshots)} catatan dari {result.rows} baris dimasukkan ke {path}")
 
 
@@ -657,6 +688,8 @@ def kunci(config: Path | None, riwayat_file: Path | None) -> None:
     master = _master(config)
     name, year = master.agency.name, master.agency.year
     locked = lock_year(_history_path(riwayat_file), master)
+    for warning in locked.warnings:
+        click.echo(f"PERINGATAN: {warning}", err=True)
     info = locked.info
     if locked.unchanged:
         click.echo(f"Tahun {year} {name} sudah dikunci sejak {format_time(info.locked_at)} "

@@ -51,6 +51,12 @@ class YearLocked(HistoryError):
     """A locked (signed) year would get a new version without an explicit unlock."""
 
 
+class NotCommitted(HistoryError):
+    """A version was written into its transaction but the COMMIT failed (a full disk, an
+    I/O error): nothing was recorded. Raised by ``History.recording`` after its body has
+    run, so the caller can undo what the body did (put the previous report back)."""
+
+
 class UsageError(IkuError):
     """The command was called wrongly (a missing folder, a bad option): exit code 2."""
 

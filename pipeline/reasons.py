@@ -231,6 +231,20 @@ class Reason(StrEnum):
     IMPORT_REALISATION = (
         "import_realisation", "import", "Realisasi text for a kind that takes numbers")
     IMPORT_ACHIEVEMENT = "import_achievement", "import", "Capaian not a number"
+    IMPORT_PERCENT_FORMAT = (
+        "import_percent_format", "import", "a number shown as a percentage (an Excel or Calc "
+        "percent cell: 90% is stored as 0.9, read from the cell's style; an .ods cell of "
+        "value type percentage) in Tahun, Target, Target atas, Realisasi or Capaian: "
+        "refused, as a submission's x1/x2 is (never a silent factor of 100)")
+    IMPORT_CELL_ERROR = (
+        "import_cell_error", "import", "an Excel error value (#DIV/0!, #REF!, …) in a number "
+        "column, which would otherwise read as blank")
+    IMPORT_YEAR_FUTURE = (
+        "import_year_future", "import", "Tahun after the current calendar year: a year that "
+        "has not begun has no figures")
+    IMPORT_YEAR_RUNNING = (
+        "import_year_running", "import", "the yearly figures of the current calendar year, "
+        "which is not over: imported, with a warning")
     IMPORT_DUPLICATE = (
         "import_duplicate", "import", "the same agency, year, period and Kode twice")
     IMPORT_LOCKED = "import_locked", "import", "the year is locked in the history"
@@ -242,6 +256,13 @@ class Reason(StrEnum):
     HISTORY_DIFFERS = (
         "history_differs", "master", "a previous-year figure typed in the master differs "
         "from the one recorded in the history (the master's wins); warning")
+
+    # --- what no longer holds together (pipeline/history/integrity.py; the runner's prior) ------
+    HISTORY_STALE = (
+        "history_stale", "history", "a recorded period was built from another period that "
+        "was recorded again with other figures since (stale: rebuild it with the command "
+        "named), or the report at a version's path is not the one recorded with it; "
+        "warning")
 
     # --- the master (pipeline/domain/master.py missing_texts) -----------------------------------
     MASTER_TEXT_MISSING = (

@@ -9,17 +9,24 @@ part:
    input file and not inside the inputs folder; LibreOffice is there when ``--pdf`` is
    asked. Nothing has been read or written yet;
 2. ``prior``: what the history holds for the year before (previous-year figures, last
-   year's values for growth kinds) and whether this year is locked (``history.report``);
-   nothing is written;
+   year's values for growth kinds), whether this year is locked (``history.report``), and
+   what no longer holds together (stale periods, a report that is not its record:
+   ``history.integrity``, said as PERINGATAN); nothing is written;
 3. ``check``: read and validate every submission (``reader``, ``validate``);
 4. ``figures``: compute realisasi and capaian (``compute``); with errors the figures are
    a draft (what is missing or invalid is marked), which the batch's rekap still uses;
-5. ``signed``: a locked (signed) year whose figures would change is refused, listing each
-   figure and why, unless ``--buka-kunci``;
-6. ``write``: render the Word report and put it (and its PDF) in place through
-   ``publish`` - only when the submissions are valid or a draft was asked for;
-7. ``record``: a valid (non-draft) report's figures go into the history as a new version
-   of the year - unless they equal the current version's.
+5. ``render``: the Word report's bytes (stamped), only when the submissions are valid or
+   a draft was asked for; nothing written;
+6. ``signed``: a locked (signed) year whose content would change is refused, listing
+   each difference in words (``history.content``: every figure, every unit's x1/x2 and
+   texts, the master, the template, the appendix, the document itself), unless
+   ``--buka-kunci``;
+7. ``publish``: the report (and its PDF) put in place through ``publish`` and, for a
+   valid report whose content is new, recorded in the history in the same step: the
+   version is written in a transaction, the report placed inside it, and the
+   transaction committed only then (``History.recording``), so a run publishes and
+   records, or does neither (docs/RIWAYAT.md, "Publishing and recording"). A DRAFT of a
+   locked year is written beside the signed report, never over it.
 
 The period (``ReportJob.period``, issue 10) makes the same stages serve a quarter: a
 quarter (``TW1`` … ``TW4``) reads the year's earlier quarters from the history in
@@ -28,13 +35,15 @@ computes the quarter's own figures and the year so far (``quarter.figures``), wr
 quarterly report (``quarter.report``) and records itself as that period of the year. With
 ``from_quarters`` (``--dari-triwulan``) the year-end run takes its figures from the four
 recorded quarters (``quarter.history.year_inputs``) instead of reading workbooks. Locks
-cover the whole year: a quarter of a signed year is refused like the year.
+cover the whole year: a quarter of a signed year is refused like the year. Every run
+records the versions of the periods it was built from (``RunSnapshot.built_from``).
 
 Every function here is callable from Python; ``cli`` only parses arguments and prints.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,20 +54,24 @@ from .compute import Results, compute
 from .domain.master import Master
 from .domain.periods import ANNUAL, quarter_number
 from .domain.periods import label as period_label
-from .errors import Problem, Severity, UsageError, ValidationFailed, YearLocked
-from .history import open_history
-from .history.model import RunSnapshot, fingerprint
-from .history.report import (
-    Prior,
-    differences,
-    master_differences,
-    read_prior,
-    same_figures,
-    snapshot,
+from .errors import (
+    HistoryError,
+    NotCommitted,
+    OutputError,
+    Problem,
+    Severity,
+    UsageError,
+    ValidationFailed,
+    YearLocked,
 )
+from .history import open_history
+from .history.content import differences, series_differences
+from .history.model import RunSnapshot, fingerprint
+from .history.report import Prior, master_differences, read_prior, same_figures, snapshot
 from .intake.validate import Validated, check_inputs
 from .office.libreoffice import require_soffice
-from .office.publish import Published, check_target, guard_outputs, publish_report
+from .office.packaging import stamp_value
+from .office.publish import Published, check_target, guard_outputs, prepared_report
 from .quarter.figures import QuarterResults, compute_quarter
 from .quarter.history import YearInputs, earlier_quarters, quarter_snapshot, year_inputs
 from .quarter.report import render_quarter_bytes
@@ -81,6 +94,7 @@ class ReportJob:
     unlock: bool = False  # --buka-kunci: a locked year may get a new version
     period: str = ANNUAL  # tahunan, or TW1 … TW4: the round (issue 10)
     from_quarters: bool = False  # --dari-triwulan: the year from its recorded quarters
+    records: bool = True  # a report run, recorded; False: iku lkjip (its chapter is not)
 
     @property
     def quarter(self) -> int | None:
@@ -100,6 +114,9 @@ class ReportOutcome:
     earlier: dict = field(default_factory=dict)  # a quarter: TW1 … figures from history
     quarter: QuarterResults | None = None  # a quarter's figures (``results``: year so far)
     year_inputs: YearInputs | None = None  # --dari-triwulan: the year from its quarters
+    rendered: bytes | None = None  # the report's bytes (``render``)
+    draft_beside: Path | None = None  # a locked year's DRAFT went here, not over the report
+    signed_kept: bool = False  # the locked year's content equals the signed version's
 
     @property
     def docx(self) -> Path | None:
@@ -140,6 +157,10 @@ def prior(job: ReportJob, run: ReportOutcome) -> None:
     if job.period == ANNUAL:  # last year's figures are printed by the yearly report only
         run.notices += [Problem(Severity.WARNING, Reason.HISTORY_DIFFERS, text, file=name)
                         for text in master_differences(job.master, run.prior)]
+    year = job.master.agency.year
+    rebuilt = (year, job.period) if job.records else None
+    run.notices += [Problem(Severity.WARNING, Reason.HISTORY_STALE, text)
+                    for y, period, text in run.prior.warnings if (y, period) != rebuilt]
     if job.quarter:
         run.earlier = earlier_quarters(job.master, run.prior.quarters, job.quarter,
                                        str(job.history))
@@ -169,57 +190,134 @@ def figures(job: ReportJob, run: ReportOutcome) -> None:
         run.results = replace(run.results, sources=run.year_inputs.sources)
 
 
-def signed(job: ReportJob, run: ReportOutcome) -> None:
-    locked = run.prior.locked
-    if job.history is None or locked is None or not run.checked.ok:
-        return
-    run.snapshot = _snapshot(job, run)
-    agency = job.master.agency
-    if job.quarter:  # the year's lock covers its quarters: compare with the quarter's own
-        if run.prior.current is None:
-            changes = [f"{period_label(job.period)} belum pernah dicatat"]
-        else:
-            changes = differences(run.prior.current.snapshot, run.snapshot)
-        if changes and not job.unlock:
-            raise YearLocked(
-                f"tahun {agency.year} {agency.name} sudah dikunci (ditandatangani), termasuk "
-                f"triwulannya, dan angka {period_label(job.period)} ini berbeda dari yang "
-                "tercatat:\n" + "\n".join(f"- {line}" for line in changes)
-                + "\nLaporan TIDAK dibuat. Bila angka memang harus diubah: jalankan lagi "
-                "dengan --buka-kunci (versi baru dicatat, versi lama tetap tersimpan).")
-        return
-    changes = differences(locked.snapshot, run.snapshot)
-    if changes and not job.unlock:
-        raise YearLocked(
-            f"tahun {agency.year} {agency.name} sudah dikunci (ditandatangani; versi "
-            f"{locked.info.version}), dan angka laporan ini berbeda dari yang "
-            "ditandatangani:\n" + "\n".join(f"- {line}" for line in changes)
-            + "\nLaporan TIDAK dibuat. Untuk mencetak ulang laporan yang ditandatangani: "
-            "iku report --dari-riwayat. Bila angka memang harus diubah: jalankan lagi dengan "
-            "--buka-kunci (versi baru dicatat, versi lama tetap tersimpan).")
-
-
-def write(job: ReportJob, run: ReportOutcome) -> None:
+def render(job: ReportJob, run: ReportOutcome) -> None:
     if not (run.checked.ok or job.draft):
         return
     if run.quarter is not None:
-        data = render_quarter_bytes(job.master, run.quarter, Path(job.template))
+        run.rendered = render_quarter_bytes(job.master, run.quarter, Path(job.template))
     else:
-        data = render_bytes(job.master, run.results, Path(job.template), run.prior.series)
-    run.published = publish_report(data, Path(job.out), pdf=job.pdf, overwrite=job.overwrite)
+        run.rendered = render_bytes(job.master, run.results, Path(job.template),
+                                    run.prior.series)
 
 
-def record(job: ReportJob, run: ReportOutcome) -> None:
-    if job.history is None or run.published is None or not run.checked.ok:
+def signed(job: ReportJob, run: ReportOutcome) -> None:
+    if job.history is None or not run.checked.ok:
         return
-    snap = run.snapshot or _snapshot(job, run)
+    run.snapshot = _snapshot(job, run)
+    locked = run.prior.locked
+    if locked is None:
+        return
+    agency = job.master.agency
+    if job.quarter:  # the year's lock covers its quarters: compare with the quarter's own
+        current = run.prior.current
+        if current is None:
+            changes = [f"{period_label(job.period)} belum pernah dicatat"]
+        else:
+            changes = differences(current.snapshot, run.snapshot)
+            changes += _document_changes(job, current.snapshot, run.snapshot, bool(changes))
+        if changes and not job.unlock:
+            raise YearLocked(
+                f"tahun {agency.year} {agency.name} sudah dikunci (ditandatangani), termasuk "
+                f"triwulannya, dan isi {period_label(job.period)} ini berbeda dari yang "
+                "tercatat:\n" + "\n".join(f"- {line}" for line in changes)
+                + "\nLaporan TIDAK dibuat. Bila angka memang harus diubah: jalankan lagi "
+                "dengan --buka-kunci (versi baru dicatat, versi lama tetap tersimpan).")
+        run.signed_kept = not changes
+        return
+    changes = differences(locked.snapshot, run.snapshot)
+    if job.records:
+        changes += series_differences(run.prior.locked_series, run.prior.series)
+    changes += _document_changes(job, locked.snapshot, run.snapshot, bool(changes))
+    if changes and not job.unlock:
+        raise YearLocked(
+            f"tahun {agency.year} {agency.name} sudah dikunci (ditandatangani; versi "
+            f"{locked.info.version}), dan isi laporan ini berbeda dari yang "
+            "ditandatangani:\n" + "\n".join(f"- {line}" for line in changes)
+            + "\nLaporan TIDAK dibuat. Untuk mencetak ulang laporan yang ditandatangani: "
+            "iku report --dari-riwayat. Bila isinya memang harus diubah: jalankan lagi dengan "
+            "--buka-kunci (versi baru dicatat, versi lama tetap tersimpan).")
+    run.signed_kept = not changes
+
+
+def _document_changes(job: ReportJob, signed: RunSnapshot, new: RunSnapshot,
+                      changes_so_far: bool) -> list[str]:
+    """What else makes the report differ from the signed one: its Word template, and the
+    document itself (said when nothing else explains it: another iku version). Two
+    reports with the same stamp are the same document, whatever the template's bytes."""
+    if not job.records:
+        return []  # iku lkjip writes its own document from the signed figures
+    both = bool(signed.report_stamp and new.report_stamp)
+    if both and signed.report_stamp == new.report_stamp:
+        return []
+    lines = []
+    if signed.template_fingerprint and signed.template_fingerprint != new.template_fingerprint:
+        lines.append("templat Word berbeda dari yang dipakai laporan yang ditandatangani")
+    if both and not lines and not changes_so_far:
+        lines.append("angka dan teksnya sama dengan yang ditandatangani, tetapi dokumen yang "
+                     "dihasilkan berbeda (versi iku berbeda)")
+    return lines
+
+
+def publish(job: ReportJob, run: ReportOutcome) -> None:
+    """Put the report in place and, when it is a new valid version, record it in the same
+    step (docs/RIWAYAT.md, "Publishing and recording")."""
+    if run.rendered is None:
+        return
+    target = Path(job.out)
+    locked = run.prior.locked
+    if not run.checked.ok and locked is not None:  # a DRAFT never replaces a signed report
+        target = target.with_name(f"{target.stem}.DRAFT{target.suffix}")
+        guard_outputs([("DRAFT", target), ("PDF", target.with_suffix(".pdf"))], job.inputs,
+                      (job.template, *job.protected))
+        run.draft_beside = target
+    signed_stamp = locked.snapshot.report_stamp if locked is not None else ""
+    with prepared_report(run.rendered, target, pdf=job.pdf, overwrite=job.overwrite,
+                         signed_stamp=signed_stamp) as prepared:
+        snap = run.snapshot
+        if not _records(job, run):
+            run.published = prepared.place()
+            return
+        with open_history(job.history) as h:
+            h.check_writable()  # before anything is replaced
+            recording = None
+            try:
+                with h.recording(snap, unlock=job.unlock) as recording:
+                    run.published = prepared.place()
+            except NotCommitted as exc:
+                raise _put_back(prepared, run, str(exc)) from None
+            except BaseException:  # Ctrl+C after the placement, before the COMMIT
+                if run.published is not None and not (recording and recording.committed):
+                    _put_back(prepared, run, "dihentikan")
+                raise
+        run.recorded = recording.version
+
+
+def _records(job: ReportJob, run: ReportOutcome) -> bool:
+    """A valid report whose content is not the current version's already is recorded;
+    a locked year takes a new version only with --buka-kunci."""
+    if job.history is None or not job.records or not run.checked.ok or run.snapshot is None:
+        return False
     current = run.prior.current
-    if current is not None and same_figures(current.snapshot, snap):
-        return  # nothing new: the year's current version already holds these figures
-    if run.prior.locked is not None and not job.unlock:
-        return  # the signed figures are unchanged (the signed stage checked): keep them
-    with open_history(job.history) as h:
-        run.recorded = h.record(snap, unlock=job.unlock)
+    if current is not None and same_figures(current.snapshot, run.snapshot):
+        return False  # nothing new: the year's current version already holds this report
+    return run.prior.locked is None or job.unlock
+
+
+def _put_back(prepared, run: ReportOutcome, why: str) -> HistoryError:
+    """The history refused the version after the report was placed: put the previous
+    report back, so that neither happened; the error to raise says which happened (the
+    report written but not recorded, when it cannot be put back)."""
+    published, run.published = run.published, None
+    try:
+        prepared.undo(published)
+    except OutputError:
+        return HistoryError(
+            f"laporan SUDAH ditulis ke {prepared.target}, tetapi riwayat tidak dapat "
+            f"mencatatnya ({why}) dan laporan lama tidak dapat dikembalikan. Perbaiki "
+            "riwayat, lalu jalankan lagi perintah yang sama: laporan yang sama dicatat "
+            "(docs/PANDUAN.md, bagian Riwayat)")
+    return HistoryError(f"{why}\nLaporan TIDAK ditulis: laporan lama dikembalikan seperti "
+                        "semula, dan riwayat tidak berubah.")
 
 
 def _snapshot(job: ReportJob, run: ReportOutcome) -> RunSnapshot:
@@ -228,12 +326,35 @@ def _snapshot(job: ReportJob, run: ReportOutcome) -> RunSnapshot:
               for sub in run.checked.submissions if sub.unit in units}
     template = Path(job.template).read_bytes()
     if run.quarter is not None:
-        return quarter_snapshot(job.master, run.quarter, prints, template,
+        snap = quarter_snapshot(job.master, run.quarter, prints, template,
                                 run.checked.values)
-    if run.year_inputs is not None:
-        return replace(snapshot(job.master, run.results, run.year_inputs.prints, template),
+    elif run.year_inputs is not None:
+        snap = replace(snapshot(job.master, run.results, run.year_inputs.prints, template),
                        source="triwulan")
-    return snapshot(job.master, run.results, prints, template)
+    else:
+        snap = snapshot(job.master, run.results, prints, template)
+    stamp = (stamp_value(run.rendered) or "") if run.rendered is not None else ""
+    return replace(snap, report_stamp=stamp,
+                   report_path=os.path.abspath(job.out) if stamp else "",
+                   built_from=_built_from(job, run))
+
+
+def _built_from(job: ReportJob, run: ReportOutcome) -> tuple[tuple[int, str, int], ...]:
+    """The recorded periods this run read: the earlier quarters (a quarter), the four
+    quarters (--dari-triwulan), last year and the appendix's years (the yearly report)."""
+    year, prior = job.master.agency.year, run.prior
+    used: set[tuple[int, str, int]] = set()
+    if job.quarter:
+        used |= {(year, p, prior.quarters[p].info.version) for p in run.earlier}
+    else:
+        if run.year_inputs is not None:
+            used |= {(year, p, v) for p, v in run.year_inputs.versions.items()}
+        if prior.previous_version is not None:
+            used.add((year - 1, ANNUAL, prior.previous_version))
+        if prior.series is not None:
+            used |= {(f.year, ANNUAL, f.version) for ind in prior.series.indicators
+                     for f in ind.figures}
+    return tuple(sorted(used))
 
 
 def _from_quarters(master: Master, inputs) -> Validated:
@@ -252,7 +373,7 @@ def _from_quarters(master: Master, inputs) -> Validated:
     return Validated(inputs.values, problems, files=0)
 
 
-STAGES: tuple[Stage, ...] = (guard, prior, check, figures, signed, write, record)
+STAGES: tuple[Stage, ...] = (guard, prior, check, figures, render, signed, publish)
 
 
 def run_report(job: ReportJob) -> ReportOutcome:

@@ -223,12 +223,13 @@ def test_a_recorded_year_gets_a_new_version_with_a_warning(tmp_path):
     db = tmp_path / "riwayat.sqlite"
     path = workbook(tmp_path / "a.xlsx", [_row()])
     assert import_workbook(path, db).versions == [1]
-    again = import_workbook(path, db)
+    changed = workbook(tmp_path / "a2.xlsx", [_row(Realisasi=82)])
+    again = import_workbook(changed, db)
     assert again.versions == [2]
     assert [p.format() for p in again.problems] == [
-        "PERINGATAN: a.xlsx › Riwayat!A2: tahun 2020 (tahunan) Dinas Sosial Kota Contoh sudah "
-        "ada di riwayat (versi 1, sumber impor); impor ini menjadi versi 2 yang berlaku, versi "
-        "lama tetap tersimpan"]
+        "PERINGATAN: a2.xlsx › Riwayat!A2: tahun 2020 (tahunan) Dinas Sosial Kota Contoh "
+        "sudah ada di riwayat (versi 1, sumber impor); impor ini menjadi versi 2 yang "
+        "berlaku, versi lama tetap tersimpan"]
 
 
 def test_a_locked_year_refuses_the_whole_file(tmp_path):
@@ -332,3 +333,154 @@ def test_an_imported_figure_is_next_years_x2_only_when_it_is_the_value(
     import_workbook(workbook(tmp_path / "lalu.xlsx", rows), history)
     prior = read_prior(history, master)
     assert prior.x2 == ({("A", "K1"): x2} if x2 is not None else {})
+
+
+# --- issue 18: the submission rules, years, the same file again, a large file --------------
+
+
+def _percent_workbook(path, cells: dict[str, str], row=None):
+    """GOOD with the given columns' cells formatted as percent (the value as Excel stores a
+    typed "90%": 0.9)."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Riwayat"
+    ws.append(HEADER)
+    ws.append(row or GOOD)
+    for label, number_format in cells.items():
+        cell = ws.cell(2, HEADER.index(label) + 1)
+        cell.value = cell.value / 100
+        cell.number_format = number_format
+    book.save(path)
+    return path
+
+
+def test_a_percent_cell_is_refused_as_in_a_submission(tmp_path):
+    """Capaian 90% typed in Excel is stored 0.9: never imported as 0,9."""
+    db = tmp_path / "riwayat.sqlite"
+    path = _percent_workbook(tmp_path / "persen.xlsx", {"Capaian": "0%", "Realisasi": "0.0%"})
+    result = import_workbook(path, db)
+    assert [p.format() for p in result.problems] == [
+        "GALAT: persen.xlsx › Riwayat!H2: Realisasi berisi persen '81%' (sel berformat Persen, "
+        "tersimpan sebagai 0,81), yang akan terbaca 0,81, bukan 81; ketik angkanya saja tanpa "
+        "tanda %, mis. 81, dengan format sel Angka (Number)",
+        "GALAT: persen.xlsx › Riwayat!I2: Capaian berisi persen '90%' (sel berformat Persen, "
+        "tersimpan sebagai 0,9), yang akan terbaca 0,9, bukan 90; ketik capaiannya dalam "
+        "persen sebagai angka biasa, mis. 90, dengan format sel Angka (Number), atau sebagai "
+        "teks '90%'"]
+    assert {p.code for p in result.problems} == {"import_percent_format"}
+    assert result.versions == [] and not db.exists()
+    # a percent format on a text cell, or a custom format with a quoted "%", is no percent
+    fine = _percent_workbook(tmp_path / "teks.xlsx", {"Target": '0" %"'})
+    assert read_import(fine).problems == []
+
+
+def test_an_error_value_is_refused_not_read_as_blank(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(HEADER)
+    ws.append(_row(Realisasi="#DIV/0!"))
+    book.save(tmp_path / "galat.xlsx")
+    (problem,) = read_import(tmp_path / "galat.xlsx").problems
+    assert problem.format() == ("GALAT: galat.xlsx › Sheet!H2: Realisasi berisi galat Excel "
+                                "#DIV/0!; ganti dengan angkanya (atau kosongkan bila tidak ada)")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(__import__("pipeline.office.libreoffice", fromlist=["x"]).find_soffice()
+                    is None, reason="needs LibreOffice (soffice)")
+def test_an_ods_percent_cell_is_refused(tmp_path):
+    """The same workbook saved by LibreOffice as .ods: a percentage value type."""
+    import subprocess
+
+    from pipeline.office.libreoffice import find_soffice
+
+    xlsx = _percent_workbook(tmp_path / "persen.xlsx", {"Capaian": "0%"})
+    subprocess.run([find_soffice(), f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}",
+                    "--headless", "--convert-to", "ods", "--outdir", str(tmp_path / "lo"),
+                    str(xlsx)], check=True, capture_output=True, timeout=180)
+    (problem,) = read_import(tmp_path / "lo" / "persen.ods").problems
+    assert problem.format().startswith(
+        "GALAT: persen.ods › Riwayat!I2: Capaian berisi persen '90%' (sel berformat Persen, "
+        "tersimpan sebagai 0,9)")
+
+
+def test_years_not_begun_are_refused_and_the_running_year_warned(tmp_path):
+    import datetime as dt
+
+    today = dt.date(2024, 6, 30)
+    rows = [_row(Tahun=2025), _row(Tahun=2024), _row(Tahun=2023)]
+    result = read_import(workbook(tmp_path / "tahun.xlsx", rows), today)
+    assert [p.format() for p in result.problems] == [
+        "GALAT: tahun.xlsx › Riwayat!B2: Tahun 2025 belum berjalan (hari ini 30-06-2024), "
+        "sehingga belum ada angkanya; periksa Tahun (salah ketik?). Riwayat hanya menerima "
+        "tahun yang sudah berjalan",
+        "PERINGATAN: tahun.xlsx › Riwayat!A3: tahun 2024 masih berjalan (hari ini 30-06-2024), "
+        "jadi angka tahunan Dinas Sosial Kota Contoh belum final; impor ini menjadi versinya "
+        "yang berlaku sampai laporan tahun 2024 dibuat (iku report mencatat versi baru)"]
+    # the quarters of the running year are what it has: no warning
+    header = HEADER + ["Periode"]
+    quarter = read_import(workbook(tmp_path / "tw.xlsx", [_row(Tahun=2024) + ["TW1"]],
+                                   header=header), today)
+    assert quarter.problems == []
+
+
+def test_the_same_file_imported_again_adds_nothing(tmp_path):
+    db = tmp_path / "riwayat.sqlite"
+    path = workbook(tmp_path / "a.xlsx", [_row(), _row(Kode="S1.2"), _row(Tahun=2019)])
+    first = import_workbook(path, db)
+    assert first.versions == [1, 1]
+    before = digest(db)
+    again = import_workbook(path, db)
+    assert again.ok and again.versions == [] and again.snapshots == []
+    assert [(s.year, v) for s, v in again.unchanged] == [(2020, 1), (2019, 1)]
+    assert digest(db) == before
+    # a copy saved elsewhere with the same figures is the same too; one changed year is not
+    mixed = workbook(tmp_path / "b.xlsx", [_row(), _row(Kode="S1.2"),
+                                           _row(Tahun=2019, Realisasi=70)])
+    result = import_workbook(mixed, db)
+    assert [(s.year, v) for s, v in result.unchanged] == [(2020, 1)]
+    assert [s.year for s in result.snapshots] == [2019] and result.versions == [2]
+
+
+def test_the_same_file_again_through_the_cli(tmp_path):
+    from conftest import run_cli
+
+    db = tmp_path / "riwayat.sqlite"
+    path = workbook(tmp_path / "a.xlsx", [_row()])
+    assert run_cli("riwayat", "impor", path, "--riwayat", db).exit_code == 0
+    result = run_cli("riwayat", "impor", path, "--riwayat", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Sudah ada: Dinas Sosial Kota Contoh tahun 2020 (tahunan) sama persis dengan versi 1 "
+        "di riwayat; tidak ditambahkan\n"
+        f"Tidak ada yang berubah: semua isi berkas a.xlsx sudah ada di riwayat {db}; tidak ada "
+        "versi baru\n")
+
+
+def test_a_large_file_is_described_with_the_limit_and_how_to_split_it(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Riwayat"
+    ws.append(HEADER)
+    ws.append(GOOD)
+    ws.cell(10_001, 1, "baris terakhir")
+    book.save(tmp_path / "besar.xlsx")
+    (problem,) = read_import(tmp_path / "besar.xlsx").problems
+    assert problem.format() == (
+        "GALAT: besar.xlsx › Riwayat: lembar 'Riwayat' (bagian xl/worksheets/sheet1.xml) "
+        "memakai sel sampai baris 10.001 (batas 10.000 baris). Berkas impor sebesar itu "
+        "melebihi batas pemeriksaan keamanan iku: paling banyak 10.000 baris dan 100.000 sel "
+        "per lembar (sekitar 6.600 baris bila ke-15 kolom susunan impor diisi), lembar kerja "
+        "5 MB, berkas 20 MB. Bagi isinya menjadi beberapa berkas, mis. satu berkas per tahun "
+        "atau per instansi, masing-masing dengan baris judul yang sama, lalu impor satu per "
+        "satu dengan `iku riwayat impor` (berkas yang sudah diimpor tidak menambah apa pun "
+        "bila diimpor lagi)")
+    huge = tmp_path / "raksasa.xlsx"
+    with open(huge, "wb") as fh:
+        fh.write(b"PK\x03\x04")
+        fh.truncate(21 * 1024 * 1024)
+    (problem,) = read_import(huge).problems
+    assert problem.message.startswith("ukuran berkas 21 MB melebihi batas 20 MB. Berkas impor "
+                                      "sebesar itu melebihi batas")
+    for word in ("kirim ulang", "zip bomb", "hapus baris"):
+        assert word not in problem.message

@@ -227,9 +227,11 @@ def test_a_signed_year_stays_signed(year_2021, tmp_path):
     fill_workbook(next(blank.glob("*_A.xlsx")), changed, inputs / "Isian_A.xlsx")
     result = cli("report", "-c", master, "-i", inputs, "--out", report, code=1)
     assert result.stderr.startswith("GALAT: tahun 2021 Dinas Contoh Kota Uji sudah dikunci "
-                                    "(ditandatangani; versi 1), dan angka laporan ini berbeda")
+                                    "(ditandatangani; versi 1), dan isi laporan ini berbeda")
     assert "- indikator S1.1: realisasi " in result.stderr
-    assert "(isian unit A berubah (berkas isiannya berbeda))" in result.stderr
+    x1 = values["A"]["S1.1"][0]
+    assert f"(isian unit A berubah (berkas isiannya berbeda): x1 {x1} → {x1 - 5})\n" in \
+        result.stderr
     assert "S1.2" not in result.stderr and "S2.1" not in result.stderr
     assert digest(report) == before  # nothing written
     result = cli("report", "-c", master, "-i", inputs, "--out", report, "--buka-kunci")

@@ -436,15 +436,15 @@ def test_a_signed_year_refuses_a_changed_quarter(tmp_path, master_file, recorded
     same = run_cli("report", "-c", master_file, "--triwulan", 1, "-i", tw1, "--out", out,
                    "--riwayat", history)
     assert same.exit_code == 0, same.output  # the same figures: reprinted, not recorded
-    assert "Riwayat: tahun 2021 terkunci; angka Triwulan I sama dengan yang tercatat, tidak " \
-        "dicatat ulang" in same.output
+    assert "Riwayat: tahun 2021 terkunci; isi Triwulan I (angka dan teks) sama dengan yang " \
+        "tercatat, tidak dicatat ulang" in same.output
     changed = dict(figures[1])
     changed[("KETAHANAN", "S1.1")] = (0, 20)
     tw1b = quarter_inputs(tmp_path / "ubah", master_file, 1, changed, history)
     refused = run_cli("report", "-c", master_file, "--triwulan", 1, "-i", tw1b, "--out",
                       tmp_path / "tw1c.docx", "--riwayat", history)
     assert refused.exit_code == 1
-    assert "sudah dikunci (ditandatangani), termasuk triwulannya, dan angka Triwulan I ini " \
+    assert "sudah dikunci (ditandatangani), termasuk triwulannya, dan isi Triwulan I ini " \
         "berbeda dari yang tercatat:\n- indikator S1.1:" in refused.stderr
     assert not (tmp_path / "tw1c.docx").exists()
     unlocked = run_cli("report", "-c", master_file, "--triwulan", 1, "-i", tw1b, "--out",

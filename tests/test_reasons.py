@@ -12,7 +12,7 @@ from pipeline.reasons import Reason, render_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "ALASAN.md"
-STAGES = {"gate", "reader", "validate", "import", "master", "web"}
+STAGES = {"gate", "reader", "validate", "import", "master", "history", "web"}
 # Calls whose string arguments are another library's words, not reason codes.
 NOT_PROBLEMS = {"set_custom_property"}  # xlsxwriter: (name, value, "text")
 

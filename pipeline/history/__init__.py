@@ -11,6 +11,9 @@ The modules, each with its own contract:
 * ``table``: the cross-year table the CLI prints and ``--xlsx`` writes;
 * ``newyear``: ``iku tahun-baru``, the next year's master from this year's;
 * ``report``: what a report run reads from (``read_prior``) and records into the history;
+* ``content``: what a version holds for the documents of its year, and the differences
+  between two versions in words (what a lock covers);
+* ``integrity``: stale periods and reports that are not their record;
 * ``rebuild``: ``iku report --dari-riwayat``, a recorded year's report byte for byte;
 * ``lock``: ``iku kunci``, locking a signed year;
 

@@ -23,9 +23,12 @@ version) and records every snapshot in one transaction, or nothing when any GALA
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +36,21 @@ from python_calamine import CalamineWorkbook
 
 from ..domain import spec
 from ..domain.kinds import labelled_kinds
+from ..domain.numfmt import fmt_count, fmt_number
 from ..errors import Problem, Severity
-from ..intake.safety import MAX_ROWS, inspect_workbook
+from ..intake import odf
+from ..intake.cellscan import CellFact, scan_cells
+from ..intake.safety import (
+    MAX_CELLS,
+    MAX_FILE_SIZE,
+    MAX_ROWS,
+    MAX_SHEET_TAGS,
+    MAX_SHEETS_SIZE,
+    ODS_CONTENT,
+    Inspected,
+    inspect_workbook,
+    size_limit,
+)
 from ..reasons import Reason
 from .model import (
     ANNUAL,
@@ -67,7 +83,8 @@ COLUMNS = (
            "master)"),
     Column("agency_code", "Kode instansi", False, "the master's `instansi.kode`, if it has "
            "one: the history files the agency under `agency_key(name, code)`"),
-    Column("year", "Tahun", True, "the year, 2000-2100 (a rekap without it: from its title)"),
+    Column("year", "Tahun", True, "the year, 2000-2100 and not after the current year (a "
+           "rekap without it: from its title)"),
     Column("period", "Periode", False, "`tahunan` (blank) or `TW1`-`TW4` (also `TW I`-`TW IV`)"),
     Column("code", "Kode", True, "the indicator's Kode, as in the master (e.g. `S1.1`)"),
     Column("kode_lama", "Kode lama", False, "the Kode(s) it had before a rename, if any "
@@ -82,7 +99,8 @@ COLUMNS = (
     Column("realisation", "Realisasi", True, "a number (may be negative), or a label for "
            "`predikat` / `ya_tidak`; blank = no figure"),
     Column("achievement", "Capaian", True, "% capaian as a number in percent (`87,5` or "
-           "`87,5%`), not an Excel percentage cell; blank = none", aliases=("% Capaian",)),
+           "`87,5%`), not an Excel percentage cell (refused, as in every number column); "
+           "blank = none", aliases=("% Capaian",)),
     Column("predikat", "Predikat", False, "the predikat printed that year, if any"),
     Column("note", "Keterangan", False, "why a figure is missing (becomes the status)"),
 )
@@ -110,17 +128,22 @@ class ImportResult:
     rows: int = 0  # indicator rows read
     versions: list[int] = field(default_factory=list)  # recorded, one per snapshot
     first_cells: dict[tuple[str, int, str], str] = field(default_factory=dict)
+    # already in the history exactly (the same file imported again): (snapshot, version),
+    # left out of ``snapshots`` and not recorded again
+    unchanged: list[tuple[RunSnapshot, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not any(p.blocking for p in self.problems)
 
 
-def import_workbook(path: Path, history_path: Path) -> ImportResult:
+def import_workbook(path: Path, history_path: Path, today: dt.date | None = None
+                    ) -> ImportResult:
     """Read ``path``; when it holds no GALAT, check it against the history file (made if
-    missing) and record all its snapshots in one transaction. A file with a GALAT leaves
-    the history file untouched (not even created)."""
-    result = read_import(path)
+    missing) and record all its snapshots in one transaction, leaving out those the
+    history already holds exactly (``unchanged``). A file with a GALAT leaves the history
+    file untouched (not even created)."""
+    result = read_import(path, today)
     if not result.ok:
         return result
     with open_history(history_path) as history:
@@ -131,15 +154,17 @@ def import_workbook(path: Path, history_path: Path) -> ImportResult:
     return result
 
 
-def read_import(path: Path) -> ImportResult:
+def read_import(path: Path, today: dt.date | None = None) -> ImportResult:
+    """``today``: the date the years are judged against (a year after today's is refused;
+    the current year's yearly figures are warned about); None: the clock's."""
     path = Path(path)
     result = ImportResult(path.name)
-    refused, _ = inspect_workbook(path)  # before any reader touches the file
+    refused, checked = inspect_workbook(path)  # before any reader touches the file
     if refused:
-        result.problems += refused
+        result.problems += [_too_large(p) for p in refused]
         return result
-    try:
-        book = CalamineWorkbook.from_path(str(path))
+    try:  # the bytes the gate checked, by content: an .ods is read as what it is
+        book = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
     except Exception as exc:  # calamine raises several types for unreadable files
         result.problems.append(_problem(
             result, Reason.UNREADABLE_WORKBOOK,
@@ -166,8 +191,46 @@ def read_import(path: Path) -> ImportResult:
             "`iku report --all`"))
         return result
     result.sheet, grid, (head, columns) = found
-    _read_rows(result, path, grid, head, columns)
+    facts = _cell_facts(checked, result.sheet, grid, head, columns)
+    _read_rows(result, path, grid, head, columns, facts, today or dt.date.today())
     return result
+
+
+#: The columns read as numbers: a percent-formatted or error cell in one is refused.
+NUMBER_COLUMNS = ("year", "target", "target_high", "realisation", "achievement")
+
+
+def _cell_facts(checked: Inspected, sheet: str, grid: list[list[Any]], head: int,
+                columns: dict[str, int]) -> dict[str, CellFact]:
+    """The number columns' cells that show a percentage or hold an error value, read from
+    the sheet's XML as the submissions' reader reads them (``intake.cellscan``, and
+    ``intake.odf`` for an .ods)."""
+    wanted = {columns[k] for k in NUMBER_COLUMNS if k in columns}
+    if ODS_CONTENT in checked:
+        rows = set(range(head + 1, len(grid)))
+        return odf.cell_facts(checked[ODS_CONTENT], sheet, wanted, rows, MAX_SHEET_TAGS)
+    return scan_cells(checked.get(sheet, b""), {spec.col_letter(c) for c in wanted},
+                      checked.percent_styles)
+
+
+def _too_large(problem: Problem) -> Problem:
+    """A refusal for size, said for an import: the limit and how to split the file (the
+    gate's own advice is for a unit's workbook)."""
+    measure = size_limit(problem)
+    if measure is None:
+        return problem
+    per_sheet = MAX_CELLS // len(COLUMNS) // 100 * 100
+    advice = (
+        f"{measure}. Berkas impor sebesar itu melebihi batas pemeriksaan keamanan iku: "
+        f"paling banyak {fmt_count(MAX_ROWS)} baris dan {fmt_count(MAX_CELLS)} sel per "
+        f"lembar (sekitar {fmt_count(per_sheet)} baris bila ke-{len(COLUMNS)} kolom susunan "
+        f"impor diisi), lembar kerja {MAX_SHEETS_SIZE // 2**20} MB, berkas "
+        f"{MAX_FILE_SIZE // 2**20} MB. Bagi isinya menjadi beberapa berkas, mis. satu berkas "
+        "per tahun atau per instansi, masing-masing dengan baris judul yang sama, lalu impor "
+        "satu per satu dengan `iku riwayat impor` (berkas yang sudah diimpor tidak menambah "
+        "apa pun bila diimpor lagi)")
+    return Problem(problem.severity, problem.code, advice, file=problem.file,
+                   sheet=problem.sheet)
 
 
 # --- header and title --------------------------------------------------------------------
@@ -219,7 +282,7 @@ def _title_year(result: ImportResult, grid: list[list[Any]], head: int) -> int |
 
 
 def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: int,
-               columns: dict[str, int]) -> None:
+               columns: dict[str, int], facts: dict[str, CellFact], today: dt.date) -> None:
     fixed_year = None
     if "year" not in columns:
         fixed_year = _title_year(result, grid, head)
@@ -246,10 +309,13 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
                                    cell=spec.cell_ref(r, columns[key]),
                                    value=_show(cell(key))))
 
+        shown_bad = _cell_format(r, columns, facts, line, bad)
         name_of_agency = _text(cell("agency"))
         if not name_of_agency:
             bad("agency", Reason.IMPORT_AGENCY_BLANK, "Instansi kosong; isi nama lengkap instansi")
-        year = fixed_year if fixed_year is not None else _year(cell("year"), bad)
+        year = fixed_year
+        if year is None and "year" not in shown_bad:
+            year = _year(cell("year"), bad, today)
         period = _period(cell("period"), bad) if "period" in columns else ANNUAL
         code = _code(cell("code"), "code", bad, required=True)
         old = _old_codes(cell("kode_lama"), bad) if "kode_lama" in columns else ()
@@ -258,11 +324,16 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
         if not name:
             bad("name", Reason.IMPORT_NAME_BLANK, "Indikator kosong; isi nama indikator")
         kind = _kind(cell("kind"), bad) if "kind" in columns else ""
-        target = _target(cell("target"), cell("target_high"), kind, bad,
-                         "target_high" in columns)
-        realisation, label = _realisation(cell("realisation"), kind, bad)
-        achievement = _number_or_none(cell("achievement"), "achievement", "Capaian", bad,
-                                      percent=True)
+        target = None
+        if not shown_bad & {"target", "target_high"}:
+            target = _target(cell("target"), cell("target_high"), kind, bad,
+                             "target_high" in columns)
+        realisation = label = achievement = None
+        if "realisation" not in shown_bad:
+            realisation, label = _realisation(cell("realisation"), kind, bad)
+        if "achievement" not in shown_bad:
+            achievement = _number_or_none(cell("achievement"), "achievement", "Capaian", bad,
+                                          percent=True)
         if errors:  # in column order, as the user reads the row
             result.problems += sorted(errors, key=lambda p: (len(p.cell), p.cell))
             continue
@@ -289,6 +360,13 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
             kode_lama=old))
     digest = fingerprint(path.read_bytes())
     for (key, year, period), group in groups.items():
+        if year == today.year and period == ANNUAL:
+            result.problems.append(_problem(
+                result, Reason.IMPORT_YEAR_RUNNING,
+                f"tahun {year} masih berjalan (hari ini {today:%d-%m-%Y}), jadi angka tahunan "
+                f"{group['name']} belum final; impor ini menjadi versinya yang berlaku sampai "
+                f"laporan tahun {year} dibuat (iku report mencatat versi baru)",
+                cell=result.first_cells[key, year, period], severity=Severity.WARNING))
         result.snapshots.append(RunSnapshot(
             agency_key=key, agency_name=group["name"], year=year,
             indicators=tuple(group["rows"]), period=period, source="impor",
@@ -303,12 +381,52 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
 Bad = Callable[[str, Reason, str], None]
 
 
-def _year(value: Any, bad: Bad) -> int | None:
+def _year(value: Any, bad: Bad, today: dt.date) -> int | None:
     number = _as_number(value)
     if number is None or not number.is_integer() or not 2000 <= number <= 2100:
         bad("year", Reason.IMPORT_YEAR, "Tahun harus bilangan bulat 2000-2100, mis. 2021")
         return None
+    if number > today.year:
+        bad("year", Reason.IMPORT_YEAR_FUTURE, f"Tahun {int(number)} belum berjalan (hari ini "
+            f"{today:%d-%m-%Y}), sehingga belum ada angkanya; periksa Tahun (salah ketik?). "
+            "Riwayat hanya menerima tahun yang sudah berjalan")
+        return None
     return int(number)
+
+
+_LABELS = {c.key: c.label for c in COLUMNS}
+
+
+def _cell_format(r: int, columns: dict[str, int], facts: dict[str, CellFact],
+                 line: list[Any], bad: Bad) -> set[str]:
+    """Refuse, as the submissions' reader does, a number column's cell that shows a
+    percentage (typed "90%": stored 0.9) or holds an Excel error value; return the keys
+    of the columns refused (their values are not read further)."""
+    refused = set()
+    for key in NUMBER_COLUMNS:
+        c = columns.get(key)
+        fact = facts.get(spec.cell_ref(r, c)) if c is not None else None
+        if fact is None:
+            continue
+        value = line[c] if c < len(line) else None
+        label = _LABELS[key]
+        if fact.error:
+            bad(key, Reason.IMPORT_CELL_ERROR, f"{label} berisi galat Excel {fact.error}; ganti "
+                "dengan angkanya (atau kosongkan bila tidak ada)")
+            refused.add(key)
+        elif fact.percent and is_number(value) and not isinstance(value, bool):
+            shown = fmt_number(Decimal(repr(float(value))) * 100, decimals=10)
+            stored = fmt_number(value, decimals=10)
+            fix = ("ketik capaiannya dalam persen sebagai angka biasa, mis. "
+                   f"{shown}, dengan format sel Angka (Number), atau sebagai teks '{shown}%'"
+                   if key == "achievement" else
+                   f"ketik angkanya saja tanpa tanda %, mis. {shown}, dengan format sel Angka "
+                   "(Number)")
+            bad(key, Reason.IMPORT_PERCENT_FORMAT, f"{label} berisi persen '{shown}%' (sel "
+                f"berformat Persen, tersimpan sebagai {stored}), yang akan terbaca {stored}, "
+                f"bukan {shown}; {fix}")
+            refused.add(key)
+    return refused
 
 
 def _period(value: Any, bad: Bad) -> str:
@@ -478,6 +596,9 @@ def _against_history(history: History, result: ImportResult) -> None:
                 "Hapus baris tahun itu dari berkas", cell=cell))
             continue
         existing = history.current(key, snap.year, snap.period)
+        if existing is not None and _holds(existing.snapshot, snap):
+            result.unchanged.append((snap, existing.info.version))
+            continue
         if existing is not None:
             result.problems.append(_problem(
                 result, Reason.IMPORT_REPLACES,
@@ -485,3 +606,25 @@ def _against_history(history: History, result: ImportResult) -> None:
                 f"(versi {existing.info.version}, sumber {existing.info.source}); impor ini "
                 f"menjadi versi {existing.info.version + 1} yang berlaku, versi lama tetap "
                 "tersimpan", cell=cell, severity=Severity.WARNING))
+    done = {id(snap) for snap, _ in result.unchanged}
+    result.snapshots = [snap for snap in result.snapshots if id(snap) not in done]
+
+
+def _holds(existing: RunSnapshot, snap: RunSnapshot) -> bool:
+    """The history's version already holds the import's figures exactly (the same file, or
+    the same figures, imported again): what an import row gives, compared; a blank Jenis
+    matches any kind; a capaian may differ in its 16th digit (xlsxwriter)."""
+    if existing.agency_name != snap.agency_name or len(existing.indicators) != len(
+            snap.indicators):
+        return False
+    for old, new in zip(existing.indicators, snap.indicators, strict=True):
+        same = (old.key, old.code, old.kode_lama, old.name, old.unit_of_measure, old.target,
+                old.realisation, old.realisation_label, old.predikat, old.status) == (
+            new.key, new.code, new.kode_lama, new.name, new.unit_of_measure, new.target,
+            new.realisation, new.realisation_label, new.predikat, new.status)
+        if not same or (new.kind and old.kind != new.kind):
+            return False
+        a, b = old.achievement, new.achievement
+        if (a is None) != (b is None) or (a is not None and abs(a - b) > 1e-9 * max(1, abs(a))):
+            return False
+    return True

@@ -78,6 +78,10 @@ class IndicatorRecord:
     # must print again: the previous year's % capaian and realisasi (a number or a label).
     previous_achievement: float | None = None
     previous_realisation: float | str | None = None
+    # How the year's figures were formed when they were not typed in the year's workbooks,
+    # as the report's Keterangan prints it (``iku report --dari-triwulan``: "Angka tahun
+    # 2021: jumlah TW I–IV (akumulasi triwulan)"); "" when typed.
+    derivation: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,15 @@ class RunSnapshot:
     template: bytes = b""
     template_fingerprint: str = ""
     source_fingerprint: str = ""  # impor: sha256 of the imported workbook
+    # The report this version was recorded with (docs/RIWAYAT.md, "Publishing and
+    # recording"): its ``iku_sidik`` stamp and where it was written; "" for an import.
+    report_stamp: str = ""
+    report_path: str = ""
+    # The recorded periods this run was built from: (year, period, version), e.g. a
+    # quarter's earlier quarters, the year's four quarters (--dari-triwulan), last year
+    # (its figures printed) and the appendix's years; sorted. ``stale.stale_periods``
+    # compares them with what is current now.
+    built_from: tuple[tuple[int, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,8 @@ class RunInfo:
     over_lock: bool  # recorded over a lock with an explicit unlock (--buka-kunci)
     locked: bool  # the version the year's lock points at
     indicators: int
+    report_stamp: str = ""  # the stamp of the report recorded with it ("" none)
+    report_path: str = ""  # where that report was written
 
 
 @dataclass(frozen=True)

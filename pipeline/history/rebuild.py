@@ -6,14 +6,17 @@ template's bytes, every unit's figures and the previous-year figures the report 
 (``history.report.snapshot``). The rebuild renders from those alone, through the same
 ``compute`` and ``render`` as ``iku report``, and publishes like it (atomic, verified,
 backups of an edited file). It reads the year's locked version when the year is locked
-(the signed one), else its current version.
+(the signed one), else its current version. What the report took from elsewhere is
+stored with the version and used again: the previous-year figures it printed, the
+Keterangan lines of a year built from its quarters (``derivation``), and the appendix's
+earlier years as they were when the version was recorded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..annual.report import render_bytes
@@ -61,14 +64,15 @@ def rebuild_report(master: Master, history: Path, out: Path, pdf: bool = False,
             f"versi {stored.info.version} tahun {year} di riwayat tidak menyimpan master dan "
             f"templat (sumber: {stored.info.source}); hanya tahun yang dicatat oleh "
             "`iku report` dapat dibuat ulang")
-    recorded_master, values, previous = rebuild_inputs(stored)
+    recorded_master, values, previous, sources = rebuild_inputs(stored)
 
-    results = compute(recorded_master, values, history=previous)
+    results = replace(compute(recorded_master, values, history=previous), sources=sources)
     with tempfile.TemporaryDirectory(prefix="iku_riwayat_") as tmp:
         template = Path(tmp) / "templat.docx"
         template.write_bytes(stored.snapshot.template)
         data = render_bytes(recorded_master, results, template, earlier)
-    published = publish_report(data, out, pdf=pdf, overwrite=overwrite)
+    signed = stored.snapshot.report_stamp if info is not None else ""
+    published = publish_report(data, out, pdf=pdf, overwrite=overwrite, signed_stamp=signed)
     when = stored.info.recorded_at
     shown = format_time(when) if isinstance(when, dt.datetime) else str(when)
     return Rebuilt(year, stored.info.version, shown, published)

@@ -32,7 +32,9 @@ from ..domain.kinds import NA, REGISTRY, Merge
 from ..domain.master import Indicator, Master, parse_master
 from ..domain.numfmt import fmt_number
 from ..domain.periods import QUARTERS
+from ..errors import MasterError
 from . import master_key
+from .integrity import year_warnings
 from .model import (
     ANNUAL,
     IndicatorRecord,
@@ -68,6 +70,12 @@ class Prior:
     # the year's recorded quarters (TW1 … TW4 → current version), for a quarter's year so
     # far and for a year built from its quarters (pipeline/quarter/history.py)
     quarters: Mapping[str, StoredRun] = field(default_factory=dict)
+    previous_version: int | None = None  # the version of last year the figures come from
+    # the appendix's years as the signed report printed them (as of the locked version)
+    locked_series: Series | None = None
+    # (year, period, line): stale periods and reports that are not their record, from
+    # this year on (``integrity.year_warnings``)
+    warnings: tuple[tuple[int, str, str], ...] = ()
 
 
 def read_prior(path: Path, master: Master, period: str = ANNUAL) -> Prior:
@@ -96,13 +104,27 @@ def _prior(h: History, key: str, master: Master, period: str = ANNUAL) -> Prior:
         previous[ind.code] = PreviousFigures(rec.achievement, realisation)
         if ind.rules.x2_from_history:
             x2.update(_last_values(ind, rec))
-    locked = None
+    locked = locked_series = None
     info = h.lock_info(key, year)
     if info is not None:
         locked = h.version(key, year, info.version)
+        locked_series = _signed_series(h, key, locked)
     quarters = {p: run for p in QUARTERS if (run := h.current(key, year, p)) is not None}
+    previous_version = next((f.version for f in figures.values() if f is not None), None)
     return Prior(key, year, previous, x2, locked, h.current(key, year, period),
-                 earlier_years(h, key, master), period, quarters)
+                 earlier_years(h, key, master), period, quarters, previous_version,
+                 locked_series, tuple(year_warnings(h, key, year)))
+
+
+def _signed_series(h: History, key: str, locked: StoredRun) -> Series | None:
+    """The appendix's years as the locked version's report printed them."""
+    if not locked.snapshot.master_text:
+        return None
+    try:
+        recorded = parse_master(locked.snapshot.master_text)
+    except MasterError:
+        return None
+    return earlier_years(h, key, recorded, as_of=locked.info.recorded_at)
 
 
 SERIES_YEARS = 5  # the history appendix shows the year and up to four before it
@@ -198,7 +220,8 @@ def snapshot(
                 UnitFigure(c.unit, c.x1, c.x2, c.note, submissions.get(c.unit, ""),
                            getattr(c, "analysis", ""))
                 for c in r.contributions),
-            previous_achievement=previous[0], previous_realisation=previous[1]))
+            previous_achievement=previous[0], previous_realisation=previous[1],
+            derivation=results.sources.get(ind.code, "")))
     text = master.source_text
     return RunSnapshot(
         agency_key=master_key(master), agency_name=master.agency.name,
@@ -208,70 +231,20 @@ def snapshot(
 
 
 def same_figures(a: RunSnapshot, b: RunSnapshot) -> bool:
-    """True when two runs recorded the same figures from the same inputs (nothing worth a
-    new version)."""
-    return (a.master_fingerprint, a.template_fingerprint, a.indicators) == (
-        b.master_fingerprint, b.template_fingerprint, b.indicators)
-
-
-def differences(locked: RunSnapshot, new: RunSnapshot) -> list[str]:
-    """Each figure of ``new`` that differs from the signed ``locked`` run, and why
-    (Indonesian lines, for the refusal of a locked year)."""
-    old = {r.key: r for r in locked.indicators}
-    lines = []
-    master_changed = locked.master_fingerprint != new.master_fingerprint
-    for rec in new.indicators:
-        before = old.get(rec.key)
-        if before is None:
-            lines.append(f"indikator {rec.code} tidak ada di versi yang ditandatangani")
-            continue
-        changes = [
-            f"{label} {_show(getattr(before, attr))} → {_show(getattr(rec, attr))}"
-            for label, attr in (("target", "target"), ("realisasi", "realisation"),
-                                ("realisasi", "realisation_label"),
-                                ("capaian", "achievement"))
-            if not _same(getattr(before, attr), getattr(rec, attr))
-        ]
-        if not changes:
-            continue
-        why = []
-        units = {u.unit: u for u in before.contributions}
-        for u in rec.contributions:
-            was = units.get(u.unit)
-            if was is None or (was.x1, was.x2) != (u.x1, u.x2):
-                how = ("berkas isiannya berbeda" if was is not None and
-                       was.submission_fingerprint != u.submission_fingerprint
-                       else "angkanya berbeda")
-                why.append(f"isian unit {u.unit} berubah ({how})")
-        if master_changed and not why:
-            why.append("master berubah")
-        lines.append(f"indikator {rec.code}: {'; '.join(changes)} ({', '.join(why) or '?'})")
-    for key in old.keys() - {r.key for r in new.indicators}:
-        lines.append(f"indikator {key} ada di versi yang ditandatangani tetapi tidak di master")
-    return lines
-
-
-def _same(a: Any, b: Any) -> bool:
-    if _number(a) and _number(b):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
-    return a == b
-
-
-def _show(x: Any) -> str:
-    if x is None:
-        return "-"
-    if _number(x):
-        return _plain(x)
-    if isinstance(x, tuple):
-        return "–".join(_plain(v) for v in x)
-    return str(x)
+    """True when two runs recorded the same figures from the same inputs and periods (nothing
+    worth a new version): the same master, template, indicators and sources, and the
+    same report, when both know theirs."""
+    return (a.master_fingerprint, a.template_fingerprint, a.indicators, a.built_from) == (
+        b.master_fingerprint, b.template_fingerprint, b.indicators, b.built_from) and (
+        not a.report_stamp or not b.report_stamp or a.report_stamp == b.report_stamp)
 
 
 # --- rebuilding a recorded year ----------------------------------------------------------
 
 
-def rebuild_inputs(stored: StoredRun) -> tuple[Master, pd.DataFrame, dict]:
-    """The master, the units' inputs and the previous-year figures of a recorded run, as
+def rebuild_inputs(stored: StoredRun) -> tuple[Master, pd.DataFrame, dict, dict]:
+    """The master, the units' inputs, the previous-year figures and the Keterangan lines
+    saying where the year's figures came from (``Results.sources``) of a recorded run, as
     the report used them (for ``iku report --dari-riwayat``)."""
 
     snap = stored.snapshot
@@ -281,4 +254,5 @@ def rebuild_inputs(stored: StoredRun) -> tuple[Master, pd.DataFrame, dict]:
     values = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     previous = {rec.code: (rec.previous_achievement, rec.previous_realisation)
                 for rec in snap.indicators}
-    return master, values, previous
+    sources = {rec.code: rec.derivation for rec in snap.indicators if rec.derivation}
+    return master, values, previous, sources

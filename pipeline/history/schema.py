@@ -129,8 +129,25 @@ _V3 = (
     "ALTER TABLE contribution ADD COLUMN follow_up TEXT NOT NULL DEFAULT ''",
 )
 
+# v4: the seams between a version and what surrounds it (issue 18): the report a version
+# was recorded with (its ``iku_sidik`` stamp and path: a report on disk that does not
+# match its record is found), and the recorded periods a run was built from (a quarter's
+# earlier quarters, the year's quarters, last year, the appendix's years: a run built
+# from a period that changed since is stale). Old versions get '' and no sources.
+_V4 = (
+    "ALTER TABLE run ADD COLUMN report_stamp TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE run ADD COLUMN report_path TEXT NOT NULL DEFAULT ''",
+    """CREATE TABLE run_source (
+        run_id INTEGER NOT NULL REFERENCES run(id),
+        year INTEGER NOT NULL,
+        period TEXT NOT NULL,
+        version INTEGER NOT NULL,       -- the version of (year, period) the run read
+        PRIMARY KEY (run_id, year, period)
+    ) WITHOUT ROWID""",
+)
+
 #: ``MIGRATIONS[i]`` takes a file from schema version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -182,10 +199,16 @@ def _check_file(path: Path, create: bool) -> None:
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    # Both reads in one read transaction: another process may be creating the file, and
+    # its migration's tables and application_id must be seen together or not at all.
+    conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+    finally:
+        conn.execute("COMMIT")
     if app_id == APPLICATION_ID:
         return
-    tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
     if app_id != 0 or tables:
         raise HistoryError(f"{path} adalah basis data SQLite milik program lain, bukan "
                            "berkas riwayat iku; pilih berkas lain dengan --riwayat")

@@ -27,12 +27,14 @@ import json
 import os
 import signal
 import sqlite3
+import stat
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import HistoryError, YearLocked
+from ..errors import HistoryError, NotCommitted, YearLocked
 from . import schema
 from .model import (
     ANNUAL,
@@ -60,6 +62,14 @@ KILL_ENV = "IKU_HISTORY_KILL_AT"
 KILL_POINTS = ("before_begin", "after_run", "after_figures", "before_commit",
                "after_commit")
 ZLIB_LEVEL = 9
+
+
+@dataclass
+class Recording:
+    """A version being recorded by ``History.recording``."""
+
+    version: int
+    committed: bool = False
 
 
 def open_history(path: Path | str, create: bool = True) -> History:
@@ -101,6 +111,67 @@ class History:
             _checkpoint("before_commit")
         _checkpoint("after_commit")
         return versions
+
+    @contextmanager
+    def recording(self, snapshot: RunSnapshot, *, unlock: bool = False
+                  ) -> Iterator[Recording]:
+        """Record one run in a transaction that commits only when the ``with`` body
+        returns: the runner publishes the report inside it (docs/RIWAYAT.md, "Publishing
+        and recording"), so a history that cannot take the version refuses before the
+        report is placed, and a placement that fails records nothing. Yields a
+        ``Recording`` (the version; ``committed`` once the COMMIT is done).
+
+        The write lock is held while the body runs (the placement: renames, milliseconds;
+        the rendering and any PDF conversion happen before). An exception from the body
+        rolls the version back and propagates. A COMMIT that fails raises
+        ``NotCommitted`` after the body ran: the caller undoes the placement. Kill points
+        (``KILL_ENV``): ``before_begin``, ``after_run``, ``after_figures`` (the version
+        written, the body not run), ``before_commit`` (the body ran, nothing committed:
+        the moment the protocol's recovery is for) and ``after_commit``."""
+        _check_snapshot(snapshot)
+        _checkpoint("before_begin")
+        with _translated(self.path):
+            self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            with _translated(self.path):
+                done = Recording(self._insert(snapshot, unlock))
+            yield done
+        except BaseException:
+            self._rollback()
+            raise
+        try:
+            with _translated(self.path):
+                _checkpoint("before_commit")
+                self.conn.execute("COMMIT")
+        except HistoryError as exc:
+            self._rollback()
+            raise NotCommitted(str(exc)) from None
+        except BaseException:
+            self._rollback()
+            raise
+        done.committed = True
+        _checkpoint("after_commit")
+
+    def _rollback(self) -> None:
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the connection is closed next; SQLite rolls an open transaction back
+
+    def check_writable(self) -> None:
+        """Raise HistoryError (Indonesian) unless a version could be written now: the
+        file is not marked read-only, and the write lock can be taken (a read-only file
+        system, a file held by another process past the busy timeout). Writes nothing."""
+        if self.path.exists() and not os.stat(self.path).st_mode & stat.S_IWUSR:
+            raise HistoryError(
+                f"berkas riwayat {self.path} bersifat baca-saja (read-only), sehingga angka "
+                "tahun ini tidak dapat dicatat; laporan tidak ditulis agar laporan dan "
+                "riwayat tetap sesuai. Izinkan penulisan berkas itu (atau pilih berkas lain "
+                "dengan --riwayat), lalu jalankan lagi")
+        with _translated(self.path):
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("ROLLBACK")
 
     def lock(self, agency_key: str, year: int) -> LockInfo:
         """Lock ``year`` on its current annual version (again, if it is already locked on
@@ -165,6 +236,36 @@ class History:
         with _translated(self.path):
             rows = self.conn.execute(_RUN_INFO + f" WHERE {where} ORDER BY "
                                      + _PERIOD_ORDER + ", r.version", args).fetchall()
+        return [_run_info(row) for row in rows]
+
+    def built_from_now(self, agency_key: str, from_year: int | None = None
+                       ) -> list[tuple[int, str, int, str, int, str, int, int | None]]:
+        """For each current run of the agency (of ``from_year`` and later) and each period
+        it was built from: (year, period, version, source, source year, source period,
+        version used, version current now or None)."""
+        where, args = "a.key = ? AND r.is_current = 1", [agency_key]
+        if from_year is not None:
+            where += " AND r.year >= ?"
+            args.append(from_year)
+        with _translated(self.path):
+            return [tuple(row) for row in self.conn.execute(
+                "SELECT r.year, r.period, r.version, r.source, s.year, s.period, s.version, "
+                "(SELECT q.version FROM run q WHERE q.agency_id = r.agency_id AND "
+                "q.year = s.year AND q.period = s.period AND q.is_current = 1) "
+                "FROM run r JOIN agency a ON a.id = r.agency_id "
+                f"JOIN run_source s ON s.run_id = r.id WHERE {where} "
+                "ORDER BY r.year, r.period, s.year, s.period", args).fetchall()]
+
+    def current_runs(self, agency_key: str, from_year: int | None = None) -> list[RunInfo]:
+        """The current version of every year and period of the agency (of ``from_year``
+        and later), in year and period order."""
+        where, args = "a.key = ? AND r.is_current = 1", [agency_key]
+        if from_year is not None:
+            where += " AND r.year >= ?"
+            args.append(from_year)
+        with _translated(self.path):
+            rows = self.conn.execute(_RUN_INFO + f" WHERE {where} ORDER BY r.year, "
+                                     + _PERIOD_ORDER, args).fetchall()
         return [_run_info(row) for row in rows]
 
     def current(self, agency_key: str, year: int, period: str = ANNUAL) -> StoredRun | None:
@@ -325,11 +426,14 @@ class History:
         run_id = c.execute(
             "INSERT INTO run (agency_id, year, period, version, is_current, recorded_at, "
             "agency_name, source, master_sha256, master_fingerprint, template_sha256, "
-            "template_fingerprint, source_fingerprint, over_lock) "
-            "VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "template_fingerprint, source_fingerprint, over_lock, report_stamp, report_path) "
+            "VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (agency_id, snap.year, snap.period, version, _iso(snap.recorded_at or now()),
              snap.agency_name, snap.source, master, snap.master_fingerprint, template,
-             snap.template_fingerprint, snap.source_fingerprint, int(bool(held)))).lastrowid
+             snap.template_fingerprint, snap.source_fingerprint, int(bool(held)),
+             snap.report_stamp, snap.report_path)).lastrowid
+        c.executemany("INSERT INTO run_source VALUES (?, ?, ?, ?)",
+                      [(run_id, y, p, v) for y, p, v in snap.built_from])
         _checkpoint("after_run")
         self._insert_figures(run_id, snap.indicators)
         _checkpoint("after_figures")
@@ -415,8 +519,14 @@ class History:
             master_text=self._read_blob(master_key).decode("utf-8"),
             master_fingerprint=info.master_fingerprint, template=self._read_blob(template_key),
             template_fingerprint=info.template_fingerprint,
-            source_fingerprint=info.source_fingerprint)
+            source_fingerprint=info.source_fingerprint, report_stamp=info.report_stamp,
+            report_path=info.report_path, built_from=self._built_from(run_id))
         return StoredRun(info, snap)
+
+    def _built_from(self, run_id: int) -> tuple[tuple[int, str, int], ...]:
+        return tuple(self.conn.execute(
+            "SELECT year, period, version FROM run_source WHERE run_id = ? "
+            "ORDER BY year, period", (run_id,)).fetchall())
 
 
 # Columns of RunInfo, then the run id and blob keys _stored needs.
@@ -425,7 +535,7 @@ _RUN_INFO = (
     "r.master_fingerprint, r.template_fingerprint, r.source_fingerprint, r.is_current, "
     "r.over_lock, "
     "EXISTS (SELECT 1 FROM year_lock l WHERE l.run_id = r.id), "
-    "(SELECT count(*) FROM figure f WHERE f.run_id = r.id), "
+    "(SELECT count(*) FROM figure f WHERE f.run_id = r.id), r.report_stamp, r.report_path, "
     "r.id, r.master_sha256, r.template_sha256 "
     "FROM run r JOIN agency a ON a.id = r.agency_id"
 )
@@ -435,9 +545,10 @@ _PERIOD_ORDER = ("CASE r.period " + " ".join(f"WHEN '{p}' THEN {i}"
 
 def _run_info(row: tuple) -> RunInfo:
     (key, name, year, period, version, at, source, master_fp, template_fp, source_fp,
-     current, over_lock, locked, count) = row[:14]
+     current, over_lock, locked, count, report_stamp, report_path) = row[:16]
     return RunInfo(key, name, year, period, version, _time(at), source, master_fp,
-                   template_fp, source_fp, bool(current), bool(over_lock), bool(locked), count)
+                   template_fp, source_fp, bool(current), bool(over_lock), bool(locked), count,
+                   report_stamp, report_path)
 
 
 def join_series(by_year: dict[int, list[Figure]]) -> tuple[IndicatorSeries, ...]:
@@ -487,6 +598,9 @@ def _check_snapshot(snap: RunSnapshot) -> None:
     keys = [r.key for r in snap.indicators]
     if len(set(keys)) != len(keys):
         raise ValueError(f"kunci indikator berulang dalam satu catatan: {keys}")
+    for year, period, version in snap.built_from:
+        if period not in PERIODS or not isinstance(year, int) or not isinstance(version, int):
+            raise ValueError(f"sumber tidak sah: {(year, period, version)!r}")
     for rec in snap.indicators:
         check_target(rec.target)
         if isinstance(rec.kode_lama, str) or any("," in k or not k for k in rec.kode_lama):
@@ -495,11 +609,12 @@ def _check_snapshot(snap: RunSnapshot) -> None:
         raise ValueError("recorded_at harus memakai zona waktu (mis. datetime.now(UTC))")
 
 
-_EXTRA = ("previous_achievement", "previous_realisation")
+_EXTRA = ("previous_achievement", "previous_realisation", "derivation")
 
 
 def _extra_json(rec: IndicatorRecord) -> str | None:
-    extra = {name: getattr(rec, name) for name in _EXTRA if getattr(rec, name) is not None}
+    extra = {name: getattr(rec, name) for name in _EXTRA
+             if getattr(rec, name) is not None and getattr(rec, name) != ""}
     return json.dumps(extra, sort_keys=True) if extra else None
 
 

@@ -256,6 +256,23 @@ class Inspected(dict):
     data: bytes = b""  # the file's bytes as checked: what the reader should read
 
 
+def size_limit(problem: Problem) -> str | None:
+    """What a refusal for size measured, with the limit it passed (``lembar 'Data' (bagian
+    xl/worksheets/sheet1.xml) berisi 150.000 sel (batas 100.000)``), for a caller that
+    gives its own advice (the history import says how to split the file); None for any
+    other refusal, a hostile file's included. The measure is each message's first clause,
+    written by this module."""
+    text = problem.message
+    if problem.code == Reason.SHEET_TOO_BIG and "(batas" in text.split("; ", 1)[0]:
+        return text.split("; ", 1)[0]
+    if problem.code == Reason.SHARED_STRINGS_TOO_LARGE:
+        return text.split("; ", 1)[0]
+    if problem.code == Reason.FILE_TOO_LARGE or (
+            problem.code == Reason.ZIP_BOMB and "setelah diekstrak" in text):
+        return text.split(", padahal", 1)[0]
+    return None
+
+
 def inspect_workbook(path: Path) -> tuple[list[Problem], Inspected]:
     """``inspect_file``, also returning what it inflated and checked (``Inspected``), so
     a caller can scan the sheets without unzipping again."""

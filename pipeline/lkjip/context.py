@@ -187,7 +187,7 @@ def _years(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str, Any
     lines = [Line(f"{v.indicator.code} {_clean(v.indicator.renstra_title)}",
                   tuple((p.year, p.achievement) for p in v.points
                         if p.status == "ok" and p.achievement is not None
-                        and p.year in window))
+                        and p.year in window and not p.changed))
              for v in s.indicators]
     lines = [line for line in lines if line.points]
     if shown and any(len(line.points) >= 2 for line in lines):

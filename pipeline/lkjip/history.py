@@ -6,8 +6,10 @@ window's earlier years (``WINDOW`` years in all, this year included: at most fou
 ones), joined through renames by ``History.series`` and matched to the master's indicator
 by its Kode or one of its ``kode_lama``; and the quarterly rounds of this year (periods
 TW1..TW4, issue 10) where recorded, with each unit's note, for the causes-and-solutions
-part. An agency the history does not know, or no history file at all, gives an empty
-``Earlier`` and a note saying so (the chapter then leaves those parts out).
+part; and, per earlier year recorded by a report, each indicator's polarity and multiplier
+from that year's master, so that a change of formula is seen (``model``). An agency the
+history does not know, or no history file at all, gives an empty ``Earlier`` and a note
+saying so (the chapter then leaves those parts out).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.master import Master
+from ..domain.master import Master, parse_master
+from ..errors import MasterError
 from ..history import Figure, UnitFigure, open_history
 
 WINDOW = 5  # years side by side, this year included
@@ -36,6 +39,9 @@ class Earlier:
     quarters: tuple[QuarterRound, ...] = ()
     notes: tuple[str, ...] = ()  # Indonesian, for the CLI (PERINGATAN)
     source: str = ""  # the history file read, "" when none
+    # (year, the figure's key) -> (polarity, multiplier) of the indicator in that year's
+    # recorded master (a version recorded by a report; an import has none)
+    formulas: dict[tuple[int, str], tuple[str, float]] = field(default_factory=dict)
 
 
 def read_earlier(master: Master, path: Path | None) -> Earlier:
@@ -56,6 +62,10 @@ def read_earlier(master: Master, path: Path | None) -> Earlier:
                 "capaian_tahun_lalu/realisasi_tahun_lalu di master (bila ada)",))
         series = history.series(key, years=range(year - WINDOW + 1, year))
         runs = [(p, history.current(key, year, period=p)) for p in QUARTERS]
+        formulas = {}
+        for y in series.years:
+            stored = history.current(key, y)
+            formulas.update(_formulas(y, stored.snapshot.master_text if stored else ""))
     figures: dict[str, tuple[Figure, ...]] = {}
     for ind in master.indicators:
         names = (ind.code, *ind.old_codes)
@@ -81,4 +91,17 @@ def read_earlier(master: Master, path: Path | None) -> Earlier:
         notes = (f"riwayat {path} tidak memuat tahun {year - WINDOW + 1}–{year - 1} untuk "
                  f"{name}: tahun-tahun sebelumnya hanya dari capaian_tahun_lalu/"
                  "realisasi_tahun_lalu di master (bila ada)",)
-    return Earlier(figures, tuple(quarters), notes, str(path))
+    return Earlier(figures, tuple(quarters), notes, str(path), formulas)
+
+
+def _formulas(year: int, master_text: str) -> dict[tuple[int, str], tuple[str, float]]:
+    """Each indicator's polarity and multiplier in a year's recorded master (none when the
+    year has no master, or one this iku no longer reads)."""
+    if not master_text:
+        return {}
+    try:
+        master = parse_master(master_text)
+    except MasterError:
+        return {}
+    return {(year, ind.code): (ind.polarity.value, float(ind.multiplier))
+            for ind in master.indicators}

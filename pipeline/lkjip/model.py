@@ -15,11 +15,12 @@ Nothing is rounded here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..compute import IndicatorResult, Results, Status
 from ..domain.kinds import NA
 from ..domain.master import BudgetLine, Indicator, Master, Sasaran, Target
+from ..domain.numfmt import fmt_number
 from ..history import Figure
 from ..quarter.history import notes_text
 from .history import Earlier
@@ -38,6 +39,11 @@ class YearPoint:
     achievement: float | None
     status: str = "ok"  # or why there is no figure ("belum diisi", ...)
     source: str = "riwayat"  # "riwayat", "master" (typed last-year figures), "isian"
+    # How the indicator was measured differently that year (its kind, unit or formula,
+    # "jenis jumlah menjadi persentase"), "" when as this year: such a year is not
+    # compared with this one, and its figures print in the unit recorded that year.
+    changed: str = ""
+    unit_of_measure: str | None = None  # the recorded unit, when ``changed``
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,7 @@ def build_chapter(master: Master, results: Results, earlier: Earlier | None = No
         inds = []
         for ind in s.indicators:
             r = results.indicators.get(ind.code) or IndicatorResult(ind.code, Status.MISSING)
-            past = [_point(f) for f in earlier.figures.get(ind.code, ())]
+            past = [_point(f, ind, earlier) for f in earlier.figures.get(ind.code, ())]
             past = _printed_last_year(master, results, ind, past)
             analyses = {(c.unit, c.analysis.strip()) for c in r.contributions}
             inds.append(IndicatorView(
@@ -133,10 +139,32 @@ def _quarter_text(u) -> str:
     return "; ".join(t for t in (text, note) if t)
 
 
-def _point(f: Figure) -> YearPoint:
+def _point(f: Figure, ind: Indicator, earlier: Earlier) -> YearPoint:
     rec = f.record
+    changed = _changed(f, ind, earlier)
     return YearPoint(f.year, rec.target, rec.realisation, rec.realisation_label,
-                     rec.achievement, rec.status or "ok")
+                     rec.achievement, rec.status or "ok", changed=changed,
+                     unit_of_measure=rec.unit_of_measure if changed else None)
+
+
+def _changed(f: Figure, ind: Indicator, earlier: Earlier) -> str:
+    """What the indicator measured differently in the figure's year than in this one:
+    its kind, unit, polarity or multiplier (what is unknown, e.g. an import's blank Jenis,
+    does not count)."""
+    rec, parts = f.record, []
+    if rec.kind and rec.kind != ind.kind.value:
+        parts.append(f"jenis {rec.kind.replace('_', '/')} menjadi "
+                     f"{ind.kind.value.replace('_', '/')}")
+    if rec.unit_of_measure and rec.unit_of_measure != ind.unit_of_measure:
+        parts.append(f"satuan {rec.unit_of_measure} menjadi {ind.unit_of_measure or '-'}")
+    formula = earlier.formulas.get((f.year, rec.key))
+    if formula is not None:
+        polarity, multiplier = formula
+        if polarity != ind.polarity.value:
+            parts.append(f"polaritas {polarity} menjadi {ind.polarity.value}")
+        if multiplier != float(ind.multiplier):
+            parts.append(f"pengali {fmt_number(multiplier)} menjadi {fmt_number(ind.multiplier)}")
+    return ", ".join(parts)
 
 
 def _current(master: Master, ind: Indicator, r: IndicatorResult) -> YearPoint:
@@ -162,9 +190,9 @@ def _printed_last_year(master: Master, results: Results, ind: Indicator,
         number, label = float(realisation), None
     else:
         number, label = base.realisation, base.label
-    point = YearPoint(year, base.target, number, label,
-                      achievement if achievement is not None else base.achievement,
-                      "ok", base.source)
+    point = replace(base, realisation=number, label=label,
+                    achievement=achievement if achievement is not None else base.achievement,
+                    status="ok")
     rest = [p for p in past if p.year != year]
     return sorted([*rest, point], key=lambda p: p.year)
 

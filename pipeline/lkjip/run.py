@@ -15,7 +15,7 @@ and .pdf together).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import paths
@@ -27,7 +27,7 @@ from ..run import ReportJob, ReportOutcome, check, figures, guard, prior, signed
 from .history import read_earlier
 from .model import Chapter, build_chapter
 from .render import render_bytes
-from .year import YearSource, describe, recorded_check, recorded_version
+from .year import YearSource, describe, recorded_check, recorded_sources, recorded_version
 
 
 @dataclass
@@ -89,7 +89,7 @@ def build_lkjip(
               YearSource.QUARTERS if from_quarters else YearSource.RECORDED)
     job = ReportJob(master, None if inputs is None else Path(inputs), Path(out),
                     Path(template), draft, pdf, overwrite, (*protected, *extra), history,
-                    from_quarters=source == YearSource.QUARTERS)
+                    from_quarters=source == YearSource.QUARTERS, records=False)
     run = ReportOutcome(master)
     guard(job, run)
     prior(job, run)
@@ -100,6 +100,8 @@ def build_lkjip(
     else:
         check(job, run)
     figures(job, run)
+    if stored is not None:
+        run.results = replace(run.results, sources=recorded_sources(master, stored))
     try:
         signed(job, run)
     except YearLocked as exc:

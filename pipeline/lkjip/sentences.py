@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from ..annual.texts import fmt_target
 from ..compute import IndicatorResult, Status
+from ..domain import numfmt
 from ..domain.kinds import NA
 from ..domain.master import BudgetLine, Indicator, Master, Polarity, Target
 from ..domain.numfmt import fmt_number, fmt_percent, fmt_value, rounded
@@ -63,17 +64,22 @@ class Shown:
 
 
 def shown_point(ind: Indicator, p: YearPoint, capped: bool = False) -> Shown:
+    """A year's figures as printed: in the indicator's unit, or in the unit recorded that
+    year when the indicator was measured differently then (``YearPoint.changed``)."""
+    unit = p.unit_of_measure if p.unit_of_measure is not None else ind.unit_of_measure
+    target = (_target(ind, p.target) if p.unit_of_measure is None else
+              numfmt.fmt_target(p.target, unit, ind.decimals))
     if p.status != "ok":
         missing = f"({STATUS_TEXT.get(p.status, p.status)})"
-        return Shown(p.year, _target(ind, p.target), missing, missing, None)
+        return Shown(p.year, target, missing, missing, None)
     if p.label is not None:
         real = p.label
     else:
-        real = fmt_value(p.realisation, ind.unit_of_measure, decimals=ind.decimals)
+        real = fmt_value(p.realisation, unit, decimals=ind.decimals)
     if p.achievement is None:
         achievement = NA if p.target == NA else "-"
-        return Shown(p.year, _target(ind, p.target), real, achievement, None)
-    return Shown(p.year, _target(ind, p.target), real,
+        return Shown(p.year, target, real, achievement, None)
+    return Shown(p.year, target, real,
                  fmt_percent(p.achievement) + ("*" if capped else ""), rounded(p.achievement))
 
 
@@ -156,9 +162,13 @@ def against_years(master: Master, view: IndicatorView) -> list[str]:
     name = f"«{ind.renstra_title}»"
     shown = [shown_point(ind, p, view.result.capped and p.source == "isian")
              for p in view.points]
-    now, before = shown[-1], [s for s in shown[:-1] if s.value is not None]
+    now = shown[-1]
+    before = [s for s, p in zip(shown[:-1], view.points[:-1], strict=True)
+              if s.value is not None and not p.changed]
+    other = not_comparable(view)
     if not before:
-        return [f"Indikator {name} belum memiliki capaian tahun sebelumnya dalam riwayat."]
+        return [other] if other else [
+            f"Indikator {name} belum memiliki capaian tahun sebelumnya dalam riwayat."]
     last = before[-1]
     if now.value is None:
         why = "belum dapat dihitung" if view.result.status != Status.OK else \
@@ -181,7 +191,20 @@ def against_years(master: Master, view: IndicatorView) -> list[str]:
         out.append(f"Selama {len(series)} tahun yang tercatat ({series[0].year}–{year}), "
                    f"capaian tertinggi {high.achievement} (tahun {high.year}) dan terendah "
                    f"{low.achievement} (tahun {low.year}).")
-    return out
+    return out + ([other] if other else [])
+
+
+def not_comparable(view: IndicatorView) -> str:
+    """The sentence for the earlier years in which the indicator was measured differently
+    (its kind, unit or formula changed since): they are not compared; "" when none."""
+    points = [p for p in view.points[:-1] if p.changed]
+    if not points:
+        return ""
+    years = join([str(p.year) for p in points])
+    latest = points[-1]
+    return (f"Pada tahun {years} indikator «{view.indicator.renstra_title}» diukur dengan "
+            f"cara yang berbeda ({latest.changed}), sehingga angkanya tidak dapat "
+            f"dibandingkan dengan tahun {view.current.year}.")
 
 
 # --- 3. against the Target Akhir Renstra/RPJMD -------------------------------------------------

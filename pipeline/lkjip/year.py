@@ -104,6 +104,19 @@ def recorded_check(master: Master, stored: StoredRun) -> Validated:
     return Validated(values, problems, files=0)
 
 
+def recorded_sources(master: Master, stored: StoredRun) -> dict[str, str]:
+    """Kode → the Keterangan line the recorded year printed about where its figures came
+    from (a year built from its quarters: "Angka tahun 2021: jumlah TW I–IV (akumulasi
+    triwulan)"), for the master's indicators: the chapter's year is that year, all of it."""
+    records = {rec.key: rec for rec in stored.snapshot.indicators}
+    out = {}
+    for ind in master.indicators:
+        rec = next((records[k] for k in (ind.code, *ind.old_codes) if k in records), None)
+        if rec is not None and rec.derivation:
+            out[ind.code] = rec.derivation
+    return out
+
+
 def _number(v):
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
 

@@ -11,6 +11,8 @@
   LibreOffice keep custom properties when they save, and any save by them rewrites the
   other parts, so the recomputed hash no longer matches: "changed since iku wrote it".
   It is computed from the content only, so stamped reports stay byte-identical.
+  ``stamp_value`` / ``stamp_in`` read the stamp a report carries (matching or not): the
+  history records it with each version, to find a report that is not its record.
 
 Packages read here are our own outputs (the report at the output path), possibly edited
 by a person; they are read with size limits and defusedxml, and anything unexpected is
@@ -35,6 +37,7 @@ _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the id Word gives user properties
 _MAX_READ = 200 * 1024 * 1024  # a report is ~100 KB; anything near this is not ours
 _MAX_ENTRIES = 5_000
+_MAX_CUSTOM = 1024 * 1024  # docProps/custom.xml: a few hundred bytes
 
 
 def package_time(day: dt.date | dt.datetime) -> dt.datetime:
@@ -129,6 +132,35 @@ def stamp_matches(path: Path) -> bool:
         return False
     recorded = read_custom_property(contents.get(CUSTOM_PART), STAMP_NAME)
     return recorded is not None and recorded == content_hash(contents)
+
+
+def stamp_value(data: bytes) -> str | None:
+    """The ``iku_sidik`` a package carries (bytes), whether or not it still matches its
+    content: an edited report keeps the stamp it was written with. None when the bytes
+    are not a package or carry none."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if CUSTOM_PART not in names:
+                return None
+            info = z.getinfo(CUSTOM_PART)
+            if info.file_size > _MAX_CUSTOM:
+                return None
+            return read_custom_property(z.read(CUSTOM_PART), STAMP_NAME)
+    except (OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, KeyError):
+        return None
+
+
+def stamp_in(path: Path) -> str | None:
+    """``stamp_value`` of the file at ``path`` (None: missing, unreadable, not ours)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo(CUSTOM_PART)
+            if info.file_size > _MAX_CUSTOM:
+                return None
+            return read_custom_property(z.read(info), STAMP_NAME)
+    except (OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, KeyError):
+        return None
 
 
 def read_custom_property(custom_xml: bytes | None, name: str) -> str | None:

@@ -25,7 +25,16 @@ Two guards and one writer:
     back;
   - without ``pdf``, a PDF of an older report left beside a changed report is renamed
     ``<name>.usang-YYYY-MM-DD-HHMM.pdf`` (deleted with ``overwrite``), so a stale PDF
-    never sits next to a new report.
+    never sits next to a new report;
+  - the signed report of a locked year (the file carrying ``signed_stamp``, the locked
+    version's stamp) is always kept as ``<name>.ditandatangani-YYYY-MM-DD-HHMM.docx``
+    before it is replaced, ``overwrite`` or not.
+
+``publish_report`` is ``prepared_report`` (everything before the target changes: checks,
+the comparison, the PDF conversion) followed by ``Prepared.place`` (backups and renames).
+The runner calls the two apart, placing the report inside the history's transaction, and
+``Prepared.undo`` puts the previous report back when that transaction cannot commit
+(docs/RIWAYAT.md, "Publishing and recording").
 
 What happened is returned (``Published``) for the CLI to say.
 """
@@ -38,7 +47,8 @@ import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,9 +56,10 @@ from ..errors import OutputError, UsageError
 from . import libreoffice
 from .atomic import write_atomically
 from .ooxml import verify_package
-from .packaging import stamp_matches
+from .packaging import stamp_matches, stamp_value
 
 EDITED = "diedit"  # backup of a report someone changed
+SIGNED = "ditandatangani"  # backup of a locked year's signed report, before it is replaced
 STALE = "usang"  # a PDF that belongs to an older report
 
 
@@ -139,43 +150,121 @@ def _read_only(path: Path) -> bool:
 
 
 def publish_report(data: bytes, target: Path, pdf: bool = False,
-                   overwrite: bool = False) -> Published:
+                   overwrite: bool = False, signed_stamp: str = "") -> Published:
     """Write the report ``data`` to ``target`` (and its PDF) as the module docstring says."""
+    with prepared_report(data, target, pdf, overwrite, signed_stamp) as prepared:
+        return prepared.place()
+
+
+@dataclass
+class Prepared:
+    """A report ready to be placed: checked, compared with what is at the target, its PDF
+    converted in a temporary folder beside it; nothing at the target changed yet.
+    ``place`` puts it there; ``undo`` puts back what ``place`` replaced (used when the
+    history cannot record the report after all: docs/RIWAYAT.md)."""
+
+    data: bytes
+    target: Path
+    pdf: bool
+    overwrite: bool
+    old: bytes | None  # the report at the target before (None: none; b"": not comparable)
+    old_pdf: bytes | None  # the PDF beside it before
+    unchanged: bool
+    edited: bool  # changed since iku wrote it: kept as a backup unless overwrite
+    signed: bool  # the signed report (``signed_stamp``) about to be replaced: kept always
+    work: Path | None = None
+    fresh_pdf: Path | None = None
+
+    @property
+    def pdf_target(self) -> Path:
+        return self.target.with_suffix(".pdf")
+
+    def place(self) -> Published:
+        """Put the report (and PDF) in place: backups first, then the renames."""
+        target, pdf_target = self.target, self.pdf_target
+        result = Published(target, unchanged=self.unchanged)
+        keep_old = self.signed or (self.edited and not self.overwrite)
+        tag = SIGNED if self.signed else EDITED
+        if not self.pdf:
+            if keep_old:
+                result.backups += _backup(target, pdf_target, move_pdf=True, tag=tag)
+            if not self.unchanged:
+                write_atomically(target, self.data, verified=True)
+                _retire_stale_pdf(pdf_target, self.overwrite, result)
+            return result
+        fresh = self.work / target.name
+        if keep_old:
+            result.backups += _backup(target, pdf_target, move_pdf=False, tag=tag)
+        _replace_pair(fresh, target, self.fresh_pdf, pdf_target, keep_docx=self.unchanged)
+        result.pdf = pdf_target
+        return result
+
+    def undo(self, published: Published) -> None:
+        """Put back the report and PDF that ``place`` replaced, and drop the backups it
+        made (their content is back in place). Raises OutputError when it cannot."""
+        try:
+            if not self.unchanged:
+                if self.old is None:
+                    self.target.unlink(missing_ok=True)
+                elif self.old:
+                    write_atomically(self.target, self.old, verified=True)
+                else:
+                    raise OutputError(f"laporan lama {self.target} tidak dapat dikembalikan")
+            pdf_changed = published.pdf is not None or published.stale_removed or \
+                published.stale_pdf is not None or any(
+                    b.suffix.lower() == ".pdf" for b in published.backups)
+            if pdf_changed:
+                if self.old_pdf is None:
+                    self.pdf_target.unlink(missing_ok=True)
+                elif self.old_pdf:
+                    write_atomically(self.pdf_target, self.old_pdf)
+                else:
+                    raise OutputError(f"PDF lama {self.pdf_target} tidak dapat dikembalikan")
+            for path in [*published.backups, *filter(None, [published.stale_pdf])]:
+                path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"laporan lama {self.target} tidak dapat dikembalikan "
+                              f"({exc.strerror or exc})") from None
+
+
+@contextmanager
+def prepared_report(data: bytes, target: Path, pdf: bool = False, overwrite: bool = False,
+                    signed_stamp: str = "") -> Iterator[Prepared]:
+    """Everything ``publish_report`` does before it changes anything at ``target``:
+    checks, the comparison with the existing report, the PDF conversion. ``signed_stamp``:
+    the ``iku_sidik`` of the signed report of a locked year, which is never replaced
+    without a backup (``<name>.ditandatangani-…``), ``--timpa`` or not. The temporary
+    folder is removed on leaving."""
     target = Path(target)
     check_target(target, overwrite)
     if target.is_dir():
         raise OutputError(f"{target} adalah folder; berikan nama berkas .docx")
     verify_package(data, target.name)  # before any backup, rename or write
-    pdf_target = target.with_suffix(".pdf")
     old = _existing_bytes(target)
     unchanged = old == data
     edited = old is not None and not unchanged and not stamp_matches(target)
-    result = Published(target, unchanged=unchanged)
+    signed = bool(signed_stamp) and bool(old) and not unchanged and \
+        stamp_value(old) == signed_stamp
     if pdf:
         libreoffice.require_soffice()  # before anything is written
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"folder {target.parent} tidak dapat dibuat ({exc})") from None
+    pdf_target = target.with_suffix(".pdf")
+    old_pdf = _existing_bytes(pdf_target) if pdf_target.is_file() else None
+    prepared = Prepared(data, target, pdf, overwrite, old, old_pdf, unchanged, edited, signed)
     if not pdf:
-        if edited and not overwrite:
-            result.backups += _backup(target, pdf_target, move_pdf=True)
-        if not unchanged:
-            write_atomically(target, data, verified=True)
-            _retire_stale_pdf(pdf_target, overwrite, result)
-        return result
-    work = tempfile.mkdtemp(prefix=".iku-", dir=target.parent)
+        yield prepared
+        return
+    prepared.work = Path(tempfile.mkdtemp(prefix=".iku-", dir=target.parent))
     try:
-        fresh = Path(work) / target.name
+        fresh = prepared.work / target.name
         fresh.write_bytes(data)
-        fresh_pdf = libreoffice.convert_to_pdf(fresh, Path(work) / pdf_target.name)
-        if edited and not overwrite:
-            result.backups += _backup(target, pdf_target, move_pdf=False)
-        _replace_pair(fresh, target, fresh_pdf, pdf_target, keep_docx=unchanged)
-        result.pdf = pdf_target
-        return result
+        prepared.fresh_pdf = libreoffice.convert_to_pdf(fresh, prepared.work / pdf_target.name)
+        yield prepared
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(prepared.work, ignore_errors=True)
 
 
 def _existing_bytes(path: Path) -> bytes | None:
@@ -222,15 +311,15 @@ def _replace_pair(docx: Path, target: Path, pdf: Path, pdf_target: Path, keep_do
             saved.unlink(missing_ok=True)
 
 
-def _backup(target: Path, pdf_target: Path, move_pdf: bool) -> list[Path]:
-    """Keep the edited report (and the PDF beside it) under a dated name; return them."""
+def _backup(target: Path, pdf_target: Path, move_pdf: bool, tag: str = "") -> list[Path]:
+    """Keep the report (and the PDF beside it) under a dated name; return them."""
     kept = []
     when = _mtime_stamp(target)
-    backup = _free_name(target, f"{EDITED}-{when}")
+    backup = _free_name(target, f"{tag or EDITED}-{when}")
     _keep(target, backup, move=False)
     kept.append(backup)
     if pdf_target.is_file():
-        pdf_backup = _free_name(pdf_target, f"{EDITED}-{when}")
+        pdf_backup = _free_name(pdf_target, f"{tag or EDITED}-{when}")
         _keep(pdf_target, pdf_backup, move=move_pdf)
         kept.append(pdf_backup)
     return kept
