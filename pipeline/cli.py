@@ -3,6 +3,7 @@
 Exit codes: 0 success; 1 input errors (nothing written, an existing report untouched);
 2 usage errors; 3 an internal error (a bug: please report it).
 Heavy libraries are imported inside the commands so that ``iku --help`` stays fast.
+Everything click itself says is Indonesian (pipeline/i18n.py; IKU_BAHASA=en for its English).
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from pathlib import Path
 
 import click
 
-from . import __version__, paths
+from . import __version__, i18n, paths
 from .domain.periods import ANNUAL, quarter_period, roman
 from .errors import IkuError, Problem, Severity, UsageError, ValidationFailed, summary
 from .reasons import Reason
+
+# before the first decorator: click translates some words when a command is defined
+i18n.use_indonesian()
 
 CONFIG_HELP = "berkas master YAML instansi (bawaan: contoh Kesbangpol Kota Jambi 2021)"
 
@@ -100,7 +104,7 @@ def _history_path(riwayat_file: Path | None) -> Path:
     return resolve_path(riwayat_file)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=i18n.Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="iku")
 def main() -> None:
     """iku: menyusun dokumen IKU dan Capaian IKU dari isian Excel tiap bidang.
@@ -111,7 +115,7 @@ def main() -> None:
 
 
 triwulan_option = click.option(
-    "--triwulan", "quarter", type=click.IntRange(1, 4), metavar="N",
+    "--triwulan", "quarter", type=i18n.IntRange(1, 4), metavar="N",
     help="triwulan 1-4 (laporan pengukuran kinerja triwulan; docs/TRIWULAN.md)")
 
 
@@ -263,7 +267,7 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
               help="folder berisi banyak instansi (ROOT/<instansi>/master.yaml dan "
                    "ROOT/<instansi>/isian/*.xlsx, lihat docs/KOTA.md): buat laporan semua "
                    "instansi dan satu rekap")
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
+@click.option("--jobs", "-j", type=i18n.IntRange(min=1), metavar="N",
               help="dengan --all: jumlah proses paralel (bawaan: satu per CPU)")
 @riwayat_option
 @click.option("--buka-kunci", "unlock", is_flag=True,
@@ -444,7 +448,7 @@ def templat() -> None:
 
 @templat.command()
 @click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--jenis", default="iku", show_default=True,
+@click.option("--jenis", default="iku", show_default=True, metavar="JENIS",
               help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan; "
                    "triwulan: laporan pengukuran kinerja triwulan; lkjip: Bab III LKjIP)")
 @click.option("--tanpa-pdf", is_flag=True, help="lewati uji buka di LibreOffice")
@@ -480,19 +484,20 @@ def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
 
 
 @main.command()
-@click.option("--agencies", "-n", type=click.IntRange(1, 999), default=3, show_default=True,
-              help="jumlah instansi")
-@click.option("--units", "-u", type=click.IntRange(1, 99), default=7, show_default=True,
-              help="jumlah unit pelapor per instansi")
-@click.option("--indicators", "-k", type=click.IntRange(1, 500), default=20,
+@click.option("--agencies", "-n", type=i18n.IntRange(1, 999), metavar="N", default=3,
+              show_default=True, help="jumlah instansi")
+@click.option("--units", "-u", type=i18n.IntRange(1, 99), metavar="N", default=7,
+              show_default=True, help="jumlah unit pelapor per instansi")
+@click.option("--indicators", "-k", type=i18n.IntRange(1, 500), metavar="N", default=20,
               show_default=True, help="jumlah baris indikator per berkas isian")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=i18n.Integer(), metavar="N", default=0, show_default=True,
               help="benih acak; benih yang sama menghasilkan berkas yang sama")
-@click.option("--year", type=click.IntRange(2000, 2100), default=2021, show_default=True,
-              help="tahun laporan")
+@click.option("--year", type=i18n.IntRange(2000, 2100), metavar="TAHUN", default=2021,
+              show_default=True, help="tahun laporan")
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="folder tujuan (harus kosong atau belum ada)")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="jumlah proses paralel")
+@click.option("--jobs", "-j", type=i18n.IntRange(min=1), metavar="N",
+              help="jumlah proses paralel")
 @_guarded
 def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
     """Membuat kota sintetis: master dan isian terisi banyak instansi (untuk uji dan
@@ -515,11 +520,12 @@ def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
 @click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False),
               help="folder data unggahan, token dan laporan (bawaan: "
                    "output/<instansi>_<tahun>/server)")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ALAMAT",
               help="alamat yang didengar; selain 127.0.0.1 halaman terbuka untuk jaringan")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="port (0: port bebas mana saja)")
-@click.option("--triwulan", type=click.IntRange(1, 4), help="pengumpulan triwulan 1-4")
+@click.option("--port", type=i18n.IntRange(0, 65535), metavar="PORT", default=8000,
+              show_default=True, help="port (0: port bebas mana saja)")
+@click.option("--triwulan", type=i18n.IntRange(1, 4), metavar="N",
+              help="pengumpulan triwulan 1-4")
 @click.option("--token-baru", "new_tokens", is_flag=True,
               help="ganti semua tautan (tautan lama tidak berlaku lagi)")
 @_guarded
@@ -558,12 +564,12 @@ def _print_table(title: str | None, headings, rows, right_from: int | None = Non
 @riwayat_option
 @click.option("--xlsx", type=click.Path(path_type=Path, dir_okay=False),
               help="juga tulis riwayat ke buku kerja .xlsx ini")
-@click.option("--versi", "versions_year", type=click.IntRange(2000, 2100), metavar="TAHUN",
+@click.option("--versi", "versions_year", type=i18n.IntRange(2000, 2100), metavar="TAHUN",
               help="daftar versi yang tercatat untuk tahun ini: waktu, sumber dan apa yang "
                    "berubah dari versi sebelumnya")
 @click.option("--rinci", "detailed", is_flag=True,
               help="dengan --versi: tambahkan sidik (hash) master, templat dan berkas impor")
-@click.option("--terakhir", "last", type=click.IntRange(1, 100), metavar="N",
+@click.option("--terakhir", "last", type=i18n.IntRange(1, 100), metavar="N",
               help="hanya N tahun terakhir")
 @click.pass_context
 @_guarded
@@ -610,7 +616,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
 
 
 @riwayat.command(name="impor")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS")
 @riwayat_option
 @_guarded
 def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
@@ -636,7 +642,7 @@ def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
 
 
 @riwayat.command(name="contoh")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS")
 @_guarded
 def riwayat_contoh(file: Path) -> None:
     """Menulis contoh buku kerja dengan susunan impor riwayat (untuk diisi)."""
