@@ -6,14 +6,14 @@
    ``ngettext`` with Babel's Python extractor and its default keywords, i.e. what
    ``pybabel extract --no-wrap --sort-output -o click.pot <site-packages>/click`` finds
    (file names are written as ``click/core.py``, not as this machine's venv path), adds
-   the ``DYNAMIC`` msgids, and writes the template ``pipeline/locale/click.pot`` (left
+   the ``DYNAMIC`` msgids, and writes the template ``pipeline/cli/locale/click.pot`` (left
    untouched when only its creation date would change);
 2. lists the calls whose message is not a literal (no extractor sees those; click
    translates e.g. ``_(extra["required"])``) and checks that each is in ``DYNAMIC``;
-3. compares with ``pipeline/locale/id/LC_MESSAGES/click.po``: msgids missing from it (or
+3. compares with ``pipeline/cli/locale/id/LC_MESSAGES/click.po``: msgids missing from it (or
    left untranslated, or with a different plural) fail the run; obsolete ones are listed;
 4. compiles the .po into ``click.mo`` beside it (Babel's ``write_mo``), which the package
-   ships and ``pipeline.i18n`` loads.
+   ships and ``pipeline.cli.i18n`` loads.
 
 ``--check`` writes nothing and fails (exit 1) on a missing or untranslated msgid, an
 unknown dynamic call, or a .mo that does not hold what the .po says.
@@ -36,7 +36,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE = ROOT / "pipeline" / "locale"
+LOCALE = ROOT / "pipeline" / "cli" / "locale"
 POT = LOCALE / "click.pot"
 PO = LOCALE / "id" / "LC_MESSAGES" / "click.po"
 MO = PO.with_suffix(".mo")

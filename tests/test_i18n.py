@@ -22,8 +22,7 @@ from babel.messages.catalog import Catalog
 from click.testing import CliRunner
 
 from dev import click_catalogue
-from pipeline import i18n
-from pipeline.cli import main
+from pipeline.cli import i18n, main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,16 +140,16 @@ def test_compiled_mo_holds_what_the_po_says(po):
 
 
 def test_catalogue_is_found_through_importlib_resources():
-    mo = files("pipeline") / "locale" / "id" / "LC_MESSAGES" / "click.mo"
+    mo = files("pipeline.cli") / "locale" / "id" / "LC_MESSAGES" / "click.mo"
     assert mo.is_file()
-    assert i18n.locale_dir() == files("pipeline") / "locale"
+    assert i18n.locale_dir() == files("pipeline.cli") / "locale"
     assert gettext.find(i18n.DOMAIN, str(i18n.locale_dir()), ["id"]) == str(mo)
 
 
 def test_package_data_includes_the_catalogue():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = config["tool"]["setuptools"]["package-data"]["pipeline"]
-    package = ROOT / "pipeline"
+    patterns = config["tool"]["setuptools"]["package-data"]["pipeline.cli"]
+    package = ROOT / "pipeline" / "cli"
     shipped = [p for p in (package / "locale").rglob("*") if p.suffix in (".po", ".mo")]
     assert {p.suffix for p in shipped} == {".po", ".mo"}
     for path in shipped:

@@ -3,7 +3,7 @@
 Exit codes: 0 success; 1 input errors (nothing written, an existing report untouched);
 2 usage errors; 3 an internal error (a bug: please report it).
 Heavy libraries are imported inside the commands so that ``iku --help`` stays fast.
-Everything click itself says is Indonesian (pipeline/i18n.py; IKU_BAHASA=en for its English).
+Everything click itself says is Indonesian (pipeline/cli/i18n.py; IKU_BAHASA=en for its English).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__, i18n, paths
-from .domain.periods import ANNUAL, quarter_period, roman
-from .errors import IkuError, Problem, Severity, UsageError, ValidationFailed, summary
-from .reasons import Reason
+from .. import __version__, paths
+from ..domain.periods import ANNUAL, quarter_period, roman
+from ..errors import IkuError, Problem, Severity, UsageError, ValidationFailed, summary
+from ..reasons import Reason
+from . import i18n
 
 # before the first decorator: click translates some words when a command is defined
 i18n.use_indonesian()
@@ -65,14 +66,14 @@ def _guarded(func):
 
 
 def _master(config: Path | None):
-    from .domain.master import load_master
+    from ..domain.master import load_master
 
     return load_master(config or paths.SAMPLE_MASTER)
 
 
 def _master_gaps(master, config: Path | None) -> list[Problem]:
     """What the master leaves out of the report, as PERINGATAN lines (nothing invented)."""
-    from .domain.master import missing_texts
+    from ..domain.master import missing_texts
 
     name = Path(config or paths.SAMPLE_MASTER).name
     return [Problem(Severity.WARNING, Reason.MASTER_TEXT_MISSING, text, file=name)
@@ -99,7 +100,7 @@ riwayat_option = click.option(
 
 
 def _history_path(riwayat_file: Path | None) -> Path:
-    from .history import resolve_path
+    from ..history import resolve_path
 
     return resolve_path(riwayat_file)
 
@@ -134,8 +135,8 @@ def _period(quarter: int | None) -> str:
 def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
               quarter: int | None) -> None:
     """Membuat templat Excel kosong, satu untuk setiap unit pelapor."""
-    from .history.report import read_prior
-    from .workbook.templates import write_all_templates
+    from ..history.report import read_prior
+    from ..workbook.templates import write_all_templates
 
     master = _master(config)
     for problem in _master_gaps(master, config):
@@ -143,8 +144,8 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
     out = out or _default_out(master, f"templat_TW{quarter}" if quarter else "templat")
     prior = read_prior(_history_path(riwayat_file), master, _period(quarter))
     if quarter:
-        from .quarter.history import recorded_earlier
-        from .workbook.quarter import write_all_quarter_templates
+        from ..quarter.history import recorded_earlier
+        from ..workbook.quarter import write_all_quarter_templates
 
         earlier, missing = recorded_earlier(master, prior.quarters, quarter)
         for text in missing:
@@ -161,17 +162,39 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
 
 
 @main.command()
+@click.argument("folder", type=click.Path(path_type=Path), metavar="FOLDER")
+@_guarded
+def init(folder: Path) -> None:
+    """Membuat folder kerja baru untuk satu instansi: salinan master contoh untuk diubah
+    (master.yaml), folder isian/ untuk berkas dari bidang, templat Word, dan petunjuk
+    langkah berikutnya (BACA_SAYA.txt). Jalankan perintah lain dari folder itu."""
+    from ..workspace import make_workspace
+
+    made = make_workspace(folder)
+    click.echo(f"Folder kerja dibuat: {made.folder}")
+    click.echo(f"  {made.master.name:<14} master untuk diubah (salinan contoh)")
+    click.echo(f"  {made.inputs.name:<14} simpan isian dari bidang di sini")
+    click.echo(f"  {made.word_templates[0].parent.name:<14} templat Word laporan")
+    click.echo(f"  {made.note.name:<14} langkah berikutnya")
+    click.echo(f"Mulai: cd {made.folder}  lalu  iku report  (laporan contoh), "
+               f"dan baca {made.note.name}.")
+
+
+@main.command()
 @config_option
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
-              help="folder tujuan contoh isian (bawaan: output/<instansi>_<tahun>/contoh_isian)")
+              help="folder tujuan contoh isian (bawaan: output/<instansi>_<tahun>/contoh_isian, "
+                   "dengan --triwulan N: .../contoh_isian_TW<N>)")
+@triwulan_option
 @_guarded
-def sample(config: Path | None, out: Path | None) -> None:
-    """Menulis contoh isian yang sudah terisi (angka dokumen contoh tahun 2021)."""
-    from .workbook.sample import write_sample_inputs
+def sample(config: Path | None, out: Path | None, quarter: int | None) -> None:
+    """Menulis contoh isian yang sudah terisi (angka dokumen contoh tahun 2021; dengan
+    --triwulan N: isian triwulan N)."""
+    from ..workbook.sample import write_sample_inputs
 
     master = _master(config)
-    out = out or _default_out(master, "contoh_isian")
-    written = write_sample_inputs(master, out)
+    out = out or _default_out(master, f"contoh_isian_TW{quarter}" if quarter else "contoh_isian")
+    written = write_sample_inputs(master, out, period=_period(quarter))
     for path in written:
         click.echo(f"Contoh isian: {path}")
 
@@ -183,7 +206,7 @@ def _is_sample(config: Path | None) -> bool:
 def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
     from contextlib import nullcontext
 
-    from .workbook.sample import sample_inputs
+    from ..workbook.sample import sample_inputs
 
     if inputs is not None:
         return nullcontext(inputs)
@@ -207,8 +230,8 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
 def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None,
                  riwayat_file: Path | None, quarter: int | None) -> None:
     """Memeriksa berkas isian tanpa membuat laporan (dengan --triwulan N: isian triwulan)."""
-    from .history.report import read_prior
-    from .intake.validate import check_inputs
+    from ..history.report import read_prior
+    from ..intake.validate import check_inputs
 
     master = _master(config)
     if quarter and inputs is None:
@@ -219,20 +242,20 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
     prior = read_prior(_history_path(riwayat_file), master, period)
     earlier = {}
     if quarter:
-        from .quarter.history import recorded_earlier
+        from ..quarter.history import recorded_earlier
 
         earlier, missing = recorded_earlier(master, prior.quarters, quarter)
         for text in missing:
             click.echo(f"PERINGATAN: {text}")
     with _inputs_or_sample(master, config, inputs) as folder:
         if feedback is not None:  # before anything is read or written
-            from .intake.feedback import feedback_paths
-            from .office.publish import guard_outputs
+            from ..intake.feedback import feedback_paths
+            from ..office.publish import guard_outputs
 
             guard_outputs([("--report", p) for p in feedback_paths(feedback)], folder, [config])
         checked = check_inputs(master, folder, prior.x2, period, earlier)
         if feedback is not None:
-            from .intake.feedback import write_feedback
+            from ..intake.feedback import write_feedback
 
             written = write_feedback(master, checked, feedback, folder, [config])
     for problem in _master_gaps(master, config):  # said once, apart from the files' count
@@ -255,8 +278,8 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
                    "Laporan_IKU_<tahun>.docx); "
                    "dengan --all: folder hasil (bawaan: output/kota)")
 @click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
-              help="templat Word (.docx) (bawaan: input_templates/laporan_iku.docx; dengan "
-                   "--triwulan: input_templates/laporan_triwulan.docx)")
+              help="templat Word (.docx) (bawaan: templat bawaan laporan_iku.docx; dengan "
+                   "--triwulan: laporan_triwulan.docx)")
 @click.option("--draft", is_flag=True,
               help="tetap membuat laporan walau ada galat; ditandai DRAFT")
 @click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
@@ -302,7 +325,7 @@ def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs, riw
         return
     master = _master(config)
     if quarter:
-        from .quarter.report import report_filename
+        from ..quarter.report import report_filename
 
         out = out or _default_out(master, report_filename(master, quarter))
         if inputs is None:
@@ -311,7 +334,7 @@ def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs, riw
     if from_history:
         _report_from_history(master, config, inputs, out, pdf, timpa, history)
         return
-    from .run import build_report
+    from ..run import build_report
 
     if from_quarters:
         if inputs is not None:
@@ -356,7 +379,7 @@ def _echo_recorded(outcome, history: Path) -> None:
 
 
 def _report_from_history(master, config, inputs, out, pdf, timpa, history: Path) -> None:
-    from .history.rebuild import rebuild_report
+    from ..history.rebuild import rebuild_report
 
     if inputs is not None:
         raise UsageError("--dari-riwayat tidak membaca isian: jangan berikan --inputs")
@@ -390,7 +413,7 @@ def _published_notes(published) -> list[str]:
 
 def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs, history,
                 unlock, period) -> None:
-    from .batch import report_all
+    from ..batch import report_all
 
     if inputs is not None or config is not None:
         raise UsageError("--all tidak dapat dipakai bersama --inputs atau --config: master dan "
@@ -456,8 +479,8 @@ def templat() -> None:
 def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
     """Memeriksa templat Word BERKAS (.docx): tag, blok, nama dan bagian wajib, lalu membuat
     contoh laporan dengan templat itu di folder sementara dan membukanya di LibreOffice."""
-    from .families import try_template
-    from .word.template_check import TemplateCheckFailed
+    from ..families import try_template
+    from ..word.template_check import TemplateCheckFailed
 
     click.echo(f"Memeriksa templat {berkas} ...")
     try:
@@ -502,7 +525,7 @@ def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
 def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
     """Membuat kota sintetis: master dan isian terisi banyak instansi (untuk uji dan
     tolok ukur), dengan susunan folder untuk `iku report --all`."""
-    from .workbook.synth import write_city
+    from ..workbook.synth import write_city
 
     if out.exists() and any(out.iterdir()):
         raise UsageError(f"folder '{out}' tidak kosong; pilih folder lain atau kosongkan dulu")
@@ -533,9 +556,9 @@ def serve(config, data, host, port, triwulan, new_tokens) -> None:
     """Membuka halaman pengumpulan isian: setiap unit mengunggah isiannya melalui tautannya
     sendiri dan langsung melihat hasil pemeriksaannya; Sekretariat memantau dan membuat
     laporan."""
-    from .history import resolve_path
-    from .web.server import serve as run_server
-    from .web.site import open_site
+    from ..history import resolve_path
+    from ..web.server import serve as run_server
+    from ..web.site import open_site
 
     master = _master(config)
     folder = data or _default_out(master, "server" + (f"_tw{triwulan}" if triwulan else ""))
@@ -581,8 +604,8 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .history import open_history
-    from .history.table import cross_year, versions_rows
+    from ..history import open_history
+    from ..history.table import cross_year, versions_rows
 
     if versions_year is not None and (xlsx is not None or last is not None):
         raise UsageError("--versi tidak dapat dipakai bersama --xlsx atau --terakhir")
@@ -610,7 +633,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
     table = cross_year(series)
     _print_table(table.title, table.headings, table.rows, right_from=3)
     if xlsx is not None:
-        from .history.workbook import series_workbook, write
+        from ..history.workbook import series_workbook, write
 
         click.echo(f"Ditulis: {write(xlsx, series_workbook(series))}")
 
@@ -623,7 +646,7 @@ def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
     """Memasukkan tahun-tahun sebelumnya dari buku kerja .xlsx (susunan impor, lihat
     `iku riwayat contoh`, atau rekap kota dari `iku report --all`): semua atau tidak sama
     sekali."""
-    from .history.importer import import_workbook
+    from ..history.importer import import_workbook
 
     if not file.exists():
         raise UsageError(f"berkas '{file}' tidak ada")
@@ -646,7 +669,7 @@ def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
 @_guarded
 def riwayat_contoh(file: Path) -> None:
     """Menulis contoh buku kerja dengan susunan impor riwayat (untuk diisi)."""
-    from .history.workbook import example_workbook, write
+    from ..history.workbook import example_workbook, write
 
     click.echo(f"Contoh susunan impor ditulis: {write(file, example_workbook())}")
 
@@ -657,8 +680,8 @@ def riwayat_contoh(file: Path) -> None:
 @_guarded
 def kunci(config: Path | None, riwayat_file: Path | None) -> None:
     """Mengunci tahun master di riwayat (setelah laporan ditandatangani)."""
-    from .history.lock import lock_year
-    from .history.store import format_time
+    from ..history.lock import lock_year
+    from ..history.store import format_time
 
     master = _master(config)
     name, year = master.agency.name, master.agency.year
@@ -680,7 +703,7 @@ def kunci(config: Path | None, riwayat_file: Path | None) -> None:
 @_guarded
 def tahun_baru(config: Path | None, out: Path) -> None:
     """Membuat master tahun berikutnya dari master tahun ini (catatan dan urutan tetap)."""
-    from .history.newyear import write_next_year
+    from ..history.newyear import write_next_year
 
     new = write_next_year(config or paths.SAMPLE_MASTER, out)
     for warning in new.warnings:
@@ -704,7 +727,7 @@ def tahun_baru(config: Path | None, out: Path) -> None:
               help="berkas .docx Bab III (bawaan: output/<instansi>_<tahun>/"
                    "LKjIP_Bab_III_<tahun>.docx)")
 @click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
-              default=paths.LKJIP_TEMPLATE, show_default=True, help="templat Word Bab III")
+              help="templat Word Bab III (bawaan: templat bawaan lkjip_bab3.docx)")
 @click.option("--draft", is_flag=True,
               help="tetap membuat Bab III walau ada galat; ditandai DRAFT")
 @click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
@@ -726,10 +749,11 @@ def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file,
     yang sudah dibuat, dari isian maupun dari triwulan)."""
     from contextlib import nullcontext
 
-    from .lkjip.run import build_lkjip, default_name
-    from .lkjip.year import has_recorded_year
+    from ..lkjip.run import build_lkjip, default_name
+    from ..lkjip.year import has_recorded_year
 
     master = _master(config)
+    template = template or paths.LKJIP_TEMPLATE
     history = _history_path(riwayat_file)
     out = out or _default_out(master, default_name(master))
     if from_quarters and inputs is not None:
