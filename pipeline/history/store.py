@@ -17,7 +17,8 @@ SQLite's own errors are translated into ``HistoryError`` with an Indonesian mess
 this edge (a busy file after the timeout, a full disk, a damaged file).
 
 Fault injection for the kill tests: when the environment variable ``KILL_ENV`` names one
-of ``KILL_POINTS``, ``record_many`` kills its own process with SIGKILL at that point.
+of ``KILL_POINTS``, ``record_many`` kills its own process at that point
+(``system.kill_self``, as a power cut would).
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import signal
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import system
 from ..errors import HistoryError, YearLocked
 from . import schema
 from .model import (
@@ -534,7 +535,7 @@ def format_time(t: dt.datetime) -> str:
 
 def _checkpoint(name: str) -> None:
     if os.environ.get(KILL_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+        system.kill_self()
 
 
 _SQLITE_HINTS = (
