@@ -622,7 +622,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
                 raise IkuError(f"tahun {versions_year} {name} belum tercatat di riwayat {path}")
             runs = [history.version(key, versions_year, i.version, i.period) for i in infos]
             _print_table(f"Versi tercatat {name} tahun {versions_year}",
-                         *versions_rows(runs, detailed))
+                         *versions_rows(runs, detailed, master.agency.zone()))
             return
         series = history.series(key, last=last)
         if not series.years:
@@ -688,12 +688,13 @@ def kunci(config: Path | None, riwayat_file: Path | None) -> None:
     locked = lock_year(_history_path(riwayat_file), master)
     info = locked.info
     if locked.unchanged:
-        click.echo(f"Tahun {year} {name} sudah dikunci sejak {format_time(info.locked_at)} "
+        click.echo(f"Tahun {year} {name} sudah dikunci sejak "
+                   f"{format_time(info.locked_at, master.agency.zone())} "
                    f"(versi {info.version}); tidak ada yang berubah.")
     else:
         click.echo(f"Tahun {year} {name} dikunci pada versi {info.version} (dicatat "
-                   f"{format_time(locked.recorded_at)}). Laporan tahun ini yang "
-                   "angkanya berbeda akan ditolak kecuali dengan --buka-kunci.")
+                   f"{format_time(locked.recorded_at, master.agency.zone())}). Laporan tahun "
+                   "ini yang angkanya berbeda akan ditolak kecuali dengan --buka-kunci.")
 
 
 @main.command(name="tahun-baru")

@@ -70,5 +70,5 @@ def rebuild_report(master: Master, history: Path, out: Path, pdf: bool = False,
         data = render_bytes(recorded_master, results, template, earlier)
     published = publish_report(data, out, pdf=pdf, overwrite=overwrite)
     when = stored.info.recorded_at
-    shown = format_time(when) if isinstance(when, dt.datetime) else str(when)
+    shown = format_time(when, master.agency.zone()) if isinstance(when, dt.datetime) else str(when)
     return Rebuilt(year, stored.info.version, shown, published)

@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import system
+from ..domain.zones import local_time_text
 from ..errors import HistoryError, YearLocked
 from . import schema
 from .model import (
@@ -527,10 +528,10 @@ def _time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def format_time(t: dt.datetime) -> str:
-    """``2022-01-31 03:04 UTC`` → ``31-01-2022 10.04 WIB``-style local time text."""
-    local = t.astimezone()
-    return local.strftime("%d-%m-%Y %H.%M ") + (local.tzname() or "")
+def format_time(t: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """``2022-01-31 03:04 UTC`` → ``31-01-2022 10.04 WIB``: in the agency's ``zone``
+    (``Agency.zone()``), or the computer's, named WIB/WITA/WIT (``domain.zones``)."""
+    return local_time_text(t, zone)
 
 
 def _checkpoint(name: str) -> None:
