@@ -22,24 +22,28 @@ process flags cannot be real here).
   ``errors="replace"``: Windows writes redirected output in its ANSI code page (cp1252),
   where "₁", "≤" or "→" raise UnicodeEncodeError.
 * **Test hooks**: ``kill_self`` ends this process at once, as a power cut would.
+
+psutil, multiprocessing and subprocess are imported where they are used: together they
+cost about 22 ms, which every command (and ``iku --help``) would pay while only ``--pdf``,
+``report --all`` and ``synth`` need them.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import stat
-import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psutil
+if TYPE_CHECKING:
+    import subprocess
 
 WINDOWS, MACOS, LINUX = "windows", "macos", "linux"
 
-# Windows' flag (subprocess has the constant only there): the child gets its own process
-# group and ignores the terminal's Ctrl+C.
-CREATE_NEW_PROCESS_GROUP = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)
+# Windows' flag (subprocess.CREATE_NEW_PROCESS_GROUP, defined only there): the child gets
+# its own process group and ignores the terminal's Ctrl+C.
+CREATE_NEW_PROCESS_GROUP = 0x200
 
 KILL_WAIT_S = 10
 
@@ -55,21 +59,27 @@ def current() -> str:
 
 # --- processes -------------------------------------------------------------------------
 
-popen = subprocess.Popen  # replaced by tests that simulate Windows on Linux
+popen = None  # subprocess.Popen; replaced by tests that simulate Windows on Linux
 
 
 def start_group(cmd: list[str], **kwargs) -> subprocess.Popen:
     """Start ``cmd`` in its own process group (``kwargs`` as for ``subprocess.Popen``)."""
+    import subprocess
+
     if current() == WINDOWS:
         kwargs["creationflags"] = kwargs.get("creationflags", 0) | CREATE_NEW_PROCESS_GROUP
     else:
         kwargs["start_new_session"] = True
-    return popen(cmd, **kwargs)
+    return (popen or subprocess.Popen)(cmd, **kwargs)
 
 
 def kill_tree(proc: subprocess.Popen, wait: float = KILL_WAIT_S) -> None:
     """Stop ``proc`` and every process it started, and wait for them (at most ``wait``
     seconds); a process that is already gone is skipped."""
+    import subprocess
+
+    import psutil
+
     try:
         root = psutil.Process(proc.pid)
     except psutil.NoSuchProcess:
@@ -106,11 +116,15 @@ def worker_context():
     and the workers inherit the imported modules instead of importing them again: about
     0.7 s each), the default (spawn) on Windows and macOS, where fork is missing or
     unsafe."""
+    import multiprocessing
+
     return multiprocessing.get_context("fork") if current() == LINUX else None
 
 
 def kill_self() -> None:
     """End this process at once, without cleanup (the history's crash tests)."""
+    import psutil
+
     psutil.Process().kill()
 
 
