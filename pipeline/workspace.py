@@ -3,7 +3,8 @@ installed package.
 
 The folder gets a copy of the sample master to edit (``master.yaml``), an empty
 ``isian/`` for the workbooks the units send back, the Word templates to restyle if wanted
-(``templat_word/``), and ``BACA_SAYA.txt``: the next steps in Indonesian. Every command
+(``templat_word/``), the small example masters (``contoh_master/``, one per situation the
+sample lacks), and ``BACA_SAYA.txt``: the next steps in Indonesian. Every command
 run from the folder writes into its ``output/`` (``paths.OUTPUT``), the history included.
 An existing folder must be empty: nothing is ever overwritten.
 """
@@ -20,6 +21,7 @@ from .errors import OutputError, UsageError
 MASTER = "master.yaml"
 INPUTS = "isian"
 WORD_TEMPLATES = "templat_word"
+EXAMPLES = "contoh_master"
 NOTE = "BACA_SAYA.txt"
 
 NOTE_TEXT = """\
@@ -38,6 +40,8 @@ Isi folder:
   templat_word   templat Word laporan; boleh diubah gayanya (huruf, kop, warna), lalu
                  periksa dengan `iku templat periksa templat_word/laporan_iku.docx` dan
                  pakai dengan `--template`.
+  contoh_master  master kecil untuk situasi lain (rasio per 1.000, predikat, ya/tidak,
+                 target rentang, polaritas negatif, ...); salin yang paling mirip.
   BACA_SAYA.txt  petunjuk ini.
 
 Langkah berikutnya:
@@ -71,6 +75,7 @@ class Workspace:
     master: Path
     inputs: Path
     word_templates: tuple[Path, ...]
+    examples: tuple[Path, ...]
     note: Path
 
 
@@ -93,9 +98,12 @@ def make_workspace(folder: Path) -> Workspace:
         templates = tuple(
             Path(shutil.copyfile(source, folder / WORD_TEMPLATES / source.name))
             for source in (paths.WORD_TEMPLATE, paths.QUARTER_TEMPLATE, paths.LKJIP_TEMPLATE))
+        (folder / EXAMPLES).mkdir()
+        examples = tuple(Path(shutil.copyfile(source, folder / EXAMPLES / source.name))
+                         for source in sorted(paths.EXAMPLE_MASTERS.glob("*.yaml")))
         note = folder / NOTE
         note.write_text(NOTE_TEXT, encoding="utf-8")  # the OS's own line ends, for Notepad
     except OSError as exc:
         raise OutputError(f"folder kerja {folder} tidak dapat dibuat: "
                           f"{exc.strerror or exc}") from None
-    return Workspace(folder, master, inputs, templates, note)
+    return Workspace(folder, master, inputs, templates, examples, note)

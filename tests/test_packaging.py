@@ -148,7 +148,8 @@ def test_a_user_installs_makes_a_working_folder_and_builds_every_document(instal
     assert made.returncode == 0, made.stderr
     work = home / "kerja"
     assert sorted(p.name for p in work.iterdir()) == [
-        "BACA_SAYA.txt", "isian", "master.yaml", "templat_word"]
+        "BACA_SAYA.txt", "contoh_master", "isian", "master.yaml", "templat_word"]
+    assert len(list((work / "contoh_master").glob("*.yaml"))) == 4
     assert "Langkah berikutnya" in (work / "BACA_SAYA.txt").read_text(encoding="utf-8")
     assert list((work / "isian").iterdir()) == []
     assert "Folder kerja dibuat" in made.stdout

@@ -166,8 +166,8 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
 @_guarded
 def init(folder: Path) -> None:
     """Membuat folder kerja baru untuk satu instansi: salinan master contoh untuk diubah
-    (master.yaml), folder isian/ untuk berkas dari bidang, templat Word, dan petunjuk
-    langkah berikutnya (BACA_SAYA.txt). Jalankan perintah lain dari folder itu."""
+    (master.yaml), folder isian/ untuk berkas dari bidang, templat Word, contoh master lain,
+    dan petunjuk langkah berikutnya (BACA_SAYA.txt). Jalankan perintah lain dari folder itu."""
     from ..workspace import make_workspace
 
     made = make_workspace(folder)
@@ -175,6 +175,7 @@ def init(folder: Path) -> None:
     click.echo(f"  {made.master.name:<14} master untuk diubah (salinan contoh)")
     click.echo(f"  {made.inputs.name:<14} simpan isian dari bidang di sini")
     click.echo(f"  {made.word_templates[0].parent.name:<14} templat Word laporan")
+    click.echo(f"  {made.examples[0].parent.name:<14} contoh master untuk situasi lain")
     click.echo(f"  {made.note.name:<14} langkah berikutnya")
     click.echo(f"Mulai: cd {made.folder}  lalu  iku report  (laporan contoh), "
                f"dan baca {made.note.name}.")
