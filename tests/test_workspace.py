@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
 from pipeline import paths
 from pipeline.cli import main
@@ -66,3 +67,50 @@ def test_init_refuses_a_folder_that_holds_anything_and_a_file(tmp_path):
 def test_init_takes_an_empty_existing_folder(tmp_path):
     assert run_cli("init", tmp_path).exit_code == 0
     assert (tmp_path / "master.yaml").is_file()
+
+
+# --- the docs a clerk installs from -----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _doc(name: str) -> str:
+    return (ROOT / name).read_text(encoding="utf-8")
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start:end if end != -1 else None]
+
+
+def test_readme_starts_with_make_and_gives_the_user_install_line():
+    readme = _doc("README.md")
+    first = re.search(r"```sh\n(.*?)```", readme, re.S).group(1)
+    assert [line.split("#")[0].strip() for line in first.splitlines()
+            if line.split("#")[0].strip()] == ["make report", "make test"]
+    assert "pipx install iku-0.1.0-py3-none-any.whl" in readme
+    assert "py -m pip install iku-0.1.0-py3-none-any.whl" in readme
+    assert "not on PyPI" in readme and "make wheel" in readme
+
+
+def test_panduan_installs_on_windows_with_powershell_commands_that_exist():
+    panduan = _doc("docs/PANDUAN.md")
+    assert ".venv/bin/iku" not in panduan and ".venv/bin/iku" not in _doc("README.md")
+    windows = _section(panduan, "## Memasang dan menjalankan di Windows")
+    (block,) = re.findall(r"```powershell\n(.*?)```", windows, re.S)
+    steps = [line.strip() for line in block.splitlines()
+             if line.strip() and not line.strip().startswith("#")]
+    assert steps[0].startswith("py -m venv ")
+    assert steps[1].endswith("Activate.ps1") and steps[2].startswith("py -m pip install ")
+    assert steps[2].endswith(".whl")
+    commands = [s for s in steps if s.startswith("iku ")]
+    assert [c.split()[1] for c in commands] == ["init", "report"]
+    assert steps[steps.index(commands[0]) + 1].startswith("cd ")  # into the working folder
+    for command in commands:
+        assert command.split()[1] in main.commands
+    for needed in ("$env:IKU_DEBUG=1", "set IKU_DEBUG=1", "IKU_SOFFICE",
+                   "C:\\Program Files\\LibreOffice", "pipx install", "BACA_SAYA.txt"):
+        assert needed in windows, needed
+    assert "`IKU_DEBUG=1`" in _section(panduan, "## Kode keluar perintah")
+    assert "$env:IKU_DEBUG=1" in _section(panduan, "## Kode keluar perintah")
