@@ -182,10 +182,17 @@ def _check_file(path: Path, create: bool) -> None:
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    # One read transaction: another process may be creating the file this moment, and its
+    # tables and application id arrive in one commit (``migrate``); read apart, the id
+    # could be read before that commit and the tables after it.
+    conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+    finally:
+        conn.execute("COMMIT")
     if app_id == APPLICATION_ID:
         return
-    tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
     if app_id != 0 or tables:
         raise HistoryError(f"{path} adalah basis data SQLite milik program lain, bukan "
                            "berkas riwayat iku; pilih berkas lain dengan --riwayat")
