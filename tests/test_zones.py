@@ -122,3 +122,28 @@ def test_kunci_shows_the_agencys_zone_whatever_the_computers(computer_zone, tmp_
     assert abs(now_wib - shown) < dt.timedelta(minutes=5)
     res = run_cli("riwayat", "--versi", "2021", "--riwayat", history)
     assert " WIB" in res.stdout and "ABC" not in res.stdout
+
+
+def test_the_collection_page_shows_upload_times_in_the_agencys_zone(master, tmp_path,
+                                                                     computer_zone,
+                                                                     monkeypatch):
+    from starlette.testclient import TestClient
+
+    from pipeline.web import reports
+    from pipeline.web.app import create_app
+    from pipeline.web.site import open_site
+
+    from web_support import filled, upload
+
+    monkeypatch.setattr(reports, "pdf_available", lambda: False)
+    computer_zone("ABC-9")  # the computer says UTC+9 under another name; Jambi is WIB
+    site = open_site(master, tmp_path / "data")
+    unit = master.reporting_units[0].code
+    with TestClient(create_app(site)) as client:
+        before = dt.datetime.now(dt.UTC)
+        upload(client, f"/u/{site.tokens.units[unit]}", filled(master, tmp_path, unit))
+        page = client.get(f"/s/{site.tokens.secretariat}").text
+    shown = re.findall(r"\d\d-\d\d-\d{4} \d\d\.\d\d (\w+)", page)
+    assert shown and set(shown) == {"WIB"}, page
+    expected = before.astimezone(fixed(ZoneName.WIB)).strftime("%d-%m-%Y %H.")
+    assert expected in page and "ABC" not in page
