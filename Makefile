@@ -4,9 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: report templates sample test lint bench previews clean
+.PHONY: report templates sample test lint bench previews wheel clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -37,6 +37,9 @@ previews: $(STAMP)  ## page previews of the reports into docs/preview/ (needs Li
 	$(BIN)/python -m dev.previews
 	$(BIN)/python -m dev.lkjip_preview
 
+wheel: $(STAMP)  ## dist/iku-<versi>-py3-none-any.whl, to install on a user's PC (README)
+	$(BIN)/python -m pip wheel --no-deps --quiet -w dist .
+
 clean:
 	find output -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache .hypothesis
+	rm -rf .pytest_cache .ruff_cache .hypothesis build dist

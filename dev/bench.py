@@ -53,13 +53,12 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from pipeline import paths
-
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 STAGES = ("master", "templates", "read", "validate", "compute", "render", "rekap")
 FAST = ("read", "validate", "compute")
 NATIONAL_GOVERNMENTS = 550
 AGENCIES_PER_GOVERNMENT = 40
-DEFAULT_OUT = paths.ROOT / "docs" / "BENCHMARKS.md"
+DEFAULT_OUT = ROOT / "docs" / "BENCHMARKS.md"
 COMMAND = "make bench   # = .venv/bin/python -m dev.bench"
 #: The commit the speed work of issue 11 §4 started from ("today" in its targets).
 BASELINE = "5a4e9c4388b720edff5a5cf59b3a016110cb4b47"
@@ -447,7 +446,7 @@ print(json.dumps(best))
 def baseline_tree(ref: str, dest: Path) -> Path | None:
     """The baseline commit's files (``git archive``), or None without git or the commit."""
     try:
-        data = subprocess.run(["git", "-C", str(paths.ROOT), "archive", "--format=tar", ref],
+        data = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref],
                               check=True, capture_output=True, timeout=120).stdout
     except (OSError, subprocess.SubprocessError):
         return None
@@ -476,7 +475,7 @@ def measure_versus(ref: str, city: Path, agencies: int, repeat: int,
         return None
     runs: dict[str, list[dict]] = {"base": [], "now": []}
     for i in range(repeat):
-        for side, tree in (("base", base_tree), ("now", paths.ROOT)):
+        for side, tree in (("base", base_tree), ("now", ROOT)):
             _log(f"{agencies} instansi: kode {'baseline' if side == 'base' else 'ini'} "
                  f"({i + 1}/{repeat})…")
             runs[side].append(_stage_worker(tree, city, scratch / f"{side}_{i}", 1))

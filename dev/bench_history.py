@@ -30,10 +30,11 @@ import time
 from pathlib import Path
 
 from dev import history_measure
-from pipeline import paths
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 
 START, END = "<!-- bench_history -->", "<!-- /bench_history -->"
-OUT = paths.ROOT / "docs" / "BENCHMARKS.md"
+OUT = ROOT / "docs" / "BENCHMARKS.md"
 
 
 def _city(root: Path, agencies: int, units: int, indicators: int, seed: int,

@@ -40,7 +40,9 @@ from pipeline.domain.master import load_master
 from pipeline.workbook.sample import fill_workbook
 from pipeline.workbook.templates import write_template
 
-DEFAULT_OUT = paths.ROOT / "docs" / "BENCHMARKS.md"
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+
+DEFAULT_OUT = ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- bench_web -->", "<!-- /bench_web -->"
 TARGET_MEDIAN = 2.0  # seconds (issue 12)
 TIMEOUT = 120.0  # seconds: one request, and the whole run's waits
@@ -76,7 +78,7 @@ def make_workbooks(folder: Path, uploads: int, seed: int) -> list[tuple[str, Pat
 def start_server(data: Path) -> tuple[subprocess.Popen, dict[str, str]]:
     env = {**os.environ, "IKU_RIWAYAT": str(data.parent / "riwayat.sqlite")}  # not output/'s
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--data", str(data),
-                             "--port", "0"], cwd=paths.ROOT, stdout=subprocess.PIPE,
+                             "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             env=env)
     links: dict[str, str] = {}

@@ -21,7 +21,9 @@ from pipeline.cli import main
 from pipeline.domain.master import load_master
 from pipeline.workbook.sample import fill_workbook
 
-OUT = paths.ROOT / "docs" / "preview"
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+
+OUT = ROOT / "docs" / "preview"
 ANALYSIS = (
     "Koordinasi dengan FKUB dan tokoh agama berjalan rutin setiap bulan; kendala: laporan "
     "kecamatan sering terlambat. Upaya: formulir daring untuk kecamatan.",

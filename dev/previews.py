@@ -18,7 +18,9 @@ from pathlib import Path
 
 from pipeline import paths
 
-OUT = paths.ROOT / "docs" / "preview"
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+
+OUT = ROOT / "docs" / "preview"
 DPI = 70
 
 
@@ -162,7 +164,7 @@ def main() -> None:
         _png(pdf, _page_of(pdf, "KETERANGAN", nth=2), "04_renstra_rumus")
         _png(pdf, _page_of(pdf, "NIP. 19671125 198908 1 001"), "05_tanda_tangan_baris_akhir")
 
-        example = paths.INPUT_TEMPLATES / "master" / "contoh" / "kesbangpol_kota_bengkulu_2022.yaml"
+        example = paths.EXAMPLE_MASTERS / "kesbangpol_kota_bengkulu_2022.yaml"
         inputs = _fill(example, tmp, BENGKULU, env)
         report = tmp / "contoh.docx"
         _iku("report", "-c", str(example), "-i", str(inputs), "--out", str(report), env=env)

@@ -22,16 +22,14 @@ at least two agencies and two CPUs. ``docs/BENCHMARKS.md`` measures what it gain
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import paths
+from . import paths, system
 from .domain.master import load_master
 from .domain.periods import ANNUAL, quarter_number
 from .errors import IkuError, Problem, Severity, TemplateError, UsageError
@@ -242,9 +240,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     instead of each paying the imports (about 0.7 s of pandas and pydantic) again; Python
     3.11-3.13 fork every worker at the first submit. Elsewhere (spawn) each worker imports
     for itself."""
-    if sys.platform != "linux":
-        return ProcessPoolExecutor(jobs)
-    return ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"))
+    return ProcessPoolExecutor(jobs, mp_context=system.worker_context())
 
 
 class _progress:

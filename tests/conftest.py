@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+os.environ.pop("IKU_BAHASA", None)  # the tests read click's messages in Indonesian
 
 from pipeline import paths
 from pipeline.cli import main

@@ -327,7 +327,7 @@ def test_bench_measures_every_stage_and_writes_the_targets(tmp_path):
     run = bench.run_measured([*bench.iku_command(), "--help"])
     assert run.seconds > 0 and run.pss_mb > 0 and run.hwm_mb > 0
     # the stage worker, run on this code's tree, as it is run on the baseline's
-    worker = bench._stage_worker(bench.paths.ROOT, city.root, tmp_path / "pekerja", 1)
+    worker = bench._stage_worker(bench.ROOT, city.root, tmp_path / "pekerja", 1)
     assert worker["render_cpu"] > 0 and worker["rvc_cpu"] > 0 and len(worker["hashes"]) == 2
     startup = {"python": 0.03, "help": 0.1, "report": 1.2, "imports": 0.9, "report_cpu": 1.1,
                "imports_cpu": 0.85, "modules": ["yaml"]}

@@ -202,7 +202,7 @@ def test_rows_reordered_are_matched_by_code(fill, master):
     [
         (["validate", "-i", "/nonexistent/folder"], 2,
          "folder isian '/nonexistent/folder' tidak ada"),
-        (["report", "--bogus"], 2, "No such option"),
+        (["report", "--bogus"], 2, "GALAT: Opsi '--bogus' tidak ada."),
         (["report", "-c", "/nonexistent/m.yaml"], 1, "berkas master tidak ditemukan"),
     ],
 )

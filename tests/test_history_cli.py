@@ -275,7 +275,7 @@ def test_kunci_locks_then_import_of_that_year_is_refused(tmp_path, history):
                                      ["kunci"], ["tahun-baru"]])
 def test_every_command_has_help(command):
     res = cli(*command, "--help")
-    assert res.stdout.startswith("Usage: ")
+    assert res.stdout.startswith("Pemakaian: ")
     assert len(res.stdout.splitlines()) > 4
 
 

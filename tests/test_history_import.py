@@ -252,9 +252,8 @@ def test_a_locked_year_refuses_the_whole_file(tmp_path):
 
 def test_docs_describe_every_column_of_the_layout():
     """docs/RIWAYAT.md's layout table is COLUMNS, row for row."""
-    from pipeline import paths
-
-    doc = (paths.ROOT / "docs" / "RIWAYAT.md").read_text(encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    doc = (root / "docs" / "RIWAYAT.md").read_text(encoding="utf-8")
     expected = "\n".join(
         f"| {' / '.join(f'`{x}`' for x in (c.label, *c.aliases))} | "
         f"{'yes' if c.required else 'no'} | {c.meaning} |" for c in COLUMNS)

@@ -449,3 +449,37 @@ def test_a_version_1_file_is_migrated_with_its_figures(tmp_path):
                                      previous_realisation="WDP")]))
         (again,) = h.current(AGENCY, 2022).snapshot.indicators
         assert (again.previous_achievement, again.previous_realisation) == (87.5, "WDP")
+
+
+def test_a_file_another_process_is_creating_is_not_taken_for_a_stranger(tmp_path, monkeypatch):
+    """Two processes create the history at once: while one checks whose file it is (the
+    application id, then the tables), the other commits the tables and the id together.
+    Read apart, the id came before that commit and the tables after it: "milik program
+    lain" (seen under load in test_history_faults). Read in one snapshot, it is ours."""
+    from pipeline.history import schema
+
+    path = tmp_path / "riwayat.sqlite"
+    other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+    real_connect = sqlite3.connect
+    done = []
+
+    def meanwhile(statement: str) -> None:
+        if "sqlite_schema" in statement and not done:
+            done.append(statement)
+            try:
+                schema.migrate(other)  # the other process commits right now
+            except sqlite3.OperationalError:
+                pass  # it waits for this read to end, as a real process would
+
+    def connect(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        conn.set_trace_callback(meanwhile)
+        return conn
+
+    monkeypatch.setattr(schema.sqlite3, "connect", connect)
+    conn = schema.connect(path)
+    try:
+        assert done and schema.user_version(conn) == schema.SCHEMA_VERSION
+    finally:
+        conn.close()
+        other.close()

@@ -21,7 +21,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NEEDS_LO = pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("pdftotext")),
     reason="LibreOffice (soffice) and poppler (pdftotext) not installed")
-MASTERS = [paths.SAMPLE_MASTER, *sorted((paths.INPUT_TEMPLATES / "master" / "contoh").glob(
+MASTERS = [paths.SAMPLE_MASTER, *sorted(paths.EXAMPLE_MASTERS.glob(
     "*.yaml"))]
 
 

@@ -480,7 +480,7 @@ USAGE = [
     (["--triwulan", "2"], "--triwulan memerlukan --inputs: folder isian triwulan itu"),
     (["--dari-triwulan", "-i", "."], "--dari-triwulan tidak membaca isian: jangan berikan "
      "--inputs"),
-    (["--triwulan", "5"], "Invalid value for '--triwulan'"),
+    (["--triwulan", "5"], "GALAT: Nilai tidak sah untuk '--triwulan': 5 di luar rentang 1<=x<=4."),
 ]
 
 

@@ -41,7 +41,7 @@ from pipeline.word.prepared import PREPARED
 from pipeline.workbook.sample import write_sample_inputs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-EXAMPLES = sorted((paths.INPUT_TEMPLATES / "master" / "contoh").glob("*.yaml"))
+EXAMPLES = sorted(paths.EXAMPLE_MASTERS.glob("*.yaml"))
 
 
 # --- what to render ----------------------------------------------------------------------

@@ -41,6 +41,7 @@ from pydantic import (
 from ..errors import MasterError
 from .kinds import NA, REGISTRY, Accumulation, Kind, KindRules, Merge, rules_of
 from .periods import measured_text
+from .zones import ZoneName, agency_zone
 
 __all__ = ["NA", "Accumulation", "Kind", "Merge", "Master", "Indicator", "Polarity", "NegativeRule",
            "Target", "load_master", "parse_master"]
@@ -294,6 +295,11 @@ class Agency(Organisation):
     region_kind: RegionKind | None = Field(
         None, alias="jenis_daerah",
         description="KOTA, KABUPATEN atau PROVINSI (bawaan: dari kata pertama 'kota')")
+    time_zone: ZoneName | None = Field(
+        None, alias="zona_waktu",
+        description="zona waktu instansi untuk waktu yang ditampilkan: WIB, WITA atau WIT "
+                    "(bawaan: menurut provinsi yang disebut 'kota', mis. Provinsi Bali atau "
+                    "Kota Jambi; selain itu zona komputer)")
     agency_label: NonEmpty = Field("SKPD", alias="sebutan_instansi",
                                    description="sebutan instansi di tabel capaian: SKPD, "
                                                "OPD atau Perangkat Daerah")
@@ -321,6 +327,10 @@ class Agency(Organisation):
             slug = re.sub(r"[^a-z0-9]+", "_", self.short_name.casefold()).strip("_")
             object.__setattr__(self, "code", slug or "instansi")
         return self
+
+    def zone(self) -> dt.timezone:
+        """The zone times are shown in (``domain.zones.agency_zone``)."""
+        return agency_zone(self.time_zone, self.city)
 
     @field_validator("code")
     @classmethod
@@ -1130,6 +1140,7 @@ EXAMPLES = {
     "kolom_tambahan": "kolom_tambahan: [predikat]",
     "batas_atas_capaian": "batas_atas_capaian: 120 (atau null)",
     "jenis_daerah": "jenis_daerah: KABUPATEN",
+    "zona_waktu": "zona_waktu: WITA",
     "versi_skema": "versi_skema: 1",
     "no": "no: 1",
     "boleh_negatif": "boleh_negatif: true",
@@ -1163,7 +1174,8 @@ def _describe(err: dict[str, Any], root: yaml.Node | None, source: str) -> str:
     if kind in ("value_error", "assertion_error"):
         msg = str(ctx.get("error", "nilai tidak sah"))
     elif kind == "enum":
-        msg = f"nilai tidak dikenal; pilihan: {ctx.get('expected', '')}".replace("'", "")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " atau ")
+        msg = f"nilai tidak dikenal; pilihan: {expected}"  # pydantic joins them in English
     elif kind in _MESSAGES:
         msg = _MESSAGES[kind].format(**{k: _plain(v) for k, v in ctx.items()})
     else:

@@ -74,5 +74,5 @@ def rebuild_report(master: Master, history: Path, out: Path, pdf: bool = False,
     signed = stored.snapshot.report_stamp if info is not None else ""
     published = publish_report(data, out, pdf=pdf, overwrite=overwrite, signed_stamp=signed)
     when = stored.info.recorded_at
-    shown = format_time(when) if isinstance(when, dt.datetime) else str(when)
+    shown = format_time(when, master.agency.zone()) if isinstance(when, dt.datetime) else str(when)
     return Rebuilt(year, stored.info.version, shown, published)

@@ -17,7 +17,8 @@ SQLite's own errors are translated into ``HistoryError`` with an Indonesian mess
 this edge (a busy file after the timeout, a full disk, a damaged file).
 
 Fault injection for the kill tests: when the environment variable ``KILL_ENV`` names one
-of ``KILL_POINTS``, ``record_many`` kills its own process with SIGKILL at that point.
+of ``KILL_POINTS``, ``record_many`` kills its own process at that point
+(``system.kill_self``, as a power cut would).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import signal
 import sqlite3
 import stat
 import zlib
@@ -34,6 +34,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import system
+from ..domain.zones import local_time_text
 from ..errors import HistoryError, NotCommitted, YearLocked
 from . import schema
 from .model import (
@@ -641,15 +643,15 @@ def _time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def format_time(t: dt.datetime) -> str:
-    """``2022-01-31 03:04 UTC`` → ``31-01-2022 10.04 WIB``-style local time text."""
-    local = t.astimezone()
-    return local.strftime("%d-%m-%Y %H.%M ") + (local.tzname() or "")
+def format_time(t: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """``2022-01-31 03:04 UTC`` → ``31-01-2022 10.04 WIB``: in the agency's ``zone``
+    (``Agency.zone()``), or the computer's, named WIB/WITA/WIT (``domain.zones``)."""
+    return local_time_text(t, zone)
 
 
 def _checkpoint(name: str) -> None:
     if os.environ.get(KILL_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+        system.kill_self()
 
 
 _SQLITE_HINTS = (

@@ -8,6 +8,7 @@ per year one cell of three lines: Target, Realisasi and Capaian.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -84,12 +85,13 @@ def source_words(source: str, period: str = ANNUAL) -> str:
     return SOURCE_WORDS.get(source, source)
 
 
-def versions_rows(runs: list[StoredRun], detailed: bool = False
+def versions_rows(runs: list[StoredRun], detailed: bool = False,
+                  zone: dt.tzinfo | None = None
                   ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """``iku riwayat --versi``: one row per version, newest last, each saying in words
     where it came from and what changed since the version before it of the same period;
     ``detailed`` (``--rinci``) adds the fingerprints of the master, the Word template and
-    the imported file."""
+    the imported file. Times in ``zone`` (the agency's)."""
     headings = ("Periode", "Versi", "Dicatat", "Sumber", "Indikator", "Perubahan",
                 "Keterangan")
     if detailed:
@@ -99,7 +101,7 @@ def versions_rows(runs: list[StoredRun], detailed: bool = False
         i = run.info
         notes = [text for flag, text in ((i.is_current, "berlaku"), (i.locked, "dikunci"),
                                          (i.over_lock, "dicatat dengan buka kunci")) if flag]
-        row = (short(i.period), str(i.version), format_time(i.recorded_at),
+        row = (short(i.period), str(i.version), format_time(i.recorded_at, zone),
                source_words(i.source, i.period), fmt_number(i.indicators),
                version_changes(before.get(i.period), run), ", ".join(notes))
         if detailed:

@@ -95,9 +95,9 @@ def recorded_check(master: Master, stored: StoredRun) -> Validated:
                     Severity.ERROR, Reason.RECORDED_FIGURE_MISSING,
                     f"indikator {ind.code} unit {unit} tidak ada di tahun {master.agency.year} "
                     f"yang tercatat (versi {stored.info.version}, dicatat "
-                    f"{format_time(stored.info.recorded_at)}): master berubah sejak laporan "
-                    "tahunan dibuat. Buat ulang laporan tahunan dengan master ini (iku report), "
-                    "lalu jalankan iku lkjip lagi", unit=unit))
+                    f"{format_time(stored.info.recorded_at, master.agency.zone())}): master "
+                    "berubah sejak laporan tahunan dibuat. Buat ulang laporan tahunan dengan "
+                    "master ini (iku report), lalu jalankan iku lkjip lagi", unit=unit))
                 continue
             rows.append([unit, ind.code, u.x1, _number(u.x2), u.note, u.analysis])
     values = pd.DataFrame(rows, columns=VALUE_COLUMNS)
@@ -129,7 +129,7 @@ def describe(source: YearSource, master: Master, stored: StoredRun | None = None
         locked = ", dikunci" if stored.info.locked else ""
         return (f"Angka tahun {year}: dari riwayat, versi {stored.info.version}{locked} "
                 f"({source_words(stored.info.source)}, dicatat "
-                f"{format_time(stored.info.recorded_at)})")
+                f"{format_time(stored.info.recorded_at, master.agency.zone())})")
     if source == YearSource.QUARTERS:
         return (f"Angka tahun {year}: dari keempat triwulan yang tercatat (analisis unit: "
                 "Kendala dan Tindak lanjut TW IV)")

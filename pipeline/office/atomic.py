@@ -16,6 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .. import system
 from ..errors import OutputError
 from .ooxml import is_package, verify_package
 
@@ -36,7 +37,7 @@ def write_atomically(path: Path, data: bytes, verified: bool = False) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        system.default_permissions(tmp)
         os.replace(tmp, path)
         tmp = None
         _fsync_dir(path.parent)
@@ -49,12 +50,6 @@ def write_atomically(path: Path, data: bytes, verified: bool = False) -> Path:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _fsync_dir(folder: Path) -> None:

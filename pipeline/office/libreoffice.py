@@ -1,42 +1,72 @@
 """LibreOffice: find it, and convert a document to PDF with it, leaving nothing behind.
 
+``find_soffice`` looks, in order, at the ``IKU_SOFFICE`` setting (the program, or the
+folder holding it), at ``soffice``/``libreoffice`` on PATH, and at the places the
+installer of this OS uses (``system.libreoffice_places``: ``C:\\Program Files\\LibreOffice``
+on Windows, ``/Applications/LibreOffice.app`` on macOS), where Windows' installer does
+not add anything to PATH.
+
 ``convert_to_pdf`` runs LibreOffice headless with a private, temporary profile in its own
 process group, writes into a temporary folder beside the target and renames the PDF into
-place; whatever ends the conversion (an error, the timeout, Ctrl+C), LibreOffice's process
-group is stopped and every temporary folder removed. ``require_soffice`` is called before
-anything is written, so a missing LibreOffice never leaves a report without its PDF.
+place; whatever ends the conversion (an error, the timeout, Ctrl+C), LibreOffice and every
+process it started are stopped (``system.kill_tree``) and every temporary folder removed.
+``require_soffice`` is called before anything is written, so a missing LibreOffice never
+leaves a report without its PDF.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import system
 from ..errors import OutputError
 
 PDF_TIMEOUT_S = 180
-INSTALL_HINT = (
-    "Pasang LibreOffice, mis. `sudo apt-get install libreoffice-writer-nogui` "
-    "(Debian/Ubuntu), lalu pastikan perintah `soffice` ada di PATH."
-)
+SETTING = "IKU_SOFFICE"  # the program (or its folder), where it is not found by itself
+PROGRAM_NAMES = ("soffice", "soffice.exe", "libreoffice")
+
+
+def _in_setting(value: str) -> str | None:
+    path = Path(value).expanduser()
+    if path.is_dir():
+        for folder in (path, path / "program", path / "Contents" / "MacOS"):
+            for name in PROGRAM_NAMES:
+                if (folder / name).is_file():
+                    return str(folder / name)
+        return None
+    return str(path) if path.is_file() else None
 
 
 def find_soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice's program: ``IKU_SOFFICE``, else PATH, else the installer's places."""
+    setting = os.environ.get(SETTING, "").strip().strip('"')
+    if setting:
+        return _in_setting(setting)
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    for place in system.libreoffice_places():
+        if place.is_file():
+            return str(place)
+    return None
 
 
 def require_soffice() -> str:
-    """The LibreOffice program, or an error with the install hint (checked before any
-    file is written, so a missing LibreOffice never leaves a report without its PDF)."""
+    """The LibreOffice program, or an error with the install hint for this OS (checked
+    before any file is written, so a missing LibreOffice never leaves a report without its
+    PDF)."""
     soffice = find_soffice()
     if soffice is None:
+        setting = os.environ.get(SETTING, "").strip()
+        where = (f"{SETTING} berisi '{setting}', tetapi di sana tidak ada program soffice"
+                 if setting else "LibreOffice (soffice) tidak ditemukan")
         raise OutputError(
-            f"LibreOffice (soffice) tidak ditemukan, sehingga PDF tidak dapat dibuat; tidak "
-            f"ada berkas yang ditulis. {INSTALL_HINT} Atau jalankan tanpa --pdf."
+            f"{where}, sehingga PDF tidak dapat dibuat; tidak ada berkas yang ditulis. "
+            f"{system.libreoffice_hint()} Atau jalankan tanpa --pdf."
         )
     return soffice
 
@@ -53,7 +83,7 @@ def convert_to_pdf(
     place, so ``target`` is either the old file or the complete new one. Whatever ends the
     conversion - an
     error, the timeout, Ctrl+C (KeyboardInterrupt) - LibreOffice's whole process group is
-    stopped and the temporary folders are removed.
+    stopped (``system.kill_tree``) and the temporary folders are removed.
     """
     docx = Path(docx_path).resolve()
     if not docx.is_file():
@@ -75,13 +105,11 @@ def convert_to_pdf(
         scratch.mkdir()
         env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         try:
-            proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                env=env,
-            )
+            proc = system.start_group(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      env=env)
         except OSError as exc:
             raise OutputError(
-                f"LibreOffice tidak dapat dijalankan ({exc}). {INSTALL_HINT}"
+                f"LibreOffice tidak dapat dijalankan ({exc}). {system.libreoffice_hint()}"
             ) from None
         try:
             _, err = proc.communicate(timeout=timeout)
@@ -107,19 +135,7 @@ def convert_to_pdf(
         return target
     finally:  # also on KeyboardInterrupt: no LibreOffice left running, no files left
         if proc is not None and proc.returncode is None:
-            _kill_group(proc)
+            system.kill_tree(proc)
         for folder in (outdir, profile_dir):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Stop the LibreOffice started here and its children (its own process group)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.communicate(timeout=10)
-    except (subprocess.TimeoutExpired, ValueError):
-        pass

@@ -22,6 +22,7 @@ Safe by default:
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import time
@@ -35,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..domain.zones import local_time_text
 from ..errors import IkuError, Problem, Severity
 from ..reasons import Reason
 from ..workbook.quarter import quarter_filename, write_quarter_template
@@ -66,19 +68,32 @@ SECURITY_HEADERS = [
 ]
 
 
-def _environment() -> jinja2.Environment:
+def time_text(iso: str | None, zone: dt.tzinfo) -> str:
+    """A stored time (ISO text with its offset) as the agency reads it:
+    ``2025-01-28T00:42:10+00:00`` → ``28-01-2025 07.42 WIB``."""
+    if not iso:
+        return "-"
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return local_time_text(when, zone)
+
+
+def _environment(zone: dt.tzinfo) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
     env.globals["status_text"] = STATUS_TEXT
-    env.filters["waktu"] = store.show_time
+    env.filters["waktu"] = lambda iso: time_text(iso, zone)
     return env
 
 
 class _Pages:
     def __init__(self, site: Site):
         self.site = site
-        self.env = _environment()
+        self.zone = site.master.agency.zone()
+        self.env = _environment(self.zone)
         self._blanks: dict[str, bytes] = {}
 
     # --- helpers -----------------------------------------------------------------------
@@ -223,7 +238,8 @@ class _Pages:
             request, "secretariat.html", status=status,
             base=f"/s/{request.path_params['token']}", states=states, combined=combined,
             docx=docx if docx.exists() else None, pdf=pdf if pdf.exists() else None,
-            report_time=store.file_time(docx) if docx.exists() else "",
+            report_time=local_time_text(dt.datetime.fromtimestamp(docx.stat().st_mtime),
+                                        self.zone) if docx.exists() else "",
             pdf_available=reports.pdf_available(), links=links, message=message,
             failed=failed, quarter_report=reports.QUARTERLY_REPORT or not site.quarter)
 

@@ -35,6 +35,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import system
 from ..domain.master import Master
 from ..errors import UsageError
 from ..intake.reader import SPREADSHEET_SUFFIXES
@@ -88,14 +89,15 @@ def _new_token() -> str:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    """Write a file only its owner can read (0600), all at once."""
+    """Write a file only its owner can read (0600 on POSIX; on Windows the folder's
+    access rights, see ``system.make_private``), all at once."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:  # mkstemp creates the file with mode 0600
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
+        system.make_private(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -120,7 +122,7 @@ def load_tokens(folder: Path, units: list[str], renew: bool = False) -> Tokens:
     if data != stored:
         _write_private(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
     else:
-        os.chmod(path, 0o600)
+        system.make_private(path)
     return tokens
 
 

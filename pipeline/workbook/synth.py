@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import multiprocessing as mp
 import os
 import random
 import re
-import sys
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ from typing import Any
 
 import yaml
 
+from .. import system
 from ..domain.kinds import Kind, rules_of
 from ..domain.master import Master, load_master
 from ..office.ooxml import verify_package
@@ -163,8 +162,7 @@ def _write_agency(task: tuple[Path, int, int, int, int, int, int]) -> tuple[Path
 
 def pool(jobs: int) -> ProcessPoolExecutor:
     """Worker processes; forked on Linux, where that is safe and starts in milliseconds."""
-    ctx = mp.get_context("fork") if sys.platform == "linux" else None
-    return ProcessPoolExecutor(jobs, mp_context=ctx)
+    return ProcessPoolExecutor(jobs, mp_context=system.worker_context())
 
 
 # --- masters --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 Exit codes: 0 success; 1 input errors (nothing written, an existing report untouched);
 2 usage errors; 3 an internal error (a bug: please report it).
 Heavy libraries are imported inside the commands so that ``iku --help`` stays fast.
+Everything click itself says is Indonesian (pipeline/cli/i18n.py; IKU_BAHASA=en for its English).
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from pathlib import Path
 
 import click
 
-from . import __version__, paths
-from .domain.periods import ANNUAL, quarter_period, roman
-from .errors import IkuError, Problem, Severity, UsageError, ValidationFailed, summary
-from .reasons import Reason
+from .. import __version__, paths
+from ..domain.periods import ANNUAL, quarter_period, roman
+from ..errors import IkuError, Problem, Severity, UsageError, ValidationFailed, summary
+from ..reasons import Reason
+from . import i18n
+
+# before the first decorator: click translates some words when a command is defined
+i18n.use_indonesian()
 
 CONFIG_HELP = "berkas master YAML instansi (bawaan: contoh Kesbangpol Kota Jambi 2021)"
 
@@ -61,14 +66,14 @@ def _guarded(func):
 
 
 def _master(config: Path | None):
-    from .domain.master import load_master
+    from ..domain.master import load_master
 
     return load_master(config or paths.SAMPLE_MASTER)
 
 
 def _master_gaps(master, config: Path | None) -> list[Problem]:
     """What the master leaves out of the report, as PERINGATAN lines (nothing invented)."""
-    from .domain.master import missing_texts
+    from ..domain.master import missing_texts
 
     name = Path(config or paths.SAMPLE_MASTER).name
     return [Problem(Severity.WARNING, Reason.MASTER_TEXT_MISSING, text, file=name)
@@ -95,12 +100,12 @@ riwayat_option = click.option(
 
 
 def _history_path(riwayat_file: Path | None) -> Path:
-    from .history import resolve_path
+    from ..history import resolve_path
 
     return resolve_path(riwayat_file)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=i18n.Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="iku")
 def main() -> None:
     """iku: menyusun dokumen IKU dan Capaian IKU dari isian Excel tiap bidang.
@@ -111,7 +116,7 @@ def main() -> None:
 
 
 triwulan_option = click.option(
-    "--triwulan", "quarter", type=click.IntRange(1, 4), metavar="N",
+    "--triwulan", "quarter", type=i18n.IntRange(1, 4), metavar="N",
     help="triwulan 1-4 (laporan pengukuran kinerja triwulan; docs/TRIWULAN.md)")
 
 
@@ -130,8 +135,8 @@ def _period(quarter: int | None) -> str:
 def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
               quarter: int | None) -> None:
     """Membuat templat Excel kosong, satu untuk setiap unit pelapor."""
-    from .history.report import read_prior
-    from .workbook.templates import write_all_templates
+    from ..history.report import read_prior
+    from ..workbook.templates import write_all_templates
 
     master = _master(config)
     for problem in _master_gaps(master, config):
@@ -139,8 +144,8 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
     out = out or _default_out(master, f"templat_TW{quarter}" if quarter else "templat")
     prior = read_prior(_history_path(riwayat_file), master, _period(quarter))
     if quarter:
-        from .quarter.history import recorded_earlier
-        from .workbook.quarter import write_all_quarter_templates
+        from ..quarter.history import recorded_earlier
+        from ..workbook.quarter import write_all_quarter_templates
 
         earlier, missing = recorded_earlier(master, prior.quarters, quarter)
         for text in missing:
@@ -157,17 +162,40 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
 
 
 @main.command()
+@click.argument("folder", type=click.Path(path_type=Path), metavar="FOLDER")
+@_guarded
+def init(folder: Path) -> None:
+    """Membuat folder kerja baru untuk satu instansi: salinan master contoh untuk diubah
+    (master.yaml), folder isian/ untuk berkas dari bidang, templat Word, contoh master lain,
+    dan petunjuk langkah berikutnya (BACA_SAYA.txt). Jalankan perintah lain dari folder itu."""
+    from ..workspace import make_workspace
+
+    made = make_workspace(folder)
+    click.echo(f"Folder kerja dibuat: {made.folder}")
+    click.echo(f"  {made.master.name:<14} master untuk diubah (salinan contoh)")
+    click.echo(f"  {made.inputs.name:<14} simpan isian dari bidang di sini")
+    click.echo(f"  {made.word_templates[0].parent.name:<14} templat Word laporan")
+    click.echo(f"  {made.examples[0].parent.name:<14} contoh master untuk situasi lain")
+    click.echo(f"  {made.note.name:<14} langkah berikutnya")
+    click.echo(f"Mulai: cd {made.folder}  lalu  iku report  (laporan contoh), "
+               f"dan baca {made.note.name}.")
+
+
+@main.command()
 @config_option
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
-              help="folder tujuan contoh isian (bawaan: output/<instansi>_<tahun>/contoh_isian)")
+              help="folder tujuan contoh isian (bawaan: output/<instansi>_<tahun>/contoh_isian, "
+                   "dengan --triwulan N: .../contoh_isian_TW<N>)")
+@triwulan_option
 @_guarded
-def sample(config: Path | None, out: Path | None) -> None:
-    """Menulis contoh isian yang sudah terisi (angka dokumen contoh tahun 2021)."""
-    from .workbook.sample import write_sample_inputs
+def sample(config: Path | None, out: Path | None, quarter: int | None) -> None:
+    """Menulis contoh isian yang sudah terisi (angka dokumen contoh tahun 2021; dengan
+    --triwulan N: isian triwulan N)."""
+    from ..workbook.sample import write_sample_inputs
 
     master = _master(config)
-    out = out or _default_out(master, "contoh_isian")
-    written = write_sample_inputs(master, out)
+    out = out or _default_out(master, f"contoh_isian_TW{quarter}" if quarter else "contoh_isian")
+    written = write_sample_inputs(master, out, period=_period(quarter))
     for path in written:
         click.echo(f"Contoh isian: {path}")
 
@@ -179,7 +207,7 @@ def _is_sample(config: Path | None) -> bool:
 def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
     from contextlib import nullcontext
 
-    from .workbook.sample import sample_inputs
+    from ..workbook.sample import sample_inputs
 
     if inputs is not None:
         return nullcontext(inputs)
@@ -203,8 +231,8 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
 def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None,
                  riwayat_file: Path | None, quarter: int | None) -> None:
     """Memeriksa berkas isian tanpa membuat laporan (dengan --triwulan N: isian triwulan)."""
-    from .history.report import read_prior
-    from .intake.validate import check_inputs
+    from ..history.report import read_prior
+    from ..intake.validate import check_inputs
 
     master = _master(config)
     if quarter and inputs is None:
@@ -215,20 +243,20 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
     prior = read_prior(_history_path(riwayat_file), master, period)
     earlier = {}
     if quarter:
-        from .quarter.history import recorded_earlier
+        from ..quarter.history import recorded_earlier
 
         earlier, missing = recorded_earlier(master, prior.quarters, quarter)
         for text in missing:
             click.echo(f"PERINGATAN: {text}")
     with _inputs_or_sample(master, config, inputs) as folder:
         if feedback is not None:  # before anything is read or written
-            from .intake.feedback import feedback_paths
-            from .office.publish import guard_outputs
+            from ..intake.feedback import feedback_paths
+            from ..office.publish import guard_outputs
 
             guard_outputs([("--report", p) for p in feedback_paths(feedback)], folder, [config])
         checked = check_inputs(master, folder, prior.x2, period, earlier)
         if feedback is not None:
-            from .intake.feedback import write_feedback
+            from ..intake.feedback import write_feedback
 
             written = write_feedback(master, checked, feedback, folder, [config])
     for problem in _master_gaps(master, config):  # said once, apart from the files' count
@@ -251,8 +279,8 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
                    "Laporan_IKU_<tahun>.docx); "
                    "dengan --all: folder hasil (bawaan: output/kota)")
 @click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
-              help="templat Word (.docx) (bawaan: input_templates/laporan_iku.docx; dengan "
-                   "--triwulan: input_templates/laporan_triwulan.docx)")
+              help="templat Word (.docx) (bawaan: templat bawaan laporan_iku.docx; dengan "
+                   "--triwulan: laporan_triwulan.docx)")
 @click.option("--draft", is_flag=True,
               help="tetap membuat laporan walau ada galat; ditandai DRAFT")
 @click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
@@ -263,7 +291,7 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
               help="folder berisi banyak instansi (ROOT/<instansi>/master.yaml dan "
                    "ROOT/<instansi>/isian/*.xlsx, lihat docs/KOTA.md): buat laporan semua "
                    "instansi dan satu rekap")
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
+@click.option("--jobs", "-j", type=i18n.IntRange(min=1), metavar="N",
               help="dengan --all: jumlah proses paralel (bawaan: satu per CPU)")
 @riwayat_option
 @click.option("--buka-kunci", "unlock", is_flag=True,
@@ -298,7 +326,7 @@ def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs, riw
         return
     master = _master(config)
     if quarter:
-        from .quarter.report import report_filename
+        from ..quarter.report import report_filename
 
         out = out or _default_out(master, report_filename(master, quarter))
         if inputs is None:
@@ -307,7 +335,7 @@ def report(config, inputs, out, template, draft, pdf, timpa, all_root, jobs, riw
     if from_history:
         _report_from_history(master, config, inputs, out, pdf, timpa, history)
         return
-    from .run import build_report
+    from ..run import build_report
 
     if from_quarters:
         if inputs is not None:
@@ -357,7 +385,7 @@ def _echo_recorded(outcome, history: Path) -> None:
 
 
 def _report_from_history(master, config, inputs, out, pdf, timpa, history: Path) -> None:
-    from .history.rebuild import rebuild_report
+    from ..history.rebuild import rebuild_report
 
     if inputs is not None:
         raise UsageError("--dari-riwayat tidak membaca isian: jangan berikan --inputs")
@@ -379,7 +407,7 @@ def _echo_published(published) -> None:
 
 
 def _published_notes(published) -> list[str]:
-    from .office.publish import SIGNED
+    from ..office.publish import SIGNED
 
     notes = [f"PERHATIAN: laporan yang ditandatangani disimpan sebagai cadangan sebelum "
              f"diganti: {kept}" if f".{SIGNED}-" in kept.name else
@@ -395,7 +423,7 @@ def _published_notes(published) -> list[str]:
 
 def _report_all(root, out, template, draft, pdf, timpa, jobs, config, inputs, history,
                 unlock, period) -> None:
-    from .batch import report_all
+    from ..batch import report_all
 
     if inputs is not None or config is not None:
         raise UsageError("--all tidak dapat dipakai bersama --inputs atau --config: master dan "
@@ -457,7 +485,7 @@ def templat() -> None:
 
 @templat.command()
 @click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--jenis", default="iku", show_default=True,
+@click.option("--jenis", default="iku", show_default=True, metavar="JENIS",
               help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan; "
                    "triwulan: laporan pengukuran kinerja triwulan; lkjip: Bab III LKjIP)")
 @click.option("--tanpa-pdf", is_flag=True, help="lewati uji buka di LibreOffice")
@@ -465,8 +493,8 @@ def templat() -> None:
 def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
     """Memeriksa templat Word BERKAS (.docx): tag, blok, nama dan bagian wajib, lalu membuat
     contoh laporan dengan templat itu di folder sementara dan membukanya di LibreOffice."""
-    from .families import try_template
-    from .word.template_check import TemplateCheckFailed
+    from ..families import try_template
+    from ..word.template_check import TemplateCheckFailed
 
     click.echo(f"Memeriksa templat {berkas} ...")
     try:
@@ -493,24 +521,25 @@ def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
 
 
 @main.command()
-@click.option("--agencies", "-n", type=click.IntRange(1, 999), default=3, show_default=True,
-              help="jumlah instansi")
-@click.option("--units", "-u", type=click.IntRange(1, 99), default=7, show_default=True,
-              help="jumlah unit pelapor per instansi")
-@click.option("--indicators", "-k", type=click.IntRange(1, 500), default=20,
+@click.option("--agencies", "-n", type=i18n.IntRange(1, 999), metavar="N", default=3,
+              show_default=True, help="jumlah instansi")
+@click.option("--units", "-u", type=i18n.IntRange(1, 99), metavar="N", default=7,
+              show_default=True, help="jumlah unit pelapor per instansi")
+@click.option("--indicators", "-k", type=i18n.IntRange(1, 500), metavar="N", default=20,
               show_default=True, help="jumlah baris indikator per berkas isian")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=i18n.Integer(), metavar="N", default=0, show_default=True,
               help="benih acak; benih yang sama menghasilkan berkas yang sama")
-@click.option("--year", type=click.IntRange(2000, 2100), default=2021, show_default=True,
-              help="tahun laporan")
+@click.option("--year", type=i18n.IntRange(2000, 2100), metavar="TAHUN", default=2021,
+              show_default=True, help="tahun laporan")
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="folder tujuan (harus kosong atau belum ada)")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="jumlah proses paralel")
+@click.option("--jobs", "-j", type=i18n.IntRange(min=1), metavar="N",
+              help="jumlah proses paralel")
 @_guarded
 def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
     """Membuat kota sintetis: master dan isian terisi banyak instansi (untuk uji dan
     tolok ukur), dengan susunan folder untuk `iku report --all`."""
-    from .workbook.synth import write_city
+    from ..workbook.synth import write_city
 
     if out.exists() and any(out.iterdir()):
         raise UsageError(f"folder '{out}' tidak kosong; pilih folder lain atau kosongkan dulu")
@@ -528,11 +557,12 @@ def synth(agencies, units, indicators, seed, year, out, jobs) -> None:
 @click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False),
               help="folder data unggahan, token dan laporan (bawaan: "
                    "output/<instansi>_<tahun>/server)")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ALAMAT",
               help="alamat yang didengar; selain 127.0.0.1 halaman terbuka untuk jaringan")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="port (0: port bebas mana saja)")
-@click.option("--triwulan", type=click.IntRange(1, 4), help="pengumpulan triwulan 1-4")
+@click.option("--port", type=i18n.IntRange(0, 65535), metavar="PORT", default=8000,
+              show_default=True, help="port (0: port bebas mana saja)")
+@click.option("--triwulan", type=i18n.IntRange(1, 4), metavar="N",
+              help="pengumpulan triwulan 1-4")
 @click.option("--token-baru", "new_tokens", is_flag=True,
               help="ganti semua tautan (tautan lama tidak berlaku lagi)")
 @_guarded
@@ -540,9 +570,9 @@ def serve(config, data, host, port, triwulan, new_tokens) -> None:
     """Membuka halaman pengumpulan isian: setiap unit mengunggah isiannya melalui tautannya
     sendiri dan langsung melihat hasil pemeriksaannya; Sekretariat memantau dan membuat
     laporan."""
-    from .history import resolve_path
-    from .web.server import serve as run_server
-    from .web.site import open_site
+    from ..history import resolve_path
+    from ..web.server import serve as run_server
+    from ..web.site import open_site
 
     master = _master(config)
     folder = data or _default_out(master, "server" + (f"_tw{triwulan}" if triwulan else ""))
@@ -571,12 +601,12 @@ def _print_table(title: str | None, headings, rows, right_from: int | None = Non
 @riwayat_option
 @click.option("--xlsx", type=click.Path(path_type=Path, dir_okay=False),
               help="juga tulis riwayat ke buku kerja .xlsx ini")
-@click.option("--versi", "versions_year", type=click.IntRange(2000, 2100), metavar="TAHUN",
+@click.option("--versi", "versions_year", type=i18n.IntRange(2000, 2100), metavar="TAHUN",
               help="daftar versi yang tercatat untuk tahun ini: waktu, sumber dan apa yang "
                    "berubah dari versi sebelumnya")
 @click.option("--rinci", "detailed", is_flag=True,
               help="dengan --versi: tambahkan sidik (hash) master, templat dan berkas impor")
-@click.option("--terakhir", "last", type=click.IntRange(1, 100), metavar="N",
+@click.option("--terakhir", "last", type=i18n.IntRange(1, 100), metavar="N",
               help="hanya N tahun terakhir")
 @click.pass_context
 @_guarded
@@ -588,9 +618,9 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .history import open_history
-    from .history.integrity import year_warnings
-    from .history.table import cross_year, versions_rows
+    from ..history import open_history
+    from ..history.integrity import year_warnings
+    from ..history.table import cross_year, versions_rows
 
     if versions_year is not None and (xlsx is not None or last is not None):
         raise UsageError("--versi tidak dapat dipakai bersama --xlsx atau --terakhir")
@@ -608,7 +638,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
                 raise IkuError(f"tahun {versions_year} {name} belum tercatat di riwayat {path}")
             runs = [history.version(key, versions_year, i.version, i.period) for i in infos]
             _print_table(f"Versi tercatat {name} tahun {versions_year}",
-                         *versions_rows(runs, detailed))
+                         *versions_rows(runs, detailed, master.agency.zone()))
             _echo_warnings(warnings)
             return
         series = history.series(key, last=last)
@@ -621,7 +651,7 @@ def riwayat(ctx, config, riwayat_file, xlsx, versions_year, detailed, last) -> N
     _print_table(table.title, table.headings, table.rows, right_from=3)
     _echo_warnings(warnings)
     if xlsx is not None:
-        from .history.workbook import series_workbook, write
+        from ..history.workbook import series_workbook, write
 
         click.echo(f"Ditulis: {write(xlsx, series_workbook(series))}")
 
@@ -634,14 +664,14 @@ def _echo_warnings(lines: list[str]) -> None:
 
 
 @riwayat.command(name="impor")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS")
 @riwayat_option
 @_guarded
 def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
     """Memasukkan tahun-tahun sebelumnya dari buku kerja .xlsx (susunan impor, lihat
     `iku riwayat contoh`, atau rekap kota dari `iku report --all`): semua atau tidak sama
     sekali."""
-    from .history.importer import import_workbook
+    from ..history.importer import import_workbook
 
     if not file.exists():
         raise UsageError(f"berkas '{file}' tidak ada")
@@ -667,11 +697,11 @@ def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
 
 
 @riwayat.command(name="contoh")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS")
 @_guarded
 def riwayat_contoh(file: Path) -> None:
     """Menulis contoh buku kerja dengan susunan impor riwayat (untuk diisi)."""
-    from .history.workbook import example_workbook, write
+    from ..history.workbook import example_workbook, write
 
     click.echo(f"Contoh susunan impor ditulis: {write(file, example_workbook())}")
 
@@ -682,8 +712,8 @@ def riwayat_contoh(file: Path) -> None:
 @_guarded
 def kunci(config: Path | None, riwayat_file: Path | None) -> None:
     """Mengunci tahun master di riwayat (setelah laporan ditandatangani)."""
-    from .history.lock import lock_year
-    from .history.store import format_time
+    from ..history.lock import lock_year
+    from ..history.store import format_time
 
     master = _master(config)
     name, year = master.agency.name, master.agency.year
@@ -692,12 +722,13 @@ def kunci(config: Path | None, riwayat_file: Path | None) -> None:
         click.echo(f"PERINGATAN: {warning}", err=True)
     info = locked.info
     if locked.unchanged:
-        click.echo(f"Tahun {year} {name} sudah dikunci sejak {format_time(info.locked_at)} "
+        click.echo(f"Tahun {year} {name} sudah dikunci sejak "
+                   f"{format_time(info.locked_at, master.agency.zone())} "
                    f"(versi {info.version}); tidak ada yang berubah.")
     else:
         click.echo(f"Tahun {year} {name} dikunci pada versi {info.version} (dicatat "
-                   f"{format_time(locked.recorded_at)}). Laporan tahun ini yang "
-                   "angkanya berbeda akan ditolak kecuali dengan --buka-kunci.")
+                   f"{format_time(locked.recorded_at, master.agency.zone())}). Laporan tahun "
+                   "ini yang angkanya berbeda akan ditolak kecuali dengan --buka-kunci.")
 
 
 @main.command(name="tahun-baru")
@@ -707,7 +738,7 @@ def kunci(config: Path | None, riwayat_file: Path | None) -> None:
 @_guarded
 def tahun_baru(config: Path | None, out: Path) -> None:
     """Membuat master tahun berikutnya dari master tahun ini (catatan dan urutan tetap)."""
-    from .history.newyear import write_next_year
+    from ..history.newyear import write_next_year
 
     new = write_next_year(config or paths.SAMPLE_MASTER, out)
     for warning in new.warnings:
@@ -731,7 +762,7 @@ def tahun_baru(config: Path | None, out: Path) -> None:
               help="berkas .docx Bab III (bawaan: output/<instansi>_<tahun>/"
                    "LKjIP_Bab_III_<tahun>.docx)")
 @click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
-              default=paths.LKJIP_TEMPLATE, show_default=True, help="templat Word Bab III")
+              help="templat Word Bab III (bawaan: templat bawaan lkjip_bab3.docx)")
 @click.option("--draft", is_flag=True,
               help="tetap membuat Bab III walau ada galat; ditandai DRAFT")
 @click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
@@ -753,10 +784,11 @@ def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file,
     yang sudah dibuat, dari isian maupun dari triwulan)."""
     from contextlib import nullcontext
 
-    from .lkjip.run import build_lkjip, default_name
-    from .lkjip.year import has_recorded_year
+    from ..lkjip.run import build_lkjip, default_name
+    from ..lkjip.year import has_recorded_year
 
     master = _master(config)
+    template = template or paths.LKJIP_TEMPLATE
     history = _history_path(riwayat_file)
     out = out or _default_out(master, default_name(master))
     if from_quarters and inputs is not None:
