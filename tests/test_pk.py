@@ -514,3 +514,42 @@ def test_libreoffice_opens_it_as_a_two_page_pdf(tmp_path):
         assert needle in lampiran, needle
     line = next(x for x in pages[0].splitlines() if "PIHAK KEDUA," in x)
     assert line.index("PIHAK KEDUA,") < line.index("PIHAK PERTAMA,")  # side by side
+
+
+def test_a_version_3_history_gains_the_pk_table(tmp_path):
+    """The migration: a file of the previous schema opens, keeps its runs and records
+    PKs; the PK's content comes back as it was recorded."""
+    import sqlite3
+
+    from pipeline.history import schema
+    from pipeline.history.model import IndicatorRecord, RunSnapshot
+
+    path = tmp_path / "r.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("BEGIN")
+    for version in schema.MIGRATIONS[:3]:
+        for statement in version:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("COMMIT")
+    conn.close()
+    with open_history(path) as h:
+        h.record(RunSnapshot("a", "Dinas A", 2021, (IndicatorRecord("S1", "S1", "persentase",
+                                                                    "Ind", target=90.0),)))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE pk")  # back to version 3, a run recorded
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    pk = PkRevision(2021, 0, None, PkParty("KEPALA DINAS A", "A", "Pembina", "1970"),
+                    PkParty("WALI KOTA X"), (
+                        PkTarget("S1", 1, "Sasaran", "Ind", "%", (80.0, 90.0)),
+                        PkTarget("S2", 1, "Sasaran", "Opini", "", "WTP", 0)),
+                    (PkProgram("", 1_500_000.5, "APBD"),))
+    with open_history(path) as h:
+        assert h.conn.execute("PRAGMA user_version").fetchone() == (schema.SCHEMA_VERSION,)
+        assert h.current("a", 2021).snapshot.indicators[0].target == 90.0
+        h.record_pk("a", "Dinas A", pk)
+        (back,) = h.pk_revisions("a", 2021)
+    assert back.recorded_at is not None
+    assert back == PkRevision(**{**pk.__dict__, "recorded_at": back.recorded_at})
