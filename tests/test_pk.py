@@ -516,7 +516,7 @@ def test_libreoffice_opens_it_as_a_two_page_pdf(tmp_path):
     assert line.index("PIHAK KEDUA,") < line.index("PIHAK PERTAMA,")  # side by side
 
 
-def test_a_version_3_history_gains_the_pk_table(tmp_path):
+def test_a_version_4_history_gains_the_pk_table(tmp_path):
     """The migration: a file of the previous schema opens, keeps its runs and records
     PKs; the PK's content comes back as it was recorded."""
     import sqlite3
@@ -528,18 +528,18 @@ def test_a_version_3_history_gains_the_pk_table(tmp_path):
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
     conn.execute("BEGIN")
-    for version in schema.MIGRATIONS[:3]:
+    for version in schema.MIGRATIONS[:4]:
         for statement in version:
             conn.execute(statement)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 4")
     conn.execute("COMMIT")
     conn.close()
     with open_history(path) as h:
         h.record(RunSnapshot("a", "Dinas A", 2021, (IndicatorRecord("S1", "S1", "persentase",
                                                                     "Ind", target=90.0),)))
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TABLE pk")  # back to version 3, a run recorded
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("DROP TABLE pk")  # back to version 4, a run recorded
+    conn.execute("PRAGMA user_version = 4")
     conn.close()
     pk = PkRevision(2021, 0, None, PkParty("KEPALA DINAS A", "A", "Pembina", "1970"),
                     PkParty("WALI KOTA X"), (
