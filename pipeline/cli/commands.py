@@ -517,7 +517,7 @@ def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
         click.echo("Uji buka di LibreOffice dilewati (--tanpa-pdf).")
     else:
         click.echo("LibreOffice tidak terpasang: uji buka di LibreOffice dilewati.")
-    from .families import COMMANDS
+    from ..families import COMMANDS
 
     command = COMMANDS.get(jenis, "report")
     click.echo(f"Templat LAYAK dipakai: iku {command} --template {berkas}")
@@ -841,7 +841,7 @@ def pk(config, out, template, pdf, timpa, revised, riwayat_file) -> None:
     (kepala instansi) dan pihak kedua (kepala daerah), lalu lampiran sasaran strategis,
     indikator, satuan dan target serta program dan anggarannya. PK dicatat di riwayat;
     dengan --perubahan dibuat PK Perubahan yang menandai baris yang berubah."""
-    from .pk.run import build_pk, default_name
+    from ..pk.run import build_pk, default_name
 
     master = _master(config)
     history = _history_path(riwayat_file)
