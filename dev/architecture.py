@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.intake", "pipeline.workbook"),
     ("pipeline.annual",),
     ("pipeline.history",),
-    ("pipeline.quarter",),
+    ("pipeline.quarter", "pipeline.pk"),
     ("pipeline.run",),
     ("pipeline.lkjip", "pipeline.rekap"),
     ("pipeline.batch", "pipeline.families"),

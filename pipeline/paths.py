@@ -34,4 +34,5 @@ EXAMPLE_MASTERS = INPUT_TEMPLATES / "master" / "contoh"
 WORD_TEMPLATE = INPUT_TEMPLATES / "laporan_iku.docx"
 QUARTER_TEMPLATE = INPUT_TEMPLATES / "laporan_triwulan.docx"
 LKJIP_TEMPLATE = INPUT_TEMPLATES / "lkjip_bab3.docx"
+PK_TEMPLATE = INPUT_TEMPLATES / "perjanjian_kinerja.docx"
 OUTPUT = Path("output")

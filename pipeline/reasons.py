@@ -269,6 +269,15 @@ class Reason(StrEnum):
         "master_text_missing", "master", "an optional text the report would print is not in "
         "the master (tugas, sumber data, …): that part is left out; warning")
 
+    # --- the Perjanjian Kinerja (pipeline/pk/model.py gaps, pipeline/pk/run.py) ----------------
+    PK_BLANK = (
+        "pk_blank", "master", "the Perjanjian Kinerja prints dots to fill in by hand where the "
+        "master gives nothing: a party's name, the PK's date (tanggal_pk; also said when it "
+        "is not in the PK's year), the programs or their names; warning")
+    PK_DATE_ORDER = (
+        "pk_date_order", "master", "a PK Perubahan is dated on or before the PK it changes "
+        "(tanggal_pk not updated for the revision); warning")
+
     # --- the collection page (pipeline/web/checks.py) -----------------------------------
     UPLOAD_OTHER_UNIT = (
         "upload_other_unit", "web", "a workbook uploaded through one unit's link belongs to "

@@ -63,6 +63,10 @@ Langkah berikutnya:
   7. Bab III LKjIP dari angka yang sama:
          iku lkjip -c master.yaml -i isian
 
+Perjanjian Kinerja (Januari, sebelum isian tahun itu): isi tanggal_pk, pihak_kedua dan
+anggaran di master.yaml, lalu
+         iku pk -c master.yaml
+
 Bantuan setiap perintah: iku --help, iku report --help, dan seterusnya.
 Panduan lengkap: docs/PANDUAN.md di repositori iku (bagian "Memasang dan menjalankan di
 Windows" untuk komputer Windows).
@@ -97,7 +101,8 @@ def make_workspace(folder: Path) -> Workspace:
         (folder / WORD_TEMPLATES).mkdir()
         templates = tuple(
             Path(shutil.copyfile(source, folder / WORD_TEMPLATES / source.name))
-            for source in (paths.WORD_TEMPLATE, paths.QUARTER_TEMPLATE, paths.LKJIP_TEMPLATE))
+            for source in (paths.WORD_TEMPLATE, paths.QUARTER_TEMPLATE, paths.LKJIP_TEMPLATE,
+                           paths.PK_TEMPLATE))
         (folder / EXAMPLES).mkdir()
         examples = tuple(Path(shutil.copyfile(source, folder / EXAMPLES / source.name))
                          for source in sorted(paths.EXAMPLE_MASTERS.glob("*.yaml")))

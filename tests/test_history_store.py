@@ -297,7 +297,7 @@ def test_a_new_file_is_migrated_and_set_up(tmp_path):
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
     assert tables == {"agency", "blob", "run", "figure", "submission", "contribution",
-                      "year_lock", "run_source"}
+                      "year_lock", "run_source", "pk"}
     conn.close()
     with open_history(path, create=False) as h:  # re-opening migrates nothing
         assert h.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)

@@ -119,3 +119,37 @@ def test_a_standard_is_a_number_not_for_label_kinds():
     with pytest.raises(MasterError) as err:
         parse_master(text, source="m.yaml")
     assert "standar_nasional berupa angka, sehingga tidak untuk jenis ya_tidak" in str(err.value)
+
+
+# --- issue 22: the same budget lines feed the Perjanjian Kinerja ---------------------------------
+
+
+def test_a_january_budget_has_pagu_and_keterangan_without_realisasi():
+    """The PK is signed before anything is spent: realisasi may wait for the year's end;
+    keterangan is the PK's column."""
+    master = parse_master(_sasaran1(
+        "    anggaran:\n"
+        "      - {program: \"Program A\", pagu: 100000000, keterangan: APBD}\n"))
+    (line,) = master.sasaran[0].budget
+    assert (line.program, line.ceiling, line.spent, line.note) == (
+        "Program A", 100_000_000, None, "APBD")
+
+
+def test_the_chapter_leaves_out_a_budget_without_realisasi_and_says_so():
+    from pipeline.compute import compute
+    from pipeline.intake.validate import check_inputs
+    from pipeline.lkjip.context import build_context
+    from pipeline.lkjip.model import build_chapter
+    from pipeline.workbook.sample import sample_inputs
+
+    master = parse_master(_sasaran1("    anggaran: {program: \"Program A\", pagu: 100000000}\n"))
+    with sample_inputs(master) as folder:
+        checked = check_inputs(master, folder)
+    chapter = build_chapter(master, compute(master, checked.values, checked.invalid))
+    assert not chapter.has_budget
+    assert chapter.notes == ("anggaran sasaran 1 belum memuat realisasi setiap programnya "
+                             "(hanya pagu); anggaran sasaran itu tidak dicetak: isi realisasi "
+                             "di master",)
+    context = build_context(chapter)
+    assert not context["budget"]["shown"]
+    assert not context["sasaran"][0]["efficiency"]["shown"]

@@ -179,3 +179,21 @@ def test_next_year_refuses_what_it_cannot_read(text, message):
     with pytest.raises(MasterError) as exc:
         next_year(text)
     assert str(exc.value).startswith(message)
+
+
+def test_the_pk_date_moves_a_year_and_last_years_spending_is_cleared(tmp_path):
+    """Issue 22: the Perjanjian Kinerja's date moves with the year; each program's
+    realisasi (last year's spending) is cleared, its pagu and keterangan kept to review."""
+    master = paths.INPUT_TEMPLATES / "master" / "contoh" / "dinkes_provinsi_lampung_2015.yaml"
+    out = tmp_path / "master_2016.yaml"
+    cli("tahun-baru", "-c", master, "--out", out)
+    pairs = changed_lines(master.read_text(encoding="utf-8"), out.read_text(encoding="utf-8"))
+    assert ("  tanggal_pk: 2015-01-15", "  tanggal_pk: 2016-01-15") in pairs
+    assert [p for p in pairs if "realisasi:" in p[0]] == [
+        ("        realisasi: 3987500000", "        realisasi: null"),
+        ('        realisasi: "1.490.250.000"', "        realisasi: null"),
+        ("        realisasi: 915750000", "        realisasi: null")]
+    new = load_master(out)
+    assert new.agency.pk_date == dt.date(2016, 1, 15)
+    assert [(b.ceiling, b.spent, b.note) for s in new.sasaran for b in s.budget] == [
+        (4250e6, None, "APBD"), (1575.5e6, None, "APBD dan DAK"), (980e6, None, "")]

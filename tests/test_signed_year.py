@@ -318,7 +318,8 @@ def test_a_history_of_the_previous_schema_keeps_working(year, fill, tmp_path):
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for statement in ("DROP TABLE run_source", "ALTER TABLE run DROP COLUMN report_stamp",
-                      "ALTER TABLE run DROP COLUMN report_path", "PRAGMA user_version = 3"):
+                      "ALTER TABLE run DROP COLUMN report_path", "DROP TABLE pk",
+                      "PRAGMA user_version = 3"):
         conn.execute(statement)
     conn.commit()
     conn.close()
@@ -333,7 +334,7 @@ def test_a_history_of_the_previous_schema_keeps_working(year, fill, tmp_path):
     cli("report", "--dari-riwayat", "--out", rebuilt, "--riwayat", db)
     assert rebuilt.read_bytes() == signed_bytes
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone() == (4,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (5,)  # v4, then v5 (the PK)
     assert conn.execute("SELECT report_stamp, report_path FROM run").fetchall() == [("", "")]
     conn.close()
 

@@ -6,6 +6,7 @@ LibreOffice forgives it, so nothing else in the suite would notice. ``pipeline.w
 checks the order; here every document family is built through the real CLI and checked:
 each family of ``families.FAMILIES`` (so a new family is checked as soon as it is
 registered), the yearly report of every example master with its LKjIP chapter, the
+Perjanjian Kinerja of every master and a PK Perubahan, the
 four quarters and the year rolled up from them, a yearly report with the history appendix
 and a DRAFT one, an LKjIP chapter with the earlier years' chart, budget and standard. Then
 the checker itself: it must fail on a misordered document, or the tests above prove
@@ -86,6 +87,29 @@ def test_every_example_master_report_and_chapter(index, tmp_path, monkeypatch):
     cli("lkjip", "-c", master, "-i", inputs, "--riwayat", history, "--out", chapter)
     assert problems_of(report) == []
     assert problems_of(chapter) == []
+
+
+@pytest.mark.parametrize("master", [paths.SAMPLE_MASTER, *sorted(
+    (paths.INPUT_TEMPLATES / "master" / "contoh").glob("*.yaml"))], ids=lambda p: p.stem)
+def test_every_masters_perjanjian_kinerja(master, tmp_path):
+    """The PK (merged sasaran cells, dropped Keterangan column, the signature tables) of
+    the sample and of every example master."""
+    out = tmp_path / "pk.docx"
+    cli("pk", "-c", master, "--out", out, "--riwayat", tmp_path / "riwayat.sqlite")
+    assert problems_of(out) == []
+
+
+def test_a_pk_perubahan(tmp_path):
+    """The Keterangan column kept, changed rows marked, the notes."""
+    master = paths.INPUT_TEMPLATES / "master" / "contoh" / "kesbangpol_kota_bengkulu_2022.yaml"
+    history = tmp_path / "riwayat.sqlite"
+    cli("pk", "-c", master, "--out", tmp_path / "pk.docx", "--riwayat", history)
+    changed = tmp_path / "master.yaml"
+    changed.write_text(master.read_text(encoding="utf-8").replace(
+        "        target: 20\n", "        target: 25\n"), encoding="utf-8")
+    out = tmp_path / "pk_perubahan.docx"
+    cli("pk", "-c", changed, "--out", out, "--riwayat", history, "--perubahan")
+    assert problems_of(out) == []
 
 
 def test_four_quarters_and_the_year_from_them(tmp_path):

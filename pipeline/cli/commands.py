@@ -396,11 +396,11 @@ def _report_from_history(master, config, inputs, out, pdf, timpa, history: Path)
                f"(dicatat {outcome.recorded_at})")
 
 
-def _echo_published(published) -> None:
+def _echo_published(published, what: str = "Laporan") -> None:
     """What writing the report did: backups kept, an old PDF moved aside."""
     for note in _published_notes(published):
         click.echo(note, err=True)
-    click.echo(f"Laporan ditulis: {published.docx}"
+    click.echo(f"{what} ditulis: {published.docx}"
                + (" (isinya sama, berkas tidak diubah)" if published.unchanged else ""))
     if published.pdf:
         click.echo(f"PDF ditulis: {published.pdf}")
@@ -487,7 +487,8 @@ def templat() -> None:
 @click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--jenis", default="iku", show_default=True, metavar="JENIS",
               help="jenis dokumen templat (iku: laporan IKU dan Capaian IKU tahunan; "
-                   "triwulan: laporan pengukuran kinerja triwulan; lkjip: Bab III LKjIP)")
+                   "triwulan: laporan pengukuran kinerja triwulan; lkjip: Bab III LKjIP; "
+                   "pk: Perjanjian Kinerja)")
 @click.option("--tanpa-pdf", is_flag=True, help="lewati uji buka di LibreOffice")
 @_guarded
 def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
@@ -516,7 +517,9 @@ def periksa(berkas: Path, jenis: str, tanpa_pdf: bool) -> None:
         click.echo("Uji buka di LibreOffice dilewati (--tanpa-pdf).")
     else:
         click.echo("LibreOffice tidak terpasang: uji buka di LibreOffice dilewati.")
-    command = "lkjip" if jenis == "lkjip" else "report"
+    from ..families import COMMANDS
+
+    command = COMMANDS.get(jenis, "report")
     click.echo(f"Templat LAYAK dipakai: iku {command} --template {berkas}")
 
 
@@ -812,3 +815,47 @@ def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file,
     click.echo(f"Angka tahun {master.agency.year}: dari contoh isian bawaan (tahun itu "
                "belum tercatat di riwayat)" if sample else outcome.year_line)
     _echo_published(outcome.published)
+
+
+# --- the Perjanjian Kinerja: issue 22 --------------------------------------------------------
+
+
+@main.command()
+@config_option
+@click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="berkas .docx Perjanjian Kinerja (bawaan: output/<instansi>_<tahun>/"
+                   "Perjanjian_Kinerja_<tahun>.docx, atau Perjanjian_Kinerja_Perubahan_"
+                   "<tahun>.docx)")
+@click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
+              default=paths.PK_TEMPLATE, show_default=True, help="templat Word Perjanjian Kinerja")
+@click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
+@click.option("--timpa", is_flag=True,
+              help="timpa berkas yang sudah disunting atau baca-saja tanpa membuat cadangan")
+@click.option("--perubahan", "revised", is_flag=True,
+              help="PK Perubahan: target/anggaran master dibandingkan dengan PK yang tercatat "
+                   "di riwayat, baris yang berubah ditandai")
+@riwayat_option
+@_guarded
+def pk(config, out, template, pdf, timpa, revised, riwayat_file) -> None:
+    """Membuat Perjanjian Kinerja (PK) tahun master: lembar pernyataan pihak pertama
+    (kepala instansi) dan pihak kedua (kepala daerah), lalu lampiran sasaran strategis,
+    indikator, satuan dan target serta program dan anggarannya. PK dicatat di riwayat;
+    dengan --perubahan dibuat PK Perubahan yang menandai baris yang berubah."""
+    from ..pk.run import build_pk, default_name
+
+    master = _master(config)
+    history = _history_path(riwayat_file)
+    out = out or _default_out(master, default_name(master, revised))
+    outcome = build_pk(master, out, template, pdf=pdf, overwrite=timpa,
+                       protected=(config,) if config else (), history=history,
+                       revised=revised, master_name=Path(config or paths.SAMPLE_MASTER).name)
+    for problem in outcome.notices:
+        click.echo(problem.format(), err=True)
+    for note in outcome.notes:
+        click.echo(f"PERHATIAN: {note}", err=True)
+    _echo_published(outcome.published, "Perjanjian Kinerja")
+    what = "PK Perubahan" if outcome.pk.revised else "PK"
+    if outcome.recorded:
+        click.echo(f"Riwayat: {what} tahun {master.agency.year} dicatat"
+                   + (f" sebagai perubahan ke-{outcome.pk.revision}" if outcome.pk.revised
+                      else "") + f" di {history}")

@@ -252,6 +252,22 @@ class Signatory(_Model):
     nip: str = Field("", alias="nip", description="NIP (boleh kosong)")
 
 
+class SecondParty(_Model):
+    """The second party of the Perjanjian Kinerja (pihak kedua): the head of the region
+    (Wali Kota, Bupati, Gubernur) or, for a unit under another office, its superior."""
+
+    title: str = Field("", alias="jabatan",
+                       description="jabatan pihak kedua (bawaan: WALI KOTA, BUPATI atau "
+                                   "GUBERNUR dan nama daerah, menurut jenis_daerah); untuk "
+                                   "unit di bawah instansi lain: jabatan atasannya")
+    name: str = Field("", alias="nama",
+                      description="nama pihak kedua; tidak ditulis: dicetak titik-titik "
+                                  "untuk diisi tangan (PERINGATAN)")
+    rank: str = Field("", alias="pangkat", description="pangkat/golongan (boleh kosong)")
+    nip: str = Field("", alias="nip", description="NIP (boleh kosong; kepala daerah tidak "
+                                                  "ber-NIP)")
+
+
 class IkuRow(_Model):
     """One row of an organisation's IKU table (Part I).
 
@@ -284,6 +300,11 @@ class Unit(Organisation):
         alias="kode", description="kode unit: huruf besar, angka, garis bawah (mis. POLITIK)")
 
 
+_REGION_WORDS = {"kota", "kabupaten", "kab", "provinsi", "prov"}
+_REGION_HEADS = {RegionKind.CITY: "Wali Kota", RegionKind.REGENCY: "Bupati",
+                 RegionKind.PROVINCE: "Gubernur"}
+
+
 class Agency(Organisation):
     short_name: str = Field("", alias="nama_singkat",
                             description="nama singkat (bawaan: nama)")
@@ -309,6 +330,14 @@ class Agency(Organisation):
     report_date: dt.date = Field(alias="tanggal_laporan",
                                  description="tanggal laporan, TTTT-BB-HH")
     signatory: Signatory = Field(alias="penandatangan", description="penanda tangan")
+    pk_date: dt.date | None = Field(
+        None, alias="tanggal_pk",
+        description="tanggal Perjanjian Kinerja (ditandatangani Januari tahun itu; PK "
+                    "Perubahan: tanggal perubahannya), TTTT-BB-HH; tidak ditulis: dicetak "
+                    "titik-titik (PERINGATAN)")
+    second_party: SecondParty = Field(
+        default_factory=SecondParty, alias="pihak_kedua",
+        description="pihak kedua Perjanjian Kinerja (iku pk): jabatan, nama, pangkat, nip")
     region_guessed: bool = Field(False, alias="__jenis_daerah_ditebak", exclude=True)
 
     @model_validator(mode="after")
@@ -331,6 +360,20 @@ class Agency(Organisation):
     def zone(self) -> dt.timezone:
         """The zone times are shown in (``domain.zones.agency_zone``)."""
         return agency_zone(self.time_zone, self.city)
+
+    @property
+    def region_name(self) -> str:
+        """The region without its kind: ``Kota Jambi`` → ``Jambi``."""
+        words = self.city.split()
+        if len(words) > 1 and words[0].casefold().rstrip(".") in _REGION_WORDS:
+            return " ".join(words[1:])
+        return self.city
+
+    @property
+    def region_head(self) -> str:
+        """The head of the region, as a PK names the pihak kedua: ``WALI KOTA JAMBI``,
+        ``BUPATI SAMPANG``, ``GUBERNUR LAMPUNG`` (by ``jenis_daerah``)."""
+        return f"{_REGION_HEADS[self.region_kind]} {self.region_name}".upper()
 
     @field_validator("code")
     @classmethod
@@ -668,16 +711,25 @@ def _target_problems(probe: Any, rules: KindRules, kind: Kind, label: str, value
 
 
 class BudgetLine(_Model):
-    """The budget of a sasaran, or of one program under it (Bab III LKjIP)."""
+    """The budget of a sasaran, or of one program under it: its pagu is the anggaran the
+    Perjanjian Kinerja promises (``iku pk``, signed in January, before anything is spent),
+    its realisasi what Bab III LKjIP compares at the year's end."""
 
     program: str = Field("", alias="program",
-                         description="nama program (wajib bila anggaran berupa daftar)")
+                         description="nama program (wajib bila anggaran berupa daftar; "
+                                     "dicetak di lampiran Perjanjian Kinerja)")
     ceiling: Number = Field(alias="pagu", gt=0, description="pagu anggaran (rupiah)")
-    spent: Number = Field(alias="realisasi", ge=0, description="realisasi anggaran (rupiah)")
+    spent: OptionalNumber = Field(
+        None, alias="realisasi", ge=0,
+        description="realisasi anggaran (rupiah); boleh tidak ditulis sebelum akhir tahun "
+                    "(Perjanjian Kinerja), tetapi Bab III LKjIP memerlukannya")
+    note: str = Field("", alias="keterangan",
+                      description="keterangan program di lampiran Perjanjian Kinerja, mis. "
+                                  "sumber dana APBD (boleh kosong)")
 
     @model_validator(mode="after")
     def _not_above_ceiling(self) -> BudgetLine:
-        if self.spent > self.ceiling:
+        if self.spent is not None and self.spent > self.ceiling:
             raise ValueError("realisasi anggaran melebihi pagu; periksa kedua angka")
         return self
 
@@ -699,9 +751,10 @@ class Sasaran(_Model):
                                         description="indikator sasaran ini")
     budget: Annotated[list[BudgetLine], BeforeValidator(_budget)] = Field(
         default_factory=list, alias="anggaran",
-        description="anggaran sasaran untuk Bab III LKjIP: {pagu, realisasi}, atau daftar "
-                    "program [{program, pagu, realisasi}]; tidak ditulis: bagian anggaran "
-                    "tidak dicetak")
+        description="anggaran sasaran untuk Perjanjian Kinerja (program dan pagu) dan Bab "
+                    "III LKjIP (realisasi): {pagu, realisasi}, atau daftar program [{program, "
+                    "pagu, realisasi, keterangan}]; tidak ditulis: bagian anggaran Bab III "
+                    "tidak dicetak, tabel program PK dicetak titik-titik")
 
     @field_validator("budget")
     @classmethod
@@ -1155,6 +1208,10 @@ EXAMPLES = {
     "sasaran.anggaran.program": "program: \"Program Pembinaan dan Pengembangan Ormas\"",
     "pagu": "pagu: 250000000",
     "sasaran.anggaran.realisasi": "realisasi: 231500000",
+    "sasaran.anggaran.keterangan": "keterangan: APBD",
+    "tanggal_pk": "tanggal_pk: 2022-01-14",
+    "pihak_kedua": "pihak_kedua: {nama: \"NAMA WALI KOTA\"}",
+    "pihak_kedua.nama": "nama: \"NAMA WALI KOTA\"",
 }
 
 

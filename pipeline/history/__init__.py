@@ -6,7 +6,8 @@ The modules, each with its own contract:
 
 * ``model``: the dataclasses, ``agency_key``, ``master_key`` and ``fingerprint``;
 * ``schema``: the file (connection settings, schema version, migrations);
-* ``store``: ``History``: record, current, versions, series, locks;
+* ``store``: ``History``: record, current, versions, series, locks; the Perjanjian
+  Kinerja's revisions (``record_pk``, ``pk_revisions``; read through ``pk.history``);
 * ``importer``: earlier years from a workbook (the documented layout or a city rekap);
 * ``table``: the cross-year table the CLI prints and ``--xlsx`` writes;
 * ``newyear``: ``iku tahun-baru``, the next year's master from this year's;
@@ -37,6 +38,10 @@ from .model import (
     IndicatorRecord,
     IndicatorSeries,
     LockInfo,
+    PkParty,
+    PkProgram,
+    PkRevision,
+    PkTarget,
     RunInfo,
     RunSnapshot,
     Series,
@@ -53,7 +58,8 @@ DEFAULT_NAME = "riwayat.sqlite"
 
 __all__ = [
     "ANNUAL", "DEFAULT_NAME", "ENV", "KINDS", "PERIODS", "AgencyInfo", "Figure", "History",
-    "IndicatorRecord", "IndicatorSeries", "LockInfo", "RunInfo", "RunSnapshot", "Series",
+    "IndicatorRecord", "IndicatorSeries", "LockInfo", "PkParty", "PkProgram", "PkRevision",
+    "PkTarget", "RunInfo", "RunSnapshot", "Series",
     "StoredRun", "UnitFigure", "agency_key", "fingerprint", "master_key", "open_history",
     "resolve_path",
 ]

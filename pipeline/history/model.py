@@ -11,6 +11,10 @@ Written by the caller and handed to ``History.record``:
 Returned by the queries (``History.current``, ``series``, ``versions`` ...): ``RunInfo``,
 ``StoredRun``, ``Figure``, ``IndicatorSeries``, ``Series``, ``LockInfo``, ``AgencyInfo``.
 
+The Perjanjian Kinerja (issue 22) is kept beside the runs, one row per revision of a year
+(``History.record_pk``, ``pk_revisions``): ``PkRevision`` with its ``PkParty``,
+``PkTarget`` and ``PkProgram`` rows.
+
 Targets are JSON-able values, so that every kind of target the master can hold fits one
 column: a number (``100``), a range as a 2-tuple ``(80.0, 90.0)`` (stored as a JSON list
 and read back as a tuple), ``"NA"`` (no target set), or a label (``"WTP"``, ``"ya"``).
@@ -196,6 +200,69 @@ class AgencyInfo:
     key: str
     name: str
     years: tuple[int, ...]
+
+
+# --- the Perjanjian Kinerja ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PkParty:
+    """One signatory of a Perjanjian Kinerja as it was signed ("" where not given)."""
+
+    title: str
+    name: str = ""
+    rank: str = ""
+    nip: str = ""
+
+
+@dataclass(frozen=True)
+class PkTarget:
+    """One row of a PK's lampiran: an indicator with its target for the year."""
+
+    code: str  # the indicator's Kode (the key a revision's rows are compared by)
+    sasaran_no: int
+    sasaran: str  # the sasaran strategis as printed (the Renstra wording)
+    indicator: str  # the indicator as printed (the Renstra wording)
+    unit_of_measure: str
+    target: Target  # a number, (low, high), "NA", a label
+    decimals: int = 2
+
+
+@dataclass(frozen=True)
+class PkProgram:
+    """One program of a PK's lampiran with its anggaran (the pagu, rupiah)."""
+
+    program: str  # "" when the master names none (printed as a blank to fill in)
+    ceiling: float
+    note: str = ""  # the master's keterangan (e.g. the source of funds)
+
+
+@dataclass(frozen=True)
+class PkRevision:
+    """What one revision of a year's Perjanjian Kinerja promises and who signs it.
+
+    ``revision`` 0 is the PK signed in January; n ≥ 1 is the n-th PK Perubahan. The one in
+    force is the highest revision recorded (``pk.history.pk_of``): its targets are the
+    ones the LKjIP measures against. ``signed_on`` is the date printed (None: left blank)."""
+
+    year: int
+    revision: int
+    signed_on: dt.date | None
+    first_party: PkParty
+    second_party: PkParty
+    targets: tuple[PkTarget, ...]
+    programs: tuple[PkProgram, ...]
+    recorded_at: dt.datetime | None = None  # set by the history when read back
+
+    @property
+    def revised(self) -> bool:
+        """A PK Perubahan (not the PK signed in January)."""
+        return self.revision > 0
+
+    def same_promise(self, other: PkRevision) -> bool:
+        """The same parties, targets and programs (the date and the revision aside)."""
+        return ((self.first_party, self.second_party, self.targets, self.programs)
+                == (other.first_party, other.second_party, other.targets, other.programs))
 
 
 # --- keys and fingerprints ----------------------------------------------------------------

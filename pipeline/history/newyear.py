@@ -10,6 +10,11 @@ changes only:
 * every indicator's ``capaian_tahun_lalu`` and ``realisasi_tahun_lalu`` that holds a
   value: set to ``null`` (the previous year's figures then come from the history, issue 9
   phase 2);
+* ``instansi.tanggal_pk`` (the Perjanjian Kinerja's date), when given: the same day a
+  year later, as ``tanggal_laporan``;
+* every budget line's ``realisasi`` (``sasaran.anggaran``) that holds a value: set to
+  ``null`` (last year's spending; the new year's PK promises the pagu, which stays for
+  the secretariat to review);
 * a null spelled ``key:`` or ``key: ~`` keeps its spelling (``keep_null_spelling``);
 * per-year targets (``target: {2021: 90, 2022: 92}``) are kept as they are; each such
   mapping without the new year gives a PERINGATAN (returned, not raised).
@@ -74,8 +79,12 @@ def next_year(text: str, source: str = "<master>") -> NewYear:
         raise MasterError(f"{source}: instansi.tahun tidak ditemukan atau bukan angka tahun")
     new = year + 1
     agency["tahun"] = new
-    if "tanggal_laporan" in agency:
-        agency["tanggal_laporan"] = _next_date(agency["tanggal_laporan"], source)
+    for key in ("tanggal_laporan", "tanggal_pk"):
+        if agency.get(key) is not None:
+            agency[key] = _next_date(agency[key], source, key)
+    for line in _budget_lines(data):
+        if line.get("realisasi") is not None:
+            line["realisasi"] = None
     cleared, warnings = [], []
     for indicator in _indicators(data):
         code = str(indicator.get("kode", "?"))
@@ -127,7 +136,15 @@ def _indicators(data: Any):
                     yield indicator
 
 
-def _next_date(value: Any, source: str):
+def _budget_lines(data: Any):
+    for sasaran in data.get("sasaran") or ():
+        lines = sasaran.get("anggaran") if isinstance(sasaran, dict) else None
+        for line in [lines] if isinstance(lines, dict) else lines or ():
+            if isinstance(line, dict):
+                yield line
+
+
+def _next_date(value: Any, source: str, key: str = "tanggal_laporan"):
     """The same day a year later; 29 February becomes 28 February."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return _plus_year(value)
@@ -135,10 +152,10 @@ def _next_date(value: Any, source: str):
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise MasterError(f"{source}: instansi.tanggal_laporan '{value}' bukan tanggal "
+            raise MasterError(f"{source}: instansi.{key} '{value}' bukan tanggal "
                               "TTTT-BB-HH") from None
         return type(value)(_plus_year(day).isoformat())  # a quoted scalar keeps its quotes
-    raise MasterError(f"{source}: instansi.tanggal_laporan bukan tanggal TTTT-BB-HH")
+    raise MasterError(f"{source}: instansi.{key} bukan tanggal TTTT-BB-HH")
 
 
 def _plus_year(day: dt.date) -> dt.date:

@@ -146,8 +146,23 @@ _V4 = (
     ) WITHOUT ROWID""",
 )
 
+# v5: the Perjanjian Kinerja (issue 22): one row per revision of an agency's year (0: the
+# PK signed in January; n: the n-th PK Perubahan); the highest is the one in force. Its
+# content (parties, targets, programs: history.model.PkRevision) is one JSON document.
+_V5 = (
+    """CREATE TABLE pk (
+        agency_id INTEGER NOT NULL REFERENCES agency(id),
+        year INTEGER NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 0),
+        recorded_at TEXT NOT NULL,      -- ISO 8601, UTC: when this content was recorded
+        signed_on TEXT,                 -- the date printed (ISO 8601); NULL: left blank
+        content TEXT NOT NULL,          -- JSON: first_party, second_party, targets, programs
+        PRIMARY KEY (agency_id, year, revision)
+    ) WITHOUT ROWID""",
+)
+
 #: ``MIGRATIONS[i]`` takes a file from schema version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

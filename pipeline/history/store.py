@@ -46,6 +46,10 @@ from .model import (
     IndicatorRecord,
     IndicatorSeries,
     LockInfo,
+    PkParty,
+    PkProgram,
+    PkRevision,
+    PkTarget,
     RunInfo,
     RunSnapshot,
     Series,
@@ -203,7 +207,34 @@ class History:
         assert info is not None
         return info
 
+    def record_pk(self, agency_key: str, agency_name: str, pk: PkRevision) -> None:
+        """Record revision ``pk.revision`` of the agency's PK for ``pk.year``, replacing
+        what that revision held (a PK not yet signed is rebuilt as often as needed; a new
+        revision is a new row). One transaction. The caller decides the revision
+        (``pk.history.plan``)."""
+        if not isinstance(pk.year, int) or not 1900 <= pk.year <= 2200 or pk.revision < 0:
+            raise ValueError(f"PK tidak sah: tahun {pk.year!r}, revisi {pk.revision!r}")
+        for row in pk.targets:
+            check_target(row.target)
+        with _translated(self.path), self._write():
+            agency_id = self._agency_id(agency_key, agency_name)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO pk (agency_id, year, revision, recorded_at, signed_on, "
+                "content) VALUES (?, ?, ?, ?, ?, ?)",
+                (agency_id, pk.year, pk.revision, _iso(pk.recorded_at or now()),
+                 pk.signed_on.isoformat() if pk.signed_on else None, _pk_json(pk)))
+
     # --- reading --------------------------------------------------------------------------
+
+    def pk_revisions(self, agency_key: str, year: int) -> list[PkRevision]:
+        """Every recorded revision of the agency's PK for ``year``, oldest first (the last
+        is the one in force); [] when none."""
+        with _translated(self.path):
+            rows = self.conn.execute(
+                "SELECT p.year, p.revision, p.recorded_at, p.signed_on, p.content FROM pk p "
+                "JOIN agency a ON a.id = p.agency_id WHERE a.key = ? AND p.year = ? "
+                "ORDER BY p.revision", (agency_key, year)).fetchall()
+        return [_pk_value(*row) for row in rows]
 
     def is_locked(self, agency_key: str, year: int) -> bool:
         return self.lock_info(agency_key, year) is not None
@@ -398,19 +429,24 @@ class History:
             raise
         self.conn.execute("COMMIT")
 
+    def _agency_id(self, key: str, name: str) -> int:
+        """The agency's row, made or updated (its latest name; the code adopted)."""
+        c = self.conn
+        name_key = agency_key(name)
+        found = self._find(key, name)
+        if found is None:
+            return c.execute("INSERT INTO agency (key, name, name_key) VALUES (?, ?, ?)",
+                             (key, name, name_key)).lastrowid
+        agency_id, filed = found
+        if filed == name_key != key:  # filed by name until now: adopt the code
+            filed = key
+        c.execute("UPDATE agency SET key = ?, name = ?, name_key = ? WHERE id = ?",
+                  (filed, name, name_key, agency_id))
+        return agency_id
+
     def _insert(self, snap: RunSnapshot, unlock: bool) -> int:
         c = self.conn
-        name_key = agency_key(snap.agency_name)
-        found = self._find(snap.agency_key, snap.agency_name)
-        if found is None:
-            agency_id = c.execute("INSERT INTO agency (key, name, name_key) VALUES (?, ?, ?)",
-                                  (snap.agency_key, snap.agency_name, name_key)).lastrowid
-        else:
-            agency_id, key = found
-            if key == name_key != snap.agency_key:  # filed by name until now: adopt the code
-                key = snap.agency_key
-            c.execute("UPDATE agency SET key = ?, name = ?, name_key = ? WHERE id = ?",
-                      (key, snap.agency_name, name_key, agency_id))
+        agency_id = self._agency_id(snap.agency_key, snap.agency_name)
         held = c.execute("SELECT locked_at FROM year_lock WHERE agency_id = ? AND year = ?",
                          (agency_id, snap.year)).fetchone()
         if held and not unlock:
@@ -633,6 +669,35 @@ def _target_value(text: str | None):
         return None
     value = json.loads(text)
     return tuple(value) if isinstance(value, list) else value
+
+
+def _pk_json(pk: PkRevision) -> str:
+    def party(p: PkParty) -> dict:
+        return {"title": p.title, "name": p.name, "rank": p.rank, "nip": p.nip}
+
+    return json.dumps({
+        "first_party": party(pk.first_party),
+        "second_party": party(pk.second_party),
+        "targets": [{"code": t.code, "sasaran_no": t.sasaran_no, "sasaran": t.sasaran,
+                     "indicator": t.indicator, "unit_of_measure": t.unit_of_measure,
+                     "target": t.target, "decimals": t.decimals} for t in pk.targets],
+        "programs": [{"program": p.program, "ceiling": p.ceiling, "note": p.note}
+                     for p in pk.programs],
+    }, ensure_ascii=False, sort_keys=True)
+
+
+def _pk_value(year: int, revision: int, recorded_at: str, signed_on: str | None,
+              content: str) -> PkRevision:
+    data = json.loads(content)
+    return PkRevision(
+        year=year, revision=revision,
+        signed_on=dt.date.fromisoformat(signed_on) if signed_on else None,
+        first_party=PkParty(**data["first_party"]),
+        second_party=PkParty(**data["second_party"]),
+        targets=tuple(PkTarget(**{**t, "target": _target_value(json.dumps(t["target"]))})
+                      for t in data["targets"]),
+        programs=tuple(PkProgram(**p) for p in data["programs"]),
+        recorded_at=_time(recorded_at))
 
 
 def _iso(t: dt.datetime) -> str:

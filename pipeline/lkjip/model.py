@@ -75,6 +75,11 @@ class SasaranView:
 
     @property
     def budget(self) -> tuple[BudgetLine, ...]:
+        """The sasaran's budget lines, when every one has its realisasi: a line with only
+        its pagu (a master written for the Perjanjian Kinerja in January) has nothing to
+        compare yet, and a total without it would mislead (``build_chapter`` says so)."""
+        if not budget_complete(self.sasaran):
+            return ()
         return tuple(self.sasaran.budget)
 
     @property
@@ -125,10 +130,19 @@ def build_chapter(master: Master, results: Results, earlier: Earlier | None = No
                       if _quarter_text(u) and (u.unit, _quarter_text(u)) not in analyses),
             ))
         views.append(SasaranView(s, tuple(inds)))
+        if not budget_complete(s):
+            notes.append(f"anggaran sasaran {s.number} belum memuat realisasi setiap "
+                         "programnya (hanya pagu); anggaran sasaran itu tidak dicetak: isi "
+                         "realisasi di master")
     years = sorted({p.year for s in views for v in s.indicators for p in v.points})
     if master.agency.year not in years:
         years.append(master.agency.year)
     return Chapter(master, results, tuple(years), tuple(views), tuple(notes))
+
+
+def budget_complete(s: Sasaran) -> bool:
+    """Every budget line of ``s`` has its realisasi (a sasaran without a budget is)."""
+    return all(b.spent is not None for b in s.budget)
 
 
 def _quarter_text(u) -> str:
