@@ -45,8 +45,8 @@ def test_the_sample_master_changes_only_in_those_lines(tmp_path):
         f"Master tahun 2022 ditulis: {out}",
         "capaian_tahun_lalu/realisasi_tahun_lalu dikosongkan pada 4 indikator (S1.1, S2.1, "
         "S3.1, S4.1): nilainya diambil dari riwayat.",
-        "Periksa sebelum dipakai: target tiap indikator, unit, penandatangan dan tanggal "
-        "laporan.",
+        "Periksa sebelum dipakai: target tiap indikator (juga target triwulan), unit, "
+        "penandatangan, tanggal laporan, tanggal PK dan anggaran.",
     ]
     assert res.stderr == ""
     assert digest(SAMPLE) == before
@@ -126,7 +126,7 @@ sasaran:
 def test_per_year_targets_are_kept_and_a_missing_year_warned():
     new = next_year(PER_YEAR)
     assert new.year == 2022 and new.cleared == ("A", "C")
-    assert new.warnings == ("indikator B: target per tahun (2020, 2021) tidak memuat tahun "
+    assert new.warnings == ("indikator B: `target` per tahun (2020, 2021) tidak memuat tahun "
                             "2022; isi `target` untuk 2022 di master baru",)
     assert changed_lines(PER_YEAR, new.text) == [
         ("  tahun: 2021  # tahun laporan", "  tahun: 2022  # tahun laporan"),
@@ -197,3 +197,18 @@ def test_the_pk_date_moves_a_year_and_last_years_spending_is_cleared(tmp_path):
     assert new.agency.pk_date == dt.date(2016, 1, 15)
     assert [(b.ceiling, b.spent, b.note) for s in new.sasaran for b in s.budget] == [
         (4250e6, None, "APBD"), (1575.5e6, None, "APBD dan DAK"), (980e6, None, "")]
+
+
+@pytest.mark.parametrize("example", sorted((paths.INPUT_TEMPLATES / "master" / "contoh")
+                                           .glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_master_gets_its_next_year(example, tmp_path):
+    """Never a bug (exit 3): a value given per year without the new year (a per-year
+    ``target`` or ``target_triwulan``) is a PERINGATAN naming the key, and the new master is
+    written for the secretariat to complete."""
+    out = tmp_path / "baru.yaml"
+    res = cli("tahun-baru", "-c", example, "--out", out)
+    assert out.is_file()
+    data = next_year(example.read_text(encoding="utf-8"))
+    assert data.year == load_master(example).agency.year + 1
+    for warning in data.warnings:
+        assert f"PERINGATAN: {warning}" in res.stderr

@@ -751,8 +751,8 @@ def tahun_baru(config: Path | None, out: Path) -> None:
         click.echo(f"capaian_tahun_lalu/realisasi_tahun_lalu dikosongkan pada "
                    f"{len(new.cleared)} indikator ({', '.join(new.cleared)}): nilainya "
                    "diambil dari riwayat.")
-    click.echo("Periksa sebelum dipakai: target tiap indikator, unit, penandatangan dan "
-               "tanggal laporan.")
+    click.echo("Periksa sebelum dipakai: target tiap indikator (juga target triwulan), unit, "
+               "penandatangan, tanggal laporan, tanggal PK dan anggaran.")
 
 
 # --- the LKjIP chapter: issue 13 ------------------------------------------------------------

@@ -16,8 +16,9 @@ changes only:
   ``null`` (last year's spending; the new year's PK promises the pagu, which stays for
   the secretariat to review);
 * a null spelled ``key:`` or ``key: ~`` keeps its spelling (``keep_null_spelling``);
-* per-year targets (``target: {2021: 90, 2022: 92}``) are kept as they are; each such
-  mapping without the new year gives a PERINGATAN (returned, not raised).
+* values given per year (``target: {2021: 90, 2022: 92}``, ``target_triwulan``) are
+  kept as they are; each such mapping without the new year gives a PERINGATAN (returned,
+  not raised).
 
 Every other byte of the file stays as it was (scalar targets too: the secretariat reviews
 them; Windows line ends stay; a UTF-16 or BOM-marked master is written as plain UTF-8).
@@ -93,15 +94,21 @@ def next_year(text: str, source: str = "<master>") -> NewYear:
             indicator[k] = None
         if held:
             cleared.append(code)
-        target = indicator.get("target")
-        if isinstance(target, dict) and new not in target and str(new) not in target:
-            given = ", ".join(str(k) for k in target)
-            warnings.append(f"indikator {code}: target per tahun ({given}) tidak memuat "
-                            f"tahun {new}; isi `target` untuk {new} di master baru")
+        for key, value in indicator.items():  # target, target_triwulan, … given per year
+            if _per_year(value) and new not in value and str(new) not in value:
+                given = ", ".join(str(k) for k in value)
+                warnings.append(f"indikator {code}: `{key}` per tahun ({given}) tidak memuat "
+                                f"tahun {new}; isi `{key}` untuk {new} di master baru")
     out = io.StringIO()
     y.dump(data, out)
     return NewYear(keep_null_spelling(text, out.getvalue()), new, tuple(cleared),
                    tuple(warnings))
+
+
+def _per_year(value: Any) -> bool:
+    """A mapping keyed by years (``{2021: 90, 2022: 92}``): a value given per year."""
+    return isinstance(value, dict) and bool(value) and all(
+        str(k).isdigit() and len(str(k)) == 4 for k in value)
 
 
 # "key: null", "key: ~", "key:" and "- null" ... : a null value and what follows it
