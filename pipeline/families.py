@@ -26,7 +26,7 @@ from .word.template_check import TemplateSpec, analyse
 FAMILIES: dict[str, TemplateSpec] = {spec.kind: spec for spec in (IKU, TRIWULAN, LKJIP, PK)}
 
 #: The command a checked template of each family is used with (`iku templat periksa`).
-COMMANDS = {"iku": "report", "triwulan": "report", "lkjip": "lkjip", "pk": "pk"}
+COMMANDS = {"iku": "report", "triwulan": "report --triwulan N", "lkjip": "lkjip", "pk": "pk"}
 
 
 def family(kind: str) -> TemplateSpec:
