@@ -595,7 +595,8 @@ def test_template_check_command_for_the_quarterly_template(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Bagian wajib ada: tabel pengukuran kinerja triwulan, tanda tangan (nama " \
         "penandatangan)." in result.output
-    assert "Templat LAYAK dipakai" in result.output
+    assert result.output.splitlines()[-1] == (
+        f"Templat LAYAK dipakai: iku report --triwulan N --template {paths.QUARTER_TEMPLATE}")
 
 
 def test_outputs_never_among_inputs(tmp_path, master_file, recorded_tw1):
