@@ -212,8 +212,10 @@ def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, heigh
     earlier, above PIECE, would leave fewer pages part-empty when that block moves to a
     new page whole, but would print the last sasaran twice on the signature page of most
     reports: measured on synthetic agencies, the first happened once in 72 documents.)"""
+    if len(group) < 2:
+        return [group]
     heights = [height(tr) for tr in group]
-    if len(group) < 2 or sum(heights) <= FULL * room:
+    if sum(heights) <= FULL * room:
         return [group]
     pieces: list[list[etree._Element]] = [[]]
     size, placed = 0.0, 0
