@@ -110,6 +110,22 @@ def test_headings_for_the_navigation_pane(report):
         assert org in heading, heading
 
 
+def test_organisations_follow_one_another(report):
+    """Part I lists the agency and its units one after another, as the 2021 original
+    does (issue 21: each began a page of its own, most of it blank): no paragraph starts
+    a page by itself, only the parts' Heading 1 style does."""
+    doc = etree.fromstring(report["word/document.xml"])
+    assert doc.findall(".//w:pPr/w:pageBreakBefore", NS) == []
+    assert doc.findall(".//w:br[@w:type='page']", NS) == []
+    styles = etree.fromstring(report["word/styles.xml"])
+    breaking = [s.find("w:name", NS).get(_w("val")) for s in styles.findall("w:style", NS)
+                if s.find("w:pPr/w:pageBreakBefore", NS) is not None]
+    assert breaking == ["heading 1"]
+    heading2 = [s for s in styles.findall("w:style", NS)
+                if s.find("w:name", NS).get(_w("val")) == "heading 2"]
+    assert heading2[0].find("w:pPr/w:keepNext", NS) is not None  # never ends a page
+
+
 def test_page_numbers_in_the_footer(report):
     footers = [v for k, v in report.items() if k.startswith("word/footer")]
     assert footers and any(b"PAGE" in f for f in footers)
