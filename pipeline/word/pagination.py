@@ -55,7 +55,9 @@ PAGE_STYLES = {"Heading1", "Judul1"}
 # The height estimate (``estimated_height``), checked against LibreOffice's pages: an
 # average character of the product's text is 0.48 em wide in Arial / Liberation Sans, 0.52
 # with what wrapping leaves at line ends; a line is 1.15 times the font size (times the
-# style's line spacing); an equation (a fraction) takes two lines more. A merge group
+# style's line spacing); an equation (a fraction) takes two lines more. Measured on a
+# synthetic agency's Renstra rows: estimated 106-168 pt against 97-169 pt in LibreOffice's
+# PDF (at most 10% over), the sample's closing row 198 pt against about 195. A merge group
 # estimated above FULL of the page's room is cut into pieces of at most PIECE of it.
 CHAR_EM = 0.52
 LINE_FACTOR = 1.15
