@@ -183,7 +183,7 @@ def main() -> None:
         _png(report, _page_of(report, "Catatan:"), "10_triwulan_rata_rata_tanda_tangan")
 
         # a sasaran whose indicators continue on the next page shows its No and text again
-        example = paths.INPUT_TEMPLATES / "master" / "contoh" / "dinkes_provinsi_lampung_2015.yaml"
+        example = paths.EXAMPLE_MASTERS / "dinkes_provinsi_lampung_2015.yaml"
         inputs = tmp / "isian_dinkes"
         _iku("sample", "-c", str(example), "--out", str(inputs), env=env)
         report = tmp / "dinkes.docx"

@@ -24,8 +24,8 @@ pytestmark = [pytest.mark.libreoffice,
               pytest.mark.skipif(layout_check.needs() is not None,
                                  reason=f"LibreOffice/poppler: {layout_check.needs()}")]
 
-EXAMPLES = sorted((paths.INPUT_TEMPLATES / "master" / "contoh").glob("*.yaml"))
-SAMPANG = paths.INPUT_TEMPLATES / "master" / "contoh" / "inspektorat_kabupaten_sampang_2019.yaml"
+EXAMPLES = sorted(paths.EXAMPLE_MASTERS.glob("*.yaml"))
+SAMPANG = paths.EXAMPLE_MASTERS / "inspektorat_kabupaten_sampang_2019.yaml"
 SYNTH_SEED = 21  # `iku synth --agencies 1 --units 3 --indicators 4`: sasaran of 2-5 indicators
 DOCUMENTS = (["laporan_contoh", *[f"laporan_{m.stem}" for m in EXAMPLES],
               "laporan_semua_kolom", "laporan_sintetis",
