@@ -1,9 +1,10 @@
 """Every document family as LibreOffice lays it out, checked page by page (issue 21):
 the yearly report of the sample, of every example master, of the sample with every
 optional column and of a fresh synthetic agency; quarterly reports (the sample's TW I and
-TW II, an example with labels, the synthetic agency's TW I); the LKjIP chapter of the
-sample and of the synthetic agency. The rules are ``layout_check``'s (tests/layout_check.py);
-all documents are converted by one LibreOffice process (about 2-5 s a document)."""
+TW II, an example with labels, the synthetic agency's TW I); the LKjIP chapter and the
+Perjanjian Kinerja of the sample and of the synthetic agency. The rules are
+``layout_check``'s (tests/layout_check.py); all documents are converted by one LibreOffice
+process (about 2-5 s a document)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ SYNTH_SEED = 21  # `iku synth --agencies 1 --units 3 --indicators 4`: sasaran of
 DOCUMENTS = (["laporan_contoh", *[f"laporan_{m.stem}" for m in EXAMPLES],
               "laporan_semua_kolom", "laporan_sintetis",
               "tw1_contoh", "tw2_contoh", "tw1_sampang", "tw1_sintetis",
-              "lkjip_contoh", "lkjip_sintetis"])
+              "lkjip_contoh", "lkjip_sintetis", "pk_contoh", "pk_sintetis"])
 
 
 def _ok(result) -> None:
@@ -89,6 +90,9 @@ def laid_out(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     _ok(run_cli("lkjip", "--riwayat", history, "--out", out["lkjip_contoh"]))
     _ok(run_cli("lkjip", "-c", synth_master, "-i", agency / "isian", "--riwayat", history,
                 "--out", out["lkjip_sintetis"]))
+    _ok(run_cli("pk", "--riwayat", work / "pk.sqlite", "--out", out["pk_contoh"]))
+    _ok(run_cli("pk", "-c", synth_master, "--riwayat", work / "pk.sqlite",
+                "--out", out["pk_sintetis"]))
     pdfs = layout_check.convert(list(out.values()), work / "pdf")
     return {name: (out[name], pdf) for name, pdf in zip(out, pdfs, strict=True)}
 
