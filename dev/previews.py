@@ -2,9 +2,10 @@
 previews``; needs LibreOffice and poppler).
 
 Builds the sample report, an example master's report (kinds other than persentase, an NA
-target, a rate per 1.000), a report with the history appendix (three recorded years) and
-the sample's Triwulan II report with a filled TW II workbook (issue 10),
-converts each to PDF with LibreOffice and saves the pages that show a given text as PNG.
+target, a rate per 1.000), a report with the history appendix (three recorded years), the
+sample's Triwulan II report with a filled TW II workbook (issue 10) and the Lampung
+example's report (a sasaran continued on the signature page, issue 21), converts each to
+PDF with LibreOffice and saves the pages that show a given text as PNG.
 """
 
 from __future__ import annotations
@@ -158,10 +159,11 @@ def main() -> None:
         _iku("report", "--out", str(sample), env=env)
         pdf = _pdf(sample)
         _png(pdf, 1, "01_sampul")
-        _png(pdf, _page_of(pdf, "Nama Organisasi : Bidang Politik dan Kewaspadaan Daerah"),
+        # the Bidang Politik's IKU table, with its merged Alasan and Sumber Data cells
+        _png(pdf, _page_of(pdf, "pengawasan WNA"),
              "02_bagian1_bidang_sel_gabung")
         _png(pdf, _page_of(pdf, "KOTA : KOTA JAMBI"), "03_capaian_rpjmd_lanskap")
-        _png(pdf, _page_of(pdf, "KETERANGAN", nth=2), "04_renstra_rumus")
+        _png(pdf, _page_of(pdf, "KETERANGAN"), "04_renstra_rumus")
         _png(pdf, _page_of(pdf, "NIP. 19671125 198908 1 001"), "05_tanda_tangan_baris_akhir")
 
         example = paths.EXAMPLE_MASTERS / "kesbangpol_kota_bengkulu_2022.yaml"
@@ -177,6 +179,17 @@ def main() -> None:
         report, workbook = _quarter_report(tmp)
         _png(report, 1, "08_triwulan_laporan")
         _png_top(workbook, 1, "09_triwulan_isian")
+        # the last row, RATA-RATA, notes and signature under the repeated header (issue 21)
+        _png(report, _page_of(report, "Catatan:"), "10_triwulan_rata_rata_tanda_tangan")
+
+        # a sasaran whose indicators continue on the next page shows its No and text again
+        example = paths.EXAMPLE_MASTERS / "dinkes_provinsi_lampung_2015.yaml"
+        inputs = tmp / "isian_dinkes"
+        _iku("sample", "-c", str(example), "--out", str(inputs), env=env)
+        report = tmp / "dinkes.docx"
+        _iku("report", "-c", str(example), "-i", str(inputs), "--out", str(report), env=env)
+        pdf = _pdf(report)
+        _png(pdf, _page_of(pdf, "Catatan:"), "11_sasaran_berlanjut_tanda_tangan")
 
 
 if __name__ == "__main__":

@@ -49,12 +49,19 @@ HEADER_FILL = "D9D9D9"
 TABLE_STYLE = "Tabel Laporan"
 FIXED_DATE = dt.datetime(2021, 1, 1)  # the template's own core properties; never "now"
 
+WIDE_HEADER_PT = 8  # the landscape tables' headers, smaller than their 9 pt text (as the seed)
+
 # Column widths in cm; each table fills its page's text width (16 cm / 25.7 cm).
 # Every column a report may show; the report leaves out the optional ones it does not
-# use (pipeline/word/columns.py) and shares their width among the others.
+# use (pipeline/word/columns.py) and shares their width among the others, so a heading
+# that fits here fits in every report. Chosen from the headings' text (issue 21): each
+# column is at least as wide as its longest heading word in bold capitals at
+# WIDE_HEADER_PT (Arial / Liberation Sans Bold: REALISASI 1.51 cm, PREDIKAT 1.42,
+# CAPAIAN 1.26, TARGET 1.14, PENANGGUNG 2.05, KETERANGAN 1.99) plus the cells' 0.3 cm of
+# margins and 0.1 cm to spare; the text columns give up what the numbers need.
 IKU_COLS = (1.2, 5.0, 4.9, 4.9)
-RPJMD_COLS = (1.0, 4.1, 4.95, 1.75, 1.75, 1.75, 1.65, 1.65, 1.65, 1.65, 1.9, 1.9)
-RENSTRA_COLS = (0.9, 3.1, 3.4, 1.6, 1.9, 1.8, 1.7, 2.7, 3.4, 5.2)
+RPJMD_COLS = (0.9, 3.8, 4.6, 1.75, 1.9, 1.75, 1.65, 1.9, 1.75, 1.85, 1.9, 1.95)
+RENSTRA_COLS = (0.9, 3.1, 3.4, 1.6, 1.95, 1.75, 1.85, 2.6, 3.35, 5.2)
 APPENDIX_COLS = (7.7, 1.6, 3.6, 3.6, 3.6, 5.6)
 
 
@@ -169,14 +176,16 @@ def _write_styles(doc) -> None:
     _pstyle(doc, "Butir Judul", after=4, keep_next=True, **item)
     _pstyle(doc, "Daftar Huruf", align=J, after=2, left=1.35, first=-0.6, tabs=(1.35,),
             keep_next=True)
-    _pstyle(doc, "Kepala SKPD", after=2, left=2.0, first=-2.0, tabs=(2.0,), keep_next=True)
+    # "KOTA<tab>: …" over "SKPD<tab>: …": one tab stop right of the longest label the
+    # master documents (PERANGKAT DAERAH, 4.1 cm at 11 pt), so the colons line up
+    _pstyle(doc, "Kepala SKPD", after=2, left=4.4, first=-4.4, tabs=(4.4,), keep_next=True)
     # Tables
     _pstyle(doc, "Isi Tabel", size=TABLE_PT, after=0, line=1.0)
     _pstyle(doc, "Isi Tabel Tengah", "Isi Tabel", align=C)
     _pstyle(doc, "Kepala Tabel", "Isi Tabel", bold=True, align=C, caps=True)
     _pstyle(doc, "Isi Tabel Lebar", "Isi Tabel", size=WIDE_TABLE_PT)
     _pstyle(doc, "Isi Tabel Lebar Tengah", "Isi Tabel Lebar", align=C)
-    _pstyle(doc, "Kepala Tabel Lebar", "Kepala Tabel", size=WIDE_TABLE_PT)
+    _pstyle(doc, "Kepala Tabel Lebar", "Kepala Tabel", size=WIDE_HEADER_PT)
     _pstyle(doc, "Rumus", "Isi Tabel Lebar", after=2)
     # Notes, draft flag, signature
     _pstyle(doc, "Catatan Judul", size=9, bold=True, before=8, after=0, keep_next=True)
@@ -351,24 +360,18 @@ def _write_draft_notice(doc) -> None:
     _tag(doc, "{%p endif %}")
 
 
-def _name_line(doc, org: str, new_page: bool = False) -> None:
+def _name_line(doc, org: str) -> None:
     p = _para(doc, "1.\tNama Organisasi\t:\t", "Heading 2")
     p.add_run("{{ " + org + ".name }}").bold = True
-    if new_page:
-        p.paragraph_format.page_break_before = True
 
 
-def _write_organisation_head(doc, org: str, loop: bool = False) -> None:
+def _write_organisation_head(doc, org: str) -> None:
     """"1. Nama Organisasi", then Tugas and Fungsi when the master gives them, numbered by
-    the context (a missing part is left out and the next ones renumbered)."""
-    if loop:  # every organisation after the first starts on a new page
-        _tag(doc, "{%p if loop.first %}")
-        _name_line(doc, org)
-        _tag(doc, "{%p else %}")
-        _name_line(doc, org, new_page=True)
-        _tag(doc, "{%p endif %}")
-    else:
-        _name_line(doc, org)
+    the context (a missing part is left out and the next ones renumbered). Organisations
+    follow one another as in the 2021 original, sharing pages: each heading keeps with
+    what follows it (Heading 2, Butir, Butir Judul, Daftar Huruf keep with next), so a
+    heading never ends a page (issue 21; until then each began a page of its own)."""
+    _name_line(doc, org)
     _tag(doc, "{%p if " + org + ".duties %}")
     _para(doc, "{{ " + org + ".num.duties }}.\tTugas\t:\t{{ " + org + ".duties }}", "Butir")
     _tag(doc, "{%p endif %}")
@@ -401,7 +404,7 @@ def _write_iku(doc, org: str, table_label: str) -> None:
 def _write_part_one(doc) -> None:
     _para(doc, "INDIKATOR KINERJA UTAMA (IKU) TAHUN {{ year }}", "Heading 1")
     _tag(doc, "{%p for org in organisations %}")
-    _write_organisation_head(doc, "org", loop=True)
+    _write_organisation_head(doc, "org")
     _write_iku(doc, "org", "Indikator Kinerja Utama")
     _tag(doc, "{%p endfor %}")
 

@@ -147,46 +147,34 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _WNS = {"w": _W}
 
 
-def _is_ending(tbl) -> bool:
-    from pipeline.word.pagination import ENDING_CAPTION
-
-    caption = tbl.find("w:tblPr/w:tblCaption", _WNS)
-    return caption is not None and caption.get(f"{{{_W}}}val") == ENDING_CAPTION
-
-
 def _is_closing_row(tr) -> bool:
+    """The borderless last row holding the notes and the signature
+    (pipeline/word/pagination.py)."""
     top = tr.find("w:tc/w:tcPr/w:tcBorders/w:top", _WNS)
     return top is not None and top.get(f"{{{_W}}}val") == "nil"
 
 
 def logical_tables(body) -> list:
-    """The body's tables as a reader sees them (lxml elements, copies): the small table
-    that holds the report's end (pipeline/word/pagination.py) joined to the table before it,
-    without its borderless row of notes and signature."""
+    """The body's tables as a reader sees them (lxml elements, copies), without the
+    borderless closing row of notes and signature (pipeline/word/pagination.py)."""
     import copy
 
     out = []
     for tbl in body.findall("w:tbl", _WNS):
-        if _is_ending(tbl) and out:
-            for tr in tbl.findall("w:tr", _WNS):
-                if not _is_closing_row(tr):
-                    out[-1].append(copy.deepcopy(tr))
-            continue
-        out.append(copy.deepcopy(tbl))
+        tbl = copy.deepcopy(tbl)
+        for tr in tbl.findall("w:tr", _WNS):
+            if _is_closing_row(tr):
+                tbl.remove(tr)
+        out.append(tbl)
     return out
 
 
 def table_texts(document) -> list[list[list[str]]]:
-    """Every logical table of a python-docx Document as rows of stripped cell texts."""
-    out: list[list[list[str]]] = []
-    for table in document.tables:
-        rows = [[c.text.strip() for c in row.cells] for row in table.rows]
-        if _is_ending(table._tbl) and out:
-            out[-1] += [r for row, r in zip(table.rows, rows, strict=True)
-                        if not _is_closing_row(row._tr)]
-            continue
-        out.append(rows)
-    return out
+    """Every table of a python-docx Document as rows of stripped cell texts, without the
+    closing row of notes and signature."""
+    return [[[c.text.strip() for c in row.cells] for row in table.rows
+             if not _is_closing_row(row._tr)]
+            for table in document.tables]
 
 
 def closing_texts(document) -> list[str]:
@@ -196,8 +184,7 @@ def closing_texts(document) -> list[str]:
 
     out = []
     for table in document.tables:
-        if _is_ending(table._tbl):
-            for row in table.rows:
-                if _is_closing_row(row._tr):
-                    out += [Paragraph(p, table).text for p in row._tr.iter(f"{{{_W}}}p")]
+        for row in table.rows:
+            if _is_closing_row(row._tr):
+                out += [Paragraph(p, table).text for p in row._tr.iter(f"{{{_W}}}p")]
     return out

@@ -123,3 +123,24 @@ def test_same_text_as_babel(x, decimals):
 )
 def test_decimals_per_indicator(value, decimals, expected):
     assert fmt_number(value, decimals=decimals) == expected
+
+
+@pytest.mark.parametrize(("value", "places", "expected"), [
+    (92.9, 2, "92,90"), (73.5333, 2, "73,53"), (100, 2, "100,00"), (0, 1, "0,0"),
+    (1234.5, 2, "1.234,50"), (0.125, 2, "0,13"), (-5.125, 2, "-5,13"), (0.999, 2, "1,00"),
+    (12345678.9, 0, "12.345.679"), (-0.0, 1, "0,0"),
+    (0.0021, 2, "0,0021"),  # a non-zero value never prints as zero
+    (None, 2, "-"), (float("nan"), 2, "-")])
+def test_fmt_fixed_keeps_the_column_decimals(value, places, expected):
+    from pipeline.domain.numfmt import fmt_fixed, fmt_percent_fixed
+
+    assert fmt_fixed(value, places) == expected
+    assert fmt_percent_fixed(value, places) == (expected + "%" if expected != "-" else "-")
+
+
+@pytest.mark.parametrize(("value", "decimals"), [
+    (92.9, 1), (73.5333, 2), (100, 0), (None, 0), (0.0021, 4), (1234.5, 1)])
+def test_printed_decimals(value, decimals):
+    from pipeline.domain.numfmt import printed_decimals
+
+    assert printed_decimals(value) == decimals

@@ -13,11 +13,12 @@ from lxml import etree
 
 from pipeline import paths
 from pipeline.domain.master import load_master
-from pipeline.word.pagination import add_page_hints
+from pipeline.word.pagination import StyleMetrics, add_page_hints
 
 from conftest import run_cli
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
 NEEDS_LO = pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("pdftotext")),
     reason="LibreOffice (soffice) and poppler (pdftotext) not installed")
@@ -60,38 +61,120 @@ def test_signature_shares_the_page_of_the_last_table_row(master_path, tmp_path):
         f"page {signed + 1} holds the signature but not the last row ({row_text!r})")
 
 
-def test_page_hints_hold_the_ending_together():
-    body = etree.fromstring(
-        f'<w:body xmlns:w="{W}"><w:tbl><w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc><w:p/></w:tc>'
-        "</w:tr><w:tr><w:tc><w:p/></w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr>"
-        "<w:tr><w:tc><w:p/></w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl><w:p/>"
-        "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w='100'/><w:gridCol w:w='200'/></w:tblGrid>"
-        "<w:tr><w:tc><w:tcPr><w:vMerge w:val='restart'/></w:tcPr><w:p><w:r><w:t>S1</w:t></w:r>"
-        "</w:p></w:tc><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc></w:tr>"
-        "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>b</w:t>"
-        "</w:r></w:p></w:tc></w:tr></w:tbl>"
+def _kept(p) -> bool:
+    return p.find("w:pPr/w:keepNext", NS) is not None
+
+
+def _row(*cells: str, merge: str | None = None, header: bool = False) -> str:
+    """A table row; ``merge``: the first cell's w:vMerge value ("restart" / "continue")."""
+    tr = "<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if header else "")
+    for i, text in enumerate(cells):
+        props = ""
+        if i == 0 and merge:
+            props = f"<w:tcPr><w:vMerge w:val='{merge}'/></w:tcPr>"
+        run = f"<w:r><w:t>{text}</w:t></w:r>" if text else ""
+        tr += f"<w:tc>{props}<w:p>{run}</w:p></w:tc>"
+    return tr + "</w:tr>"
+
+
+def _table(*rows: str, widths=(600, 1200)) -> str:
+    grid = "".join(f"<w:gridCol w:w='{w}'/>" for w in widths)
+    return f"<w:tbl><w:tblPr/><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+
+
+def _body(*parts: str) -> etree._Element:
+    return etree.fromstring(f'<w:body xmlns:w="{W}">{"".join(parts)}<w:sectPr/></w:body>')
+
+
+def test_the_ending_stays_in_the_last_table_under_its_header():
+    """The notes and the signature move into a borderless closing row of the last table
+    (one table: its header repeats above them on a new page); the last data row keeps with
+    it, and the row before that too when the last one sums the table up. Until issue 21
+    the last row moved into a second table without a header."""
+    average = ("<w:tr><w:tc><w:tcPr><w:gridSpan w:val='2'/></w:tcPr><w:p><w:r>"
+               "<w:t>RATA-RATA</w:t></w:r></w:p></w:tc></w:tr>")
+    body = _body(
+        _table(_row("NO", "X", header=True), _row("1", "a"), _row("2", "b"), _row("3", "c"),
+               _row("4", "d")),
+        "<w:p/>",
+        _table(_row("NO", "SASARAN", header=True), _row("S1", "a", merge="restart"),
+               _row("", "b", merge="continue"), _row("S2", "c"), average),
         "<w:p><w:pPr><w:pStyle w:val='x'/></w:pPr><w:r><w:t>Catatan</w:t></w:r></w:p>"
-        "<w:p><w:r><w:t>Tanda tangan</w:t></w:r></w:p><w:sectPr/></w:body>")
+        "<w:p><w:r><w:t>Tanda tangan</w:t></w:r></w:p>")
     add_page_hints(body)
-    ns = {"w": W}
-
-    def kept(p) -> bool:
-        return p.find("w:pPr/w:keepNext", ns) is not None
-
-    first, last, ending = body.findall("w:tbl", ns)
-    rows = first.findall("w:tr", ns)
+    first, last = body.findall("w:tbl", NS)  # no table added
+    rows = first.findall("w:tr", NS)
     # header + first data row + the row before the last; not the second or last row
-    assert [kept(r.find(".//w:p", ns)) for r in rows] == [True, True, False, True, False]
-    assert not kept(body.findall("w:p", ns)[0])  # between the tables: left alone
-    # the last table keeps its first row; its last row moved, standalone, into the ending
-    assert len(last.findall("w:tr", ns)) == 1
-    separator = last.getnext()
-    assert separator.tag == f"{{{W}}}p" and kept(separator) and ending.getprevious() is separator
-    moved, closing = ending.findall("w:tr", ns)
-    assert "".join(moved.itertext()) == "S1b"  # the merged sasaran cell got its text back
-    assert moved.find(".//w:vMerge", ns) is None
+    assert [_kept(r.find(".//w:p", NS)) for r in rows] == [True, True, False, True, False]
+    header, s1a, s1b, s2, avg, closing = last.findall("w:tr", NS)
+    assert header.find("w:trPr/w:tblHeader", NS) is not None  # still the table's first row
     assert "".join(closing.itertext()) == "CatatanTanda tangan"
-    assert closing.find("w:tc/w:tcPr/w:gridSpan", ns).get(f"{{{W}}}val") == "2"
-    assert all(kept(p) for p in ending.iter(f"{{{W}}}p"))
-    assert [c.tag.split("}")[1] for c in body][-1] == "sectPr"  # the section stays last
-    assert ending.find("w:tblPr/w:tblCaption", ns) is not None
+    assert closing.find("w:trPr/w:cantSplit", NS) is not None
+    assert closing.find("w:tc/w:tcPr/w:gridSpan", NS).get(f"{{{W}}}val") == "2"
+    assert closing.find("w:tc/w:tcPr/w:tcBorders/w:top", NS).get(f"{{{W}}}val") == "nil"
+    # the sasaran's rows keep together; the average with the closing row, the last
+    # indicator with the average
+    assert [all(_kept(p) for p in tr.iter(f"{{{W}}}p")) for tr in (s1a, s1b, s2, avg)] \
+        == [True, False, True, True]
+    assert [el.tag.split("}")[1] for el in body] == ["tbl", "p", "tbl", "sectPr"]
+
+
+def test_without_a_sum_only_the_last_row_keeps_with_the_signature():
+    body = _body(_table(_row("NO", "X", header=True), _row("1", "a"), _row("2", "b"),
+                        _row("3", "c")),
+                 "<w:p><w:r><w:t>Tanda tangan</w:t></w:r></w:p>")
+    add_page_hints(body)
+    header, r1, r2, r3, closing = body.find("w:tbl", NS).findall("w:tr", NS)
+    assert [_kept(tr.find(".//w:p", NS)) for tr in (r1, r2, r3)] == [True, False, True]
+
+
+def test_rows_joined_by_a_merge_keep_together():
+    """Word, unlike LibreOffice, splits the rows of a vertical merge across pages unless
+    they keep with the next row."""
+    body = _body(_table(_row("NO", "X", header=True), _row("S1", "a", merge="restart"),
+                        _row("", "b", merge="continue"), _row("", "c", merge="continue"),
+                        _row("S2", "d"), _row("S3", "e"), _row("S4", "f")))
+    add_page_hints(body, hold_ending=False)
+    rows = body.find("w:tbl", NS).findall("w:tr", NS)
+    assert [_kept(r.find(".//w:p", NS)) for r in rows] == [True, True, True, False, False,
+                                                          True, False]
+    assert body.find(".//w:vMerge[@w:val='restart']", NS) is not None
+    assert len(body.findall(".//w:vMerge[@w:val='restart']", NS)) == 1  # not cut
+
+
+def test_a_merge_too_tall_for_a_page_is_cut_and_shows_its_text_again():
+    """A sasaran whose indicators cannot fit on one page is cut into pieces that each fit,
+    every piece starting with the No and Sasaran again, so the page its indicators
+    continue on does not show them empty (issue 21)."""
+    tall = "kata " * 400  # about 40 lines in a 1.2 cm wide cell: a third of a page
+    rows = [_row("S1", tall, merge="restart")] + [_row("", tall, merge="continue")
+                                                  for _ in range(5)]
+    body = _body(_table(_row("NO", "X", header=True), *rows, _row("S2", "y"), _row("S3", "z")))
+    add_page_hints(body, hold_ending=False)
+    data = body.find("w:tbl", NS).findall("w:tr", NS)[1:7]
+    first_cells = [tr.find("w:tc", NS) for tr in data]
+    texts = ["".join(tc.itertext()) for tc in first_cells]
+    restarts = [tc.find("w:tcPr/w:vMerge", NS) is None
+                or tc.find("w:tcPr/w:vMerge", NS).get(f"{{{W}}}val") == "restart"
+                for tc in first_cells]
+    assert restarts[0] and sum(restarts) >= 3, restarts  # six rows of a third: 3+ pieces
+    assert all(text == "S1" for text, r in zip(texts, restarts, strict=True) if r)
+    assert all(text == "" for text, r in zip(texts, restarts, strict=True) if not r)
+    for k, tr in enumerate(data):  # each piece keeps together, pieces may part
+        last_of_piece = k + 1 == len(data) or restarts[k + 1]
+        assert _kept(tr.find(".//w:p", NS)) == (not last_of_piece or k == 0), k
+
+
+def test_the_height_estimate_follows_the_styles():
+    styles = etree.fromstring(
+        f'<w:styles xmlns:w="{W}"><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="20"/>'
+        "</w:rPr></w:rPrDefault></w:docDefaults>"
+        "<w:style w:type='paragraph' w:styleId='Big'><w:basedOn w:val='Base'/></w:style>"
+        "<w:style w:type='paragraph' w:styleId='Base'><w:pPr><w:spacing w:after='200'/>"
+        "</w:pPr><w:rPr><w:sz w:val='40'/></w:rPr></w:style></w:styles>")
+    metrics = StyleMetrics(styles)
+    plain = etree.fromstring(f'<w:p xmlns:w="{W}"/>')
+    big = etree.fromstring(f"<w:p xmlns:w='{W}'><w:pPr><w:pStyle w:val='Big'/></w:pPr></w:p>")
+    assert metrics.of(plain).size == 10 and metrics.of(big).size == 20  # through basedOn
+    assert metrics.of(big).after == 10
+    assert metrics.of(big).line == 2 * metrics.of(plain).line

@@ -7,6 +7,8 @@ thousands dot (``1.234,5``), trailing zeros dropped (``100``, ``87,5``), percent
 space (``87,5%``). A non-zero value is never printed as ``0``: when rounding would give
 zero, enough decimals are shown for two significant digits (``0,0021``, not ``0``). A
 missing value (None, NaN, ±inf) becomes the caller's ``na`` text, "-" by default or "NA".
+Where a table column must print one number of decimals (the quarterly report's % columns),
+``fmt_fixed`` / ``fmt_percent_fixed`` keep the trailing zeros (``92,90%`` above ``73,53%``).
 
 The formatter is written out rather than calling Babel per number: it prints the same
 text as ``babel.numbers.format_decimal(x, "#,##0.##", locale="id_ID")`` (a property test
@@ -61,12 +63,19 @@ def fmt_number(x: float | int | Decimal | None, na: str = "-", decimals: int = 2
     ``0.0021`` → ``0,0021``."""
     if is_missing(x):
         return na
-    q = rounded(x, decimals)
+    return _text(rounded(x, decimals), keep_zeros=False)
+
+
+def _text(q: Decimal, keep_zeros: bool) -> str:
+    """A rounded number as Indonesian text: thousands dots, decimal comma; the decimals'
+    trailing zeros dropped unless ``keep_zeros``."""
     sign, digits, exponent = q.as_tuple()
     text = "".join(map(str, digits))
     if exponent < 0:
         text = text.rjust(-exponent + 1, "0")
-        whole, frac = text[:exponent], text[exponent:].rstrip("0")
+        whole, frac = text[:exponent], text[exponent:]
+        if not keep_zeros:
+            frac = frac.rstrip("0")
     else:
         whole, frac = text + "0" * exponent, ""
     groups = []
@@ -80,11 +89,42 @@ def fmt_number(x: float | int | Decimal | None, na: str = "-", decimals: int = 2
     return ("-" if sign else "") + out
 
 
+def printed_decimals(x: float | int | Decimal | None, decimals: int = 2) -> int:
+    """How many decimals ``fmt_number(x, decimals=decimals)`` prints (0 for a missing
+    value): ``92.9`` → 1, ``73.5333`` → 2, ``100`` → 0."""
+    if is_missing(x):
+        return 0
+    text = fmt_number(x, decimals=decimals)
+    return len(text.partition(",")[2])
+
+
+def fmt_fixed(x: float | int | Decimal | None, places: int, na: str = "-") -> str:
+    """``x`` with exactly ``places`` decimals, trailing zeros kept (a table column printed
+    to one number of decimals: ``92,90`` above ``73,53``); rounded half-up. A non-zero
+    value that would print as zero keeps ``fmt_number``'s two significant digits."""
+    if is_missing(x):
+        return na
+    with localcontext(prec=60):
+        d = _decimal(x)
+        q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if q == 0 and d != 0:
+        return fmt_number(x, decimals=places)
+    return _text(q if q != 0 else Decimal(0).quantize(Decimal(1).scaleb(-places)),
+                 keep_zeros=True)
+
+
 def fmt_percent(x: float | int | Decimal | None, na: str = "-", decimals: int = 2) -> str:
     """A value already in percent: ``87.5`` → ``87,5%``, ``100`` → ``100%``."""
     if is_missing(x):
         return na
     return f"{fmt_number(x, decimals=decimals)}%"
+
+
+def fmt_percent_fixed(x: float | int | Decimal | None, places: int, na: str = "-") -> str:
+    """A percent with exactly ``places`` decimals (``fmt_fixed``): ``92.9`` → ``92,90%``."""
+    if is_missing(x):
+        return na
+    return f"{fmt_fixed(x, places)}%"
 
 
 def fmt_value(

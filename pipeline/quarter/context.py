@@ -22,7 +22,7 @@ from ..annual.texts import STATUS_TEXT, clean, fmt_target, heading, split_city
 from ..compute import IndicatorResult, Status
 from ..domain.kinds import Accumulation
 from ..domain.master import COLOURS, Indicator, Master
-from ..domain.numfmt import fmt_month_year, fmt_percent
+from ..domain.numfmt import fmt_month_year, fmt_percent_fixed, printed_decimals
 from ..domain.periods import months, roman
 from ..word.columns import MERGE_UP
 from .figures import Progress, QuarterIndicator, QuarterResults
@@ -47,21 +47,41 @@ def _value(ind: Indicator, r: IndicatorResult) -> str:
     return clean(ind.rules.format_value(ind, r.realisation))
 
 
-def _percent(r: IndicatorResult, value: float | None, capped: bool = False) -> str:
+def _percent(r: IndicatorResult, value: float | None, places: int,
+             capped: bool = False) -> str:
     if r.status == Status.NOT_MEASURED:
         return "-"
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
-    return fmt_percent(value) + ("*" if capped else "") if value is not None else "-"
+    return fmt_percent_fixed(value, places) + ("*" if capped else "") if value is not None \
+        else "-"
 
 
-def _progress(r: IndicatorResult, qi: QuarterIndicator) -> str:
-    """``30% tercapai``, ``50% batas terpakai``, ``88,89% capaian``: the figure and what it
-    is (``figures.Progress``)."""
+def column_places(values: list[float | None]) -> int:
+    """The decimals a % column prints, the same on every row (issue 21: no "92,9%" beside
+    "73,53%"): as many as its most precise value needs, at most two."""
+    return min(max((printed_decimals(v) for v in values), default=0), 2)
+
+
+def _percent_columns(master: Master, q: QuarterResults) -> tuple[int, int]:
+    """The decimals of the "% Capaian s.d. TW" and "% thd Target" columns, their average
+    row included (the values of indicators whose figures are not valid print no number)."""
+    achievement, progress = [q.average_achievement], [q.average_progress]
+    for ind in master.indicators:
+        if q.cumulative.indicators[ind.code].status == Status.OK:
+            achievement.append(q.indicators[ind.code].achievement)
+            progress.append(q.indicators[ind.code].progress)
+    return column_places(achievement), column_places(progress)
+
+
+def _progress(r: IndicatorResult, qi: QuarterIndicator, places: int) -> str:
+    """``30,00% tercapai``, ``50,00% batas terpakai``, ``88,89% capaian``: the figure, at
+    its column's decimals, and what it is (``figures.Progress``)."""
     if r.status == Status.OK and qi.progress is not None:
         capped = r.capped and qi.progress_kind == Progress.LEVEL
-        return f"{fmt_percent(qi.progress)}{'*' if capped else ''} {qi.progress_kind.value}"
-    return _percent(r, None)
+        return (f"{fmt_percent_fixed(qi.progress, places)}{'*' if capped else ''} "
+                f"{qi.progress_kind.value}")
+    return _percent(r, None, places)
 
 
 def _texts(master: Master, ind: Indicator, q: QuarterResults, key: str) -> list[str]:
@@ -81,6 +101,7 @@ def _texts(master: Master, ind: Indicator, q: QuarterResults, key: str) -> list[
 def rows(master: Master, q: QuarterResults) -> list[dict[str, Any]]:
     out = []
     n = q.quarter
+    places, progress_places = _percent_columns(master, q)
     for s in master.sasaran:
         for j, ind in enumerate(s.indicators):
             own = q.own.indicators[ind.code]
@@ -97,8 +118,8 @@ def rows(master: Master, q: QuarterResults) -> list[dict[str, Any]]:
                 "quarter_target": fmt_target(ind, qi.target) if qi.target is not None else "-",
                 "own": _value(ind, own),
                 "cumulative": _value(ind, cum),
-                "achievement": _percent(cum, qi.achievement, qi.capped),
-                "progress": _progress(cum, qi),
+                "achievement": _percent(cum, qi.achievement, places, qi.capped),
+                "progress": _progress(cum, qi, progress_places),
                 "status": qi.band.grade if qi.band else "-",
                 "fill": (qi.band.fill if qi.band and qi.band.fill else NO_FILL),
                 "obstacles": _texts(master, ind, q, "obstacles"),
@@ -190,6 +211,7 @@ def build_quarter_context(master: Master, q: QuarterResults) -> dict[str, Any]:
     agency, n = master.agency, q.quarter
     tw, year = f"TW {roman(n)}", agency.year
     band = master.settings.band_of(q.average_achievement)
+    places, progress_places = _percent_columns(master, q)
     return {
         "title": TITLE,
         "period_line": f"TRIWULAN {roman(n)} TAHUN {year}",
@@ -216,8 +238,8 @@ def build_quarter_context(master: Master, q: QuarterResults) -> dict[str, Any]:
             "label": "RATA-RATA % CAPAIAN" + (
                 f" ({q.averaged} dari {len(master.indicators)} indikator bertarget "
                 f"{tw})" if q.averaged < len(master.indicators) else ""),
-            "achievement": fmt_percent(q.average_achievement),
-            "progress": fmt_percent(q.average_progress),
+            "achievement": fmt_percent_fixed(q.average_achievement, places),
+            "progress": fmt_percent_fixed(q.average_progress, progress_places),
             "status": band.grade if band else "-",
             "fill": band.fill if band and band.fill else NO_FILL,
         },

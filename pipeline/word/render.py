@@ -20,8 +20,9 @@ Every document family (the yearly report in ``annual``, the quarterly report in
    ``columns.drop_marked_columns``: optional columns headed ``columns.DROP_COLUMN`` are
    removed; ``merge_marked_cells``: every table cell holding only ``columns.MERGE_UP`` is
    joined to the cell above with ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop,
-   not groups of rows); ``pagination.add_page_hints``: the signature stays with the last
-   table. The marked cells are found once, by one XPath query, and only their rows (and
+   not groups of rows); ``pagination.add_page_hints``: the notes and signature move into
+   the last table's closing row, rows keep together (estimated with the document's
+   styles). The marked cells are found once, by one XPath query, and only their rows (and
    the rows above) are walked;
 4. the family sets fixed core properties (``set_properties``, dated from the master's
    report date) and stamps a normalised zip (``office.packaging``), so the same input gives
@@ -157,7 +158,8 @@ def render_document(context: dict[str, Any], template_path: Path, spec: Template
     except etree.XMLSyntaxError as exc:
         raise _broken_output(exc, source) from None
     if not getattr(tpl, "body_finished", False):
-        finish_body(tpl.docx.element.body, tpl.anchor, tpl.hold_ending)
+        finish_body(tpl.docx.element.body, tpl.anchor, tpl.hold_ending,
+                    tpl.docx.styles.element)
     return tpl
 
 
@@ -177,14 +179,14 @@ def with_images(value: Any, tpl) -> Any:
 
 
 def finish_body(body: etree._Element, anchor: str | None = None,
-                hold_ending: bool = True) -> None:
+                hold_ending: bool = True, styles: etree._Element | None = None) -> None:
     """After rendering: drop the marked columns, merge the marked cells, add the page
-    hints (step 4 of the module docstring; ``anchor``, ``hold_ending``: see
+    hints (step 3 of the module docstring; ``anchor``, ``hold_ending``, ``styles``: see
     ``pagination.add_page_hints``)."""
     found = Marked(body, (DROP_COLUMN, MERGE_UP))  # looked for once, for both
     drop_marked_columns(body, DROP_COLUMN, found)
     merge_marked_cells(body, found)
-    add_page_hints(body, anchor=anchor, hold_ending=hold_ending)
+    add_page_hints(body, anchor=anchor, hold_ending=hold_ending, styles=styles)
 
 
 # --- injected XML: namespaces ------------------------------------------------------------
@@ -343,7 +345,7 @@ def _template_class():
         def map_tree(self, tree):
             # the body's tables are finished before it joins python-docx's document, whose
             # element classes make every element visited afterwards slower to reach
-            finish_body(tree, self.anchor, self.hold_ending)
+            finish_body(tree, self.anchor, self.hold_ending, self.docx.styles.element)
             self.body_finished = True
             super().map_tree(tree)
 

@@ -123,8 +123,9 @@ class TemplateSpec:
     # renders the bundled sample with a template: (template, out) → out, for
     # `iku templat periksa` (``pipeline.families.try_template``)
     sample: Callable[[Path, Path], Path] | None = None
-    # The document ends with notes and a signature kept with its last table's last row
-    # (pagination.hold_the_ending); a chapter that ends in running text does not.
+    # The document ends with notes and a signature held in its last table's closing row,
+    # with the table's last rows (pagination.hold_the_ending); a chapter that ends in
+    # running text does not.
     signed: bool = True
 
 
