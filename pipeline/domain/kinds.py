@@ -179,6 +179,11 @@ class KindRules:
         """The number a label target stands for (labelled kinds only)."""
         return None
 
+    def met(self, ind: Indicator, label: str | None, target: object) -> bool | None:
+        """A ``met_only`` kind: whether a recorded label meets a target (an earlier year's,
+        from the history); None for other kinds, or when either is missing."""
+        return None
+
     # --- the workbook --------------------------------------------------------------------
 
     def excel_realisation(self, ind: Indicator, x1: str, x2: str) -> str:
@@ -544,6 +549,16 @@ class Status(KindRules):
             label = _find_label(target, tuple(ind.scale))
             return ind.scale[label] if label is not None else None
         return 1.0 if " ".join(target.split()) else None
+
+    def met(self, ind, label, target):
+        if not isinstance(label, str) or not isinstance(target, str) or target == NA:
+            return None
+        if not ind.scale:
+            return _same_text(label, target)
+        got, wanted = (_find_label(t, tuple(ind.scale)) for t in (label, target))
+        if got is None or wanted is None:
+            return None
+        return ind.scale[got] >= ind.scale[wanted]
 
     def excel_realisation(self, ind, x1, x2):
         if ind.scale:

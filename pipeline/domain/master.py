@@ -919,8 +919,11 @@ class Indicator(_Model):
 
     def printed(self, value: float) -> float:
         """A realisasi as printed: rounded to its decimals by the master's rounding."""
-        return float(rounded(value, self.decimals, self.rounding.mode,
-                             rescue=not self.as_printed))
+        return float(self.printed_decimal(value))
+
+    def printed_decimal(self, value: float) -> Any:
+        """The printed realisasi as a Decimal, to compare or subtract printed values."""
+        return rounded(value, self.decimals, self.rounding.mode, rescue=not self.as_printed)
 
     def used_realisation(self, value: float) -> float:
         """The realisasi % capaian divides: the printed one where ``capaian_dari:
