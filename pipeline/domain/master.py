@@ -1664,6 +1664,12 @@ def missing_texts(master: Master) -> list[str]:
                                      ("nip", signatory.nip)) if not value]
     if gaps:
         out.append(f"penandatangan: {', '.join(gaps)} tidak diisi; baris itu tidak dicetak")
+    agency = master.agency
+    blank = [key for key, value in (("tempat_laporan", agency.report_place),
+                                    ("tanggal_laporan", agency.report_date)) if not value]
+    if blank:
+        out.append(f"{' dan '.join(blank)} tidak diisi; di atas tanda tangan dicetak "
+                   "titik-titik untuk diisi tangan saat laporan ditandatangani")
     if master.agency.region_guessed:
         out.append(f"jenis_daerah tidak ditulis dan tidak dapat ditebak dari "
                    f"'{master.agency.city}'; dicetak KOTA (tulis jenis_daerah: KABUPATEN atau "
