@@ -89,9 +89,10 @@ class RekapRow:
     note: str = ""  # why a figure is missing, e.g. "belum diisi"
     progress: float | None = None  # a quarter: its progress (quarter.figures.progress)
     previous: float | None = None  # a year: last year's % capaian (master or history)
-    # the indicator's decimals where the master fixes them (``desimal_tetap``): realisasi
-    # and target are shown with exactly these, trailing zeros kept; None: as counted
+    # the decimals of realisasi and of target where the master fixes them
+    # (``desimal_tetap``): shown with exactly these, trailing zeros kept; None: as counted
     fixed: int | None = None
+    fixed_target: int | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def agency_rekap(
                 sas.number, sas.description, ind.code, ind.name, ind.unit_of_measure,
                 ind.target, res.label or res.realisation, res.achievement, note,
                 previous=results.previous.get(ind.code, (None, None))[0],
-                fixed=_fixed(ind),
+                **_fixed(ind),
             ))
     return AgencyRekap(
         master.agency.name, folder, master.agency.year, tuple(rows),
@@ -160,14 +161,15 @@ def quarter_rekap(master: Master, q, folder: str = "", report: str = "") -> Agen
             rows.append(RekapRow(
                 sas.number, sas.description, ind.code, ind.name, ind.unit_of_measure,
                 qi.target if qi.target is not None else "-", res.label or res.realisation,
-                qi.achievement, note, qi.progress, fixed=_fixed(ind)))
+                qi.achievement, note, qi.progress, **_fixed(ind)))
     return AgencyRekap(master.agency.name, folder, master.agency.year, tuple(rows),
                        q.average_achievement, q.averaged, report, q.period)
 
 
-def _fixed(ind) -> int | None:
+def _fixed(ind) -> dict[str, int | None]:
     """The decimals a row shows exactly, where the master fixes them (``desimal_tetap``)."""
-    return ind.decimals if ind.fixed_realisation or ind.fixed_target else None
+    return {"fixed": ind.decimals if ind.fixed_realisation else None,
+            "fixed_target": ind.target_places if ind.fixed_target else None}
 
 
 def rekap_filename(agencies: Sequence[AgencyRekap | _Summary]) -> str:
@@ -357,8 +359,8 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int
                 sheet.write_blank(row, 8, None, f.blank)
             else:
                 low, high = r.target if isinstance(r.target, tuple) else (r.target, None)
-                _number(sheet, row, 7, low, f.auto(low, r.fixed), f.blank)
-                _number(sheet, row, 8, high, f.auto(high, r.fixed), f.blank)
+                _number(sheet, row, 7, low, f.auto(low, r.fixed_target), f.blank)
+                _number(sheet, row, 8, high, f.auto(high, r.fixed_target), f.blank)
             if isinstance(r.realisation, str):
                 _text(sheet, row, 9, r.realisation, f)
             else:

@@ -415,7 +415,7 @@ def test_target_text(target, decimals: int, fixed: bool, text: str) -> None:
     """A range or a threshold in the Target cell: the indicator's decimals (exactly them
     where the master fixes them), no unit (Satuan has its own column); the same text as
     ``numfmt.fmt_target`` gives the report."""
-    assert target_text(SimpleNamespace(decimals=decimals, fixed_target=fixed), target) == text
+    assert target_text(SimpleNamespace(target_places=decimals, fixed_target=fixed), target) == text
 
 
 @pytest.mark.parametrize("unit", sorted(UNIT_CODES))

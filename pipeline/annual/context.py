@@ -265,7 +265,7 @@ def achievement_used(master: Master, ind: Indicator, r: IndicatorResult) -> str:
     value = master.settings.percent(indicator_achievement(ind, r.realisation, ind.target))
 
     def n(x: float) -> str:
-        return fmt_number(x, decimals=ind.decimals, fixed=ind.fixed_target)
+        return fmt_number(x, decimals=ind.target_places, fixed=ind.fixed_target)
 
     if isinstance(t, tuple):
         low, high = t

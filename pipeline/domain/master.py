@@ -564,6 +564,11 @@ class Indicator(_Model):
                           description="jumlah desimal realisasi dan target (0–4); bawaan "
                                       "menurut jenis. Paling banyak sekian desimal (84,1), "
                                       "kecuali desimal_tetap")
+    target_decimals: int | None = Field(
+        None, alias="desimal_target", ge=0, le=4,
+        description="jumlah desimal target dan target akhir bila berbeda dari realisasi, "
+                    "mis. realisasi 84,2 (desimal: 1) dengan target 85,41 (desimal_target: "
+                    "2); bawaan: desimal")
     fixed_decimals: Annotated[tuple[FixedPart, ...], BeforeValidator(_fixed_parts(
         (FixedPart.REALISATION, FixedPart.TARGET)))] = Field(
         (), alias="desimal_tetap",
@@ -944,9 +949,14 @@ class Indicator(_Model):
                          fixed=self.fixed_realisation, rounding=self.rounding.mode,
                          rescue=not self.as_printed)
 
+    @property
+    def target_places(self) -> int:
+        """The decimals of its targets: ``desimal_target``, else ``desimal``."""
+        return self.decimals if self.target_decimals is None else self.target_decimals
+
     def target_text(self, target: Target | None, missing: str = "-") -> str:
         """A target (or target akhir) in its satuan and decimals (``numfmt.fmt_target``)."""
-        return fmt_target(target, self.unit_of_measure, self.decimals, missing=missing,
+        return fmt_target(target, self.unit_of_measure, self.target_places, missing=missing,
                           fixed=self.fixed_target)
 
 
@@ -1565,6 +1575,7 @@ EXAMPLES = {
     "rumus_negatif_target_akhir": "rumus_negatif_target_akhir: \"(2T-R)/T\"",
     "ikut_rata_rata": "ikut_rata_rata: true",
     "desimal_capaian": "desimal_capaian: 2",
+    "desimal_target": "desimal_target: 2",
 }
 
 

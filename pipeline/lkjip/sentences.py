@@ -324,7 +324,7 @@ def _gap(ind: Indicator, target: Target, r: IndicatorResult) -> str | None:
     real = ind.printed_decimal(r.realisation)
     number = ind.target_number(target)  # a threshold's bound
     low, high = number if isinstance(number, tuple) else (number, number)
-    low, high = rounded(low, ind.decimals), rounded(high, ind.decimals)
+    low, high = rounded(low, ind.target_places), rounded(high, ind.target_places)
     if ind.polarity == Polarity.NEGATIVE:
         diff = real - high if real > high else None
     else:

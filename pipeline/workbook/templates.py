@@ -175,7 +175,7 @@ def metadata(master: Master, unit_code: str, period: str = ANNUAL) -> dict[str, 
 def target_text(ind: Indicator, target: Target) -> str:
     """A range or threshold target as the Target cell shows it (``80–90``, ``87,5–90``,
     ``≥ 95``): the number is in the cell's own column next to the Satuan, so no unit."""
-    return fmt_target(target, decimals=ind.decimals, fixed=ind.fixed_target)
+    return fmt_target(target, decimals=ind.target_places, fixed=ind.fixed_target)
 
 
 def realisation_formula(ind: Indicator, x1: str, x2: str) -> str:
@@ -416,7 +416,8 @@ def write_target(sheet: Worksheet, styles: Styles, row: int, col: int, ind: Indi
     else:
         number_format = "General"
         if ind.fixed_target:
-            number_format = "#,##0" + ("." + "0" * ind.decimals if ind.decimals else "")
+            places = ind.target_places
+            number_format = "#,##0" + ("." + "0" * places if places else "")
         sheet.write_number(row, col, target, styles.cell(num_format=number_format))
 
 
