@@ -469,7 +469,7 @@ def test_a_large_file_is_described_with_the_limit_and_how_to_split_it(tmp_path):
         "GALAT: besar.xlsx › Riwayat: lembar 'Riwayat' (bagian xl/worksheets/sheet1.xml) "
         "memakai sel sampai baris 10.001 (batas 10.000 baris). Berkas impor sebesar itu "
         "melebihi batas pemeriksaan keamanan iku: paling banyak 10.000 baris dan 100.000 sel "
-        "per lembar (sekitar 6.600 baris bila ke-15 kolom susunan impor diisi), lembar kerja "
+        "per lembar (sekitar 6.200 baris bila ke-16 kolom susunan impor diisi), lembar kerja "
         "5 MB, berkas 20 MB. Bagi isinya menjadi beberapa berkas, mis. satu berkas per tahun "
         "atau per instansi, masing-masing dengan baris judul yang sama, lalu impor satu per "
         "satu dengan `iku riwayat impor` (berkas yang sudah diimpor tidak menambah apa pun "

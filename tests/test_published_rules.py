@@ -381,9 +381,9 @@ def test_realisasi_is_compared_only_where_the_same_figure_was_recorded(tmp_path)
     assert against_years(m, s1) == [
         "Realisasi indikator «Indikator S1» naik dari 77,39% pada tahun 2023 menjadi 91,26% "
         "pada tahun 2024 (membaik: makin tinggi makin baik)."]
-    assert against_years(m, s2) == [
-        "Realisasi indikator «Indikator S2» tahun 2023 tercatat dengan jenis atau satuan lain, "
-        "sehingga tidak dibandingkan dengan realisasi tahun ini."]
+    assert against_years(m, s2) == [  # measured otherwise then: not compared (issue 21's sentence)
+        "Pada tahun 2023 indikator «Indikator S2» diukur dengan cara yang berbeda (satuan orang "
+        "menjadi %), sehingga angkanya tidak dapat dibandingkan dengan tahun 2024."]
 
 
 def test_an_imported_sasaran_average_reaches_the_chapter(tmp_path):
