@@ -173,36 +173,37 @@ def join(parts: list[str], sep: str = ", ", last: str = " dan ") -> str:
 
 
 def against_years(master: Master, view: IndicatorView) -> list[str]:
-    """The indicator against its earlier years: its realisasi, wherever the same figure
-    was recorded (``comparable``), then its % capaian, wherever one was."""
+    """The indicator against its earlier years: its % capaian, wherever one was recorded,
+    then its realisasi, wherever the same figure was (``comparable``), then the years
+    measured otherwise (``not_comparable``)."""
     ind, year = view.indicator, master.agency.year
     name = f"«{ind.renstra_title}»"
     shown = [shown_point(ind, p, view.result.capped and p.source == "isian", master.settings)
              for p in view.points]
-    out = realisation_years(ind, name, view.points, shown)
+    realised = realisation_years(ind, name, view.points, shown)
     now = shown[-1]
     before = [s for s, p in zip(shown[:-1], view.points[:-1], strict=True)
               if s.value is not None and not p.changed]
-    other = not_comparable(view)
+    other = [text for text in (not_comparable(view),) if text]
     if not before:
-        if out or other:
-            return out + ([other] if other else [])
+        if realised or other:
+            return realised + other
         return [f"Indikator {name} belum memiliki capaian tahun sebelumnya dalam riwayat."]
     last = before[-1]
     if now.value is None:
         why = "belum dapat dihitung" if view.result.status != Status.OK else \
             "tidak dihitung (target NA)"
-        return out + [f"Capaian indikator {name} tahun {year} {why}; capaian tahun "
-                      f"{last.year} sebesar {last.achievement}."]
+        return [f"Capaian indikator {name} tahun {year} {why}; capaian tahun {last.year} "
+                f"sebesar {last.achievement}.", *realised]
     if now.value > last.value:
         change = f"atau meningkat {points(now.value, last.value)} poin dibanding"
     elif now.value < last.value:
         change = f"atau menurun {points(now.value, last.value)} poin dibanding"
     else:
         change = ", sama dengan capaian"
-    out.append(f"Capaian indikator {name} tahun {year} sebesar {now.achievement}"
-               f"{'' if change.startswith(',') else ' '}{change} tahun {last.year} "
-               f"({last.achievement}).")
+    out = [f"Capaian indikator {name} tahun {year} sebesar {now.achievement}"
+           f"{'' if change.startswith(',') else ' '}{change} tahun {last.year} "
+           f"({last.achievement})."]
     series = [*before, now]
     if len(series) >= 3:
         high = max(series, key=lambda s: (s.value, s.year))
@@ -210,7 +211,7 @@ def against_years(master: Master, view: IndicatorView) -> list[str]:
         out.append(f"Selama {len(series)} tahun yang tercatat ({series[0].year}–{year}), "
                    f"capaian tertinggi {high.achievement} (tahun {high.year}) dan terendah "
                    f"{low.achievement} (tahun {low.year}).")
-    return out + ([other] if other else [])
+    return out + realised + other
 
 
 def not_comparable(view: IndicatorView) -> str:
