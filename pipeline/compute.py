@@ -10,9 +10,18 @@ the kind (a labelled realisasi is compared through its score). Where the sources
   units, then divides; ``gabung: sama`` takes the one figure every unit copied (validation
   has checked they agree);
 * positive polarity: capaian = R / T × 100 (a negative R gives a negative capaian);
-* negative polarity, ``pengaturan.rumus_negatif``: ``(2T-R)/T`` (default) gives
-  (2 − R / T) × 100, floored at 0; ``T/R`` gives T / R × 100, and 200 when R = 0 (the
-  value the default rule gives there; T / 0 has no value);
+* negative polarity, ``pengaturan.rumus_negatif`` (or the indicator's own
+  ``rumus_negatif``; against the Target Akhir ``rumus_negatif_target_akhir``):
+  ``(2T-R)/T`` (default) gives (2 − R / T) × 100, floored at 0; ``T/R`` gives T / R ×
+  100, and 200 when R = 0 (the value the default rule gives there; T / 0 has no value);
+  ``R/T`` computes as positive polarity (published tables score some lower-is-better
+  indicators so);
+* a threshold target (``≥ 95``, ``maksimal 5``) is its bound, its direction the
+  polarity (``master``): met and % capaian follow from the rules above;
+* ``capaian_dari: realisasi_tercetak``: % capaian divides the realisasi as printed
+  (rounded to its decimals, ``pembulatan``), as published tables do;
+* a status (``met_only`` kinds): % capaian is met (100) or not (0), printed Tercapai /
+  Tidak tercapai, and enters the average only with ``ikut_rata_rata: true``;
 * target range [low, high]: inside → 100; above → use high; below → use low;
 * target 0: positive → 100; negative → 100 when R = 0, else 0 (both rules);
 * target NA: realisasi is shown, capaian is None (printed NA) and the indicator is left
@@ -31,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from .domain.kinds import NA, Merge
+from .domain.kinds import MET, NA, NOT_MET, Merge
 from .domain.master import Indicator, Master, NegativeRule, Polarity, Target
 
 
@@ -66,10 +75,11 @@ class IndicatorResult:
     label: str | None = None  # the realisasi as printed, for labelled kinds
     grade: str | None = None  # predikat of the % capaian (pengaturan.skala_predikat)
     final_achievement: float | None = None  # % capaian against the Target Akhir RPJMD
+    met: bool | None = None  # a status (met_only kind): the target met or not
 
     @property
     def target_na(self) -> bool:
-        return self.status == Status.OK and self.achievement is None
+        return self.status == Status.OK and self.achievement is None and self.met is None
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,8 @@ def achievement(
         t = high if r > high else low
     else:
         t = target
+    if polarity == Polarity.NEGATIVE and rule == NegativeRule.R_OVER_T:
+        polarity = Polarity.POSITIVE  # the document scores it as a positive indicator
     if t == 0:
         if polarity == Polarity.POSITIVE:
             return 100.0
@@ -218,23 +230,40 @@ def _indicator_result(
     if y is None:
         return IndicatorResult(ind.code, Status.INVALID, x1, x2, contributions=tuple(contributions))
     settings = master.settings
-    value, capped = _achievement(ind, y, ind.target, settings.negative_rule)
+    value = indicator_achievement(ind, y, ind.target)
+    met = None
+    if ind.rules.met_only and value is not None:
+        met, value = value >= 100, (value if ind.counted else None)
     value, capped = (value, False) if value is None else apply_cap(value, settings.achievement_cap)
-    final, _ = _achievement(ind, y, ind.final_target, settings.negative_rule)
+    final = indicator_achievement(ind, y, ind.final_target, final=True)
     return IndicatorResult(
         ind.code, Status.OK, x1, x2, y, value, capped, tuple(contributions),
         label=ind.rules.label(ind, x1), grade=settings.grade_of(value),
-        final_achievement=final,
+        final_achievement=final, met=met,
     )
 
 
-def _achievement(
-    ind: Indicator, y: float, target: Target | None, rule: NegativeRule
-) -> tuple[float | None, bool]:
+def indicator_achievement(ind: Indicator, y: float, target: Target | None,
+                          final: bool = False) -> float | None:
+    """% capaian of realisasi ``y`` against one of the indicator's targets, by its rules:
+    the realisasi as printed where ``capaian_dari: realisasi_tercetak``, the indicator's
+    negative-polarity rule (``final``: the one against the Target Akhir), a status met
+    (100) or not (0). None when the target is NA or absent. Uncapped."""
     t = ind.target_number(target)
     if t is None:
-        return None, False
-    return achievement(y, t, ind.polarity, rule), False
+        return None
+    if ind.rules.met_only:
+        low = t[0] if isinstance(t, tuple) else t
+        return 100.0 if y >= low else 0.0
+    rule = ind.final_rule if final else ind.rule
+    return achievement(ind.used_realisation(y), t, ind.polarity, rule)
+
+
+def met_text(r: IndicatorResult) -> str | None:
+    """Tercapai / Tidak tercapai for a status, else None."""
+    if r.met is None:
+        return None
+    return MET if r.met else NOT_MET
 
 
 def _missing(v: object) -> bool:

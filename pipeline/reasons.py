@@ -247,6 +247,9 @@ class Reason(StrEnum):
         "which is not over: imported, with a warning")
     IMPORT_DUPLICATE = (
         "import_duplicate", "import", "the same agency, year, period and Kode twice")
+    IMPORT_SASARAN = (
+        "import_sasaran", "import", "a sasaran's yearly average row (Kode blank, Sasaran "
+        "filled) without a whole sasaran number or without its Capaian")
     IMPORT_LOCKED = "import_locked", "import", "the year is locked in the history"
     IMPORT_REPLACES = (
         "import_replaces", "import", "the year is already recorded: the import becomes a new "

@@ -44,6 +44,7 @@ from typing import IO, TYPE_CHECKING
 import xlsxwriter
 
 from .domain import spec
+from .domain.kinds import MET, NOT_MET
 from .domain.periods import ANNUAL, quarter_number, roman
 from .office.atomic import write_atomically
 
@@ -88,6 +89,10 @@ class RekapRow:
     note: str = ""  # why a figure is missing, e.g. "belum diisi"
     progress: float | None = None  # a quarter: its progress (quarter.figures.progress)
     previous: float | None = None  # a year: last year's % capaian (master or history)
+    # the decimals of realisasi and of target where the master fixes them
+    # (``desimal_tetap``): shown with exactly these, trailing zeros kept; None: as counted
+    fixed: int | None = None
+    fixed_target: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,10 +121,14 @@ def agency_rekap(
                 note = "target NA"
             if res.capped:
                 note = f"dibatasi {results.cap:g}%"
+            if res.met is not None:  # a status: met or not, not a percentage
+                note = "; ".join(filter(None, (MET if res.met else NOT_MET,
+                                                "" if ind.counted else "tidak ikut rata-rata")))
             rows.append(RekapRow(
                 sas.number, sas.description, ind.code, ind.name, ind.unit_of_measure,
                 ind.target, res.label or res.realisation, res.achievement, note,
                 previous=results.previous.get(ind.code, (None, None))[0],
+                **_fixed(ind),
             ))
     return AgencyRekap(
         master.agency.name, folder, master.agency.year, tuple(rows),
@@ -147,12 +156,20 @@ def quarter_rekap(master: Master, q, folder: str = "", report: str = "") -> Agen
                 note = f"dibatasi {q.cumulative.cap:g}%"
             if qi.progress_is_share:  # the progress column holds a share, not a capaian
                 note = "; ".join(filter(None, (note, f"kemajuan: {qi.progress_kind.value}")))
+            if qi.met is not None:
+                note = "; ".join(filter(None, (note, MET if qi.met else NOT_MET)))
             rows.append(RekapRow(
                 sas.number, sas.description, ind.code, ind.name, ind.unit_of_measure,
                 qi.target if qi.target is not None else "-", res.label or res.realisation,
-                qi.achievement, note, qi.progress))
+                qi.achievement, note, qi.progress, **_fixed(ind)))
     return AgencyRekap(master.agency.name, folder, master.agency.year, tuple(rows),
                        q.average_achievement, q.averaged, report, q.period)
+
+
+def _fixed(ind) -> dict[str, int | None]:
+    """The decimals a row shows exactly, where the master fixes them (``desimal_tetap``)."""
+    return {"fixed": ind.decimals if ind.fixed_realisation else None,
+            "fixed_target": ind.target_places if ind.fixed_target else None}
 
 
 def rekap_filename(agencies: Sequence[AgencyRekap | _Summary]) -> str:
@@ -263,6 +280,7 @@ def _build(summaries: Sequence[_Summary], agencies: Iterable[AgencyRekap],
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
         cell = {"border": 1, "valign": "top", "font_size": 10}
+        self._book, self._cell, self._fixed = book, cell, {}
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.header = book.add_format({**cell, "bold": True, "text_wrap": True,
                                        "align": "center", "valign": "vcenter",
@@ -279,8 +297,15 @@ class _Formats:
         self.avg_number = book.add_format({**avg, "num_format": NUMBER_FORMAT})
 
 
-    def auto(self, value: float | None):
-        """Whole numbers (targets, counts) without decimals, others with two."""
+    def auto(self, value: float | None, fixed: int | None = None):
+        """Whole numbers (targets, counts) without decimals, others with two; with
+        ``fixed``, exactly that many decimals (trailing zeros kept)."""
+        if fixed is not None:
+            if fixed not in self._fixed:
+                digits = "." + "0" * fixed if fixed else ""
+                self._fixed[fixed] = self._book.add_format(
+                    {**self._cell, "num_format": f"{ID}#,##0{digits}"})
+            return self._fixed[fixed]
         return self.whole if value is not None and float(value).is_integer() else self.number
 
 
@@ -334,12 +359,12 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int
                 sheet.write_blank(row, 8, None, f.blank)
             else:
                 low, high = r.target if isinstance(r.target, tuple) else (r.target, None)
-                _number(sheet, row, 7, low, f.auto(low), f.blank)
-                _number(sheet, row, 8, high, f.auto(high), f.blank)
+                _number(sheet, row, 7, low, f.auto(low, r.fixed_target), f.blank)
+                _number(sheet, row, 8, high, f.auto(high, r.fixed_target), f.blank)
             if isinstance(r.realisation, str):
                 _text(sheet, row, 9, r.realisation, f)
             else:
-                _number(sheet, row, 9, r.realisation, f.auto(r.realisation), f.blank)
+                _number(sheet, row, 9, r.realisation, f.auto(r.realisation, r.fixed), f.blank)
             _number(sheet, row, 10, r.achievement, f.number, f.blank)
             _text(sheet, row, 11, r.note, f)
             if agency.period != ANNUAL:  # the quarter's own columns, importable by label

@@ -2,10 +2,12 @@
 
 It knows only what the workbooks use: numbers, strings, cell references, array constants
 ``{"a","b"}``, the operators ``+ - * /`` and comparisons, and IF, AND, OR, ISNUMBER,
-ISBLANK, MAX, MIN, MATCH (exact match), CHOOSE, SUM and AVERAGE, with Excel's rules where
-they matter here: text comparisons ignore case, a blank cell is not a number, a formula
-that shows "" is text (not blank), SUM and AVERAGE of cell references skip text and blank
-cells (AVERAGE of none is #DIV/0!).
+ISBLANK, MAX, MIN, MATCH (exact match), CHOOSE, SUM, AVERAGE, ROUND, TRUNC and TRIM, with
+Excel's rules where they matter here: text comparisons ignore case, a blank cell is not a
+number, a formula that shows "" is text (not blank), SUM and AVERAGE of cell references
+skip text and blank cells (AVERAGE of none is #DIV/0!), ROUND rounds halves away from
+zero and TRUNC cuts towards zero, both on the number as Excel shows it (15 significant
+digits), TRIM removes leading and trailing spaces and turns runs of spaces into one.
 It is independent of the pipeline: a test compares what it computes from the formula
 text with what ``pipeline.compute`` computes, and LibreOffice checks the same formulas
 where it is installed.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 _TOKEN = re.compile(
@@ -237,7 +240,31 @@ def _average(args):
     return sum(numbers) / len(numbers)
 
 
+def _decimal_of(value: float) -> Decimal:
+    """The number as Excel shows it: 15 significant digits (so 2.675, stored as
+    2.67499999…, rounds as the 2.675 a person typed)."""
+    return Decimal(f"{value:.15g}")
+
+
+def _round(args, mode: str):
+    value, places = _number(args[0]()), int(_number(args[1]()))
+    quantum = Decimal(1).scaleb(-places)
+    return float(_decimal_of(value).quantize(quantum, rounding=mode))
+
+
+def _trim(args):
+    value = args[0]()
+    if value is BLANK:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(part for part in str(value).split(" ") if part)
+
+
 _FUNCTIONS: dict[str, Callable[[list[Callable[[], Any]]], Any]] = {
+    "ROUND": lambda args: _round(args, ROUND_HALF_UP),
+    "TRUNC": lambda args: _round(args, ROUND_DOWN),
+    "TRIM": _trim,
     "ISBLANK": lambda args: args[0]() is BLANK,
     "SUM": lambda args: sum(_numbers(args)),
     "AVERAGE": _average,

@@ -56,10 +56,11 @@ def test_contoh_then_impor(tmp_path):
     db = tmp_path / "riwayat.sqlite"
     res = cli("riwayat", "impor", example, "--riwayat", db)
     assert res.stdout.splitlines() == [
-        f"Diimpor: {EXAMPLE_AGENCY} tahun 2019 (tahunan), 5 indikator, versi 1",
+        f"Diimpor: {EXAMPLE_AGENCY} tahun 2019 (tahunan), 5 indikator, 1 rata-rata sasaran, "
+        "versi 1",
         f"Diimpor: {EXAMPLE_AGENCY} tahun 2020 (tahunan), 5 indikator, versi 1",
         f"Diimpor: {EXAMPLE_AGENCY} tahun 2020 (TW2), 1 indikator, versi 1",
-        f"3 catatan dari 11 baris dimasukkan ke {db}",
+        f"3 catatan dari 12 baris dimasukkan ke {db}",
     ]
     assert res.stderr == "" and digest(example) == first  # the input is never modified
     with open_history(db) as h:

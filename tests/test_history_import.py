@@ -47,7 +47,7 @@ def test_example_workbook_has_the_documented_header_and_imports_exactly(tmp_path
     ws = openpyxl.load_workbook(path).active
     assert [c.value for c in ws[1]] == [c.label for c in COLUMNS]
     result = read_import(path)
-    assert result.problems == [] and result.rows == 11 and result.sheet == "Riwayat"
+    assert result.problems == [] and result.rows == 12 and result.sheet == "Riwayat"
     fp = hashlib.sha256(path.read_bytes()).hexdigest()
     assert {s.source_fingerprint for s in result.snapshots} == {fp}
     got = [s.__class__(**{**s.__dict__, "source_fingerprint": ""}) for s in result.snapshots]
@@ -95,15 +95,15 @@ BAD_ROWS = [
      "hubung (paling panjang 20), mis. S1.1"),
     ({"Indikator": "  "}, W + "D2: Indikator kosong; isi nama indikator"),
     ({"Jenis": "persen"}, W + "E2: Jenis tidak dikenal; pilihan: persentase, rasio, jumlah, "
-     "nilai, pertumbuhan, penurunan, predikat, ya_tidak (atau kosongkan)"),
-    ({"Target": "sembilan puluh"}, W + "G2: Target harus angka, NA, rentang (80-90) atau, "
-     "untuk jenis predikat/ya_tidak, label (mis. WTP)"),
+     "nilai, pertumbuhan, penurunan, predikat, ya_tidak, status (atau kosongkan)"),
+    ({"Target": "sembilan puluh"}, W + "G2: Target harus angka, NA, rentang (80-90), ambang "
+     "(≥ 95) atau, untuk jenis predikat/ya_tidak/status, label (mis. WTP)"),
     ({"Target": "90-80"}, W + "G2: rentang Target harus 'bawah-atas' dengan bawah <= atas, "
      "mis. 80-90"),
     ({"Realisasi": "banyak"}, W + "H2: Realisasi harus angka (teks hanya untuk jenis predikat "
-     "atau ya_tidak)"),
+     "atau ya_tidak atau status)"),
     ({"Realisasi": True}, W + "H2: Realisasi harus angka (teks hanya untuk jenis predikat "
-     "atau ya_tidak)"),
+     "atau ya_tidak atau status)"),
     ({"Capaian": "tinggi"}, W + "I2: Capaian harus angka (dalam persen, mis. 87,5) atau kosong"),
 ]
 
@@ -469,7 +469,7 @@ def test_a_large_file_is_described_with_the_limit_and_how_to_split_it(tmp_path):
         "GALAT: besar.xlsx › Riwayat: lembar 'Riwayat' (bagian xl/worksheets/sheet1.xml) "
         "memakai sel sampai baris 10.001 (batas 10.000 baris). Berkas impor sebesar itu "
         "melebihi batas pemeriksaan keamanan iku: paling banyak 10.000 baris dan 100.000 sel "
-        "per lembar (sekitar 6.600 baris bila ke-15 kolom susunan impor diisi), lembar kerja "
+        "per lembar (sekitar 6.200 baris bila ke-16 kolom susunan impor diisi), lembar kerja "
         "5 MB, berkas 20 MB. Bagi isinya menjadi beberapa berkas, mis. satu berkas per tahun "
         "atau per instansi, masing-masing dengan baris judul yang sama, lalu impor satu per "
         "satu dengan `iku riwayat impor` (berkas yang sudah diimpor tidak menambah apa pun "

@@ -22,16 +22,25 @@ import pytest
 from pipeline.compute import compute
 from pipeline.domain import spec
 from pipeline.domain.kinds import REGISTRY, Kind, labelled_kinds, rules_of
-from pipeline.domain.master import Master, parse_master
+from pipeline.domain.master import (
+    AchievementBase,
+    Master,
+    NegativeRule,
+    Rounding,
+    parse_master,
+)
+from pipeline.domain.thresholds import parse_threshold
 from pipeline.workbook.sample import fill_workbook
-from pipeline.workbook.templates import achievement_formula, write_template
+from pipeline.workbook.templates import achievement_formula, realisation_formula, write_template
 
 from formula_eval import evaluate
 
 FIRST = spec.FIRST_DATA_ROW + 1  # openpyxl rows are 1-based
 COL = {key: index + 1 for key, index in spec.COLUMN_INDEX.items()}
 SCALES = {"opini": ["WTP", "WDP", "TW", "TMP"],
-          "sakip": ["AA", "A", "BB", "B", "CC", "C", "D"]}
+          "sakip": ["AA", "A", "BB", "B", "CC", "C", "D"],
+          "akreditasi": ["Paripurna", "Utama", "Madya", "Dasar"]}
+GRADES = ("A", "B", "C")  # a status typed as text, compared with its target
 
 HEAD = """\
 versi_skema: 1
@@ -50,6 +59,7 @@ pengaturan:
   skala:
     opini: [WTP, WDP, TW, TMP]
     sakip: [AA, A, BB, B, CC, C, D]
+    akreditasi: [Paripurna, Utama, Madya, Dasar]
 sasaran:
   - no: 1
     uraian: Uji
@@ -75,31 +85,48 @@ def _indicator_yaml(rng: random.Random, i: int, kind: Kind) -> str:
     if rules.negative_option and rng.random() < 0.5:
         lines.append("        boleh_negatif: true")
     if rules.labelled:
-        if rules.asks_x2 is False and kind == Kind.GRADE:
-            scale = rng.choice(list(SCALES))
+        if rules.uses_scale and (kind == Kind.GRADE or rng.random() < 0.5):
+            scale = rng.choice(["opini", "sakip", "akreditasi"] if kind == Kind.STATUS
+                               else ["opini", "sakip"])
             lines.append(f"        skala: {scale}")
             lines.append(f"        target: {rng.choice(SCALES[scale])}")
+        elif kind == Kind.STATUS:  # no order: met when the text is the target
+            lines.append(f"        target: {rng.choice(GRADES)}")
         else:
             lines.append("        target: Ada")
+        if rules.met_only and rng.random() < 0.5:
+            lines.append("        ikut_rata_rata: true")
         return "\n".join(lines)
-    lines.append(f"        polaritas: {rng.choice(['positif', 'negatif'])}")
     shape = rng.random()
+    threshold = None
     if shape < 0.15:
         target = "NA"
-    elif shape < 0.35:
+    elif shape < 0.3:
         low = rng.choice([0, 5, 50, 80])
         target = f"[{low}, {low + rng.choice([0, 5, 10])}]"
-    elif shape < 0.45:
+    elif shape < 0.4:
         target = "0"
+    elif shape < 0.55:  # a threshold: its word gives the direction
+        threshold = rng.choice(["\u2265", "minimal", "\u2264", "maksimal"])
+        target = f'"{threshold} {rng.choice([1, 10, 32, 87.5, 95]):g}"'.replace(".", ",")
     else:
         target = str(rng.choice([1, 1.5, 10, 32, 87.5, 100, 120]))
+    negative = rng.random() < 0.5 if threshold is None else threshold in ("\u2264", "maksimal")
+    if threshold is None:
+        lines.append(f"        polaritas: {'negatif' if negative else 'positif'}")
+    if negative and rng.random() < 0.5:  # the indicator's own rule (issue 20)
+        lines.append(f'        rumus_negatif: "{rng.choice(["(2T-R)/T", "T/R", "R/T"])}"')
+    if rng.random() < 0.4:  # capaian from the realisasi as printed
+        lines.append("        capaian_dari: realisasi_tercetak")
+        lines.append(f"        desimal: {rng.choice([0, 1, 2, 3])}")
+        lines.append(f"        pembulatan: {rng.choice(['biasa', 'potong'])}")
     lines.append(f"        target: {target}")
     return "\n".join(lines)
 
 
 def random_master(seed: int, per_kind: int = 4) -> Master:
     rng = random.Random(seed)
-    rule = rng.choice(["(2T-R)/T", "T/R"])
+    rule = rng.choice(["(2T-R)/T", "T/R", "R/T"])
     cap = rng.choice(["null", "null", "120", "100"])
     body = [_indicator_yaml(rng, i * 100 + k, kind)
             for k, kind in enumerate(REGISTRY) for i in range(per_kind)]
@@ -115,6 +142,8 @@ def random_inputs(master: Master, seed: int) -> dict[str, tuple]:
         for rule in inputs:
             if rule.is_choice:
                 row.append(rng.choice(rule.choices))
+            elif rule.text:
+                row.append(rng.choice(GRADES))
             else:
                 row.append(_number(rng, rule.whole, rule.negative))
         if len(row) == 1:
@@ -124,7 +153,9 @@ def random_inputs(master: Master, seed: int) -> dict[str, tuple]:
 
 
 def python_figures(master: Master, values: dict[str, tuple]) -> dict[str, tuple]:
-    """(realisasi as the cell shows it, % capaian or "NA") per indicator; None = blank."""
+    """(realisasi as the cell shows it, % capaian, "NA", or Tercapai / Tidak tercapai) per
+    indicator; None = blank. The Realisasi cell of an indicator whose capaian divides the
+    printed realisasi holds the printed value."""
     frame = pd.DataFrame([["A", code, x1, x2, ""] for code, (x1, x2) in values.items()],
                          columns=["unit", "code", "x1", "x2", "note"])
     results = compute(master, frame)
@@ -134,8 +165,12 @@ def python_figures(master: Master, values: dict[str, tuple]) -> dict[str, tuple]
         if r.realisation is None:
             out[ind.code] = (None, None)
             continue
-        shown = r.label if ind.rules.labelled else r.realisation
-        out[ind.code] = (shown, "NA" if r.achievement is None else r.achievement)
+        shown = r.label if ind.rules.labelled else ind.used_realisation(r.realisation)
+        if r.met is not None:
+            capaian = "Tercapai" if r.met else "Tidak tercapai"
+        else:
+            capaian = "NA" if r.achievement is None else r.achievement
+        out[ind.code] = (shown, capaian)
     return out
 
 
@@ -158,7 +193,7 @@ def excel_figures(master: Master, values: dict[str, tuple]) -> dict[str, tuple]:
         x1, x2 = values[ind.code]
         cells = {ref["x1"]: x1, ref["x2"]: x2,
                  ref["target"]: ind.target if not isinstance(ind.target, tuple) else None}
-        y = evaluate(ind.rules.excel_realisation(ind, ref["x1"], ref["x2"]), cells)
+        y = evaluate(realisation_formula(ind, ref["x1"], ref["x2"]), cells)
         cells[ref["realisation"]] = y
         c = evaluate(achievement_formula(ind, ref["realisation"], ref["target"],
                                          master.settings), cells)
@@ -182,6 +217,22 @@ def test_excel_formulas_agree_with_python(seed):
 def test_every_kind_is_exercised():
     kinds = {ind.kind for seed in range(3) for ind in random_master(seed).indicators}
     assert kinds == set(Kind)
+
+
+def test_every_option_of_issue_20_is_exercised():
+    """The random masters hold every rule, rounding, threshold and status option, so the
+    agreement above covers each of them."""
+    inds = [ind for seed in range(40) for ind in random_master(seed).indicators]
+    assert {i.rule for i in inds if i.negative_rule} == set(NegativeRule)
+    assert {(i.achievement_base, i.rounding, i.decimals) for i in inds
+            if not i.rules.labelled} >= {(AchievementBase.PRINTED, r, d)
+                                         for r in Rounding for d in (0, 1, 2, 3)}
+    thresholds = {parse_threshold(i.target).word for i in inds if not i.rules.labelled
+                  and parse_threshold(i.target)}
+    assert thresholds == {"\u2265", "minimal", "\u2264", "maksimal"}
+    statuses = [i for i in inds if i.rules.met_only]
+    assert {(bool(i.scale), i.counted) for i in statuses} == {
+        (True, True), (True, False), (False, True), (False, False)}
 
 
 def _has_soffice() -> bool:
@@ -267,4 +318,5 @@ def test_what_a_kind_is_comes_from_its_rules(kind):
     next year's x2 from a recorded figure, history/importer's label kinds)."""
     rules = REGISTRY[kind]
     assert rules.value_is_x1 == (kind in (Kind.COUNT, Kind.VALUE))
-    assert (kind.value in labelled_kinds()) == (kind in (Kind.GRADE, Kind.YES_NO))
+    assert (kind.value in labelled_kinds()) == (kind in (Kind.GRADE, Kind.YES_NO, Kind.STATUS))
+    assert rules.met_only == (kind == Kind.STATUS)

@@ -134,7 +134,7 @@ def test_targets_as_a_secretariat_writes_them(written, target):
     ("written", "fragment"),
     [
         ("1.234", "angka '1.234' bermakna ganda; tulis 1234 bila maksudnya ribuan"),
-        ("sembilan puluh", "bukan angka; tulis mis. 100, 93,55, [80, 90] atau NA"),
+        ("sembilan puluh", "bukan angka; tulis mis. 100, 93,55, [80, 90], \"≥ 95\" atau NA"),
         ("[90, 80]", "rentang target harus [bawah, atas] dengan bawah <= atas"),
         ("[80, 85, 90]", "rentang target ditulis [bawah, atas], mis. [80, 90]"),
         ("-5", "target tidak boleh negatif"),

@@ -149,7 +149,9 @@ def test_a_user_installs_makes_a_working_folder_and_builds_every_document(instal
     work = home / "kerja"
     assert sorted(p.name for p in work.iterdir()) == [
         "BACA_SAYA.txt", "contoh_master", "isian", "master.yaml", "templat_word"]
-    assert len(list((work / "contoh_master").glob("*.yaml"))) == 4
+    examples = Path(__file__).resolve().parent.parent / "input_templates" / "master" / "contoh"
+    assert sorted(p.name for p in (work / "contoh_master").glob("*.yaml")) == sorted(
+        p.name for p in examples.glob("*.yaml"))
     assert "Langkah berikutnya" in (work / "BACA_SAYA.txt").read_text(encoding="utf-8")
     assert list((work / "isian").iterdir()) == []
     assert "Folder kerja dibuat" in made.stdout

@@ -87,8 +87,9 @@ def rupiah(x: float) -> str:
 
 
 def with_unit(target: str, unit: str) -> str:
-    """A PK's Target and Satuan as one text, as the IKU report prints a target."""
-    if unit in ("", "-") or not re.match(r"-?\d", target):
+    """A PK's Target and Satuan as one text, as the IKU report prints a target (a threshold
+    too: "≥ 95" and "%" print "≥ 95%")."""
+    if unit in ("", "-") or not re.match(r"(?:\u2265 |\u2264 |minimal |maksimal )?-?\d", target):
         return target
     return f"{target}{unit}" if unit == "%" else f"{target} {unit}"
 
@@ -188,7 +189,7 @@ def test_the_statement_the_parties_and_their_places(built):
     pages = signatures(built["pk"])
     assert len(pages) == 2  # under the statement and under the lampiran
     for table in pages:
-        assert table[0] == ["", f"{agency['tempat_laporan']}, {when}"]
+        assert table[0] == ["", f"{agency.get('tempat_laporan', BLANK)}, {when}"]
         assert table[1] == ["PIHAK KEDUA,", "PIHAK PERTAMA,"]  # pihak kedua on the left
         assert table[2] == [head, agency["penandatangan"]["jabatan"]]
         assert table[4] == [second.get("nama", BLANK), name]

@@ -404,14 +404,18 @@ def test_achievement_formula_t_over_r() -> None:
         '=IF(ISNUMBER(H9),IF(H9=0,200,I9/H9*100),"")')
 
 
-@pytest.mark.parametrize(("target", "decimals", "text"), [
-    ((80.0, 90.0), 2, "80–90"), ((87.5, 90.0), 2, "87,5–90"), ((87.55, 90.0), 1, "87,6–90"),
-    ((1000.0, 2500.5), 2, "1.000–2.500,5"),  # Indonesian thousands, as everywhere else
+@pytest.mark.parametrize(("target", "decimals", "fixed", "text"), [
+    ((80.0, 90.0), 2, False, "80–90"), ((87.5, 90.0), 2, False, "87,5–90"),
+    ((87.55, 90.0), 1, False, "87,6–90"),
+    ((1000.0, 2500.5), 2, False, "1.000–2.500,5"),  # Indonesian thousands, as everywhere else
+    ((80.0, 90.5), 2, True, "80,00–90,50"),  # desimal_tetap: [target]
+    ("≥ 95", 2, False, "≥ 95"), ("maksimal 5,5", 2, True, "maksimal 5,50"),  # thresholds
 ])
-def test_target_text(target, decimals: int, text: str) -> None:
-    """A range in the Target cell: the indicator's decimals, no unit (Satuan has its own
-    column); the same text as ``numfmt.fmt_target`` gives the report."""
-    assert target_text(SimpleNamespace(decimals=decimals), target) == text
+def test_target_text(target, decimals: int, fixed: bool, text: str) -> None:
+    """A range or a threshold in the Target cell: the indicator's decimals (exactly them
+    where the master fixes them), no unit (Satuan has its own column); the same text as
+    ``numfmt.fmt_target`` gives the report."""
+    assert target_text(SimpleNamespace(target_places=decimals, fixed_target=fixed), target) == text
 
 
 @pytest.mark.parametrize("unit", sorted(UNIT_CODES))

@@ -24,17 +24,20 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..compute import IndicatorResult, Results, Status
-from ..domain.kinds import NA, SUB1, SUB2, Merge
+from ..compute import IndicatorResult, Results, Status, indicator_achievement
+from ..domain.kinds import MINUS, NA, SUB1, SUB2, TIMES, Merge
 from ..domain.master import (
+    AchievementBase,
     ExtraColumn,
     Indicator,
     Master,
     NegativeRule,
     Organisation,
     Polarity,
+    Rounding,
 )
 from ..domain.numfmt import fmt_date, fmt_number, fmt_percent
+from ..domain.thresholds import parse_threshold
 from ..word.columns import MERGE_UP
 from .lampiran import history_appendix
 from .texts import (
@@ -43,9 +46,11 @@ from .texts import (
     clean,
     fmt_target,
     grade_text,
+    header_rows,
     heading,
     letter,
     numbered,
+    place_date,
     realisation_text,
     spans,
     split_city,
@@ -140,6 +145,7 @@ def _columns(master: Master, results: Results) -> dict[str, bool]:
 def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
     year, previous_year = master.agency.year, master.agency.year - 1
     show = _columns(master, results)
+    percent = master.settings.percent
     rows = []
     for s in master.sasaran:
         for j, ind in enumerate(s.indicators):
@@ -150,13 +156,13 @@ def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
                     "indicator": clean(ind.name),
                     "baseline": value_text(ind, ind.baseline, na=NA),
                     "previous_realisation": _previous_text(ind, results),
-                    "previous": fmt_percent(results.previous.get(ind.code, (None,))[0]),
+                    "previous": percent(results.previous.get(ind.code, (None,))[0]),
                     "target": fmt_target(ind, ind.target),
                     "realisation": realisation_text(ind, r),
-                    "achievement": achievement_text(r),
+                    "achievement": achievement_text(r, master.settings),
                     "grade": grade_text(r),
                     "final_target": fmt_target(ind, ind.final_target),
-                    "final_achievement": fmt_percent(r.final_achievement),
+                    "final_achievement": percent(r.final_achievement),
                 }
             )
     coverage = ""
@@ -180,8 +186,8 @@ def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
         "average": {
             "label": label,
             "coverage": coverage,
-            "previous": fmt_percent(results.average_previous),
-            "achievement": fmt_percent(results.average_achievement),
+            "previous": percent(results.average_previous),
+            "achievement": percent(results.average_achievement),
             "grade": master.settings.grade_of(results.average_achievement) or "",
         },
     }
@@ -216,6 +222,9 @@ def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]
     ]
     if ind.asks_x2 and ind.x2_meaning:
         lines.append(f"{SUB2} = {clean(ind.x2_meaning)}")
+    used = achievement_used(master, ind, r)
+    if used:
+        lines.append(used)
     names = {u.code: clean(u.name) for u in master.units}
     if len(r.contributions) > 1:
         if ind.merge == Merge.SAME:
@@ -241,6 +250,41 @@ def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]
     return lines
 
 
+def achievement_used(master: Master, ind: Indicator, r: IndicatorResult) -> str:
+    """Where % capaian divides the printed realisasi (``capaian_dari:
+    realisasi_tercetak``), the computation with the numbers actually used:
+    ``% capaian = 9,20/9,53 × 100% = 96,54% (dari realisasi tercetak 9,53)``."""
+    if (ind.achievement_base != AchievementBase.PRINTED or ind.rules.labelled
+            or r.status != Status.OK or r.realisation is None):
+        return ""
+    t = ind.target_number(ind.target)
+    if t is None:
+        return ""
+    used = ind.printed(r.realisation)
+    shown = ind.number_text(r.realisation)
+    value = master.settings.percent(indicator_achievement(ind, r.realisation, ind.target))
+
+    def n(x: float) -> str:
+        return fmt_number(x, decimals=ind.target_places, fixed=ind.fixed_target)
+
+    if isinstance(t, tuple):
+        low, high = t
+        if low <= used <= high:
+            return (f"% capaian = 100% (realisasi tercetak {shown} di dalam rentang "
+                    f"{n(low)}\u2013{n(high)})")
+        t = high if used > high else low
+    rule = ind.rule if ind.polarity == Polarity.NEGATIVE else NegativeRule.R_OVER_T
+    if t == 0:
+        return f"% capaian = {value} (target 0; dari realisasi tercetak {shown})"
+    if rule == NegativeRule.R_OVER_T:
+        formula = f"{shown}/{n(t)} {TIMES} 100%"
+    elif rule == NegativeRule.T_OVER_R:
+        formula = f"{n(t)}/{shown} {TIMES} 100%"
+    else:
+        formula = f"(2 {TIMES} {n(t)} {MINUS} {shown})/{n(t)} {TIMES} 100%"
+    return f"% capaian = {formula} = {value} (dari realisasi tercetak)"
+
+
 def renstra_table(master: Master, results: Results) -> dict[str, Any]:
     show = _columns(master, results)
     rows = []
@@ -253,7 +297,7 @@ def renstra_table(master: Master, results: Results) -> dict[str, Any]:
                     "indicator": f"{j + 1}. {clean(ind.renstra_title)}",
                     "target": fmt_target(ind, ind.target),
                     "realisation": realisation_text(ind, r),
-                    "achievement": achievement_text(r),
+                    "achievement": achievement_text(r, master.settings),
                     "grade": grade_text(r),
                     "responsible": clean(ind.responsible),
                     "sources": numbered(ind.data_sources),
@@ -282,6 +326,8 @@ NEGATIVE_RULE_TEXT = {
                                 "rendah 0%",
     NegativeRule.T_OVER_R: "% capaian = target/realisasi \u00d7 100%; realisasi 0 dihitung "
                            "200%",
+    NegativeRule.R_OVER_T: "% capaian = realisasi/target \u00d7 100%, dihitung seperti "
+                           "polaritas positif",
 }
 
 
@@ -298,12 +344,7 @@ def notes(master: Master, results: Results) -> list[str]:
     if same:
         out.append(f"Indikator dengan satu angka untuk seluruh daerah ({', '.join(same)}): "
                    "setiap unit pelapor mengisi angka yang sama, dihitung satu kali.")
-    negative = [i.code for i in inds if i.polarity == Polarity.NEGATIVE]
-    if negative:
-        out.append(
-            "Indikator berpolaritas negatif (makin rendah makin baik: "
-            f"{', '.join(negative)}): {NEGATIVE_RULE_TEXT[master.settings.negative_rule]}."
-        )
+    out += rule_notes(master)
     if any(isinstance(i.target, tuple) for i in inds):
         out.append(
             "Target berupa rentang: realisasi di dalam rentang berarti capaian 100%; di atas "
@@ -315,14 +356,16 @@ def notes(master: Master, results: Results) -> list[str]:
             "berpolaritas negatif 100% bila realisasi 0, selain itu 0%."
         )
     for ind in inds:
-        if ind.rules.labelled and ind.scale:
+        if ind.rules.labelled and ind.scale and not ind.rules.met_only:
             scale = ", ".join(f"{k} = {fmt_number(v)}" for k, v in ind.scale.items())
             out.append(f"Indikator {ind.code} berupa predikat: % capaian = skor realisasi / "
                        f"skor target \u00d7 100% (skor: {scale}).")
-    yes_no = [i.code for i in inds if i.rules.labelled and not i.scale]
+    yes_no = [i.code for i in inds if i.rules.labelled and not i.scale and not i.rules.met_only]
     if yes_no:
         out.append(f"Indikator ada/tidak ada ({', '.join(yes_no)}): Ada = 100%, "
                    "Tidak ada = 0%.")
+    out += status_notes(master)
+    out += printed_notes(master)
     if results.na_targets:
         out.append(f"Target NA (belum ditetapkan: {', '.join(results.na_targets)}): "
                    "realisasi dicetak, % capaian dicetak NA dan indikator itu tidak ikut "
@@ -333,6 +376,12 @@ def notes(master: Master, results: Results) -> list[str]:
         if capped:
             text += f"; nilai yang dibatasi ditandai * ({', '.join(capped)})"
         out.append(text + ".")
+    elif not master.settings.cap_written:
+        above = [c for c, r in results.indicators.items()
+                 if r.status == Status.OK and r.achievement is not None and r.achievement > 100]
+        if above:
+            out.append(f"% capaian di atas 100% ({', '.join(above)}) ikut dihitung dalam "
+                       "rata-rata apa adanya, tanpa batas atas.")
     # indicators without a figure (a quarter's unmeasured ones are no shortfall)
     not_ok = sum(r.status in (Status.MISSING, Status.INVALID)
                  for r in results.indicators.values())
@@ -346,6 +395,72 @@ def notes(master: Master, results: Results) -> list[str]:
     if ExtraColumn.GRADE in master.settings.extra_columns:
         out.append("Predikat capaian: " + grade_scale_text(master) + ".")
     out.extend(clean(n) for n in results.notes)
+    return out
+
+
+def rule_notes(master: Master) -> list[str]:
+    """The negative-polarity rule of the agency, and every rule an indicator uses instead
+    (against the year's target; against the Target Akhir RPJMD where that capaian is
+    printed)."""
+    negative = [i for i in master.indicators if i.polarity == Polarity.NEGATIVE]
+    agency = master.settings.negative_rule
+    out = []
+    usual = [i.code for i in negative if i.rule == agency]
+    if usual:
+        out.append("Indikator berpolaritas negatif (makin rendah makin baik: "
+                   f"{', '.join(usual)}): {NEGATIVE_RULE_TEXT[agency]}.")
+    for rule in NegativeRule:
+        own = [i.code for i in negative if i.rule == rule and rule != agency]
+        if own:
+            out.append(f"Indikator berpolaritas negatif dengan rumus sendiri ({', '.join(own)}): "
+                       f"{NEGATIVE_RULE_TEXT[rule]}.")
+    if ExtraColumn.FINAL_TARGET_ACHIEVEMENT in master.settings.extra_columns:
+        for rule in NegativeRule:
+            final = [i.code for i in negative if i.final_target is not None
+                     and i.final_rule == rule and i.final_rule != i.rule]
+            if final:
+                out.append(f"% capaian terhadap Target Akhir RPJMD ({', '.join(final)}): "
+                           f"{NEGATIVE_RULE_TEXT[rule]}.")
+    thresholds = [i.code for i in master.indicators
+                  if not i.rules.labelled and parse_threshold(i.target) is not None]
+    if thresholds:
+        out.append(f"Target berupa ambang ({', '.join(thresholds)}): \u2265/minimal berarti "
+                   "makin tinggi makin baik (% capaian = realisasi/target \u00d7 100%), "
+                   "\u2264/maksimal makin rendah makin baik (rumus polaritas negatif); "
+                   "target tercapai bila % capaian paling sedikit 100%.")
+    return out
+
+
+def status_notes(master: Master) -> list[str]:
+    """How a status (no numeric scale) is judged, and whether it enters the average."""
+    out = []
+    for counted in (False, True):
+        inds = [i for i in master.indicators if i.rules.met_only and i.counted == counted]
+        if not inds:
+            continue
+        ordered = [i for i in inds if i.scale]
+        how = ("tercapai bila realisasi sama dengan target"
+               + (" atau, menurut urutan skalanya, lebih baik" if ordered else ""))
+        average = ("dihitung dalam rata-rata sebagai 100% (tercapai) atau 0% (tidak tercapai)"
+                   if counted else "tidak ikut dihitung dalam rata-rata")
+        out.append(f"Indikator status ({', '.join(i.code for i in inds)}): {how}; % capaian "
+                   f"dicetak Tercapai atau Tidak tercapai dan {average}.")
+    return out
+
+
+def printed_notes(master: Master) -> list[str]:
+    """How realisasi is rounded when printed, and which capaian divide the printed value."""
+    out = []
+    down = [i.code for i in master.indicators if i.rounding == Rounding.DOWN
+            and not i.rules.labelled]
+    if down:
+        out.append(f"Realisasi {', '.join(down)} dicetak dengan desimalnya dipotong, tidak "
+                   "dibulatkan.")
+    printed = [i.code for i in master.indicators
+               if i.achievement_base == AchievementBase.PRINTED and not i.rules.labelled]
+    if printed:
+        out.append(f"% capaian {', '.join(printed)} dihitung dari realisasi sebagaimana "
+                   "dicetak (sudah dibulatkan), seperti pada Keterangan.")
     return out
 
 
@@ -391,13 +506,7 @@ def build_context(master: Master, results: Results, history: Any = None) -> dict
     """The template's data: every top-level key here is used by the template, and only these.
     ``history``: the earlier years (``history.Series``) for the appendix, if any."""
     agency = master.agency
-    agency_block = {
-        **organisation(agency),
-        "name_upper": clean(agency.name).upper(),
-        "city_upper": clean(agency.city).upper(),
-        "region_label": agency.region_kind.value,
-        "label": clean(agency.agency_label).upper(),
-    }
+    agency_block = {**organisation(agency), **header_rows(agency)}
     return {
         "cover": {
             "title": REPORT_TITLE,
@@ -412,7 +521,8 @@ def build_context(master: Master, results: Results, history: Any = None) -> dict
         "rpjmd": rpjmd_table(master, results),
         "renstra": renstra_table(master, results),
         "notes": notes(master, results),
-        "place_date": f"{clean(agency.report_place)}, {fmt_date(agency.report_date)}",
+        "place_date": place_date(agency, fmt_date(agency.report_date)
+                                 if agency.report_date else None),
         "signatory": signatory(master),
         "lampiran": history_appendix(master, results, history),
     }

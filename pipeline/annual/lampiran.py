@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..compute import IndicatorResult, Results, Status, achievement, mean
+from ..compute import IndicatorResult, Results, Status, indicator_achievement, mean
 from ..domain.kinds import NA
-from ..domain.master import Indicator, Master
-from ..domain.numfmt import fmt_percent
+from ..domain.master import Indicator, Master, Settings
 from ..word.charts import bar_chart, line_chart
 from ..word.columns import DROP_COLUMN, MERGE_UP
 from .texts import (
@@ -46,7 +45,7 @@ def history_appendix(master: Master, results: Results, series: Any) -> dict[str,
         for i, y in enumerate(years):
             figure = earlier[ind.code].at(y) if earlier[ind.code] and y != year else None
             if y == year:
-                cells = _this_year(ind, r)
+                cells = _this_year(ind, r, master.settings)
                 per_year.append(r.achievement)
             elif figure is None:
                 cells = {"target": "-", "realisation": "-", "achievement": "-", "final": "-"}
@@ -85,11 +84,11 @@ def _series_of(ind: Indicator, series: Any):
     return next((s for s in series.indicators if s.key in keys), None)
 
 
-def _this_year(ind: Indicator, r: IndicatorResult) -> dict[str, str]:
-    final = fmt_percent(r.final_achievement) if r.status == Status.OK else \
+def _this_year(ind: Indicator, r: IndicatorResult, settings: Settings) -> dict[str, str]:
+    final = settings.percent(r.final_achievement) if r.status == Status.OK else \
         STATUS_TEXT.get(r.status, "-")
     return {"target": fmt_target(ind, ind.target), "realisation": realisation_text(ind, r),
-            "achievement": achievement_text(r), "final": final}
+            "achievement": achievement_text(r, settings), "final": final}
 
 
 def _recorded(master: Master, ind: Indicator, rec) -> dict[str, str]:
@@ -97,15 +96,15 @@ def _recorded(master: Master, ind: Indicator, rec) -> dict[str, str]:
     target = rec.target
     if isinstance(target, list):
         target = tuple(target)
+    settings = master.settings
     if rec.realisation_label:
         realisation = clean(rec.realisation_label)
     else:
         realisation = ind.rules.format_value(ind, rec.realisation)
     final = "-"
-    number = ind.target_number(ind.final_target)
-    if number is not None and isinstance(rec.realisation, int | float):
-        final = fmt_percent(achievement(rec.realisation, number, ind.polarity,
-                                        master.settings.negative_rule))
-    shown = NA if rec.achievement is None and target == NA else fmt_percent(rec.achievement)
+    if isinstance(rec.realisation, int | float):
+        final = settings.percent(indicator_achievement(ind, rec.realisation, ind.final_target,
+                                                       final=True))
+    shown = NA if rec.achievement is None and target == NA else settings.percent(rec.achievement)
     return {"target": fmt_target(ind, target), "realisation": realisation,
             "achievement": shown, "final": final}

@@ -33,7 +33,7 @@ def render_bytes(
     tpl = render_document(build_context(master, results, history), template_path, IKU)
     agency = master.agency
     when = set_properties(
-        tpl.docx, when=package_time(agency.report_date),
+        tpl.docx, when=package_time(agency.package_date),
         title=f"Indikator Kinerja Utama (IKU) dan Capaian IKU Tahun {agency.year}",
         subject=agency.name, author=agency.short_name,
         keywords=f"IKU; Capaian IKU; SAKIP; {agency.year}")

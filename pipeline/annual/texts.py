@@ -12,18 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ..compute import IndicatorResult, Status
-from ..domain import numfmt
+from ..compute import IndicatorResult, Status, met_text
 from ..domain.kinds import NA
-from ..domain.master import Indicator, Target
-from ..domain.numfmt import fmt_percent, fmt_value
-from ..word.columns import DROP_COLUMN
+from ..domain.master import Indicator, Settings, Target
+from ..word.columns import DROP_COLUMN, DROP_PARAGRAPH
 
 STATUS_TEXT = {Status.MISSING: "(belum diisi)", Status.INVALID: "(tidak sah)",
                Status.NOT_MEASURED: "(tidak diukur)"}
 
 # XML 1.0 forbids most control characters; \a would also split a paragraph in docxtpl.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001\ufffe\uffff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001\ue002\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
@@ -64,6 +62,30 @@ def heading(label: str, shown: bool) -> str:
     return label if shown else DROP_COLUMN
 
 
+def header_rows(agency) -> dict[str, str]:
+    """The two rows above the Capaian table (``KOTA : KOTA JAMBI``, ``SKPD : BADAN …``),
+    labelled by the master (``sebutan_daerah``, ``sebutan_instansi``, their defaults from
+    ``jenis_daerah`` and ``jenis_instansi``); a row whose label is left out holds the
+    marker that makes ``render`` remove its paragraph."""
+    return {
+        "region_label": clean(agency.region_label).upper() or DROP_PARAGRAPH,
+        "city_upper": clean(agency.city).upper(),
+        "label": clean(agency.agency_label).upper() or DROP_PARAGRAPH,
+        "name_upper": clean(agency.name).upper(),
+    }
+
+
+BLANK_PLACE = "……………"  # ……………: written by hand when signed
+BLANK_DATE = "…………… 20.."
+
+
+def place_date(agency, date_text: str | None) -> str:
+    """``Jambi, 31 Januari 2022``; a place or date the master leaves out is a marked blank
+    (``……………, …………… 20..``) to be written by hand, never invented."""
+    place = clean(agency.report_place) or BLANK_PLACE
+    return f"{place}, {date_text or BLANK_DATE}"
+
+
 # --- Part I: organisations ---------------------------------------------------------------
 
 
@@ -76,9 +98,9 @@ def split_city(text: str, city: str, add_city: bool = False) -> list[str]:
 
 
 def fmt_target(ind: Indicator, t: Target | None) -> str:
-    """The indicator's target in its satuan and decimals (``numfmt.fmt_target``); a label
-    is master text, cleaned."""
-    text = numfmt.fmt_target(t, ind.unit_of_measure, ind.decimals)
+    """The indicator's target in its satuan and decimals (``Indicator.target_text``, by
+    ``numfmt.fmt_target``); a label is master text, cleaned."""
+    text = ind.target_text(t)
     return clean(text) if isinstance(t, str) else text
 
 
@@ -86,21 +108,26 @@ def value_text(ind: Indicator, value: float | str | None, na: str = "-") -> str:
     """A figure the master gives (baseline, last year's realisasi): NA stays NA."""
     if value == NA:
         return NA
-    return fmt_value(value, ind.unit_of_measure, na=na, decimals=ind.decimals)
+    return ind.value_text(value, na=na)
 
 
 def realisation_text(ind: Indicator, r: IndicatorResult) -> str:
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
-    return clean(ind.rules.format_value(ind, r.realisation))
+    return clean(ind.rules.shown(ind, r.realisation, r.label))
 
 
-def achievement_text(r: IndicatorResult) -> str:
+def achievement_text(r: IndicatorResult, settings: Settings) -> str:
+    """% capaian as printed: the agency's decimals, Tercapai / Tidak tercapai for a
+    status, * when capped, NA for an NA target."""
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
+    met = met_text(r)
+    if met is not None:
+        return met
     if r.achievement is None:
         return NA
-    return fmt_percent(r.achievement) + ("*" if r.capped else "")
+    return settings.percent(r.achievement) + ("*" if r.capped else "")
 
 
 def grade_text(r: IndicatorResult) -> str:

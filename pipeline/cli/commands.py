@@ -674,6 +674,7 @@ def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
     """Memasukkan tahun-tahun sebelumnya dari buku kerja .xlsx (susunan impor, lihat
     `iku riwayat contoh`, atau rekap kota dari `iku report --all`): semua atau tidak sama
     sekali."""
+    from ..history import sasaran_number
     from ..history.importer import import_workbook
 
     if not file.exists():
@@ -690,8 +691,11 @@ def riwayat_impor(file: Path, riwayat_file: Path | None) -> None:
         click.echo(f"Sudah ada: {snap.agency_name} tahun {snap.year} ({snap.period}) sama "
                    f"persis dengan versi {version} di riwayat; tidak ditambahkan")
     for snap, version in zip(result.snapshots, result.versions, strict=True):
+        averages = sum(sasaran_number(rec.key) is not None for rec in snap.indicators)
+        counted = f"{len(snap.indicators) - averages} indikator" + (
+            f", {averages} rata-rata sasaran" if averages else "")
         click.echo(f"Diimpor: {snap.agency_name} tahun {snap.year} ({snap.period}), "
-                   f"{len(snap.indicators)} indikator, versi {version}")
+                   f"{counted}, versi {version}")
     if result.unchanged and not result.snapshots:
         click.echo(f"Tidak ada yang berubah: semua isi berkas {file.name} sudah ada di "
                    f"riwayat {path}; tidak ada versi baru")

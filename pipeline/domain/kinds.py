@@ -11,7 +11,8 @@ Each kind is one class registered in ``REGISTRY`` under its master value. It say
   the % Capaian formula reads a score from it (``excel_score``);
 * the Office Math equation (``omml``) and the worked example (``worked_example``) of the
   report's Keterangan cell;
-* how a value prints (``format_value``) and its default satuan, decimals and ``gabung``;
+* how a value prints (``format_value``, ``shown``) and its default satuan, decimals and
+  ``gabung``;
 * how the quarters roll up to the year (``default_accumulation``, issue 10; the rules
   themselves are in ``pipeline.quarter.rollup``), and how much x1 a target asks
   (``x1_for``, ``x1_raises_y``) for a quarter's progress towards the year
@@ -24,7 +25,9 @@ rules, ``validate`` checks cells against the input rules, ``context`` prints thr
 Excel formulas and the Python computation agree on random inputs.
 
 % capaian itself does not depend on the kind (``compute.achievement``): it compares a
-number (the realisasi, or a label's score) with the target's number (or score).
+number (the realisasi, or a label's score) with the target's number (or score); a kind
+whose capaian is only met or not (``met_only``: ``status``) is printed Tercapai / Tidak
+tercapai and enters an average only where the master says so (``ikut_rata_rata``).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class Kind(StrEnum):
     DECREASE = "penurunan"  # y = (x2 − x1) / x2 × 100
     GRADE = "predikat"  # y = a label of a scale (WTP, AA, …), scored
     YES_NO = "ya_tidak"  # y = Ada / Tidak ada
+    STATUS = "status"  # y = a label (an accreditation, a survey grade): met or not
 
 
 class Merge(StrEnum):
@@ -74,6 +78,7 @@ class Accumulation(StrEnum):
 
 
 YES, NO = "Ada", "Tidak ada"
+MET, NOT_MET = "Tercapai", "Tidak tercapai"  # the % capaian of a met_only kind
 YES_NO_SCORES = {YES: 100.0, NO: 0.0}
 # What people type for Ada / Tidak ada, compared case-insensitively.
 YES_NO_ALIASES = {"ada": YES, "ya": YES, "tidak ada": NO, "tidak": NO}
@@ -89,6 +94,7 @@ class InputRule:
     negative: bool = False  # a number below 0 is allowed
     whole: bool = True  # a fraction is refused (a count)
     nonzero: bool = False  # a divisor: the indicator's total must not be 0
+    text: bool = False  # free text, typed as written (a status without a listed order)
 
     @property
     def is_choice(self) -> bool:
@@ -99,7 +105,7 @@ class InputRule:
         """0 is a meaningful figure to suggest: a count of things (none happened). Not for
         a divisor (``nonzero``), nor for a measured value (a decimal input: an index, a
         rate, an amount), where 0 would be a false measurement."""
-        return self.whole and not self.nonzero and not self.is_choice
+        return self.whole and not self.nonzero and not self.is_choice and not self.text
 
 
 class KindRules:
@@ -117,6 +123,10 @@ class KindRules:
     x2_default: ClassVar[str | None] = None
     is_share: ClassVar[bool] = False  # x1 is a part of x2 (x1 > x2 deserves a warning)
     labelled: ClassVar[bool] = False  # realisasi and target are labels, not numbers
+    uses_scale: ClassVar[bool] = False  # `skala` (labels, best first) is meaningful
+    # % capaian is only met (100) or not (0): printed Tercapai / Tidak tercapai, counted in
+    # averages only with `ikut_rata_rata: true` (compute)
+    met_only: ClassVar[bool] = False
     uses_multiplier: ClassVar[bool] = False  # `pengali` scales y
     # x2 is the value of the year before: the history gives it (last year's x1), the
     # workbook shows it filled and locked, and staff type only x1.
@@ -169,6 +179,11 @@ class KindRules:
         """The number a label target stands for (labelled kinds only)."""
         return None
 
+    def met(self, ind: Indicator, label: str | None, target: object) -> bool | None:
+        """A ``met_only`` kind: whether a recorded label meets a target (an earlier year's,
+        from the history); None for other kinds, or when either is missing."""
+        return None
+
     # --- the workbook --------------------------------------------------------------------
 
     def excel_realisation(self, ind: Indicator, x1: str, x2: str) -> str:
@@ -190,7 +205,13 @@ class KindRules:
         raise NotImplementedError
 
     def format_value(self, ind: Indicator, value: float | None, na: str = "-") -> str:
-        return fmt_value(value, ind.unit_of_measure, na=na, decimals=ind.decimals)
+        return ind.value_text(value, na=na)
+
+    def shown(self, ind: Indicator, value: float | None, label: str | None = None,
+              na: str = "-") -> str:
+        """The realisasi as printed, from its number (a label's score) and, for kinds whose
+        label the number cannot give back, the label recorded with it."""
+        return self.format_value(ind, value, na=na)
 
     def equation(self, ind: Indicator) -> str:
         """The whole equation ``y = …`` as an Office Math object (namespace declared on
@@ -226,6 +247,12 @@ def _all_numbers(*cells: str) -> str:
     return ",".join(f"ISNUMBER({c})" for c in cells)
 
 
+def _percent_value(ind: Indicator, y: float) -> str:
+    """y of a percentage kind in a worked example: always with %, in its decimals."""
+    return fmt_value(y, "%", decimals=ind.decimals, fixed=ind.fixed_realisation,
+                     rounding=ind.rounding.mode, rescue=not ind.as_printed)
+
+
 # --- the kinds -------------------------------------------------------------------------
 
 
@@ -248,7 +275,7 @@ class Percentage(KindRules):
         return _frac(_x("1"), _x("2")) + _r(f"{TIMES}100%")
 
     def worked_example(self, ind, x1, x2, y):
-        value = fmt_percent(y, decimals=ind.decimals)
+        value = _percent_value(ind, y)
         return f"y = {fmt_number(x1)}/{fmt_number(x2)} {TIMES} 100% = {value}"
 
 
@@ -355,7 +382,7 @@ class Growth(KindRules):
 
     def worked_example(self, ind, x1, x2, y):
         a, b = (x1, x2) if self._order() == ("1", "2") else (x2, x1)
-        value = fmt_percent(y, decimals=ind.decimals)
+        value = _percent_value(ind, y)
         return (f"y = ({fmt_number(a, decimals=4)} {MINUS} {fmt_number(b, decimals=4)})/"
                 f"{fmt_number(x2, decimals=4)} {TIMES} 100% = {value}")
 
@@ -385,6 +412,7 @@ class Grade(KindRules):
     asks_x2 = False
     default_merge = Merge.SAME
     labelled = True
+    uses_scale = True
     default_accumulation = Accumulation.LAST  # a label cannot be added or averaged
     x1_default = "Predikat yang diperoleh (pilih dari daftar)"
 
@@ -476,6 +504,102 @@ class YesNo(KindRules):
         return YES if value else NO
 
 
+class Status(KindRules):
+    """A status with no numeric scale in the document (an accreditation, a survey grade):
+    met when the realisasi is the target, or, where the master lists an order (``skala``,
+    best first), at or above it. Without an order the realisasi is typed as text and
+    compared with the target (case and spacing ignored); its score is 1 when it is the
+    target, else 0 (the target's score is 1); with an order, the scores are the scale's.
+    % capaian is Tercapai (100) or Tidak tercapai (0)."""
+
+    kind = Kind.STATUS
+    title = "status: y = label (akreditasi, nilai survei); tercapai atau tidak tercapai"
+    asks_x2 = False
+    default_merge = Merge.SAME
+    labelled = True
+    uses_scale = True
+    met_only = True
+    default_accumulation = Accumulation.LAST
+    x1_default = "Status yang dicapai (ketik seperti tertulis di dokumen sumber)"
+
+    def inputs(self, ind):
+        if ind.scale:
+            return (InputRule("x1", ind.x1_meaning, choices=tuple(ind.scale)),)
+        return (InputRule("x1", ind.x1_meaning, text=True),)
+
+    def label(self, ind, x1):
+        if ind.scale:
+            return _find_label(str(x1), tuple(ind.scale))
+        if isinstance(x1, float) and x1.is_integer():
+            x1 = int(x1)
+        text = " ".join(str(x1).split())
+        return text or None
+
+    def realisation(self, ind, x1, x2):
+        label = self.label(ind, x1)
+        if label is None:
+            return None
+        if ind.scale:
+            return ind.scale[label]
+        target = ind.target
+        return 1.0 if isinstance(target, str) and _same_text(label, target) else 0.0
+
+    def target_score(self, ind, target):
+        if ind.scale:
+            label = _find_label(target, tuple(ind.scale))
+            return ind.scale[label] if label is not None else None
+        return 1.0 if " ".join(target.split()) else None
+
+    def met(self, ind, label, target):
+        if not isinstance(label, str) or not isinstance(target, str) or target == NA:
+            return None
+        if not ind.scale:
+            return _same_text(label, target)
+        got, wanted = (_find_label(t, tuple(ind.scale)) for t in (label, target))
+        if got is None or wanted is None:
+            return None
+        return ind.scale[got] >= ind.scale[wanted]
+
+    def excel_realisation(self, ind, x1, x2):
+        if ind.scale:
+            return f'=IF(ISNUMBER({_match(ind, x1)}),{x1},"")'
+        return f'=IF(ISBLANK({x1}),"",{x1})'
+
+    def excel_score(self, ind, r):
+        if ind.scale:
+            scores = ",".join(_num(s) for s in ind.scale.values())
+            match = _match(ind, r)
+            return f"ISNUMBER({match})", f"CHOOSE({match},{scores})"
+        target = ind.target if isinstance(ind.target, str) else ""
+        return f'{r}<>""', f"IF(TRIM({r})={_excel_text(' '.join(target.split()))},1,0)"
+
+    def omml(self, ind):
+        return _x("1")
+
+    def worked_example(self, ind, x1, x2, y):
+        return f"y = {SUB1} = {self.label(ind, x1)}"
+
+    def format_value(self, ind, value, na="-"):
+        if value is None:
+            return na
+        if ind.scale:
+            return next((k for k, v in ind.scale.items() if v == value), fmt_number(value))
+        return na  # the label is not in the number: ``shown`` takes it from the result
+
+    def shown(self, ind, value, label=None, na="-"):
+        return label if label is not None else self.format_value(ind, value, na=na)
+
+
+def _match(ind: Indicator, cell: str) -> str:
+    labels = ",".join(_excel_text(label) for label in ind.scale)
+    return f"MATCH({cell},{{{labels}}},0)"
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Two labels are the same when they differ only in case and spacing."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _find_label(text: str, labels: tuple[str, ...]) -> str | None:
     """The scale's label that ``text`` names (spaces and case ignored), or None."""
     wanted = " ".join(text.split()).casefold()
@@ -485,7 +609,7 @@ def _find_label(text: str, labels: tuple[str, ...]) -> str | None:
 REGISTRY: dict[Kind, KindRules] = {
     rules.kind: rules
     for rules in (Percentage(), Ratio(), Count(), Value(), Growth(), Decrease(), Grade(),
-                  YesNo())
+                  YesNo(), Status())
 }
 
 

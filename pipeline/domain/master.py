@@ -40,11 +40,20 @@ from pydantic import (
 
 from ..errors import MasterError
 from .kinds import NA, REGISTRY, Accumulation, Kind, KindRules, Merge, rules_of
+from .numfmt import DOWN, HALF_UP, fmt_number, fmt_percent, fmt_target, fmt_value, rounded
 from .periods import measured_text
+from .thresholds import (
+    AT_LEAST_SIGN,
+    AT_MOST_SIGN,
+    parse_threshold,
+    split_threshold,
+    threshold_text,
+)
 from .zones import ZoneName, agency_zone
 
 __all__ = ["NA", "Accumulation", "Kind", "Merge", "Master", "Indicator", "Polarity", "NegativeRule",
-           "Target", "load_master", "parse_master"]
+           "Target", "Rounding", "AchievementBase", "FixedPart", "AgencyKind", "load_master",
+           "parse_master"]
 
 
 class _Model(BaseModel):
@@ -142,6 +151,13 @@ def _target(v: Any) -> Any:
         text = v.strip()
         if text.casefold() in NA_TEXTS:
             return NA
+        split = split_threshold(text)
+        if split is not None and split[1]:
+            word, rest = split
+            rest = rest.removesuffix("%").strip()
+            number = parse_number_text(rest)
+            if number is not None:
+                return threshold_text(word, number)  # ≥ 95, minimal 80: normalised text
         number = parse_number_text(text[:-1] if text.endswith("%") else text)
         return text if number is None else number  # a label, checked against the kind
     return _to_number(v)
@@ -225,10 +241,97 @@ class Polarity(StrEnum):
 
 
 class NegativeRule(StrEnum):
-    """% capaian of a lower-is-better indicator (``pengaturan.rumus_negatif``)."""
+    """% capaian of a lower-is-better indicator (``pengaturan.rumus_negatif``, or the
+    indicator's own ``rumus_negatif``)."""
 
     TWO_T_MINUS_R = "(2T-R)/T"  # (2 − R/T) × 100: most LKjIPs, PermenPANRB
     T_OVER_R = "T/R"  # T / R × 100: several quarterly monitoring systems
+    # R / T × 100, as for a positive indicator: published tables score some lower-is-better
+    # indicators so (a prevalence, an inequality index: issue 20)
+    R_OVER_T = "R/T"
+
+
+class Rounding(StrEnum):
+    """How the printed realisasi is rounded to its decimals (``pembulatan``)."""
+
+    HALF_UP = "biasa"  # 9,5327 → 9,53; 2,675 → 2,68
+    DOWN = "potong"  # truncated towards zero: 186,92 → 186 (desimal 0)
+
+    @property
+    def mode(self) -> str:
+        return DOWN if self == Rounding.DOWN else HALF_UP
+
+
+class AchievementBase(StrEnum):
+    """What % capaian divides (``capaian_dari``)."""
+
+    EXACT = "realisasi_penuh"  # the unrounded realisasi (the default)
+    PRINTED = "realisasi_tercetak"  # the realisasi as printed (rounded to its decimals)
+
+
+class FixedPart(StrEnum):
+    """Figures printed with exactly their decimals, trailing zeros kept (``desimal_tetap``)."""
+
+    REALISATION = "realisasi"
+    TARGET = "target"
+    ACHIEVEMENT = "capaian"
+
+
+class AgencyKind(StrEnum):
+    """The kind of agency whose report it is (``instansi.jenis_instansi``): it gives the
+    labels of the two header rows above the Capaian table."""
+
+    LOCAL_UNIT = "perangkat_daerah"  # an SKPD / OPD (Dinas, Badan, Kantor …)
+    GOVERNMENT = "pemerintah_daerah"  # the Pemerintah Kabupaten/Kota/Provinsi itself
+    HOSPITAL = "rsud"  # a regional hospital (RSUD, a BLUD unit)
+    DISTRICT = "kecamatan"
+
+
+# The label of the agency's header row by kind ("" = the row is left out: a regency's own
+# report names the region in the row above).
+AGENCY_LABELS = {AgencyKind.LOCAL_UNIT: "SKPD", AgencyKind.GOVERNMENT: "",
+                 AgencyKind.HOSPITAL: "RUMAH SAKIT", AgencyKind.DISTRICT: "PERANGKAT DAERAH"}
+AGENCY_KIND_ALIASES = {"skpd": AgencyKind.LOCAL_UNIT, "opd": AgencyKind.LOCAL_UNIT,
+                       "pemda": AgencyKind.GOVERNMENT, "blud": AgencyKind.HOSPITAL,
+                       "rumah_sakit": AgencyKind.HOSPITAL}
+
+
+def _agency_kind(v: Any) -> Any:
+    if isinstance(v, str):
+        key = re.sub(r"[\s/-]+", "_", v.strip().casefold())
+        return AGENCY_KIND_ALIASES.get(key, key)
+    return v
+
+
+def _fixed_parts(allowed: tuple[FixedPart, ...]):
+    """``desimal_tetap``: true (every part allowed here), false, or a list of parts."""
+    names = ", ".join(p.value for p in allowed)
+
+    def parse(v: Any) -> Any:
+        if v is None or v is False:
+            return ()
+        if v is True:
+            return allowed
+        items = [v] if isinstance(v, str) else v
+        if not isinstance(items, list | tuple):
+            raise ValueError(f"desimal_tetap ditulis true, false, atau daftar dari: {names}")
+        parts = []
+        for item in items:
+            text = str(item).strip().casefold()
+            if text not in {p.value for p in allowed}:
+                where = (" (capaian diatur untuk seluruh instansi di pengaturan.desimal_tetap)"
+                         if text == FixedPart.ACHIEVEMENT.value else "")
+                raise ValueError(f"desimal_tetap berisi '{item}'; pilihan: {names}{where}")
+            parts.append(FixedPart(text))
+        return tuple(p for p in allowed if p in parts)
+    return parse
+
+
+def _rule_text(v: Any) -> Any:
+    """``(2t-r)/t``, ``T / R``: the rule as people type it."""
+    if isinstance(v, str):
+        return re.sub(r"\s+", "", v).upper().replace("−", "-")
+    return v
 
 
 class RegionKind(StrEnum):
@@ -321,14 +424,29 @@ class Agency(Organisation):
         description="zona waktu instansi untuk waktu yang ditampilkan: WIB, WITA atau WIT "
                     "(bawaan: menurut provinsi yang disebut 'kota', mis. Provinsi Bali atau "
                     "Kota Jambi; selain itu zona komputer)")
-    agency_label: NonEmpty = Field("SKPD", alias="sebutan_instansi",
-                                   description="sebutan instansi di tabel capaian: SKPD, "
-                                               "OPD atau Perangkat Daerah")
+    agency_kind: Annotated[AgencyKind, BeforeValidator(_agency_kind)] = Field(
+        AgencyKind.LOCAL_UNIT, alias="jenis_instansi",
+        description="jenis instansi: perangkat_daerah (SKPD/OPD), pemerintah_daerah "
+                    "(Pemerintah Kabupaten/Kota/Provinsi), rsud (rumah sakit, BLUD) atau "
+                    "kecamatan; memberi bawaan sebutan_instansi")
+    region_label: str | None = Field(
+        None, alias="sebutan_daerah",
+        description="label baris daerah di atas tabel capaian (bawaan: jenis_daerah); "
+                    "\"\" atau null: baris itu tidak dicetak")
+    agency_label: str | None = Field(
+        None, alias="sebutan_instansi",
+        description="label baris instansi di atas tabel capaian, mis. SKPD, OPD atau "
+                    "Perangkat Daerah (bawaan menurut jenis_instansi: perangkat_daerah SKPD, "
+                    "pemerintah_daerah tidak dicetak, rsud RUMAH SAKIT, kecamatan PERANGKAT "
+                    "DAERAH); \"\" atau null: baris itu tidak dicetak")
     year: int = Field(alias="tahun", ge=2000, le=2100, description="tahun laporan")
-    report_place: NonEmpty = Field(alias="tempat_laporan",
-                                   description="tempat penandatanganan, mis. Jambi")
-    report_date: dt.date = Field(alias="tanggal_laporan",
-                                 description="tanggal laporan, TTTT-BB-HH")
+    report_place: str = Field("", alias="tempat_laporan",
+                              description="tempat penandatanganan, mis. Jambi; tidak ditulis: "
+                                          "dicetak titik-titik untuk diisi tangan")
+    report_date: dt.date | None = Field(
+        None, alias="tanggal_laporan",
+        description="tanggal laporan, TTTT-BB-HH; tidak ditulis: dicetak titik-titik untuk "
+                    "diisi tangan")
     signatory: Signatory = Field(alias="penandatangan", description="penanda tangan")
     pk_date: dt.date | None = Field(
         None, alias="tanggal_pk",
@@ -344,6 +462,9 @@ class Agency(Organisation):
     def _defaults(self) -> Agency:
         if not self.short_name:
             object.__setattr__(self, "short_name", self.name)
+        if "agency_label" not in self.model_fields_set:
+            object.__setattr__(self, "agency_label", AGENCY_LABELS[self.agency_kind])
+        object.__setattr__(self, "agency_label", (self.agency_label or "").strip())
         if self.region_kind is None:
             first = self.city.split()[0].casefold().rstrip(".") if self.city.split() else ""
             guess = {"kota": RegionKind.CITY, "kabupaten": RegionKind.REGENCY,
@@ -355,6 +476,9 @@ class Agency(Organisation):
         if not self.code:
             slug = re.sub(r"[^a-z0-9]+", "_", self.short_name.casefold()).strip("_")
             object.__setattr__(self, "code", slug or "instansi")
+        if "region_label" not in self.model_fields_set:
+            object.__setattr__(self, "region_label", self.region_kind.value)
+        object.__setattr__(self, "region_label", (self.region_label or "").strip())
         return self
 
     def zone(self) -> dt.timezone:
@@ -374,6 +498,11 @@ class Agency(Organisation):
         """The head of the region, as a PK names the pihak kedua: ``WALI KOTA JAMBI``,
         ``BUPATI SAMPANG``, ``GUBERNUR LAMPUNG`` (by ``jenis_daerah``)."""
         return f"{_REGION_HEADS[self.region_kind]} {self.region_name}".upper()
+    @property
+    def package_date(self) -> dt.date:
+        """The date the documents' files carry: the report date, else 1 January of the
+        year after (fixed, so that reruns stay byte-identical)."""
+        return self.report_date or dt.date(self.year + 1, 1, 1)
 
     @field_validator("code")
     @classmethod
@@ -433,7 +562,28 @@ class Indicator(_Model):
                                description="pengali jenis rasio: 1, 100, 1000, 100000 …")
     decimals: int = Field(2, alias="desimal", ge=0, le=4,
                           description="jumlah desimal realisasi dan target (0–4); bawaan "
-                                      "menurut jenis")
+                                      "menurut jenis. Paling banyak sekian desimal (84,1), "
+                                      "kecuali desimal_tetap")
+    target_decimals: int | None = Field(
+        None, alias="desimal_target", ge=0, le=4,
+        description="jumlah desimal target dan target akhir bila berbeda dari realisasi, "
+                    "mis. realisasi 84,2 (desimal: 1) dengan target 85,41 (desimal_target: "
+                    "2); bawaan: desimal")
+    fixed_decimals: Annotated[tuple[FixedPart, ...], BeforeValidator(_fixed_parts(
+        (FixedPart.REALISATION, FixedPart.TARGET)))] = Field(
+        (), alias="desimal_tetap",
+        description="realisasi dan/atau target dicetak tepat `desimal` desimal, nol di "
+                    "belakang tetap dicetak (84,10): true, false, atau daftar [realisasi, "
+                    "target] (bawaan: pengaturan.desimal_tetap)")
+    rounding: Rounding = Field(Rounding.HALF_UP, alias="pembulatan",
+                               description="pembulatan realisasi yang dicetak: biasa (9,5327 "
+                                           "→ 9,53) atau potong (186,92 → 186 dengan desimal "
+                                           "0) (bawaan: pengaturan.pembulatan)")
+    achievement_base: AchievementBase = Field(
+        AchievementBase.EXACT, alias="capaian_dari",
+        description="% capaian dihitung dari realisasi_penuh (tanpa pembulatan) atau "
+                    "realisasi_tercetak (realisasi yang sudah dibulatkan seperti dicetak, "
+                    "seperti banyak dokumen terbitan) (bawaan: pengaturan.capaian_dari)")
     allow_negative: bool = Field(False, alias="boleh_negatif",
                                  description="jenis nilai: nilai negatif diterima")
     whole_inputs: bool | None = Field(None, alias="isian_bulat",
@@ -444,10 +594,26 @@ class Indicator(_Model):
         description="jenis predikat: label dari terbaik, mis. [WTP, WDP, TW, TMP], atau "
                     "nama skala di pengaturan.skala")
     polarity: Polarity = Field(Polarity.POSITIVE, alias="polaritas",
-                               description="positif (makin tinggi makin baik) atau negatif")
+                               description="positif (makin tinggi makin baik) atau negatif; "
+                                           "target ambang (≥, ≤) menentukannya sendiri")
+    negative_rule: Annotated[NegativeRule | None, BeforeValidator(_rule_text)] = Field(
+        None, alias="rumus_negatif",
+        description="rumus capaian indikator berpolaritas negatif ini terhadap target tahun "
+                    "ini, bila berbeda dari pengaturan.rumus_negatif: \"(2T-R)/T\", \"T/R\" "
+                    "atau \"R/T\" (dihitung seperti polaritas positif)")
+    final_negative_rule: Annotated[NegativeRule | None, BeforeValidator(_rule_text)] = Field(
+        None, alias="rumus_negatif_target_akhir",
+        description="rumus capaian indikator berpolaritas negatif ini terhadap target akhir "
+                    "RPJMD (bawaan: pengaturan.rumus_negatif_target_akhir, lalu rumus "
+                    "tahun ini)")
+    counted: bool = Field(False, alias="ikut_rata_rata",
+                          description="jenis status: ikut dihitung dalam rata-rata capaian, "
+                                      "tercapai 100% dan tidak tercapai 0% (bawaan: tidak "
+                                      "ikut)")
     target: Annotated[Target, BeforeValidator(_target)] = Field(
         alias="target",
-        description="angka (100; 93,55), rentang [80, 90], NA, label predikat, atau per "
+        description="angka (100; 93,55), rentang [80, 90], ambang (\"≥ 95\", \"≤ 5\", "
+                    "\"minimal 80\", \"maksimal 5\"), NA, label (predikat, status), atau per "
                     "tahun {2021: 90, 2022: 92}")
     baseline: Annotated[float | str | None, BeforeValidator(_number_or_na)] = Field(
         None, alias="angka_awal_rpjmd",
@@ -499,6 +665,11 @@ class Indicator(_Model):
                                  description="sumber standar_nasional, mis. peraturan, SPM, "
                                              "atau angka rata-rata provinsi beserta tahunnya")
     targets_by_year: dict[int, Any] | None = Field(None, alias="__target_per_tahun",
+                                                   exclude=True)
+    # the agency's rules (pengaturan.rumus_negatif, …_target_akhir), put here by Master
+    agency_rule: NegativeRule = Field(NegativeRule.TWO_T_MINUS_R, alias="__rumus_negatif",
+                                      exclude=True)
+    agency_final_rule: NegativeRule | None = Field(None, alias="__rumus_negatif_target_akhir",
                                                    exclude=True)
 
     @model_validator(mode="before")
@@ -554,10 +725,19 @@ class Indicator(_Model):
             problems.append("boleh_negatif hanya untuk jenis " + _kinds_with("negative_option"))
         if self.multiplier != 1 and not rules.uses_multiplier:
             problems.append("pengali hanya untuk jenis " + _kinds_with("uses_multiplier"))
-        if self.scale and not rules.labelled:
-            problems.append("skala hanya untuk jenis predikat")
+        if self.scale and not rules.uses_scale:
+            problems.append("skala hanya untuk jenis " + _kinds_with("uses_scale"))
         if rules.labelled and self.polarity == Polarity.NEGATIVE:
             problems.append(f"jenis {self.kind.value} tidak dapat berpolaritas negatif")
+        if self.counted and not rules.met_only:
+            problems.append("ikut_rata_rata hanya untuk jenis " + _kinds_with("met_only"))
+        problems += self._threshold_problems()
+        if self.negative_rule is not None and self.polarity != Polarity.NEGATIVE:
+            problems.append("rumus_negatif hanya untuk indikator berpolaritas negatif "
+                            "(polaritas: negatif, atau target ambang ≤ / maksimal)")
+        if self.final_negative_rule is not None and self.polarity != Polarity.NEGATIVE:
+            problems.append("rumus_negatif_target_akhir hanya untuk indikator berpolaritas "
+                            "negatif")
         if rules.labelled and len(self.reporting_units) > 1 and self.merge == Merge.SUM:
             problems.append(f"jenis {self.kind.value} tidak dapat dijumlahkan; tulis "
                             "gabung: sama")
@@ -584,6 +764,30 @@ class Indicator(_Model):
                     for t in self.quarter_targets))
         return self
 
+    def _threshold_problems(self) -> list[str]:
+        """A threshold target (≥ / ≤) says the direction: it sets the polarity, and a
+        polaritas written against it, or thresholds of both directions, are refused."""
+        directions = {}
+        for label, value in (("target", self.target), ("target_akhir_rpjmd", self.final_target),
+                             *((f"target_triwulan TW {n}", t) for n, t in
+                               enumerate(self.quarter_targets or (), 1))):
+            threshold = parse_threshold(value) if not self.rules.labelled else None
+            if threshold is not None:
+                directions[label] = threshold.at_least
+        if not directions:
+            return []
+        if len(set(directions.values())) > 1:
+            return ["target ambang harus searah: semuanya ≥/minimal (makin tinggi makin "
+                    "baik) atau semuanya ≤/maksimal (makin rendah makin baik)"]
+        polarity = Polarity.POSITIVE if next(iter(directions.values())) else Polarity.NEGATIVE
+        if "polarity" in self.model_fields_set and self.polarity != polarity:
+            sign = AT_LEAST_SIGN if polarity == Polarity.POSITIVE else AT_MOST_SIGN
+            return [f"target ambang {sign} berarti polaritas {polarity.value}, tetapi master "
+                    f"menulis polaritas: {self.polarity.value}; hapus polaritas atau "
+                    "sesuaikan"]
+        object.__setattr__(self, "polarity", polarity)
+        return []
+
     def _quarter_problems(self) -> list[str]:
         """``akumulasi`` and ``target_triwulan`` against the kind (Indonesian)."""
         rules, problems = self.rules, []
@@ -595,6 +799,10 @@ class Indicator(_Model):
                     rules.x2_from_history:
                 problems.append(f"akumulasi x2 jenis {self.kind.value} selalu terakhir: x2 "
                                 "adalah nilai tahun lalu, sama di setiap triwulan")
+        if self.quarter_targets is not None and rules.met_only and not self.scale:
+            problems.append(f"jenis {self.kind.value} tanpa skala tidak memakai "
+                            "target_triwulan; tulis diukur_triwulan: [4] bila hanya diukur di "
+                            "akhir tahun")
         if rules.labelled and any(r != Accumulation.LAST for r in self.rollup.values()):
             problems.append(f"jenis {self.kind.value} hanya dapat berakumulasi terakhir "
                             "(label tidak dapat dijumlahkan atau dirata-rata)")
@@ -671,13 +879,85 @@ class Indicator(_Model):
         return "baseline" in self.model_fields_set
 
     def target_number(self, target: Target | None) -> float | tuple[float, float] | None:
-        """The number (or range) a target stands for: a label's score; None for NA or
-        an absent target."""
+        """The number (or range) a target stands for: a label's score, a threshold's
+        bound; None for NA or an absent target."""
         if target is None or target == NA:
             return None
         if isinstance(target, str):
+            if not self.rules.labelled:
+                threshold = parse_threshold(target)
+                return threshold.value if threshold is not None else None
             return self.rules.target_score(self, target)
         return target
+
+    # --- the rules of % capaian (issue 20) ----------------------------------------------
+
+    @property
+    def rule(self) -> NegativeRule:
+        """The negative-polarity rule against the year's target: the indicator's own
+        ``rumus_negatif``, else the agency's."""
+        return self.negative_rule or self.agency_rule
+
+    @property
+    def final_rule(self) -> NegativeRule:
+        """The rule against the Target Akhir RPJMD: the indicator's own, else the agency's
+        ``rumus_negatif_target_akhir``, else the rule of the year's target."""
+        return self.final_negative_rule or self.agency_final_rule or self.rule
+
+    # --- how its figures print --------------------------------------------------------------
+
+    @property
+    def fixed_realisation(self) -> bool:
+        return FixedPart.REALISATION in self.fixed_decimals
+
+    @property
+    def fixed_target(self) -> bool:
+        return FixedPart.TARGET in self.fixed_decimals
+
+    @property
+    def as_printed(self) -> bool:
+        """The realisasi prints at exactly its decimals, by the master's rounding (no two
+        significant digits for a small value): the decimals are fixed, the rounding is not
+        half-up, or capaian is computed from the printed value."""
+        return (self.fixed_realisation or self.rounding != Rounding.HALF_UP
+                or self.achievement_base == AchievementBase.PRINTED)
+
+    def printed(self, value: float) -> float:
+        """A realisasi as printed: rounded to its decimals by the master's rounding."""
+        return float(self.printed_decimal(value))
+
+    def printed_decimal(self, value: float) -> Any:
+        """The printed realisasi as a Decimal, to compare or subtract printed values."""
+        return rounded(value, self.decimals, self.rounding.mode, rescue=not self.as_printed)
+
+    def used_realisation(self, value: float) -> float:
+        """The realisasi % capaian divides: the printed one where ``capaian_dari:
+        realisasi_tercetak``, else the value itself."""
+        if self.achievement_base == AchievementBase.PRINTED and not self.rules.labelled:
+            return self.printed(value)
+        return value
+
+    def number_text(self, value: float | None, na: str = "-") -> str:
+        """A realisasi as a bare number, printed as ``value_text`` prints it."""
+        return fmt_number(value, na=na, decimals=self.decimals, fixed=self.fixed_realisation,
+                          rounding=self.rounding.mode, rescue=not self.as_printed)
+
+    def value_text(self, value: float | None, na: str = "-") -> str:
+        """A realisasi-like number (realisasi, angka awal, standar) in its satuan, with its
+        decimals and rounding."""
+        return fmt_value(value, self.unit_of_measure, na=na, decimals=self.decimals,
+                         fixed=self.fixed_realisation, rounding=self.rounding.mode,
+                         rescue=not self.as_printed)
+
+    @property
+    def target_places(self) -> int:
+        """The decimals of its targets: ``desimal_target``, else ``desimal``."""
+        return self.decimals if self.target_decimals is None else self.target_decimals
+
+    def target_text(self, target: Target | None, missing: str = "-") -> str:
+        """A target (or target akhir) in its satuan and decimals (``numfmt.fmt_target``)."""
+        return fmt_target(target, self.unit_of_measure, self.target_places, missing=missing,
+                          fixed=self.fixed_target)
 
 
 def _target_key(rules: KindRules, ind: Any, target: Any) -> Any:
@@ -691,6 +971,11 @@ def _kinds_with(attribute: str) -> str:
     return ", ".join(k.value for k, r in REGISTRY.items() if getattr(r, attribute))
 
 
+def _choice(enum: type[StrEnum], value: Any) -> bool:
+    """``value`` is one of ``enum``'s values (as a master writes it)."""
+    return isinstance(value, str) and value.strip() in {e.value for e in enum}
+
+
 def _target_problems(probe: Any, rules: KindRules, kind: Kind, label: str, value: Any,
                      allow_negative: bool) -> list[str]:
     if value is None or value == NA:
@@ -701,7 +986,11 @@ def _target_problems(probe: Any, rules: KindRules, kind: Kind, label: str, value
             return [f"{label} jenis {kind.value} harus salah satu label: {choices}"]
         return []
     if isinstance(value, str):
-        return [f"{label} '{value}' bukan angka; tulis mis. 100, 93,55, [80, 90] atau NA"]
+        threshold = parse_threshold(value)
+        if threshold is None:
+            return [f"{label} '{value}' bukan angka; tulis mis. 100, 93,55, [80, 90], "
+                    "\"≥ 95\" atau NA"]
+        value = threshold.value
     low, high = value if isinstance(value, tuple) else (value, value)
     if low > high:
         return [f"rentang {label} harus [bawah, atas] dengan bawah <= atas"]
@@ -814,9 +1103,30 @@ class Settings(_Model):
     achievement_cap: OptionalNumber = Field(None, alias="batas_atas_capaian", gt=0,
                                             description="batas atas % capaian; null = "
                                                         "tanpa batas")
-    negative_rule: NegativeRule = Field(NegativeRule.TWO_T_MINUS_R, alias="rumus_negatif",
-                                        description="rumus capaian polaritas negatif: "
-                                                    "\"(2T-R)/T\" atau \"T/R\"")
+    negative_rule: Annotated[NegativeRule, BeforeValidator(_rule_text)] = Field(
+        NegativeRule.TWO_T_MINUS_R, alias="rumus_negatif",
+        description="rumus capaian polaritas negatif: \"(2T-R)/T\", \"T/R\" atau \"R/T\" "
+                    "(dihitung seperti polaritas positif); satu indikator boleh memakai "
+                    "rumusnya sendiri (indikator.rumus_negatif)")
+    final_negative_rule: Annotated[NegativeRule | None, BeforeValidator(_rule_text)] = Field(
+        None, alias="rumus_negatif_target_akhir",
+        description="rumus capaian polaritas negatif terhadap target akhir RPJMD, bila "
+                    "berbeda dari rumus_negatif")
+    fixed_decimals: Annotated[tuple[FixedPart, ...], BeforeValidator(_fixed_parts(
+        tuple(FixedPart)))] = Field(
+        (), alias="desimal_tetap",
+        description="angka yang dicetak dengan tepat sekian desimal, nol di belakang tetap "
+                    "dicetak (84,10; 100,00%): true, false, atau daftar dari realisasi, "
+                    "target, capaian; bawaan false (paling banyak sekian desimal: 84,1)")
+    rounding: Rounding = Field(Rounding.HALF_UP, alias="pembulatan",
+                               description="pembulatan realisasi yang dicetak: biasa atau "
+                                           "potong (dipotong, tidak dibulatkan)")
+    achievement_base: AchievementBase = Field(
+        AchievementBase.EXACT, alias="capaian_dari",
+        description="% capaian dihitung dari realisasi_penuh atau realisasi_tercetak")
+    achievement_decimals: int = Field(2, alias="desimal_capaian", ge=0, le=4,
+                                      description="jumlah desimal % capaian dan rata-rata "
+                                                  "(0–4)")
     extra_columns: list[ExtraColumn] = Field(
         default_factory=list, alias="kolom_tambahan",
         description="kolom tambahan tabel capaian: " + ", ".join(c.value for c in ExtraColumn))
@@ -844,6 +1154,25 @@ class Settings(_Model):
         if any(a <= b for a, b in zip(bounds[:-2], bounds[1:-1], strict=True)):
             raise ValueError("skala_predikat ditulis dari batas tertinggi ke terendah")
         return v
+
+    @property
+    def fixed_achievement(self) -> bool:
+        return FixedPart.ACHIEVEMENT in self.fixed_decimals
+
+    def percent(self, value: float | None, na: str = "-") -> str:
+        """A % capaian (or an average of them) as the agency prints it: ``desimal_capaian``
+        decimals, trailing zeros kept when ``desimal_tetap`` lists capaian."""
+        return fmt_percent(value, na=na, decimals=self.achievement_decimals,
+                           fixed=self.fixed_achievement)
+
+    def printed_percent(self, value: float) -> Any:
+        """A % capaian rounded as printed (a Decimal), to compare printed values."""
+        return rounded(value, self.achievement_decimals, rescue=not self.fixed_achievement)
+
+    @property
+    def cap_written(self) -> bool:
+        """The master writes ``batas_atas_capaian`` (a number, or null: no cap, chosen)."""
+        return "achievement_cap" in self.model_fields_set
 
     def grade_of(self, achievement: float | None) -> str | None:
         band = self.band_of(achievement)
@@ -890,6 +1219,7 @@ class Master(_Model):
         year = agency.get("tahun") if isinstance(agency, dict) else None
         settings = data.get("pengaturan")
         scales = settings.get("skala") if isinstance(settings, dict) else None
+        defaults = _indicator_defaults(settings if isinstance(settings, dict) else {})
         sasaran = data.get("sasaran")
         if not isinstance(sasaran, list):
             return data
@@ -902,7 +1232,7 @@ class Master(_Model):
             new_inds = []
             for ind in inds:
                 if isinstance(ind, dict):
-                    ind = _resolve_indicator(ind, year, scales)
+                    ind = {**defaults, **_resolve_indicator(ind, year, scales)}
                 new_inds.append(ind)
             new_sasaran.append({**s, "indikator": new_inds})
         return {**data, "sasaran": new_sasaran}
@@ -953,6 +1283,27 @@ class Master(_Model):
     def output_name(self) -> str:
         """The folder name of this agency's default outputs: ``<kode>_<tahun>``."""
         return f"{self.agency.code}_{self.agency.year}"
+
+
+def _indicator_defaults(settings: dict) -> dict:
+    """What ``pengaturan`` gives every indicator that does not say otherwise: the
+    negative-polarity rules, the decimals kept, the rounding and what capaian divides.
+    Only valid values are passed on: a wrong one is reported once, at ``pengaturan``."""
+    out: dict[str, Any] = {}
+    for key, private in (("rumus_negatif", "__rumus_negatif"),
+                         ("rumus_negatif_target_akhir", "__rumus_negatif_target_akhir")):
+        if _choice(NegativeRule, _rule_text(settings.get(key))):
+            out[private] = _rule_text(settings[key])
+    for key, enum in (("pembulatan", Rounding), ("capaian_dari", AchievementBase)):
+        if _choice(enum, settings.get(key)):
+            out[key] = settings[key]
+    if "desimal_tetap" in settings:
+        try:
+            parts = _fixed_parts(tuple(FixedPart))(settings["desimal_tetap"])
+        except ValueError:
+            parts = ()
+        out["desimal_tetap"] = [p.value for p in parts if p != FixedPart.ACHIEVEMENT]
+    return out
 
 
 def _resolve_indicator(ind: dict, year: Any, scales: Any) -> dict:
@@ -1178,7 +1529,7 @@ EXAMPLES = {
     "tanggal_laporan": "tanggal_laporan: 2022-01-31",
     "jenis": "jenis: persentase",
     "polaritas": "polaritas: positif",
-    "target": "target: 100 (atau 93,55; [80, 90]; NA)",
+    "target": "target: 100 (atau 93,55; [80, 90]; \"≥ 95\"; NA)",
     "target_akhir_rpjmd": "target_akhir_rpjmd: 100",
     "angka_awal_rpjmd": "angka_awal_rpjmd: 75,5 (atau NA)",
     "capaian_tahun_lalu": "capaian_tahun_lalu: 98,5",
@@ -1189,7 +1540,7 @@ EXAMPLES = {
     "sumber_data": "sumber_data: [\"Laporan BPS\"]",
     "fungsi": "fungsi: [\"Perumusan kebijakan teknis;\"]",
     "gabung": "gabung: jumlah (atau sama)",
-    "rumus_negatif": "rumus_negatif: \"(2T-R)/T\" (atau \"T/R\")",
+    "rumus_negatif": "rumus_negatif: \"(2T-R)/T\" (atau \"T/R\", \"R/T\")",
     "kolom_tambahan": "kolom_tambahan: [predikat]",
     "batas_atas_capaian": "batas_atas_capaian: 120 (atau null)",
     "jenis_daerah": "jenis_daerah: KABUPATEN",
@@ -1212,6 +1563,19 @@ EXAMPLES = {
     "tanggal_pk": "tanggal_pk: 2022-01-14",
     "pihak_kedua": "pihak_kedua: {nama: \"NAMA WALI KOTA\"}",
     "pihak_kedua.nama": "nama: \"NAMA WALI KOTA\"",
+    "jenis_instansi": "jenis_instansi: pemerintah_daerah",
+    "sebutan_daerah": "sebutan_daerah: KABUPATEN (atau \"\": baris tidak dicetak)",
+    "sebutan_instansi": "sebutan_instansi: SKPD (atau \"\": baris tidak dicetak)",
+    "tempat_laporan": "tempat_laporan: Jambi (atau tidak ditulis)",
+    "desimal_tetap": "desimal_tetap: [realisasi] (atau true, false)",
+    "pengaturan.desimal_tetap": "desimal_tetap: [realisasi, capaian] (atau true, false)",
+    "pembulatan": "pembulatan: potong (atau biasa)",
+    "capaian_dari": "capaian_dari: realisasi_tercetak (atau realisasi_penuh)",
+    "sasaran.indikator.rumus_negatif": "rumus_negatif: \"T/R\" (atau \"(2T-R)/T\", \"R/T\")",
+    "rumus_negatif_target_akhir": "rumus_negatif_target_akhir: \"(2T-R)/T\"",
+    "ikut_rata_rata": "ikut_rata_rata: true",
+    "desimal_capaian": "desimal_capaian: 2",
+    "desimal_target": "desimal_target: 2",
 }
 
 
@@ -1311,6 +1675,12 @@ def missing_texts(master: Master) -> list[str]:
                                      ("nip", signatory.nip)) if not value]
     if gaps:
         out.append(f"penandatangan: {', '.join(gaps)} tidak diisi; baris itu tidak dicetak")
+    agency = master.agency
+    blank = [key for key, value in (("tempat_laporan", agency.report_place),
+                                    ("tanggal_laporan", agency.report_date)) if not value]
+    if blank:
+        out.append(f"{' dan '.join(blank)} tidak diisi; di atas tanda tangan dicetak "
+                   "titik-titik untuk diisi tangan saat laporan ditandatangani")
     if master.agency.region_guessed:
         out.append(f"jenis_daerah tidak ditulis dan tidak dapat ditebak dari "
                    f"'{master.agency.city}'; dicetak KOTA (tulis jenis_daerah: KABUPATEN atau "

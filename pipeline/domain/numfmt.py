@@ -10,6 +10,13 @@ missing value (None, NaN, ±inf) becomes the caller's ``na`` text, "-" by defaul
 Where a table column must print one number of decimals (the quarterly report's % columns),
 ``fmt_fixed`` / ``fmt_percent_fixed`` keep the trailing zeros (``92,90%`` above ``73,53%``).
 
+Published tables round otherwise, and the master says so (issue 20): ``fixed`` prints
+exactly ``decimals`` decimals, trailing zeros kept (``84,10``, ``0,00``: no two
+significant digits then, the table's decimals are the table's), and ``rounding`` may be
+``DOWN`` (truncation towards zero: ``186,92`` → ``186``) instead of ``HALF_UP``;
+``rescue=False`` drops the two-significant-digits rule where the printed value is the
+value computed with (``Indicator.printed``).
+
 The formatter is written out rather than calling Babel per number: it prints the same
 text as ``babel.numbers.format_decimal(x, "#,##0.##", locale="id_ID")`` (a property test
 compares the two) and is about ten times faster, which matters on a city's reports.
@@ -19,8 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
+
+from .thresholds import parse_threshold
+
+HALF_UP, DOWN = ROUND_HALF_UP, ROUND_DOWN  # the roundings a master may ask (``pembulatan``)
 
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -42,28 +53,40 @@ def _decimal(x: float | int | Decimal) -> Decimal:
     return x if isinstance(x, Decimal) else Decimal(repr(float(x)))
 
 
-def rounded(x: float | int | Decimal, decimals: int = 2) -> Decimal:
-    """``x`` rounded half-up to ``decimals`` places, or to two significant digits when
-    that would make a non-zero value zero. Never ``-0``."""
-    d = _decimal(x)
+def rounded(x: float | int | Decimal, decimals: int = 2, rounding: str = HALF_UP,
+            rescue: bool = True) -> Decimal:
+    """``x`` rounded (half-up, or ``DOWN``: truncated) to ``decimals`` places, or, with
+    ``rescue``, to two significant digits when that would make a non-zero value zero.
+    Never ``-0``. Truncation reads the value at 15 significant digits, as a spreadsheet
+    shows it: 29/50 × 100 is 57.99999999999999 in binary and must cut to 58, not 57,99."""
+    if rounding == DOWN and not isinstance(x, Decimal):
+        d = Decimal(f"{float(x):.15g}")
+    else:
+        d = _decimal(x)
     with localcontext(prec=60):
-        return _rounded(d, decimals)
+        return _rounded(d, decimals, rounding, rescue)
 
 
-def _rounded(d: Decimal, decimals: int) -> Decimal:
-    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if q == 0 and d != 0:
+def _rounded(d: Decimal, decimals: int, rounding: str = HALF_UP,
+             rescue: bool = True) -> Decimal:
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+    if rescue and q == 0 and d != 0:
         places = 1 - d.copy_abs().adjusted()  # two significant digits
         q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return q if q != 0 else Decimal(0)
 
 
-def fmt_number(x: float | int | Decimal | None, na: str = "-", decimals: int = 2) -> str:
+def fmt_number(x: float | int | Decimal | None, na: str = "-", decimals: int = 2,
+               fixed: bool = False, rounding: str = HALF_UP, rescue: bool = True) -> str:
     """``1234.5`` → ``1.234,5``; ``0.125`` → ``0,13``; ``100.0`` → ``100``;
-    ``0.0021`` → ``0,0021``."""
+    ``0.0021`` → ``0,0021``; ``fixed``: ``84.1`` → ``84,10`` (decimals 2), ``0.0021`` →
+    ``0,00``."""
     if is_missing(x):
         return na
-    return _text(rounded(x, decimals), keep_zeros=False)
+    q = rounded(x, decimals, rounding, rescue and not fixed)
+    if fixed and q.as_tuple().exponent > -decimals:  # 0 or a whole value: pad the decimals
+        q = q.quantize(Decimal(1).scaleb(-decimals))
+    return _text(q, keep_zeros=fixed)
 
 
 def _text(q: Decimal, keep_zeros: bool) -> str:
@@ -113,11 +136,13 @@ def fmt_fixed(x: float | int | Decimal | None, places: int, na: str = "-") -> st
                  keep_zeros=True)
 
 
-def fmt_percent(x: float | int | Decimal | None, na: str = "-", decimals: int = 2) -> str:
-    """A value already in percent: ``87.5`` → ``87,5%``, ``100`` → ``100%``."""
+def fmt_percent(x: float | int | Decimal | None, na: str = "-", decimals: int = 2,
+                fixed: bool = False) -> str:
+    """A value already in percent: ``87.5`` → ``87,5%``, ``100`` → ``100%`` (``fixed``:
+    ``100,00%``)."""
     if is_missing(x):
         return na
-    return f"{fmt_number(x, decimals=decimals)}%"
+    return f"{fmt_number(x, decimals=decimals, fixed=fixed)}%"
 
 
 def fmt_percent_fixed(x: float | int | Decimal | None, places: int, na: str = "-") -> str:
@@ -128,29 +153,37 @@ def fmt_percent_fixed(x: float | int | Decimal | None, places: int, na: str = "-
 
 
 def fmt_value(
-    x: float | int | Decimal | None, unit: str = "", na: str = "-", decimals: int = 2
+    x: float | int | Decimal | None, unit: str = "", na: str = "-", decimals: int = 2,
+    fixed: bool = False, rounding: str = HALF_UP, rescue: bool = True,
 ) -> str:
     """A value in its unit of measure: ``%`` is appended, other units follow a space."""
     if is_missing(x):
         return na
+    number = fmt_number(x, decimals=decimals, fixed=fixed, rounding=rounding, rescue=rescue)
     if unit == "%":
-        return fmt_percent(x, decimals=decimals)
-    return f"{fmt_number(x, decimals=decimals)} {unit}".rstrip()
+        return f"{number}%"
+    return f"{number} {unit}".rstrip()
 
 
-def fmt_target(target: Any, unit: str = "", decimals: int = 2, missing: str = "-") -> str:
+def fmt_target(target: Any, unit: str = "", decimals: int = 2, missing: str = "-",
+               fixed: bool = False) -> str:
     """How a target prints, everywhere (the reports, the workbooks, the history, the
-    page): none → ``missing``; a label, or ``NA``, as written; a range ``low–high unit``
-    (``80–90%``); a number in its unit (``90%``, ``12 dokumen``)."""
+    page): none → ``missing``; a label, or ``NA``, as written; a threshold with its word
+    (``≥ 95%``, ``minimal 80 dokumen``); a range ``low–high unit`` (``80–90%``); a number
+    in its unit (``90%``, ``12 dokumen``). ``fixed``: exactly ``decimals`` decimals."""
     if target is None:
         return missing
     if isinstance(target, str):
-        return target
+        threshold = parse_threshold(target)
+        if threshold is None:
+            return target
+        bound = fmt_value(threshold.value, unit, decimals=decimals, fixed=fixed)
+        return f"{threshold.word} {bound}"
     if isinstance(target, tuple):
         low, high = target
-        high_text = fmt_value(high, unit, decimals=decimals)
-        return f"{fmt_number(low, decimals=decimals)}\u2013{high_text}"
-    return fmt_value(target, unit, decimals=decimals)
+        high_text = fmt_value(high, unit, decimals=decimals, fixed=fixed)
+        return f"{fmt_number(low, decimals=decimals, fixed=fixed)}\u2013{high_text}"
+    return fmt_value(target, unit, decimals=decimals, fixed=fixed)
 
 
 def fmt_date(d: dt.date) -> str:

@@ -50,6 +50,8 @@ from .model import (
     agency_key,
     fingerprint,
     master_key,
+    sasaran_key,
+    sasaran_number,
 )
 from .store import History, open_history
 
@@ -61,7 +63,7 @@ __all__ = [
     "IndicatorRecord", "IndicatorSeries", "LockInfo", "PkParty", "PkProgram", "PkRevision",
     "PkTarget", "RunInfo", "RunSnapshot", "Series",
     "StoredRun", "UnitFigure", "agency_key", "fingerprint", "master_key", "open_history",
-    "resolve_path",
+    "resolve_path", "sasaran_key", "sasaran_number",
 ]
 
 

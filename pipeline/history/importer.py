@@ -6,6 +6,9 @@ Two layouts are read by the same rules (docs/RIWAYAT.md, "Import layout"):
   (Instansi, Tahun, Kode, Indikator, Jenis, Satuan, Target, Realisasi, Capaian ...), one
   row per agency, year (and period) and indicator; ``write_example`` writes an example;
   ``iku riwayat --xlsx`` writes its sheet ``Data`` in this layout too;
+* a row with a Sasaran number and no Kode is that sasaran's yearly average % capaian
+  (Capaian), for a year whose document gives only that; it is recorded under
+  ``model.sasaran_key`` and the LKjIP chapter prints it beside the sasaran's later years;
 * the city rekap ``pipeline/rekap.py`` writes (``iku report --all``): sheet ``Rekap`` has
   no Tahun column; the year comes from its title ``... TAHUN 2021``, its ``% Capaian``,
   ``Target atas (rentang)`` and ``Keterangan`` columns are read, and its rows "Rata-rata
@@ -37,6 +40,7 @@ from python_calamine import CalamineWorkbook
 from ..domain import spec
 from ..domain.kinds import labelled_kinds
 from ..domain.numfmt import fmt_count, fmt_number
+from ..domain.thresholds import split_threshold, threshold_text
 from ..errors import Problem, Severity
 from ..intake import odf
 from ..intake.cellscan import CellFact, scan_cells
@@ -61,6 +65,7 @@ from .model import (
     agency_key,
     fingerprint,
     is_number,
+    sasaran_key,
 )
 from .store import History, open_history
 
@@ -89,11 +94,15 @@ COLUMNS = (
     Column("code", "Kode", True, "the indicator's Kode, as in the master (e.g. `S1.1`)"),
     Column("kode_lama", "Kode lama", False, "the Kode(s) it had before a rename, if any "
            "(several separated by commas)"),
+    Column("sasaran", "Sasaran", False, "on a row whose Kode is blank: the sasaran's number "
+           "(`no` in the master); the row then holds that sasaran's yearly average % capaian "
+           "in Capaian, for a year whose document gives only that"),
     Column("name", "Indikator", True, "the indicator's name"),
     Column("kind", "Jenis", False, "one of " + ", ".join(f"`{k}`" for k in KINDS)
            + "; blank = unknown"),
     Column("unit", "Satuan", False, "unit of measure (`%`, `dokumen`, ...)"),
-    Column("target", "Target", False, "a number, `NA`, a range `80-90`, or a label (`WTP`)"),
+    Column("target", "Target", False, "a number, `NA`, a range `80-90`, a threshold "
+           "(`≥ 95`, `maksimal 5`), or a label (`WTP`)"),
     Column("target_high", "Target atas", False, "upper bound when Target is the lower bound "
            "of a range", aliases=("Target atas (rentang)",)),
     Column("realisation", "Realisasi", True, "a number (may be negative), or a label for "
@@ -299,7 +308,10 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
 
         if all(_blank(v) for v in line):
             continue
-        if _blank(cell("code")) and _norm(cell("name")).startswith("rata-rata"):
+        sasaran_row = "sasaran" in columns and _blank(cell("code")) and \
+            not _blank(cell("sasaran"))
+        if _blank(cell("code")) and _norm(cell("name")).startswith("rata-rata") and \
+                not sasaran_row:
             continue  # a rekap's average row
         result.rows += 1
         errors: list[Problem] = []
@@ -317,9 +329,19 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
         if year is None and "year" not in shown_bad:
             year = _year(cell("year"), bad, today)
         period = _period(cell("period"), bad) if "period" in columns else ANNUAL
+        agency_code = _text(cell("agency_code"))
+        if sasaran_row:
+            record = _sasaran_row(cell, bad)
+            if errors:
+                result.problems += sorted(errors, key=lambda p: (len(p.cell), p.cell))
+                continue
+            assert year is not None and record is not None
+            _add(result, groups, seen, agency_key(name_of_agency, agency_code or None), year,
+                 period, name_of_agency, record, spec.cell_ref(r, columns["sasaran"]),
+                 spec.cell_ref(r, columns["agency"]), f"Sasaran {record.key.split()[-1]}")
+            continue
         code = _code(cell("code"), "code", bad, required=True)
         old = _old_codes(cell("kode_lama"), bad) if "kode_lama" in columns else ()
-        agency_code = _text(cell("agency_code"))
         name = _text(cell("name"))
         if not name:
             bad("name", Reason.IMPORT_NAME_BLANK, "Indikator kosong; isi nama indikator")
@@ -338,26 +360,16 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
             result.problems += sorted(errors, key=lambda p: (len(p.cell), p.cell))
             continue
         assert year is not None and code is not None
-        key = agency_key(name_of_agency, agency_code or None)
-        where = spec.cell_ref(r, columns["code"])
-        if (key, year, period, code) in seen:
-            result.problems.append(_problem(
-                result, Reason.IMPORT_DUPLICATE,
-                f"Kode {code} muncul lagi untuk {name_of_agency} tahun {year} "
-                f"({period}); sudah ada di sel {seen[key, year, period, code]}; hapus salah "
-                "satu baris", cell=where, value=code))
-            continue
-        seen[key, year, period, code] = where
         note = _text(cell("note"))
-        group = groups.setdefault((key, year, period), {"name": name_of_agency, "rows": []})
-        result.first_cells.setdefault((key, year, period),
-                                      spec.cell_ref(r, columns["agency"]))
-        group["rows"].append(IndicatorRecord(
+        record = IndicatorRecord(
             key=code, code=code, kind=kind, name=name, unit_of_measure=_text(cell("unit")),
             target=target, realisation=realisation, realisation_label=label,
             achievement=achievement, predikat=_text(cell("predikat")) or None,
             status="ok" if realisation is not None or label else (note or "belum diisi"),
-            kode_lama=old))
+            kode_lama=old)
+        _add(result, groups, seen, agency_key(name_of_agency, agency_code or None), year,
+             period, name_of_agency, record, spec.cell_ref(r, columns["code"]),
+             spec.cell_ref(r, columns["agency"]), f"Kode {code}")
     digest = fingerprint(path.read_bytes())
     for (key, year, period), group in groups.items():
         if year == today.year and period == ANNUAL:
@@ -379,6 +391,44 @@ def _read_rows(result: ImportResult, path: Path, grid: list[list[Any]], head: in
 
 
 Bad = Callable[[str, Reason, str], None]
+
+
+def _add(result: ImportResult, groups: dict, seen: dict, key: str, year: int, period: str,
+         agency: str, record: IndicatorRecord, where: str, first: str, what: str) -> None:
+    """One record into its (agency, year, period) group; a second one of the same key
+    there is a GALAT naming the first."""
+    if (key, year, period, record.key) in seen:
+        result.problems.append(_problem(
+            result, Reason.IMPORT_DUPLICATE,
+            f"{what} muncul lagi untuk {agency} tahun {year} ({period}); sudah ada di sel "
+            f"{seen[key, year, period, record.key]}; hapus salah satu baris", cell=where,
+            value=record.code))
+        return
+    seen[key, year, period, record.key] = where
+    group = groups.setdefault((key, year, period), {"name": agency, "rows": []})
+    result.first_cells.setdefault((key, year, period), first)
+    group["rows"].append(record)
+
+
+def _sasaran_row(cell: Callable[[str], Any], bad: Bad) -> IndicatorRecord | None:
+    """A sasaran's yearly average: its number (Sasaran) and its % capaian (Capaian)."""
+    number = _as_number(cell("sasaran"))
+    if number is None or not number.is_integer() or not 1 <= number <= 999:
+        bad("sasaran", Reason.IMPORT_SASARAN, "Sasaran harus nomor sasaran (bilangan bulat "
+            "1-999, seperti `no` di master); kosongkan bila baris ini indikator (isi Kode)")
+        return None
+    if _blank(cell("achievement")):
+        bad("achievement", Reason.IMPORT_SASARAN, "baris rata-rata sasaran (Kode kosong, "
+            "Sasaran diisi) memerlukan Capaian: rata-rata % capaian sasaran tahun itu")
+        return None
+    achievement = _number_or_none(cell("achievement"), "achievement", "Capaian", bad,
+                                  percent=True)
+    if achievement is None:
+        return None
+    key = sasaran_key(int(number))
+    name = _text(cell("name")) or f"Rata-rata capaian sasaran {int(number)}"
+    return IndicatorRecord(key=key, code=key, kind="", name=name, unit_of_measure="%",
+                           achievement=achievement)
 
 
 def _year(value: Any, bad: Bad, today: dt.date) -> int | None:
@@ -492,6 +542,11 @@ def _target(value: Any, high: Any, kind: str, bad: Bad, has_high: bool):
         text = value.strip()
         if text.casefold() in _NA:
             return "NA"
+        threshold = split_threshold(text)
+        if threshold is not None:  # ≥ 95, maksimal 5: stored as the master stores it
+            bound = _as_number(threshold[1].removesuffix("%").strip())
+            if bound is not None and kind not in LABEL_KINDS:
+                return threshold_text(threshold[0], bound)
         match = _RANGE.match(text)
         if match:
             low, up = (_as_number(g) for g in match.groups())
@@ -504,8 +559,8 @@ def _target(value: Any, high: Any, kind: str, bad: Bad, has_high: bool):
     if number is None:
         if isinstance(value, str) and kind in (*LABEL_KINDS, ""):
             return value.strip()  # a label target (WTP, ya) for predikat / ya_tidak
-        bad("target", Reason.IMPORT_TARGET, "Target harus angka, NA, rentang (80-90) atau, untuk "
-            f"jenis {'/'.join(LABEL_KINDS)}, label (mis. WTP)")
+        bad("target", Reason.IMPORT_TARGET, "Target harus angka, NA, rentang (80-90), ambang "
+            f"(≥ 95) atau, untuk jenis {'/'.join(LABEL_KINDS)}, label (mis. WTP)")
         return None
     if has_high and not _blank(high):
         up = _as_number(high)

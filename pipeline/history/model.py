@@ -292,6 +292,24 @@ def master_key(master) -> str:
     return agency_key(master.agency.name, getattr(master.agency, "code", None))
 
 
+# A sasaran's yearly average % capaian, imported where a document gives only that (issue
+# 20), is recorded as one more record of its year, under a key no Kode can be (a Kode has
+# no space): "sasaran 1". Its figure is its ``achievement``; it has no target or realisasi.
+SASARAN_KEY = "sasaran {}"
+
+
+def sasaran_key(number: int) -> str:
+    return SASARAN_KEY.format(number)
+
+
+def sasaran_number(key: str) -> int | None:
+    """The sasaran a record's key stands for (``sasaran 1`` → 1); None for an indicator."""
+    prefix = SASARAN_KEY.format("")
+    if key.startswith(prefix) and key[len(prefix):].isdigit():
+        return int(key[len(prefix):])
+    return None
+
+
 def fingerprint(data: bytes | str) -> str:
     """sha256 (hex) of bytes, or of text encoded as UTF-8."""
     if isinstance(data, str):

@@ -25,7 +25,15 @@ import xlsxwriter
 from ..domain import spec
 from ..office.atomic import write_atomically
 from .importer import COLUMNS
-from .model import ANNUAL, IndicatorRecord, RunSnapshot, Series, agency_key
+from .model import (
+    ANNUAL,
+    IndicatorRecord,
+    RunSnapshot,
+    Series,
+    agency_key,
+    sasaran_key,
+    sasaran_number,
+)
 
 ID = "[$-421]"
 NUMBER_FORMAT = f"{ID}#,##0.##"
@@ -125,8 +133,10 @@ def _data_sheet(sheet, f: _Formats,
     n = 0
     for n, (agency, code, year, period, rec) in enumerate(rows, 1):
         low, high = rec.target if isinstance(rec.target, tuple) else (rec.target, None)
+        sasaran = sasaran_number(rec.key)  # a sasaran's yearly average: Kode left blank
         values = {
-            "agency": agency, "agency_code": code, "year": year, "period": period, "code": rec.code,
+            "agency": agency, "agency_code": code, "year": year, "period": period,
+            "code": rec.code if sasaran is None else None, "sasaran": sasaran,
             "kode_lama": ", ".join(rec.kode_lama) or None, "name": rec.name,
             "kind": rec.kind or None,
             "unit": rec.unit_of_measure or None, "target": low, "target_high": high,
@@ -178,6 +188,9 @@ def example_rows() -> list[tuple[str, str | None, int, str, IndicatorRecord]]:
         (EXAMPLE_AGENCY, None, 2020, "TW2", rec(
             "S1.1", "Persentase penyelesaian permasalahan keagamaan", "persentase", "%",
             100, 50.0, ach=50.0)),
+        # a sasaran whose document gives only its average: Kode blank, Sasaran 4
+        (EXAMPLE_AGENCY, None, 2019, ANNUAL, rec(
+            sasaran_key(4), "Rata-rata capaian sasaran 4", "", "%", None, ach=96.5)),
     ]
     return rows
 

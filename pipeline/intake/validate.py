@@ -379,11 +379,14 @@ def _check_rows(
                     Severity.ERROR)]
             elif fact and fact.covered_by:
                 counts[key], findings = None, [_hidden(key, sub.ref(row, key), fact, raw)]
-            elif fact and fact.percent and not rule.is_choice and _is_number(raw):
+            elif fact and fact.percent and not rule.is_choice and not rule.text \
+                    and _is_number(raw):
                 counts[key], findings = None, [_percent_format(rule, raw)]
                 raw = f"{_percent_text(raw)}%"  # what the person typed and sees
             elif rule.is_choice:
                 counts[key], findings = _check_choice(raw, rule, ind)
+            elif rule.text:
+                counts[key], findings = _check_text(raw, rule, ind)
             else:
                 counts[key], findings = check_number(raw, rule)
             alone = len(ind.reporting_units) == 1 or ind.merge == Merge.SAME
@@ -467,6 +470,8 @@ def _from_history(raw: Any, value: float, year: int) -> tuple[float, list[Findin
 
 
 def _what(rule: InputRule) -> str:
+    if rule.text:
+        return "teks"
     return "pilihan dari daftar" if rule.is_choice else "angka"
 
 
@@ -525,6 +530,14 @@ def _check_choice(value: Any, rule: InputRule, ind: Indicator) -> tuple[str | No
         return None, [(R.NOT_CHOICE, f"{rule.key} berisi '{_show(value)}', bukan salah satu "
                        f"pilihan; pilih dari daftar: {choices}", Severity.ERROR)]
     return label, []
+
+
+def _check_text(value: Any, rule: InputRule, ind: Indicator) -> tuple[str | None, list[Finding]]:
+    """Accept any text (a status as the source document writes it), spaces tidied."""
+    if _blank(value) or isinstance(value, bool):
+        return None, [(R.BLANK, f"{rule.key} belum diisi; ketik realisasinya seperti tertulis "
+                       "di dokumen sumber, mis. Terakreditasi Paripurna", Severity.ERROR)]
+    return ind.rules.label(ind, value), []
 
 
 def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Finding]]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..annual.context import draft_notice, grade_scale_text
 from ..compute import Status
+from ..domain.master import Master
 from ..domain.numfmt import fmt_percent
 from ..word.charts import Chart
 from ..word.columns import DROP_COLUMN, MERGE_UP
@@ -101,7 +102,7 @@ def _measurement(chapter: Chapter, numbers: _Numbers) -> dict[str, Any]:
     rows, views = [], []
     for s in chapter.sasaran:
         for j, view in enumerate(s.indicators):
-            shown = say.shown_current(view)
+            shown = say.shown_current(view, master.settings)
             first = j == 0
             rows.append({
                 "no": str(s.sasaran.number) if first else MERGE_UP,
@@ -113,7 +114,7 @@ def _measurement(chapter: Chapter, numbers: _Numbers) -> dict[str, Any]:
                 "grade": say.grade_text(master, shown.value, view.result),
             })
             views.append(view)
-    average = fmt_percent(results.average_achievement)
+    average = master.settings.percent(results.average_achievement)
     grade = master.settings.grade_of(results.average_achievement) or ""
     label = "RATA-RATA CAPAIAN"
     if results.averaged < results.total:
@@ -157,13 +158,15 @@ def _sasaran(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str, A
         "years": years,
         "final": final,
         "standard": standard,
-        "analysis": [_analysis(v) for v in s.indicators],
+        "analysis": [_analysis(v, master) for v in s.indicators],
         "efficiency": efficiency,
     }
 
 
 def _years(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str, Any]:
-    shown = any(p.source != "isian" for v in s.indicators for p in v.points)
+    settings = chapter.master.settings
+    shown = any(p.source != "isian" for v in s.indicators for p in v.points) or \
+        bool(s.past_averages)
     window = list(chapter.years[-YEAR_SLOTS:])
     slots = window + [None] * (YEAR_SLOTS - len(window))
     head = {f"y{i + 1}": (str(y) if y is not None else DROP_COLUMN) for i, y in enumerate(slots)}
@@ -171,7 +174,8 @@ def _years(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str, Any
     if shown:
         for k, view in enumerate(s.indicators, 1):
             ind = view.indicator
-            by_year = {p.year: say.shown_point(ind, p, view.result.capped and p.source == "isian")
+            by_year = {p.year: say.shown_point(ind, p, view.result.capped and p.source == "isian",
+                                               settings)
                        for p in view.points}
             for j, (item, attr) in enumerate((("Target", "target"), ("Realisasi", "realisation"),
                                               ("% Capaian", "achievement"))):
@@ -182,6 +186,12 @@ def _years(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str, Any
                     point = by_year.get(y) if y is not None else None
                     row[f"y{i + 1}"] = getattr(point, attr) if point is not None else "-"
                 rows.append(row)
+        if s.past_averages:  # the sasaran's imported averages, and this year's
+            averages = {**dict(s.past_averages), chapter.year: s.average_achievement}
+            row = {"no": "", "indicator": "Rata-rata capaian sasaran", "item": "% Capaian"}
+            for i, y in enumerate(slots):
+                row[f"y{i + 1}"] = settings.percent(averages.get(y)) if y is not None else "-"
+            rows.append(row)
     chart: Chart | str = ""
     chart_caption = ""
     lines = [Line(f"{v.indicator.code} {_clean(v.indicator.renstra_title)}",
@@ -208,8 +218,10 @@ def _years(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str, Any
         "rows": rows,
         "chart": chart,
         "chart_caption": chart_caption,
-        "sentences": [_clean(t) for v in s.indicators for t in say.against_years(chapter.master, v)]
-        if shown else [],
+        "sentences": ([_clean(t) for v in s.indicators
+                       for t in say.against_years(chapter.master, v)]
+                      + [t for t in [say.sasaran_years(chapter.master, s, settings.percent(
+                          s.average_achievement))] if t]) if shown else [],
     }
 
 
@@ -250,13 +262,14 @@ def _standard(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str, 
     }
 
 
-def _analysis(view: IndicatorView) -> dict[str, Any]:
+def _analysis(view: IndicatorView, master: Master) -> dict[str, Any]:
     name = _clean(view.indicator.renstra_title)
     lines = [f"Analisis {_clean(t.unit)}: {_clean(t.text)}" for t in view.analyses]
     lines += [f"Catatan {t.period} {_clean(t.unit)}: {_clean(t.text)}"
               for t in view.quarter_notes]
-    if view.result.status == Status.OK and view.result.achievement is not None:
-        verdict = say.shown_current(view).verdict
+    if view.result.status == Status.OK and (view.result.achievement is not None
+                                             or view.result.met is not None):
+        verdict = say.shown_current(view, master.settings).verdict
         what = ("penyebab keberhasilan" if verdict != "belum mencapai target"
                 else "penyebab belum tercapainya target")
     else:
@@ -274,7 +287,7 @@ def _efficiency(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str
     if not s.budget:
         return {"shown": False, "caption": "", "rows": [], "total": _empty_total(),
                 "sentences": [], "slot": ""}
-    average = fmt_percent(s.average_achievement)
+    average = chapter.master.settings.percent(s.average_achievement)
     rows = [_budget_row(b.program or f"Sasaran {s.sasaran.number}", b.ceiling, b.spent)
             for b in s.budget]
     ceiling, spent = say.budget_total(s.budget)
@@ -286,7 +299,7 @@ def _efficiency(chapter: Chapter, s: SasaranView, numbers: _Numbers) -> dict[str
                                       f"{s.sasaran.number}"),
         "rows": rows if len(rows) > 1 else [],
         "total": {**total, "item": total["item"] or _clean(rows[0]["item"])},
-        "sentences": [say.efficiency(s, average)],
+        "sentences": [say.efficiency(s, average, chapter.master.settings)],
         "slot": say.slot("apakah sumber daya digunakan secara efisien, dan program/kegiatan "
                          "yang menunjang capaian sasaran ini."),
     }

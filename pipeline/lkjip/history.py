@@ -4,12 +4,13 @@
 here) and returns ``Earlier``: per indicator of the master, its annual figures of the
 window's earlier years (``WINDOW`` years in all, this year included: at most four earlier
 ones), joined through renames by ``History.series`` and matched to the master's indicator
-by its Kode or one of its ``kode_lama``; and the quarterly rounds of this year (periods
-TW1..TW4, issue 10) where recorded, with each unit's note, for the causes-and-solutions
-part; and, per earlier year recorded by a report, each indicator's polarity and multiplier
-from that year's master, so that a change of formula is seen (``model``). An agency the
-history does not know, or no history file at all, gives an empty ``Earlier`` and a note
-saying so (the chapter then leaves those parts out).
+by its Kode or one of its ``kode_lama``; each sasaran's imported yearly averages (a year
+whose document gives only those: ``history.model.sasaran_key``); and the quarterly rounds
+of this year (periods TW1..TW4, issue 10) where recorded, with each unit's note, for the
+causes-and-solutions part; and, per earlier year recorded by a report, each indicator's
+polarity and multiplier from that year's master, so that a change of formula is seen
+(``model``). An agency the history does not know, or no history file at all, gives an
+empty ``Earlier`` and a note saying so (the chapter then leaves those parts out).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from ..domain.master import Master, parse_master
 from ..errors import MasterError
-from ..history import Figure, UnitFigure, open_history
+from ..history import Figure, UnitFigure, open_history, sasaran_key
 
 WINDOW = 5  # years side by side, this year included
 QUARTERS = ("TW1", "TW2", "TW3", "TW4")
@@ -42,6 +43,8 @@ class Earlier:
     # (year, the figure's key) -> (polarity, multiplier) of the indicator in that year's
     # recorded master (a version recorded by a report; an import has none)
     formulas: dict[tuple[int, str], tuple[str, float]] = field(default_factory=dict)
+    # sasaran no -> its imported yearly averages (``history.model.sasaran_key``), oldest first
+    sasaran: dict[int, tuple[Figure, ...]] = field(default_factory=dict)
 
 
 def read_earlier(master: Master, path: Path | None) -> Earlier:
@@ -75,6 +78,11 @@ def read_earlier(master: Master, path: Path | None) -> Earlier:
                           if any(f.record.key in names for f in s.figures)), None)
         if chain is not None:
             figures[ind.code] = tuple(f for f in chain.figures if f.year < year)
+    averages = {}
+    for s in master.sasaran:
+        chain = next((c for c in series.indicators if c.key == sasaran_key(s.number)), None)
+        if chain is not None:
+            averages[s.number] = tuple(f for f in chain.figures if f.year < year)
     quarters = []
     for period, run in runs:
         if run is None:
@@ -87,11 +95,11 @@ def read_earlier(master: Master, path: Path | None) -> Earlier:
                 contributions[ind.code] = rec.contributions
         quarters.append(QuarterRound(period, contributions))
     notes = ()
-    if not any(figures.values()):
+    if not any(figures.values()) and not any(averages.values()):
         notes = (f"riwayat {path} tidak memuat tahun {year - WINDOW + 1}–{year - 1} untuk "
                  f"{name}: tahun-tahun sebelumnya hanya dari capaian_tahun_lalu/"
                  "realisasi_tahun_lalu di master (bila ada)",)
-    return Earlier(figures, tuple(quarters), notes, str(path), formulas)
+    return Earlier(figures, tuple(quarters), notes, str(path), formulas, averages)
 
 
 def _formulas(year: int, master_text: str) -> dict[tuple[int, str], tuple[str, float]]:

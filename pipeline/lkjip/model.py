@@ -44,6 +44,7 @@ class YearPoint:
     # compared with this one, and its figures print in the unit recorded that year.
     changed: str = ""
     unit_of_measure: str | None = None  # the recorded unit, when ``changed``
+    met: bool | None = None  # a status (met_only kind): its target met or not
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class IndicatorView:
 class SasaranView:
     sasaran: Sasaran
     indicators: tuple[IndicatorView, ...]
+    # (year, average % capaian) of earlier years whose document gives only the sasaran's
+    # average (imported: ``iku riwayat impor`` with a Sasaran row), oldest first
+    past_averages: tuple[tuple[int, float], ...] = ()
 
     @property
     def budget(self) -> tuple[BudgetLine, ...]:
@@ -129,12 +133,16 @@ def build_chapter(master: Master, results: Results, earlier: Earlier | None = No
                       for q in earlier.quarters for u in q.contributions.get(ind.code, ())
                       if _quarter_text(u) and (u.unit, _quarter_text(u)) not in analyses),
             ))
-        views.append(SasaranView(s, tuple(inds)))
+        averages = tuple((f.year, f.record.achievement)
+                         for f in earlier.sasaran.get(s.number, ())
+                         if f.record.achievement is not None)
+        views.append(SasaranView(s, tuple(inds), averages))
         if not budget_complete(s):
             notes.append(f"anggaran sasaran {s.number} belum memuat realisasi setiap "
                          "programnya (hanya pagu); anggaran sasaran itu tidak dicetak: isi "
                          "realisasi di master")
-    years = sorted({p.year for s in views for v in s.indicators for p in v.points})
+    years = sorted({p.year for s in views for v in s.indicators for p in v.points}
+                   | {year for s in views for year, _ in s.past_averages})
     if master.agency.year not in years:
         years.append(master.agency.year)
     return Chapter(master, results, tuple(years), tuple(views), tuple(notes))
@@ -158,7 +166,8 @@ def _point(f: Figure, ind: Indicator, earlier: Earlier) -> YearPoint:
     changed = _changed(f, ind, earlier)
     return YearPoint(f.year, rec.target, rec.realisation, rec.realisation_label,
                      rec.achievement, rec.status or "ok", changed=changed,
-                     unit_of_measure=rec.unit_of_measure if changed else None)
+                     unit_of_measure=rec.unit_of_measure if changed else None,
+                     met=ind.rules.met(ind, rec.realisation_label, rec.target))
 
 
 def _changed(f: Figure, ind: Indicator, earlier: Earlier) -> str:
@@ -184,7 +193,7 @@ def _changed(f: Figure, ind: Indicator, earlier: Earlier) -> str:
 def _current(master: Master, ind: Indicator, r: IndicatorResult) -> YearPoint:
     status = "ok" if r.status == Status.OK else r.status.value
     return YearPoint(master.agency.year, ind.target, r.realisation, r.label, r.achievement,
-                     status, "isian")
+                     status, "isian", met=r.met)
 
 
 def _printed_last_year(master: Master, results: Results, ind: Indicator,
@@ -206,7 +215,7 @@ def _printed_last_year(master: Master, results: Results, ind: Indicator,
         number, label = base.realisation, base.label
     point = replace(base, realisation=number, label=label,
                     achievement=achievement if achievement is not None else base.achievement,
-                    status="ok")
+                    status="ok", met=ind.rules.met(ind, label, base.target))
     rest = [p for p in past if p.year != year]
     return sorted([*rest, point], key=lambda p: p.year)
 

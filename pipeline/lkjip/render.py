@@ -37,7 +37,7 @@ def render_bytes(chapter: Chapter, template: Path = paths.LKJIP_TEMPLATE) -> byt
     tpl = render_document(build_context(chapter), Path(template), spec=LKJIP)
     agency = chapter.master.agency
     when = set_properties(
-        tpl.docx, when=package_time(agency.report_date),
+        tpl.docx, when=package_time(agency.package_date),
         title=f"Bab III Akuntabilitas Kinerja - LKjIP Tahun {agency.year}",
         subject=agency.name, author=agency.short_name,
         keywords=f"LKjIP; Akuntabilitas Kinerja; SAKIP; {agency.year}")

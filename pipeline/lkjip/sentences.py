@@ -25,10 +25,12 @@ from decimal import Decimal
 from ..annual.texts import fmt_target
 from ..compute import IndicatorResult, Status
 from ..domain import numfmt
-from ..domain.kinds import NA
-from ..domain.master import BudgetLine, Indicator, Master, Polarity, Target
+from ..domain.kinds import MET, NA, NOT_MET
+from ..domain.master import BudgetLine, Indicator, Master, Polarity, Settings, Target
 from ..domain.numfmt import fmt_number, fmt_percent, fmt_value, rounded
 from .model import IndicatorView, SasaranView, YearPoint
+
+DEFAULT_SETTINGS = Settings()  # the agency's printing when a caller has no master
 
 HUNDRED = Decimal(100)
 STATUS_TEXT = {"belum diisi": "belum diisi", "tidak sah": "tidak sah"}
@@ -52,10 +54,13 @@ class Shown:
     realisation: str
     achievement: str
     value: Decimal | None  # the printed % capaian, rounded as printed
+    met: bool | None = None  # a status: its target met or not (printed Tercapai / Tidak …)
 
     @property
     def verdict(self) -> str:
         """"melampaui target" / "mencapai target" / "belum mencapai target"."""
+        if self.met is not None:
+            return "mencapai target" if self.met else "belum mencapai target"
         if self.value is None:
             return ""
         if self.value > HUNDRED:
@@ -63,9 +68,12 @@ class Shown:
         return "mencapai target" if self.value == HUNDRED else "belum mencapai target"
 
 
-def shown_point(ind: Indicator, p: YearPoint, capped: bool = False) -> Shown:
-    """A year's figures as printed: in the indicator's unit, or in the unit recorded that
-    year when the indicator was measured differently then (``YearPoint.changed``)."""
+def shown_point(ind: Indicator, p: YearPoint, capped: bool = False,
+                settings: Settings = DEFAULT_SETTINGS) -> Shown:
+    """A year's figures as printed: the realisasi with the indicator's decimals and
+    rounding, or in the unit recorded that year when the indicator was measured
+    differently then (``YearPoint.changed``); % capaian with the agency's decimals
+    (``settings``); a status as Tercapai / Tidak tercapai."""
     unit = p.unit_of_measure if p.unit_of_measure is not None else ind.unit_of_measure
     target = (_target(ind, p.target) if p.unit_of_measure is None else
               numfmt.fmt_target(p.target, unit, ind.decimals))
@@ -75,16 +83,20 @@ def shown_point(ind: Indicator, p: YearPoint, capped: bool = False) -> Shown:
     if p.label is not None:
         real = p.label
     else:
-        real = fmt_value(p.realisation, unit, decimals=ind.decimals)
+        real = (ind.value_text(p.realisation) if p.unit_of_measure is None else
+                fmt_value(p.realisation, unit, decimals=ind.decimals))
+    if p.met is not None:
+        return Shown(p.year, target, real, MET if p.met else NOT_MET, None, p.met)
     if p.achievement is None:
         achievement = NA if p.target == NA else "-"
         return Shown(p.year, target, real, achievement, None)
     return Shown(p.year, target, real,
-                 fmt_percent(p.achievement) + ("*" if capped else ""), rounded(p.achievement))
+                 settings.percent(p.achievement) + ("*" if capped else ""),
+                 settings.printed_percent(p.achievement))
 
 
-def shown_current(view: IndicatorView) -> Shown:
-    return shown_point(view.indicator, view.current, view.result.capped)
+def shown_current(view: IndicatorView, settings: Settings = DEFAULT_SETTINGS) -> Shown:
+    return shown_point(view.indicator, view.current, view.result.capped, settings)
 
 
 def _target(ind: Indicator, target: Target | None) -> str:
@@ -109,11 +121,14 @@ def grade_text(master: Master, value: Decimal | None, r: IndicatorResult | None 
 
 
 def this_year(master: Master, view: IndicatorView) -> str:
-    ind, r, s = view.indicator, view.result, shown_current(view)
+    ind, r, s = view.indicator, view.result, shown_current(view, master.settings)
     name = f"«{ind.renstra_title}»"
     if r.status != Status.OK:
         return (f"Realisasi indikator {name} tahun {master.agency.year} belum dapat dihitung "
                 f"({r.status.value}); capaiannya belum dapat dinilai.")
+    if s.met is not None:
+        return (f"Indikator {name} ditargetkan {s.target} dan terealisasi {s.realisation}: "
+                f"target {'tercapai' if s.met else 'belum tercapai'}.")
     if s.value is None:
         return (f"Target indikator {name} tahun {master.agency.year} belum ditetapkan (NA); "
                 f"realisasinya {s.realisation}, sehingga % capaian tidak dihitung.")
@@ -127,10 +142,10 @@ def measurement_summary(master: Master, views: list[IndicatorView], average: str
     counts = {"melampaui target": 0, "mencapai target": 0, "belum mencapai target": 0}
     na = missing = 0
     for v in views:
-        s = shown_current(v)
+        s = shown_current(v, master.settings)
         if v.result.status != Status.OK:
             missing += 1
-        elif s.value is None:
+        elif s.value is None and s.met is None:
             na += 1
         else:
             counts[s.verdict] += 1
@@ -158,23 +173,28 @@ def join(parts: list[str], sep: str = ", ", last: str = " dan ") -> str:
 
 
 def against_years(master: Master, view: IndicatorView) -> list[str]:
+    """The indicator against its earlier years: its % capaian, wherever one was recorded,
+    then its realisasi, wherever the same figure was (``comparable``), then the years
+    measured otherwise (``not_comparable``)."""
     ind, year = view.indicator, master.agency.year
     name = f"«{ind.renstra_title}»"
-    shown = [shown_point(ind, p, view.result.capped and p.source == "isian")
+    shown = [shown_point(ind, p, view.result.capped and p.source == "isian", master.settings)
              for p in view.points]
+    realised = realisation_years(ind, name, view.points, shown)
     now = shown[-1]
     before = [s for s, p in zip(shown[:-1], view.points[:-1], strict=True)
               if s.value is not None and not p.changed]
-    other = not_comparable(view)
+    other = [text for text in (not_comparable(view),) if text]
     if not before:
-        return [other] if other else [
-            f"Indikator {name} belum memiliki capaian tahun sebelumnya dalam riwayat."]
+        if realised or other:
+            return realised + other
+        return [f"Indikator {name} belum memiliki capaian tahun sebelumnya dalam riwayat."]
     last = before[-1]
     if now.value is None:
         why = "belum dapat dihitung" if view.result.status != Status.OK else \
             "tidak dihitung (target NA)"
         return [f"Capaian indikator {name} tahun {year} {why}; capaian tahun {last.year} "
-                f"sebesar {last.achievement}."]
+                f"sebesar {last.achievement}.", *realised]
     if now.value > last.value:
         change = f"atau meningkat {points(now.value, last.value)} poin dibanding"
     elif now.value < last.value:
@@ -191,7 +211,7 @@ def against_years(master: Master, view: IndicatorView) -> list[str]:
         out.append(f"Selama {len(series)} tahun yang tercatat ({series[0].year}–{year}), "
                    f"capaian tertinggi {high.achievement} (tahun {high.year}) dan terendah "
                    f"{low.achievement} (tahun {low.year}).")
-    return out + ([other] if other else [])
+    return out + realised + other
 
 
 def not_comparable(view: IndicatorView) -> str:
@@ -205,6 +225,55 @@ def not_comparable(view: IndicatorView) -> str:
     return (f"Pada tahun {years} indikator «{view.indicator.renstra_title}» diukur dengan "
             f"cara yang berbeda ({latest.changed}), sehingga angkanya tidak dapat "
             f"dibandingkan dengan tahun {view.current.year}.")
+
+
+def comparable(ind: Indicator, p: YearPoint) -> bool:
+    """An earlier year's realisasi is the same figure as this year's: a number (not a
+    label) of a year in which the indicator was measured as now (``YearPoint.changed``
+    empty: the same kind, satuan, polarity and multiplier, as far as recorded)."""
+    return (p.status == "ok" and p.label is None and p.realisation is not None
+            and not p.changed and not ind.rules.labelled)
+
+
+def realisation_years(ind: Indicator, name: str, points: tuple[YearPoint, ...],
+                      shown: list[Shown]) -> list[str]:
+    """The realisasi of this year against the last earlier year that recorded the same
+    figure (derived from the printed values), and the recorded series when it has three
+    years or more (the years measured otherwise are said by ``not_comparable``)."""
+    now_point, now = points[-1], shown[-1]
+    if not comparable(ind, now_point):
+        return []
+    earlier = [(p, s) for p, s in zip(points[:-1], shown[:-1], strict=True)
+               if comparable(ind, p)]
+    out = []
+    if not earlier:
+        return []
+    last_point, last = earlier[-1]
+    a, b = ind.printed_decimal(now_point.realisation), ind.printed_decimal(last_point.realisation)
+    if a == b:
+        out.append(f"Realisasi indikator {name} tahun {now.year} ({now.realisation}) sama "
+                   f"dengan tahun {last.year}.")
+    else:
+        better = (a > b) == (ind.polarity == Polarity.POSITIVE)
+        out.append(f"Realisasi indikator {name} {'naik' if a > b else 'turun'} dari "
+                   f"{last.realisation} pada tahun {last.year} menjadi {now.realisation} pada "
+                   f"tahun {now.year} ({'membaik' if better else 'memburuk'}: makin "
+                   f"{'tinggi' if ind.polarity == Polarity.POSITIVE else 'rendah'} makin "
+                   "baik).")
+    if len(earlier) >= 2:
+        listed = "; ".join(f"{s.year} {s.realisation}" for _, s in [*earlier, (now_point, now)])
+        out.append(f"Realisasi yang tercatat: {listed}.")
+    return out
+
+
+def sasaran_years(master: Master, view: SasaranView, average: str) -> str:
+    """A sasaran's average % capaian over the years its history gives only that
+    (imported), then this year's."""
+    if not view.past_averages:
+        return ""
+    parts = [f"tahun {y} {master.settings.percent(v)}" for y, v in view.past_averages]
+    parts.append(f"tahun {master.agency.year} {average}")
+    return f"Rata-rata capaian sasaran ini: {'; '.join(parts)}."
 
 
 # --- 3. against the Target Akhir Renstra/RPJMD -------------------------------------------------
@@ -223,7 +292,7 @@ def against_final(master: Master, view: IndicatorView) -> FinalShown:
     ind, r, year = view.indicator, view.result, master.agency.year
     name = f"«{ind.renstra_title}»"
     final = fmt_target(ind, ind.final_target)
-    s = shown_current(view)
+    s = shown_current(view, master.settings)
     if ind.final_target == NA:
         return FinalShown(final, s.realisation, NA, "-",
                           f"Target akhir Renstra/RPJMD indikator {name} belum ditetapkan (NA).")
@@ -231,7 +300,9 @@ def against_final(master: Master, view: IndicatorView) -> FinalShown:
         return FinalShown(final, s.realisation, "-", "-",
                           f"Realisasi indikator {name} tahun {year} belum dapat dibandingkan "
                           f"dengan target akhir Renstra/RPJMD ({final}).")
-    fa = fmt_percent(r.final_achievement)
+    fa = master.settings.percent(r.final_achievement)
+    if ind.rules.met_only:
+        fa = MET if (r.final_achievement or 0) >= 100 else NOT_MET
     gap = _gap(ind, ind.final_target, r)
     opening = (f"Target akhir Renstra/RPJMD indikator {name} adalah {final}; realisasi tahun "
                f"{year} ({s.realisation}) setara {fa} dari target akhir")
@@ -251,16 +322,18 @@ def _gap(ind: Indicator, target: Target, r: IndicatorResult) -> str | None:
     indicator's unit; None when reached."""
     if ind.rules.labelled:
         return None if (r.final_achievement or 0) >= 100 else "belum tercapai"
-    real = rounded(r.realisation, ind.decimals)
-    low, high = target if isinstance(target, tuple) else (target, target)
-    low, high = rounded(low, ind.decimals), rounded(high, ind.decimals)
+    real = ind.printed_decimal(r.realisation)
+    number = ind.target_number(target)  # a threshold's bound
+    low, high = number if isinstance(number, tuple) else (number, number)
+    low, high = rounded(low, ind.target_places), rounded(high, ind.target_places)
     if ind.polarity == Polarity.NEGATIVE:
         diff = real - high if real > high else None
     else:
         diff = low - real if real < low else None
     if diff is None or diff == 0:
         return None
-    return fmt_value(diff, ind.unit_of_measure, decimals=ind.decimals)
+    return fmt_value(diff, ind.unit_of_measure, decimals=ind.decimals,
+                     fixed=ind.fixed_realisation)
 
 
 # --- 4. against a national or provincial standard ---------------------------------------------
@@ -270,14 +343,14 @@ def against_standard(master: Master, view: IndicatorView) -> tuple[str, str, str
     """(realisasi, standard, sentence) as printed."""
     ind, r = view.indicator, view.result
     name = f"«{ind.renstra_title}»"
-    std = fmt_value(ind.standard, ind.unit_of_measure, decimals=ind.decimals)
-    s = shown_current(view)
+    std = ind.value_text(ind.standard)
+    s = shown_current(view, master.settings)
     source = ind.standard_source
     if r.status != Status.OK or r.realisation is None:
         return s.realisation, std, (f"Realisasi indikator {name} belum dapat dibandingkan "
                                     f"dengan standar {std} ({source}).")
-    real, bar = rounded(r.realisation, ind.decimals), rounded(ind.standard, ind.decimals)
-    diff = fmt_value(abs(real - bar), ind.unit_of_measure, decimals=ind.decimals)
+    real, bar = ind.printed_decimal(r.realisation), ind.printed_decimal(ind.standard)
+    diff = ind.value_text(abs(real - bar))
     better_high = ind.polarity == Polarity.POSITIVE
     if real == bar:
         where = "sama dengan standar"
@@ -307,14 +380,14 @@ def budget_total(lines: tuple[BudgetLine, ...] | list[BudgetLine]) -> tuple[floa
     return sum(b.ceiling for b in lines), sum(b.spent for b in lines)
 
 
-def efficiency(view: SasaranView, average: str) -> str:
+def efficiency(view: SasaranView, average: str, settings: Settings = DEFAULT_SETTINGS) -> str:
     ceiling, spent = budget_total(view.budget)
     used = fmt_percent(absorption(spent, ceiling))
     opening = (f"Anggaran sasaran ini terserap {used} (Rp{money(spent)} dari pagu "
                f"Rp{money(ceiling)})")
     if average == "-":
         return opening + ", sedangkan rata-rata capaian indikatornya belum dapat dihitung."
-    a, b = rounded(view.average_achievement), rounded(absorption(spent, ceiling))
+    a, b = settings.printed_percent(view.average_achievement), rounded(absorption(spent, ceiling))
     if a > b:
         compare = f"capaian {points(a, b)} poin lebih tinggi daripada penyerapan anggaran"
     elif a < b:

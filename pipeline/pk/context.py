@@ -130,7 +130,7 @@ def pk_part(master: Master, pk: PkRevision, base: PkRevision | None = None
         "year": str(pk.year),
         "first": _party(pk.first_party),
         "second": _party(pk.second_party),
-        "place_date": f"{clean(agency.report_place)}, {date}",
+        "place_date": f"{clean(agency.report_place) or BLANK}, {date}",
         "signature": {"rank": any(p.rank for p in parties), "nip": any(p.nip for p in parties)},
         "lampiran": {"title": f"LAMPIRAN {kind} TAHUN {pk.year}"},
         "targets": {"head": {"note": "KETERANGAN" if diff is not None else DROP_COLUMN},

@@ -36,7 +36,7 @@ def second_party(master: Master) -> PkParty:
 
 def targets_of(master: Master) -> tuple[PkTarget, ...]:
     return tuple(PkTarget(ind.code, s.number, s.renstra_title, ind.renstra_title,
-                          ind.unit_of_measure, ind.target, ind.decimals)
+                          ind.unit_of_measure, ind.target, ind.target_places)
                  for s in master.sasaran for ind in s.indicators)
 
 

@@ -18,9 +18,17 @@ import datetime as dt
 from typing import Any
 
 from ..annual.context import grade_scale_text, notes, signatory
-from ..annual.texts import STATUS_TEXT, clean, fmt_target, heading, split_city
+from ..annual.texts import (
+    STATUS_TEXT,
+    clean,
+    fmt_target,
+    header_rows,
+    heading,
+    place_date,
+    split_city,
+)
 from ..compute import IndicatorResult, Status
-from ..domain.kinds import Accumulation
+from ..domain.kinds import MET, NOT_MET, Accumulation
 from ..domain.master import COLOURS, Indicator, Master
 from ..domain.numfmt import fmt_month_year, fmt_percent_fixed, printed_decimals
 from ..domain.periods import months, roman
@@ -44,23 +52,27 @@ def _value(ind: Indicator, r: IndicatorResult) -> str:
         return ind.measured_text
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
-    return clean(ind.rules.format_value(ind, r.realisation))
+    return clean(ind.rules.shown(ind, r.realisation, r.label))
 
 
 def _percent(r: IndicatorResult, value: float | None, places: int,
-             capped: bool = False) -> str:
+             capped: bool = False, met: bool | None = None) -> str:
     if r.status == Status.NOT_MEASURED:
         return "-"
     if r.status != Status.OK:
         return STATUS_TEXT[r.status]
+    if met is not None:  # a status: met or not, no percentage
+        return MET if met else NOT_MET
     return fmt_percent_fixed(value, places) + ("*" if capped else "") if value is not None \
         else "-"
 
 
-def column_places(values: list[float | None]) -> int:
+def column_places(values: list[float | None], most: int = 2) -> int:
     """The decimals a % column prints, the same on every row (issue 21: no "92,9%" beside
-    "73,53%"): as many as its most precise value needs, at most two."""
-    return min(max((printed_decimals(v) for v in values), default=0), 2)
+    "73,53%"): as many as its most precise value needs, at most ``most`` (two; the
+    capaian column: the agency's ``desimal_capaian``, exactly that where ``desimal_tetap``
+    lists capaian)."""
+    return min(max((printed_decimals(v, most) for v in values), default=0), most)
 
 
 def _percent_columns(master: Master, q: QuarterResults) -> tuple[int, int]:
@@ -71,7 +83,10 @@ def _percent_columns(master: Master, q: QuarterResults) -> tuple[int, int]:
         if q.cumulative.indicators[ind.code].status == Status.OK:
             achievement.append(q.indicators[ind.code].achievement)
             progress.append(q.indicators[ind.code].progress)
-    return column_places(achievement), column_places(progress)
+    settings = master.settings
+    places = (settings.achievement_decimals if settings.fixed_achievement else
+              column_places(achievement, settings.achievement_decimals))
+    return places, column_places(progress)
 
 
 def _progress(r: IndicatorResult, qi: QuarterIndicator, places: int) -> str:
@@ -118,7 +133,7 @@ def rows(master: Master, q: QuarterResults) -> list[dict[str, Any]]:
                 "quarter_target": fmt_target(ind, qi.target) if qi.target is not None else "-",
                 "own": _value(ind, own),
                 "cumulative": _value(ind, cum),
-                "achievement": _percent(cum, qi.achievement, places, qi.capped),
+                "achievement": _percent(cum, qi.achievement, places, qi.capped, qi.met),
                 "progress": _progress(cum, qi, progress_places),
                 "status": qi.band.grade if qi.band else "-",
                 "fill": (qi.band.fill if qi.band and qi.band.fill else NO_FILL),
@@ -219,12 +234,7 @@ def build_quarter_context(master: Master, q: QuarterResults) -> dict[str, Any]:
         "months_line": f"Periode: Triwulan {roman(n)} ({months(n)} {year})",
         "draft": q.draft,
         "draft_notice": draft_notice(q),
-        "agency": {
-            "region_label": agency.region_kind.value,
-            "city_upper": clean(agency.city).upper(),
-            "label": clean(agency.agency_label).upper(),
-            "name_upper": clean(agency.name).upper(),
-        },
+        "agency": header_rows(agency),
         "head": {
             "year_target": f"Target {year}",
             "quarter_target": f"Target s.d. {tw}",
@@ -244,7 +254,7 @@ def build_quarter_context(master: Master, q: QuarterResults) -> dict[str, Any]:
             "fill": band.fill if band and band.fill else NO_FILL,
         },
         "notes": quarter_notes(master, q),
-        "place_date": f"{clean(agency.report_place)}, {fmt_month_year(report_date(master, n))}",
+        "place_date": place_date(agency, fmt_month_year(report_date(master, n))),
         "signatory": signatory(master),
     }
 

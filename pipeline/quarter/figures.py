@@ -43,7 +43,15 @@ from enum import StrEnum
 
 import pandas as pd
 
-from ..compute import IndicatorResult, Results, Status, achievement, apply_cap, compute, mean
+from ..compute import (
+    IndicatorResult,
+    Results,
+    Status,
+    apply_cap,
+    compute,
+    indicator_achievement,
+    mean,
+)
 from ..domain.kinds import Accumulation
 from ..domain.master import GradeBand, Indicator, Master, Polarity, Target
 from ..domain.periods import quarter_period
@@ -69,6 +77,7 @@ class QuarterIndicator:
     progress: float | None = None  # towards the year's target (``progress_kind`` says how)
     progress_kind: Progress | None = None
     measured: bool = True  # the indicator is measured in this quarter (diukur_triwulan)
+    met: bool | None = None  # a status: the quarter's target met or not
 
     @property
     def progress_is_share(self) -> bool:
@@ -123,18 +132,19 @@ def compute_quarter(
     for ind in master.indicators:
         target = ind.quarter_target(quarter)
         result = cumulative.indicators[ind.code]
-        value, capped = None, False
-        number = ind.target_number(target)
-        if result.status == Status.OK and number is not None:
-            value = achievement(result.realisation, number, ind.polarity,
-                                settings.negative_rule)
-            value, capped = apply_cap(value, settings.achievement_cap)
+        value, capped, met = None, False, None
+        if result.status == Status.OK:
+            value = indicator_achievement(ind, result.realisation, target)
+            if ind.rules.met_only and value is not None:
+                met, value = value >= 100, (value if ind.counted else None)
+            if value is not None:
+                value, capped = apply_cap(value, settings.achievement_cap)
         gaps = sorted({p for (unit, code), ps in rolled.gaps.items() if code == ind.code
                        for p in ps})
         kind, amount = progress(ind, result)
         indicators[ind.code] = QuarterIndicator(
             ind.code, target, value, capped, settings.band_of(value), tuple(gaps), amount,
-            kind, ind.code not in unmeasured)
+            kind, ind.code not in unmeasured, met)
     achieved = [q.achievement for q in indicators.values() if q.achievement is not None]
     moving = [q.progress for q in indicators.values()
               if q.progress is not None and q.progress_kind != Progress.CEILING]

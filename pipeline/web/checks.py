@@ -146,9 +146,7 @@ def target_shown(ind: Indicator) -> str:
         return "-"
     if isinstance(target, tuple):
         return target_text(ind, target)
-    if isinstance(target, str):
-        return target
-    return ind.rules.format_value(ind, target)
+    return ind.target_text(target)  # a label or NA as written; a threshold with its unit
 
 
 def what_to_fill(master: Master, unit: str, previous: dict[str, str] | None = None

@@ -5,7 +5,10 @@ master text) are the contract between a family's context and the engine:
 
 * ``MERGE_UP`` fills a table cell that continues the cell above it; ``render`` turns each
   such cell into a vertical merge (``w:vMerge``) with the cell above;
-* ``DROP_COLUMN`` is the heading of a column the document leaves out.
+* ``DROP_COLUMN`` is the heading of a column the document leaves out;
+* ``DROP_PARAGRAPH`` is in a paragraph the document leaves out (a header row whose label
+  the master leaves out: ``drop_marked_paragraphs``), so a restyled template needs no
+  condition of its own around it.
 
 A column whose heading renders as ``DROP_COLUMN`` (an optional column switched off,
 or one no indicator fills) is removed from its table: every cell that covers only that
@@ -25,6 +28,7 @@ from lxml import etree
 
 MERGE_UP = "\ue000"
 DROP_COLUMN = "\ue001"
+DROP_PARAGRAPH = "\ue002"
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FIXED_BELOW = 851  # 1.5 cm: numbering columns keep their width
@@ -87,7 +91,8 @@ class Spans(CellProperties):
 
 
 _TEXT = etree.XPath("./w:p//w:t/text()", namespaces=_NS)
-_HOLDING = etree.XPath("descendant::w:t[contains(., $a) or contains(., $b)]", namespaces=_NS)
+_HOLDING = etree.XPath("descendant::w:t[contains(., $a) or contains(., $b) or contains(., $c)]",
+                       namespaces=_NS)
 
 
 def _text(tc: etree._Element) -> str:
@@ -103,8 +108,9 @@ class Marked:
     cell's own paragraphs. Found before anything changes: a cell removed since is no
     longer in its table, and the callers only walk the tables of the body."""
 
-    def __init__(self, body: etree._Element, markers: tuple[str, str]):
-        self.texts = _HOLDING(body, a=markers[0], b=markers[1])
+    def __init__(self, body: etree._Element, markers: tuple[str, ...]):
+        a, b, c = (*markers, *markers, *markers)[:3]
+        self.texts = _HOLDING(body, a=a, b=b, c=c)
         holding: set[etree._Element] = set()
         for t in self.texts:
             below = t
@@ -121,6 +127,27 @@ class Marked:
 def marked_cells(body: etree._Element, marker: str) -> set[etree._Element]:
     """Every table cell whose text is exactly ``marker`` (see ``Marked``)."""
     return Marked(body, (marker, marker)).cells(marker)
+
+
+def drop_marked_paragraphs(body: etree._Element, marker: str, found: Marked) -> int:
+    """Remove every paragraph holding ``marker``; return how many were removed."""
+    paragraphs = []
+    for t in found.texts:
+        if t.text and marker in t.text:
+            p = next((el for el in t.iterancestors(P)), None)
+            if p is not None and p not in paragraphs:
+                paragraphs.append(p)
+    for p in paragraphs:
+        parent = p.getparent()
+        if parent is None:
+            continue
+        if parent.tag == TC and len(parent.findall(P)) == 1:
+            for child in list(p):  # a cell keeps one paragraph: emptied, not removed
+                if child.tag != _w("pPr"):
+                    p.remove(child)
+        else:
+            parent.remove(p)
+    return len(paragraphs)
 
 
 def drop_marked_columns(body: etree._Element, marker: str, found: Marked | None = None) -> int:

@@ -17,17 +17,20 @@ Every document family (the yearly report in ``annual``, the quarterly report in
    {% vm %}, {% hm %}) are put in the schema's order, which Word enforces
    (``prepared.patched_xml``, ``word.strict``; issue 21);
 3. ``finish_body``, on the rendered body before it joins python-docx's document:
-   ``columns.drop_marked_columns``: optional columns headed ``columns.DROP_COLUMN`` are
-   removed; ``merge_marked_cells``: every table cell holding only ``columns.MERGE_UP`` is
-   joined to the cell above with ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop,
-   not groups of rows); ``pagination.add_page_hints``: the notes and signature move into
-   the last table's closing row, rows keep together (estimated with the document's
-   styles). The marked cells are found once, by one XPath query, and only their rows (and
-   the rows above) are walked;
+   ``columns.drop_marked_paragraphs``: a paragraph holding ``columns.DROP_PARAGRAPH`` (a
+   header row the master leaves out) is removed; ``columns.drop_marked_columns``:
+   optional columns headed ``columns.DROP_COLUMN`` are removed; ``merge_marked_cells``:
+   every table cell holding only ``columns.MERGE_UP`` is joined to the cell above with
+   ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop, not groups of rows);
+   ``pagination.add_page_hints``: the notes and signature move into the last table's
+   closing row, rows keep together (estimated with the document's styles). The marked
+   cells are found once, by one XPath query, and only their rows (and the rows above)
+   are walked;
 4. the family sets fixed core properties (``set_properties``, dated from the master's
-   report date) and stamps a normalised zip (``office.packaging``), so the same input gives
-   the same bytes and a later run can tell an edited report; ``package_parts`` hands the
-   parts over without zipping them twice.
+   report date, or 1 January of the year after when it has none) and stamps a normalised
+   zip (``office.packaging``), so the same input gives the same bytes and a later run
+   can tell an edited report; ``package_parts`` hands the parts over without zipping
+   them twice.
 
 Writing (``office.atomic``, ``office.publish``) and PDF conversion (``office.libreoffice``)
 are the office layer's; nothing here writes a file.
@@ -57,7 +60,16 @@ from markupsafe import Markup
 
 from ..errors import InternalError, TemplateError
 from .charts import Chart
-from .columns import DROP_COLUMN, MERGE_UP, CellProperties, Marked, Spans, drop_marked_columns
+from .columns import (
+    DROP_COLUMN,
+    DROP_PARAGRAPH,
+    MERGE_UP,
+    CellProperties,
+    Marked,
+    Spans,
+    drop_marked_columns,
+    drop_marked_paragraphs,
+)
 from .pagination import add_page_hints
 from .prepared import PREPARED, one_paragraph_a_line, patched_xml
 from .strict import insert_in_order
@@ -183,7 +195,8 @@ def finish_body(body: etree._Element, anchor: str | None = None,
     """After rendering: drop the marked columns, merge the marked cells, add the page
     hints (step 3 of the module docstring; ``anchor``, ``hold_ending``, ``styles``: see
     ``pagination.add_page_hints``)."""
-    found = Marked(body, (DROP_COLUMN, MERGE_UP))  # looked for once, for both
+    found = Marked(body, (DROP_COLUMN, MERGE_UP, DROP_PARAGRAPH))  # looked for once, for all
+    drop_marked_paragraphs(body, DROP_PARAGRAPH, found)
     drop_marked_columns(body, DROP_COLUMN, found)
     merge_marked_cells(body, found)
     add_page_hints(body, anchor=anchor, hold_ending=hold_ending, styles=styles)

@@ -43,12 +43,13 @@ from .templates import (
     achievement_formula,
     input_message,
     metadata,
+    realisation_formula,
     row_height,
     row_runs,
-    target_text,
     unit_indicators,
     wrapped_lines,
     write_metadata,
+    write_target,
     write_text,
 )
 
@@ -283,7 +284,7 @@ class _Writer:
                     totals[key] = spec.cell_ref(row, col)
         y_format = "General" if ind.rules.labelled else (
             "#,##0" + ("." + "0" * ind.decimals if ind.decimals else ""))
-        sheet.write_formula(row, c["realisation"], ind.rules.excel_realisation(
+        sheet.write_formula(row, c["realisation"], realisation_formula(
             ind, totals["x1"], totals.get("x2", "")), s.cell(num_format=y_format), "")
         target = ind.quarter_target(n)
         self._target(sheet, row, c["target"], ind, target)
@@ -379,12 +380,8 @@ class _Writer:
         if target is None:
             sheet.write_string(row, col, NOT_ASKED_TEXT, s.cell(
                 align="center", bg_color=NOT_ASKED_FILL, font_color="#595959"))
-        elif isinstance(target, tuple):
-            sheet.write_string(row, col, target_text(ind, target), s.cell(align="right"))
-        elif isinstance(target, str):
-            write_text(sheet, row, col, target, s.cell(align="right"), s)
         else:
-            sheet.write_number(row, col, target, s.cell(num_format="General"))
+            write_target(sheet, s, row, col, ind, target)
 
     def _validation(self, sheet: Worksheet) -> None:
         groups: dict[tuple[int, InputRule], list[int]] = {}
@@ -395,7 +392,7 @@ class _Writer:
                 if rule.key == "x2" and ind.code in self.known_x2:
                     continue
                 bare = InputRule(rule.key, "", rule.choices, rule.negative, rule.whole,
-                                 rule.nonzero)
+                                 rule.nonzero, rule.text)
                 groups.setdefault((self.col[rule.key], bare), []).append(
                     spec.FIRST_DATA_ROW + i)
         for (col, rule), rows in groups.items():
@@ -407,6 +404,8 @@ class _Writer:
                        "error_message": error, "error_type": "stop"}
             if rule.is_choice:
                 options.update(validate="list", source=list(rule.choices))
+            elif rule.text:
+                options.update(validate="any")
             else:
                 options.update(validate="integer" if rule.whole else "decimal",
                                criteria="between", maximum=spec.MAX_COUNT,

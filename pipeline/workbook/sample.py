@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 from python_calamine import CalamineWorkbook
 
 from ..domain import spec
-from ..domain.master import Master
+from ..domain.master import NA, Master
 from ..domain.periods import ANNUAL, quarter_number
 from ..office.atomic import write_atomically
 from .quarter import quarter_filename, write_quarter_template
@@ -52,7 +52,10 @@ def seed_values(master: Master, unit_code: str) -> dict[str, tuple[int | str, in
     values: dict[str, tuple[int | str, int | None]] = {}
     for ind in master.indicators_of(unit_code):
         x1 = ind.rules.inputs(ind)[0]
-        values[ind.code] = (x1.choices[0] if x1.is_choice else 1, 1 if ind.asks_x2 else None)
+        typed = x1.choices[0] if x1.is_choice else 1
+        if x1.text:  # a status typed as text: the target, as a unit would report it met
+            typed = ind.target if isinstance(ind.target, str) and ind.target != NA else "-"
+        values[ind.code] = (typed, 1 if ind.asks_x2 else None)
     return values
 
 

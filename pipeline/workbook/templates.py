@@ -34,8 +34,17 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..domain import spec
-from ..domain.kinds import InputRule
-from ..domain.master import Indicator, Master, NegativeRule, Polarity, Settings, Target
+from ..domain.kinds import MET, NOT_MET, InputRule
+from ..domain.master import (
+    AchievementBase,
+    Indicator,
+    Master,
+    NegativeRule,
+    Polarity,
+    Rounding,
+    Settings,
+    Target,
+)
 from ..domain.numfmt import fmt_count, fmt_target
 from ..domain.periods import ANNUAL
 from ..errors import OutputError, UsageError
@@ -75,6 +84,10 @@ MAX_TEXT = fmt_count(spec.MAX_COUNT)
 def input_message(rule: InputRule) -> tuple[str, str]:
     """(input message, error message) of an input cell, from its rule (each under the
     255 characters Excel allows)."""
+    if rule.text:
+        return ("Ketik realisasi seperti tertulis di dokumen sumber, mis. Terakreditasi "
+                "Paripurna atau A.", "Ketik realisasinya sebagai teks. Bila belum ada, "
+                "kosongkan sel ini.")
     if rule.is_choice:
         choices = ", ".join(rule.choices)
         return (f"Pilih dari daftar: {choices}.",
@@ -160,23 +173,39 @@ def metadata(master: Master, unit_code: str, period: str = ANNUAL) -> dict[str, 
 
 
 def target_text(ind: Indicator, target: Target) -> str:
-    """A range target as the Target cell shows it (``80–90``, ``87,5–90``): the number is
-    in the cell's own column next to the Satuan, so no unit."""
-    return fmt_target(target, decimals=ind.decimals)
+    """A range or threshold target as the Target cell shows it (``80–90``, ``87,5–90``,
+    ``≥ 95``): the number is in the cell's own column next to the Satuan, so no unit."""
+    return fmt_target(target, decimals=ind.target_places, fixed=ind.fixed_target)
+
+
+def realisation_formula(ind: Indicator, x1: str, x2: str) -> str:
+    """Excel formula of the Realisasi cell: the kind's, and where ``capaian_dari:
+    realisasi_tercetak`` the value as printed (``ROUND``, or ``TRUNC`` for ``pembulatan:
+    potong``, to the indicator's decimals), which % Capaian then divides, as the report."""
+    formula = ind.rules.excel_realisation(ind, x1, x2)
+    if ind.achievement_base != AchievementBase.PRINTED or ind.rules.labelled:
+        return formula
+    inner = formula[1:]
+    rounding = "TRUNC" if ind.rounding == Rounding.DOWN else "ROUND"
+    return f'=IF(ISNUMBER({inner}),{rounding}({inner},{ind.decimals}),"")'
 
 
 def achievement_formula(ind: Indicator, r: str, t: str, settings: Settings) -> str:
-    """Excel formula for % capaian, the same rules as ``compute.achievement``.
+    """Excel formula for % capaian, the same rules as ``compute.indicator_achievement``.
 
-    ``r`` is the Realisasi cell, ``t`` the Target cell (used for a single number; a range
-    or a label is written into the formula as constants because the Target cell shows it
-    as text). An NA target gives the text NA.
+    ``r`` is the Realisasi cell, ``t`` the Target cell (used for a single number; a range,
+    a threshold or a label is written into the formula as constants because the Target
+    cell shows it as text). An NA target gives the text NA; a status gives Tercapai or
+    Tidak tercapai.
     """
     target = ind.target_number(ind.target)
     guard, score = ind.rules.excel_score(ind, r)
     if target is None:
         return f'=IF({guard},"NA","")'
-    rule, polarity = settings.negative_rule, ind.polarity
+    if ind.rules.met_only:
+        low = target[0] if isinstance(target, tuple) else target
+        return f'=IF({guard},IF({score}>={_num(low)},"{MET}","{NOT_MET}"),"")'
+    rule, polarity = ind.negative_rule or settings.negative_rule, ind.polarity
     if isinstance(target, tuple):
         low, high = target
         inner = (
@@ -185,7 +214,7 @@ def achievement_formula(ind: Indicator, r: str, t: str, settings: Settings) -> s
             f"{_versus(low, _num(low), polarity, rule, score)}))"
         )
     else:
-        t_ref = _num(target) if isinstance(ind.target, str) else t
+        t_ref = _num(target) if isinstance(ind.target, str) else t  # a label, a threshold
         inner = _versus(target, t_ref, polarity, rule, score)
     if settings.achievement_cap is not None:
         inner = f"MIN({_num(settings.achievement_cap)},{inner})"
@@ -356,17 +385,11 @@ def _write_indicator(
     sheet.write_formula(
         row,
         c["realisation"],
-        ind.rules.excel_realisation(ind, x1, x2),
+        realisation_formula(ind, x1, x2),
         styles.cell(num_format=y_format),
         "",
     )
-    if isinstance(ind.target, tuple):
-        sheet.write_string(row, c["target"], target_text(ind, ind.target),
-                           styles.cell(align="right"))
-    elif isinstance(ind.target, str):  # NA or a label
-        write_text(sheet, row, c["target"], ind.target, styles.cell(align="right"), styles)
-    else:
-        sheet.write_number(row, c["target"], ind.target, styles.cell(num_format="General"))
+    write_target(sheet, styles, row, c["target"], ind, ind.target)
     sheet.write_formula(
         row,
         c["achievement"],
@@ -378,6 +401,24 @@ def _write_indicator(
     for key in spec.TEXT_KEYS:
         sheet.write_blank(row, c[key], None, free_text)
     sheet.set_row(row, row_height(ind))
+
+
+def write_target(sheet: Worksheet, styles: Styles, row: int, col: int, ind: Indicator,
+                 target: Target) -> None:
+    """A Target cell: a number as a number (with exactly its decimals where ``desimal_tetap``
+    lists target), a range or a threshold as its text (``80–90``, ``≥ 95``), NA or a label
+    as written."""
+    if isinstance(target, tuple) or (isinstance(target, str) and not ind.rules.labelled
+                                      and ind.target_number(target) is not None):
+        sheet.write_string(row, col, target_text(ind, target), styles.cell(align="right"))
+    elif isinstance(target, str):  # NA or a label
+        write_text(sheet, row, col, target, styles.cell(align="right"), styles)
+    else:
+        number_format = "General"
+        if ind.fixed_target:
+            places = ind.target_places
+            number_format = "#,##0" + ("." + "0" * places if places else "")
+        sheet.write_number(row, col, target, styles.cell(num_format=number_format))
 
 
 def row_height(ind: Indicator) -> float:
@@ -423,7 +464,7 @@ def _add_validation(sheet: Worksheet, indicators: list[Indicator],
             if rule.key == "x2" and ind.code in known_x2:
                 continue  # filled from the history and locked
             meaningless = InputRule(rule.key, "", rule.choices, rule.negative, rule.whole,
-                                    rule.nonzero)
+                                    rule.nonzero, rule.text)
             col = spec.COLUMN_INDEX[rule.key]
             groups.setdefault((col, meaningless), []).append(spec.FIRST_DATA_ROW + i)
     for (col, rule), rows in groups.items():
@@ -438,6 +479,8 @@ def _add_validation(sheet: Worksheet, indicators: list[Indicator],
         }
         if rule.is_choice:
             options.update(validate="list", source=list(rule.choices))
+        elif rule.text:  # any text: the message only
+            options.update(validate="any")
         else:
             options.update(
                 validate="integer" if rule.whole else "decimal", criteria="between",
@@ -490,6 +533,8 @@ def write_metadata(workbook: xlsxwriter.Workbook, styles: Styles, meta: dict[str
 
 def _versus(t: float, t_ref: str, polarity: Polarity, rule: NegativeRule, r: str) -> str:
     """Capaian of r against one target value t (``t_ref`` is how the formula names it)."""
+    if polarity == Polarity.NEGATIVE and rule == NegativeRule.R_OVER_T:
+        polarity = Polarity.POSITIVE  # scored as a positive indicator
     if t == 0:  # no official formula; the rule of compute.achievement
         return "100" if polarity == Polarity.POSITIVE else f"IF({r}=0,100,0)"
     if polarity == Polarity.POSITIVE:
