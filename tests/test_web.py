@@ -307,22 +307,32 @@ def test_an_uncorrected_marked_copy_is_not_taken_as_the_submission(master, site,
     ("isian.xlsm", b"PK\x03\x04", "GALAT: isian.xlsm: format .xlsm (buku kerja bermakro/biner) "
      "tidak diterima"),
 ])
-def test_uploads_pass_the_same_safety_gate(site, client, name, data, expected):
-    page = follow(client, upload(client, unit_url(site, "POLITIK"), name=name, data=data))
+def test_uploads_pass_the_same_safety_gate(site, client, name, data, expected, caplog):
+    """A file the gate refuses is answered at once and never kept (issue 18 §9): not a
+    version, not in masuk/; only a log line says it came."""
+    with caplog.at_level(logging.INFO, logger="iku.web"):
+        page = upload(client, unit_url(site, "POLITIK"), name=name, data=data)
+    assert page.status_code == 422
     (line,) = lines(page.text)
     assert line.startswith(expected)
-    (version,) = site.states()[0].versions
-    assert version.workbook.read_bytes() == data
+    assert site.states()[0].versions == []
+    assert not list((site.folder / store.UPLOADS).rglob("*.*"))
+    assert not list((site.folder / store.INCOMING).iterdir())
+    assert any("ditolak gerbang keamanan, tidak disimpan" in r.getMessage()
+               for r in caplog.records)
 
 
-def test_a_zip_bomb_is_refused_by_the_gate(site, client, tmp_path):
+def test_a_zip_bomb_is_refused_by_the_gate(site, client, tmp_path, caplog):
     from test_safety import c_bomb_total
 
     bomb = c_bomb_total(tmp_path)
-    page = follow(client, upload(client, unit_url(site, "POLITIK"), bomb, name="bom.xlsx"))
+    with caplog.at_level(logging.INFO, logger="iku.web"):
+        page = upload(client, unit_url(site, "POLITIK"), bomb, name="bom.xlsx")
+    assert page.status_code == 422
     (line,) = lines(page.text)
     assert line.startswith("GALAT: bom.xlsx: ")
-    assert checks.problem_of(site.states()[0].latest.result["masalah"][0]).code == "zip_bomb"
+    assert any(r.getMessage().endswith(", zip_bomb)") for r in caplog.records)
+    assert site.states()[0].latest is None
 
 
 def test_the_stored_name_is_generated_never_the_uploaded_one(master, site, client, tmp_path):
@@ -486,16 +496,19 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(master, tmp_
     assert not list((site.folder / store.INCOMING).iterdir())
 
 
-def test_an_upload_just_under_the_limit_is_taken(master, tmp_path):
+def test_an_upload_just_under_the_limit_is_taken(master, tmp_path, caplog):
+    """Received in full and handed to the gate (which refuses 100 KB of 'P': not a
+    workbook, so not kept), never cut by the size limit."""
     site = open_site(master, tmp_path / "data", limit=100 * 1024)
     with TestClient(create_app(site)) as client:
         url = unit_url(site, "POLITIK")
         body, kind, _ = _multipart(csrf_of(client, url), 100 * 1024)
-        response = client.post(f"{url}/unggah", content=body, headers={"content-type": kind},
-                               follow_redirects=False)
-    assert response.status_code == 303
-    (version,) = site.states()[0].versions
-    assert version.workbook.stat().st_size == 100 * 1024
+        with caplog.at_level(logging.INFO, logger="iku.web"):
+            response = client.post(f"{url}/unggah", content=body,
+                                   headers={"content-type": kind}, follow_redirects=False)
+    assert response.status_code == 422
+    assert lines(response.text)[0].startswith("GALAT: besar.xlsx: berkas ini bukan buku kerja")
+    assert any("(besar.xlsx, 100 KB, not_zip)" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize("files, data, message", [

@@ -1,5 +1,8 @@
 """What the pages show about workbooks: the CLI's own stages, nothing re-implemented.
 
+* ``gate``: a received file, before it is stored: what ``iku validate`` refuses before
+  reading (a macro format by its name, the safety gate). A refused file is not a
+  workbook and is never kept (issue 18 §9): only the page and a log line say it came.
 * ``check_upload``: one stored upload, checked exactly as ``iku validate`` checks a folder
   holding only that file (``intake.validate.check_inputs``: the safety gate, ``reader``,
   ``validate``), plus one rule of the page: a unit's link takes only that unit's workbook.
@@ -35,7 +38,7 @@ from ..domain.periods import ANNUAL
 from ..errors import Problem, Severity, summary
 from ..history import open_history
 from ..intake.feedback import feedback_paths, write_feedback
-from ..intake.reader import ReadResult
+from ..intake.reader import ReadResult, refusal
 from ..intake.safety import MAX_ROWS
 from ..intake.validate import Validated, validate
 from ..reasons import Reason
@@ -54,6 +57,17 @@ def problem_dict(p: Problem) -> dict:
 def problem_of(d: dict) -> Problem:
     return Problem(Severity(d["severity"]), Reason(d["code"]), d["message"], d.get("file", ""),
                    d.get("sheet", ""), d.get("cell", ""), d.get("value", ""), d.get("unit", ""))
+
+
+def gate(received: Path, original: str) -> Problem | None:
+    """The GALAT that stops a received file before any reader opens it (the reader's own
+    ``refusal``: the name's format, then the safety gate), under the uploaded name; None
+    when the file may be stored and checked."""
+    suffix = Path(store.stored_name("X", 0, original)).suffix  # the name it would be kept as
+    refused, _ = refusal(Path(received), suffix)
+    if not refused:
+        return None
+    return dataclasses.replace(refused[0], file=store.display_name(original))
 
 
 def check_upload(master: Master, unit: str, version: store.Version, original: str,

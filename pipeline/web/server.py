@@ -7,6 +7,14 @@ reporting unit's code), a warning when the host is not this computer only, and s
 until Ctrl+C (uvicorn's graceful shutdown: requests in progress finish, up to
 ``GRACE_SECONDS``). The log (``iku.web``) goes to stderr and to ``<data>/server.log``;
 uvicorn's access log is off because its lines would hold whole links.
+
+Bounded (issue 18 §9, ``guard``): before serving, the soft limit of open files is raised
+to the hard one where the OS allows; ``uvicorn_config`` gives uvicorn the guarded h11
+protocol (deadlines for a request's head and body, a cap on connections that sheds the
+idle ones) with the cap the open-files limit allows, uvicorn's keep-alive, a bounded
+request head, a small accept burst and a long listen queue (``uvicorn_server``). Measured
+with ``python -m dev.bench_web --idle`` (docs/BENCHMARKS.md): the units' pages answer
+while more idle connections arrive than the process may open files.
 """
 
 from __future__ import annotations
@@ -17,12 +25,14 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import system
 from ..errors import UsageError
-from . import store
+from . import guard, store
 from .app import create_app
 from .site import Site
 
 GRACE_SECONDS = 10
+LISTEN_BACKLOG = 512  # connections the OS holds until accepted (a burst of a flood)
 LOG_FILE = "server.log"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
@@ -60,7 +70,7 @@ def bind(host: str, port: int) -> socket.socket:
         raise UsageError(
             f"tidak dapat membuka {host}:{port} ({exc.strerror or exc}); port itu mungkin "
             "sedang dipakai program lain: pilih port lain dengan --port") from None
-    sock.listen(128)
+    sock.listen(LISTEN_BACKLOG)
     sock.set_inheritable(True)
     return sock
 
@@ -93,24 +103,54 @@ def _setup_logging(folder: Path) -> None:
         log.addHandler(handler)
 
 
-def serve(site: Site, host: str = "127.0.0.1", port: int = 8000,
-          echo: Callable[[str], None] = print) -> None:
+def uvicorn_server(app, limits: guard.Limits | None = None, open_files: int | None = None):
+    """uvicorn's server of the page: the guarded protocol with ``limits`` (default
+    ``guard.Limits()``) and the cap that ``open_files`` (the soft limit in force; None:
+    none) allows.
+
+    uvicorn's ``backlog`` is both the listen queue and asyncio's accept burst (the
+    connections accepted per turn of the loop); the burst is kept small
+    (``limits.accept_burst``: the descriptors of sockets accepted but not yet shed), then
+    the listen queue is set back to ``LISTEN_BACKLOG`` once serving, so a burst of
+    connections waits in the OS queue instead of having its handshakes dropped (a dropped
+    one is retried by the client one second later)."""
     import uvicorn
 
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            for sock in sockets or []:
+                sock.listen(LISTEN_BACKLOG)
+
+    limits = limits or guard.Limits()
+    cap = limits.connection_cap(open_files)
+    return Server(uvicorn.Config(
+        app, http=guard.protocol_class(limits, cap), ws="none", loop="asyncio",
+        log_level="warning", access_log=False, lifespan="off",
+        timeout_graceful_shutdown=GRACE_SECONDS, server_header=False,
+        timeout_keep_alive=limits.keep_alive_seconds, backlog=limits.accept_burst,
+        h11_max_incomplete_event_size=limits.head_bytes))
+
+
+def serve(site: Site, host: str = "127.0.0.1", port: int = 8000,
+          echo: Callable[[str], None] = print, limits: guard.Limits | None = None) -> None:
+    limits = limits or guard.Limits()
+    open_files = system.raise_open_files()
     sock = bind(host, port)
     try:
         _setup_logging(site.folder)
+        logging.getLogger("iku.web").info(
+            "batas: %d sambungan sekaligus, %s berkas terbuka",
+            limits.connection_cap(open_files), open_files or "tanpa batas")
         bound = sock.getsockname()[1]
         if not is_local(host):
             echo(network_warning(host))
         for label, url in links(site, base_url(host, bound)):
             echo(f"{label}: {url}")
         echo(f"Folder data: {site.folder}. Hentikan dengan Ctrl+C.")
-        config = uvicorn.Config(create_app(site), log_level="warning", access_log=False,
-                                lifespan="off", timeout_graceful_shutdown=GRACE_SECONDS,
-                                server_header=False)
+        server = uvicorn_server(create_app(site), limits, open_files)
         try:
-            uvicorn.Server(config).run(sockets=[sock])
+            server.run(sockets=[sock])
         except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled gracefully
             pass
         echo("Server dihentikan.")

@@ -1,10 +1,11 @@
 """One collection: the master, its data folder, the period and the links (library, no web).
 
 ``open_site(master, folder, quarter, renew_tokens)`` prepares the data folder (``store``),
-loads or makes the tokens, reads last year's realisasi from the history database (read
-only), and finishes any upload whose check was cut short (a crash between storing and
-checking). The web app (``app``) and the server (``server``) take a
-``Site``; tests build one directly.
+loads or makes the tokens, reads every unit's versions once into ``store.Uploads`` (the
+index the pages read, with the units' ``store.Quota``), reads last year's realisasi from
+the history database (read only), and finishes any upload whose check was cut short (a
+crash between storing and checking). The web app (``app``) and the server (``server``)
+take a ``Site``; tests build one directly.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Site:
     history: Path | None = None  # the history database reports are recorded into
     prior_x2: dict = field(default_factory=dict)  # (unit, Kode) -> last year's value
     earlier: dict = field(default_factory=dict)  # a quarter: TW1 … figures, from history
+    uploads: store.Uploads | None = None  # every unit's versions and limits (open_site)
     _combined: checks.Combined | None = field(default=None, repr=False)
     _combined_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -57,7 +59,14 @@ class Site:
         return f"Isian IKU Tahun {year}"
 
     def states(self) -> list[store.UnitState]:
-        return store.unit_states(self.folder, self.master)
+        if self.uploads is None:
+            return store.unit_states(self.folder, self.master)
+        return self.uploads.states()
+
+    def state(self, unit: str) -> store.UnitState:
+        if self.uploads is None:
+            return next(s for s in self.states() if s.code == unit)
+        return self.uploads.state(unit)
 
     def combined(self, states: list[store.UnitState]) -> checks.Combined:
         """The combined check of the current set, recomputed only when the set changed."""
@@ -71,9 +80,11 @@ class Site:
 
 def open_site(master: Master, folder: Path, quarter: int | None = None,
               renew_tokens: bool = False, limit: int = MAX_FILE_SIZE,
-              protected: tuple[Path, ...] = (), history: Path | None = None) -> Site:
+              protected: tuple[Path, ...] = (), history: Path | None = None,
+              quota: store.Quota | None = None) -> Site:
     """``history``: the history database to show last year's realisasi from (read only;
-    the CLI passes ``history.resolve_path()``); None shows none."""
+    the CLI passes ``history.resolve_path()``); None shows none. ``quota``: what each unit
+    may send and keep (default ``store.Quota()``)."""
     folder = Path(folder)
     store.prepare_folder(folder, master, quarter)
     units = [u.code for u in master.reporting_units]
@@ -90,13 +101,14 @@ def open_site(master: Master, folder: Path, quarter: int | None = None,
         except HistoryError as exc:  # shown as the column left out; a report says why
             log.warning("riwayat %s tidak dapat dibaca: %s", history, exc)
     site = Site(master, folder, tokens, quarter, limit, protected,
-                checks.previous_figures(master, history), history, prior_x2, earlier)
+                checks.previous_figures(master, history), history, prior_x2, earlier,
+                uploads=store.Uploads(folder, master, quota))
     for state in site.states():
         for version in state.versions:
-            if version.result is None and version.workbook is not None:
+            if version.summary is None and version.workbook is not None:
                 log.warning("memeriksa ulang unggahan yang terputus: %s versi %d",
                             state.code, version.number)
-                store.save_result(version, checks.check_upload(
+                site.uploads.save(version, checks.check_upload(
                     master, state.code, version, version.workbook.name, prior_x2,
                     site.round, earlier))
     return site
