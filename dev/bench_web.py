@@ -49,6 +49,7 @@ from pathlib import Path
 
 from pipeline import paths
 from pipeline.domain.master import load_master
+from pipeline.web.server import SECRETARIAT_LINK
 from pipeline.workbook.sample import fill_workbook
 from pipeline.workbook.templates import write_template
 
@@ -59,6 +60,7 @@ START, END = "<!-- bench_web -->", "<!-- /bench_web -->"
 TARGET_MEDIAN = 2.0  # seconds (issue 12)
 TIMEOUT = 120.0  # seconds: one request, and the whole run's waits
 FLOOD_RATE = 2000  # new idle connections per second at most (after the first ones)
+SECRETARIAT = "(sekretariat)"  # the secretariat's link among the units' (not a unit code)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -90,6 +92,8 @@ def make_workbooks(folder: Path, uploads: int, seed: int) -> list[tuple[str, Pat
 
 def start_server(data: Path, open_files: int | None = None, debug_loop: bool = False
                  ) -> tuple[subprocess.Popen, dict[str, str]]:
+    """``iku serve`` on a free port, and its links: each unit's by its code, the
+    secretariat's under ``SECRETARIAT``."""
     env = {**os.environ, "IKU_RIWAYAT": str(data.parent / "riwayat.sqlite")}  # not output/'s
     if debug_loop:
         env["PYTHONASYNCIODEBUG"] = "1"
@@ -109,9 +113,9 @@ def start_server(data: Path, open_files: int | None = None, debug_loop: bool = F
         line = proc.stdout.readline()
         if not line:
             raise SystemExit("iku serve stopped: " + proc.stderr.read())
-        label, sep, url = line.strip().partition(": ")
-        if sep and url.startswith("http://127.0.0.1:"):
-            links[label] = url
+        label, sep, url = line.strip().rpartition(": ")
+        if sep and url.startswith("http://127.0.0.1:"):  # "Unit POLITIK" → POLITIK
+            links[SECRETARIAT if label == SECRETARIAT_LINK else label.removeprefix("Unit ")] = url
         if line.startswith("Folder data:"):
             return proc, links
     proc.kill()
@@ -292,7 +296,7 @@ def verify(data: Path, books: list[tuple[str, Path, bool]]) -> dict:
     stored: dict[str, list[tuple[str, str]]] = {}
     for result in sorted((data / "unggahan").glob("*/v*/hasil.json")):
         record = json.loads(result.read_text(encoding="utf-8"))
-        workbook = result.parent / "isian" / record["berkas"]
+        workbook = result.parent / "isian" / record["stored_name"]
         digest = hashlib.sha256(workbook.read_bytes()).hexdigest()
         stored.setdefault(record["unit"], []).append((digest, record["status"]))
     sent: dict[str, list[tuple[str, str]]] = {}
@@ -418,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         data = Path(tmp) / "data"
         proc, links = start_server(data, args.open_files, args.debug_loop)
         try:
-            port = int(links["SEKRETARIAT"].split("/")[2].rsplit(":", 1)[1])
+            port = int(links[SECRETARIAT].split("/")[2].rsplit(":", 1)[1])
             pages: list[float] = []
             stop = threading.Event()
             flood_started = time.perf_counter()
@@ -440,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
                              "seconds": time.perf_counter() - flood_started}
             with httpx.Client(timeout=TIMEOUT) as client:
                 started = time.perf_counter()
-                client.get(links["SEKRETARIAT"]).raise_for_status()
+                client.get(links[SECRETARIAT]).raise_for_status()
                 page = time.perf_counter() - started
         finally:
             code, err = stop_server(proc)

@@ -123,7 +123,7 @@ def test_the_page_survives_an_idle_connection_flood(limited):
     unit's page: it answers within PAGE_BOUND, the excess sockets are closed rather than
     held, and the server lives on. Before: "Too many open files" at each accept and the
     page never answered."""
-    url = limited.links["POLITIK"]
+    url = limited.units["POLITIK"]
     flood = _flood(_port(url), FLOOD, deadline=15)
     try:
         started = time.monotonic()
@@ -137,14 +137,14 @@ def test_the_page_survives_an_idle_connection_flood(limited):
     finally:
         _close_all(flood)
     assert limited.proc.poll() is None
-    assert httpx.get(limited.links["SEKRETARIAT"], timeout=PAGE_BOUND).status_code == 200
+    assert httpx.get(limited.secretariat, timeout=PAGE_BOUND).status_code == 200
 
 
 def test_slow_clients_are_cut_after_the_deadlines(limited):
     """A slow loris (a request head one header at a time) is cut HEAD_SECONDS after its
     accept; an upload whose body trickles (10 bytes every half second) is cut after one
     BODY_WINDOW; meanwhile the page answers at once. Before: both were held for ever."""
-    url = limited.links["POLITIK"]
+    url = limited.units["POLITIK"]
     port = _port(url)
     path = "/" + url.split("/", 3)[3]
     loris = socket.create_connection(("127.0.0.1", port), timeout=5)

@@ -14,6 +14,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.web.server import SECRETARIAT_LINK
 from pipeline.workbook.sample import fill_workbook, seed_values
 from pipeline.workbook.templates import write_template
 
@@ -97,7 +98,8 @@ def _limit_open_files(n: int):
 
 
 class ServeProcess:
-    """``iku serve`` in a subprocess; ``links`` maps each printed label to its URL.
+    """``iku serve`` in a subprocess; ``links`` maps each printed label to its URL
+    (``secretariat`` and ``units`` pick them out).
     ``open_files``: the child's limit of open files (soft and hard; POSIX)."""
 
     def __init__(self, *args: str, env: dict | None = None, open_files: int | None = None):
@@ -117,12 +119,23 @@ class ServeProcess:
             if not line:
                 raise AssertionError("iku serve stopped: " + self.proc.stderr.read())
             self.output.append(line.rstrip("\n"))
-            label, sep, url = line.strip().partition(": ")
+            label, sep, url = line.strip().rpartition(": ")
             if sep and url.startswith("http://"):
                 self.links[label] = url
             if line.startswith("Folder data:"):
                 break
             assert time.monotonic() < deadline, "no links printed"
+
+    @property
+    def secretariat(self) -> str:
+        """The secretariat's link, as printed."""
+        return self.links[SECRETARIAT_LINK]
+
+    @property
+    def units(self) -> dict[str, str]:
+        """Each unit's link by its code, as printed (``Unit <code>: <url>``)."""
+        return {label.removeprefix("Unit "): url for label, url in self.links.items()
+                if label.startswith("Unit ")}
 
     def stop(self) -> tuple[int, str, str]:
         """Ctrl+C, then the exit code and the rest of stdout and stderr."""

@@ -45,8 +45,8 @@ from starlette.routing import Route
 from ..domain.zones import local_time_text
 from ..errors import IkuError, Problem, Severity
 from ..reasons import Reason
-from ..workbook.quarter import quarter_filename, write_quarter_template
-from ..workbook.templates import template_filename, write_template
+from ..workbook.quarter import write_quarter_template
+from ..workbook.templates import write_template
 from . import checks, csrf, reports, store
 from .site import Site
 from .store import size_text
@@ -132,19 +132,18 @@ class _Pages:
         site = self.site
         state = site.state(unit)
         return {"unit": site.master.unit(unit), "state": state,
-                "fill": checks.what_to_fill(site.master, unit, site.previous),
-                "blank_name": template_filename(site.master, unit)}
+                "fill": checks.what_to_fill(site.master, unit, site.previous, site.quarter)}
 
     def version_context(self, unit: str, number: int) -> dict:
         version = store.read_version(self.site.folder, unit, number)
         if version is None:
             raise HTTPException(404)
         result = version.result or {}
-        problems = result.get("masalah", [])
+        problems = result.get("problems", [])
         context = (checks.cell_context(version.workbook, problems)
-                   if result.get("dibaca") and version.workbook is not None else {})
+                   if result.get("read") and version.workbook is not None else {})
         lines = [(checks.problem_of(p), context.get(i)) for i, p in enumerate(problems)]
-        copy = bool(result.get("dibaca")) and any(p.get("cell") for p in problems)
+        copy = bool(result.get("read")) and any(p.get("cell") for p in problems)
         return {"version": version, "result": result, "lines": lines, "has_copy": copy}
 
     # --- the unit's pages ----------------------------------------------------------------
@@ -167,18 +166,13 @@ class _Pages:
         if unit not in self._blanks:
             buffer = io.BytesIO()
             if site.quarter:  # the quarter's workbook, with the earlier quarters (issue 10)
-
                 await run_in_threadpool(write_quarter_template, site.master, unit,
                                         site.quarter, buffer, site.earlier, site.prior_x2)
             else:
                 await run_in_threadpool(write_template, site.master, unit, buffer,
                                         site.prior_x2)
             self._blanks[unit] = buffer.getvalue()
-        if site.quarter:
-
-            return _download(self._blanks[unit], quarter_filename(site.master, unit,
-                                                                  site.quarter))
-        return _download(self._blanks[unit], template_filename(site.master, unit))
+        return _download(self._blanks[unit], site.texts.blank_name(unit))
 
     async def upload(self, request: Request) -> Response:
         unit = self.who(request, "unit")
@@ -231,14 +225,15 @@ class _Pages:
                                          site.prior_x2, site.round, site.earlier)
         except Exception:
             log.exception("pemeriksaan unggahan %s versi %d gagal", unit, version.number)
-            result = {"versi": version.number, "unit": unit, "waktu": store.now_text(),
-                      "nama_asli": store.display_name(received.filename),
-                      "berkas": version.workbook.name, "status": store.HAS_ERRORS,
-                      "dibaca": False, "galat_internal": True, "masalah": [], "angka": [],
-                      "ringkasan": "pemeriksaan gagal"}
+            result = {"version": version.number, "unit": unit,
+                      "checked_at": store.now_text(),
+                      "original_name": store.display_name(received.filename),
+                      "stored_name": version.workbook.name, "status": store.HAS_ERRORS,
+                      "read": False, "internal_error": True, "problems": [], "figures": [],
+                      "problem_summary": "pemeriksaan gagal"}
         site.uploads.save(version, result)
         log.info("unggahan %s versi %d (%s): %s, %.2f s", unit, version.number,
-                 result["nama_asli"], result["status"], time.perf_counter() - started)
+                 result["original_name"], result["status"], time.perf_counter() - started)
         return version
 
     async def unit_copy(self, request: Request) -> Response:
@@ -247,13 +242,13 @@ class _Pages:
 
     async def _copy(self, unit: str, number: int) -> Response:
         version = store.read_version(self.site.folder, unit, number)
-        if version is None or not (version.summary or {}).get("dibaca"):
+        if version is None or not (version.summary or {}).get("read"):
             raise HTTPException(404)
         copy = await run_in_threadpool(checks.corrected_copy, self.site.master, version,
                                        self.site.prior_x2, self.site.round, self.site.earlier)
         if copy is None:
             raise HTTPException(404)
-        original = Path(version.summary.get("nama_asli", "")).stem or version.workbook.stem
+        original = Path(version.summary.get("original_name", "")).stem or version.workbook.stem
         return _file(copy, f"{original}_PERBAIKI.xlsx")
 
     # --- the secretariat's pages ---------------------------------------------------------
@@ -263,10 +258,12 @@ class _Pages:
         return await self._secretariat_page(request)
 
     async def _secretariat_page(self, request: Request, status: int = 200,
-                                message: str = "", failed: str = "") -> Response:
+                                message: str = "", failed: str = "",
+                                warnings: tuple[str, ...] = ()) -> Response:
         site = self.site
         states = await run_in_threadpool(site.states)
         combined = await run_in_threadpool(site.combined, states)
+        history = await run_in_threadpool(site.staleness)
         docx, pdf = reports.report_paths(site.folder, site.master, site.quarter)
         root = f"{request.url.scheme}://{request.headers.get('host', '')}"
         links = {s.code: f"{root}/u/{site.tokens.units[s.code]}" for s in states}
@@ -277,7 +274,8 @@ class _Pages:
             report_time=local_time_text(dt.datetime.fromtimestamp(docx.stat().st_mtime),
                                         self.zone) if docx.exists() else "",
             pdf_available=reports.pdf_available(), links=links, message=message,
-            failed=failed, quarter_report=reports.QUARTERLY_REPORT or not site.quarter)
+            failed=failed, warnings=warnings, history=history,
+            this_period=(site.master.agency.year, site.round))
 
     async def build_report(self, request: Request) -> Response:
         self.who(request, "s")
@@ -289,11 +287,11 @@ class _Pages:
             log.warning("laporan tidak dibuat: %s", exc)
             return await self._secretariat_page(request, status=409, failed=str(exc))
         log.info("laporan dibuat: %s%s", built.docx, " (DRAFT)" if built.draft else "")
-        kind = "DRAFT" if built.draft else "final"
-        message = f"Laporan {kind} dibuat" + (" beserta PDF" if built.pdf else "") + "."
+        message = site.texts.built_text(built.draft, built.pdf is not None)
         if built.notes:
             message += " " + "; ".join(built.notes) + "."
-        return await self._secretariat_page(request, message=message)
+        return await self._secretariat_page(request, message=message,
+                                            warnings=built.warnings)
 
     async def report_file(self, request: Request) -> Response:
         self.who(request, "s")

@@ -2,19 +2,21 @@
 
 ``serve(site, host, port, echo)`` binds the socket itself first (a port in use is a usage
 error before anything is printed; ``port=0`` takes a free port, which the printed links
-show), prints one ``LABEL: URL`` line per link (``SEKRETARIAT`` first, then each
-reporting unit's code), a warning when the host is not this computer only, and serves
-until Ctrl+C (uvicorn's graceful shutdown: requests in progress finish, up to
-``GRACE_SECONDS``). The log (``iku.web``) goes to stderr and to ``<data>/server.log``;
-uvicorn's access log is off because its lines would hold whole links.
+show), prints one ``LABEL: URL`` line per link (``Halaman Sekretariat (jangan
+dibagikan)`` first, then ``Unit <code>`` for each reporting unit, so a unit coded
+SEKRETARIAT cannot be taken for the secretariat), a warning when the host is not this
+computer only, and serves until Ctrl+C (uvicorn's graceful shutdown: requests in progress
+finish, up to ``GRACE_SECONDS``). The log (``iku.web``) goes to stderr and to
+``<data>/server.log``; uvicorn's access log is off because its lines would hold whole
+links.
 
 Bounded (issue 18 §9, ``guard``): before serving, the soft limit of open files is raised
-to the hard one where the OS allows; ``uvicorn_config`` gives uvicorn the guarded h11
-protocol (deadlines for a request's head and body, a cap on connections that sheds the
-idle ones) with the cap the open-files limit allows, uvicorn's keep-alive, a bounded
-request head, a small accept burst and a long listen queue (``uvicorn_server``). Measured
-with ``python -m dev.bench_web --idle`` (docs/BENCHMARKS.md): the units' pages answer
-while more idle connections arrive than the process may open files.
+to the hard one where the OS allows (``system.raise_open_files``); ``uvicorn_server``
+gives uvicorn the guarded h11 protocol (deadlines for a request's head and body, a cap on
+connections that sheds the idle ones) with the cap the open-files limit allows,
+uvicorn's keep-alive, a bounded request head, a small accept burst and a long listen
+queue. Measured with ``python -m dev.bench_web --idle`` (docs/BENCHMARKS.md): the units'
+pages answer while more idle connections arrive than the process may open files.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from .. import system
 from ..errors import UsageError
-from . import guard, store
+from . import guard
 from .app import create_app
 from .site import Site
 
@@ -50,9 +52,10 @@ def network_warning(host: str) -> str:
     return (
         f"PERHATIAN: halaman ini terbuka untuk jaringan (--host {host}), bukan hanya untuk "
         "komputer ini. Siapa pun di jaringan itu yang memegang salah satu tautan di bawah "
-        "dapat memakainya: tautan unit untuk mengunggah isian unit itu, tautan SEKRETARIAT "
-        "untuk melihat semua isian dan membuat laporan. Kirim setiap tautan hanya kepada "
-        "unitnya melalui saluran pribadi, jangan bagikan tautan SEKRETARIAT, dan hentikan "
+        "dapat memakainya: tautan unit untuk mengunggah isian unit itu, tautan Halaman "
+        "Sekretariat untuk melihat semua isian dan membuat laporan. Kirim setiap tautan "
+        "hanya kepada unitnya melalui saluran pribadi, jangan bagikan tautan Halaman "
+        "Sekretariat, dan hentikan "
         "server (Ctrl+C) setelah pengumpulan selesai. Sambungannya tidak terenkripsi (http): "
         "pakai hanya di jaringan kantor yang tepercaya. Bila tautan bocor, jalankan ulang "
         "dengan --token-baru."
@@ -83,9 +86,19 @@ def base_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+SECRETARIAT_LINK = "Halaman Sekretariat (jangan dibagikan)"
+
+
+def unit_link(code: str) -> str:
+    """The label of a unit's link: ``Unit POLITIK``. A unit may be coded SEKRETARIAT (many
+    agencies have one), so the secretariat's own link says ``SECRETARIAT_LINK``."""
+    return f"Unit {code}"
+
+
 def links(site: Site, base: str) -> list[tuple[str, str]]:
-    out = [(store.SECRETARIAT, f"{base}/s/{site.tokens.secretariat}")]
-    out += [(code, f"{base}/u/{token}") for code, token in site.tokens.units.items()]
+    """The printed links, as (label, URL): the secretariat's first, then each unit's."""
+    out = [(SECRETARIAT_LINK, f"{base}/s/{site.tokens.secretariat}")]
+    out += [(unit_link(code), f"{base}/u/{token}") for code, token in site.tokens.units.items()]
     return out
 
 

@@ -6,7 +6,8 @@ Layout of the data folder (default ``output/<kode>_<tahun>/server/``)::
 
     server.json                   what the folder collects: agency, year, period (checked
                                   at every start, so a folder is never mixed up)
-    token.json                    the links' secrets (mode 0600): sekretariat + one per unit
+    token.json                    the links' secrets (mode 0600): the secretariat's, and
+                                  one per unit
     masuk/                        uploads being received (temporary, deleted on any failure)
     unggahan/<UNIT>/v0001/        one folder per upload (version), never overwritten:
         isian/Isian_<UNIT>_v0001.xlsx  the workbook, under a generated name (.xlsx, .ods
@@ -15,6 +16,19 @@ Layout of the data folder (default ``output/<kode>_<tahun>/server/``)::
         perbaikan/                the highlighted corrected copy, written when first asked
     unggahan/<UNIT>/versi_terakhir.txt  the last version number taken (a counter)
     laporan/                      the reports the secretariat builds
+
+Stored keys are English (docs/ARCHITECTURE.md, "Naming"): ``server.json`` holds
+``agency``, ``year``, ``period``; ``token.json`` ``secretariat`` and ``units``;
+``hasil.json`` the keys ``checks.check_upload`` writes (``version``, ``unit``,
+``checked_at``, ``original_name``, ``stored_name``, ``size``, ``status``, ``read``,
+``problems``, ``problem_summary``, ``figures``, and ``internal_error`` when the check
+itself failed). The names of files and folders stay Indonesian: the secretariat opens
+them. A folder written before issue 17 (Indonesian keys: ``sekretariat``, ``unit``,
+``instansi``, ``tahun``, ``periode``, ``nama_asli``, ``masalah``, ``dibaca`` …) is read
+through ``OLD_KEYS`` and friends; what this version writes has the English keys only
+(``server.json`` and ``token.json`` are rewritten at the first start, an old
+``hasil.json`` is translated each time it is read and never rewritten: a version's
+folder is never changed).
 
 Concurrency: a version number is taken by creating its folder (``mkdir`` is atomic and
 fails when the folder exists), so two uploads at once, of one unit or of two, get two
@@ -86,7 +100,41 @@ _VERSION = re.compile(r"^v(\d{4,})$")
 
 
 def period_label(quarter: int | None) -> str:
+    """The period as ``server.json`` stores it (a value, unchanged since issue 12, so
+    older folders still match)."""
     return f"Triwulan {quarter}" if quarter else "Tahunan"
+
+
+# --- the keys of older data folders (before issue 17), read but never written ----------
+
+SITE_OLD_KEYS = {"instansi": "agency", "tahun": "year", "periode": "period"}
+TOKEN_OLD_KEYS = {"sekretariat": "secretariat", "unit": "units"}
+RESULT_OLD_KEYS = {
+    "versi": "version", "waktu": "checked_at", "nama_asli": "original_name",
+    "berkas": "stored_name", "ukuran": "size", "dibaca": "read", "masalah": "problems",
+    "ringkasan": "problem_summary", "angka": "figures", "galat_internal": "internal_error",
+    "rusak": "damaged",
+}
+FIGURE_OLD_KEYS = {"kode": "code", "nama": "name", "realisasi": "realisation",
+                   "gabungan": "shared"}
+OLD_KEYS = {**SITE_OLD_KEYS, **TOKEN_OLD_KEYS, **RESULT_OLD_KEYS, **FIGURE_OLD_KEYS}
+
+
+def renamed(data: dict, old_keys: dict[str, str]) -> dict:
+    """``data`` with its older keys under their English names (a key already English
+    wins over its older twin)."""
+    out = {old_keys.get(k, k): v for k, v in data.items() if k in old_keys}
+    out.update({k: v for k, v in data.items() if k not in old_keys})
+    return out
+
+
+def result_from_stored(data: dict) -> dict:
+    """A ``hasil.json`` as read, with English keys whichever version wrote it."""
+    result = renamed(data, RESULT_OLD_KEYS)
+    if isinstance(result.get("figures"), list):
+        result["figures"] = [renamed(f, FIGURE_OLD_KEYS) if isinstance(f, dict) else f
+                             for f in result["figures"]]
+    return result
 
 
 @dataclass(frozen=True)
@@ -140,10 +188,11 @@ def load_tokens(folder: Path, units: list[str], renew: bool = False) -> Tokens:
         except (OSError, ValueError) as exc:
             raise UsageError(f"berkas token {path} rusak ({exc}); jalankan dengan --token-baru "
                              "untuk membuat tautan baru") from None
-    secretariat = stored.get("sekretariat") or _new_token()
-    known = stored.get("unit") or {}
+    found = renamed(stored, TOKEN_OLD_KEYS) if isinstance(stored, dict) else {}
+    secretariat = found.get("secretariat") or _new_token()
+    known = found.get("units") or {}
     tokens = Tokens(secretariat, {u: known.get(u) or _new_token() for u in units})
-    data = {"sekretariat": tokens.secretariat, "unit": tokens.units}
+    data = {"secretariat": tokens.secretariat, "units": tokens.units}
     if data != stored:
         _write_private(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
     else:
@@ -160,19 +209,22 @@ def prepare_folder(folder: Path, master: Master, quarter: int | None) -> None:
     except OSError as exc:
         raise UsageError(f"folder data {folder} tidak dapat dibuat ({exc.strerror or exc})"
                          ) from None
-    about = {"instansi": master.agency.name, "tahun": master.agency.year,
-             "periode": period_label(quarter)}
+    about = {"agency": master.agency.name, "year": master.agency.year,
+             "period": period_label(quarter)}
     path = folder / SITE_FILE
+    stored = None
     if path.exists():
         try:
-            found = json.loads(path.read_text(encoding="utf-8"))
+            stored = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            found = None
+            stored = None
+        found = renamed(stored, SITE_OLD_KEYS) if isinstance(stored, dict) else None
         if found != about:
             raise UsageError(
-                f"folder data {folder} sudah dipakai untuk pengumpulan lain ({found}); "
-                f"pengumpulan ini: {about}. Pilih folder lain dengan --data")
-    else:
+                f"folder data {folder} sudah dipakai untuk pengumpulan lain "
+                f"({_collection_text(found)}); pengumpulan ini: {_collection_text(about)}. "
+                "Pilih folder lain dengan --data")
+    if stored != about:  # a new folder, or one written with the older keys
         write_atomically(path, json.dumps(about, ensure_ascii=False, indent=2).encode("utf-8"))
     for leftover in (folder / INCOMING).iterdir():  # a receive or a set cut short by a crash
         if leftover.is_dir() and not leftover.is_symlink():
@@ -181,12 +233,20 @@ def prepare_folder(folder: Path, master: Master, quarter: int | None) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _collection_text(about: dict | None) -> str:
+    """What a data folder collects, for a message: ``Dinas X, 2025, Triwulan 2``."""
+    if not about:
+        return "isi server.json tidak terbaca"
+    return ", ".join(str(about.get(k, "?")) for k in ("agency", "year", "period"))
+
+
 # --- uploads ------------------------------------------------------------------------------
 
 
 # The fields of hasil.json that pages list for every version; the rest (the problems, the
 # figures) is read from the file when a page shows that version.
-SUMMARY_FIELDS = ("status", "waktu", "nama_asli", "ringkasan", "berkas", "ukuran", "dibaca")
+SUMMARY_FIELDS = ("status", "checked_at", "original_name", "problem_summary", "stored_name",
+                  "size", "read")
 
 
 def summary_of(result: dict | None) -> dict | None:
@@ -219,7 +279,7 @@ class Version:
 
     @property
     def workbook(self) -> Path | None:
-        name = (self.summary or {}).get("berkas")
+        name = (self.summary or {}).get("stored_name")
         if name:
             return self.inputs / name
         found = sorted(self.inputs.glob("Isian_*")) if self.inputs.is_dir() else []
@@ -228,7 +288,7 @@ class Version:
     @property
     def size(self) -> int:
         """The workbook's bytes (what the quota counts)."""
-        size = (self.summary or {}).get("ukuran")
+        size = (self.summary or {}).get("size")
         if isinstance(size, int):
             return size
         path = self.workbook
@@ -345,11 +405,14 @@ def read_version(folder: Path, unit: str, number: int) -> Version | None:
 
 def _read_result(path: Path) -> dict | None:
     try:
-        return json.loads((path / RESULT_FILE).read_text(encoding="utf-8"))
+        data = json.loads((path / RESULT_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except ValueError:  # cannot happen with atomic writes; say so rather than crash
-        return {"status": HAS_ERRORS, "masalah": [], "rusak": True}
+        data = None
+    if not isinstance(data, dict):
+        return {"status": HAS_ERRORS, "problems": [], "damaged": True}
+    return result_from_stored(data)
 
 
 def unit_states(folder: Path, master: Master) -> list[UnitState]:
