@@ -27,6 +27,8 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
+import uvicorn
+
 from .. import system
 from ..errors import UsageError
 from . import guard
@@ -116,6 +118,16 @@ def _setup_logging(folder: Path) -> None:
         log.addHandler(handler)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, whose listen queue is set back to ``LISTEN_BACKLOG`` once
+    serving (see ``uvicorn_server``)."""
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        for sock in sockets or []:
+            sock.listen(LISTEN_BACKLOG)
+
+
 def uvicorn_server(app, limits: guard.Limits | None = None, open_files: int | None = None):
     """uvicorn's server of the page: the guarded protocol with ``limits`` (default
     ``guard.Limits()``) and the cap that ``open_files`` (the soft limit in force; None:
@@ -127,17 +139,9 @@ def uvicorn_server(app, limits: guard.Limits | None = None, open_files: int | No
     the listen queue is set back to ``LISTEN_BACKLOG`` once serving, so a burst of
     connections waits in the OS queue instead of having its handshakes dropped (a dropped
     one is retried by the client one second later)."""
-    import uvicorn
-
-    class Server(uvicorn.Server):
-        async def startup(self, sockets=None) -> None:
-            await super().startup(sockets)
-            for sock in sockets or []:
-                sock.listen(LISTEN_BACKLOG)
-
     limits = limits or guard.Limits()
     cap = limits.connection_cap(open_files)
-    return Server(uvicorn.Config(
+    return _Server(uvicorn.Config(
         app, http=guard.protocol_class(limits, cap), ws="none", loop="asyncio",
         log_level="warning", access_log=False, lifespan="off",
         timeout_graceful_shutdown=GRACE_SECONDS, server_header=False,
