@@ -22,6 +22,12 @@ second during the load, and for ``--hold`` seconds at least (the flood goes on).
 ``--debug-loop`` the server runs in asyncio's debug mode and any callback that held the
 event loop for more than 0.1 s is counted from its log ("Executing … took").
 
+``--versions 10,200,1000,2000`` measures something else and only prints it: the CPU time
+of one upload and the result page it leads to (in this process, through Starlette's
+TestClient, median of five after one to warm up) with that many versions already stored
+in the data folder, and the CPU time ``open_site`` takes to read them at start (issue 18
+§9: the cost of an upload must not grow with the versions stored).
+
 The figures go into docs/BENCHMARKS.md between the markers ``<!-- bench_web -->`` and
 ``<!-- /bench_web -->`` (appended when absent, so ``python -m dev.bench``, which rewrites
 the file, runs first in ``make bench``).
@@ -396,6 +402,55 @@ def write_section(out: Path, section: str) -> None:
     out.write_text(text, encoding="utf-8")
 
 
+def upload_cost(folder: Path, stored: int) -> tuple[float, float]:
+    """CPU seconds of one upload of POLITIK and its result page with ``stored`` versions
+    in ``folder`` (up to 180 of POLITIK, its quota kept free, the rest of the other
+    units), median of five; and the CPU seconds ``open_site`` took to read them."""
+    import shutil
+
+    from starlette.testclient import TestClient
+
+    from pipeline.web import store
+    from pipeline.web.app import create_app
+    from pipeline.web.site import open_site
+
+    master = load_master(paths.SAMPLE_MASTER)
+    (unit, book, _), = make_workbooks(folder, 1, 0)
+    site = open_site(master, folder / "data")
+    url = f"/u/{site.tokens.units[unit]}"
+
+    def send(client, token):
+        with open(book, "rb") as fh:
+            response = client.post(f"{url}/unggah", data={"csrf": token},
+                                   files={"berkas": (book.name, fh, XLSX)},
+                                   follow_redirects=False)
+        assert response.status_code == 303, response.status_code
+        return client.get(response.headers["location"])
+
+    with TestClient(create_app(site)) as client:
+        send(client, csrf(client, url))
+    seed = folder / "data" / store.UPLOADS / unit / "v0001"
+    mine = min(stored, 180)
+    others = [u.code for u in master.reporting_units if u.code != unit]
+    places = [(unit, n) for n in range(2, mine + 1)]
+    places += [(others[i % len(others)], i // len(others) + 1) for i in range(stored - mine)]
+    for code, n in places:
+        shutil.copytree(seed, folder / "data" / store.UPLOADS / code / f"v{n:04d}")
+    started = time.process_time()
+    site = open_site(master, folder / "data")  # a restart: the folder is read once here
+    start = time.process_time() - started
+    samples = []
+    with TestClient(create_app(site)) as client:
+        token = csrf(client, url)
+        for i in range(6):
+            started = time.process_time()
+            page = send(client, token)
+            if i:  # the first warms up
+                samples.append(time.process_time() - started)
+            page.raise_for_status()
+    return statistics.median(samples), start
+
+
 def main(argv: list[str] | None = None) -> int:
     import httpx2 as httpx
 
@@ -415,7 +470,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds the flood lasts at least (the page is fetched meanwhile)")
     parser.add_argument("--debug-loop", action="store_true",
                         help="count callbacks that held the server's event loop > 0.1 s")
+    parser.add_argument("--versions", default="",
+                        help="only print the CPU time of an upload with these numbers of "
+                             "versions stored, e.g. 10,200,1000,2000")
     args = parser.parse_args(argv)
+    if args.versions:
+        for stored in (int(n) for n in args.versions.split(",")):
+            with tempfile.TemporaryDirectory(prefix="iku_bench_web_") as tmp:
+                cost, start = upload_cost(Path(tmp), stored)
+            print(f"{stored} versions stored: {cost * 1000:.1f} ms of CPU per upload and its "
+                  f"result page; open_site read them in {start:.3f} s of CPU", flush=True)
+        return 0
     flood = None
     with tempfile.TemporaryDirectory(prefix="iku_bench_web_") as tmp:
         books = make_workbooks(Path(tmp), args.uploads, args.seed)

@@ -3,6 +3,7 @@ survive a restart, Ctrl+C, a port in use."""
 
 from __future__ import annotations
 
+import re
 import socket
 import stat
 
@@ -148,6 +149,15 @@ def test_the_load_test_runs_and_writes_its_section(tmp_path):
     bench_web.write_section(out, "<!-- bench_web -->\nlagi\n<!-- /bench_web -->\n")
     assert out.read_text(encoding="utf-8") == (
         "# Benchmarks\n\nstage figures\n\n<!-- bench_web -->\nlagi\n<!-- /bench_web -->\n")
+
+
+def test_the_load_test_measures_an_upload_with_versions_stored(capsys):
+    from dev import bench_web
+
+    assert bench_web.main(["--versions", "3"]) == 0
+    assert re.fullmatch(r"3 versions stored: \d+\.\d ms of CPU per upload and its result "
+                        r"page; open_site read them in \d\.\d{3} s of CPU\n",
+                        capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("values, q, expected", [

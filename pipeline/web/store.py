@@ -39,13 +39,13 @@ is never used twice, even after old versions were moved out of the folder.
 
 Cost (issue 18 §9): taking a version number reads the counter, not the unit's folder, and
 the pages read the units' versions from ``Uploads``, an index kept in memory: the folder
-is read once at start (``open_site``: 2,000 versions in 0.06 s of CPU) and the index is
+is read once at start (``open_site``: 2,000 versions in 0.07 s of CPU) and the index is
 then kept up to date by this process's own writes. Storing an upload and showing the page
-that follows therefore cost the same with 10 versions stored or 2,000: about 9 ms of CPU
-(``tests/test_web_flood.py``; before, the upload listed the unit's versions and its
-result page read every version's ``hasil.json``: 10 ms at 10 versions, 40 ms at 1,000,
-72 ms at 2,000). The index keeps each version's summary (``Version.summary``: status,
-time, name, one line of counts); the whole result is read from ``hasil.json`` when a page
+that follows therefore cost the same with 10 versions stored or 2,000: 9-12 ms of CPU
+(``python -m dev.bench_web --versions 10,200,1000,2000``; ``tests/test_web_flood.py``;
+before, the upload listed the unit's versions and its result page read every version's
+``hasil.json``: 10 ms at 10 versions, 18 at 200, 46 at 1,000, 80 at 2,000). The index keeps each version's summary (``Version.summary``: status,
+time, names, size, one line of counts); the whole result is read from ``hasil.json`` when a page
 shows that version, and a unit's page lists its latest ``app.LISTED_VERSIONS``.
 
 Limits per unit (``Quota``; ``Uploads.admit`` before an upload is received,
