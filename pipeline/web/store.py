@@ -44,9 +44,10 @@ then kept up to date by this process's own writes. Storing an upload and showing
 that follows therefore cost the same with 10 versions stored or 2,000: 9-12 ms of CPU
 (``python -m dev.bench_web --versions 10,200,1000,2000``; ``tests/test_web_flood.py``;
 before, the upload listed the unit's versions and its result page read every version's
-``hasil.json``: 10 ms at 10 versions, 18 at 200, 46 at 1,000, 80 at 2,000). The index keeps each version's summary (``Version.summary``: status,
-time, names, size, one line of counts); the whole result is read from ``hasil.json`` when a page
-shows that version, and a unit's page lists its latest ``app.LISTED_VERSIONS``.
+``hasil.json``: 10 ms at 10 versions, 18 at 200, 46 at 1,000, 80 at 2,000). The index
+keeps each version's summary (``Version.summary``: status, time, names, size, one line of
+counts); the whole result is read from ``hasil.json`` when a page shows that version, and
+a unit's page lists its latest ``app.LISTED_VERSIONS``.
 
 Limits per unit (``Quota``; ``Uploads.admit`` before an upload is received,
 ``Uploads.add`` when it is stored): uploads per period (a rate limit), versions kept and
