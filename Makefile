@@ -30,7 +30,7 @@ lint: $(STAMP)
 bench: $(STAMP)  ## time each stage on synthetic cities; writes docs/BENCHMARKS.md
 	$(BIN)/python -m compileall -q pipeline  # startup timings assume cached bytecode
 	$(BIN)/python -m dev.bench
-	$(BIN)/python -m dev.bench_web  # iku serve: 50 uploads from 10 clients on 127.0.0.1
+	$(BIN)/python -m dev.bench_web --idle 2000 --hold 10  # iku serve: 50 uploads, 10 clients, through 2,000 idle connections
 	$(BIN)/python -m dev.bench_history  # what recording costs; a 400-agency decade's size
 
 previews: $(STAMP)  ## page previews of the reports into docs/preview/ (needs LibreOffice)

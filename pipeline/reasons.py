@@ -288,6 +288,9 @@ class Reason(StrEnum):
     UPLOAD_NOT_READ = (
         "upload_not_read", "web", "an upload with no error of its own that is still not a "
         "submission of the unit (e.g. an uncorrected highlighted copy, skipped)")
+    UPLOAD_LIMIT = (
+        "upload_limit", "web", "an upload beyond its unit's limits on the collection page "
+        "(uploads in a period, versions or bytes kept: store.Quota): not checked, not stored")
 
 
 def render_table() -> str:

@@ -18,6 +18,9 @@ process flags cannot be real here).
   private to that user by default; a shared folder is shared). ``make_private`` says
   which happened. ``default_permissions`` gives a file written through a temporary file
   the mode a plain ``open()`` would (POSIX umask; nothing to do on Windows).
+* **Open files**: ``raise_open_files`` raises the soft limit of open files (sockets
+  included) to the hard one where POSIX allows (``iku serve``, issue 18 §9); Windows has
+  no such limit for sockets.
 * **The console**: ``utf8_console`` makes stdout and stderr write UTF-8 with
   ``errors="replace"``: Windows writes redirected output in its ANSI code page (cp1252),
   where "₁", "≤" or "→" raise UnicodeEncodeError.
@@ -194,6 +197,32 @@ def default_permissions(path: Path) -> None:
     mask = os.umask(0o022)
     os.umask(mask)
     os.chmod(path, 0o666 & ~mask)
+
+
+# --- open files ------------------------------------------------------------------------
+
+OPEN_FILES_CEILING = 65536  # far above the page's cap (1000); children inherit the limit
+
+
+def raise_open_files(ceiling: int = OPEN_FILES_CEILING) -> int | None:
+    """Raise the soft limit of open files to the hard one (at most ``ceiling``) where the
+    OS allows; the soft limit now in force, or None where there is none (Windows)."""
+    if current() == WINDOWS:
+        return None
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = ceiling if hard == resource.RLIM_INFINITY else min(hard, ceiling)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        for target in dict.fromkeys((want, 10240, 4096)):  # macOS refuses above OPEN_MAX
+            if soft < target <= want:
+                try:
+                    resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+                    break
+                except (ValueError, OSError):
+                    continue
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return None if soft == resource.RLIM_INFINITY else soft
 
 
 # --- the console -----------------------------------------------------------------------

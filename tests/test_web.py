@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -70,8 +71,8 @@ def test_tokens_are_private_survive_a_restart_and_can_be_renewed(master, site):
     path = site.folder / store.TOKEN_FILE
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved["sekretariat"] == site.tokens.secretariat
-    assert set(saved["unit"]) == {u.code for u in master.reporting_units}
+    assert saved["secretariat"] == site.tokens.secretariat
+    assert set(saved["units"]) == {u.code for u in master.reporting_units}
     tokens = [site.tokens.secretariat, *site.tokens.units.values()]
     assert len(set(tokens)) == len(tokens) and all(len(t) >= 32 for t in tokens)
     again = open_site(master, site.folder)
@@ -307,22 +308,32 @@ def test_an_uncorrected_marked_copy_is_not_taken_as_the_submission(master, site,
     ("isian.xlsm", b"PK\x03\x04", "GALAT: isian.xlsm: format .xlsm (buku kerja bermakro/biner) "
      "tidak diterima"),
 ])
-def test_uploads_pass_the_same_safety_gate(site, client, name, data, expected):
-    page = follow(client, upload(client, unit_url(site, "POLITIK"), name=name, data=data))
+def test_uploads_pass_the_same_safety_gate(site, client, name, data, expected, caplog):
+    """A file the gate refuses is answered at once and never kept (issue 18 §9): not a
+    version, not in masuk/; only a log line says it came."""
+    with caplog.at_level(logging.INFO, logger="iku.web"):
+        page = upload(client, unit_url(site, "POLITIK"), name=name, data=data)
+    assert page.status_code == 422
     (line,) = lines(page.text)
     assert line.startswith(expected)
-    (version,) = site.states()[0].versions
-    assert version.workbook.read_bytes() == data
+    assert site.states()[0].versions == []
+    assert not list((site.folder / store.UPLOADS).rglob("*.*"))
+    assert not list((site.folder / store.INCOMING).iterdir())
+    assert any("ditolak gerbang keamanan, tidak disimpan" in r.getMessage()
+               for r in caplog.records)
 
 
-def test_a_zip_bomb_is_refused_by_the_gate(site, client, tmp_path):
+def test_a_zip_bomb_is_refused_by_the_gate(site, client, tmp_path, caplog):
     from test_safety import c_bomb_total
 
     bomb = c_bomb_total(tmp_path)
-    page = follow(client, upload(client, unit_url(site, "POLITIK"), bomb, name="bom.xlsx"))
+    with caplog.at_level(logging.INFO, logger="iku.web"):
+        page = upload(client, unit_url(site, "POLITIK"), bomb, name="bom.xlsx")
+    assert page.status_code == 422
     (line,) = lines(page.text)
     assert line.startswith("GALAT: bom.xlsx: ")
-    assert checks.problem_of(site.states()[0].latest.result["masalah"][0]).code == "zip_bomb"
+    assert any(r.getMessage().endswith(", zip_bomb)") for r in caplog.records)
+    assert site.states()[0].latest is None
 
 
 def test_the_stored_name_is_generated_never_the_uploaded_one(master, site, client, tmp_path):
@@ -336,7 +347,7 @@ def test_the_stored_name_is_generated_never_the_uploaded_one(master, site, clien
     assert stored == [f"unggahan/POLITIK/v000{n}/isian/Isian_POLITIK_v000{n}.xlsx"
                       for n in (1, 2, 3, 4)]
     assert not list(site.folder.parent.rglob("keluar.xlsx"))
-    shown = [v.result["nama_asli"] for v in site.states()[0].versions]
+    shown = [v.result["original_name"] for v in site.states()[0].versions]
     assert shown == ["keluar.xlsx", "keluar.xlsx", "isian.xlsx", "con.exe"]
 
 
@@ -486,16 +497,19 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(master, tmp_
     assert not list((site.folder / store.INCOMING).iterdir())
 
 
-def test_an_upload_just_under_the_limit_is_taken(master, tmp_path):
+def test_an_upload_just_under_the_limit_is_taken(master, tmp_path, caplog):
+    """Received in full and handed to the gate (which refuses 100 KB of 'P': not a
+    workbook, so not kept), never cut by the size limit."""
     site = open_site(master, tmp_path / "data", limit=100 * 1024)
     with TestClient(create_app(site)) as client:
         url = unit_url(site, "POLITIK")
         body, kind, _ = _multipart(csrf_of(client, url), 100 * 1024)
-        response = client.post(f"{url}/unggah", content=body, headers={"content-type": kind},
-                               follow_redirects=False)
-    assert response.status_code == 303
-    (version,) = site.states()[0].versions
-    assert version.workbook.stat().st_size == 100 * 1024
+        with caplog.at_level(logging.INFO, logger="iku.web"):
+            response = client.post(f"{url}/unggah", content=body,
+                                   headers={"content-type": kind}, follow_redirects=False)
+    assert response.status_code == 422
+    assert lines(response.text)[0].startswith("GALAT: besar.xlsx: berkas ini bukan buku kerja")
+    assert any("(besar.xlsx, 100 KB, not_zip)" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize("files, data, message", [
@@ -581,10 +595,15 @@ def test_the_secretariat_sees_every_status_and_the_combined_check(master, site, 
     accepted = site.states()[0].accepted.workbook
     (folder / accepted.name).write_bytes(accepted.read_bytes())
     cli = run_cli("validate", "-i", folder)
-    assert combined == [line for line in cli.output.splitlines()
-                        if line.startswith(("GALAT", "PERINGATAN"))]
-    assert len(combined) == 2
-    assert "Buat laporan DRAFT" in text
+    said = [line for line in cli.output.splitlines() if line.startswith(("GALAT", "PERINGATAN"))]
+    # ... but a missing unit is told what to do on the page, not in a folder
+    missing = re.compile(r"GALAT: unit (\S+) \(.*\) belum mengirim isian; letakkan berkasnya di "
+                         r"folder isian$")
+    assert combined == [f"GALAT: {site.texts.missing_unit(m[1], master.unit(m[1]).name)}"
+                        if (m := missing.match(line)) else line for line in said]
+    assert len(combined) == 2 and any(missing.match(line) for line in said)
+    assert not any("folder" in line for line in combined)
+    assert "Buat laporan IKU DRAFT" in text
     # the statuses fill in by themselves: a plain refresh of the page's own address
     assert f'<meta http-equiv="refresh" content="30; url={url}">' in page
 
@@ -623,7 +642,7 @@ def test_the_report_is_built_from_the_accepted_uploads(master, site, client, tmp
            filled(master, tmp_path, "KETAHANAN", {"S1.1": ("?", 1)}))
     response = _build(client, site)
     assert response.status_code == 200
-    assert "Laporan final dibuat." in text_of(response.text)
+    assert "Laporan IKU dan Capaian IKU Tahun 2021 dibuat (final)." in text_of(response.text)
     download = client.get(f"{secretariat_url(site)}/laporan.docx")
     assert download.status_code == 200
     assert 'filename="Laporan_IKU_2021.docx"' in download.headers["content-disposition"]
@@ -647,7 +666,7 @@ def test_the_report_is_built_from_the_accepted_uploads(master, site, client, tmp
 def test_the_report_is_a_draft_while_a_unit_is_missing(master, site, client, tmp_path):
     upload(client, unit_url(site, "POLITIK"), filled(master, tmp_path, "POLITIK"))
     response = _build(client, site)
-    assert "Laporan DRAFT dibuat." in text_of(response.text)
+    assert "Laporan IKU dan Capaian IKU Tahun 2021 dibuat (DRAFT)." in text_of(response.text)
     document = docx.Document(site.folder / "laporan" / "Laporan_IKU_2021.docx")
     header_text = " ".join(p.text for s in document.sections for p in s.header.paragraphs)
     assert "DRAFT" in header_text
@@ -689,6 +708,9 @@ def test_an_edited_report_in_the_data_folder_is_kept(master, site, client, tmp_p
 # --- quarters -------------------------------------------------------------------------------
 
 
+ROMAN = ("I", "II", "III", "IV")
+
+
 def _quarter_round(master, tmp_path, n, values, history):
     """Collect quarter n on its own page: every unit downloads its blank quarterly workbook
     from the page, fills it and uploads it; the secretariat builds the report."""
@@ -697,7 +719,7 @@ def _quarter_round(master, tmp_path, n, values, history):
     site = open_site(master, tmp_path / f"tw{n}", quarter=n, history=history)
     with TestClient(create_app(site)) as client:
         page = text_of(client.get(unit_url(site, "POLITIK")).text)
-        assert f"Isian IKU Triwulan {n} Tahun 2021" in page
+        assert f"Isian IKU Triwulan {ROMAN[n - 1]} Tahun 2021" in page
         blanks = {}
         for unit in master.reporting_units:
             blank = client.get(f"{unit_url(site, unit.code)}/templat")
@@ -863,7 +885,7 @@ def test_concurrent_uploads_lose_nothing(master, site, tmp_path):
         sent = sorted(hashlib.sha256(b.read_bytes()).hexdigest() for b in group)
         stored = sorted(hashlib.sha256(v.workbook.read_bytes()).hexdigest() for v in versions)
         assert stored == sent
-        assert sorted(v.result["nama_asli"] for v in versions) == sorted(b.name for b in group)
+        assert sorted(v.result["original_name"] for v in versions) == sorted(b.name for b in group)
     assert not list((site.folder / store.INCOMING).iterdir())
 
 

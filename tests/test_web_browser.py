@@ -57,7 +57,7 @@ def test_a_unit_uploads_fixes_and_the_secretariat_builds_the_report(browser, mas
         page.set_default_timeout(60_000)
 
         # the unit opens its link and downloads its blank workbook
-        page.goto(served.links["POLITIK"])
+        page.goto(served.units["POLITIK"])
         assert master.unit("POLITIK").name in page.inner_text("header h1")
         with page.expect_download() as download:
             page.click("#templat")
@@ -92,22 +92,23 @@ def test_a_unit_uploads_fixes_and_the_secretariat_builds_the_report(browser, mas
         figures = {"IDEOLOGI": {"S2.1": (1, 4)},
                    "KETAHANAN": {"S1.1": (9, 10), "S2.1": (2, 4), "S3.1": (1, 4)}}
         for unit, values in figures.items():
-            page.goto(served.links[unit])
+            page.goto(served.units[unit])
             page.set_input_files("input[name=berkas]",
                                  str(filled(master, tmp_path, unit, values)))
             page.click("#unggah button[type=submit]")
             page.wait_for_selector("#diterima")
 
         # the secretariat: every unit accepted, the report built and downloaded
-        page.goto(served.links["SEKRETARIAT"])
+        page.goto(served.secretariat)
         for unit in ("POLITIK", "IDEOLOGI", "KETAHANAN"):
             assert "diterima" in page.inner_text(f"#unit-{unit}")
         assert "POLITIK" in page.inner_text("#unit-POLITIK") and "versi 2" in page.inner_text(
             "#unit-POLITIK")
-        assert page.inner_text("#buat") == "Buat laporan"
+        assert page.inner_text("#buat") == "Buat laporan IKU"
         page.click("#buat")
         page.wait_for_selector("#pesan", timeout=180_000)
-        assert page.inner_text("#pesan").startswith("Laporan final dibuat")
+        assert page.inner_text("#pesan").startswith(
+            "Laporan IKU dan Capaian IKU Tahun 2021 dibuat (final)")
         with page.expect_download() as download:
             page.click("#unduh-docx")
         report = tmp_path / "laporan.docx"

@@ -3,6 +3,7 @@ survive a restart, Ctrl+C, a port in use."""
 
 from __future__ import annotations
 
+import re
 import socket
 import stat
 
@@ -13,24 +14,45 @@ from pipeline import paths
 from pipeline.web import server as web_server
 
 from conftest import run_cli
-from web_support import ServeProcess
+from web_support import ServeProcess, text_of
 
 
 def test_serve_prints_one_link_per_unit_and_stops_on_ctrl_c(master, tmp_path):
     data = tmp_path / "data"
     with ServeProcess("--data", str(data)) as served:
         labels = list(served.links)
-        assert labels == ["SEKRETARIAT", *[u.code for u in master.reporting_units]]
+        assert labels == [web_server.SECRETARIAT_LINK,
+                          *[f"Unit {u.code}" for u in master.reporting_units]]
         assert all(url.startswith("http://127.0.0.1:") for url in served.links.values())
         assert not any("PERHATIAN" in line for line in served.output)
-        assert httpx.get(served.links["SEKRETARIAT"]).status_code == 200
-        assert httpx.get(served.links["POLITIK"] + "x").status_code == 404
+        assert httpx.get(served.secretariat).status_code == 200
+        assert httpx.get(served.units["POLITIK"] + "x").status_code == 404
         code, out, err = served.stop()
     assert code == 0, err
     assert out.strip().endswith("Server dihentikan.")
     assert "Traceback" not in err
     assert "404 (tautan tidak dikenal)" in (data / "server.log").read_text(encoding="utf-8")
     assert stat.S_IMODE((data / "token.json").stat().st_mode) == 0o600
+
+
+def test_a_unit_coded_sekretariat_is_printed_apart_from_the_secretariats_link(tmp_path):
+    """Many agencies have a unit coded SEKRETARIAT: its link and the secretariat's are
+    printed under two labels that cannot be confused, each opening its own page. Before:
+    two lines both labelled "SEKRETARIAT:"."""
+    text = paths.SAMPLE_MASTER.read_text(encoding="utf-8")
+    text = text.replace("unit_pelapor: [POLITIK]", "unit_pelapor: [SEKRETARIAT]")
+    master_file = tmp_path / "master.yaml"
+    master_file.write_text(text, encoding="utf-8")
+    with ServeProcess("-c", str(master_file), "--data", str(tmp_path / "data")) as served:
+        printed = [line.rpartition(": ")[0] for line in served.output if ": http://" in line]
+        assert len(printed) == len(set(printed)) == len(served.units) + 1
+        assert printed[0] == "Halaman Sekretariat (jangan dibagikan)"
+        assert "Unit SEKRETARIAT" in printed
+        assert not any(label.startswith("SEKRETARIAT") for label in printed)
+        assert "/s/" in served.secretariat and "/u/" in served.units["SEKRETARIAT"]
+        assert "halaman Sekretariat" in text_of(httpx.get(served.secretariat).text)
+        unit_page = text_of(httpx.get(served.units["SEKRETARIAT"]).text)
+        assert "Status unit SEKRETARIAT" in unit_page and "halaman Sekretariat" not in unit_page
 
 
 def _paths(links: dict[str, str]) -> dict[str, str]:
@@ -48,9 +70,10 @@ def test_links_survive_a_restart_and_token_baru_replaces_them(tmp_path):
         after = _paths(third.links)
         assert set(after) == set(before)
         assert not set(after.values()) & set(before.values())
-        root = third.links["SEKRETARIAT"].split("/s/")[0]
-        assert httpx.get(root + before["SEKRETARIAT"]).status_code == 404
-        assert httpx.get(root + after["SEKRETARIAT"]).status_code == 200
+        root = third.secretariat.split("/s/")[0]
+        secretariat = web_server.SECRETARIAT_LINK
+        assert httpx.get(root + before[secretariat]).status_code == 404
+        assert httpx.get(root + after[secretariat]).status_code == 200
 
 
 def test_another_host_gets_the_network_warning(tmp_path):
@@ -59,8 +82,8 @@ def test_another_host_gets_the_network_warning(tmp_path):
         assert warning.startswith("PERHATIAN: halaman ini terbuka untuk jaringan (--host "
                                   "0.0.0.0), bukan hanya untuk komputer ini. Siapa pun di "
                                   "jaringan itu yang memegang salah satu tautan")
-        assert list(served.links)[0] == "SEKRETARIAT"
-        assert served.links["SEKRETARIAT"].startswith(f"http://{socket.gethostname()}:")
+        assert list(served.links)[0] == web_server.SECRETARIAT_LINK
+        assert served.secretariat.startswith(f"http://{socket.gethostname()}:")
 
 
 @pytest.mark.parametrize("host, local", [
@@ -126,6 +149,15 @@ def test_the_load_test_runs_and_writes_its_section(tmp_path):
     bench_web.write_section(out, "<!-- bench_web -->\nlagi\n<!-- /bench_web -->\n")
     assert out.read_text(encoding="utf-8") == (
         "# Benchmarks\n\nstage figures\n\n<!-- bench_web -->\nlagi\n<!-- /bench_web -->\n")
+
+
+def test_the_load_test_measures_an_upload_with_versions_stored(capsys):
+    from dev import bench_web
+
+    assert bench_web.main(["--versions", "3"]) == 0
+    assert re.fullmatch(r"3 versions stored: \d+\.\d ms of CPU per upload and its result "
+                        r"page; open_site read them in \d\.\d{3} s of CPU\n",
+                        capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("values, q, expected", [

@@ -385,7 +385,8 @@ def quarter_by_page(tmp_path: Path, master_file: Path, history: Path, n: int) ->
         token = csrf_of(client, f"/u/{site.tokens.units['IKP']}")
         built = client.post(f"/s/{site.tokens.secretariat}/laporan", data={"csrf": token})
         assert built.status_code == 200, built.text[:1000]
-        assert "Laporan final dibuat." in text_of(built.text)
+        assert (f"Laporan Pengukuran Kinerja Triwulan {ROMAN[n - 1]} Tahun {YEAR} dibuat "
+                "(final).") in text_of(built.text)
     return site.folder / "laporan" / f"Laporan_Kinerja_TW{n}_{YEAR}.docx"
 
 

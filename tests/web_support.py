@@ -14,6 +14,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.web.server import SECRETARIAT_LINK
 from pipeline.workbook.sample import fill_workbook, seed_values
 from pipeline.workbook.templates import write_template
 
@@ -62,17 +63,16 @@ def text_of(page_html: str) -> str:
 
 
 @contextmanager
-def served(site):
-    """The app on a real uvicorn server in a thread, on a free port of 127.0.0.1."""
-    import uvicorn
-
+def served(site, limits=None, open_files=None):
+    """The app on a real uvicorn server in a thread, on a free port of 127.0.0.1, with the
+    configuration ``iku serve`` uses (``limits``: ``guard.Limits``; ``open_files``: the
+    soft limit the connection cap is derived from; the process's own limit is left)."""
+    from pipeline.web import guard
     from pipeline.web.app import create_app
-    from pipeline.web.server import bind
+    from pipeline.web.server import bind, uvicorn_server
 
     sock = bind("127.0.0.1", 0)
-    config = uvicorn.Config(create_app(site), log_level="warning", access_log=False,
-                            lifespan="off")
-    server = uvicorn.Server(config)
+    server = uvicorn_server(create_app(site), limits or guard.Limits(), open_files)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -87,17 +87,30 @@ def served(site):
         sock.close()
 
 
-class ServeProcess:
-    """``iku serve`` in a subprocess; ``links`` maps each printed label to its URL."""
+def _limit_open_files(n: int):
+    """For ``preexec_fn``: the child may open ``n`` files at most, soft and hard limit
+    alike (so ``iku serve`` cannot raise it back); POSIX only."""
+    def limit() -> None:
+        import resource
 
-    def __init__(self, *args: str, env: dict | None = None):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+    return limit
+
+
+class ServeProcess:
+    """``iku serve`` in a subprocess; ``links`` maps each printed label to its URL
+    (``secretariat`` and ``units`` pick them out).
+    ``open_files``: the child's limit of open files (soft and hard; POSIX)."""
+
+    def __init__(self, *args: str, env: dict | None = None, open_files: int | None = None):
         data = Path(args[args.index("--data") + 1]) if "--data" in args else None
         if data is not None and "IKU_RIWAYAT" not in (env or {}):  # never output/'s history
             env = {**(env or {}), "IKU_RIWAYAT": str(data.parent / "riwayat-uji.sqlite")}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "serve", "--port", "0", *args],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, **(env or {})}, start_new_session=True)
+            env={**os.environ, **(env or {})}, start_new_session=True,
+            preexec_fn=None if open_files is None else _limit_open_files(open_files))
         self.output: list[str] = []
         self.links: dict[str, str] = {}
         deadline = time.monotonic() + 60
@@ -106,12 +119,23 @@ class ServeProcess:
             if not line:
                 raise AssertionError("iku serve stopped: " + self.proc.stderr.read())
             self.output.append(line.rstrip("\n"))
-            label, sep, url = line.strip().partition(": ")
+            label, sep, url = line.strip().rpartition(": ")
             if sep and url.startswith("http://"):
                 self.links[label] = url
             if line.startswith("Folder data:"):
                 break
             assert time.monotonic() < deadline, "no links printed"
+
+    @property
+    def secretariat(self) -> str:
+        """The secretariat's link, as printed."""
+        return self.links[SECRETARIAT_LINK]
+
+    @property
+    def units(self) -> dict[str, str]:
+        """Each unit's link by its code, as printed (``Unit <code>: <url>``)."""
+        return {label.removeprefix("Unit "): url for label, url in self.links.items()
+                if label.startswith("Unit ")}
 
     def stop(self) -> tuple[int, str, str]:
         """Ctrl+C, then the exit code and the rest of stdout and stderr."""

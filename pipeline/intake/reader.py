@@ -24,6 +24,7 @@ from .safety import (  # the gate already refused longer sheets
     MAX_ROWS,
     MAX_SHEET_TAGS,
     ODS_CONTENT,
+    Inspected,
     inspect_workbook,
 )
 
@@ -125,13 +126,21 @@ def _problem(path: Path, code: Reason, message: str, sheet: str = "", cell: str 
                    unit=unit)
 
 
-def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
-    if path.suffix.lower() in MACRO_SUFFIXES:
-        return None, [_problem(
+def refusal(path: Path, suffix: str | None = None) -> tuple[list[Problem], Inspected]:
+    """What stops a file before any reader opens it: a macro or binary format by its name
+    (``suffix``, default the path's own), then the safety gate. ``[]`` and what the gate
+    inflated when the file may be read, else one GALAT."""
+    suffix = (path.suffix if suffix is None else suffix).lower()
+    if suffix in MACRO_SUFFIXES:
+        return [_problem(
             path, Reason.MACRO_FORMAT,
-            f"format {path.suffix.lower()} (buku kerja bermakro/biner) tidak diterima; buka di "
-            "Excel lalu simpan sebagai Excel Workbook (.xlsx)")]
-    refused, sheets = inspect_workbook(path)  # before any reader touches an untrusted file
+            f"format {suffix} (buku kerja bermakro/biner) tidak diterima; buka di "
+            "Excel lalu simpan sebagai Excel Workbook (.xlsx)")], Inspected()
+    return inspect_workbook(path)  # before any reader touches an untrusted file
+
+
+def read_workbook(path: Path) -> tuple[Submission | None, list[Problem]]:
+    refused, sheets = refusal(path)
     if refused:
         return None, refused
     try:  # by content, not by name: an .ods renamed .xlsx is read as what it is

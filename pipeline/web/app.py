@@ -6,9 +6,15 @@ wrong or missing token is a 404 and a log line (the token itself is never logged
 
 Safe by default:
 
-* uploads are received by ``upload.receive_upload`` (size limit while receiving), stored
-  under a generated name (``store``) and checked by the CLI's stages (``checks``), in a
-  worker thread so the server keeps answering;
+* an upload is first admitted by its unit's limits (``store.Uploads.admit``: uploads per
+  period, versions and bytes kept), received by ``upload.receive_upload`` (size limit
+  while receiving), passed through the safety gate (``checks.gate``: a file it refuses is
+  answered at once and never stored), stored under a generated name (``store``) and
+  checked by the CLI's stages (``checks``), in a worker thread so the server keeps
+  answering;
+* no page lists or reads every version: the units' versions come from the index in
+  memory (``store.Uploads``), and only the one version a page shows is read from its
+  folder (the cells around its problems in a worker thread);
 * every unsafe request (POST, PUT, PATCH, DELETE), on any path, passes one middleware
   (``csrf.CsrfMiddleware``) before a route runs: a double-submit CSRF token (a random
   ``SameSite=Strict`` cookie that each form repeats as its first field); one whose
@@ -32,21 +38,23 @@ import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..domain.zones import local_time_text
 from ..errors import IkuError, Problem, Severity
 from ..reasons import Reason
-from ..workbook.quarter import quarter_filename, write_quarter_template
-from ..workbook.templates import template_filename, write_template
+from ..workbook.quarter import write_quarter_template
+from ..workbook.templates import write_template
 from . import checks, csrf, reports, store
 from .site import Site
+from .store import size_text
 from .upload import UploadRefused, receive_upload
 
 log = logging.getLogger("iku.web")
 
+LISTED_VERSIONS = 20  # a unit's page lists its latest versions (a page's cost is bounded)
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_TEXT = {
     store.NOT_SENT: "belum mengirim",
@@ -85,6 +93,7 @@ def _environment(zone: dt.tzinfo) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
     env.globals["status_text"] = STATUS_TEXT
+    env.globals["listed_versions"] = LISTED_VERSIONS
     env.filters["waktu"] = lambda iso: time_text(iso, zone)
     return env
 
@@ -121,21 +130,20 @@ class _Pages:
 
     def unit_context(self, unit: str) -> dict:
         site = self.site
-        state = next(s for s in site.states() if s.code == unit)
+        state = site.state(unit)
         return {"unit": site.master.unit(unit), "state": state,
-                "fill": checks.what_to_fill(site.master, unit, site.previous),
-                "blank_name": template_filename(site.master, unit)}
+                "fill": checks.what_to_fill(site.master, unit, site.previous, site.quarter)}
 
     def version_context(self, unit: str, number: int) -> dict:
         version = store.read_version(self.site.folder, unit, number)
         if version is None:
             raise HTTPException(404)
         result = version.result or {}
-        problems = result.get("masalah", [])
+        problems = result.get("problems", [])
         context = (checks.cell_context(version.workbook, problems)
-                   if result.get("dibaca") and version.workbook is not None else {})
+                   if result.get("read") and version.workbook is not None else {})
         lines = [(checks.problem_of(p), context.get(i)) for i, p in enumerate(problems)]
-        copy = bool(result.get("dibaca")) and any(p.get("cell") for p in problems)
+        copy = bool(result.get("read")) and any(p.get("cell") for p in problems)
         return {"version": version, "result": result, "lines": lines, "has_copy": copy}
 
     # --- the unit's pages ----------------------------------------------------------------
@@ -158,51 +166,74 @@ class _Pages:
         if unit not in self._blanks:
             buffer = io.BytesIO()
             if site.quarter:  # the quarter's workbook, with the earlier quarters (issue 10)
-
                 await run_in_threadpool(write_quarter_template, site.master, unit,
                                         site.quarter, buffer, site.earlier, site.prior_x2)
             else:
                 await run_in_threadpool(write_template, site.master, unit, buffer,
                                         site.prior_x2)
             self._blanks[unit] = buffer.getvalue()
-        if site.quarter:
-
-            return _download(self._blanks[unit], quarter_filename(site.master, unit,
-                                                                  site.quarter))
-        return _download(self._blanks[unit], template_filename(site.master, unit))
+        return _download(self._blanks[unit], site.texts.blank_name(unit))
 
     async def upload(self, request: Request) -> Response:
         unit = self.who(request, "unit")
         token = request.path_params["token"]
         site = self.site
         try:
+            site.uploads.admit(unit)  # before a byte is received or stored
             received = await receive_upload(request.headers, request.stream(), site.folder,
                                             site.limit)
-        except UploadRefused as exc:
-            log.info("unggahan %s ditolak (%d): %s", unit, exc.status, exc.message)
-            refused = Problem(Severity.ERROR, _refusal_reason(exc), exc.message, unit=unit)
-            return self.render(request, "unit.html", status=exc.status, base=f"/u/{token}",
-                               shown=None, refused=refused, **self.unit_context(unit))
-        version = await run_in_threadpool(self._store_and_check, unit, received)
-        return RedirectResponse(f"/u/{token}/versi/{version.number}", status_code=303)
+        except (UploadRefused, store.LimitReached) as exc:
+            return self._refused(request, unit, exc)
+        except ClientDisconnect:  # gone, or cut by the server's deadlines (guard)
+            log.info("unggahan %s terputus sebelum selesai diterima", unit)
+            return Response(status_code=400)
+        try:
+            stored = await run_in_threadpool(self._store_and_check, unit, received)
+        except store.LimitReached as exc:
+            return self._refused(request, unit, exc)
+        if isinstance(stored, Problem):  # not a workbook: answered here, never kept
+            return self.render(request, "unit.html", status=422, base=f"/u/{token}",
+                               shown=None, refused=stored, **self.unit_context(unit))
+        return RedirectResponse(f"/u/{token}/versi/{stored.number}", status_code=303)
 
-    def _store_and_check(self, unit: str, received) -> store.Version:
+    def _refused(self, request: Request, unit: str,
+                 exc: UploadRefused | store.LimitReached) -> Response:
+        log.info("unggahan %s ditolak (%d): %s", unit, exc.status, exc.message)
+        refused = Problem(Severity.ERROR, _refusal_reason(exc), exc.message, unit=unit)
+        return self.render(request, "unit.html", status=exc.status,
+                           base=f"/u/{request.path_params['token']}", shown=None,
+                           refused=refused, **self.unit_context(unit))
+
+    def _store_and_check(self, unit: str, received) -> store.Version | Problem:
+        """The gate first: a file it refuses is deleted and its GALAT returned (a log
+        line is all that is kept); else a new version, checked."""
         site = self.site
-        version = store.new_version(site.folder, unit, received.path, received.filename)
+        refused = checks.gate(received.path, received.filename)
+        if refused is not None:
+            received.path.unlink(missing_ok=True)
+            log.info("unggahan %s ditolak gerbang keamanan, tidak disimpan (%s, %s, %s)",
+                     unit, refused.file, size_text(received.size), refused.code)
+            return refused
+        try:
+            version = site.uploads.add(unit, received.path, received.filename, received.size)
+        except store.LimitReached:
+            received.path.unlink(missing_ok=True)
+            raise
         started = time.perf_counter()
         try:
             result = checks.check_upload(site.master, unit, version, received.filename,
                                          site.prior_x2, site.round, site.earlier)
         except Exception:
             log.exception("pemeriksaan unggahan %s versi %d gagal", unit, version.number)
-            result = {"versi": version.number, "unit": unit, "waktu": store.now_text(),
-                      "nama_asli": store.display_name(received.filename),
-                      "berkas": version.workbook.name, "status": store.HAS_ERRORS,
-                      "dibaca": False, "galat_internal": True, "masalah": [], "angka": [],
-                      "ringkasan": "pemeriksaan gagal"}
-        store.save_result(version, result)
+            result = {"version": version.number, "unit": unit,
+                      "checked_at": store.now_text(),
+                      "original_name": store.display_name(received.filename),
+                      "stored_name": version.workbook.name, "status": store.HAS_ERRORS,
+                      "read": False, "internal_error": True, "problems": [], "figures": [],
+                      "problem_summary": "pemeriksaan gagal"}
+        site.uploads.save(version, result)
         log.info("unggahan %s versi %d (%s): %s, %.2f s", unit, version.number,
-                 result["nama_asli"], result["status"], time.perf_counter() - started)
+                 result["original_name"], result["status"], time.perf_counter() - started)
         return version
 
     async def unit_copy(self, request: Request) -> Response:
@@ -211,13 +242,13 @@ class _Pages:
 
     async def _copy(self, unit: str, number: int) -> Response:
         version = store.read_version(self.site.folder, unit, number)
-        if version is None or not (version.result or {}).get("dibaca"):
+        if version is None or not (version.summary or {}).get("read"):
             raise HTTPException(404)
         copy = await run_in_threadpool(checks.corrected_copy, self.site.master, version,
                                        self.site.prior_x2, self.site.round, self.site.earlier)
         if copy is None:
             raise HTTPException(404)
-        original = Path(version.result["nama_asli"]).stem or version.workbook.stem
+        original = Path(version.summary.get("original_name", "")).stem or version.workbook.stem
         return _file(copy, f"{original}_PERBAIKI.xlsx")
 
     # --- the secretariat's pages ---------------------------------------------------------
@@ -227,10 +258,12 @@ class _Pages:
         return await self._secretariat_page(request)
 
     async def _secretariat_page(self, request: Request, status: int = 200,
-                                message: str = "", failed: str = "") -> Response:
+                                message: str = "", failed: str = "",
+                                warnings: tuple[str, ...] = ()) -> Response:
         site = self.site
         states = await run_in_threadpool(site.states)
         combined = await run_in_threadpool(site.combined, states)
+        history = await run_in_threadpool(site.staleness)
         docx, pdf = reports.report_paths(site.folder, site.master, site.quarter)
         root = f"{request.url.scheme}://{request.headers.get('host', '')}"
         links = {s.code: f"{root}/u/{site.tokens.units[s.code]}" for s in states}
@@ -241,7 +274,8 @@ class _Pages:
             report_time=local_time_text(dt.datetime.fromtimestamp(docx.stat().st_mtime),
                                         self.zone) if docx.exists() else "",
             pdf_available=reports.pdf_available(), links=links, message=message,
-            failed=failed, quarter_report=reports.QUARTERLY_REPORT or not site.quarter)
+            failed=failed, warnings=warnings, history=history,
+            this_period=(site.master.agency.year, site.round))
 
     async def build_report(self, request: Request) -> Response:
         self.who(request, "s")
@@ -253,11 +287,11 @@ class _Pages:
             log.warning("laporan tidak dibuat: %s", exc)
             return await self._secretariat_page(request, status=409, failed=str(exc))
         log.info("laporan dibuat: %s%s", built.docx, " (DRAFT)" if built.draft else "")
-        kind = "DRAFT" if built.draft else "final"
-        message = f"Laporan {kind} dibuat" + (" beserta PDF" if built.pdf else "") + "."
+        message = site.texts.built_text(built.draft, built.pdf is not None)
         if built.notes:
             message += " " + "; ".join(built.notes) + "."
-        return await self._secretariat_page(request, message=message)
+        return await self._secretariat_page(request, message=message,
+                                            warnings=built.warnings)
 
     async def report_file(self, request: Request) -> Response:
         self.who(request, "s")
@@ -336,7 +370,9 @@ class _Pages:
         return HTMLResponse(html, status_code=status)
 
 
-def _refusal_reason(exc: UploadRefused) -> Reason:
+def _refusal_reason(exc: UploadRefused | store.LimitReached) -> Reason:
+    if isinstance(exc, store.LimitReached):
+        return Reason.UPLOAD_LIMIT
     return Reason.FILE_TOO_LARGE if exc.status == 413 else Reason.UPLOAD_NOT_READ
 
 

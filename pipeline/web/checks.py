@@ -1,5 +1,8 @@
 """What the pages show about workbooks: the CLI's own stages, nothing re-implemented.
 
+* ``gate``: a received file, before it is stored: what ``iku validate`` refuses before
+  reading (a macro format by its name, the safety gate). A refused file is not a
+  workbook and is never kept (issue 18 §9): only the page and a log line say it came.
 * ``check_upload``: one stored upload, checked exactly as ``iku validate`` checks a folder
   holding only that file (``intake.validate.check_inputs``: the safety gate, ``reader``,
   ``validate``), plus one rule of the page: a unit's link takes only that unit's workbook.
@@ -9,7 +12,8 @@
   Checks across units (``gabung: sama``, an x2 summed to 0 over every unit) need the other
   units' workbooks: they appear in the secretariat's combined check.
 * ``combined_check``: the current set (the latest accepted upload of each unit) checked
-  as one folder, as ``iku validate`` would.
+  as one folder, as ``iku validate`` would; a missing unit's line says what to do on the
+  page (``texts.missing_unit``), not in a folder.
 * ``cell_context``: the rows around a problem's cell, read back from the stored workbook
   (python-calamine, after the gate has passed it).
 * ``corrected_copy``: the highlighted copy ``iku validate --report`` writes
@@ -31,17 +35,18 @@ from pathlib import Path
 from ..domain import spec
 from ..domain.master import Indicator, Master
 from ..domain.numfmt import fmt_number
-from ..domain.periods import ANNUAL
+from ..domain.periods import ANNUAL, quarter_number
 from ..errors import Problem, Severity, summary
 from ..history import open_history
 from ..intake.feedback import feedback_paths, write_feedback
-from ..intake.reader import ReadResult
+from ..intake.reader import ReadResult, refusal
 from ..intake.safety import MAX_ROWS
 from ..intake.validate import Validated, validate
 from ..reasons import Reason
 from ..run import check_inputs
 from ..workbook.templates import target_text
 from . import store
+from .texts import page_texts
 
 # Problems about the folder rather than the one file checked: meaningless for one upload.
 _FOLDER_ONLY = {Reason.UNIT_MISSING, Reason.UNIT_REFUSED, Reason.NO_WORKBOOKS}
@@ -54,6 +59,17 @@ def problem_dict(p: Problem) -> dict:
 def problem_of(d: dict) -> Problem:
     return Problem(Severity(d["severity"]), Reason(d["code"]), d["message"], d.get("file", ""),
                    d.get("sheet", ""), d.get("cell", ""), d.get("value", ""), d.get("unit", ""))
+
+
+def gate(received: Path, original: str) -> Problem | None:
+    """The GALAT that stops a received file before any reader opens it (the reader's own
+    ``refusal``: the name's format, then the safety gate), under the uploaded name; None
+    when the file may be stored and checked."""
+    suffix = Path(store.stored_name("X", 0, original)).suffix  # the name it would be kept as
+    refused, _ = refusal(Path(received), suffix)
+    if not refused:
+        return None
+    return dataclasses.replace(refused[0], file=store.display_name(original))
 
 
 def check_upload(master: Master, unit: str, version: store.Version, original: str,
@@ -88,17 +104,17 @@ def check_upload(master: Master, unit: str, version: store.Version, original: st
     shown_problems = [dataclasses.replace(p, file=shown) if p.file == path.name else p
                       for p in problems]
     return {
-        "versi": version.number,
+        "version": version.number,
         "unit": unit,
-        "waktu": store.now_text(),
-        "nama_asli": shown,
-        "berkas": path.name,
-        "ukuran": path.stat().st_size,
+        "checked_at": store.now_text(),
+        "original_name": shown,
+        "stored_name": path.name,
+        "size": path.stat().st_size,
         "status": store.ACCEPTED if accepted else store.HAS_ERRORS,
-        "dibaca": sub is not None and not other,  # cells can be shown and highlighted
-        "masalah": [problem_dict(p) for p in shown_problems],
-        "ringkasan": summary(shown_problems, 1),
-        "angka": figures(master, unit, checked) if accepted else [],
+        "read": sub is not None and not other,  # cells can be shown and highlighted
+        "problems": [problem_dict(p) for p in shown_problems],
+        "problem_summary": summary(shown_problems, 1),
+        "figures": figures(master, unit, checked) if accepted else [],
     }
 
 
@@ -114,19 +130,19 @@ def figures(master: Master, unit: str, checked: Validated) -> list[dict]:
         x2 = row.x2 if ind.asks_x2 else None
         if x1 is None or (isinstance(x1, float) and math.isnan(x1)):
             # accepted without a figure: not measured this quarter (diukur_triwulan)
-            out.append({"kode": ind.code, "nama": ind.name, "x1": "-", "x2": "-",
-                        "realisasi": ind.measured_text, "target": target_shown(ind),
-                        "gabungan": len(ind.reporting_units) > 1})
+            out.append({"code": ind.code, "name": ind.name, "x1": "-", "x2": "-",
+                        "realisation": ind.measured_text, "target": target_shown(ind),
+                        "shared": len(ind.reporting_units) > 1})
             continue
         realisation = ind.rules.realisation(ind, x1, x2)
         out.append({
-            "kode": ind.code,
-            "nama": ind.name,
+            "code": ind.code,
+            "name": ind.name,
             "x1": _shown(x1),
             "x2": _shown(x2) if ind.asks_x2 else "—",
-            "realisasi": ind.rules.format_value(ind, realisation),
+            "realisation": ind.rules.format_value(ind, realisation),
             "target": target_shown(ind),
-            "gabungan": len(ind.reporting_units) > 1,
+            "shared": len(ind.reporting_units) > 1,
         })
     return out
 
@@ -139,9 +155,10 @@ def _shown(value) -> str:
     return fmt_number(value, decimals=4)
 
 
-def target_shown(ind: Indicator) -> str:
-
-    target = ind.target
+def target_shown(ind: Indicator, quarter: int | None = None) -> str:
+    """The year's target, or with ``quarter`` the quarter's (the year so far's:
+    ``Indicator.quarter_target``), as the workbooks show it."""
+    target = ind.target if quarter is None else ind.quarter_target(quarter)
     if target is None:
         return "-"
     if isinstance(target, tuple):
@@ -149,22 +166,26 @@ def target_shown(ind: Indicator) -> str:
     return ind.target_text(target)  # a label or NA as written; a threshold with its unit
 
 
-def what_to_fill(master: Master, unit: str, previous: dict[str, str] | None = None
-                 ) -> list[dict]:
-    """The unit's indicators as the page lists them: Kode, name, x1/x2 meanings, target,
-    and last year's realisasi where ``previous`` (``previous_figures``) has one."""
+def what_to_fill(master: Master, unit: str, previous: dict[str, str] | None = None,
+                 quarter: int | None = None) -> list[dict]:
+    """The unit's indicators as the page lists them: Kode, name, x1/x2 meanings, the
+    year's target (in a quarter also the quarter's, or when it is measured instead), and
+    last year's realisasi where ``previous`` (``previous_figures``) has one."""
     rows = []
     for ind in master.indicators_of(unit):
         x1, *x2 = ind.rules.inputs(ind)
+        measured = quarter is None or ind.measured_in(quarter)
         rows.append({
-            "kode": ind.code,
-            "nama": ind.name,
+            "code": ind.code,
+            "name": ind.name,
             "x1": x1.meaning + (f" (pilih: {', '.join(x1.choices)})" if x1.is_choice else ""),
             "x2": x2[0].meaning if x2 else "— (tidak diisi)",
-            "satuan": ind.unit_of_measure or "-",
+            "unit_of_measure": ind.unit_of_measure or "-",
             "target": target_shown(ind),
-            "gabungan": [u for u in ind.reporting_units if u != unit],
-            "tahun_lalu": (previous or {}).get(ind.code, ""),
+            "quarter_target": (target_shown(ind, quarter) if measured else ind.measured_text)
+            if quarter else "",
+            "shared_with": [u for u in ind.reporting_units if u != unit],
+            "last_year": (previous or {}).get(ind.code, ""),
         })
     return rows
 
@@ -246,13 +267,19 @@ def set_key(states: list[store.UnitState]) -> tuple:
 def combined_check(master: Master, folder: Path, states: list[store.UnitState],
                    prior_x2: Mapping[tuple[str, str], float] | None = None,
                    period: str = ANNUAL, earlier: Mapping | None = None) -> Combined:
+    """The current set checked as one folder, as ``iku validate`` checks it; a unit
+    without an accepted workbook is told what to do on the page (``texts.missing_unit``),
+    not to put a file in a folder."""
     with current_set(folder, states) as work:
-        if not any(work.iterdir()):
-
-            checked = validate(master, ReadResult())  # every unit missing, as the CLI says
+        if not any(work.iterdir()):  # every unit missing, as the CLI says
+            checked = validate(master, ReadResult(), prior_x2, period, earlier)
         else:
             checked = check_inputs(master, work, prior_x2, period, earlier)
-    return Combined(set_key(states), tuple(checked.problems), checked.files)
+    words = page_texts(master, quarter_number(period))
+    problems = tuple(
+        dataclasses.replace(p, message=words.missing_unit(p.unit, master.unit(p.unit).name))
+        if p.code == Reason.UNIT_MISSING and p.unit else p for p in checked.problems)
+    return Combined(set_key(states), problems, checked.files)
 
 
 # --- cells in context and the corrected copy ----------------------------------------------

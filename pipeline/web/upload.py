@@ -22,6 +22,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from . import store
+from .store import size_text
 
 FILE_FIELD = "berkas"
 MAX_FIELD = 4096  # bytes of one non-file field
@@ -36,13 +37,6 @@ class UploadRefused(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def size_text(n: int) -> str:
-    """A byte count for people: 20 MB, 512 KB."""
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",") + " MB"
-    return f"{max(1, round(n / 1024))} KB"
 
 
 def too_large(limit: int) -> UploadRefused:
