@@ -296,7 +296,6 @@ class _Formats:
         self.avg_text = book.add_format(avg)
         self.avg_number = book.add_format({**avg, "num_format": NUMBER_FORMAT})
 
-
     def auto(self, value: float | None, fixed: int | None = None):
         """Whole numbers (targets, counts) without decimals, others with two; with
         ``fixed``, exactly that many decimals (trailing zeros kept)."""

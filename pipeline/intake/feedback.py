@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -209,9 +210,6 @@ def _marked(book, source: str) -> bytes:
 def _same_bytes(data: bytes, master: Master) -> bytes:
     """openpyxl stamps the save time into the zip and docProps/core.xml: fix both, so a
     rerun writes the same copy."""
-    import zipfile
-
-
     when = dt.datetime(master.agency.year, 1, 1)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         core = z.read("docProps/core.xml") if "docProps/core.xml" in z.namelist() else None

@@ -26,6 +26,7 @@ refused any DOCTYPE by its byte scan; this is a second lock), and it stops at
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
@@ -193,9 +194,6 @@ def cell_facts(content: bytes, sheet: str, columns: set[int], rows: set[int],
     """Formula, error, percent and merged-cell facts for the cells of ``sheet`` in the
     given 0-based ``columns`` and ``rows``, keyed by A1 reference (as ``cellscan``); a
     number typed as a percentage has ``office:value-type="percentage"``."""
-    from bisect import bisect_left
-
-
     ordered = sorted(rows)
     facts: dict[str, CellFact] = {}
     spans: list[tuple[int, int, int, int, str]] = []  # merged ranges and what they show

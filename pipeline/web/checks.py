@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import math
 import os
 import shutil
@@ -41,9 +42,8 @@ from ..history import open_history
 from ..intake.feedback import feedback_paths, write_feedback
 from ..intake.reader import ReadResult, refusal
 from ..intake.safety import MAX_ROWS
-from ..intake.validate import Validated, validate
+from ..intake.validate import Validated, check_inputs, validate
 from ..reasons import Reason
-from ..run import check_inputs
 from ..workbook.templates import target_text
 from . import store
 from .texts import page_texts
@@ -195,9 +195,6 @@ def previous_figures(master: Master, history: Path | None) -> dict[str, str]:
     database (``pipeline.history``, read only; renamed indicators found through
     ``kode_lama``). Empty when there is no history file or it cannot be read: the column
     is a courtesy, never a reason for the page to fail."""
-    import logging
-
-
     if history is None or not Path(history).is_file():
         return {}
     out = {}
@@ -294,7 +291,6 @@ def cell_context(path: Path, problems: list[dict]) -> dict[int, dict]:
     around it as read back from the workbook: column letters, and rows of (Excel row
     number, [(text, is_the_cell)])."""
     from python_calamine import CalamineWorkbook
-
 
     wanted = [(i, p) for i, p in enumerate(problems) if p.get("sheet") and p.get("cell")]
     if not wanted:
