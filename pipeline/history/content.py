@@ -10,7 +10,11 @@ same. What is left out is what no document prints: the submissions' file fingerp
 (a workbook saved again with the same figures is the same content), when and how a
 version was recorded, and YAML comments (the master counts as what it parses to).
 
-``differences(locked, new)`` lists, in Indonesian, what differs: per indicator its
+``compare(before, after)`` is the one home of "what changed between two versions"
+(``Comparison``: new and gone indicators, each field and each unit's x1, x2, texts and
+workbook that differ); ``differences(locked, new)`` words it, in Indonesian, for a lock's
+refusal, and ``table.version_changes`` sums it up in one cell of ``iku riwayat --versi``.
+``differences`` lists per indicator its
 definition and figures, per unit its x1, x2 and texts, the master outside the indicators'
 own fields (``master_changes``), and what the caller adds (the template, the history
 appendix: ``series_differences``). The runner's ``signed`` stage refuses a locked year
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..domain.master import parse_master
@@ -109,59 +113,131 @@ _UNIT_TEXTS = (("Catatan", "note"), ("Analisis", "analysis"), ("Kendala", "obsta
                ("Tindak lanjut", "follow_up"))
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field that differs between two versions: its label as a clerk reads it."""
+
+    label: str
+    attr: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class UnitChanges:
+    """What differs for one unit of an indicator between two versions."""
+
+    unit: str
+    values: tuple[Change, ...] = ()  # x1, x2
+    texts: tuple[str, ...] = ()  # the labels of the texts that differ (Catatan, …)
+    refiled: bool = False  # its workbook's fingerprint differs
+    new: bool = False  # the unit is not in the earlier version
+
+
+@dataclass(frozen=True)
+class IndicatorChanges:
+    """An indicator of the later version: new, or with what differs."""
+
+    code: str
+    new: bool = False  # not in the earlier version
+    fields: tuple[Change, ...] = ()
+    units: tuple[UnitChanges, ...] = ()  # only the units that differ
+    units_gone: tuple[str, ...] = ()  # in the earlier version only
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two versions compared, in the later version's indicator order: the one home of
+    "what changed" (``differences`` words it for a lock's refusal,
+    ``table.version_changes`` in one cell of ``iku riwayat --versi``)."""
+
+    indicators: tuple[IndicatorChanges, ...]  # new ones and those that differ
+    gone: tuple[str, ...]  # Kode of the indicators of the earlier version only
+
+
+def compare(before: RunSnapshot, after: RunSnapshot) -> Comparison:
+    old = {r.key: r for r in before.indicators}
+    changed = []
+    for rec in after.indicators:
+        was = old.get(rec.key)
+        if was is None:
+            changed.append(IndicatorChanges(rec.code, new=True))
+            continue
+        fields = tuple(Change(label, attr, getattr(was, attr), getattr(rec, attr))
+                       for label, attr in _INDICATOR_FIELDS
+                       if not _same(getattr(was, attr), getattr(rec, attr)))
+        units, gone = _units_compared(was, rec)
+        if fields or units or gone:
+            changed.append(IndicatorChanges(rec.code, False, fields, units, gone))
+    keys = {r.key for r in after.indicators}
+    return Comparison(tuple(changed),
+                      tuple(r.code for r in before.indicators if r.key not in keys))
+
+
+def _units_compared(before: IndicatorRecord, rec: IndicatorRecord
+                    ) -> tuple[tuple[UnitChanges, ...], tuple[str, ...]]:
+    was = {u.unit: u for u in before.contributions}
+    out = []
+    for u in rec.contributions:
+        w = was.get(u.unit)
+        if w is None:
+            out.append(UnitChanges(u.unit, new=True))
+            continue
+        values = tuple(Change(key, key, getattr(w, key), getattr(u, key))
+                       for key in ("x1", "x2") if not _same(getattr(w, key), getattr(u, key)))
+        texts = tuple(label for label, attr in _UNIT_TEXTS if getattr(w, attr) != getattr(u, attr))
+        refiled = w.submission_fingerprint != u.submission_fingerprint
+        if values or texts or refiled:
+            out.append(UnitChanges(u.unit, values, texts, refiled))
+    now = {u.unit for u in rec.contributions}
+    return tuple(out), tuple(unit for unit in was if unit not in now)
+
+
 def differences(locked: RunSnapshot, new: RunSnapshot) -> list[str]:
     """Each difference of ``new`` from the signed ``locked`` version that a document of
     the year would print, one Indonesian line each (the master's lines last)."""
-    old = {r.key: r for r in locked.indicators}
     master_changed = master_content(locked.master_text) != master_content(new.master_text)
+    found = compare(locked, new)
     lines = []
-    for rec in new.indicators:
-        before = old.get(rec.key)
-        if before is None:
-            lines.append(f"indikator {rec.code} tidak ada di versi yang ditandatangani")
+    for ind in found.indicators:
+        if ind.new:
+            lines.append(f"indikator {ind.code} tidak ada di versi yang ditandatangani")
             continue
-        figures = [f"{label} {_show(getattr(before, attr))} → {_show(getattr(rec, attr))}"
-                   for label, attr in _INDICATOR_FIELDS
-                   if not _same(getattr(before, attr), getattr(rec, attr))]
-        units = _unit_changes(before, rec)
+        figures = [f"{c.label} {_show(c.before)} → {_show(c.after)}" for c in ind.fields]
+        units = _unit_lines(ind)
         if not figures and not units:
             continue
         if not figures:
-            lines.append(f"indikator {rec.code}: {'; '.join(units)}; realisasi dan capaiannya "
+            lines.append(f"indikator {ind.code}: {'; '.join(units)}; realisasi dan capaiannya "
                          "tetap, tetapi isian unit tercetak di laporan yang ditandatangani")
             continue
         why = units or (["master berubah"] if master_changed else [])
-        lines.append(f"indikator {rec.code}: {'; '.join(figures)}"
+        lines.append(f"indikator {ind.code}: {'; '.join(figures)}"
                      + (f" ({'; '.join(why)})" if why else ""))
-    for key in old.keys() - {r.key for r in new.indicators}:
-        lines.append(f"indikator {key} ada di versi yang ditandatangani tetapi tidak di master")
+    lines += [f"indikator {code} ada di versi yang ditandatangani tetapi tidak di master"
+              for code in found.gone]
     if locked.agency_name != new.agency_name:
         lines.append(f"nama instansi {_show(locked.agency_name)} → {_show(new.agency_name)}")
     lines += master_changes(locked.master_text, new.master_text)
     return lines
 
 
-def _unit_changes(before: IndicatorRecord, rec: IndicatorRecord) -> list[str]:
+def _unit_lines(ind: IndicatorChanges) -> list[str]:
     """Each unit's changed x1/x2 (and why) and texts, in the new record's unit order."""
-    was = {u.unit: u for u in before.contributions}
     out = []
-    for u in rec.contributions:
-        w = was.get(u.unit)
-        if w is None:
+    for u in ind.units:
+        if u.new:
             out.append(f"unit {u.unit} tidak ada di versi yang ditandatangani")
             continue
-        changed = [f"{key} {_show(getattr(w, key))} → {_show(getattr(u, key))}"
-                   for key in ("x1", "x2") if not _same(getattr(w, key), getattr(u, key))]
-        if changed:
-            how = ("berkas isiannya berbeda" if w.submission_fingerprint
-                   != u.submission_fingerprint else "angkanya berbeda")
-            out.append(f"isian unit {u.unit} berubah ({how}): {', '.join(changed)}")
-        texts = [label for label, attr in _UNIT_TEXTS if getattr(w, attr) != getattr(u, attr)]
-        if texts:
-            out.append(f"{_join(texts)} unit {u.unit} berubah")
-    now = {u.unit for u in rec.contributions}
+        if u.values:
+            how = "berkas isiannya berbeda" if u.refiled else "angkanya berbeda"
+            changed = ", ".join(f"{c.label} {_show(c.before)} → {_show(c.after)}"
+                                for c in u.values)
+            out.append(f"isian unit {u.unit} berubah ({how}): {changed}")
+        if u.texts:
+            out.append(f"{_join(list(u.texts))} unit {u.unit} berubah")
     out += [f"unit {unit} ada di versi yang ditandatangani tetapi tidak sekarang"
-            for unit in was if unit not in now]
+            for unit in ind.units_gone]
     return out
 
 

@@ -9,11 +9,11 @@ per year one cell of three lines: Target, Realisasi and Capaian.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from ..domain.numfmt import fmt_number, fmt_percent, fmt_target, fmt_value
 from ..domain.periods import ANNUAL, short
+from .content import compare
 from .model import Figure, IndicatorSeries, Series, StoredRun, Target
 from .store import format_time
 
@@ -112,8 +112,13 @@ def versions_rows(runs: list[StoredRun], detailed: bool = False,
     return headings, tuple(rows)
 
 
+# The figures a one-cell summary names (the lock's refusal names every field).
+SUMMARY_FIELDS = frozenset({"target", "realisation", "realisation_label", "achievement"})
+
+
 def version_changes(before: StoredRun | None, after: StoredRun) -> str:
-    """What changed from one version of a period to the next, in words (Indonesian)."""
+    """What changed from one version of a period to the next, in words (Indonesian), in
+    one cell: a summary of ``content.compare``."""
     if before is None:
         return "pertama kali dicatat"
     a, b = before.snapshot, after.snapshot
@@ -121,36 +126,24 @@ def version_changes(before: StoredRun | None, after: StoredRun) -> str:
     if before.info.source != after.info.source:
         parts.append(f"sumber: {source_words(before.info.source, a.period)} → "
                      f"{source_words(after.info.source, b.period)}")
-    old = {r.key: r for r in a.indicators}
-    new = {r.key: r for r in b.indicators}
-    added = [r.code for k, r in new.items() if k not in old]
-    gone = [r.code for k, r in old.items() if k not in new]
+    found = compare(a, b)
+    added = [i.code for i in found.indicators if i.new]
     if added:
         parts.append(f"indikator baru: {', '.join(added)}")
-    if gone:
-        parts.append(f"indikator dihapus: {', '.join(gone)}")
+    if found.gone:
+        parts.append(f"indikator dihapus: {', '.join(found.gone)}")
     figures, texts, files = [], [], []
-    for key, rec in new.items():
-        was = old.get(key)
-        if was is None:
-            continue
-        changed = [f"{label} {_figure(getattr(was, attr))} → {_figure(getattr(rec, attr))}"
-                   for label, attr in (("target", "target"), ("realisasi", "realisation"),
-                                       ("realisasi", "realisation_label"),
-                                       ("capaian", "achievement"))
-                   if not _same(getattr(was, attr), getattr(rec, attr))]
+    for ind in found.indicators:
+        changed = [f"{c.label} {_figure(c.before)} → {_figure(c.after)}"
+                   for c in ind.fields if c.attr in SUMMARY_FIELDS]
         if changed:
-            figures.append(f"{rec.code} {', '.join(changed)}")
-        units_then = {u.unit: u for u in was.contributions}
-        for u in rec.contributions:
-            then = units_then.get(u.unit)
-            if then is None:
+            figures.append(f"{ind.code} {', '.join(changed)}")
+        for u in ind.units:
+            if u.new:
                 continue
-            if (then.note, then.analysis, then.obstacles, then.follow_up) != (
-                    u.note, u.analysis, u.obstacles, u.follow_up):
-                texts.append(f"{rec.code} {u.unit}")
-            elif (then.x1, then.x2) == (u.x1, u.x2) and \
-                    then.submission_fingerprint != u.submission_fingerprint:
+            if u.texts:
+                texts.append(f"{ind.code} {u.unit}")
+            elif not u.values and u.refiled:
                 files.append(u.unit)
     if figures:
         parts.append("angka berubah: " + "; ".join(figures))
@@ -177,13 +170,6 @@ def _figure(x) -> str:
     if isinstance(x, int | float) and not isinstance(x, bool):
         return fmt_number(x)
     return str(x)
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, int | float) and isinstance(b, int | float) and \
-            not isinstance(a, bool) and not isinstance(b, bool):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
-    return a == b
 
 
 def _short(fp: str) -> str:
