@@ -54,7 +54,8 @@ from .zones import ZoneName, agency_zone
 
 __all__ = ["NA", "Accumulation", "Kind", "Merge", "Master", "Indicator", "Polarity", "NegativeRule",
            "Target", "Rounding", "AchievementBase", "FixedPart", "AgencyKind", "load_master",
-           "parse_master", "master_data", "error_location", "error_message"]
+           "parse_master", "master_data", "error_location", "error_message", "master_text",
+           "master_from_data"]
 
 
 class _Model(BaseModel):
@@ -1720,3 +1721,45 @@ def missing_texts(master: Master) -> list[str]:
                    f"'{master.agency.city}'; dicetak KOTA (tulis jenis_daerah: KABUPATEN atau "
                    "PROVINSI bila perlu)")
     return out
+
+
+# --- a master from its data, and its data as YAML text ---------------------------------------
+
+YAML_HEADER = """\
+# Master IKU {name} tahun {year}, ditulis oleh iku dari buku kerja master.
+# Arti setiap kunci, dengan contoh: docs/MASTER.md. Master ini dapat dikembalikan ke buku
+# kerja dengan `iku master ke-xlsx`.
+"""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, except a list of short values on one line (``unit_pelapor: [POLITIK]``)."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    flow = bool(data) and all(isinstance(x, int | float | str | bool) and len(str(x)) <= 30
+                              for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(tuple, _represent_list)
+
+
+def master_text(data: dict[str, Any]) -> str:
+    """The master's data as YAML text that ``parse_master`` reads back to the same master:
+    what ``iku master ke-yaml`` writes, and the text the history records for a master
+    read from a workbook (so a recorded year rebuilds from it as from any YAML)."""
+    agency = data.get("instansi") if isinstance(data.get("instansi"), dict) else {}
+    header = YAML_HEADER.format(name=agency.get("nama", ""), year=agency.get("tahun", ""))
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096,
+                     default_flow_style=False)
+    return header + "\n" + body
+
+
+def master_from_data(data: dict[str, Any], text: str) -> Master:
+    """Validate a master's data (raise pydantic's ValidationError, for the caller to say
+    where each mistake is); ``text``: its YAML text, kept as ``source_text``."""
+    master = Master.model_validate(data)
+    master._source_text = text
+    return master

@@ -29,6 +29,7 @@ import re
 import typing
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -36,8 +37,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from .. import paths
 from .kinds import REGISTRY, Accumulation
-from .master import COLOURS, FixedPart, Master, parse_number_text
+from .master import COLOURS, FixedPart, Master, example_for, master_data, parse_number_text
 
 DOC_KIND = "iku-master"  # the hidden Metadata sheet's jenis_dokumen
 LAYOUT_VERSION = "1"
@@ -587,6 +589,38 @@ def from_cell(f: Field, value: Any) -> Any:
             return {m.group(1).strip(): m.group(2).strip() for m in pairs if m}
         return text.strip()
     return text if form == "item" else text.strip() if form == "choice" else text
+
+
+# --- examples ---------------------------------------------------------------------------------
+
+
+def example_of(f: Field) -> str:
+    """An example value of the field, as a cell shows it: the sample agency's, else an
+    example master's, else the model's."""
+    for rows in _bundled_rows():
+        sheet = next(s for s in SHEETS if f in s.fields)
+        for row in rows[sheet.name]:
+            value = to_cell(f, row.get(f, MISSING))
+            if value is not None and value != NULL:
+                return _shown(value)
+    text = example_for(f.path) or example_for(f.key)
+    return text.split(": ", 1)[1] if ": " in text else text or "-"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).replace("\n", " | ")
+    return text if len(text) <= 120 else text[:119] + "\u2026"
+
+
+@lru_cache(maxsize=1)
+def _bundled_rows() -> tuple[dict[str, list[Row]], ...]:
+    masters = [paths.SAMPLE_MASTER, *sorted(paths.EXAMPLE_MASTERS.glob("*.yaml"))]
+    return tuple(rows_of(master_data(p.read_text(encoding="utf-8"), p.name))
+                 for p in masters)
 
 
 # --- the data as rows, and rows back as the data --------------------------------------------
