@@ -1726,9 +1726,9 @@ def missing_texts(master: Master) -> list[str]:
 # --- a master from its data, and its data as YAML text ---------------------------------------
 
 YAML_HEADER = """\
-# Master IKU {name} tahun {year}, ditulis oleh iku dari buku kerja master.
-# Arti setiap kunci, dengan contoh: docs/MASTER.md. Master ini dapat dikembalikan ke buku
-# kerja dengan `iku master ke-xlsx`.
+# Master IKU {name} tahun {year}.
+# Ditulis oleh iku dari buku kerja master; arti setiap kunci, dengan contoh: docs/MASTER.md.
+# Kembali ke buku kerja: `iku master ke-xlsx`.
 """
 
 

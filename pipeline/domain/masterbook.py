@@ -74,6 +74,9 @@ class Field:
     empty: Any = MISSING  # what (kosong) reads as, when not the model's own empty value
     note: str = ""  # what the model's description does not say about the workbook
     options: tuple[str, ...] = ()  # suggested values, where the key takes others too
+    # a key whose written null means more than its absence (the model asks whether it was
+    # written: ``model_fields_set``): None is written (kosong), not left blank
+    kept_null: bool = False
 
     @property
     def key(self) -> str:
@@ -107,8 +110,8 @@ INSTANSI = Sheet("Instansi", "Identitas instansi: satu nilai per baris, di kolom
     F("instansi.jenis_daerah", "Jenis daerah"),
     F("instansi.zona_waktu", "Zona waktu"),
     F("instansi.jenis_instansi", "Jenis instansi"),
-    F("instansi.sebutan_daerah", "Sebutan daerah"),
-    F("instansi.sebutan_instansi", "Sebutan instansi"),
+    F("instansi.sebutan_daerah", "Sebutan daerah", kept_null=True),
+    F("instansi.sebutan_instansi", "Sebutan instansi", kept_null=True),
     F("instansi.tahun", "Tahun"),
     F("instansi.tempat_laporan", "Tempat laporan"),
     F("instansi.tanggal_laporan", "Tanggal laporan"),
@@ -176,7 +179,8 @@ INDIKATOR = Sheet("Indikator", "Satu baris per indikator, di bawah nomor sasaran
     F(_IND + "rumus_negatif", "Rumus negatif", 13),
     F(_IND + "rumus_negatif_target_akhir", "Rumus negatif target akhir", 13),
     F(_IND + "ikut_rata_rata", "Ikut rata-rata", 10, kinds="met_only"),
-    F(_IND + "angka_awal_rpjmd", "Angka awal RPJMD", 11),
+    F(_IND + "angka_awal_rpjmd", "Angka awal RPJMD", 11, kept_null=True,
+      note=f"NA atau {NULL}: dicetak NA; kosong di semua baris: kolom tidak dicetak"),
     F(_IND + "capaian_tahun_lalu", "Capaian tahun lalu", 11),
     F(_IND + "realisasi_tahun_lalu", "Realisasi tahun lalu", 11),
     F(_IND + "target_akhir_rpjmd", "Target akhir RPJMD", 11, form="target"),
@@ -216,7 +220,7 @@ ANGGARAN = Sheet("Anggaran", "Satu baris per program (atau satu baris per sasara
 PENGATURAN = Sheet("Pengaturan", "Setelan perhitungan dan kolom: satu nilai per baris, di "
                    "kolom Nilai. Kosong: bawaan.", (
     F("versi_skema", "Versi skema master"),
-    F("pengaturan.batas_atas_capaian", "Batas atas capaian",
+    F("pengaturan.batas_atas_capaian", "Batas atas capaian", kept_null=True,
       note=f"{NULL}: tanpa batas, dan dinyatakan demikian"),
     F("pengaturan.rumus_negatif", "Rumus negatif"),
     F("pengaturan.rumus_negatif_target_akhir", "Rumus negatif target akhir"),
@@ -457,7 +461,7 @@ def to_cell(f: Field, raw: Any) -> CellValue:
         return raw if isinstance(raw, int | float) and not isinstance(raw, bool) \
             else _item_text(raw)
     if raw is None:
-        return NULL if null_value(f) is None else None
+        return NULL if f.kept_null else None
     if raw == "" or (isinstance(raw, list | tuple | dict) and not raw):
         return None if raw == _default(f) else NULL
     form = form_of(f)

@@ -35,6 +35,7 @@ from ..domain.master import (
     error_location,
     error_message,
     load_master,
+    master_data,
     master_from_data,
     master_text,
 )
@@ -56,6 +57,15 @@ def is_workbook(path: Path) -> bool:
 def load_master_file(path: Path) -> Master:
     """A master from a YAML file or a workbook; MasterError lists every mistake."""
     return read_master_workbook(path) if is_workbook(path) else load_master(path)
+
+
+def master_and_data(path: Path) -> tuple[Master, dict[str, Any]]:
+    """A master of either kind and its data as a YAML master holds it (what ``iku master
+    ke-xlsx`` and ``ke-yaml`` convert); MasterError lists every mistake."""
+    if is_workbook(path):
+        return workbook_master(path)
+    master = load_master(path)
+    return master, master_data(master.source_text, str(path))
 
 
 @dataclass(frozen=True)
