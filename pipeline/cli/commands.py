@@ -165,14 +165,17 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
 
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path), metavar="FOLDER")
+@click.option("--yaml", "as_yaml", is_flag=True,
+              help="master sebagai teks YAML (master.yaml) alih-alih buku kerja master.xlsx")
 @_guarded
-def init(folder: Path) -> None:
-    """Membuat folder kerja baru untuk satu instansi: salinan master contoh untuk diubah
-    (master.yaml), folder isian/ untuk berkas dari bidang, templat Word, contoh master lain,
-    dan petunjuk langkah berikutnya (BACA_SAYA.txt). Jalankan perintah lain dari folder itu."""
+def init(folder: Path, as_yaml: bool) -> None:
+    """Membuat folder kerja baru untuk satu instansi: master contoh untuk diubah (buku kerja
+    master.xlsx; dengan --yaml: master.yaml), folder isian/ untuk berkas dari bidang,
+    templat Word, contoh master lain, dan petunjuk langkah berikutnya (BACA_SAYA.txt).
+    Jalankan perintah lain dari folder itu."""
     from ..workspace import make_workspace
 
-    made = make_workspace(folder)
+    made = make_workspace(folder, yaml=as_yaml)
     click.echo(f"Folder kerja dibuat: {made.folder}")
     click.echo(f"  {made.master.name:<14} master untuk diubah (salinan contoh)")
     click.echo(f"  {made.inputs.name:<14} simpan isian dari bidang di sini")

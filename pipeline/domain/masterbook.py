@@ -55,6 +55,7 @@ HEADER_SEARCH_ROWS = 30
 DATA_ROWS = 500  # rows below the header that get drop-downs and greying
 
 MISSING: Any = object()  # a blank cell: the key is not written
+FORM_HEADER = ("Isian", "Nilai", "Keterangan")  # a form sheet's columns: label, value, hint
 
 # Form fields of a table sheet that link a row to its parent instead of holding a key.
 ORG, SASARAN_NO, CODE_REF, YEAR, SCALE_NAME = "@org", "@sasaran", "@kode", "@tahun", "@skala"

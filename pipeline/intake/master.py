@@ -190,7 +190,7 @@ def _read_sheet(sheet: mb.Sheet, grid: list[list[Any]], inspected,
     labels = {_norm(f.label): f for f in sheet.fields}
     header = _find_header(sheet, grid, labels)
     if header is None:
-        wanted = "Isian, Nilai" if sheet.form else ", ".join(f.label for f in sheet.fields)
+        wanted = ", ".join(mb.FORM_HEADER[:2] if sheet.form else (f.label for f in sheet.fields))
         mistakes.append(Mistake(sheet.name, "", (
             f"baris judul kolom ({wanted}) tidak ditemukan; jangan mengubah judul kolom")))
         return None
@@ -202,7 +202,7 @@ def _read_sheet(sheet: mb.Sheet, grid: list[list[Any]], inspected,
 def _find_header(sheet: mb.Sheet, grid: list[list[Any]], labels: dict) -> int | None:
     for r, line in enumerate(grid[:mb.HEADER_SEARCH_ROWS]):
         texts = {_norm(v) for v in line if isinstance(v, str)}
-        if sheet.form and {"isian", "nilai"} <= texts:
+        if sheet.form and {_norm(t) for t in mb.FORM_HEADER[:2]} <= texts:
             return r
         if not sheet.form and len(texts & labels.keys()) >= min(2, len(labels)):
             return r
@@ -241,14 +241,16 @@ def _read_table(sheet, grid, header, labels, inspected, mistakes) -> list[mb.Rec
 
 def _read_form(sheet, grid, header, labels, inspected, mistakes) -> list[mb.Record]:
     head = {_norm(v): c for c, v in enumerate(grid[header]) if isinstance(v, str)}
-    label_col, value_col = head.get("isian", 0), head["nilai"]
+    label_col = head.get(_norm(mb.FORM_HEADER[0]), 0)
+    value_col = head[_norm(mb.FORM_HEADER[1])]
     places: dict[mb.Field, int] = {}
     for r in range(header + 1, len(grid)):
         text = _at(grid, r, label_col)
         if _blank(text):
             if not _blank(_at(grid, r, value_col)):
                 mistakes.append(Mistake(sheet.name, spec.cell_ref(r, value_col), (
-                    "nilai tanpa nama isian di kolom Isian; tulis kembali nama isiannya")))
+                    "sel ini berisi tetapi nama isiannya (kolom Isian) kosong; tulis kembali "
+                    "nama isiannya")))
             continue
         f = labels.get(_norm(text))
         ref = spec.cell_ref(r, label_col)
@@ -263,7 +265,7 @@ def _read_form(sheet, grid, header, labels, inspected, mistakes) -> list[mb.Reco
                 f"{spec.cell_ref(places[f], label_col)}); hapus salah satu")))
         else:
             places[f] = r
-    columns = {mb.Field("@value", "Nilai"): value_col}
+    columns = {mb.Field("@value", mb.FORM_HEADER[1]): value_col}
     bad = _cell_problems(sheet, inspected, columns, sorted(places.values()), header, mistakes,
                          {r: f for f, r in places.items()})
     values: mb.Row = {}

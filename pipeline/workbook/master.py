@@ -167,7 +167,7 @@ def _write_form(ws: Worksheet, styles: Styles, lists: _Lists, sheet: mb.Sheet,
     _write_title(ws, styles, sheet, 3)
     row = rows[0] if rows else {}
     head = styles.get(bold=True, border=1, bg_color=HEADER_FILL, font_size=10)
-    for col, (text, width) in enumerate((("Isian", 30), ("Nilai", 60), ("Keterangan", 60))):
+    for col, (text, width) in enumerate(zip(mb.FORM_HEADER, (30, 60, 60), strict=True)):
         ws.write_string(mb.HEADER_ROW, col, text, head)
         ws.set_column(col, col, width)
     hint = styles.get(italic=True, font_color="#595959", text_wrap=True, valign="top",
