@@ -78,6 +78,7 @@ class Field:
     # a key whose written null means more than its absence (the model asks whether it was
     # written: ``model_fields_set``): None is written (kosong), not left blank
     kept_null: bool = False
+    example: str = ""  # for a key no bundled master writes
 
     @property
     def key(self) -> str:
@@ -122,10 +123,11 @@ INSTANSI = Sheet("Instansi", "Identitas instansi: satu nilai per baris, di kolom
     F("instansi.penandatangan.pangkat", "Penanda tangan: pangkat"),
     F("instansi.penandatangan.nip", "Penanda tangan: NIP"),
     F("instansi.tanggal_pk", "Tanggal Perjanjian Kinerja"),
-    F("instansi.pihak_kedua.jabatan", "Pihak kedua PK: jabatan"),
+    F("instansi.pihak_kedua.jabatan", "Pihak kedua PK: jabatan", example="WALI KOTA JAMBI"),
     F("instansi.pihak_kedua.nama", "Pihak kedua PK: nama"),
-    F("instansi.pihak_kedua.pangkat", "Pihak kedua PK: pangkat"),
-    F("instansi.pihak_kedua.nip", "Pihak kedua PK: NIP"),
+    F("instansi.pihak_kedua.pangkat", "Pihak kedua PK: pangkat", example="Pembina Utama"),
+    F("instansi.pihak_kedua.nip", "Pihak kedua PK: NIP",
+      example="19650817 199003 1 002 (kepala daerah tidak ber-NIP: kosongkan)"),
 ), form=True)
 
 UNIT = Sheet("Unit", "Satu baris per unit (Sekretariat dan bidang-bidang).", (
@@ -159,7 +161,7 @@ INDIKATOR = Sheet("Indikator", "Satu baris per indikator, di bawah nomor sasaran
                   "abu-abu tidak berlaku untuk jenis indikator di baris itu.", (
     F(SASARAN_NO, "Sasaran", 9, note="nomor sasaran dari lembar Sasaran"),
     F(_IND + "kode", "Kode", 10),
-    F(_IND + "kode_lama", "Kode lama", 12),
+    F(_IND + "kode_lama", "Kode lama", 12, example="S1.2, IKU-3"),
     F(_IND + "nama", "Nama indikator", 45),
     F(_IND + "nama_renstra", "Nama di tabel Renstra", 30),
     F(_IND + "jenis", "Jenis", 14),
@@ -191,7 +193,8 @@ INDIKATOR = Sheet("Indikator", "Satu baris per indikator, di bawah nomor sasaran
     F(_IND + "unit_pelapor", "Unit pelapor", 16,
       note="kode unit dari lembar Unit; beberapa unit dipisah koma"),
     F(_IND + "gabung", "Gabung", 10),
-    F(_IND + "bagian_dari_keseluruhan", "Bagian dari keseluruhan", 12, kinds="is_share"),
+    F(_IND + "bagian_dari_keseluruhan", "Bagian dari keseluruhan", 12, kinds="is_share",
+      example="tidak (x1 boleh lebih besar dari x2)"),
     F(_IND + "akumulasi", "Akumulasi", 16, form="accumulation"),
     F(_IND + "diukur_triwulan", "Diukur triwulan", 10),
     F(_IND + "standar_nasional", "Standar nasional", 11),
@@ -231,7 +234,7 @@ PENGATURAN = Sheet("Pengaturan", "Setelan perhitungan dan kolom: satu nilai per 
     F("pengaturan.desimal_capaian", "Desimal capaian"),
     F("pengaturan.kolom_tambahan", "Kolom tambahan",
       note="beberapa kolom dipisah koma"),
-    F("pengaturan.bagian_riwayat", "Bagian riwayat"),
+    F("pengaturan.bagian_riwayat", "Bagian riwayat", example="ya"),
 ), form=True)
 
 PREDIKAT = Sheet("Predikat", "Skala predikat % capaian, dari batas tertinggi; baris terakhir "
@@ -533,6 +536,17 @@ def _is_number(text: str) -> bool:
         return True  # 1.234: a number, ambiguous; the model says so
 
 
+def _score(text: str) -> Any:
+    """A label's score as YAML would hold it: ``4`` → 4, ``4,5`` → 4.5; else the text."""
+    try:
+        number = parse_number_text(text)
+    except ValueError:
+        return text
+    if number is None:
+        return text
+    return int(number) if number.is_integer() else number
+
+
 def from_cell(f: Field, value: Any) -> Any:
     """What a cell holds → the value the master's data holds (``MISSING`` for a blank cell).
     Raise ValueError, in Indonesian, for a cell that cannot mean anything for this key."""
@@ -574,7 +588,7 @@ def from_cell(f: Field, value: Any) -> Any:
         match = _RANGE.match(text)
         bounds = [g for g in match.groups() if g is not None] if match else []
         if bounds and all(_is_number(b) for b in bounds):
-            return bounds
+            return [_score(b) for b in bounds]  # [90, 95] as YAML holds it
         return text.strip()
     if form in ("codes", "parts"):
         return _items(text)
@@ -586,7 +600,7 @@ def from_cell(f: Field, value: Any) -> Any:
         items = _items(text)
         pairs = [_PAIR.match(x) for x in items]
         if items and all(pairs):
-            return {m.group(1).strip(): m.group(2).strip() for m in pairs if m}
+            return {m.group(1).strip(): _score(m.group(2).strip()) for m in pairs if m}
         return items if len(items) > 1 else text.strip()
     if form == "accumulation":
         pairs = [_PAIR.match(x) for x in _items(text)]
@@ -608,6 +622,8 @@ def example_of(f: Field) -> str:
             value = to_cell(f, row.get(f, MISSING))
             if value is not None and value != NULL:
                 return _shown(value)
+    if f.example:
+        return f.example
     text = example_for(f.path) or example_for(f.key)
     return text.split(": ", 1)[1] if ": " in text else text or "-"
 
@@ -801,7 +817,9 @@ def assemble(records: dict[str, list[Record]]) -> Assembled:
         out.origins[("unit", n)] = (UNIT.name, rec.where)
         units.append(unit)
         code = _key_of(unit.get("kode"))
-        if code is not None and code not in orgs:
+        if code in orgs and code != AGENCY:
+            problem((UNIT.name, rec.cells[UNIT.field("unit.kode")], f"Kode: kode unit berulang: {code}"))
+        elif code is not None:
             orgs[code] = (unit, ("unit", n))
     out.origins[("unit",)] = (UNIT.name, _first(records.get(UNIT.name), UNIT))
 
@@ -858,8 +876,11 @@ def assemble(records: dict[str, list[Record]]) -> Assembled:
         item["indikator"] = []
         sasaran.append(item)
         number = _key_of(item.get("no"))
-        if number is not None:
-            by_number.setdefault(number, (item, ("sasaran", n)))
+        if number in by_number:
+            problem((SASARAN.name, rec.cells[SASARAN.field("sasaran.no")],
+                     f"No: nomor sasaran berulang: {number}"))
+        elif number is not None:
+            by_number[number] = (item, ("sasaran", n))
     out.origins[("sasaran",)] = (SASARAN.name, _first(records.get(SASARAN.name), SASARAN))
 
     def sasaran_of(sheet: Sheet, rec: Record) -> tuple[dict, tuple] | None:
@@ -888,8 +909,20 @@ def assemble(records: dict[str, list[Record]]) -> Assembled:
         out.origins[at] = (INDIKATOR.name, rec.cells[INDIKATOR.field(_IND + "kode")])
         parent["indikator"].append(ind)
         code = _key_of(ind.get("kode"))
-        if code is not None:
-            indicators.setdefault(code, (ind, at, rec))
+        code_cell = rec.cells[INDIKATOR.field(_IND + "kode")]
+        if code in indicators:
+            problem((INDIKATOR.name, code_cell, f"Kode: kode indikator berulang: {code}"))
+        elif code is not None:
+            indicators[code] = (ind, at, rec)
+        reporters = INDIKATOR.field(_IND + "unit_pelapor")
+        unknown = [u for u in _listed(rec.values.get(reporters)) if _key_of(u) not in orgs
+                   or _key_of(u) == AGENCY]
+        if unknown:  # said here too, so it is said with the other mistakes of the sheet
+            known = ", ".join(str(k) for k in orgs if k != AGENCY)
+            problem((INDIKATOR.name, rec.cells[reporters], (
+                f"{reporters.label}: indikator {_text(ind.get('kode', '?'))}: unit_pelapor "
+                f"{', '.join(_text(u) for u in unknown)} tidak ada di daftar unit (kode yang "
+                f"ada: {known})")))
     year = _key_of(agency.get("tahun"))
     _assemble_targets(records.get(TARGET.name, []), indicators, year, out)
 

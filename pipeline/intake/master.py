@@ -88,7 +88,8 @@ def workbook_master(path: Path) -> tuple[Master, dict[str, Any]]:
         try:
             master = master_from_data(data, master_text(data))
         except ValidationError as exc:
-            mistakes += _located(exc, assembled)
+            said = {(m.sheet, m.cell) for m in mistakes}  # a refused cell is said once
+            mistakes += [m for m in _located(exc, assembled) if (m.sheet, m.cell) not in said]
         else:
             if not mistakes:
                 return master, data
