@@ -19,13 +19,12 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from openpyxl.styles import NamedStyle  # noqa: F401  (openpyxl's styles are loaded)
 from pydantic import Field as PydanticField
 from pydantic import ValidationError
 
 from pipeline import paths
-from pipeline.domain import masterbook as mb
 from pipeline.domain import master as master_module
+from pipeline.domain import masterbook as mb
 from pipeline.domain.master import Master, load_master, master_data, parse_master
 from pipeline.errors import MasterError
 from pipeline.intake.master import read_master_workbook, workbook_master
@@ -409,7 +408,7 @@ def test_the_classic_mistakes_one_message_each_at_its_cell(sample_book, tmp_path
     name = "salah.xlsx"
     assert len(lines) == 5, lines
     expected = [
-        (f"› IKU!C4: ", "sel C4:C5 digabung (merge)"),
+        ("› IKU!C4: ", "sel C4:C5 digabung (merge)"),
         (f"› Indikator!{reporter}: Unit pelapor: ", "unit_pelapor HUKUM tidak ada di daftar unit"),
         (f"› Indikator!{kind}: Jenis: ", "nilai tidak dikenal; pilihan: persentase, rasio"),
         (f"› Target!{target}: Target: ", "angka berformat persen"),

@@ -818,7 +818,8 @@ def assemble(records: dict[str, list[Record]]) -> Assembled:
         units.append(unit)
         code = _key_of(unit.get("kode"))
         if code in orgs and code != AGENCY:
-            problem((UNIT.name, rec.cells[UNIT.field("unit.kode")], f"Kode: kode unit berulang: {code}"))
+            problem((UNIT.name, rec.cells[UNIT.field("unit.kode")],
+                     f"Kode: kode unit berulang: {code}"))
         elif code is not None:
             orgs[code] = (unit, ("unit", n))
     out.origins[("unit",)] = (UNIT.name, _first(records.get(UNIT.name), UNIT))
