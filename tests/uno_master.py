@@ -10,8 +10,10 @@ IN.xlsx in Calc and carries out PLAN.json, in order:
 * ``clear``: ``[sheet, first_row, last_row, first_col, last_col]`` (0-based): the contents
   of that range are deleted (the example rows of ``iku master baru``), formats kept;
 * ``cells``: ``[sheet, row, col, how, value]``: ``number`` sets a number, ``text`` a text
-  (line breaks kept), ``typed`` enters the text as typed into the cell (Calc recognises a
-  date ``2022-01-31`` or a percentage ``95%`` as a person's typing would);
+  (line breaks kept), ``typed`` enters the text as typing does: Calc's number recogniser
+  (``NumberFormatter.detectNumberFormat``, what its input line uses) reads it, the cell
+  gets the value and, where the cell's format is the standard one, the format recognised:
+  a date ``2022-01-31`` a date format, ``95%`` (0,95) a percent format;
 * ``merge``: ``[sheet, "A5:A6"]``: merges the range;
 * ``rename``: ``[old, new]``: renames a sheet;
 
@@ -58,9 +60,17 @@ def connect(pipe: str, timeout: float = 90.0):
             time.sleep(0.3)
 
 
-def carry_out(doc, plan: dict) -> list[str]:
+def _standard(doc, key: int) -> bool:
+    """The cell shows the standard format ("General"), as a fresh cell does."""
+    return doc.getNumberFormats().getByKey(key).FormatString in ("General", "Standard")
+
+
+def carry_out(ctx, doc, plan: dict) -> list[str]:
     done = []
     sheets = doc.getSheets()
+    formatter = ctx.ServiceManager.createInstanceWithContext(
+        "com.sun.star.util.NumberFormatter", ctx)
+    formatter.attachNumberFormatsSupplier(doc)
     for name, first, last, first_col, last_col in plan.get("clear", []):
         sheet = sheets.getByName(name)
         sheet.getCellRangeByPosition(first_col, first, last_col, last).clearContents(CLEAR_CONTENTS)
@@ -72,7 +82,10 @@ def carry_out(doc, plan: dict) -> list[str]:
         elif how == "text":
             cell.setString(value)
         else:
-            cell.setFormula(value)
+            key = formatter.detectNumberFormat(0, value)
+            cell.setValue(formatter.convertStringToNumber(key, value))
+            if cell.NumberFormat in (0, key) or _standard(doc, cell.NumberFormat):
+                cell.NumberFormat = key
     done.append(f"{len(plan.get('cells', []))} cells typed")
     for name, ref in plan.get("merge", []):
         sheets.getByName(name).getCellRangeByName(ref).merge(True)
@@ -103,7 +116,7 @@ def main(src: str, plan_file: str, stem: str) -> int:
                 "com.sun.star.frame.Desktop", ctx)
             doc = desktop.loadComponentFromURL(
                 Path(src).resolve().as_uri(), "_blank", 0, (prop("Hidden", True),))
-            for line in carry_out(doc, plan):
+            for line in carry_out(ctx, doc, plan):
                 print(line)
             out = Path(stem).resolve()
             doc.storeToURL(out.with_suffix(".xlsx").as_uri(),
