@@ -24,8 +24,8 @@ from . import i18n
 # before the first decorator: click translates some words when a command is defined
 i18n.use_indonesian()
 
-CONFIG_HELP = ("berkas master instansi: buku kerja master.xlsx/.ods atau master YAML (bawaan: "
-               "contoh Kesbangpol Kota Jambi 2021)")
+CONFIG_HELP = ("berkas master instansi: buku kerja master.xlsx/.ods atau master YAML "
+               "(bawaan: contoh Kesbangpol Kota Jambi 2021)")
 
 
 def _echo_problems(problems: list[Problem], files: int | None, err: bool) -> None:
@@ -293,8 +293,9 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
               help="timpa laporan yang sudah disunting (mis. di Word) atau baca-saja tanpa "
                    "membuat cadangan")
 @click.option("--all", "all_root", type=click.Path(path_type=Path, file_okay=False),
-              help="folder berisi banyak instansi (ROOT/<instansi>/master.yaml dan "
-                   "ROOT/<instansi>/isian/*.xlsx, lihat docs/KOTA.md): buat laporan semua "
+              help="folder berisi banyak instansi (ROOT/<instansi>/master.xlsx atau "
+                   "master.yaml, dan ROOT/<instansi>/isian/*.xlsx, lihat docs/KOTA.md): buat "
+                   "laporan semua "
                    "instansi dan satu rekap")
 @click.option("--jobs", "-j", type=i18n.IntRange(min=1), metavar="N",
               help="dengan --all: jumlah proses paralel (bawaan: satu per CPU)")

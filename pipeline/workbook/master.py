@@ -32,7 +32,7 @@ from ..domain import masterbook as mb
 from ..domain import spec
 from ..domain.master import DEFAULT_GRADE_SCALE, master_data
 from ..office.atomic import write_atomically
-from .templates import WORKBOOK_OPTIONS, Styles
+from .templates import WORKBOOK_OPTIONS, Styles, wrapped_lines
 
 HEADER_FILL = "#DDEBF7"
 REQUIRED_FILL = "#FCE4D6"  # the header of a key that must be written
@@ -155,11 +155,16 @@ def _write_table(ws: Worksheet, styles: Styles, lists: _Lists, sheet: mb.Sheet,
         _validate(ws, lists, f, mb.FIRST_ROW, col, last)
     ws.set_row(mb.HEADER_ROW, 32)
     for r, row in enumerate(rows):
+        lines = 1
         for col, f in enumerate(sheet.fields):
             _write_value(ws, styles, mb.FIRST_ROW + r, col, f, row.get(f, mb.MISSING))
+            lines = max(lines, _lines(f, row.get(f, mb.MISSING), f.width))
+        if lines > 1:
+            ws.set_row(mb.FIRST_ROW + r, 13 * lines + 2)
     if sheet is mb.INDIKATOR:
         _grey_by_kind(ws, styles, sheet, last)
     ws.freeze_panes(mb.FIRST_ROW, 2 if sheet is mb.INDIKATOR else 0)
+    _print_setup(ws, wide=sum(f.width for f in sheet.fields) > 250)
 
 
 def _write_form(ws: Worksheet, styles: Styles, lists: _Lists, sheet: mb.Sheet,
@@ -179,13 +184,35 @@ def _write_form(ws: Worksheet, styles: Styles, lists: _Lists, sheet: mb.Sheet,
         ws.write_string(r, 0, f.label, label)
         ws.write_comment(r, 0, comment(f), _COMMENT)
         _write_value(ws, styles, r, 1, f, row.get(f, mb.MISSING), border=True)
+        lines = _lines(f, row.get(f, mb.MISSING), 60)
+        if lines > 1:
+            ws.set_row(r, 13 * lines + 2)
         ws.write_string(r, 2, short_hint(f), hint)
         _validate(ws, lists, f, r, 1, r)
     ws.freeze_panes(mb.FIRST_ROW, 0)
+    _print_setup(ws)
+
+
+def _print_setup(ws: Worksheet, wide: bool = False) -> None:
+    """A4 landscape, the header repeated; one page wide unless the table is too wide to
+    read so (Indikator: its columns run over pages)."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    if not wide:
+        ws.fit_to_pages(1, 0)
+    ws.repeat_rows(mb.HEADER_ROW)
 
 
 _COMMENT = {"author": "iku", "x_scale": 3, "y_scale": 2.2, "font_size": 9}
 _TEXT_FORMS = ("text", "item", "lines", "codes", "choice", "scale", "parts", "accumulation")
+
+
+def _lines(f: mb.Field, raw: Any, width: float) -> int:
+    """Lines a wrapped text cell needs (neither xlsxwriter nor every client fits heights)."""
+    value = mb.to_cell(f, raw)
+    if not isinstance(value, str) or "text_wrap" not in _props(f, border=True):
+        return 1
+    return min(wrapped_lines(value, width), 15)
 
 
 def _props(f: mb.Field, border: bool = False) -> dict[str, Any]:
