@@ -518,3 +518,21 @@ def test_the_domain_layout_imports_no_reader_or_writer():
     tree = ast.parse(Path(mb.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert not any(m and ("workbook" in m or "intake" in m) for m in imported)
+
+
+def test_the_collection_page_serves_a_workbook_master(tmp_path, sample_book):
+    """`iku serve -c master.xlsx`: the real command, its links, a unit's page."""
+    import html
+
+    import httpx2 as httpx
+
+    from web_support import ServeProcess
+
+    master = read_master_workbook(sample_book)
+    with ServeProcess("-c", str(sample_book), "--data", str(tmp_path / "data")) as served:
+        assert list(served.links) == ["SEKRETARIAT", *[u.code for u in master.reporting_units]]
+        page = httpx.get(served.links["POLITIK"])
+        name = master.indicators_of("POLITIK")[0].name
+        assert page.status_code == 200 and html.escape(name, quote=False) in page.text
+        code, _, err = served.stop()
+    assert code == 0, err
