@@ -536,3 +536,18 @@ def test_the_collection_page_serves_a_workbook_master(tmp_path, sample_book):
         assert page.status_code == 200 and html.escape(name, quote=False) in page.text
         code, _, err = served.stop()
     assert code == 0, err
+
+
+def test_yaml_cross_reference_mistakes_are_all_named_at_their_lines():
+    """Located by the model itself (issue 24): each at its key's line, all at once."""
+    text = paths.SAMPLE_MASTER.read_text(encoding="utf-8")
+    text = text.replace("unit_pelapor: [KETAHANAN]", "unit_pelapor: [KETAHANANN]", 1)
+    text = text.replace("kode: S1.1", "kode: S2.1", 1)
+    with pytest.raises(MasterError) as exc:
+        parse_master(text, "m.yaml")
+    lines = str(exc.value).splitlines()
+    assert len(lines) == 2, lines
+    assert re.match(r"m\.yaml baris \d+ › sasaran\[\d\]\.indikator\[0\]\.unit_pelapor: "
+                    r"indikator S\d\.1: unit_pelapor KETAHANANN tidak ada di daftar unit", lines[0])
+    assert re.match(r"m\.yaml baris \d+ › sasaran\[1\]\.indikator\[0\]\.kode: kode indikator "
+                    r"berulang: S2\.1", lines[1])
