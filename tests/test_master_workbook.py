@@ -530,8 +530,8 @@ def test_the_collection_page_serves_a_workbook_master(tmp_path, sample_book):
 
     master = read_master_workbook(sample_book)
     with ServeProcess("-c", str(sample_book), "--data", str(tmp_path / "data")) as served:
-        assert list(served.links) == ["SEKRETARIAT", *[u.code for u in master.reporting_units]]
-        page = httpx.get(served.links["POLITIK"])
+        assert list(served.units) == [u.code for u in master.reporting_units]
+        page = httpx.get(served.units["POLITIK"])
         name = master.indicators_of("POLITIK")[0].name
         assert page.status_code == 200 and html.escape(name, quote=False) in page.text
         code, _, err = served.stop()

@@ -316,7 +316,7 @@ def covered_paths() -> set[str]:
 
 # --- how a value is written ------------------------------------------------------------------
 
-FORMS = ("text", "number", "int", "bool", "date", "choice", "codes", "ints", "lines", "item",
+FORMS = ("plain", "number", "int", "bool", "date", "choice", "codes", "ints", "lines", "item",
          "target", "scale", "parts", "accumulation")
 YES, NO = "ya", "tidak"
 _YES = {"ya", "y", "true", "benar", "iya", "1"}
@@ -331,7 +331,7 @@ def form_of(f: Field) -> str:
     if f.path == YEAR:
         return "int"
     if f.is_link:
-        return "text"
+        return "plain"
     annotation, _ = _unwrap(model_field(f.path).annotation)
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
@@ -344,7 +344,7 @@ def form_of(f: Field) -> str:
     if annotation is dt.date:
         return "date"
     if annotation is str:
-        return "text"
+        return "plain"
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return "choice"
     if origin is list:

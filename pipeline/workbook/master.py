@@ -204,7 +204,7 @@ def _print_setup(ws: Worksheet, wide: bool = False) -> None:
 
 
 _COMMENT = {"author": "iku", "x_scale": 3, "y_scale": 2.2, "font_size": 9}
-_TEXT_FORMS = ("text", "item", "lines", "codes", "choice", "scale", "parts", "accumulation")
+_TEXT_FORMS = ("plain", "item", "lines", "codes", "choice", "scale", "parts", "accumulation")
 
 
 def _lines(f: mb.Field, raw: Any, width: float) -> int:
@@ -222,7 +222,7 @@ def _props(f: mb.Field, border: bool = False) -> dict[str, Any]:
         props["border"] = 1
     if form in _TEXT_FORMS:
         props["num_format"] = "@"
-    if form in ("text", "item", "lines") and (f.width >= 25 or border):
+    if form in ("plain", "item", "lines") and (f.width >= 25 or border):
         props["text_wrap"] = True
     if form == "date":
         props["num_format"] = DATE_FORMAT
