@@ -551,3 +551,17 @@ def test_yaml_cross_reference_mistakes_are_all_named_at_their_lines():
                     r"indikator S\d\.1: unit_pelapor KETAHANANN tidak ada di daftar unit", lines[0])
     assert re.match(r"m\.yaml baris \d+ › sasaran\[1\]\.indikator\[0\]\.kode: kode indikator "
                     r"berulang: S2\.1", lines[1])
+
+
+def test_validate_without_inputs_checks_the_master_alone(tmp_path, sample_book):
+    res = run_cli("validate", "-c", sample_book)
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[-1] == (
+        "Master sah: Badan Kesatuan Bangsa dan Politik Kota Jambi tahun 2021, 4 unit, "
+        "4 sasaran, 4 indikator. Periksa isian dengan `iku validate -c master.xlsx -i "
+        "FOLDER_ISIAN`.")
+    broken = _edited(sample_book, tmp_path, lambda b: setattr(
+        b["Instansi"].cell(mb.FIRST_ROW + 10, 2), "value", "dua ribu"))
+    res = run_cli("validate", "-c", broken)
+    assert res.exit_code == 1
+    assert res.stderr.startswith(f"GALAT: {broken} › Instansi!B13: Tahun: harus bilangan bulat")

@@ -235,13 +235,17 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
 @_guarded
 def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None,
                  riwayat_file: Path | None, quarter: int | None) -> None:
-    """Memeriksa berkas isian tanpa membuat laporan (dengan --triwulan N: isian triwulan)."""
+    """Memeriksa berkas isian tanpa membuat laporan (dengan --triwulan N: isian triwulan).
+    Tanpa --inputs, dengan master sendiri: memeriksa master saja."""
     from ..history.report import read_prior
     from ..intake.validate import check_inputs
 
     master = _master(config)
     if quarter and inputs is None:
         raise UsageError("--triwulan memerlukan --inputs: folder isian triwulan itu")
+    if inputs is None and feedback is None and not _is_sample(config):
+        _echo_master_checked(master, config)  # the master alone: its mistakes said above
+        return
     if feedback == Path("-"):
         feedback = _default_out(master, f"Daftar_Masalah_Isian_{master.agency.year}.xlsx")
     period = _period(quarter)
@@ -274,6 +278,17 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
         sys.exit(1)
     command = f"iku report --triwulan {quarter}" if quarter else "iku report"
     click.echo(f"Semua isian sah; laporan dapat dibuat dengan `{command}`.")
+
+
+def _echo_master_checked(master, config: Path) -> None:
+    """`iku validate -c MASTER` without isian: the master is valid (it loaded); say what it
+    holds and what it leaves out."""
+    for problem in _master_gaps(master, config):
+        click.echo(problem.format())
+    click.echo(f"Master sah: {master.agency.name} tahun {master.agency.year}, "
+               f"{len(master.units)} unit, {len(master.sasaran)} sasaran, "
+               f"{len(master.indicators)} indikator. Periksa isian dengan "
+               f"`iku validate -c {Path(config).name} -i FOLDER_ISIAN`.")
 
 
 @main.command()
