@@ -23,10 +23,10 @@ PACKAGE = ROOT / "pipeline"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.reasons", "pipeline.paths", "pipeline.system"),
     ("pipeline.errors",),
-    ("pipeline.domain", "pipeline.office", "pipeline.workspace"),
+    ("pipeline.domain", "pipeline.office"),
     ("pipeline.compute", "pipeline.word"),
     ("pipeline.intake", "pipeline.workbook"),
-    ("pipeline.annual",),
+    ("pipeline.annual", "pipeline.workspace"),
     ("pipeline.history",),
     ("pipeline.quarter", "pipeline.pk"),
     ("pipeline.run",),

@@ -2,7 +2,7 @@
 
 The layout (docs/KOTA.md)::
 
-    ROOT/<folder instansi>/master.yaml     the agency's master
+    ROOT/<folder instansi>/master.yaml     the agency's master (or master.xlsx / .ods)
     ROOT/<folder instansi>/isian/*.xlsx    its units' returned workbooks
 
 ``report_all(root, out_dir)`` runs, for each agency folder in name order, the master and
@@ -30,15 +30,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import paths, system
-from .domain.master import load_master
 from .domain.periods import ANNUAL, quarter_number
 from .errors import IkuError, Problem, Severity, TemplateError, UsageError
+from .intake.master import load_master_file
 from .office.libreoffice import require_soffice
 from .office.publish import Published, guard_outputs
 from .rekap import AgencyRekap, RekapWriter, agency_rekap, quarter_rekap
 from .run import ReportJob, run_report
 
 MASTER_NAME = "master.yaml"
+# The names an agency's master may have: the YAML master, or the master workbook (issue 24).
+MASTER_NAMES = (MASTER_NAME, "master.xlsx", "master.ods")
 INPUTS_DIR = "isian"
 
 
@@ -140,7 +142,8 @@ def report_all(
     if not Path(template).is_file():  # once, rather than the same error for every agency
         raise TemplateError(f"templat Word tidak ditemukan: {template}")
     for folder in folders:  # never into an agency's inputs (each report is checked again)
-        guard_outputs([("--out", out_dir)], folder / INPUTS_DIR, [folder / MASTER_NAME])
+        guard_outputs([("--out", out_dir)], folder / INPUTS_DIR,
+                      [folder / name for name in MASTER_NAMES])
     if pdf:
         require_soffice()  # before any agency is written
     tasks = [(folder, out_dir, Path(template), draft, pdf, overwrite, history, unlock, period)
@@ -206,10 +209,8 @@ def process_agency(
 
 def _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock,
              row: AgencyRow, period: str = ANNUAL) -> AgencyRow:
-    master_path = folder / MASTER_NAME
-    if not master_path.is_file():
-        raise UsageError(f"{master_path}: master instansi tidak ada (lihat docs/KOTA.md)")
-    master = load_master(master_path)
+    master_path = master_of(folder)
+    master = load_master_file(master_path)
     row = _replace(row, name=master.agency.name)
     inputs = folder / INPUTS_DIR
     if not inputs.is_dir():
@@ -228,6 +229,19 @@ def _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock,
     else:
         rekap = agency_rekap(master, run.results, folder.name, name)
     return _replace(row, rekap=rekap)
+
+
+def master_of(folder: Path) -> Path:
+    """The agency's master: ``master.yaml``, or the workbook ``master.xlsx`` / ``.ods``;
+    UsageError when there is none, or more than one (which one would count?)."""
+    found = [folder / name for name in MASTER_NAMES if (folder / name).is_file()]
+    if not found:
+        raise UsageError(f"{folder / MASTER_NAME}: master instansi tidak ada (atau "
+                         f"{' / '.join(MASTER_NAMES[1:])}; lihat docs/KOTA.md)")
+    if len(found) > 1:
+        raise UsageError(f"{folder}: ada lebih dari satu master ({', '.join(p.name for p in found)}"
+                         "); simpan satu saja")
+    return found[0]
 
 
 def _replace(row: AgencyRow, **changes) -> AgencyRow:

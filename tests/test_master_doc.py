@@ -15,26 +15,52 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from pipeline import paths
+from pipeline.domain import masterbook as mb
 from pipeline.domain.master import Master, example_for
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "MASTER.md"
 
 INTRO = """\
-# Master YAML: setiap kunci
+# Master: setiap kunci
 
-Berkas master (mis. `input_templates/master/kesbangpol_kota_jambi_2021.yaml`) memuat
-semua yang dicetak laporan. Dokumen ini dibuat dari model program
-(`python tests/test_master_doc.py > docs/MASTER.md`); sebuah uji memastikan isinya
-sama dengan model, sehingga tidak ada kunci yang terlewat.
+Master memuat semua yang dicetak laporan. Bentuk utamanya **buku kerja** (`master.xlsx`,
+dibuat dengan `iku master baru`, diisi di Excel atau LibreOffice; `.ods` juga dibaca);
+bentuk lainnya **teks YAML** (mis. `input_templates/master/kesbangpol_kota_jambi_2021.yaml`).
+Keduanya memuat kunci yang sama dan saling dapat diubah tanpa kehilangan isi:
+`iku master ke-xlsx MASTER.yaml --out master.xlsx` dan
+`iku master ke-yaml master.xlsx --out MASTER.yaml`. Dokumen ini dibuat dari model program
+dan tata letak buku kerja (`python tests/test_master_doc.py > docs/MASTER.md`); sebuah uji
+memastikan isinya sama dengan keduanya, sehingga tidak ada kunci yang terlewat.
 
-- **Wajib**: harus ditulis. **Opsional**: boleh tidak ditulis; bagian laporan yang
-  memakainya tidak dicetak (tidak pernah diganti teks karangan), dan `iku validate`
-  menyebutkannya sebagai PERINGATAN.
-- Angka boleh ditulis `93,55`, `1.234.567`, `100%`; `NA` atau `-` berarti belum
-  ditetapkan. `1.234` ditolak karena bermakna ganda (ribuan atau desimal?).
+- **Wajib**: harus ditulis (di buku kerja: judul kolom berwarna jingga). **Opsional**: boleh
+  tidak ditulis (sel kosong); bagian laporan yang memakainya tidak dicetak (tidak pernah
+  diganti teks karangan), dan `iku validate` menyebutkannya sebagai PERINGATAN.
+- Kolom **buku kerja** menyebut lembar dan judul kolom (atau baris, di lembar Instansi dan
+  Pengaturan) tempat kunci itu diisi. Catatan pada setiap judul kolom memuat keterangan
+  dan contoh yang sama dengan tabel di bawah.
+- Angka boleh ditulis `93,55`, `1.234.567`, `100%` (di buku kerja: angka biasa, tanpa
+  format persen); `NA` atau `-` berarti belum ditetapkan. `1.234` ditolak karena bermakna
+  ganda (ribuan atau desimal?).
+- Buku kerja: sel kosong berarti kunci tidak ditulis; `(kosong)` berarti ditulis tanpa isi
+  (YAML `null` atau `""`). Daftar dalam satu sel dipisah koma (sumber data: satu per baris
+  sel); ya/tidak untuk true/false; rentang `80–90`; target per tahun: satu baris per tahun
+  di lembar Target.
 - Satu kunci hanya boleh ditulis satu kali dalam satu bagian.
-- Contoh lengkap per situasi: `input_templates/master/contoh/`.
+- Contoh lengkap per situasi: `input_templates/master/contoh/` (jadikan buku kerja dengan
+  `iku master ke-xlsx`).
 """
+
+
+def workbook_place(path: str) -> str:
+    """Where a key is filled in the workbook: ``Indikator › Satuan``; a section: its
+    sheets."""
+    for sheet in mb.SHEETS:
+        for f in sheet.fields:
+            if path in (f.path, *f.also):
+                return f"{sheet.name} › {f.label}"
+    sheets = [s.name for s in mb.SHEETS if any(
+        p.startswith(path + ".") for f in s.fields for p in (f.path, *f.also))]
+    return ", ".join(sheets)
 
 
 def _nested(annotation) -> type[BaseModel] | None:
@@ -76,7 +102,8 @@ def sections(model: type[BaseModel] = Master, prefix: str = "") -> list[tuple[st
         if key is None or key.startswith("__"):
             continue
         example = example_for(f"{prefix}{key}")
-        rows.append((key, _default(field), field.description or "", example))
+        rows.append((key, _default(field), workbook_place(f"{prefix}{key}"),
+                     field.description or "", example))
         nested = _nested(field.annotation)
         if nested is not None:
             children.append((f"{prefix}{key}", nested))
@@ -97,10 +124,11 @@ def render() -> str:
     lines = [INTRO]
     for path, rows in sections():
         lines.append(f"## `{path}`\n")
-        lines.append("| kunci | wajib/bawaan | keterangan | contoh |")
-        lines.append("| --- | --- | --- | --- |")
-        for key, default, description, example in rows:
-            cells = [f"`{key}`", default, description, f"`{example}`" if example else ""]
+        lines.append("| kunci | wajib/bawaan | buku kerja | keterangan | contoh (YAML) |")
+        lines.append("| --- | --- | --- | --- | --- |")
+        for key, default, place, description, example in rows:
+            cells = [f"`{key}`", default, place, description,
+                     f"`{example}`" if example else ""]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         lines.append("")
     return "\n".join(lines)
@@ -113,8 +141,9 @@ def test_master_doc_is_current():
 
 def test_every_key_is_described():
     for path, rows in sections():
-        for key, _, description, _ in rows:
+        for key, _, place, description, _ in rows:
             assert description, f"{path}.{key} has no description"
+            assert place, f"{path}.{key} has no place in the workbook"
 
 
 def test_sample_header_names_every_key():

@@ -148,7 +148,7 @@ def test_a_user_installs_makes_a_working_folder_and_builds_every_document(instal
     assert made.returncode == 0, made.stderr
     work = home / "kerja"
     assert sorted(p.name for p in work.iterdir()) == [
-        "BACA_SAYA.txt", "contoh_master", "isian", "master.yaml", "templat_word"]
+        "BACA_SAYA.txt", "contoh_master", "isian", "master.xlsx", "templat_word"]
     examples = Path(__file__).resolve().parent.parent / "input_templates" / "master" / "contoh"
     assert sorted(p.name for p in (work / "contoh_master").glob("*.yaml")) == sorted(
         p.name for p in examples.glob("*.yaml"))
@@ -183,10 +183,10 @@ def test_a_user_installs_makes_a_working_folder_and_builds_every_document(instal
     helped = _iku(installed, home, "serve", "--help")
     assert helped.returncode == 0 and helped.stdout.startswith("Pemakaian: iku serve")
 
-    # inside the working folder, with its own master
-    own = _iku(installed, work, "sample", "-c", "master.yaml", "--out", "isian")
+    # inside the working folder, with its own master (a workbook: issue 24)
+    own = _iku(installed, work, "sample", "-c", "master.xlsx", "--out", "isian")
     assert own.returncode == 0, own.stderr
-    built = _iku(installed, work, "report", "-c", "master.yaml", "-i", "isian")
+    built = _iku(installed, work, "report", "-c", "master.xlsx", "-i", "isian")
     assert built.returncode == 0, built.stderr
     assert (work / agency / "Laporan_IKU_2021.docx").is_file()
 

@@ -335,7 +335,7 @@ def test_redirected_output_never_fails_on_a_character(tmp_path, encoding):
     done = subprocess.run([sys.executable, "-m", "pipeline", "--help"], cwd=tmp_path, env=env,
                           capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
-    assert "ubah master YAML → `iku templates`" in done.stdout.decode("utf-8")
+    assert "`iku templates` → kirim templat" in done.stdout.decode("utf-8")
     shown = subprocess.run(
         [sys.executable, "-c", "from pipeline import system; system.utf8_console(); "
          "print('x₁ ≤ 50% → WITA'); import sys; print('\\udcff', file=sys.stderr)"],

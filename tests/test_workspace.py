@@ -10,7 +10,9 @@ from pathlib import Path
 
 from pipeline import paths
 from pipeline.cli import main
-from pipeline.workspace import NOTE_TEXT
+from pipeline.domain.master import load_master
+from pipeline.intake.master import read_master_workbook
+from pipeline.workspace import NOTE_TEXT, note_text
 
 from conftest import folder_digest, run_cli
 
@@ -20,7 +22,9 @@ def test_init_makes_the_working_folder(tmp_path):
     assert res.exit_code == 0, res.output
     work = tmp_path / "kerja"
     assert res.stdout.splitlines()[0] == f"Folder kerja dibuat: {work}"
-    assert (work / "master.yaml").read_bytes() == paths.SAMPLE_MASTER.read_bytes()
+    # the master is the sample as a workbook (issue 24), read back as the same master
+    assert not (work / "master.yaml").exists()
+    assert _same(read_master_workbook(work / "master.xlsx"), load_master(paths.SAMPLE_MASTER))
     assert list((work / "isian").iterdir()) == []
     assert {p.name for p in (work / "templat_word").iterdir()} == {
         "laporan_iku.docx", "laporan_triwulan.docx", "lkjip_bab3.docx",
@@ -67,7 +71,23 @@ def test_init_refuses_a_folder_that_holds_anything_and_a_file(tmp_path):
 
 def test_init_takes_an_empty_existing_folder(tmp_path):
     assert run_cli("init", tmp_path).exit_code == 0
-    assert (tmp_path / "master.yaml").is_file()
+    assert (tmp_path / "master.xlsx").is_file()
+
+
+def test_init_yaml_gives_the_sample_yaml_and_its_note(tmp_path):
+    res = run_cli("init", "--yaml", tmp_path / "kerja")
+    assert res.exit_code == 0, res.output
+    work = tmp_path / "kerja"
+    assert (work / "master.yaml").read_bytes() == paths.SAMPLE_MASTER.read_bytes()
+    assert not (work / "master.xlsx").exists()
+    note = (work / "BACA_SAYA.txt").read_text(encoding="utf-8")
+    assert note == note_text("master.yaml") != NOTE_TEXT
+    assert "iku report -c master.yaml -i isian" in note
+
+
+def _same(a, b) -> bool:
+    """Two masters are the same master: every field, the private ones aside."""
+    return a.__dict__ == b.__dict__
 
 
 # --- the docs a clerk installs from -----------------------------------------------------------

@@ -24,7 +24,8 @@ from . import i18n
 # before the first decorator: click translates some words when a command is defined
 i18n.use_indonesian()
 
-CONFIG_HELP = "berkas master YAML instansi (bawaan: contoh Kesbangpol Kota Jambi 2021)"
+CONFIG_HELP = ("berkas master instansi: buku kerja master.xlsx/.ods atau master YAML "
+               "(bawaan: contoh Kesbangpol Kota Jambi 2021)")
 
 
 def _echo_problems(problems: list[Problem], files: int | None, err: bool) -> None:
@@ -66,9 +67,9 @@ def _guarded(func):
 
 
 def _master(config: Path | None):
-    from ..domain.master import load_master
+    from ..intake.master import load_master_file
 
-    return load_master(config or paths.SAMPLE_MASTER)
+    return load_master_file(config or paths.SAMPLE_MASTER)
 
 
 def _master_gaps(master, config: Path | None) -> list[Problem]:
@@ -110,8 +111,9 @@ def _history_path(riwayat_file: Path | None) -> Path:
 def main() -> None:
     """iku: menyusun dokumen IKU dan Capaian IKU dari isian Excel tiap bidang.
 
-    Alur tahunan: ubah master YAML → `iku templates` → kirim templat ke bidang →
-    kumpulkan isian di satu folder → `iku validate` → `iku report` → sunting di Word.
+    Alur tahunan: isi master (buku kerja dari `iku master baru`, atau YAML) →
+    `iku templates` → kirim templat ke bidang → kumpulkan isian di satu folder →
+    `iku validate` → `iku report` → sunting di Word.
     """
 
 
@@ -163,14 +165,17 @@ def templates(config: Path | None, out: Path | None, riwayat_file: Path | None,
 
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path), metavar="FOLDER")
+@click.option("--yaml", "as_yaml", is_flag=True,
+              help="master sebagai teks YAML (master.yaml) alih-alih buku kerja master.xlsx")
 @_guarded
-def init(folder: Path) -> None:
-    """Membuat folder kerja baru untuk satu instansi: salinan master contoh untuk diubah
-    (master.yaml), folder isian/ untuk berkas dari bidang, templat Word, contoh master lain,
-    dan petunjuk langkah berikutnya (BACA_SAYA.txt). Jalankan perintah lain dari folder itu."""
+def init(folder: Path, as_yaml: bool) -> None:
+    """Membuat folder kerja baru untuk satu instansi: master contoh untuk diubah (buku kerja
+    master.xlsx; dengan --yaml: master.yaml), folder isian/ untuk berkas dari bidang,
+    templat Word, contoh master lain, dan petunjuk langkah berikutnya (BACA_SAYA.txt).
+    Jalankan perintah lain dari folder itu."""
     from ..workspace import make_workspace
 
-    made = make_workspace(folder)
+    made = make_workspace(folder, yaml=as_yaml)
     click.echo(f"Folder kerja dibuat: {made.folder}")
     click.echo(f"  {made.master.name:<14} master untuk diubah (salinan contoh)")
     click.echo(f"  {made.inputs.name:<14} simpan isian dari bidang di sini")
@@ -230,13 +235,17 @@ def _inputs_or_sample(master, config: Path | None, inputs: Path | None):
 @_guarded
 def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None,
                  riwayat_file: Path | None, quarter: int | None) -> None:
-    """Memeriksa berkas isian tanpa membuat laporan (dengan --triwulan N: isian triwulan)."""
+    """Memeriksa berkas isian tanpa membuat laporan (dengan --triwulan N: isian triwulan).
+    Tanpa --inputs, dengan master sendiri: memeriksa master saja."""
     from ..history.report import read_prior
     from ..intake.validate import check_inputs
 
     master = _master(config)
     if quarter and inputs is None:
         raise UsageError("--triwulan memerlukan --inputs: folder isian triwulan itu")
+    if inputs is None and feedback is None and not _is_sample(config):
+        _echo_master_checked(master, config)  # the master alone: its mistakes said above
+        return
     if feedback == Path("-"):
         feedback = _default_out(master, f"Daftar_Masalah_Isian_{master.agency.year}.xlsx")
     period = _period(quarter)
@@ -271,6 +280,17 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
     click.echo(f"Semua isian sah; laporan dapat dibuat dengan `{command}`.")
 
 
+def _echo_master_checked(master, config: Path) -> None:
+    """`iku validate -c MASTER` without isian: the master is valid (it loaded); say what it
+    holds and what it leaves out."""
+    for problem in _master_gaps(master, config):
+        click.echo(problem.format())
+    click.echo(f"Master sah: {master.agency.name} tahun {master.agency.year}, "
+               f"{len(master.units)} unit, {len(master.sasaran)} sasaran, "
+               f"{len(master.indicators)} indikator. Periksa isian dengan "
+               f"`iku validate -c {Path(config).name} -i FOLDER_ISIAN`.")
+
+
 @main.command()
 @config_option
 @inputs_option
@@ -288,8 +308,9 @@ def validate_cmd(config: Path | None, inputs: Path | None, feedback: Path | None
               help="timpa laporan yang sudah disunting (mis. di Word) atau baca-saja tanpa "
                    "membuat cadangan")
 @click.option("--all", "all_root", type=click.Path(path_type=Path, file_okay=False),
-              help="folder berisi banyak instansi (ROOT/<instansi>/master.yaml dan "
-                   "ROOT/<instansi>/isian/*.xlsx, lihat docs/KOTA.md): buat laporan semua "
+              help="folder berisi banyak instansi (ROOT/<instansi>/master.xlsx atau "
+                   "master.yaml, dan ROOT/<instansi>/isian/*.xlsx, lihat docs/KOTA.md): buat "
+                   "laporan semua "
                    "instansi dan satu rekap")
 @click.option("--jobs", "-j", type=i18n.IntRange(min=1), metavar="N",
               help="dengan --all: jumlah proses paralel (bawaan: satu per CPU)")
@@ -741,10 +762,11 @@ def kunci(config: Path | None, riwayat_file: Path | None) -> None:
 @main.command(name="tahun-baru")
 @config_option
 @click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="berkas master tahun berikutnya (tidak boleh sudah ada)")
+              help="berkas master tahun berikutnya, .xlsx atau .yaml (tidak boleh sudah ada)")
 @_guarded
 def tahun_baru(config: Path | None, out: Path) -> None:
-    """Membuat master tahun berikutnya dari master tahun ini (catatan dan urutan tetap)."""
+    """Membuat master tahun berikutnya dari master tahun ini (buku kerja atau YAML; pada
+    YAML catatan dan urutan tetap)."""
     from ..history.newyear import write_next_year
 
     new = write_next_year(config or paths.SAMPLE_MASTER, out)
@@ -757,6 +779,85 @@ def tahun_baru(config: Path | None, out: Path) -> None:
                    "diambil dari riwayat.")
     click.echo("Periksa sebelum dipakai: target tiap indikator (juga target triwulan), unit, "
                "penandatangan, tanggal laporan, tanggal PK dan anggaran.")
+
+
+# --- the master as a workbook: issue 24 -----------------------------------------------------
+
+
+@main.group(name="master")
+def master_group() -> None:
+    """Master instansi sebagai buku kerja Excel (master.xlsx) atau YAML: membuat master
+    baru, dan mengubah master dari satu bentuk ke bentuk lain tanpa kehilangan isi."""
+
+
+def _master_out(out: Path, suffixes: tuple[str, ...], sources: list[Path], timpa: bool) -> None:
+    """Refuse an output of the wrong kind, an input, or an existing file (without --timpa)."""
+    if out.suffix.lower() not in suffixes:
+        raise UsageError(f"--out {out}: nama berkas harus berakhiran {' atau '.join(suffixes)}")
+    for source in sources:
+        if out.exists() and source.exists() and os.path.samefile(out, source):
+            raise UsageError(f"--out {out} adalah berkas masukan; pilih nama lain")
+    if out.exists() and not timpa:
+        raise UsageError(f"{out} sudah ada; pilih nama lain untuk --out, atau tambahkan "
+                         "--timpa untuk menggantinya")
+
+
+out_master_option = click.option(
+    "--out", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
+    help="berkas yang ditulis")
+timpa_master_option = click.option("--timpa", is_flag=True,
+                                   help="ganti berkas --out bila sudah ada")
+
+
+@master_group.command(name="baru")
+@out_master_option
+@timpa_master_option
+@_guarded
+def master_baru(out: Path, timpa: bool) -> None:
+    """Menulis buku kerja master baru (.xlsx) dengan satu baris contoh di setiap lembar
+    (dari contoh Kesbangpol Kota Jambi): ganti isinya dengan data instansi Anda."""
+    from ..workbook.master import example_data, write_master_workbook
+
+    _master_out(out, (".xlsx",), [], timpa)
+    write_master_workbook(example_data(), out)
+    click.echo(f"Master baru ditulis: {out}")
+    click.echo(f"Isi setiap lembarnya di Excel atau LibreOffice (petunjuk di lembar "
+               f"Petunjuk), lalu periksa dengan `iku validate -c {out.name}`.")
+
+
+@master_group.command(name="ke-xlsx")
+@click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False), metavar="MASTER")
+@out_master_option
+@timpa_master_option
+@_guarded
+def master_ke_xlsx(berkas: Path, out: Path, timpa: bool) -> None:
+    """Menulis master MASTER (YAML) sebagai buku kerja .xlsx dengan isi yang sama."""
+    from ..intake.master import master_and_data
+    from ..workbook.master import write_master_workbook
+
+    _master_out(out, (".xlsx",), [berkas], timpa)
+    master, data = master_and_data(berkas)
+    write_master_workbook(data, out)
+    click.echo(f"Master {master.agency.name} {master.agency.year} ditulis sebagai buku kerja: "
+               f"{out}")
+
+
+@master_group.command(name="ke-yaml")
+@click.argument("berkas", type=click.Path(path_type=Path, dir_okay=False), metavar="MASTER")
+@out_master_option
+@timpa_master_option
+@_guarded
+def master_ke_yaml(berkas: Path, out: Path, timpa: bool) -> None:
+    """Menulis master MASTER (buku kerja .xlsx/.ods) sebagai master YAML dengan isi yang
+    sama."""
+    from ..domain.master import master_text
+    from ..intake.master import master_and_data
+    from ..office.atomic import write_atomically
+
+    _master_out(out, (".yaml", ".yml"), [berkas], timpa)
+    master, data = master_and_data(berkas)
+    write_atomically(out, master_text(data).encode("utf-8"))
+    click.echo(f"Master {master.agency.name} {master.agency.year} ditulis sebagai YAML: {out}")
 
 
 # --- the LKjIP chapter: issue 13 ------------------------------------------------------------

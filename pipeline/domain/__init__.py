@@ -11,5 +11,8 @@ Pure definitions, no file is written here:
 * ``spec``: the layout of a unit's workbook, defined once for the writer (``workbook``)
   and the reader (``intake``): sheets, columns, labels, metadata, how the header is found
   and how the definitions shown to a unit are fingerprinted;
-* ``numfmt``: Indonesian number, percent and date formats (Babel, half-up rounding).
+* ``numfmt``: Indonesian number, percent and date formats (Babel, half-up rounding);
+* ``masterbook``: the master as a workbook: sheets, the master key of each cell, how a
+  value is written in a cell, the master's data as rows and back (one spec for the writer
+  in ``workbook`` and the reader in ``intake``).
 """

@@ -37,6 +37,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..errors import MasterError
 from .kinds import NA, REGISTRY, Accumulation, Kind, KindRules, Merge, rules_of
@@ -53,7 +54,8 @@ from .zones import ZoneName, agency_zone
 
 __all__ = ["NA", "Accumulation", "Kind", "Merge", "Master", "Indicator", "Polarity", "NegativeRule",
            "Target", "Rounding", "AchievementBase", "FixedPart", "AgencyKind", "load_master",
-           "parse_master"]
+           "parse_master", "master_data", "error_location", "error_message", "master_text",
+           "master_from_data"]
 
 
 class _Model(BaseModel):
@@ -1239,24 +1241,36 @@ class Master(_Model):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Master:
+        """Codes that must be unique, and units an indicator names, checked across the
+        master. Each mistake is reported at the key that holds it (its line, its cell in
+        a workbook master), all of them at once."""
+        found: list[tuple[tuple[Any, ...], str]] = []
         codes = [u.code for u in self.units]
-        dup = sorted({c for c in codes if codes.count(c) > 1})
-        if dup:
-            raise ValueError(f"kode unit berulang: {', '.join(dup)}")
-        ind_codes = [i.code for i in self.indicators]
-        dup = sorted({c for c in ind_codes if ind_codes.count(c) > 1})
-        if dup:
-            raise ValueError(f"kode indikator berulang: {', '.join(dup)}")
-        for ind in self.indicators:
-            unknown = [u for u in ind.reporting_units if u not in codes]
-            if unknown:
-                raise ValueError(
-                    f"indikator {ind.code}: unit_pelapor {', '.join(unknown)} tidak ada "
-                    f"di daftar unit (kode yang ada: {', '.join(codes)})"
-                )
-        numbers = [s.number for s in self.sasaran]
-        if len(set(numbers)) != len(numbers):
-            raise ValueError("nomor sasaran berulang")
+        for n, code in enumerate(codes):
+            if code in codes[:n]:
+                found.append((("unit", n, "kode"), f"kode unit berulang: {code}"))
+        seen: set[str] = set()
+        numbers: set[int] = set()
+        for s_index, sasaran in enumerate(self.sasaran):
+            if sasaran.number in numbers:
+                found.append((("sasaran", s_index, "no"),
+                              f"nomor sasaran berulang: {sasaran.number}"))
+            numbers.add(sasaran.number)
+            for i_index, ind in enumerate(sasaran.indicators):
+                at = ("sasaran", s_index, "indikator", i_index)
+                if ind.code in seen:
+                    found.append(((*at, "kode"), f"kode indikator berulang: {ind.code}"))
+                seen.add(ind.code)
+                unknown = [u for u in ind.reporting_units if u not in codes]
+                if unknown:
+                    found.append(((*at, "unit_pelapor"), (
+                        f"indikator {ind.code}: unit_pelapor {', '.join(unknown)} tidak ada "
+                        f"di daftar unit (kode yang ada: {', '.join(codes)})")))
+        if found:
+            raise ValidationError.from_exception_data("Master", [
+                InitErrorDetails(type=PydanticCustomError("value_error", "{error}",
+                                                          {"error": text}),
+                                 loc=loc, input=None) for loc, text in found])
         return self
 
     @property
@@ -1426,6 +1440,22 @@ def load_master(path: Path) -> Master:
 
 
 def parse_master(text: str, source: str = "<master>") -> Master:
+    data = master_data(text, source)
+    try:
+        master = Master.model_validate(data)
+    except ValidationError as exc:
+        root = yaml.compose(text, Loader=_Loader)  # node positions, only to name lines
+        lines = [_describe(err, root, source) for err in exc.errors()]
+        raise MasterError("\n".join(dict.fromkeys(lines))) from None
+    master._source_text = text
+    return master
+
+
+def master_data(text: str, source: str = "<master>") -> dict[str, Any]:
+    """The master's YAML text as the plain data it holds (Indonesian keys, values as
+    written), before validation: what ``parse_master`` validates, and what
+    ``iku master ke-xlsx`` writes into a workbook. Raise MasterError for text that is not
+    YAML, a key written twice, or a document that is not a mapping."""
     loader = _Loader(text)
     try:
         data = loader.get_single_data()
@@ -1455,14 +1485,7 @@ def parse_master(text: str, source: str = "<master>") -> Master:
     if not isinstance(data, dict):
         raise MasterError(f"{source}: isi master harus berupa pemetaan kunci: nilai, "
                           "mis. versi_skema: 1")
-    try:
-        master = Master.model_validate(data)
-    except ValidationError as exc:
-        root = yaml.compose(text, Loader=_Loader)  # node positions, only to name lines
-        lines = [_describe(err, root, source) for err in exc.errors()]
-        raise MasterError("\n".join(dict.fromkeys(lines))) from None
-    master._source_text = text
-    return master
+    return data
 
 
 _YAML_PROBLEMS = {
@@ -1585,11 +1608,26 @@ def example_for(path: str) -> str:
 
 
 def _describe(err: dict[str, Any], root: yaml.Node | None, source: str) -> str:
-    loc = [p for p in err["loc"] if not (isinstance(p, str) and (
-        p.startswith(("float", "tuple", "str", "int", "function-")) or p in {"list[str]"}))]
+    loc = error_location(err)
     path = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
     line = _line_of(root, loc)
     where = f" baris {line}" if line else ""
+    keys = [p for p in loc if isinstance(p, str)]
+    example = example_for(".".join(keys)) if keys else None
+    field = f" › {path}" if path else ""
+    return f"{source}{where}{field}: {error_message(err, example)}"
+
+
+def error_location(err: dict[str, Any]) -> list[Any]:
+    """A pydantic error's location as master keys and list indexes (``["sasaran", 0,
+    "indikator", 1, "target"]``), without pydantic's own steps (union members, validators)."""
+    return [p for p in err["loc"] if not (isinstance(p, str) and (
+        p.startswith(("float", "tuple", "str", "int", "function-")) or p in {"list[str]"}))]
+
+
+def error_message(err: dict[str, Any], example: str | None) -> str:
+    """A pydantic error in Indonesian (no English text from pydantic), with ``example``
+    (what to write instead) appended unless the message already gives one."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind in ("value_error", "assertion_error"):
@@ -1601,12 +1639,9 @@ def _describe(err: dict[str, Any], root: yaml.Node | None, source: str) -> str:
         msg = _MESSAGES[kind].format(**{k: _plain(v) for k, v in ctx.items()})
     else:
         msg = "nilai tidak sah"
-    keys = [p for p in loc if isinstance(p, str)]
-    example = example_for(".".join(keys)) if keys else None
     if example and "contoh" not in msg and " mis. " not in msg:
         msg += f"; contoh: {example}"
-    field = f" › {path}" if path else ""
-    return f"{source}{where}{field}: {msg}"
+    return msg
 
 
 def _plain(v: Any) -> str:
@@ -1686,3 +1721,45 @@ def missing_texts(master: Master) -> list[str]:
                    f"'{master.agency.city}'; dicetak KOTA (tulis jenis_daerah: KABUPATEN atau "
                    "PROVINSI bila perlu)")
     return out
+
+
+# --- a master from its data, and its data as YAML text ---------------------------------------
+
+YAML_HEADER = """\
+# Master IKU {name} tahun {year}.
+# Ditulis oleh iku dari buku kerja master; arti setiap kunci, dengan contoh: docs/MASTER.md.
+# Kembali ke buku kerja: `iku master ke-xlsx`.
+"""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, except a list of short values on one line (``unit_pelapor: [POLITIK]``)."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    flow = bool(data) and all(isinstance(x, int | float | str | bool) and len(str(x)) <= 30
+                              for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(tuple, _represent_list)
+
+
+def master_text(data: dict[str, Any]) -> str:
+    """The master's data as YAML text that ``parse_master`` reads back to the same master:
+    what ``iku master ke-yaml`` writes, and the text the history records for a master
+    read from a workbook (so a recorded year rebuilds from it as from any YAML)."""
+    agency = data.get("instansi") if isinstance(data.get("instansi"), dict) else {}
+    header = YAML_HEADER.format(name=agency.get("nama", ""), year=agency.get("tahun", ""))
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096,
+                     default_flow_style=False)
+    return header + "\n" + body
+
+
+def master_from_data(data: dict[str, Any], text: str) -> Master:
+    """Validate a master's data (raise pydantic's ValidationError, for the caller to say
+    where each mistake is); ``text``: its YAML text, kept as ``source_text``."""
+    master = Master.model_validate(data)
+    master._source_text = text
+    return master

@@ -27,6 +27,10 @@ name the source file), refuses an existing ``out`` (UsageError, exit 2), checks 
 new text loads with ``parse_master`` and writes it atomically. A new master that does
 not load only because of the new year (a per-year target without it) is still written:
 the loader's message comes back as a PERINGATAN, to be fixed before the year's run.
+
+A workbook master (``master.xlsx``, ``.ods``) gets the same edits: its data is written as
+YAML text (``master.master_text``), edited as above, and written as next year's workbook
+(``--out`` ending in ``.xlsx``; ``.yaml`` gives a YAML master, from either kind).
 """
 
 from __future__ import annotations
@@ -41,9 +45,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from ..domain.master import load_master, parse_master
+from ..domain.master import load_master, master_data, master_text, parse_master
 from ..errors import MasterError, UsageError
+from ..intake.master import is_workbook, read_master_workbook, workbook_master
 from ..office.atomic import write_atomically
+from ..workbook.master import write_master_workbook
 
 #: The indicator keys holding last year's figures, left to the history in a new year.
 PREVIOUS_YEAR_KEYS = ("capaian_tahun_lalu", "realisasi_tahun_lalu")
@@ -173,25 +179,49 @@ def _plus_year(day: dt.date) -> dt.date:
 
 
 def write_next_year(src: Path, out: Path) -> NewYear:
+    """Next year's master of ``src`` written to ``out``: YAML or a workbook, each read and
+    written as its name says (``master.xlsx`` → ``master_2022.xlsx``; a workbook's next
+    year is edited as its data's YAML text, the same edits, then written as a workbook)."""
     src, out = Path(src), Path(out)
     if out.exists():
         raise UsageError(f"{out} sudah ada; tahun-baru tidak menimpa berkas. Pilih nama lain "
                          "untuk --out atau pindahkan berkas itu dulu")
-    load_master(src)  # a broken master is reported against its own file
-    raw = src.read_bytes()
-    text = raw.decode("utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
-    crlf = "\r\n" in text
+    if is_workbook(out) and out.suffix.lower() != ".xlsx":
+        raise UsageError(f"{out}: master tahun berikutnya ditulis sebagai buku kerja .xlsx "
+                         "(atau master YAML .yaml); buka di LibreOffice untuk menyimpannya "
+                         "sebagai .ods")
+    crlf = False
+    if is_workbook(src):
+        text = master_text(workbook_master(src)[1])  # a broken master: named by its cells
+    else:
+        load_master(src)  # a broken master is reported against its own file
+        raw = src.read_bytes()
+        text = raw.decode("utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+                          else "utf-8-sig")
+        crlf = "\r\n" in text
     new = next_year(text.replace("\r\n", "\n"), source=str(src))
-    if crlf:  # a master saved on Windows keeps its line ends
+    if crlf and not is_workbook(out):  # a master saved on Windows keeps its line ends
         new = NewYear(new.text.replace("\n", "\r\n"), new.year, new.cleared, new.warnings)
     try:
         parse_master(new.text, source=str(out))
     except MasterError as exc:
         if not new.warnings:  # only the new year may break a valid master: else a bug
             raise AssertionError(f"master baru tidak sah: {exc}") from None
-        new = NewYear(new.text, new.year, new.cleared, (*new.warnings, (
-            f"master baru belum dapat dipakai sebelum diperbaiki: {exc}")))
+        problem = exc
+    else:
+        problem = None
     if out.exists():  # created meanwhile
         raise UsageError(f"{out} sudah ada; tahun-baru tidak menimpa berkas")
-    write_atomically(out, new.text.encode("utf-8"))
+    if is_workbook(out):
+        write_master_workbook(master_data(new.text, str(out)), out)
+        if problem is not None:  # said at the new workbook's cells, not the text's lines
+            try:
+                read_master_workbook(out)
+            except MasterError as exc:
+                problem = exc
+    else:
+        write_atomically(out, new.text.encode("utf-8"))
+    if problem is not None:
+        new = NewYear(new.text, new.year, new.cleared, (*new.warnings, (
+            f"master baru belum dapat dipakai sebelum diperbaiki: {problem}")))
     return new
