@@ -109,6 +109,27 @@ def test_yaml_to_workbook_to_yaml_is_the_same_master(path, tmp_path):
     assert (tmp_path / "lagi.xlsx").read_bytes() == book.read_bytes()
 
 
+def test_a_number_beyond_a_spreadsheets_digits_is_kept_as_its_text(tmp_path):
+    """Float arithmetic leaves 0.47250000000000003 in a generated YAML master; a number cell
+    keeps 15-16 significant digits (xlsxwriter writes 16, Excel and Calc keep 15), so the cell
+    holds the number's text and the reader gives back the same float (found by CI's run of
+    the generated masters below)."""
+    data = master_data(paths.SAMPLE_MASTER.read_text(encoding="utf-8"))
+    ind = data["sasaran"][0]["indikator"][0]
+    quarters = [0.63 / 4, 0.63 / 2, 3 * 0.63 / 4, 0.63]
+    assert quarters[2] == 0.47250000000000003
+    ind["target"], ind["target_triwulan"] = 0.63, quarters
+    ind["angka_awal_rpjmd"] = 0.1 + 0.2
+    yaml_master = Master.model_validate(data)
+    from_book = as_workbook(data, tmp_path / "m.xlsx")
+    assert same_master(from_book, yaml_master)
+    assert same_master(parse_master(from_book.source_text), yaml_master)
+    cells = [c.value for ws in openpyxl.load_workbook(tmp_path / "m.xlsx").worksheets
+             for row in ws.iter_rows() for c in row]
+    assert "0,47250000000000003" in cells and "0,30000000000000004" in cells
+    assert 0.1575 in cells  # a number that fits stays a number
+
+
 @pytest.mark.parametrize("path", MASTERS, ids=lambda p: p.stem)
 def test_a_workbook_master_builds_the_same_report_and_pk_bytes(path, tmp_path):
     book = tmp_path / "master.xlsx"

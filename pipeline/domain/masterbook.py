@@ -443,6 +443,18 @@ def _number_text(x: float | int) -> str:
     return text.replace(".", ",")
 
 
+def _cell_number(x: float | int) -> float | int | str:
+    """A number as its cell holds it: a number while a spreadsheet keeps every digit of it
+    (Excel and Calc keep 15 significant digits, xlsxwriter writes 16), its text otherwise
+    (``0,47250000000000003``, what float arithmetic leaves in a YAML master), which the
+    reader parses back to the same float."""
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, int):
+        return x if abs(x) < 10**15 else _number_text(x)
+    return x if float(f"{x:.15g}") == x else _number_text(x)
+
+
 def _item_text(x: Any) -> str:
     if isinstance(x, bool):
         return YES if x else NO
@@ -462,7 +474,7 @@ def to_cell(f: Field, raw: Any) -> CellValue:
     if raw is MISSING:
         return None
     if f.is_link:
-        return raw if isinstance(raw, int | float) and not isinstance(raw, bool) \
+        return _cell_number(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) \
             else _item_text(raw)
     if raw is None:
         return NULL if f.kept_null else None
@@ -471,7 +483,7 @@ def to_cell(f: Field, raw: Any) -> CellValue:
     form = form_of(f)
     if form in ("number", "int", "target") and isinstance(raw, int | float) \
             and not isinstance(raw, bool):
-        return raw
+        return _cell_number(raw)
     if form == "target" and isinstance(raw, list | tuple):
         return _range_text(raw)
     if form == "bool":
@@ -495,7 +507,7 @@ def to_cell(f: Field, raw: Any) -> CellValue:
     if form in ("codes", "ints", "parts") and isinstance(raw, list | tuple):
         return ", ".join(_item_text(x) for x in raw)
     if form == "ints" and isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
+        return _cell_number(raw)
     if form == "scale" and isinstance(raw, list | tuple):
         return ", ".join(_item_text(x) for x in raw)
     if form in ("scale", "accumulation") and isinstance(raw, dict):
