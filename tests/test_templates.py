@@ -37,6 +37,8 @@ from pipeline.workbook.templates import (
     write_template,
 )
 
+from conftest import run_cli
+
 FIXTURE = Path(__file__).parent / "fixtures" / "libreoffice_saved_KETAHANAN.xlsx"
 HEADER = spec.HEADER_ROW + 1  # openpyxl rows are 1-based
 FIRST = spec.FIRST_DATA_ROW + 1
@@ -826,3 +828,17 @@ def test_libreoffice_saved_fixture_still_reads() -> None:
         for r in range(FIRST, FIRST + 3)
     ]
     assert cached == [(75, 75), (62.5, 62.5), (100, 100)]
+
+
+@pytest.mark.parametrize("extra", [[], ["--triwulan", "2"]], ids=["tahunan", "triwulan"])
+def test_an_output_folder_that_cannot_be_made_is_named_in_indonesian(tmp_path, extra):
+    """A file where the folder should be: both kinds of unit workbook say so, exit 1, and
+    the file stays as it was."""
+    blocker = tmp_path / "templat"
+    blocker.write_text("bukan folder", encoding="utf-8")
+    res = run_cli("templates", "--out", blocker / "sub", "--riwayat",
+                  tmp_path / "riwayat.sqlite", *extra)
+    assert res.exit_code == 1, res.output
+    assert "folder keluaran tidak dapat dibuat" in res.output
+    assert "sub" in res.output and "Traceback" not in res.output
+    assert blocker.read_text(encoding="utf-8") == "bukan folder"

@@ -29,7 +29,6 @@ from ..domain import spec
 from ..domain.kinds import Accumulation, InputRule
 from ..domain.master import Indicator, Master
 from ..domain.periods import months, quarter_period, roman
-from ..errors import OutputError
 from ..office.atomic import write_atomically
 from .templates import (
     ERROR_TITLE,
@@ -43,6 +42,7 @@ from .templates import (
     achievement_formula,
     input_message,
     metadata,
+    output_folder,
     realisation_formula,
     row_height,
     row_runs,
@@ -135,11 +135,7 @@ def write_all_quarter_templates(master: Master, n: int, out_dir: Path,
                                 prior_x2: Mapping[tuple[str, str], float] | None = None
                                 ) -> list[Path]:
     """One workbook of quarter n per unit that reports an indicator, in master order."""
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: folder keluaran tidak dapat dibuat ({exc})") from None
+    out_dir = output_folder(out_dir)
     paths = []
     for unit in master.reporting_units:
         path = out_dir / quarter_filename(master, unit.code, n)

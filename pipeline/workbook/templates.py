@@ -120,17 +120,24 @@ def template_filename(master: Master, unit_code: str) -> str:
     return f"Isian_IKU_{master.agency.year}_{unit_code}.xlsx"
 
 
+def output_folder(out_dir: Path | str) -> Path:
+    """The folder the unit workbooks go to, made if missing; an ``OutputError`` in
+    Indonesian when it cannot be."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: folder keluaran tidak dapat dibuat ({exc})") from None
+    return out_dir
+
+
 PriorX2 = Mapping[tuple[str, str], float]  # (unit, Kode) → last year's value, from history
 
 
 def write_all_templates(master: Master, out_dir: Path, prior_x2: PriorX2 | None = None
                         ) -> list[Path]:
     """One template per unit that reports at least one indicator, in master order."""
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: folder keluaran tidak dapat dibuat ({exc})") from None
+    out_dir = output_folder(out_dir)
     paths = []
     for unit in master.reporting_units:
         path = out_dir / template_filename(master, unit.code)
