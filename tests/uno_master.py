@@ -24,40 +24,12 @@ what it did. Exit 0 on success; a UNO error is a traceback and a non-zero exit.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-import uuid
 from pathlib import Path
 
-import uno  # noqa: F401  (Debian's python3-uno)
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
+from uno_session import document, prop, soffice
 
 CLEAR_CONTENTS = 1 | 2 | 4 | 16  # VALUE, DATETIME, STRING, FORMULA: formats and notes kept
-
-
-def prop(name: str, value) -> PropertyValue:
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
-def connect(pipe: str, timeout: float = 90.0):
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        except NoConnectException:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
 
 
 def _standard(doc, key: int) -> bool:
@@ -97,41 +69,18 @@ def carry_out(ctx, doc, plan: dict) -> list[str]:
 
 
 def main(src: str, plan_file: str, stem: str) -> int:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    program = soffice()
+    if program is None:
         print("soffice not found", file=sys.stderr)
         return 2
     plan = json.loads(Path(plan_file).read_text(encoding="utf-8"))
-    pipe = f"iku_uno_{uuid.uuid4().hex}"
-    with tempfile.TemporaryDirectory(prefix="iku_uno_") as tmp:
-        proc = subprocess.Popen(
-            [soffice, f"-env:UserInstallation={Path(tmp).as_uri()}", "--headless",
-             "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        try:
-            ctx = connect(pipe)
-            desktop = ctx.ServiceManager.createInstanceWithContext(
-                "com.sun.star.frame.Desktop", ctx)
-            doc = desktop.loadComponentFromURL(
-                Path(src).resolve().as_uri(), "_blank", 0, (prop("Hidden", True),))
-            for line in carry_out(ctx, doc, plan):
-                print(line)
-            out = Path(stem).resolve()
-            doc.storeToURL(out.with_suffix(".xlsx").as_uri(),
-                           (prop("FilterName", "Calc MS Excel 2007 XML"),))
-            doc.storeToURL(out.with_suffix(".ods").as_uri(), (prop("FilterName", "calc8"),))
-            doc.close(True)
-            try:
-                desktop.terminate()
-            except Exception:  # the bridge goes away while terminating
-                pass
-            proc.wait(timeout=60)
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, 9)
-                proc.wait()
+    with document(program, src) as (ctx, doc):
+        for line in carry_out(ctx, doc, plan):
+            print(line)
+        out = Path(stem).resolve()
+        doc.storeToURL(out.with_suffix(".xlsx").as_uri(),
+                       (prop("FilterName", "Calc MS Excel 2007 XML"),))
+        doc.storeToURL(out.with_suffix(".ods").as_uri(), (prop("FilterName", "calc8"),))
     return 0
 
 

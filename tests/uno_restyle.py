@@ -20,44 +20,15 @@ success; any UNO error is a traceback and a non-zero exit (the test shows it).
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-import uuid
 from pathlib import Path
 
-import uno  # noqa: F401  (Debian's python3-uno)
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
+from uno_session import document, prop, soffice
 
 FONT = "DejaVu Serif"
 LETTERHEAD = "PEMERINTAH KOTA JAMBI \u2014 KOP SURAT UJI"
 EXTRA_MARGIN = 500  # 1/100 mm: 5 mm
 PARAGRAPH_BREAK = 0  # com.sun.star.text.ControlCharacter.PARAGRAPH_BREAK
-
-
-def prop(name: str, value) -> PropertyValue:
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
-def connect(pipe: str, timeout: float = 90.0):
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local
-    )
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        except NoConnectException:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
 
 
 def add_letterhead(text) -> None:
@@ -90,40 +61,14 @@ def restyle(doc) -> list[str]:
 
 
 def main(src: str, dst: str) -> int:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    program = soffice()
+    if program is None:
         print("soffice not found", file=sys.stderr)
         return 2
-    pipe = f"iku_uno_{uuid.uuid4().hex}"
-    with tempfile.TemporaryDirectory(prefix="iku_uno_") as tmp:
-        proc = subprocess.Popen(
-            [soffice, f"-env:UserInstallation={Path(tmp).as_uri()}", "--headless",
-             "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        try:
-            ctx = connect(pipe)
-            desktop = ctx.ServiceManager.createInstanceWithContext(
-                "com.sun.star.frame.Desktop", ctx
-            )
-            doc = desktop.loadComponentFromURL(
-                Path(src).resolve().as_uri(), "_blank", 0, (prop("Hidden", True),)
-            )
-            for line in restyle(doc):
-                print(line)
-            doc.storeToURL(Path(dst).resolve().as_uri(),
-                           (prop("FilterName", "MS Word 2007 XML"),))
-            doc.close(True)
-            try:
-                desktop.terminate()
-            except Exception:  # the bridge goes away while terminating
-                pass
-            proc.wait(timeout=60)
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, 9)
-                proc.wait()
+    with document(program, src) as (_ctx, doc):
+        for line in restyle(doc):
+            print(line)
+        doc.storeToURL(Path(dst).resolve().as_uri(), (prop("FilterName", "MS Word 2007 XML"),))
     return 0
 
 
