@@ -26,27 +26,44 @@ A city of any size is written with one agency's rows in memory at a time: ``Reka
 takes the agencies as they are done, in any order, keeps only a line of summary each and
 spills their rows to a temporary file; ``write`` then streams them, in the agencies'
 order, into xlsxwriter's ``constant_memory`` mode (rows written straight to its
-temporary files, strings inline instead of a shared-strings table), and the package is
-verified part by part as a stream (``ooxml``). ``write_rekap`` is the same for a list.
+temporary files, strings inline instead of a shared-strings table) and xlsxwriter writes
+the package straight into a temporary file beside the rekap, which is verified from the
+file part by part as a stream and renamed into place (``office.atomic.atomic_file``): the
+parent of ``iku report --all`` needs the same memory for 4 agencies or 4,000.
+``write_rekap`` is the same for a list.
+
+**No row is ever left out.** An Excel sheet holds ``SHEET_ROWS`` rows (1.048.576) and
+xlsxwriter silently ignores a cell written below that, so the rows are placed before they
+are written (``rekap_sheets``): when the agencies' rows do not fit on one sheet, they go
+on several, ``Rekap``, ``Rekap 2``, ``Rekap 3`` … (``sheet_name``), each with the title,
+a note saying which agencies it holds and the header, an agency never cut between two
+sheets, the numbering (No) running on; the Ringkasan then says on which sheet each agency
+is (column ``Lembar rekap``). An agency whose own rows would not fit on one sheet, or
+more agencies than the Ringkasan holds, is refused (``OutputError``) with a message
+saying what to do: never a rekap with rows missing. (A rekap of every Indonesian agency,
+about 3,3 million rows, is four sheets.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 
 from .domain import spec
 from .domain.kinds import MET, NOT_MET
+from .domain.numfmt import fmt_count
 from .domain.periods import ANNUAL, quarter_number, roman
-from .office.atomic import write_atomically
+from .errors import OutputError
+from .office.atomic import atomic_file
 
 if TYPE_CHECKING:
     from .compute import Results
@@ -74,6 +91,11 @@ SUMMARY_COLUMNS = (
     ("Rata-rata tahun lalu", 14), ("Perubahan (poin)", 12),
 )
 SUMMARY_HEAD = 2  # the Ringkasan sheet's header row (0-based): agencies follow it
+REKAP_HEAD = 3  # a Rekap sheet's header row (0-based): title, note, blank, header
+#: The rows of one Excel sheet (Excel's own limit, and xlsxwriter's: a cell written below
+#: it is ignored without an error). Every row of the rekap is placed within it.
+SHEET_ROWS = 1_048_576
+SHEET_COLUMN = ("Lembar rekap", 12)  # the Ringkasan's column when the rekap has several
 
 
 @dataclass(frozen=True)
@@ -187,6 +209,45 @@ def _period_words(agencies: Sequence[AgencyRekap | _Summary]) -> str:
     return "".join(f"TRIWULAN {roman(quarter_number(p))} " for p in quarters)
 
 
+def sheet_name(index: int) -> str:
+    """The ``index``-th (0-based) Rekap sheet: ``Rekap``, ``Rekap 2``, ``Rekap 3`` …"""
+    return "Rekap" if index == 0 else f"Rekap {index + 1}"
+
+
+def rekap_sheets(rows: Sequence[int], limit: int | None = None) -> list[range]:
+    """Which agencies go on which Rekap sheet: ``rows`` are the agencies' indicator rows in
+    order (each also takes its average row); a sheet holds ``REKAP_HEAD`` + 1 rows above
+    them and at most ``limit`` rows in all (``SHEET_ROWS``); an agency that does not fit in
+    what is left of a sheet starts the next one. Returns the agencies' index ranges, one
+    per sheet. Raises ``OutputError`` for an agency that would not fit on a sheet alone,
+    and for more agencies than the Ringkasan sheet holds: never a rekap with rows left
+    out."""
+    limit = SHEET_ROWS if limit is None else limit
+    room = limit - (REKAP_HEAD + 1)
+    if len(rows) > limit - (SUMMARY_HEAD + 1):
+        raise OutputError(
+            f"rekap TIDAK ditulis: {fmt_count(len(rows))} instansi tidak muat di lembar "
+            f"Ringkasan (satu lembar Excel memuat paling banyak {fmt_count(limit)} baris); "
+            "bagi folder kota menjadi beberapa folder dan jalankan `iku report --all` untuk "
+            "masing-masing. Laporan setiap instansi tetap ditulis.")
+    sheets: list[range] = []
+    start, used = 0, 0
+    for i, n in enumerate(rows):
+        if n + 1 > room:
+            raise OutputError(
+                f"rekap TIDAK ditulis: instansi ke-{i + 1} memiliki {fmt_count(n)} indikator, "
+                f"lebih dari {fmt_count(room - 1)} baris yang muat di satu lembar Excel "
+                f"({fmt_count(limit)} baris, termasuk judul dan baris rata-ratanya). Angka "
+                "instansi itu ada di laporannya dan di riwayat (`iku riwayat --xlsx`). "
+                "Laporan setiap instansi tetap ditulis.")
+        if used + n + 1 > room:
+            sheets.append(range(start, i))
+            start, used = i, 0
+        used += n + 1
+    sheets.append(range(start, len(rows)))
+    return sheets
+
+
 def write_rekap(agencies: Sequence[AgencyRekap], out_dir: Path) -> Path:
     """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
     with RekapWriter() as writer:
@@ -252,16 +313,19 @@ class RekapWriter:
                               summary.period, summary.average_previous)
 
     def write(self, out_dir: Path) -> Path:
-        """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
+        """Write the rekap workbook into ``out_dir`` (atomically: xlsxwriter writes a
+        temporary file beside it, verified as a stream and renamed) and return its path.
+        Raises ``OutputError`` when the rows cannot all be placed (``rekap_sheets``)."""
         summaries = [self._at[key][2] for key in sorted(self._at)]
+        sheets = rekap_sheets([s.rows for s in summaries])  # before anything is written
         path = Path(out_dir) / rekap_filename(summaries)
-        buffer = io.BytesIO()
-        _build(summaries, self._agencies(), buffer)
-        return write_atomically(path, buffer.getvalue())
+        with atomic_file(path) as tmp:
+            _build(summaries, self._agencies(), str(tmp), sheets)
+        return path
 
 
-def _build(summaries: Sequence[_Summary], agencies: Iterable[AgencyRekap],
-           target: IO[bytes]) -> None:
+def _build(summaries: Sequence[_Summary], agencies: Iterable[AgencyRekap], target: str,
+           sheets: Sequence[range]) -> None:
     book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True})
     f = _Formats(book)
     years = ", ".join(str(y) for y in sorted({a.year for a in summaries}))
@@ -269,12 +333,28 @@ def _build(summaries: Sequence[_Summary], agencies: Iterable[AgencyRekap],
     words = _period_words(summaries)
     book.set_properties({"title": f"Rekap Capaian IKU {words.title()}{years}",
                          "author": "iku", "created": dt.datetime(first, 1, 1)})
-    rekap, summary = book.add_worksheet("Rekap"), book.add_worksheet("Ringkasan")
+    rekaps = [book.add_worksheet(sheet_name(i)) for i in range(len(sheets))]
+    summary = book.add_worksheet("Ringkasan")
     chart_sheet = book.add_worksheet("Grafik")
-    _rekap_sheet(rekap, f, agencies, len(summaries), years, words)
-    _summary_sheet(summary, f, summaries, years, words)
+    agencies, number = iter(agencies), 0
+    for i, (sheet, span) in enumerate(zip(rekaps, sheets, strict=True)):
+        part = _Part(i, len(sheets), span) if len(sheets) > 1 else None
+        number = _rekap_sheet(sheet, f, itertools.islice(agencies, len(span)),
+                              len(summaries), years, words, number, part)
+    where = [sheet_name(i) for i, span in enumerate(sheets) for _ in span] \
+        if len(sheets) > 1 else None
+    _summary_sheet(summary, f, summaries, years, words, where)
     _chart_sheet(book, chart_sheet, f, summaries, years, words)
     book.close()
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One of several Rekap sheets: its index, how many there are, its agencies."""
+
+    index: int
+    count: int
+    agencies: range
 
 
 class _Formats:
@@ -330,19 +410,26 @@ def _header(sheet, f: _Formats, row: int, columns) -> None:
 
 
 def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int,
-                 years: str, words: str) -> None:
+                 years: str, words: str, number: int = 0, part: _Part | None = None) -> int:
+    """One Rekap sheet: the title, the note, the header and the agencies' rows (numbered
+    on from ``number``); returns the last number. ``part``: this sheet is one of several."""
     sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA {words}TAHUN "
                        f"{years}", f.title)
     note = (" Triwulan: Target dan % Capaian s.d. triwulan itu, Realisasi tahun berjalan "
             "(menurut akumulasi tiap indikator)." if words else
             " Perubahan: % capaian tahun ini dikurangi tahun lalu, dalam poin.")
+    if part is not None:
+        note += (f" Rekap ini terbagi atas {part.count} lembar (Rekap, Rekap 2, …) karena "
+                 f"satu lembar Excel memuat paling banyak {fmt_count(SHEET_ROWS)} baris; "
+                 f"lembar ini memuat instansi ke-{part.agencies.start + 1} sampai "
+                 f"ke-{part.agencies.stop} (kolom Lembar rekap di lembar Ringkasan).")
     sheet.write_string(1, 0, f"{count} instansi; angka dihitung ulang dari isian x1 "
                        "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 desimal)."
                        + note)
-    head = 3
+    head = REKAP_HEAD
     columns = COLUMNS + (QUARTER_COLUMNS if words else PREVIOUS_COLUMNS)
     _header(sheet, f, head, columns)
-    row, number = head + 1, 0
+    row = head + 1
     for agency in agencies:
         for r in agency.rows:
             number += 1
@@ -390,6 +477,7 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(head)
+    return number
 
 
 def _change(now: float | None, before: float | None) -> float | None:
@@ -398,11 +486,13 @@ def _change(now: float | None, before: float | None) -> float | None:
 
 
 def _summary_sheet(sheet, f: _Formats, agencies: Sequence[_Summary], years: str,
-                   words: str = "") -> None:
+                   words: str = "", where: Sequence[str] | None = None) -> None:
+    """The Ringkasan; ``where``: each agency's Rekap sheet, when there are several."""
     sheet.write_string(0, 0, f"RINGKASAN CAPAIAN IKU PER INSTANSI {words}TAHUN {years}",
                        f.title)
     head = SUMMARY_HEAD
-    _header(sheet, f, head, SUMMARY_COLUMNS)
+    columns = SUMMARY_COLUMNS + ((SHEET_COLUMN,) if where is not None else ())
+    _header(sheet, f, head, columns)
     for i, agency in enumerate(agencies, 1):
         row = head + i
         sheet.write_number(row, 0, i, f.centre)
@@ -415,8 +505,10 @@ def _summary_sheet(sheet, f: _Formats, agencies: Sequence[_Summary], years: str,
         _number(sheet, row, 7, agency.average_previous, f.number, f.blank)
         _number(sheet, row, 8, _change(agency.average, agency.average_previous), f.number,
                 f.blank)
+        if where is not None:
+            _text(sheet, row, 9, where[i - 1], f)
     sheet.freeze_panes(head + 1, 0)
-    sheet.autofilter(head, 0, head + max(1, len(agencies)), len(SUMMARY_COLUMNS) - 1)
+    sheet.autofilter(head, 0, head + max(1, len(agencies)), len(columns) - 1)
 
 
 

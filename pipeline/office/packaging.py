@@ -26,7 +26,10 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
+
+from .ooxml import Verified, parts_problems
 
 CUSTOM_PART = "docProps/custom.xml"
 STAMP_NAME = "iku_sidik"
@@ -58,9 +61,16 @@ def deterministic_zip(
     return zip_parts(contents, when)
 
 
-def zip_parts(contents: dict[str, bytes], when: dt.date | dt.datetime) -> bytes:
+def zip_parts(contents: dict[str, bytes], when: dt.date | dt.datetime,
+              kept: Collection[str] = ()) -> bytes:
     """A package of these parts (name → bytes) with fixed entry times, order and
-    attributes: ``[Content_Types].xml`` and ``_rels/.rels`` first, then by name."""
+    attributes: ``[Content_Types].xml`` and ``_rels/.rels`` first, then by name.
+
+    The parts are verified as they are zipped (``ooxml.parts_problems``; ``kept``: parts
+    whose bytes objects the caller keeps and passes again, checked once per process): a
+    sound package is returned as ``ooxml.Verified``, which nothing checks again; one with
+    a problem as plain bytes, which the writer refuses with the problem named."""
+    sound = not parts_problems(contents, kept)
     stamp = package_time(when).timetuple()[:6]
     first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
     names = sorted(contents, key=lambda n: (first.get(n, 2), n))
@@ -72,7 +82,7 @@ def zip_parts(contents: dict[str, bytes], when: dt.date | dt.datetime) -> bytes:
             info.create_system = 0
             info.external_attr = 0o644 << 16
             dst.writestr(info, contents[name], compresslevel=6)
-    return out.getvalue()
+    return Verified(out.getvalue()) if sound else out.getvalue()
 
 
 def fixed_core_times(core_xml: bytes, when: dt.date | dt.datetime) -> bytes:
@@ -107,15 +117,16 @@ def stamp(data: bytes, when: dt.date | dt.datetime) -> bytes:
     return stamp_parts({name: src.read(name) for name in src.namelist()}, when)
 
 
-def stamp_parts(parts: dict[str, bytes], when: dt.date | dt.datetime) -> bytes:
+def stamp_parts(parts: dict[str, bytes], when: dt.date | dt.datetime,
+                kept: Collection[str] = ()) -> bytes:
     """``stamp`` of the package made of ``parts`` (name → bytes), without zipping them
-    first: the same bytes as ``stamp`` of their zip."""
+    first: the same bytes as ``stamp`` of their zip (verified: ``zip_parts``, ``kept``)."""
     contents = dict(parts)
     contents["[Content_Types].xml"] = _with_custom_type(contents["[Content_Types].xml"])
     contents["_rels/.rels"] = _with_custom_rel(contents["_rels/.rels"])
     value = content_hash(contents)
     contents[CUSTOM_PART] = _custom_xml(contents.get(CUSTOM_PART), value)
-    return zip_parts(contents, when)
+    return zip_parts(contents, when, kept)
 
 
 def stamp_matches(path: Path) -> bool:
