@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 import test_render as tr
 from docxtpl import DocxTemplate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline import paths
@@ -35,7 +37,7 @@ from pipeline.intake.reader import read_folder
 from pipeline.intake.validate import validate
 from pipeline.office.packaging import package_time, stamp
 from pipeline.paths import WORD_TEMPLATE
-from pipeline.word import columns, render
+from pipeline.word import columns, direct, render
 from pipeline.word.columns import DROP_COLUMN, MERGE_UP
 from pipeline.word.prepared import PREPARED
 from pipeline.workbook.sample import write_sample_inputs
@@ -231,8 +233,9 @@ def ref_merge_marked_cells(body) -> int:
 def _rendered_body(name: str, monkeypatch):
     """The report's body as rendered, before the passes."""
     seen = []
-    monkeypatch.setattr(render, "finish_body",
-                        lambda body, *rest: seen.append(copy.deepcopy(body)))
+    for module in (render, direct):
+        monkeypatch.setattr(module, "finish_body",
+                            lambda body, *rest: seen.append(copy.deepcopy(body)))
     annual_report.render_bytes(*case(name))
     monkeypatch.undo()
     return seen[0]
@@ -328,10 +331,36 @@ def test_table_grid_fix_widens_and_narrows_like_docxtpl():
     '<w:p><w:pPr><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
     "<w:t>a\tb\nc\x07d\x0ce</w:t></w:r></w:p><w:p><w:r><w:t>tetap</w:t></w:r></w:p>",
     "<w:p><w:r><w:t>baris\nbaru</w:t></w:r><w:r><w:t>x</w:t></w:r></w:p>teks\tlepas",
+    # a paragraph inside a text box inside a paragraph: docxtpl's match ends at the inner
+    # paragraph's end, and the outer paragraph's rest is no match of its own
+    "<w:p><w:r><w:t>a\tb</w:t></w:r><w:r><w:txbxContent><w:p><w:r><w:t>c\nd</w:t></w:r>"
+    "</w:p></w:txbxContent></w:r><w:r><w:t>e\nf</w:t></w:r></w:p><w:p><w:r><w:t>g\fh</w:t>"
+    "</w:r></w:p>",
+    # a self-closing paragraph with attributes starts a match that runs to the next end
+    '<w:p w:rsidR="00AB"/><w:p><w:r><w:t>i\nj</w:t></w:r></w:p>',
+    # no end at all: nothing to match
+    "<w:p><w:r><w:t>k\nl</w:t></w:r>",
+    "\n<w:p>\n</w:p>\n",
+    # not XML, but docxtpl's expression takes "a</w:p" into a start tag
+    "<w:p a</w:p>\n</w:p><w:p>b\tc</w:p>\n",
 ])
 def test_resolve_listing_is_docxtpls(xml):
     ours = render._template_class()(None)
     assert ours.resolve_listing(xml) == DocxTemplate(None).resolve_listing(xml)
+
+
+PIECES = ["<w:p>", '<w:p w:rsidR="1">', '<w:p w:x="2"/>', "</w:p>", "<w:r>", "</w:r>",
+          "<w:t>", '<w:t xml:space="preserve">', "</w:t>", "<w:pPr><w:jc/></w:pPr>",
+          "<w:rPr><w:b/></w:rPr>", "<w:txbxContent>", "</w:txbxContent>", "<w:pPr>",
+          "teks", "a b", "\n", "\t", "\a", "\f", "<w:p a", ">", "<"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_resolve_listing_is_docxtpls_on_any_text(pieces):
+    """Any sequence of these pieces, well-formed or not, comes out as docxtpl makes it."""
+    xml = "".join(pieces)
+    assert render.resolve_listing(xml) == DocxTemplate(None).resolve_listing(xml)
 
 
 def test_parts_are_stamped_as_their_zip():

@@ -136,12 +136,19 @@ def file_problems(path: Path) -> list[str]:
         return _archive_problems(archive, -1)
 
 
-def parts_problems(parts: dict[str, bytes], kept: Collection[str] = ()) -> list[str]:
+def parts_problems(parts: dict[str, bytes], kept: Collection[str] = (),
+                   built: Collection[str] = ()) -> list[str]:
     """``package_problems`` of the package these parts (name → bytes) would make, before
-    they are zipped: what ``packaging.zip_parts`` checks. ``kept``: parts whose bytes
-    objects the caller keeps and passes again unchanged (a template's parts the renderer
-    does not touch); each is parsed the first time and then known by the object itself."""
-    return _check_parts(dict(parts), frozenset(kept))
+    they are zipped: what ``packaging.zip_parts`` checks.
+
+    ``kept``: parts whose bytes objects the caller keeps and passes again unchanged (a
+    template's parts the renderer does not touch); each is parsed the first time and then
+    known by the object itself. ``built``: parts the caller serialised with lxml from a
+    tree (``etree.tostring``) that it parsed strictly or made with lxml's API: well-formed
+    by construction (lxml declares every namespace it writes and escapes every text), so
+    not parsed again; their relationship ids and content types are checked like any
+    part's."""
+    return _check_parts(dict(parts), frozenset(kept), frozenset(built))
 
 
 def _archive_problems(archive: zipfile.ZipFile, stream_above: int) -> list[str]:
@@ -227,8 +234,8 @@ def _stream_problem(archive: zipfile.ZipFile, name: str) -> tuple[str | None, fr
     return None, frozenset(ids)
 
 
-def _check_parts(blobs: dict[str, bytes], kept: frozenset[str] = frozenset()
-                 ) -> list[str]:
+def _check_parts(blobs: dict[str, bytes], kept: frozenset[str] = frozenset(),
+                 built: frozenset[str] = frozenset()) -> list[str]:
     if CONTENT_TYPES not in blobs:
         return [f"{CONTENT_TYPES} tidak ada"]
     problems: list[str] = []
@@ -274,6 +281,9 @@ def _check_parts(blobs: dict[str, bytes], kept: frozenset[str] = frozenset()
             problem, rel_ids[name] = _stream_problem(blob.archive, name)
             if problem:
                 problems.append(problem)
+            continue
+        if name in built:
+            rel_ids[name] = _rel_ids_used(blob)
             continue
         known = _SOUND_OBJECTS.get(id(blob)) if name in kept else None
         if known is not None and known[0] is blob:

@@ -62,15 +62,16 @@ def deterministic_zip(
 
 
 def zip_parts(contents: dict[str, bytes], when: dt.date | dt.datetime,
-              kept: Collection[str] = ()) -> bytes:
+              kept: Collection[str] = (), built: Collection[str] = ()) -> bytes:
     """A package of these parts (name → bytes) with fixed entry times, order and
     attributes: ``[Content_Types].xml`` and ``_rels/.rels`` first, then by name.
 
     The parts are verified as they are zipped (``ooxml.parts_problems``; ``kept``: parts
-    whose bytes objects the caller keeps and passes again, checked once per process): a
-    sound package is returned as ``ooxml.Verified``, which nothing checks again; one with
-    a problem as plain bytes, which the writer refuses with the problem named."""
-    sound = not parts_problems(contents, kept)
+    whose bytes objects the caller keeps and passes again, parsed once per process;
+    ``built``: parts serialised by lxml from a tree, well-formed by construction): a sound
+    package is returned as ``ooxml.Verified``, which nothing checks again; one with a
+    problem as plain bytes, which the writer refuses with the problem named."""
+    sound = not parts_problems(contents, kept, built)
     stamp = package_time(when).timetuple()[:6]
     first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
     names = sorted(contents, key=lambda n: (first.get(n, 2), n))
@@ -118,15 +119,16 @@ def stamp(data: bytes, when: dt.date | dt.datetime) -> bytes:
 
 
 def stamp_parts(parts: dict[str, bytes], when: dt.date | dt.datetime,
-                kept: Collection[str] = ()) -> bytes:
+                kept: Collection[str] = (), built: Collection[str] = ()) -> bytes:
     """``stamp`` of the package made of ``parts`` (name → bytes), without zipping them
-    first: the same bytes as ``stamp`` of their zip (verified: ``zip_parts``, ``kept``)."""
+    first: the same bytes as ``stamp`` of their zip (verified: ``zip_parts``, ``kept``,
+    ``built``; the custom properties part the stamp writes is built with lxml)."""
     contents = dict(parts)
     contents["[Content_Types].xml"] = _with_custom_type(contents["[Content_Types].xml"])
     contents["_rels/.rels"] = _with_custom_rel(contents["_rels/.rels"])
     value = content_hash(contents)
     contents[CUSTOM_PART] = _custom_xml(contents.get(CUSTOM_PART), value)
-    return zip_parts(contents, when, kept)
+    return zip_parts(contents, when, kept, {*built, CUSTOM_PART})
 
 
 def stamp_matches(path: Path) -> bool:

@@ -72,65 +72,85 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+# The tags and attributes walked for every row: spelled once. Children are found with
+# ``iterchildren(tag)`` (in C) rather than ``find("a/b")`` (lxml's ElementPath, in Python),
+# with the same result: the first ``b`` child of the first ``a`` child that has one.
+_P, _PPR, _KEEP_NEXT, _TR, _TC, _TCPR = (_w(t) for t in ("p", "pPr", "keepNext", "tr", "tc",
+                                                         "tcPr"))
+_TRPR, _TBL_HEADER, _GRID_SPAN, _VMERGE, _GRID_COL = (_w(t) for t in (
+    "trPr", "tblHeader", "gridSpan", "vMerge", "gridCol"))
+_VAL, _WIDTH, _PSTYLE, _T_TAG = _w("val"), _w("w"), _w("pStyle"), _w("t")
+
+
+def _grandchild(el: etree._Element, child: str, grandchild: str) -> etree._Element | None:
+    """``el.find("child/grandchild")``."""
+    for c in el.iterchildren(child):
+        for g in c.iterchildren(grandchild):
+            return g
+    return None
+
+
 def keep_with_next(p: etree._Element) -> None:
-    ppr = p.find(_w("pPr"))
+    ppr = next(p.iterchildren(_PPR), None)
     if ppr is None:
-        ppr = etree.Element(_w("pPr"))
+        ppr = etree.Element(_PPR)
         p.insert(0, ppr)
-    if ppr.find(_w("keepNext")) is not None:
+    if next(ppr.iterchildren(_KEEP_NEXT), None) is not None:
         return
-    insert_in_order(ppr, etree.Element(_w("keepNext")))  # right after w:pStyle
+    insert_in_order(ppr, etree.Element(_KEEP_NEXT))  # right after w:pStyle
 
 
 def _keep_row(tr: etree._Element) -> None:
-    for p in tr.iter(_w("p")):
+    for p in tr.iter(_P):
         keep_with_next(p)
 
 
 def _rows(tbl: etree._Element) -> list[etree._Element]:
-    return tbl.findall(_w("tr"))
+    return list(tbl.iterchildren(_TR))
 
 
 def _is_header(tr: etree._Element) -> bool:
-    return tr.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None
+    return _grandchild(tr, _TRPR, _TBL_HEADER) is not None
 
 
 def _span(tc: etree._Element) -> int:
-    el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
-    return int(el.get(_w("val"))) if el is not None else 1
+    el = _grandchild(tc, _TCPR, _GRID_SPAN)
+    return int(el.get(_VAL)) if el is not None else 1
 
 
 def _cells(tr: etree._Element) -> dict[int, etree._Element]:
     out, col = {}, 0
-    for tc in tr.findall(_w("tc")):
+    for tc in tr.iterchildren(_TC):
         out[col] = tc
         col += _span(tc)
     return out
 
 
 def _vmerge(tc: etree._Element) -> etree._Element | None:
-    return tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
+    return _grandchild(tc, _TCPR, _VMERGE)
 
 
 def _continues(tc: etree._Element) -> bool:
     vm = _vmerge(tc)
-    return vm is not None and vm.get(_w("val"), "continue") != "restart"
+    return vm is not None and vm.get(_VAL, "continue") != "restart"
 
 
 def add_page_hints(body: etree._Element, anchor: str | None = None,
-                   hold_ending: bool = True, styles: etree._Element | None = None) -> None:
+                   hold_ending: bool = True, styles: etree._Element | None = None,
+                   metrics: StyleMetrics | None = None) -> None:
     """The hints of the module docstring; top-level tables only. The report's end is the
     last table before the paragraph reading ``anchor`` (the place and date above the
     signature), or the last table when there is no such paragraph; tables after it (an
     appendix) are treated like the others. Without ``hold_ending`` (a document that does
     not end in a signature, such as the LKjIP chapter) no table holds an ending.
-    ``styles``: the document's styles part (``w:styles``), for the height estimate."""
+    ``styles``: the document's styles part (``w:styles``), for the height estimate;
+    ``metrics``: the same already read (``StyleMetrics(styles)``, kept per template)."""
     tables = body.findall(_w("tbl"))
     if not tables:
         return
     last = _ending_table(body, tables, anchor) if hold_ending else None
     closing = hold_the_ending(last) if last is not None else None
-    metrics = StyleMetrics(styles)
+    metrics = metrics or StyleMetrics(styles)
     for tbl in tables:
         keep_rows_together(tbl, _room(tbl), closing if tbl is last else None, metrics)
 
@@ -141,10 +161,11 @@ def keep_rows_together(tbl: etree._Element, room: float,
     """keepNext on ``tbl``'s rows as the module docstring says; ``room``: the height of
     the table's page in twips; ``closing``: the table's closing row, if it has one."""
     known: dict[etree._Element, float] = {}
+    grid = _grid(tbl)  # what rows are estimated against; no pass below changes it
 
     def height(tr: etree._Element) -> float:
         if tr not in known:
-            known[tr] = estimated_height(tbl, tr, metrics)
+            known[tr] = estimated_height(tbl, tr, metrics, grid)
         return known[tr]
 
     rows = _rows(tbl)
@@ -177,7 +198,7 @@ def _merge_groups(data: list[etree._Element]) -> list[list[etree._Element]]:
     merge joins the row above)."""
     groups: list[list[etree._Element]] = []
     for tr in data:
-        if groups and any(_continues(tc) for tc in tr.findall(_w("tc"))):
+        if groups and any(_continues(tc) for tc in tr.iterchildren(_TC)):
             groups[-1].append(tr)
         else:
             groups.append([tr])
@@ -201,9 +222,9 @@ def _ending_block(groups: list[list[etree._Element]], data: list[etree._Element]
 def sums_up(tr: etree._Element) -> bool:
     """A row that sums its table up (RATA-RATA, JUMLAH): its first cell, a label, spans
     several columns; no merge joins it to the rows above."""
-    first = tr.find(_w("tc"))
+    first = next(tr.iterchildren(_TC), None)
     return first is not None and _span(first) > 1 \
-        and not any(_continues(tc) for tc in tr.findall(_w("tc")))
+        and not any(_continues(tc) for tc in tr.iterchildren(_TC))
 
 
 def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, height,
@@ -264,7 +285,6 @@ def _restart_merges(row: etree._Element, above: list[etree._Element]) -> None:
 # --- the height estimate -----------------------------------------------------------------
 
 
-_T = etree.XPath(".//w:t/text()", namespaces={"w": W})
 _MATH = f"{{{M}}}oMath"
 
 
@@ -302,8 +322,8 @@ class StyleMetrics:
                               if el is not None]
 
     def of(self, p: etree._Element) -> Metrics:
-        el = p.find(f"{_w('pPr')}/{_w('pStyle')}")
-        sid = el.get(_w("val")) if el is not None else self._default_style
+        el = _grandchild(p, _PPR, _PSTYLE)
+        sid = el.get(_VAL) if el is not None else self._default_style
         if sid not in self._cache:
             self._cache[sid] = self._resolve(sid)
         return self._cache[sid]
@@ -347,24 +367,42 @@ def _attr(spacing: list[etree._Element], name: str, default: int) -> int:
 
 
 def _grid(tbl: etree._Element) -> list[int]:
-    return [int(g.get(_w("w"), "0")) for g in tbl.iter(_w("gridCol"))]
+    return [int(g.get(_WIDTH, "0")) for g in tbl.iter(_GRID_COL)]
 
 
 def estimated_height(tbl: etree._Element, tr: etree._Element,
-                     metrics: StyleMetrics | None = None) -> float:
+                     metrics: StyleMetrics | None = None,
+                     grid: list[int] | None = None) -> float:
     """A row's height in twips, estimated from its text, its cells' widths and its
-    paragraphs' styles (see the constants above): the tallest cell."""
+    paragraphs' styles (see the constants above): the tallest cell. ``grid``: the table's
+    column widths (``_grid``), when the caller has them already."""
     metrics = metrics or StyleMetrics()
-    grid = _grid(tbl)
+    grid = _grid(tbl) if grid is None else grid
     tallest = 0.0
-    for col, tc in _cells(tr).items():
-        width_pt = max(sum(grid[col:col + _span(tc)]) - CELL_MARGIN_TW, 200) / 20
+    cells: dict[int, tuple[etree._Element, int]] = {}
+    col = 0
+    for tc in tr.iterchildren(_TC):  # as ``_cells``, with each cell's span kept
+        span = _span(tc)
+        cells[col] = (tc, span)
+        col += span
+    for col, (tc, span) in cells.items():
+        width_pt = max(sum(grid[col:col + span]) - CELL_MARGIN_TW, 200) / 20
         height = 0.0
-        for p in tc.iter(_w("p")):
+        for p in tc.iter(_P):
             m = metrics.of(p)
             per_line = max(int(width_pt / (CHAR_EM * m.size)), 1)
-            lines = max(math.ceil(len("".join(_T(p))) / per_line), 1)
-            if p.find(f".//{_MATH}") is not None:
+            # the text of its w:t (XPath's text nodes: a w:t's text and what follows an
+            # element inside one) and whether it holds an equation, in one walk
+            length, equation = 0, False
+            for el in p.iter(_T_TAG, _MATH):
+                if el.tag == _T_TAG:
+                    length += len(el.text or "")
+                    if len(el):
+                        length += sum(len(child.tail or "") for child in el)
+                else:
+                    equation = True
+            lines = max(math.ceil(length / per_line), 1)
+            if equation:
                 lines += MATH_LINES
             height += lines * m.line + m.before + m.after
         tallest = max(tallest, height * 20)
