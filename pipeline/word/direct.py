@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ from ..office.packaging import stamp_parts
 from .pagination import StyleMetrics
 from .prepared import PREPARED, patched_xml
 from .render import (
+    START_TAG,
     STRICT,
     broken_output,
     declare_namespaces,
@@ -88,6 +90,8 @@ class _Prepared:
     document: str  # the main document part's name
     root: etree._Element  # its root element without the body (a copy is filled per report)
     body_at: int  # where the body goes among the root's children
+    around: tuple[str, str] | None  # the root's XML before and after its body, when unique
+    declared: dict[str, str]  # prefix (None: default) → namespace the root declares
     body: str  # the body's XML as docxtpl reads it (before the fragments' namespaces)
     headers: tuple[tuple[str, str], ...]  # (part name, XML as docxtpl reads it), its order
     core: str  # the core properties part's name
@@ -121,14 +125,15 @@ def render_package(context: dict[str, Any], template_path: Path, spec: TemplateS
     env = render_env()
     try:
         body = _render_part(prepared.body, context, namespaces, source, env)
-        tree = etree.fromstring(body, STRICT)  # raises XMLSyntaxError with the position
+        root, tree = _parse_body(prepared, body)
         fix_table_grids(tree)
         for number, element in enumerate(_DOC_PR(tree), 1001):  # docxtpl's fix_docpr_ids
             element.attrib["id"] = str(number)
         finish_body(tree, context.get("place_date"), spec.signed, prepared.styles,
                     prepared.metrics)
-        root = copy.deepcopy(prepared.root)
-        root.insert(prepared.body_at, tree)
+        if root is None:
+            root = copy.deepcopy(prepared.root)
+            root.insert(prepared.body_at, tree)  # lxml drops the declarations the root has
         parts[prepared.document] = etree.tostring(root, encoding="UTF-8", standalone=True)
         for name, xml in prepared.headers:
             parts[name] = _header_bytes(_render_part(xml, context, namespaces, source, env))
@@ -143,6 +148,68 @@ def render_package(context: dict[str, Any], template_path: Path, spec: TemplateS
     # not parsed again); the others are the template's, the same objects every time
     built = {prepared.document, prepared.core, *(name for name, _ in prepared.headers)}
     return stamp_parts(parts, when, kept=[n for n in parts if n not in built], built=built)
+
+
+_DECLARATION = re.compile(r'\sxmlns(?::([^\s=]+))?\s*=\s*"([^"]*)"')
+
+
+def _parse_body(prepared: _Prepared, body: str
+                ) -> tuple[etree._Element | None, etree._Element]:
+    """The rendered body parsed strictly, as (the document's root holding it, the body),
+    or (None, the body alone) to be put into a copy of the root afterwards.
+
+    docxtpl parses the body alone (its start tag declares every namespace in scope; an
+    equation fragment declares its own again) and puts it into the root, where lxml drops
+    every declaration, on the body and on any element in it, of a namespace already in
+    scope there, and writes the in-scope prefix instead of the dropped one. When each such
+    declaration repeats the very prefix and namespace in scope (the usual case), it is
+    left out of the text here and the body is parsed in its place in the root's XML: the
+    same document, without moving a large tree between two documents (``_in_scope``).
+    Otherwise, and for a syntax error (raised with its own line and column), the body is
+    parsed alone."""
+    stripped = _in_scope(prepared, body)
+    if stripped is None:
+        return None, etree.fromstring(body, STRICT)
+    before, after = prepared.around
+    try:
+        root = etree.fromstring(before + stripped + after, STRICT)
+    except etree.XMLSyntaxError:
+        etree.fromstring(body, STRICT)  # the error as docxtpl's parse gives it
+        raise
+    return root, root[prepared.body_at]
+
+
+def _in_scope(prepared: _Prepared, body: str) -> str | None:
+    """The body's text without the namespace declarations lxml would drop when putting it
+    into the root (see ``_parse_body``), or None when one would change a prefix (or the
+    root's XML is not known): then the body is moved as docxtpl does."""
+    start = START_TAG.search(body)
+    if prepared.around is None or start is None:
+        return None
+    scope = dict(prepared.declared)
+    drop: list[tuple[int, int]] = []
+    for m in _DECLARATION.finditer(body, start.start(), start.end()):
+        prefix, uri = m.group(1), m.group(2)
+        if scope.get(prefix) == uri:
+            drop.append(m.span())  # the root's own
+        elif uri in scope.values():
+            return None  # lxml would write the root's prefix instead
+        else:
+            scope[prefix] = uri  # kept on the body
+    at = body.find("xmlns", start.end())
+    while at >= 0:  # declarations inside: each must repeat what is in scope
+        if body.rfind("<", 0, at) > body.rfind(">", 0, at):  # inside a tag
+            m = _DECLARATION.match(body, at - 1)
+            if m is None or scope.get(m.group(1)) != m.group(2):
+                return None  # not a declaration as lxml writes one, or a new namespace
+            drop.append(m.span())
+        at = body.find("xmlns", at + 5)
+    out, done = [], 0
+    for begin, end in drop:
+        out += [body[done:begin]]
+        done = end
+    out.append(body[done:])
+    return "".join(out)
 
 
 def _render_part(xml: str, context: dict[str, Any], namespaces: dict[str, str], source: str,
@@ -222,9 +289,17 @@ def _prepare(data: bytes, source: str) -> _Prepared:
     root = copy.deepcopy(docx.element)
     body = next(root.iterchildren(_BODY))
     at = root.index(body)
+    for child in list(body):
+        body.remove(child)
+    body.attrib.clear()
+    marker = f"<{body.prefix}:body/>" if body.prefix else "<body/>"
+    text = etree.tostring(root, encoding="unicode")
+    around = tuple(text.split(marker)) if text.count(marker) == 1 else None
     root.remove(body)
+    declared = dict(root.nsmap) if len(set(root.nsmap.values())) == len(root.nsmap) else {}
     parts = package_parts(tpl)
     footnotes = any(p.content_type == FOOTNOTES_TYPE for p in docx.part.package.parts)
-    return _Prepared(parts, document.partname.membername, root, at, body_xml,
+    return _Prepared(parts, document.partname.membername, root, at,
+                     around if declared else None, declared, body_xml,
                      tuple(headers), core_part.partname.membername, StyleMetrics(styles),
                      styles, footnotes)
