@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .strict import insert_in_order
+from .strict import P_PR, positions_of
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -90,6 +90,11 @@ def _grandchild(el: etree._Element, child: str, grandchild: str) -> etree._Eleme
     return None
 
 
+# where a paragraph's properties go (``strict.P_PR``), for putting w:keepNext among them
+_PPR_AT = positions_of(P_PR)
+_KEEP_NEXT_AT = _PPR_AT[_KEEP_NEXT]
+
+
 def keep_with_next(p: etree._Element) -> None:
     ppr = next(p.iterchildren(_PPR), None)
     if ppr is None:
@@ -97,7 +102,14 @@ def keep_with_next(p: etree._Element) -> None:
         p.insert(0, ppr)
     if next(ppr.iterchildren(_KEEP_NEXT), None) is not None:
         return
-    insert_in_order(ppr, etree.Element(_KEEP_NEXT))  # right after w:pStyle
+    # ``strict.insert_in_order(ppr, keepNext)`` (its sequence is P_PR, a paragraph's
+    # own): before the first child the schema puts after it, right after w:pStyle
+    for i, child in enumerate(ppr):
+        at = _PPR_AT.get(child.tag)
+        if at is not None and at > _KEEP_NEXT_AT:
+            ppr.insert(i, etree.Element(_KEEP_NEXT))
+            return
+    ppr.append(etree.Element(_KEEP_NEXT))
 
 
 def _keep_row(tr: etree._Element) -> None:
@@ -162,10 +174,13 @@ def keep_rows_together(tbl: etree._Element, room: float,
     the table's page in twips; ``closing``: the table's closing row, if it has one."""
     known: dict[etree._Element, float] = {}
     grid = _grid(tbl)  # what rows are estimated against; no pass below changes it
+    facts: list[_Facts] = []  # read once, when the first row is estimated
 
     def height(tr: etree._Element) -> float:
         if tr not in known:
-            known[tr] = estimated_height(tbl, tr, metrics, grid)
+            if not facts:
+                facts.append(_Facts(tbl))
+            known[tr] = estimated_height(tbl, tr, metrics, grid, facts[0])
         return known[tr]
 
     rows = _rows(tbl)
@@ -323,10 +338,18 @@ class StyleMetrics:
 
     def of(self, p: etree._Element) -> Metrics:
         el = _grandchild(p, _PPR, _PSTYLE)
-        sid = el.get(_VAL) if el is not None else self._default_style
-        if sid not in self._cache:
-            self._cache[sid] = self._resolve(sid)
-        return self._cache[sid]
+        return self.of_style(el.get(_VAL) if el is not None else self._default_style)
+
+    @property
+    def default_style(self) -> str | None:
+        return self._default_style
+
+    def of_style(self, sid: str | None) -> Metrics:
+        """The metrics of the paragraph style ``sid`` (None: the document's defaults)."""
+        found = self._cache.get(sid)
+        if found is None:
+            found = self._cache[sid] = self._resolve(sid)
+        return found
 
     def _resolve(self, sid: str | None) -> Metrics:
         chain: list[etree._Element] = []
@@ -370,39 +393,83 @@ def _grid(tbl: etree._Element) -> list[int]:
     return [int(g.get(_WIDTH, "0")) for g in tbl.iter(_GRID_COL)]
 
 
+_SPANS = etree.XPath("w:tr/w:tc/w:tcPr/w:gridSpan", namespaces={"w": W})
+_STYLES = etree.XPath(".//w:p/w:pPr/w:pStyle", namespaces={"w": W})
+_TEXTS = etree.XPath(".//w:t", namespaces={"w": W})
+_NESTED = etree.XPath("boolean(.//w:p//w:p)", namespaces={"w": W})
+_EQUATIONS = etree.XPath(".//m:oMath", namespaces={"m": M})
+_NO_STYLE = object()  # a paragraph without w:pStyle: the default paragraph style
+
+
+class _Facts:
+    """What ``estimated_height`` reads of a table, found for all its rows at once (a few
+    XPath queries, in C) rather than element by element: each cell's span
+    (``_span``), each paragraph's style (``StyleMetrics.of``), the length of its text
+    (its ``w:t``, nested paragraphs' included, and what follows an element inside one:
+    XPath's text nodes of ``.//w:t``) and whether it holds an equation. Read before any
+    row of the table is estimated; what the hints change afterwards (``w:keepNext``,
+    merges restarted in rows already estimated) is not read again."""
+
+    def __init__(self, tbl: etree._Element):
+        self.spans: dict[etree._Element, int] = {}
+        for el in _SPANS(tbl):
+            cell = el.getparent().getparent()
+            if cell not in self.spans:  # the first, as ``find``
+                self.spans[cell] = int(el.get(_VAL))
+        self.styles: dict[etree._Element, str | None] = {}
+        for el in _STYLES(tbl):
+            self.styles.setdefault(el.getparent().getparent(), el.get(_VAL))
+        self.lengths: dict[etree._Element, int] = {}
+        nested = bool(_NESTED(tbl))  # a paragraph inside another (a text box)
+        lengths = self.lengths
+        for t in _TEXTS(tbl):
+            n = len(t.text or "")
+            if len(t):
+                n += sum(len(child.tail or "") for child in t)
+            if not n:
+                continue
+            if nested:  # every paragraph holding it
+                for p in t.iterancestors(_P):
+                    lengths[p] = lengths.get(p, 0) + n
+                continue
+            p = t.getparent()  # the one paragraph holding it
+            while p is not None and p.tag != _P:
+                p = p.getparent()
+            if p is not None:
+                lengths[p] = lengths.get(p, 0) + n
+        self.equations: set[etree._Element] = set()
+        for el in _EQUATIONS(tbl):
+            self.equations.update(el.iterancestors(_P))
+
+
 def estimated_height(tbl: etree._Element, tr: etree._Element,
                      metrics: StyleMetrics | None = None,
-                     grid: list[int] | None = None) -> float:
+                     grid: list[int] | None = None, facts: _Facts | None = None) -> float:
     """A row's height in twips, estimated from its text, its cells' widths and its
     paragraphs' styles (see the constants above): the tallest cell. ``grid``: the table's
-    column widths (``_grid``), when the caller has them already."""
+    column widths (``_grid``), ``facts``: what it reads of the table (``_Facts``), when
+    the caller has them already."""
     metrics = metrics or StyleMetrics()
     grid = _grid(tbl) if grid is None else grid
+    facts = facts or _Facts(tbl)
+    spans, styles, lengths, equations = facts.spans, facts.styles, facts.lengths, \
+        facts.equations
     tallest = 0.0
     cells: dict[int, tuple[etree._Element, int]] = {}
     col = 0
     for tc in tr.iterchildren(_TC):  # as ``_cells``, with each cell's span kept
-        span = _span(tc)
+        span = spans.get(tc, 1)
         cells[col] = (tc, span)
         col += span
     for col, (tc, span) in cells.items():
         width_pt = max(sum(grid[col:col + span]) - CELL_MARGIN_TW, 200) / 20
         height = 0.0
         for p in tc.iter(_P):
-            m = metrics.of(p)
+            style = styles.get(p, _NO_STYLE)
+            m = metrics.of_style(metrics.default_style if style is _NO_STYLE else style)
             per_line = max(int(width_pt / (CHAR_EM * m.size)), 1)
-            # the text of its w:t (XPath's text nodes: a w:t's text and what follows an
-            # element inside one) and whether it holds an equation, in one walk
-            length, equation = 0, False
-            for el in p.iter(_T_TAG, _MATH):
-                if el.tag == _T_TAG:
-                    length += len(el.text or "")
-                    if len(el):
-                        length += sum(len(child.tail or "") for child in el)
-                else:
-                    equation = True
-            lines = max(math.ceil(length / per_line), 1)
-            if equation:
+            lines = max(math.ceil(lengths.get(p, 0) / per_line), 1)
+            if p in equations:
                 lines += MATH_LINES
             height += lines * m.line + m.before + m.after
         tallest = max(tallest, height * 20)
