@@ -173,14 +173,13 @@ def keep_rows_together(tbl: etree._Element, room: float,
     """keepNext on ``tbl``'s rows as the module docstring says; ``room``: the height of
     the table's page in twips; ``closing``: the table's closing row, if it has one."""
     known: dict[etree._Element, float] = {}
-    grid = _grid(tbl)  # what rows are estimated against; no pass below changes it
     facts: list[_Facts] = []  # read once, when the first row is estimated
 
     def height(tr: etree._Element) -> float:
         if tr not in known:
             if not facts:
                 facts.append(_Facts(tbl))
-            known[tr] = estimated_height(tbl, tr, metrics, grid, facts[0])
+            known[tr] = estimated_height(tbl, tr, metrics, facts[0])
         return known[tr]
 
     rows = _rows(tbl)
@@ -393,65 +392,63 @@ def _grid(tbl: etree._Element) -> list[int]:
     return [int(g.get(_WIDTH, "0")) for g in tbl.iter(_GRID_COL)]
 
 
-_SPANS = etree.XPath("w:tr/w:tc/w:tcPr/w:gridSpan", namespaces={"w": W})
-_STYLES = etree.XPath(".//w:p/w:pPr/w:pStyle", namespaces={"w": W})
-_TEXTS = etree.XPath(".//w:t", namespaces={"w": W})
-_NESTED = etree.XPath("boolean(.//w:p//w:p)", namespaces={"w": W})
-_EQUATIONS = etree.XPath(".//m:oMath", namespaces={"m": M})
 _NO_STYLE = object()  # a paragraph without w:pStyle: the default paragraph style
 
 
 class _Facts:
-    """What ``estimated_height`` reads of a table, found for all its rows at once (a few
-    XPath queries, in C) rather than element by element: each cell's span
-    (``_span``), each paragraph's style (``StyleMetrics.of``), the length of its text
-    (its ``w:t``, nested paragraphs' included, and what follows an element inside one:
-    XPath's text nodes of ``.//w:t``) and whether it holds an equation. Read before any
-    row of the table is estimated; what the hints change afterwards (``w:keepNext``,
-    merges restarted in rows already estimated) is not read again."""
+    """What ``estimated_height`` reads of a table, found for all its rows in one walk of
+    the table (``iter`` over the few tags it needs, in C) rather than element by element:
+    the grid's widths (``_grid``: nested tables' columns too, as ``iter`` finds them),
+    each cell's span (``_span``), each paragraph's style (``StyleMetrics.of``), the length
+    of its text (its ``w:t``, nested paragraphs' included, and what follows an element
+    inside one: XPath's text nodes of ``.//w:t``) and whether it holds an equation. Read
+    before any row of the table is estimated; what the hints change afterwards
+    (``w:keepNext``, merges restarted in rows already estimated) is not read again."""
 
     def __init__(self, tbl: etree._Element):
+        self.grid: list[int] = []
         self.spans: dict[etree._Element, int] = {}
-        for el in _SPANS(tbl):
-            cell = el.getparent().getparent()
-            if cell not in self.spans:  # the first, as ``find``
-                self.spans[cell] = int(el.get(_VAL))
         self.styles: dict[etree._Element, str | None] = {}
-        for el in _STYLES(tbl):
-            self.styles.setdefault(el.getparent().getparent(), el.get(_VAL))
         self.lengths: dict[etree._Element, int] = {}
-        nested = bool(_NESTED(tbl))  # a paragraph inside another (a text box)
-        lengths = self.lengths
-        for t in _TEXTS(tbl):
-            n = len(t.text or "")
-            if len(t):
-                n += sum(len(child.tail or "") for child in t)
-            if not n:
-                continue
-            if nested:  # every paragraph holding it
-                for p in t.iterancestors(_P):
-                    lengths[p] = lengths.get(p, 0) + n
-                continue
-            p = t.getparent()  # the one paragraph holding it
-            while p is not None and p.tag != _P:
-                p = p.getparent()
-            if p is not None:
-                lengths[p] = lengths.get(p, 0) + n
         self.equations: set[etree._Element] = set()
-        for el in _EQUATIONS(tbl):
-            self.equations.update(el.iterancestors(_P))
+        lengths, spans, styles = self.lengths, self.spans, self.styles
+        for el in tbl.iter(_GRID_COL, _GRID_SPAN, _PSTYLE, _T_TAG, _MATH):
+            tag = el.tag
+            if tag == _T_TAG:
+                n = len(el.text or "")
+                if len(el):
+                    n += sum(len(child.tail or "") for child in el)
+                if n:
+                    above = el.iterancestors(_P)
+                    for p in above:  # the paragraph holding it, and any holding that one
+                        lengths[p] = lengths.get(p, 0) + n
+            elif tag == _GRID_SPAN:
+                holder = el.getparent()
+                if holder.tag == _TCPR:
+                    cell = holder.getparent()
+                    if cell.tag == _TC and cell not in spans:  # the first, as ``find``
+                        spans[cell] = int(el.get(_VAL))
+            elif tag == _PSTYLE:
+                holder = el.getparent()
+                if holder.tag == _PPR:
+                    p = holder.getparent()
+                    if p.tag == _P and p not in styles:
+                        styles[p] = el.get(_VAL)
+            elif tag == _GRID_COL:
+                self.grid.append(int(el.get(_WIDTH, "0")))
+            else:
+                self.equations.update(el.iterancestors(_P))
 
 
 def estimated_height(tbl: etree._Element, tr: etree._Element,
-                     metrics: StyleMetrics | None = None,
-                     grid: list[int] | None = None, facts: _Facts | None = None) -> float:
+                     metrics: StyleMetrics | None = None, facts: _Facts | None = None
+                     ) -> float:
     """A row's height in twips, estimated from its text, its cells' widths and its
-    paragraphs' styles (see the constants above): the tallest cell. ``grid``: the table's
-    column widths (``_grid``), ``facts``: what it reads of the table (``_Facts``), when
-    the caller has them already."""
+    paragraphs' styles (see the constants above): the tallest cell. ``facts``: what it
+    reads of the table (``_Facts``), when the caller has read them already."""
     metrics = metrics or StyleMetrics()
-    grid = _grid(tbl) if grid is None else grid
     facts = facts or _Facts(tbl)
+    grid = facts.grid
     spans, styles, lengths, equations = facts.spans, facts.styles, facts.lengths, \
         facts.equations
     tallest = 0.0
