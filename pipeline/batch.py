@@ -172,13 +172,15 @@ def report_all(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     rows: dict[Path, AgencyRow] = {}
     order = {folder: i for i, folder in enumerate(folders)}
-    with RekapWriter() as rekap, _batch_gc():
+    with RekapWriter(ahead=(out_dir, len(tasks))) as rekap, _batch_gc():
 
         def done(folder: Path, row: AgencyRow) -> None:
             """Stream the agency's rekap rows out; keep the rest of its row."""
             if row.rekap is not None:
                 rekap.add(row.rekap, order[folder])
                 row = _replace(row, rekap=None)
+            else:
+                rekap.skip(order[folder])
             rows[folder] = row
 
         if jobs > 1:

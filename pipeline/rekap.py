@@ -63,7 +63,7 @@ from .domain.kinds import MET, NOT_MET
 from .domain.numfmt import fmt_count
 from .domain.periods import ANNUAL, quarter_number, roman
 from .errors import OutputError
-from .office.atomic import atomic_file
+from .office.atomic import atomic_file, place_file, temporary_beside
 
 if TYPE_CHECKING:
     from .compute import Results
@@ -274,11 +274,21 @@ class _Summary:
 class RekapWriter:
     """The rekap of agencies added one at a time, in any order (``add``), written at the
     end (``write``) in the order of their ``position`` (or of adding). Only a summary per
-    agency stays in memory; the rows wait in a temporary file (removed on ``close``)."""
+    agency stays in memory; the rows wait in a temporary file (removed on ``close``).
 
-    def __init__(self) -> None:
+    Given the folder and how many positions will come (``ahead``: positions 0 … n - 1,
+    each ``add``-ed or ``skip``-ped: a batch's agencies), the workbook is written as they
+    come (``_Ahead``): the Rekap sheet's rows of each agency as soon as the agencies before
+    it are written, while the batch's workers render the next ones; ``write`` then adds
+    the Ringkasan and the Grafik. This holds when the title and the note can be written
+    before the first agency's rows: every position gets a rekap, of one year and one
+    period (the first's), on one sheet; otherwise ``write`` builds the workbook from the
+    spilled rows as without ``ahead``. Either way the same bytes."""
+
+    def __init__(self, ahead: tuple[Path, int] | None = None) -> None:
         self._spill = tempfile.TemporaryFile(prefix="iku_rekap_")
         self._at: dict[float, tuple[int, int, _Summary]] = {}  # position -> where, size
+        self._ahead = _Ahead(*ahead) if ahead is not None and ahead[1] > 0 else None
 
     def __enter__(self) -> RekapWriter:
         return self
@@ -287,7 +297,14 @@ class RekapWriter:
         self.close()
 
     def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.discard()
         self._spill.close()
+
+    def skip(self, position: int) -> None:
+        """Position ``position`` gets no rekap (the agency stopped early)."""
+        if self._ahead is not None:
+            self._ahead.discard()
 
     def __len__(self) -> int:
         return len(self._at)
@@ -301,16 +318,21 @@ class RekapWriter:
         self._at[key] = (where, len(data), _Summary(
             agency.name, agency.folder, agency.year, len(agency.rows), agency.average,
             agency.averaged, agency.report, agency.period, agency.average_previous))
+        if self._ahead is not None:
+            self._ahead.advance(self, agency, key)
+
+    def _read(self, key: float) -> AgencyRekap:
+        where, size, summary = self._at[key]
+        self._spill.seek(where)
+        rows = pickle.loads(self._spill.read(size))  # our own bytes, just written
+        return AgencyRekap(summary.name, summary.folder, summary.year, rows, summary.average,
+                           summary.averaged, summary.report, summary.period,
+                           summary.average_previous)
 
     def _agencies(self) -> Iterator[AgencyRekap]:
         """The agencies in order, their rows read back one agency at a time."""
         for key in sorted(self._at):
-            where, size, summary = self._at[key]
-            self._spill.seek(where)
-            rows = pickle.loads(self._spill.read(size))  # our own bytes, just written
-            yield AgencyRekap(summary.name, summary.folder, summary.year, rows,
-                              summary.average, summary.averaged, summary.report,
-                              summary.period, summary.average_previous)
+            yield self._read(key)
 
     def write(self, out_dir: Path) -> Path:
         """Write the rekap workbook into ``out_dir`` (atomically: xlsxwriter writes a
@@ -319,33 +341,149 @@ class RekapWriter:
         summaries = [self._at[key][2] for key in sorted(self._at)]
         sheets = rekap_sheets([s.rows for s in summaries])  # before anything is written
         path = Path(out_dir) / rekap_filename(summaries)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            if ahead.done(summaries, sheets) and Path(out_dir) == ahead.folder:
+                return ahead.place(summaries, path)
+            ahead.discard()
         with atomic_file(path) as tmp:
             _build(summaries, self._agencies(), str(tmp), sheets)
         return path
 
 
+class _Ahead:
+    """The rekap workbook written while the agencies come (see ``RekapWriter``): begun with
+    the first agency, which the heading is taken from (its year and period, and the number
+    of positions); each agency written once those before it are; given up (``discard``) as
+    soon as an agency's year or period differs, a position is skipped or the rows would
+    not fit on one sheet. ``done`` says whether the workbook is what ``write`` would build;
+    ``place`` finishes it and puts it at its path."""
+
+    def __init__(self, folder: Path, expected: int):
+        self.folder, self.expected = Path(folder), expected
+        self.next = 0  # the position to write next
+        self.book: _Book | None = None
+        self.tmp: Path | None = None
+        self.heading: _Heading | None = None
+        self.used = 0  # rows of the sheet the agencies take
+        self.broken = False
+
+    def advance(self, writer: RekapWriter, added: AgencyRekap, key: float) -> None:
+        """``added`` (at position ``key``) was just added: write every agency now next."""
+        while not self.broken and self.next in writer._at:
+            agency = added if key == self.next else writer._read(self.next)
+            if self.book is None:
+                self._begin(agency)
+            if agency.year != self.heading_year or agency.period != self.period or \
+                    self.used + len(agency.rows) + 1 > SHEET_ROWS - (REKAP_HEAD + 1):
+                self.discard()
+                return
+            self.used += len(agency.rows) + 1
+            try:
+                self.book.agency(agency)
+            except Exception:  # given up; ``write`` builds it again, and says what fails
+                self.discard()
+                return
+            self.next += 1
+
+    def _begin(self, first: AgencyRekap) -> None:
+        self.heading_year, self.period = first.year, first.period
+        self.heading = _Heading(str(first.year), first.year,
+                                _period_words([first]), self.expected)
+        self.tmp = temporary_beside(self.folder / rekap_filename([first]))
+        self.book = _Book(str(self.tmp), self.heading, 1)
+        self.book.begin_sheet(0, None)
+
+    def done(self, summaries: Sequence[_Summary], sheets: Sequence[range]) -> bool:
+        return (not self.broken and self.book is not None and self.next == self.expected
+                and len(summaries) == self.expected and len(sheets) == 1
+                and _Heading.of(summaries) == self.heading)
+
+    def place(self, summaries: Sequence[_Summary], path: Path) -> Path:
+        try:
+            self.book.end_sheet()
+            self.book.finish(summaries, None)
+            self.book = None
+            return place_file(self.tmp, path)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Give up: the workbook begun is closed and removed (nothing else is written)."""
+        self.broken = True
+        book, self.book = self.book, None
+        if book is not None:
+            try:
+                book.book.close()  # so that xlsxwriter removes its own temporary files
+            except Exception:  # only cleaning up what is given up
+                pass
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+
+
 def _build(summaries: Sequence[_Summary], agencies: Iterable[AgencyRekap], target: str,
            sheets: Sequence[range]) -> None:
-    book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True})
-    f = _Formats(book)
-    years = ", ".join(str(y) for y in sorted({a.year for a in summaries}))
-    first = min((a.year for a in summaries), default=2000)  # fixed, not now: same bytes
-    words = _period_words(summaries)
-    book.set_properties({"title": f"Rekap Capaian IKU {words.title()}{years}",
-                         "author": "iku", "created": dt.datetime(first, 1, 1)})
-    rekaps = [book.add_worksheet(sheet_name(i)) for i in range(len(sheets))]
-    summary = book.add_worksheet("Ringkasan")
-    chart_sheet = book.add_worksheet("Grafik")
-    agencies, number = iter(agencies), 0
-    for i, (sheet, span) in enumerate(zip(rekaps, sheets, strict=True)):
-        part = _Part(i, len(sheets), span) if len(sheets) > 1 else None
-        number = _rekap_sheet(sheet, f, itertools.islice(agencies, len(span)),
-                              len(summaries), years, words, number, part)
+    book = _Book(target, _Heading.of(summaries), len(sheets))
+    agencies = iter(agencies)
+    for i, span in enumerate(sheets):
+        book.begin_sheet(i, _Part(i, len(sheets), span) if len(sheets) > 1 else None)
+        for agency in itertools.islice(agencies, len(span)):
+            book.agency(agency)
+        book.end_sheet()
     where = [sheet_name(i) for i, span in enumerate(sheets) for _ in span] \
         if len(sheets) > 1 else None
-    _summary_sheet(summary, f, summaries, years, words, where)
-    _chart_sheet(book, chart_sheet, f, summaries, years, words)
-    book.close()
+    book.finish(summaries, where)
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """What the rekap says of all its agencies before their rows: the years, the quarter,
+    how many agencies."""
+
+    years: str
+    first: int  # the first year: the workbook's date (fixed, not now: the same bytes)
+    words: str
+    count: int
+
+    @classmethod
+    def of(cls, summaries: Sequence[_Summary]) -> _Heading:
+        return cls(", ".join(str(y) for y in sorted({a.year for a in summaries})),
+                   min((a.year for a in summaries), default=2000), _period_words(summaries),
+                   len(summaries))
+
+
+class _Book:
+    """The rekap workbook being written, in the one order of calls whether its agencies
+    come all at the end (``RekapWriter.write``) or as they are done (``_Ahead``): the Rekap
+    sheets, their rows, then the Ringkasan and the Grafik, then the file."""
+
+    def __init__(self, target: str, heading: _Heading, sheets: int):
+        self.book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True})
+        self.f = _Formats(self.book)
+        self.years, self.words = heading.years, heading.words
+        self.book.set_properties({"title": f"Rekap Capaian IKU {self.words.title()}{self.years}",
+                                  "author": "iku", "created": dt.datetime(heading.first, 1, 1)})
+        self.rekaps = [self.book.add_worksheet(sheet_name(i)) for i in range(sheets)]
+        self.count = heading.count
+        self.number = 0
+        self._sheet = None
+
+    def begin_sheet(self, index: int, part: _Part | None) -> None:
+        self._sheet = _RekapSheet(self.rekaps[index], self.f, self.count, self.years,
+                                  self.words, self.number, part)
+
+    def agency(self, agency: AgencyRekap) -> None:
+        self._sheet.agency(agency)
+
+    def end_sheet(self) -> None:
+        self.number = self._sheet.end()
+
+    def finish(self, summaries: Sequence[_Summary], where: Sequence[str] | None) -> None:
+        summary = self.book.add_worksheet("Ringkasan")
+        chart_sheet = self.book.add_worksheet("Grafik")
+        _summary_sheet(summary, self.f, summaries, self.years, self.words, where)
+        _chart_sheet(self.book, chart_sheet, self.f, summaries, self.years, self.words)
+        self.book.close()
 
 
 @dataclass(frozen=True)
@@ -409,28 +547,33 @@ def _header(sheet, f: _Formats, row: int, columns) -> None:
     sheet.set_row(row, 30)
 
 
-def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int,
-                 years: str, words: str, number: int = 0, part: _Part | None = None) -> int:
-    """One Rekap sheet: the title, the note, the header and the agencies' rows (numbered
-    on from ``number``); returns the last number. ``part``: this sheet is one of several."""
-    sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA {words}TAHUN "
-                       f"{years}", f.title)
-    note = (" Triwulan: Target dan % Capaian s.d. triwulan itu, Realisasi tahun berjalan "
-            "(menurut akumulasi tiap indikator)." if words else
-            " Perubahan: % capaian tahun ini dikurangi tahun lalu, dalam poin.")
-    if part is not None:
-        note += (f" Rekap ini terbagi atas {part.count} lembar (Rekap, Rekap 2, …) karena "
-                 f"satu lembar Excel memuat paling banyak {fmt_count(SHEET_ROWS)} baris; "
-                 f"lembar ini memuat instansi ke-{part.agencies.start + 1} sampai "
-                 f"ke-{part.agencies.stop} (kolom Lembar rekap di lembar Ringkasan).")
-    sheet.write_string(1, 0, f"{count} instansi; angka dihitung ulang dari isian x1 "
-                       "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 desimal)."
-                       + note)
-    head = REKAP_HEAD
-    columns = COLUMNS + (QUARTER_COLUMNS if words else PREVIOUS_COLUMNS)
-    _header(sheet, f, head, columns)
-    row = head + 1
-    for agency in agencies:
+class _RekapSheet:
+    """One Rekap sheet: the title, the note and the header at once, then each agency's
+    rows (numbered on from ``number``) as it comes, then the sheet's settings (``end``,
+    which returns the last number). ``part``: this sheet is one of several."""
+
+    def __init__(self, sheet, f: _Formats, count: int, years: str, words: str,
+                 number: int = 0, part: _Part | None = None):
+        self.sheet, self.f, self.words, self.number = sheet, f, words, number
+        sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA {words}"
+                           f"TAHUN {years}", f.title)
+        note = (" Triwulan: Target dan % Capaian s.d. triwulan itu, Realisasi tahun berjalan "
+                "(menurut akumulasi tiap indikator)." if words else
+                " Perubahan: % capaian tahun ini dikurangi tahun lalu, dalam poin.")
+        if part is not None:
+            note += (f" Rekap ini terbagi atas {part.count} lembar (Rekap, Rekap 2, …) karena "
+                     f"satu lembar Excel memuat paling banyak {fmt_count(SHEET_ROWS)} baris; "
+                     f"lembar ini memuat instansi ke-{part.agencies.start + 1} sampai "
+                     f"ke-{part.agencies.stop} (kolom Lembar rekap di lembar Ringkasan).")
+        sheet.write_string(1, 0, f"{count} instansi; angka dihitung ulang dari isian x1 "
+                           "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 "
+                           "desimal)." + note)
+        self.columns = COLUMNS + (QUARTER_COLUMNS if words else PREVIOUS_COLUMNS)
+        _header(sheet, f, REKAP_HEAD, self.columns)
+        self.row = REKAP_HEAD + 1
+
+    def agency(self, agency: AgencyRekap) -> None:
+        sheet, f, words, row, number = self.sheet, self.f, self.words, self.row, self.number
         for r in agency.rows:
             number += 1
             sheet.write_number(row, 0, number, f.centre)
@@ -460,7 +603,7 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int
                 _number(sheet, row, 12, r.previous, f.number, f.blank)
                 _number(sheet, row, 13, _change(r.achievement, r.previous), f.number, f.blank)
             row += 1
-        for col in range(len(columns)):
+        for col in range(len(self.columns)):
             sheet.write_blank(row, col, None, f.avg_text)
         _text(sheet, row, 1, agency.name, f, f.avg_text)
         sheet.write_string(row, 5, f"Rata-rata capaian ({agency.averaged} dari "
@@ -470,14 +613,17 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int
             _number(sheet, row, 12, agency.average_previous, f.avg_number, f.avg_text)
             _number(sheet, row, 13, _change(agency.average, agency.average_previous),
                     f.avg_number, f.avg_text)
-        row += 1
-    sheet.freeze_panes(head + 1, 2)
-    sheet.autofilter(head, 0, max(head, row - 1), len(columns) - 1)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(head)
-    return number
+        self.row, self.number = row + 1, number
+
+    def end(self) -> int:
+        sheet, head = self.sheet, REKAP_HEAD
+        sheet.freeze_panes(head + 1, 2)
+        sheet.autofilter(head, 0, max(head, self.row - 1), len(self.columns) - 1)
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(head)
+        return self.number
 
 
 def _change(now: float | None, before: float | None) -> float | None:

@@ -179,3 +179,68 @@ def test_a_city_whose_rows_exceed_a_sheet_gets_every_row(tmp_path, monkeypatch):
     indicators = [ind.code for f in city.agencies
                   for ind in load_master(f / MASTER_NAME).indicators]
     assert len(codes) == len(indicators) > 16
+
+
+# --- the rekap written while the agencies come ---------------------------------------------
+
+
+def _shuffled(agencies, seed=5):
+    import random
+
+    order = list(enumerate(agencies))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+@pytest.mark.parametrize("case", ["as_predicted", "a_skip", "another_year", "two_sheets"])
+def test_written_while_agencies_come_is_the_same_workbook(tmp_path, monkeypatch, case):
+    """The batch's writer (``ahead``) writes each agency's rows as soon as those before it
+    are in; the workbook is the one written at the end from a list, and when the heading
+    cannot be known from the first agency (a position without rekap, another year, rows
+    for two sheets) it is built at the end instead, still the same."""
+    agencies = [_agency(i, n) for i, n in enumerate([3, 5, 2, 4, 6, 1])]
+    positions = len(agencies)
+    if case == "a_skip":
+        positions += 1  # position 6: an agency that stopped before its figures
+    if case == "another_year":
+        agencies[3] = AgencyRekap(**{**agencies[3].__dict__, "year": 2022})
+    if case == "two_sheets":
+        _small_sheets(monkeypatch, 20)
+    expected = write_rekap(agencies, tmp_path / "daftar").read_bytes()
+    out = tmp_path / "hasil"
+    with RekapWriter(ahead=(out, positions)) as writer:
+        for i, (position, agency) in enumerate(_shuffled(agencies)):
+            writer.add(agency, position)
+            if i == 2 and case == "a_skip":
+                writer.skip(6)
+        ahead = writer._ahead
+        written_ahead = ahead is not None and not ahead.broken
+        path = writer.write(out)
+    assert path.read_bytes() == expected
+    assert written_ahead == (case == "as_predicted")
+    assert sorted(p.name for p in out.iterdir()) == [path.name]  # no temporary file left
+
+
+def test_the_rows_are_written_before_the_end(tmp_path):
+    """Agencies in order: each one's rows go to the workbook when it is added."""
+    out = tmp_path / "hasil"
+    with RekapWriter(ahead=(out, 3)) as writer:
+        writer.add(_agency(1, 4), 1)
+        assert writer._ahead.book is None  # the first is not in yet
+        writer.add(_agency(0, 2), 0)
+        assert writer._ahead.next == 2 and writer._ahead.book is not None
+        temporary = [p for p in out.iterdir() if p.suffix == ".tmp"]
+        assert len(temporary) == 1
+        writer.add(_agency(2, 3), 2)
+        path = writer.write(out)
+    assert path.read_bytes() == write_rekap([_agency(i, n) for i, n in
+                                             enumerate([2, 4, 3])], tmp_path).read_bytes()
+    assert not temporary[0].exists()
+
+
+def test_a_batch_given_up_leaves_no_temporary_file(tmp_path):
+    out = tmp_path / "hasil"
+    with RekapWriter(ahead=(out, 3)) as writer:
+        writer.add(_agency(0, 2), 0)
+        assert any(p.suffix == ".tmp" for p in out.iterdir())
+    assert list(out.iterdir()) == []  # closed without write: nothing stays

@@ -62,36 +62,53 @@ def write_atomically(path: Path, data: bytes, verified: bool = False) -> Path:
 def atomic_file(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` for a writer that writes a file itself; when the
     ``with`` body returns, the file is verified (a package: ``ooxml.verify_file``, as a
-    stream), fsynced and renamed over ``path``. An exception from the body, or a package
-    that would not open (``InternalError``), removes it and leaves ``path`` as it was."""
+    stream), fsynced and renamed over ``path`` (``place_file``). An exception from the
+    body, or a package that would not open (``InternalError``), removes it and leaves
+    ``path`` as it was."""
+    path = Path(path)
+    tmp = temporary_beside(path)
+    try:
+        yield tmp
+        place_file(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def temporary_beside(path: Path) -> Path:
+    """A new empty temporary file in ``path``'s folder (made if missing), for a writer
+    that writes a file itself before ``place_file`` puts it at ``path``; the caller
+    removes it if it never gets there."""
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path} adalah folder; berikan nama berkas")
-    tmp: Path | None = None
     try:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                        suffix=".tmp")
-            os.close(fd)
-        except OSError as exc:
-            raise _not_written(path, exc) from None
-        tmp = Path(name)
-        yield tmp
-        if is_package(path):
-            verify_file(tmp, path.name)
-        try:
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            system.default_permissions(tmp)
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise _not_written(path, exc) from None
-        tmp = None
-        _fsync_dir(path.parent)
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+    except OSError as exc:
+        raise _not_written(path, exc) from None
+    return Path(name)
+
+
+def place_file(tmp: Path, path: Path) -> Path:
+    """Put the file ``tmp`` (written beside ``path``) at ``path`` all at once: verified (a
+    package: ``ooxml.verify_file``, as a stream), fsynced, renamed. A package that would
+    not open raises ``InternalError`` and ``path`` is left as it was (``tmp`` too: the
+    caller removes it)."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path} adalah folder; berikan nama berkas")
+    if is_package(path):
+        verify_file(tmp, path.name)
+    try:
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        system.default_permissions(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise _not_written(path, exc) from None
+    _fsync_dir(path.parent)
+    return path
 
 
 def _not_written(path: Path, exc: OSError) -> OutputError:
