@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from pipeline.domain.master import load_master
 from pipeline.errors import TemplateError
 from pipeline.intake.reader import read_folder
 from pipeline.intake.validate import validate
-from pipeline.office.packaging import package_time, stamp
+from pipeline.office.packaging import package_time, stamp, stamp_parts
 from pipeline.paths import WORD_TEMPLATE
 from pipeline.word import columns, direct, render
 from pipeline.word.columns import DROP_COLUMN, MERGE_UP
@@ -373,3 +374,155 @@ def test_parts_are_stamped_as_their_zip():
     from pipeline.office.packaging import stamp_parts
 
     assert stamp_parts(render.package_parts(tpl), when) == stamp(buf.getvalue(), when)
+
+
+# --- rendering on the template's XML (issue 25) against docxtpl and python-docx ------------
+
+
+def _through_docxtpl(context, template, spec, properties):
+    """The path every report took before issue 25, and still takes for charts: docxtpl
+    renders into a python-docx document, which is saved part by part and stamped."""
+    tpl = render.render_document(context, template, spec)
+    when = properties(tpl.docx)
+    return stamp_parts(render.package_parts(tpl), when)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("prepared", ["cache", "no_cache", "body_moved"])
+def test_direct_rendering_gives_docxtpls_bytes(name, prepared, monkeypatch):
+    """Every case, with the template prepared once per process, again for each report,
+    and with the rendered body put into the root as docxtpl does (not parsed in place)."""
+    master, results = case(name)
+    if prepared == "no_cache":
+        monkeypatch.setattr(PREPARED, "enabled", False)
+    if prepared == "body_moved":
+        monkeypatch.setattr(direct, "_in_scope", lambda *args: None)
+    fast = annual_report.render_bytes(master, results)
+    monkeypatch.setattr(annual_report, "render_package", _through_docxtpl)
+    assert annual_report.render_bytes(master, results) == fast
+
+
+def _quarter_case():
+    from pipeline.intake.validate import check_inputs
+    from pipeline.quarter.figures import compute_quarter
+
+    master = load_master(paths.SAMPLE_MASTER)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_sample_inputs(master, Path(tmp), period="TW1")
+        checked = check_inputs(master, Path(tmp), period="TW1", earlier={})
+    return master, compute_quarter(master, 1, checked.values, {}, checked.invalid,
+                                   not checked.ok, checked.texts)
+
+
+def test_direct_rendering_of_a_quarter_gives_docxtpls_bytes(monkeypatch):
+    from pipeline.quarter import report as quarter_report
+
+    master, q = _quarter_case()
+    fast = quarter_report.render_quarter_bytes(master, q)
+    monkeypatch.setattr(quarter_report, "render_package", _through_docxtpl)
+    assert quarter_report.render_quarter_bytes(master, q) == fast
+
+
+def _restyled(tmp_path: Path, core: bool = True) -> Path:
+    """The template with tags in a header and in the core properties (docxtpl renders
+    both), a tab and a line break written in the body; without its core properties part
+    when ``core`` is False (python-docx then adds its own)."""
+    import zipfile
+
+    from docx import Document
+
+    doc = Document(str(WORD_TEMPLATE))
+    header = doc.sections[0].header
+    header.paragraphs[0].add_run("Tahun {{ year }}\tIKU")
+    doc.core_properties.title = "Laporan {{ year }}"
+    doc.core_properties.identifier = "iku-{{ year }}"
+    doc.paragraphs[0].insert_paragraph_before("baris\tsatu\nbaris dua")
+    path = tmp_path / "templat.docx"
+    doc.save(str(path))
+    if not core:
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+        parts["_rels/.rels"] = re.sub(rb"<Relationship [^>]*core-properties[^>]*/>", b"",
+                                      parts["_rels/.rels"])
+        parts["[Content_Types].xml"] = re.sub(rb'<Override PartName="/docProps/core.xml"'
+                                              rb"[^>]*/>", b"", parts["[Content_Types].xml"])
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("core", [True, False])
+def test_direct_rendering_of_a_restyled_template(tmp_path, monkeypatch, core):
+    master, results = case("sample")
+    template = _restyled(tmp_path, core)
+    fast = annual_report.render_bytes(master, results, template)
+    monkeypatch.setattr(annual_report, "render_package", _through_docxtpl)
+    assert annual_report.render_bytes(master, results, template) == fast
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(fast)) as z:
+        assert f"Tahun {master.agency.year}" in z.read("word/header1.xml").decode()
+        assert (f"iku-{master.agency.year}" in z.read("docProps/core.xml").decode()) == core
+
+
+def test_a_chart_renders_through_docxtpl(monkeypatch):
+    """A context holding a chart (the history appendix) is rendered by docxtpl, which
+    gives the image its part; nothing of the template is prepared for it."""
+    from pipeline.word.charts import Chart
+
+    master, results = case("mini")
+    build = annual_report.build_context
+    png = _png()
+
+    def with_chart(*args):
+        context = build(*args)  # the appendix may be a shared constant: not changed in place
+        context["lampiran"] = {**context["lampiran"], "charts": [Chart(png, 100)]}
+        return context
+
+    monkeypatch.setattr(annual_report, "build_context", with_chart)
+    monkeypatch.setattr(direct, "_prepared", lambda *args: pytest.fail("prepared"))
+    through = []
+    real = direct.render_document
+    monkeypatch.setattr(direct, "render_document",
+                        lambda *args: through.append(1) or real(*args))
+    assert annual_report.render_bytes(master, results)
+    assert through == [1]
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+
+    raw = b"\x00\xff\x00\x00"
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_the_package_is_verified_once_at_the_cost_of_the_changed_parts(monkeypatch):
+    """The template's unchanged parts are parsed once in the process; for each report only
+    what changed is checked, and the document built from a tree is not parsed again."""
+    from pipeline.office import ooxml
+
+    master, results = case("sample")
+    annual_report.render_bytes(master, results)  # the template's parts, parsed once
+    parsed: list[int] = []
+
+    class Counting:  # lxml as the verifier sees it, counting what it parses
+        def __getattr__(self, name):
+            return getattr(etree, name)
+
+        @staticmethod
+        def fromstring(data, *args, **kwargs):
+            parsed.append(len(data))
+            return etree.fromstring(data, *args, **kwargs)
+
+    monkeypatch.setattr(ooxml, "etree", Counting())
+    data = annual_report.render_bytes(master, results)
+    assert isinstance(data, ooxml.Verified)
+    assert parsed and max(parsed) < 5_000, parsed  # content types and relationships only
+
