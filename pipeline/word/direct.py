@@ -53,6 +53,7 @@ from .prepared import PREPARED, patched_xml
 from .render import (
     START_TAG,
     STRICT,
+    CorePart,
     broken_output,
     declare_namespaces,
     finish_body,
@@ -74,8 +75,6 @@ _BODY = f"{{{W}}}body"
 _DOC_PR = etree.XPath("//wp:docPr", namespaces={"wp": WP})
 HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
-# The core properties docxtpl renders as templates (DocxTemplate.render_properties).
-RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 # python-docx's parser: the one its parts are read with (blank text between tags dropped).
 _PART_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 
@@ -141,7 +140,7 @@ def render_package(context: dict[str, Any], template_path: Path, spec: TemplateS
         raise TemplateError(jinja_message(exc, source)) from None
     except etree.XMLSyntaxError as exc:
         raise broken_output(exc, source) from None
-    core = _Core(parts[prepared.core], context, env)
+    core = CorePart(parts[prepared.core], context, env)
     when = properties(core)
     parts[prepared.core] = core.xml()
     # the parts serialised here from trees parsed strictly (well-formed by construction,
@@ -232,25 +231,6 @@ def _header_bytes(xml: str) -> bytes:
                 _HEADER_BYTES.pop(next(iter(_HEADER_BYTES)))
             _HEADER_BYTES[xml] = found
     return found
-
-
-class _Core:
-    """The core properties part of one report, with python-docx's own element class (a
-    few hundred bytes): docxtpl's ``render_properties``, then what the family sets."""
-
-    def __init__(self, blob: bytes, context: dict[str, Any], env):
-        from docx.opc.coreprops import CoreProperties
-        from docx.oxml.parser import parse_xml
-
-        self._element = parse_xml(blob)
-        self.core_properties = CoreProperties(self._element)
-        for name in RENDERED_PROPERTIES:
-            initial = getattr(self.core_properties, name)
-            template = PREPARED.get(("jinja", env), initial, env.from_string)
-            setattr(self.core_properties, name, template.render(context))
-
-    def xml(self) -> bytes:
-        return etree.tostring(self._element, encoding="UTF-8", standalone=True)
 
 
 def _prepared(data: bytes, source: str) -> _Prepared:

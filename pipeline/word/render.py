@@ -607,6 +607,30 @@ def _clear_cell(tc: etree._Element) -> None:
 # --- saving ---
 
 
+# The core properties docxtpl renders as templates (DocxTemplate.render_properties).
+RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+class CorePart:
+    """The core properties part of one report rendered on the template's XML
+    (``direct``), with python-docx's own element class (a few hundred bytes): docxtpl's
+    ``render_properties``, then what the family sets (``set_properties``)."""
+
+    def __init__(self, blob: bytes, context: dict[str, Any], env):
+        from docx.opc.coreprops import CoreProperties
+        from docx.oxml.parser import parse_xml
+
+        self._element = parse_xml(blob)
+        self.core_properties = CoreProperties(self._element)
+        for name in RENDERED_PROPERTIES:
+            initial = getattr(self.core_properties, name)
+            template = PREPARED.get(("jinja", env), initial, env.from_string)
+            setattr(self.core_properties, name, template.render(context))
+
+    def xml(self) -> bytes:
+        return etree.tostring(self._element, encoding="UTF-8", standalone=True)
+
+
 def set_properties(docx, *, title: str, subject: str, author: str, keywords: str,
                    when: dt.datetime) -> dt.datetime:
     """The core properties every document of this product carries (one home: the yearly
