@@ -966,9 +966,10 @@ About {NATIONAL_GOVERNMENTS} local governments x {AGENCIES_PER_GOVERNMENT} agenc
   buy a turnaround in minutes; the real national bottleneck is collecting
   {workbooks:,} files and correcting the rejected ones, not computing them.
 * **What does not scale as is.** One national rekap would hold {rows:,} rows, past Excel's
-  1,048,576 rows per sheet. Keep one rekap per local government (one `iku report --all`
-  per root folder) and gather the national figures as a table (CSV or a database) instead
-  of one workbook.
+  1,048,576 rows per sheet: the rekap then goes on several sheets (`Rekap`, `Rekap 2`, …;
+  issue 25), never cut, but a workbook of millions of rows is hard to use. Keep one rekap
+  per local government (one `iku report --all` per root folder) and gather the national
+  figures as a table (CSV or a database) instead of one workbook.
 """
 
 
