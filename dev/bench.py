@@ -783,8 +783,9 @@ def render_markdown(sizes: list[Size], start: dict, probe: tuple[float, float], 
         add(f"| one agency's report renders in at most 0.6x the baseline's time | {render:.2f}x "
             f"({versus.now['render_cpu']:.3f} s vs {versus.base['render_cpu']:.3f} s per "
             f"report; wall {render_wall:.2f}x) | {_ok(render <= 0.6)} |")
-        add(f"| the same bytes as the baseline | {versus.same} of {versus.reports} reports "
-            f"byte-identical | {_ok(versus.same == versus.reports)} |")
+        add(f"| reports byte-identical to the baseline's (information: the issues since "
+            f"`{versus.ref[:7]}` changed the reports on purpose; the byte identity kept is "
+            f"against main, by the tests) | {versus.same} of {versus.reports} | \u2014 |")
     base_ratio = ""
     if versus is not None:
         per_agency_floor = floor_cpu / big.agencies
