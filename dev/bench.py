@@ -16,13 +16,17 @@ it builds a synthetic city (``synth.write_city``) in a temporary folder, then me
 * reading alone in a pool of two processes against serial reading, per workbook;
 * startup: ``iku --help``, the sample ``iku report`` and the bare import of the
   third-party modules that report imports, each the best of several subprocess runs;
-* against the baseline (issue 11 §4, ``--baseline``, the commit the speed work started
-  from): that commit's ``pipeline/`` is taken out of git (``git archive``) and the
-  largest city is read, validated, computed and rendered by it and by this code, in
-  alternating subprocesses, the best of ``--versus-repeat`` each; the reports of both
-  are compared byte for byte;
-* the parent of ``iku report --all`` on larger synthetic cities (``--memory-sizes``):
-  its peak RSS (VmHWM, read by the process itself at exit) and the whole tree's PSS.
+* the floor of the whole work (issue 25, ``ideal_pipeline``): calamine reads, the
+  report's context rendered as text into the prepared template, one zip per agency;
+* against the baseline (``--baseline``, commit 2f05cb3, before the speed work): that
+  commit's files are taken out of git (``git archive``); ``iku report --all`` on the
+  largest city by it and by this code, alternating, ``--rounds`` rounds, the median and
+  range of the round-by-round ratios, wall and CPU (issue 25); then the largest city is
+  read, validated, computed and rendered by both in alternating subprocesses, the best of
+  ``--versus-repeat`` each, the reports compared byte for byte;
+* the parent of ``iku report --all`` on synthetic cities of 4, 40 and 400 agencies
+  (``--memory-sizes``): its peak RSS (VmHWM, read by the process itself at exit) and the
+  whole tree's PSS.
 
 Fast stages (floor, read, validate, compute) are the best of ``--repeat`` passes, the
 others one pass. The machine is shared by several people: a CPU probe at the start (two
