@@ -26,27 +26,44 @@ A city of any size is written with one agency's rows in memory at a time: ``Reka
 takes the agencies as they are done, in any order, keeps only a line of summary each and
 spills their rows to a temporary file; ``write`` then streams them, in the agencies'
 order, into xlsxwriter's ``constant_memory`` mode (rows written straight to its
-temporary files, strings inline instead of a shared-strings table), and the package is
-verified part by part as a stream (``ooxml``). ``write_rekap`` is the same for a list.
+temporary files, strings inline instead of a shared-strings table) and xlsxwriter writes
+the package straight into a temporary file beside the rekap, which is verified from the
+file part by part as a stream and renamed into place (``office.atomic.atomic_file``): the
+parent of ``iku report --all`` needs the same memory for 4 agencies or 4,000.
+``write_rekap`` is the same for a list.
+
+**No row is ever left out.** An Excel sheet holds ``SHEET_ROWS`` rows (1.048.576) and
+xlsxwriter silently ignores a cell written below that, so the rows are placed before they
+are written (``rekap_sheets``): when the agencies' rows do not fit on one sheet, they go
+on several, ``Rekap``, ``Rekap 2``, ``Rekap 3`` … (``sheet_name``), each with the title,
+a note saying which agencies it holds and the header, an agency never cut between two
+sheets, the numbering (No) running on; the Ringkasan then says on which sheet each agency
+is (column ``Lembar rekap``). An agency whose own rows would not fit on one sheet, or
+more agencies than the Ringkasan holds, is refused (``OutputError``) with a message
+saying what to do: never a rekap with rows missing. (A rekap of every Indonesian agency,
+about 3,3 million rows, is four sheets.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 
 from .domain import spec
 from .domain.kinds import MET, NOT_MET
+from .domain.numfmt import fmt_count
 from .domain.periods import ANNUAL, quarter_number, roman
-from .office.atomic import write_atomically
+from .errors import OutputError
+from .office.atomic import atomic_file, place_file, temporary_beside
 
 if TYPE_CHECKING:
     from .compute import Results
@@ -74,6 +91,11 @@ SUMMARY_COLUMNS = (
     ("Rata-rata tahun lalu", 14), ("Perubahan (poin)", 12),
 )
 SUMMARY_HEAD = 2  # the Ringkasan sheet's header row (0-based): agencies follow it
+REKAP_HEAD = 3  # a Rekap sheet's header row (0-based): title, note, blank, header
+#: The rows of one Excel sheet (Excel's own limit, and xlsxwriter's: a cell written below
+#: it is ignored without an error). Every row of the rekap is placed within it.
+SHEET_ROWS = 1_048_576
+SHEET_COLUMN = ("Lembar rekap", 12)  # the Ringkasan's column when the rekap has several
 
 
 @dataclass(frozen=True)
@@ -187,6 +209,45 @@ def _period_words(agencies: Sequence[AgencyRekap | _Summary]) -> str:
     return "".join(f"TRIWULAN {roman(quarter_number(p))} " for p in quarters)
 
 
+def sheet_name(index: int) -> str:
+    """The ``index``-th (0-based) Rekap sheet: ``Rekap``, ``Rekap 2``, ``Rekap 3`` …"""
+    return "Rekap" if index == 0 else f"Rekap {index + 1}"
+
+
+def rekap_sheets(rows: Sequence[int], limit: int | None = None) -> list[range]:
+    """Which agencies go on which Rekap sheet: ``rows`` are the agencies' indicator rows in
+    order (each also takes its average row); a sheet holds ``REKAP_HEAD`` + 1 rows above
+    them and at most ``limit`` rows in all (``SHEET_ROWS``); an agency that does not fit in
+    what is left of a sheet starts the next one. Returns the agencies' index ranges, one
+    per sheet. Raises ``OutputError`` for an agency that would not fit on a sheet alone,
+    and for more agencies than the Ringkasan sheet holds: never a rekap with rows left
+    out."""
+    limit = SHEET_ROWS if limit is None else limit
+    room = limit - (REKAP_HEAD + 1)
+    if len(rows) > limit - (SUMMARY_HEAD + 1):
+        raise OutputError(
+            f"rekap TIDAK ditulis: {fmt_count(len(rows))} instansi tidak muat di lembar "
+            f"Ringkasan (satu lembar Excel memuat paling banyak {fmt_count(limit)} baris); "
+            "bagi folder kota menjadi beberapa folder dan jalankan `iku report --all` untuk "
+            "masing-masing. Laporan setiap instansi tetap ditulis.")
+    sheets: list[range] = []
+    start, used = 0, 0
+    for i, n in enumerate(rows):
+        if n + 1 > room:
+            raise OutputError(
+                f"rekap TIDAK ditulis: instansi ke-{i + 1} memiliki {fmt_count(n)} indikator, "
+                f"lebih dari {fmt_count(room - 1)} baris yang muat di satu lembar Excel "
+                f"({fmt_count(limit)} baris, termasuk judul dan baris rata-ratanya). Angka "
+                "instansi itu ada di laporannya dan di riwayat (`iku riwayat --xlsx`). "
+                "Laporan setiap instansi tetap ditulis.")
+        if used + n + 1 > room:
+            sheets.append(range(start, i))
+            start, used = i, 0
+        used += n + 1
+    sheets.append(range(start, len(rows)))
+    return sheets
+
+
 def write_rekap(agencies: Sequence[AgencyRekap], out_dir: Path) -> Path:
     """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
     with RekapWriter() as writer:
@@ -213,11 +274,21 @@ class _Summary:
 class RekapWriter:
     """The rekap of agencies added one at a time, in any order (``add``), written at the
     end (``write``) in the order of their ``position`` (or of adding). Only a summary per
-    agency stays in memory; the rows wait in a temporary file (removed on ``close``)."""
+    agency stays in memory; the rows wait in a temporary file (removed on ``close``).
 
-    def __init__(self) -> None:
+    Given the folder and how many positions will come (``ahead``: positions 0 … n - 1,
+    each ``add``-ed or ``skip``-ped: a batch's agencies), the workbook is written as they
+    come (``_Ahead``): the Rekap sheet's rows of each agency as soon as the agencies before
+    it are written, while the batch's workers render the next ones; ``write`` then adds
+    the Ringkasan and the Grafik. This holds when the title and the note can be written
+    before the first agency's rows: every position gets a rekap, of one year and one
+    period (the first's), on one sheet; otherwise ``write`` builds the workbook from the
+    spilled rows as without ``ahead``. Either way the same bytes."""
+
+    def __init__(self, ahead: tuple[Path, int] | None = None) -> None:
         self._spill = tempfile.TemporaryFile(prefix="iku_rekap_")
         self._at: dict[float, tuple[int, int, _Summary]] = {}  # position -> where, size
+        self._ahead = _Ahead(*ahead) if ahead is not None and ahead[1] > 0 else None
 
     def __enter__(self) -> RekapWriter:
         return self
@@ -226,7 +297,14 @@ class RekapWriter:
         self.close()
 
     def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.discard()
         self._spill.close()
+
+    def skip(self, position: int) -> None:
+        """Position ``position`` gets no rekap (the agency stopped early)."""
+        if self._ahead is not None:
+            self._ahead.discard()
 
     def __len__(self) -> int:
         return len(self._at)
@@ -240,41 +318,181 @@ class RekapWriter:
         self._at[key] = (where, len(data), _Summary(
             agency.name, agency.folder, agency.year, len(agency.rows), agency.average,
             agency.averaged, agency.report, agency.period, agency.average_previous))
+        if self._ahead is not None:
+            self._ahead.advance(self, agency, key)
+
+    def _read(self, key: float) -> AgencyRekap:
+        where, size, summary = self._at[key]
+        self._spill.seek(where)
+        rows = pickle.loads(self._spill.read(size))  # our own bytes, just written
+        return AgencyRekap(summary.name, summary.folder, summary.year, rows, summary.average,
+                           summary.averaged, summary.report, summary.period,
+                           summary.average_previous)
 
     def _agencies(self) -> Iterator[AgencyRekap]:
         """The agencies in order, their rows read back one agency at a time."""
         for key in sorted(self._at):
-            where, size, summary = self._at[key]
-            self._spill.seek(where)
-            rows = pickle.loads(self._spill.read(size))  # our own bytes, just written
-            yield AgencyRekap(summary.name, summary.folder, summary.year, rows,
-                              summary.average, summary.averaged, summary.report,
-                              summary.period, summary.average_previous)
+            yield self._read(key)
 
     def write(self, out_dir: Path) -> Path:
-        """Write the rekap workbook into ``out_dir`` (atomically) and return its path."""
+        """Write the rekap workbook into ``out_dir`` (atomically: xlsxwriter writes a
+        temporary file beside it, verified as a stream and renamed) and return its path.
+        Raises ``OutputError`` when the rows cannot all be placed (``rekap_sheets``)."""
         summaries = [self._at[key][2] for key in sorted(self._at)]
+        sheets = rekap_sheets([s.rows for s in summaries])  # before anything is written
         path = Path(out_dir) / rekap_filename(summaries)
-        buffer = io.BytesIO()
-        _build(summaries, self._agencies(), buffer)
-        return write_atomically(path, buffer.getvalue())
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            if ahead.done(summaries, sheets) and Path(out_dir) == ahead.folder:
+                return ahead.place(summaries, path)
+            ahead.discard()
+        with atomic_file(path) as tmp:
+            _build(summaries, self._agencies(), str(tmp), sheets)
+        return path
 
 
-def _build(summaries: Sequence[_Summary], agencies: Iterable[AgencyRekap],
-           target: IO[bytes]) -> None:
-    book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True})
-    f = _Formats(book)
-    years = ", ".join(str(y) for y in sorted({a.year for a in summaries}))
-    first = min((a.year for a in summaries), default=2000)  # fixed, not now: same bytes
-    words = _period_words(summaries)
-    book.set_properties({"title": f"Rekap Capaian IKU {words.title()}{years}",
-                         "author": "iku", "created": dt.datetime(first, 1, 1)})
-    rekap, summary = book.add_worksheet("Rekap"), book.add_worksheet("Ringkasan")
-    chart_sheet = book.add_worksheet("Grafik")
-    _rekap_sheet(rekap, f, agencies, len(summaries), years, words)
-    _summary_sheet(summary, f, summaries, years, words)
-    _chart_sheet(book, chart_sheet, f, summaries, years, words)
-    book.close()
+class _Ahead:
+    """The rekap workbook written while the agencies come (see ``RekapWriter``): begun with
+    the first agency, which the heading is taken from (its year and period, and the number
+    of positions); each agency written once those before it are; given up (``discard``) as
+    soon as an agency's year or period differs, a position is skipped or the rows would
+    not fit on one sheet. ``done`` says whether the workbook is what ``write`` would build;
+    ``place`` finishes it and puts it at its path."""
+
+    def __init__(self, folder: Path, expected: int):
+        self.folder, self.expected = Path(folder), expected
+        self.next = 0  # the position to write next
+        self.book: _Book | None = None
+        self.tmp: Path | None = None
+        self.heading: _Heading | None = None
+        self.used = 0  # rows of the sheet the agencies take
+        self.broken = False
+
+    def advance(self, writer: RekapWriter, added: AgencyRekap, key: float) -> None:
+        """``added`` (at position ``key``) was just added: write every agency now next."""
+        while not self.broken and self.next in writer._at:
+            agency = added if key == self.next else writer._read(self.next)
+            if self.book is None:
+                self._begin(agency)
+            if agency.year != self.heading_year or agency.period != self.period or \
+                    self.used + len(agency.rows) + 1 > SHEET_ROWS - (REKAP_HEAD + 1):
+                self.discard()
+                return
+            self.used += len(agency.rows) + 1
+            try:
+                self.book.agency(agency)
+            except Exception:  # given up; ``write`` builds it again, and says what fails
+                self.discard()
+                return
+            self.next += 1
+
+    def _begin(self, first: AgencyRekap) -> None:
+        self.heading_year, self.period = first.year, first.period
+        self.heading = _Heading(str(first.year), first.year,
+                                _period_words([first]), self.expected)
+        self.tmp = temporary_beside(self.folder / rekap_filename([first]))
+        self.book = _Book(str(self.tmp), self.heading, 1)
+        self.book.begin_sheet(0, None)
+
+    def done(self, summaries: Sequence[_Summary], sheets: Sequence[range]) -> bool:
+        return (not self.broken and self.book is not None and self.next == self.expected
+                and len(summaries) == self.expected and len(sheets) == 1
+                and _Heading.of(summaries) == self.heading)
+
+    def place(self, summaries: Sequence[_Summary], path: Path) -> Path:
+        try:
+            self.book.end_sheet()
+            self.book.finish(summaries, None)
+            self.book = None
+            return place_file(self.tmp, path)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Give up: the workbook begun is closed and removed (nothing else is written)."""
+        self.broken = True
+        book, self.book = self.book, None
+        if book is not None:
+            try:
+                book.book.close()  # so that xlsxwriter removes its own temporary files
+            except Exception:  # only cleaning up what is given up
+                pass
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+
+
+def _build(summaries: Sequence[_Summary], agencies: Iterable[AgencyRekap], target: str,
+           sheets: Sequence[range]) -> None:
+    book = _Book(target, _Heading.of(summaries), len(sheets))
+    agencies = iter(agencies)
+    for i, span in enumerate(sheets):
+        book.begin_sheet(i, _Part(i, len(sheets), span) if len(sheets) > 1 else None)
+        for agency in itertools.islice(agencies, len(span)):
+            book.agency(agency)
+        book.end_sheet()
+    where = [sheet_name(i) for i, span in enumerate(sheets) for _ in span] \
+        if len(sheets) > 1 else None
+    book.finish(summaries, where)
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """What the rekap says of all its agencies before their rows: the years, the quarter,
+    how many agencies."""
+
+    years: str
+    first: int  # the first year: the workbook's date (fixed, not now: the same bytes)
+    words: str
+    count: int
+
+    @classmethod
+    def of(cls, summaries: Sequence[_Summary]) -> _Heading:
+        return cls(", ".join(str(y) for y in sorted({a.year for a in summaries})),
+                   min((a.year for a in summaries), default=2000), _period_words(summaries),
+                   len(summaries))
+
+
+class _Book:
+    """The rekap workbook being written, in the one order of calls whether its agencies
+    come all at the end (``RekapWriter.write``) or as they are done (``_Ahead``): the Rekap
+    sheets, their rows, then the Ringkasan and the Grafik, then the file."""
+
+    def __init__(self, target: str, heading: _Heading, sheets: int):
+        self.book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True})
+        self.f = _Formats(self.book)
+        self.years, self.words = heading.years, heading.words
+        self.book.set_properties({"title": f"Rekap Capaian IKU {self.words.title()}{self.years}",
+                                  "author": "iku", "created": dt.datetime(heading.first, 1, 1)})
+        self.rekaps = [self.book.add_worksheet(sheet_name(i)) for i in range(sheets)]
+        self.count = heading.count
+        self.number = 0
+        self._sheet = None
+
+    def begin_sheet(self, index: int, part: _Part | None) -> None:
+        self._sheet = _RekapSheet(self.rekaps[index], self.f, self.count, self.years,
+                                  self.words, self.number, part)
+
+    def agency(self, agency: AgencyRekap) -> None:
+        self._sheet.agency(agency)
+
+    def end_sheet(self) -> None:
+        self.number = self._sheet.end()
+
+    def finish(self, summaries: Sequence[_Summary], where: Sequence[str] | None) -> None:
+        summary = self.book.add_worksheet("Ringkasan")
+        chart_sheet = self.book.add_worksheet("Grafik")
+        _summary_sheet(summary, self.f, summaries, self.years, self.words, where)
+        _chart_sheet(self.book, chart_sheet, self.f, summaries, self.years, self.words)
+        self.book.close()
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One of several Rekap sheets: its index, how many there are, its agencies."""
+
+    index: int
+    count: int
+    agencies: range
 
 
 class _Formats:
@@ -329,21 +547,33 @@ def _header(sheet, f: _Formats, row: int, columns) -> None:
     sheet.set_row(row, 30)
 
 
-def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int,
-                 years: str, words: str) -> None:
-    sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA {words}TAHUN "
-                       f"{years}", f.title)
-    note = (" Triwulan: Target dan % Capaian s.d. triwulan itu, Realisasi tahun berjalan "
-            "(menurut akumulasi tiap indikator)." if words else
-            " Perubahan: % capaian tahun ini dikurangi tahun lalu, dalam poin.")
-    sheet.write_string(1, 0, f"{count} instansi; angka dihitung ulang dari isian x1 "
-                       "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 desimal)."
-                       + note)
-    head = 3
-    columns = COLUMNS + (QUARTER_COLUMNS if words else PREVIOUS_COLUMNS)
-    _header(sheet, f, head, columns)
-    row, number = head + 1, 0
-    for agency in agencies:
+class _RekapSheet:
+    """One Rekap sheet: the title, the note and the header at once, then each agency's
+    rows (numbered on from ``number``) as it comes, then the sheet's settings (``end``,
+    which returns the last number). ``part``: this sheet is one of several."""
+
+    def __init__(self, sheet, f: _Formats, count: int, years: str, words: str,
+                 number: int = 0, part: _Part | None = None):
+        self.sheet, self.f, self.words, self.number = sheet, f, words, number
+        sheet.write_string(0, 0, f"REKAPITULASI CAPAIAN INDIKATOR KINERJA UTAMA {words}"
+                           f"TAHUN {years}", f.title)
+        note = (" Triwulan: Target dan % Capaian s.d. triwulan itu, Realisasi tahun berjalan "
+                "(menurut akumulasi tiap indikator)." if words else
+                " Perubahan: % capaian tahun ini dikurangi tahun lalu, dalam poin.")
+        if part is not None:
+            note += (f" Rekap ini terbagi atas {part.count} lembar (Rekap, Rekap 2, …) karena "
+                     f"satu lembar Excel memuat paling banyak {fmt_count(SHEET_ROWS)} baris; "
+                     f"lembar ini memuat instansi ke-{part.agencies.start + 1} sampai "
+                     f"ke-{part.agencies.stop} (kolom Lembar rekap di lembar Ringkasan).")
+        sheet.write_string(1, 0, f"{count} instansi; angka dihitung ulang dari isian x1 "
+                           "dan x2 tiap unit, tanpa pembulatan (tampilan dibulatkan 2 "
+                           "desimal)." + note)
+        self.columns = COLUMNS + (QUARTER_COLUMNS if words else PREVIOUS_COLUMNS)
+        _header(sheet, f, REKAP_HEAD, self.columns)
+        self.row = REKAP_HEAD + 1
+
+    def agency(self, agency: AgencyRekap) -> None:
+        sheet, f, words, row, number = self.sheet, self.f, self.words, self.row, self.number
         for r in agency.rows:
             number += 1
             sheet.write_number(row, 0, number, f.centre)
@@ -373,7 +603,7 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int
                 _number(sheet, row, 12, r.previous, f.number, f.blank)
                 _number(sheet, row, 13, _change(r.achievement, r.previous), f.number, f.blank)
             row += 1
-        for col in range(len(columns)):
+        for col in range(len(self.columns)):
             sheet.write_blank(row, col, None, f.avg_text)
         _text(sheet, row, 1, agency.name, f, f.avg_text)
         sheet.write_string(row, 5, f"Rata-rata capaian ({agency.averaged} dari "
@@ -383,13 +613,17 @@ def _rekap_sheet(sheet, f: _Formats, agencies: Iterable[AgencyRekap], count: int
             _number(sheet, row, 12, agency.average_previous, f.avg_number, f.avg_text)
             _number(sheet, row, 13, _change(agency.average, agency.average_previous),
                     f.avg_number, f.avg_text)
-        row += 1
-    sheet.freeze_panes(head + 1, 2)
-    sheet.autofilter(head, 0, max(head, row - 1), len(columns) - 1)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(head)
+        self.row, self.number = row + 1, number
+
+    def end(self) -> int:
+        sheet, head = self.sheet, REKAP_HEAD
+        sheet.freeze_panes(head + 1, 2)
+        sheet.autofilter(head, 0, max(head, self.row - 1), len(self.columns) - 1)
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(head)
+        return self.number
 
 
 def _change(now: float | None, before: float | None) -> float | None:
@@ -398,11 +632,13 @@ def _change(now: float | None, before: float | None) -> float | None:
 
 
 def _summary_sheet(sheet, f: _Formats, agencies: Sequence[_Summary], years: str,
-                   words: str = "") -> None:
+                   words: str = "", where: Sequence[str] | None = None) -> None:
+    """The Ringkasan; ``where``: each agency's Rekap sheet, when there are several."""
     sheet.write_string(0, 0, f"RINGKASAN CAPAIAN IKU PER INSTANSI {words}TAHUN {years}",
                        f.title)
     head = SUMMARY_HEAD
-    _header(sheet, f, head, SUMMARY_COLUMNS)
+    columns = SUMMARY_COLUMNS + ((SHEET_COLUMN,) if where is not None else ())
+    _header(sheet, f, head, columns)
     for i, agency in enumerate(agencies, 1):
         row = head + i
         sheet.write_number(row, 0, i, f.centre)
@@ -415,8 +651,10 @@ def _summary_sheet(sheet, f: _Formats, agencies: Sequence[_Summary], years: str,
         _number(sheet, row, 7, agency.average_previous, f.number, f.blank)
         _number(sheet, row, 8, _change(agency.average, agency.average_previous), f.number,
                 f.blank)
+        if where is not None:
+            _text(sheet, row, 9, where[i - 1], f)
     sheet.freeze_panes(head + 1, 0)
-    sheet.autofilter(head, 0, head + max(1, len(agencies)), len(SUMMARY_COLUMNS) - 1)
+    sheet.autofilter(head, 0, head + max(1, len(agencies)), len(columns) - 1)
 
 
 

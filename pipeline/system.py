@@ -124,6 +124,15 @@ def worker_context():
     return multiprocessing.get_context("fork") if current() == LINUX else None
 
 
+def at_worker_exit(action) -> None:
+    """Run ``action()`` when this worker process of a pool ends normally (a pool's workers
+    leave through ``os._exit``, which skips ``atexit``; multiprocessing runs its own
+    finalizers first)."""
+    from multiprocessing import util
+
+    util.Finalize(None, action, exitpriority=0)
+
+
 def kill_self() -> None:
     """End this process at once, without cleanup (the history's crash tests)."""
     import psutil

@@ -333,25 +333,47 @@ def test_bench_measures_every_stage_and_writes_the_targets(tmp_path):
                "imports_cpu": 0.85, "modules": ["yaml"]}
     args = type("Args", (), {"units": 2, "indicators": 2, "seed": 0, "repeat": 1,
                              "e2e_repeat": 1, "baseline": bench.BASELINE, "versus_repeat": 1,
-                             "memory_sizes": "50,100", "memory_jobs": 2})()
+                             "memory_sizes": "50,100", "memory_jobs": 2, "rounds": 3})()
     versus = bench.Versus(bench.BASELINE, 2, {"render_cpu": 1.0, "render_wall": 1.2,
                                               "rvc_cpu": 0.1, "rvc_wall": 0.12},
                           {"render_cpu": 0.5, "render_wall": 0.7, "rvc_cpu": 0.05,
                            "rvc_wall": 0.06}, 2, 2)
     memory = [bench.Memory(50, 400, 2, 30.0, 104.0, 300.0),
               bench.Memory(100, 800, 2, 60.0, 108.0, 310.0)]
-    text = bench.render_markdown(sizes, startup, (1.9, 1.8), args, 0.5, versus, memory)
+    head = bench.Head(bench.BASELINE, 2, [(10.0, 12.0), (11.0, 12.5), (9.0, 11.0)],
+                      [(5.0, 6.0), (6.6, 6.5), (4.5, 6.6)])
+    sizes[-1].ratios = [3.5, 3.9, 4.4]
+    text = bench.render_markdown(sizes, startup, (1.9, 1.8), args, 0.5, versus, memory, head)
+    assert ("| `report --all` on the 2-agency city in at most 0.6x the wall time of `2f05cb3`, "
+            "same run | 0.50x (0.50\u20130.60, 3 rounds; CPU 0.52x) | **tercapai / met** |") in text
+    assert ("| read + validate + compute at most 4x the calamine floor, every check kept | "
+            "3.9x CPU (3.5\u20134.4, 3 passes) | **tercapai / met** |") in text
+    assert ("| the parent under 150 MB and flat for 50, 100 agencies (flat: within 15 MiB) | "
+            "50: 104 MiB, 100: 108 MiB (range 4 MiB) | **tercapai / met** |") in text
+    assert "--rounds 3" in text
     assert "make bench" in text and "--sizes 1,2 --units 2 --indicators 2" in text
     assert "--memory-sizes 50,100 --memory-jobs 2" in text
     assert "| `iku --help` < 0.3 s | 0.100 s | **tercapai / met** |" in text
     assert "| sample `iku report` within 0.5 s of its bare imports | 1.10 s - 0.85 s = 0.25 s " \
         "(wall 1.20 s - 0.90 s = 0.30 s) | **tercapai / met** |" in text
     assert "| one agency's report renders in at most 0.6x the baseline's time | 0.50x" in text
-    assert "| the same bytes as the baseline | 2 of 2 reports byte-identical" in text
+    assert "against main, by the tests) | 2 of 2 | \u2014 |" in text
     assert ("| `report --all` for 400 agencies: the parent stays under 150 MB | 132 MiB "
             "(extrapolated from 50, 100 agencies: 8.0 MiB per 100 agencies) |") in text
     assert "| 2-agency city (4 workbooks, 8 rows) end to end < 30 s | 10.0 s" in text
     assert "national case" in text and "22,000 agencies" in text
+
+
+def test_bench_runs_report_all_against_a_commit(tmp_path):
+    """Issue 25: the baseline's ``report --all`` against this code's, alternating; here
+    the baseline is this code's own commit, so both sides run and write reports."""
+    from dev import bench
+
+    city = write_city(tmp_path / "kota", agencies=1, units=2, indicators=2, seed=3)
+    head = bench.measure_head("HEAD", city.root, 1, 1, tmp_path / "kepala")
+    assert head is not None and len(head.base) == len(head.now) == 1
+    assert all(w > 0 and c > 0 for w, c in head.base + head.now)
+    assert (tmp_path / "kepala" / "baseline" / "pipeline" / "__main__.py").is_file()
 
 
 def test_bench_measures_the_parents_memory(tmp_path):

@@ -16,12 +16,15 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import re
 import tempfile
 from pathlib import Path
 
 import pytest
 import test_render as tr
 from docxtpl import DocxTemplate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline import paths
@@ -33,9 +36,9 @@ from pipeline.domain.master import load_master
 from pipeline.errors import TemplateError
 from pipeline.intake.reader import read_folder
 from pipeline.intake.validate import validate
-from pipeline.office.packaging import package_time, stamp
+from pipeline.office.packaging import package_time, stamp, stamp_parts
 from pipeline.paths import WORD_TEMPLATE
-from pipeline.word import columns, render
+from pipeline.word import columns, direct, render
 from pipeline.word.columns import DROP_COLUMN, MERGE_UP
 from pipeline.word.prepared import PREPARED
 from pipeline.workbook.sample import write_sample_inputs
@@ -231,8 +234,9 @@ def ref_merge_marked_cells(body) -> int:
 def _rendered_body(name: str, monkeypatch):
     """The report's body as rendered, before the passes."""
     seen = []
-    monkeypatch.setattr(render, "finish_body",
-                        lambda body, *rest: seen.append(copy.deepcopy(body)))
+    for module in (render, direct):
+        monkeypatch.setattr(module, "finish_body",
+                            lambda body, *rest: seen.append(copy.deepcopy(body)))
     annual_report.render_bytes(*case(name))
     monkeypatch.undo()
     return seen[0]
@@ -328,10 +332,36 @@ def test_table_grid_fix_widens_and_narrows_like_docxtpl():
     '<w:p><w:pPr><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
     "<w:t>a\tb\nc\x07d\x0ce</w:t></w:r></w:p><w:p><w:r><w:t>tetap</w:t></w:r></w:p>",
     "<w:p><w:r><w:t>baris\nbaru</w:t></w:r><w:r><w:t>x</w:t></w:r></w:p>teks\tlepas",
+    # a paragraph inside a text box inside a paragraph: docxtpl's match ends at the inner
+    # paragraph's end, and the outer paragraph's rest is no match of its own
+    "<w:p><w:r><w:t>a\tb</w:t></w:r><w:r><w:txbxContent><w:p><w:r><w:t>c\nd</w:t></w:r>"
+    "</w:p></w:txbxContent></w:r><w:r><w:t>e\nf</w:t></w:r></w:p><w:p><w:r><w:t>g\fh</w:t>"
+    "</w:r></w:p>",
+    # a self-closing paragraph with attributes starts a match that runs to the next end
+    '<w:p w:rsidR="00AB"/><w:p><w:r><w:t>i\nj</w:t></w:r></w:p>',
+    # no end at all: nothing to match
+    "<w:p><w:r><w:t>k\nl</w:t></w:r>",
+    "\n<w:p>\n</w:p>\n",
+    # not XML, but docxtpl's expression takes "a</w:p" into a start tag
+    "<w:p a</w:p>\n</w:p><w:p>b\tc</w:p>\n",
 ])
 def test_resolve_listing_is_docxtpls(xml):
     ours = render._template_class()(None)
     assert ours.resolve_listing(xml) == DocxTemplate(None).resolve_listing(xml)
+
+
+PIECES = ["<w:p>", '<w:p w:rsidR="1">', '<w:p w:x="2"/>', "</w:p>", "<w:r>", "</w:r>",
+          "<w:t>", '<w:t xml:space="preserve">', "</w:t>", "<w:pPr><w:jc/></w:pPr>",
+          "<w:rPr><w:b/></w:rPr>", "<w:txbxContent>", "</w:txbxContent>", "<w:pPr>",
+          "teks", "a b", "\n", "\t", "\a", "\f", "<w:p a", ">", "<"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_resolve_listing_is_docxtpls_on_any_text(pieces):
+    """Any sequence of these pieces, well-formed or not, comes out as docxtpl makes it."""
+    xml = "".join(pieces)
+    assert render.resolve_listing(xml) == DocxTemplate(None).resolve_listing(xml)
 
 
 def test_parts_are_stamped_as_their_zip():
@@ -344,3 +374,155 @@ def test_parts_are_stamped_as_their_zip():
     from pipeline.office.packaging import stamp_parts
 
     assert stamp_parts(render.package_parts(tpl), when) == stamp(buf.getvalue(), when)
+
+
+# --- rendering on the template's XML (issue 25) against docxtpl and python-docx ------------
+
+
+def _through_docxtpl(context, template, spec, properties):
+    """The path every report took before issue 25, and still takes for charts: docxtpl
+    renders into a python-docx document, which is saved part by part and stamped."""
+    tpl = render.render_document(context, template, spec)
+    when = properties(tpl.docx)
+    return stamp_parts(render.package_parts(tpl), when)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("prepared", ["cache", "no_cache", "body_moved"])
+def test_direct_rendering_gives_docxtpls_bytes(name, prepared, monkeypatch):
+    """Every case, with the template prepared once per process, again for each report,
+    and with the rendered body put into the root as docxtpl does (not parsed in place)."""
+    master, results = case(name)
+    if prepared == "no_cache":
+        monkeypatch.setattr(PREPARED, "enabled", False)
+    if prepared == "body_moved":
+        monkeypatch.setattr(direct, "_in_scope", lambda *args: None)
+    fast = annual_report.render_bytes(master, results)
+    monkeypatch.setattr(annual_report, "render_package", _through_docxtpl)
+    assert annual_report.render_bytes(master, results) == fast
+
+
+def _quarter_case():
+    from pipeline.intake.validate import check_inputs
+    from pipeline.quarter.figures import compute_quarter
+
+    master = load_master(paths.SAMPLE_MASTER)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_sample_inputs(master, Path(tmp), period="TW1")
+        checked = check_inputs(master, Path(tmp), period="TW1", earlier={})
+    return master, compute_quarter(master, 1, checked.values, {}, checked.invalid,
+                                   not checked.ok, checked.texts)
+
+
+def test_direct_rendering_of_a_quarter_gives_docxtpls_bytes(monkeypatch):
+    from pipeline.quarter import report as quarter_report
+
+    master, q = _quarter_case()
+    fast = quarter_report.render_quarter_bytes(master, q)
+    monkeypatch.setattr(quarter_report, "render_package", _through_docxtpl)
+    assert quarter_report.render_quarter_bytes(master, q) == fast
+
+
+def _restyled(tmp_path: Path, core: bool = True) -> Path:
+    """The template with tags in a header and in the core properties (docxtpl renders
+    both), a tab and a line break written in the body; without its core properties part
+    when ``core`` is False (python-docx then adds its own)."""
+    import zipfile
+
+    from docx import Document
+
+    doc = Document(str(WORD_TEMPLATE))
+    header = doc.sections[0].header
+    header.paragraphs[0].add_run("Tahun {{ year }}\tIKU")
+    doc.core_properties.title = "Laporan {{ year }}"
+    doc.core_properties.identifier = "iku-{{ year }}"
+    doc.paragraphs[0].insert_paragraph_before("baris\tsatu\nbaris dua")
+    path = tmp_path / "templat.docx"
+    doc.save(str(path))
+    if not core:
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+        parts["_rels/.rels"] = re.sub(rb"<Relationship [^>]*core-properties[^>]*/>", b"",
+                                      parts["_rels/.rels"])
+        parts["[Content_Types].xml"] = re.sub(rb'<Override PartName="/docProps/core.xml"'
+                                              rb"[^>]*/>", b"", parts["[Content_Types].xml"])
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("core", [True, False])
+def test_direct_rendering_of_a_restyled_template(tmp_path, monkeypatch, core):
+    master, results = case("sample")
+    template = _restyled(tmp_path, core)
+    fast = annual_report.render_bytes(master, results, template)
+    monkeypatch.setattr(annual_report, "render_package", _through_docxtpl)
+    assert annual_report.render_bytes(master, results, template) == fast
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(fast)) as z:
+        assert f"Tahun {master.agency.year}" in z.read("word/header1.xml").decode()
+        assert (f"iku-{master.agency.year}" in z.read("docProps/core.xml").decode()) == core
+
+
+def test_a_chart_renders_through_docxtpl(monkeypatch):
+    """A context holding a chart (the history appendix) is rendered by docxtpl, which
+    gives the image its part; nothing of the template is prepared for it."""
+    from pipeline.word.charts import Chart
+
+    master, results = case("mini")
+    build = annual_report.build_context
+    png = _png()
+
+    def with_chart(*args):
+        context = build(*args)  # the appendix may be a shared constant: not changed in place
+        context["lampiran"] = {**context["lampiran"], "charts": [Chart(png, 100)]}
+        return context
+
+    monkeypatch.setattr(annual_report, "build_context", with_chart)
+    monkeypatch.setattr(direct, "_prepared", lambda *args: pytest.fail("prepared"))
+    through = []
+    real = direct.render_document
+    monkeypatch.setattr(direct, "render_document",
+                        lambda *args: through.append(1) or real(*args))
+    assert annual_report.render_bytes(master, results)
+    assert through == [1]
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+
+    raw = b"\x00\xff\x00\x00"
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_the_package_is_verified_once_at_the_cost_of_the_changed_parts(monkeypatch):
+    """The template's unchanged parts are parsed once in the process; for each report only
+    what changed is checked, and the document built from a tree is not parsed again."""
+    from pipeline.office import ooxml
+
+    master, results = case("sample")
+    annual_report.render_bytes(master, results)  # the template's parts, parsed once
+    parsed: list[int] = []
+
+    class Counting:  # lxml as the verifier sees it, counting what it parses
+        def __getattr__(self, name):
+            return getattr(etree, name)
+
+        @staticmethod
+        def fromstring(data, *args, **kwargs):
+            parsed.append(len(data))
+            return etree.fromstring(data, *args, **kwargs)
+
+    monkeypatch.setattr(ooxml, "etree", Counting())
+    data = annual_report.render_bytes(master, results)
+    assert isinstance(data, ooxml.Verified)
+    assert parsed and max(parsed) < 5_000, parsed  # content types and relationships only
+

@@ -411,15 +411,21 @@ def test_a_word_template_file_dotx_is_refused_with_a_hint(tmp_path, sample, resu
     assert sorted(p.name for p in tmp_path.iterdir()) == ["templat.dotx"]
 
 
+@pytest.mark.parametrize("path", ["direct", "docxtpl"])
 def test_without_the_check_the_strict_parse_still_refuses(tmp_path, sample, results,
-                                                          monkeypatch):
+                                                          monkeypatch, path):
     """docxtpl parses the rendered body with recover=True, which would quietly drop what
     it cannot read; the body is parsed strictly first, so a template that slipped past the
-    check is still refused as the template's fault (exit 1), not written."""
-    from pipeline.word import render
+    check is still refused as the template's fault (exit 1), not written. Both ways of
+    rendering: on the template's XML (``direct``, every report without a chart) and
+    through docxtpl (charts, footnotes)."""
+    from pipeline.word import direct, render
 
     template = variant(tmp_path, _if_into_table)
     monkeypatch.setattr(render, "check_template", lambda *args: None)
+    monkeypatch.setattr(direct, "check_template", lambda *args: None)
+    if path == "docxtpl":
+        monkeypatch.setattr(direct, "_prepared", lambda *args: None)
     with pytest.raises(TemplateError) as err:
         render_report(sample, results, tmp_path / "x.docx", template)
     message = str(err.value)

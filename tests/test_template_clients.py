@@ -230,15 +230,18 @@ def test_damaged_resaved_template_is_refused(index, templates, sample, results, 
 def test_verifier_stops_what_docxtpl_would_have_written(templates, monkeypatch, tmp_path):
     """docxtpl's own parse recovers from the unbound m: prefix and saves a document that
     neither Word nor LibreOffice opens; with the fix disabled, the verifier must refuse to
-    write it (exit 3), and the existing report stays as it was."""
+    write it (exit 3), and the existing report stays as it was. The report goes through
+    docxtpl here (as a report with a chart does; ``direct`` renders the others)."""
     from docxtpl import DocxTemplate
 
     from pipeline.domain.kinds import OMML_NS, KindRules
+    from pipeline.word import direct
 
     equation = KindRules.equation  # declares the namespace on the element: undo that here
     monkeypatch.setattr(KindRules, "equation", lambda self, ind: equation(self, ind).replace(
         f' xmlns:m="{OMML_NS}"', ""))
     monkeypatch.setattr(render, "_template_class", lambda: DocxTemplate)
+    monkeypatch.setattr(direct, "_prepared", lambda *args: None)
     out_dir = tmp_path / "hasil"
     out_dir.mkdir()
     report = out_dir / "Laporan_IKU_2021.docx"
@@ -252,5 +255,31 @@ def test_verifier_stops_what_docxtpl_would_have_written(templates, monkeypatch, 
         "Word/Excel/LibreOffice (bagian word/document.xml bukan XML yang sah: Namespace prefix "
         "m on oMath is not defined")
     assert "Ini kesalahan program, bukan kesalahan isian" in result.stderr
+    assert sorted(p.name for p in out_dir.iterdir()) == ["Laporan_IKU_2021.docx"]
+    assert report.read_bytes() == b"laporan lama"
+
+
+def test_direct_rendering_without_its_namespace_fix_writes_nothing(templates, monkeypatch,
+                                                                   tmp_path):
+    """The same fragment rendered on the template's XML (``direct``) with its declaration
+    of the fragments' namespaces disabled: the strict parse of the rendered body refuses
+    it before anything is zipped; the existing report stays as it was."""
+    from pipeline.domain.kinds import OMML_NS, KindRules
+    from pipeline.word import direct
+
+    equation = KindRules.equation
+    monkeypatch.setattr(KindRules, "equation", lambda self, ind: equation(self, ind).replace(
+        f' xmlns:m="{OMML_NS}"', ""))
+    monkeypatch.setattr(direct, "declare_namespaces", lambda xml, *args: xml)
+    out_dir = tmp_path / "hasil"
+    out_dir.mkdir()
+    report = out_dir / "Laporan_IKU_2021.docx"
+    report.write_bytes(b"laporan lama")
+    result = run_cli("report", "--template", templates["disimpan_ulang"], "--out", report)
+    assert result.exit_code == 3  # the program's fault, not the template's
+    assert "Laporan ditulis" not in result.output
+    assert result.stderr.startswith("GALAT: laporan TIDAK ditulis: hasil isian templat ")
+    assert "Namespace prefix m on oMath is not defined" in result.stderr
+    assert "Ini kesalahan program, bukan kesalahan templat" in result.stderr
     assert sorted(p.name for p in out_dir.iterdir()) == ["Laporan_IKU_2021.docx"]
     assert report.read_bytes() == b"laporan lama"

@@ -3,10 +3,10 @@ engine: its template spec (``IKU``), its bytes, and the bundled sample rendered 
 template (for ``iku templat periksa``).
 
 ``render_bytes`` is the one way the yearly report is made: ``context.build_context`` (every
-text, formatted) → ``word.render.render_document`` with the ``IKU`` spec (checked, filled,
-tables finished) → fixed core properties (dated from the master's report date) → the
-normalised, stamped package (``office.packaging.stamp_parts``). Nothing is written here:
-the runner publishes the bytes (``office.publish``).
+text, formatted) → ``word.direct.render_package`` with the ``IKU`` spec (checked, filled on
+the template's XML, tables finished, fixed core properties dated from the master's report
+date, the normalised, stamped and verified package). Nothing is written here: the runner
+publishes the bytes (``office.publish``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from ..compute import Results, compute
 from ..domain.master import Master, load_master
 from ..intake.validate import check_inputs
 from ..office.atomic import write_atomically
-from ..office.packaging import package_time, stamp_parts
-from ..word.render import package_parts, render_document, set_properties
+from ..office.packaging import package_time
+from ..word.direct import render_package
+from ..word.render import set_properties
 from ..word.template_check import TemplateSpec, shows, table_loop
 from ..workbook.sample import sample_inputs
 from .context import build_context
@@ -30,14 +31,18 @@ def render_bytes(
 ) -> bytes:
     """The finished .docx as bytes (nothing is written); ``history``: the earlier years
     for the history appendix (``history.Series``), when the master asks for it."""
-    tpl = render_document(build_context(master, results, history), template_path, IKU)
     agency = master.agency
-    when = set_properties(
-        tpl.docx, when=package_time(agency.package_date),
-        title=f"Indikator Kinerja Utama (IKU) dan Capaian IKU Tahun {agency.year}",
-        subject=agency.name, author=agency.short_name,
-        keywords=f"IKU; Capaian IKU; SAKIP; {agency.year}")
-    return stamp_parts(package_parts(tpl), when)  # normalised, with what we wrote recorded
+
+    def properties(docx):
+        return set_properties(
+            docx, when=package_time(agency.package_date),
+            title=f"Indikator Kinerja Utama (IKU) dan Capaian IKU Tahun {agency.year}",
+            subject=agency.name, author=agency.short_name,
+            keywords=f"IKU; Capaian IKU; SAKIP; {agency.year}")
+
+    # normalised, stamped with what we wrote, verified
+    return render_package(build_context(master, results, history), template_path, IKU,
+                          properties)
 
 
 def render_report(

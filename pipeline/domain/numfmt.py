@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 from typing import Any
 
 from .thresholds import parse_threshold
@@ -80,7 +81,21 @@ def fmt_number(x: float | int | Decimal | None, na: str = "-", decimals: int = 2
                fixed: bool = False, rounding: str = HALF_UP, rescue: bool = True) -> str:
     """``1234.5`` → ``1.234,5``; ``0.125`` → ``0,13``; ``100.0`` → ``100``;
     ``0.0021`` → ``0,0021``; ``fixed``: ``84.1`` → ``84,10`` (decimals 2), ``0.0021`` →
-    ``0,00``."""
+    ``0,00``. A float or an int is remembered with its text (a report prints the same
+    targets and percentages many times; issue 25)."""
+    if type(x) is float or type(x) is int:
+        return _fmt_number_of(x, na, decimals, fixed, rounding, rescue)
+    return _fmt_number(x, na, decimals, fixed, rounding, rescue)
+
+
+@lru_cache(maxsize=8192)
+def _fmt_number_of(x: float | int, na: str, decimals: int, fixed: bool, rounding: str,
+                   rescue: bool) -> str:
+    return _fmt_number(x, na, decimals, fixed, rounding, rescue)
+
+
+def _fmt_number(x: float | int | Decimal | None, na: str, decimals: int, fixed: bool,
+                rounding: str, rescue: bool) -> str:
     if is_missing(x):
         return na
     q = rounded(x, decimals, rounding, rescue and not fixed)

@@ -53,7 +53,7 @@ from .model import (
     sasaran_key,
     sasaran_number,
 )
-from .store import History, open_history
+from .store import History, close_held, connections_held, hold_connections, open_history
 
 ENV = "IKU_RIWAYAT"
 DEFAULT_NAME = "riwayat.sqlite"
@@ -62,7 +62,8 @@ __all__ = [
     "ANNUAL", "DEFAULT_NAME", "ENV", "KINDS", "PERIODS", "AgencyInfo", "Figure", "History",
     "IndicatorRecord", "IndicatorSeries", "LockInfo", "PkParty", "PkProgram", "PkRevision",
     "PkTarget", "RunInfo", "RunSnapshot", "Series",
-    "StoredRun", "UnitFigure", "agency_key", "fingerprint", "master_key", "open_history",
+    "StoredRun", "UnitFigure", "agency_key", "close_held", "connections_held", "fingerprint",
+    "hold_connections", "master_key", "open_history",
     "resolve_path", "sasaran_key", "sasaran_number",
 ]
 

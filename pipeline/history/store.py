@@ -19,6 +19,15 @@ this edge (a busy file after the timeout, a full disk, a damaged file).
 Fault injection for the kill tests: when the environment variable ``KILL_ENV`` names one
 of ``KILL_POINTS``, ``record_many`` kills its own process at that point
 (``system.kill_self``, as a power cut would).
+
+**Connections held for a batch** (``iku report --all``, issue 25): within
+``connections_held()`` (or after ``hold_connections()``, in a worker process for its whole
+life) ``open_history`` opens each file once and hands the same connection out again, so an
+agency's reading and recording no longer pay for opening, checking and migrating the file
+twice each; leaving (``close_held``) closes them. Nothing else changes: every report is
+still read and recorded in its own transactions (``recording``: the version written, the
+report placed, then the COMMIT; docs/RIWAYAT.md), a connection is handed out only with no
+transaction open, and a file that was replaced or removed meanwhile is opened afresh.
 """
 
 from __future__ import annotations
@@ -80,19 +89,87 @@ class Recording:
 
 def open_history(path: Path | str, create: bool = True) -> History:
     """Open the history file (made and migrated when ``create``); use as a context
-    manager or call ``close()``."""
+    manager or call ``close()``. While connections are held (``connections_held``), the
+    file's held connection is handed out, and ``close()`` leaves it open."""
     path = Path(path)
+    if _HELD is not None:
+        return _held(path, create)
     with _translated(path):
         return History(schema.connect(path, create=create), path)
+
+
+# Held connections (see the module docstring): absolute path → (the History, the file's
+# identity when it was opened); None when connections are not held.
+_HELD: dict[str, tuple[History, tuple[int, int]]] | None = None
+
+
+def hold_connections() -> None:
+    """From now on, ``open_history`` keeps each file's connection open and hands it out
+    again (``close_held`` closes them and stops holding)."""
+    global _HELD
+    if _HELD is None:
+        _HELD = {}
+
+
+def close_held() -> None:
+    """Close every held connection and stop holding."""
+    global _HELD
+    held, _HELD = _HELD, None
+    for history, _ in (held or {}).values():
+        history.held = False
+        history.close()
+
+
+@contextmanager
+def connections_held() -> Iterator[None]:
+    """Hold the connections of the ``with`` body (nested: the outer one closes them)."""
+    if _HELD is not None:
+        yield
+        return
+    hold_connections()
+    try:
+        yield
+    finally:
+        close_held()
+
+
+def _held(path: Path, create: bool) -> History:
+    assert _HELD is not None
+    key = os.path.abspath(path)
+    found = _HELD.get(key)
+    if found is not None:
+        history, identity = found
+        if _identity(path) == identity:
+            if history.conn.in_transaction:  # a caller's exception left one open
+                history._rollback()
+            return history
+        del _HELD[key]  # replaced or removed since: open it afresh
+        history.held = False
+        history.close()
+    with _translated(path):
+        history = History(schema.connect(path, create=create), path)
+    history.held = True
+    _HELD[key] = (history, _identity(path))
+    return history
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_dev, st.st_ino)
 
 
 class History:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        self.held = False  # held for a batch (``connections_held``): ``close`` leaves it
 
     def close(self) -> None:
-        self.conn.close()
+        if not self.held:
+            self.conn.close()
 
     def __enter__(self) -> History:
         return self

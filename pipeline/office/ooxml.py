@@ -48,6 +48,7 @@ import sys
 import time
 import zipfile
 import zlib
+from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -78,9 +79,28 @@ def is_package(path: Path | str) -> bool:
     return Path(path).suffix.lower() in PACKAGE_SUFFIXES
 
 
+class Verified(bytes):
+    """A package's bytes whose parts this process verified as it zipped them
+    (``packaging.zip_parts``): ``verify_package`` and ``atomic.write_atomically`` take it
+    as sound without unzipping and parsing it again. Any change to the bytes (slicing,
+    joining) gives plain bytes, which are checked again."""
+
+
 def verify_package(data: bytes, name: str) -> None:
     """Raise InternalError (nothing is written) when ``data`` is not a sound package."""
-    problems = package_problems(data)
+    if isinstance(data, Verified):
+        return
+    _raise_for(package_problems(data), name)
+
+
+def verify_file(path: Path, name: str) -> None:
+    """``verify_package`` for a package written to a file (``atomic.atomic_file``): read
+    from the file and every part parsed as a stream, so the check needs the same memory
+    whatever the file's size (a city's rekap: tens of MB)."""
+    _raise_for(file_problems(path), name)
+
+
+def _raise_for(problems: list[str], name: str) -> None:
     if problems:
         raise InternalError(
             f"berkas {name} TIDAK ditulis: hasilnya tidak akan dapat dibuka Word/Excel/"
@@ -96,33 +116,62 @@ def package_problems(data: bytes) -> list[str]:
     """Every reason the package would not open, in Indonesian; [] when it is sound.
 
     Parts over ``STREAM_MIN`` (a big city's rekap sheet: tens of MB of XML) are not read
-    whole nor built into a tree: they are parsed as a stream (``_stream_problem``), so
-    verifying costs the same memory whatever the package's size."""
+    whole nor built into a tree: they are parsed as a stream (``_stream_problem``)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
         return [f"bukan arsip zip yang sah: {exc}"]
     with archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-        names = [i.filename for i in infos]
-        duplicates = sorted({n for n in names if names.count(n) > 1}) \
-            if len(set(names)) != len(names) else []
-        if duplicates:
-            return [f"nama bagian ganda di arsip zip: {', '.join(duplicates)}"]
-        blobs: dict[str, bytes] = {}
-        for info in infos:
-            name = info.filename
-            try:
-                if info.file_size > STREAM_MIN and not name.endswith(".rels") \
-                        and name != CONTENT_TYPES:
-                    _read_through(archive, name)  # all of it inflates, the CRC matches
-                    blobs[name] = _Streamed(archive, name)
-                else:
-                    blobs[name] = archive.read(name)
-            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError,
-                    EOFError) as exc:
-                return [f"bagian {name} tidak dapat dibaca dari arsip zip: {exc}"]
-        return _check_parts(blobs)
+        return _archive_problems(archive, STREAM_MIN)
+
+
+def file_problems(path: Path) -> list[str]:
+    """``package_problems`` of the package in the file at ``path``, every part but the
+    content types and the relationships parsed as a stream, whatever its size."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        return [f"bukan arsip zip yang sah: {exc}"]
+    with archive:
+        return _archive_problems(archive, -1)
+
+
+def parts_problems(parts: dict[str, bytes], kept: Collection[str] = (),
+                   built: Collection[str] = ()) -> list[str]:
+    """``package_problems`` of the package these parts (name → bytes) would make, before
+    they are zipped: what ``packaging.zip_parts`` checks.
+
+    ``kept``: parts whose bytes objects the caller keeps and passes again unchanged (a
+    template's parts the renderer does not touch); each is parsed the first time and then
+    known by the object itself. ``built``: parts the caller serialised with lxml from a
+    tree (``etree.tostring``) that it parsed strictly or made with lxml's API: well-formed
+    by construction (lxml declares every namespace it writes and escapes every text), so
+    not parsed again; their relationship ids and content types are checked like any
+    part's."""
+    return _check_parts(dict(parts), frozenset(kept), frozenset(built))
+
+
+def _archive_problems(archive: zipfile.ZipFile, stream_above: int) -> list[str]:
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    names = [i.filename for i in infos]
+    duplicates = sorted({n for n in names if names.count(n) > 1}) \
+        if len(set(names)) != len(names) else []
+    if duplicates:
+        return [f"nama bagian ganda di arsip zip: {', '.join(duplicates)}"]
+    blobs: dict[str, bytes] = {}
+    for info in infos:
+        name = info.filename
+        try:
+            if info.file_size > stream_above and not name.endswith(".rels") \
+                    and name != CONTENT_TYPES:
+                _read_through(archive, name)  # all of it inflates, the CRC matches
+                blobs[name] = _Streamed(archive, name)
+            else:
+                blobs[name] = archive.read(name)
+        except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError,
+                EOFError) as exc:
+            return [f"bagian {name} tidak dapat dibaca dari arsip zip: {exc}"]
+    return _check_parts(blobs)
 
 
 #: XML parts larger than this are verified as a stream, never held whole or as a tree.
@@ -185,7 +234,8 @@ def _stream_problem(archive: zipfile.ZipFile, name: str) -> tuple[str | None, fr
     return None, frozenset(ids)
 
 
-def _check_parts(blobs: dict[str, bytes]) -> list[str]:
+def _check_parts(blobs: dict[str, bytes], kept: frozenset[str] = frozenset(),
+                 built: frozenset[str] = frozenset()) -> list[str]:
     if CONTENT_TYPES not in blobs:
         return [f"{CONTENT_TYPES} tidak ada"]
     problems: list[str] = []
@@ -232,6 +282,13 @@ def _check_parts(blobs: dict[str, bytes]) -> list[str]:
             if problem:
                 problems.append(problem)
             continue
+        if name in built:
+            rel_ids[name] = _rel_ids_used(blob)
+            continue
+        known = _SOUND_OBJECTS.get(id(blob)) if name in kept else None
+        if known is not None and known[0] is blob:
+            rel_ids[name] = known[1]
+            continue
         key = hashlib.blake2b(blob, digest_size=16).digest() if len(blob) > _CACHE_MIN else None
         if key is not None and key in _SOUND_PARTS:
             rel_ids[name] = _SOUND_PARTS[key]
@@ -244,6 +301,10 @@ def _check_parts(blobs: dict[str, bytes]) -> list[str]:
             if len(_SOUND_PARTS) >= _CACHE_SIZE:
                 _SOUND_PARTS.pop(next(iter(_SOUND_PARTS)))
             _SOUND_PARTS[key] = rel_ids[name]
+        if name in kept and type(blob) is bytes:
+            if len(_SOUND_OBJECTS) >= _CACHE_SIZE:
+                _SOUND_OBJECTS.pop(next(iter(_SOUND_OBJECTS)))
+            _SOUND_OBJECTS[id(blob)] = (blob, rel_ids[name])
     lowered = {n.lower() for n in blobs}
     with_rels = set()
     for name in trees:
@@ -261,6 +322,10 @@ def _check_parts(blobs: dict[str, bytes]) -> list[str]:
 # Large XML parts already found sound in this process (styles, themes: the same bytes in
 # every report of a batch), by digest → the relationship ids they may name. Bounded.
 _SOUND_PARTS: dict[bytes, frozenset[str]] = {}
+# The ``kept`` parts found sound in this process, by the bytes object their maker keeps
+# (the renderer's template parts): id → (the object, its relationship ids). The object is
+# held, so its id cannot be reused while the entry lives. Bounded.
+_SOUND_OBJECTS: dict[int, tuple[bytes, frozenset[str]]] = {}
 _CACHE_MIN = 16_384
 _CACHE_SIZE = 64
 _REL_ID_NS_BYTES = tuple(ns.encode() for ns in REL_ID_NS)

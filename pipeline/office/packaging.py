@@ -25,8 +25,13 @@ import datetime as dt
 import hashlib
 import io
 import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Collection
 from pathlib import Path
+
+from .ooxml import Verified, parts_problems
 
 CUSTOM_PART = "docProps/custom.xml"
 STAMP_NAME = "iku_sidik"
@@ -58,20 +63,94 @@ def deterministic_zip(
     return zip_parts(contents, when)
 
 
-def zip_parts(contents: dict[str, bytes], when: dt.date | dt.datetime) -> bytes:
+def zip_parts(contents: dict[str, bytes], when: dt.date | dt.datetime,
+              kept: Collection[str] = (), built: Collection[str] = ()) -> bytes:
     """A package of these parts (name → bytes) with fixed entry times, order and
-    attributes: ``[Content_Types].xml`` and ``_rels/.rels`` first, then by name."""
-    stamp = package_time(when).timetuple()[:6]
+    attributes: ``[Content_Types].xml`` and ``_rels/.rels`` first, then by name.
+
+    The parts are verified as they are zipped (``ooxml.parts_problems``; ``kept``: parts
+    whose bytes objects the caller keeps and passes again, parsed once per process;
+    ``built``: parts serialised by lxml from a tree, well-formed by construction): a sound
+    package is returned as ``ooxml.Verified``, which nothing checks again; one with a
+    problem as plain bytes, which the writer refuses with the problem named."""
+    sound = not parts_problems(contents, kept, built)
     first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
     names = sorted(contents, key=lambda n: (first.get(n, 2), n))
+    data = _zip(names, contents, package_time(when).timetuple()[:6], frozenset(kept))
+    return Verified(data) if sound else data
+
+
+# Entries as zipfile writes them with our settings (ZipInfo with a fixed time, deflated at
+# level 6, create_system 0, mode 0644, no data descriptor, no zip64): written here so that
+# a part kept by its maker (``kept``: the template's parts a renderer passes unchanged)
+# is deflated once per process, not once per report. tests/test_packaging.py holds the
+# bytes to zipfile's own.
+_LEVEL = 6
+_VERSION = 20  # zipfile.DEFAULT_VERSION: made by / needed to extract
+_MODE = 0o644 << 16
+_ZIP64_AT = (1 << 31) - 1  # zipfile.ZIP64_LIMIT: larger entries are left to zipfile
+_DEFLATED: dict[int, tuple[bytes, int, bytes]] = {}  # id → (part, crc32, deflated): held
+_DEFLATED_SIZE = 64
+
+
+def _deflated(data: bytes, keep: bool) -> tuple[int, bytes]:
+    if keep:
+        found = _DEFLATED.get(id(data))
+        if found is not None and found[0] is data:
+            return found[1], found[2]
+    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+    out = (zlib.crc32(data), packer.compress(data) + packer.flush())
+    if keep and type(data) is bytes:
+        if len(_DEFLATED) >= _DEFLATED_SIZE:
+            _DEFLATED.pop(next(iter(_DEFLATED)))
+        _DEFLATED[id(data)] = (data, *out)
+    return out
+
+
+def _zip(names: list[str], contents: dict[str, bytes], stamp: tuple[int, ...],
+         kept: frozenset[str]) -> bytes:
+    """The zip of ``contents`` in the order of ``names``, byte for byte what ``zipfile``
+    writes for them (``_zipfile_zip``, which also takes what this does not: names that
+    are not ASCII, parts near zip64's sizes)."""
+    if any(not n.isascii() or len(contents[n]) * 1.05 > _ZIP64_AT for n in names) \
+            or len(names) >= 0xFFFF:
+        return _zipfile_zip(names, contents, stamp)
+    dosdate = (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2]
+    dostime = stamp[3] << 11 | stamp[4] << 5 | (stamp[5] // 2)
+    out, central = [], []
+    at = 0
+    for name in names:
+        data = contents[name]
+        crc, packed = _deflated(data, name in kept)
+        raw = name.encode("ascii")
+        header = struct.pack(zipfile.structFileHeader, zipfile.stringFileHeader, _VERSION, 0,
+                             0, zipfile.ZIP_DEFLATED, dostime, dosdate, crc, len(packed),
+                             len(data), len(raw), 0)
+        central.append(struct.pack(
+            zipfile.structCentralDir, zipfile.stringCentralDir, _VERSION, 0, _VERSION, 0, 0,
+            zipfile.ZIP_DEFLATED, dostime, dosdate, crc, len(packed), len(data), len(raw), 0,
+            0, 0, 0, _MODE, at) + raw)
+        out += [header, raw, packed]
+        at += len(header) + len(raw) + len(packed)
+    directory = b"".join(central)
+    if at > _ZIP64_AT:
+        return _zipfile_zip(names, contents, stamp)
+    end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(names),
+                      len(names), len(directory), at, 0)
+    return b"".join(out) + directory + end
+
+
+def _zipfile_zip(names: list[str], contents: dict[str, bytes],
+                 stamp: tuple[int, ...]) -> bytes:
+    """The same package through ``zipfile`` (the reference ``_zip`` is held to)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, contents[name], compresslevel=6)
+            info.external_attr = _MODE
+            dst.writestr(info, contents[name], compresslevel=_LEVEL)
     return out.getvalue()
 
 
@@ -107,15 +186,17 @@ def stamp(data: bytes, when: dt.date | dt.datetime) -> bytes:
     return stamp_parts({name: src.read(name) for name in src.namelist()}, when)
 
 
-def stamp_parts(parts: dict[str, bytes], when: dt.date | dt.datetime) -> bytes:
+def stamp_parts(parts: dict[str, bytes], when: dt.date | dt.datetime,
+                kept: Collection[str] = (), built: Collection[str] = ()) -> bytes:
     """``stamp`` of the package made of ``parts`` (name → bytes), without zipping them
-    first: the same bytes as ``stamp`` of their zip."""
+    first: the same bytes as ``stamp`` of their zip (verified: ``zip_parts``, ``kept``,
+    ``built``; the custom properties part the stamp writes is built with lxml)."""
     contents = dict(parts)
     contents["[Content_Types].xml"] = _with_custom_type(contents["[Content_Types].xml"])
     contents["_rels/.rels"] = _with_custom_rel(contents["_rels/.rels"])
     value = content_hash(contents)
     contents[CUSTOM_PART] = _custom_xml(contents.get(CUSTOM_PART), value)
-    return zip_parts(contents, when)
+    return zip_parts(contents, when, kept, {*built, CUSTOM_PART})
 
 
 def stamp_matches(path: Path) -> bool:

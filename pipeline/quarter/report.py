@@ -1,17 +1,16 @@
 """Render the quarterly report (*Laporan Pengukuran Kinerja Triwulan n Tahun Y*).
 
-Through the Word engine (``word.render``), like the yearly report: the template is checked
-against its spec (``TRIWULAN``) before anything is rendered, docxtpl fills it with
-``context.build_quarter_context``, optional columns are dropped, merged cells joined, page
-hints added; the package gets fixed core properties (dated the report's month) and a
-normalised, stamped zip, so the same inputs give the same bytes and an edited report is
-recognised. Writing goes through ``office.publish`` in the runner (atomic, verified,
+Through the Word engine (``word.direct.render_package``), like the yearly report: the
+template is checked against its spec (``TRIWULAN``) before anything is rendered, its XML is
+filled with ``context.build_quarter_context``, optional columns are dropped, merged cells
+joined, page hints added; the package gets fixed core properties (dated the report's month)
+and a normalised, stamped, verified zip, so the same inputs give the same bytes and an
+edited report is recognised. Writing goes through ``office.publish`` in the runner (atomic,
 backups of edited reports, ``--pdf`` pairs).
 """
 
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
 
@@ -20,8 +19,9 @@ from ..domain.master import Master, load_master
 from ..domain.periods import quarter_period, roman
 from ..intake.validate import check_inputs
 from ..office.atomic import write_atomically
-from ..office.packaging import package_time, stamp
-from ..word.render import render_document, set_properties
+from ..office.packaging import package_time
+from ..word.direct import render_package
+from ..word.render import set_properties
 from ..word.template_check import TemplateSpec, shows, table_loop
 from ..workbook.sample import write_sample_inputs
 from .context import build_quarter_context, report_date
@@ -31,16 +31,18 @@ from .figures import QuarterResults, compute_quarter
 def render_quarter_bytes(master: Master, q: QuarterResults,
                          template: Path = paths.QUARTER_TEMPLATE) -> bytes:
     """The finished quarterly .docx as bytes (nothing is written)."""
-    tpl = render_document(build_quarter_context(master, q), Path(template), TRIWULAN)
     agency = master.agency
-    when = set_properties(
-        tpl.docx, when=package_time(report_date(master, q.quarter)),
-        title=f"Laporan Pengukuran Kinerja Triwulan {roman(q.quarter)} Tahun {agency.year}",
-        subject=agency.name, author=agency.short_name,
-        keywords=f"IKU; Pengukuran Kinerja; Triwulan {roman(q.quarter)}; {agency.year}")
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return stamp(buf.getvalue(), when)
+
+    def properties(docx):
+        return set_properties(
+            docx, when=package_time(report_date(master, q.quarter)),
+            title=f"Laporan Pengukuran Kinerja Triwulan {roman(q.quarter)} Tahun "
+                  f"{agency.year}",
+            subject=agency.name, author=agency.short_name,
+            keywords=f"IKU; Pengukuran Kinerja; Triwulan {roman(q.quarter)}; {agency.year}")
+
+    return render_package(build_quarter_context(master, q), Path(template), TRIWULAN,
+                          properties)
 
 
 def report_filename(master: Master, quarter: int) -> str:

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .strict import insert_in_order
+from .strict import P_PR, positions_of
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -72,65 +72,97 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+# The tags and attributes walked for every row: spelled once. Children are found with
+# ``iterchildren(tag)`` (in C) rather than ``find("a/b")`` (lxml's ElementPath, in Python),
+# with the same result: the first ``b`` child of the first ``a`` child that has one.
+_P, _PPR, _KEEP_NEXT, _TR, _TC, _TCPR = (_w(t) for t in ("p", "pPr", "keepNext", "tr", "tc",
+                                                         "tcPr"))
+_TRPR, _TBL_HEADER, _GRID_SPAN, _VMERGE, _GRID_COL = (_w(t) for t in (
+    "trPr", "tblHeader", "gridSpan", "vMerge", "gridCol"))
+_VAL, _WIDTH, _PSTYLE, _T_TAG = _w("val"), _w("w"), _w("pStyle"), _w("t")
+
+
+def _grandchild(el: etree._Element, child: str, grandchild: str) -> etree._Element | None:
+    """``el.find("child/grandchild")``."""
+    for c in el.iterchildren(child):
+        for g in c.iterchildren(grandchild):
+            return g
+    return None
+
+
+# where a paragraph's properties go (``strict.P_PR``), for putting w:keepNext among them
+_PPR_AT = positions_of(P_PR)
+_KEEP_NEXT_AT = _PPR_AT[_KEEP_NEXT]
+
+
 def keep_with_next(p: etree._Element) -> None:
-    ppr = p.find(_w("pPr"))
+    ppr = next(p.iterchildren(_PPR), None)
     if ppr is None:
-        ppr = etree.Element(_w("pPr"))
+        ppr = etree.Element(_PPR)
         p.insert(0, ppr)
-    if ppr.find(_w("keepNext")) is not None:
+    if next(ppr.iterchildren(_KEEP_NEXT), None) is not None:
         return
-    insert_in_order(ppr, etree.Element(_w("keepNext")))  # right after w:pStyle
+    # ``strict.insert_in_order(ppr, keepNext)`` (its sequence is P_PR, a paragraph's
+    # own): before the first child the schema puts after it, right after w:pStyle
+    for i, child in enumerate(ppr):
+        at = _PPR_AT.get(child.tag)
+        if at is not None and at > _KEEP_NEXT_AT:
+            ppr.insert(i, etree.Element(_KEEP_NEXT))
+            return
+    ppr.append(etree.Element(_KEEP_NEXT))
 
 
 def _keep_row(tr: etree._Element) -> None:
-    for p in tr.iter(_w("p")):
+    for p in tr.iter(_P):
         keep_with_next(p)
 
 
 def _rows(tbl: etree._Element) -> list[etree._Element]:
-    return tbl.findall(_w("tr"))
+    return list(tbl.iterchildren(_TR))
 
 
 def _is_header(tr: etree._Element) -> bool:
-    return tr.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None
+    return _grandchild(tr, _TRPR, _TBL_HEADER) is not None
 
 
 def _span(tc: etree._Element) -> int:
-    el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
-    return int(el.get(_w("val"))) if el is not None else 1
+    el = _grandchild(tc, _TCPR, _GRID_SPAN)
+    return int(el.get(_VAL)) if el is not None else 1
 
 
 def _cells(tr: etree._Element) -> dict[int, etree._Element]:
     out, col = {}, 0
-    for tc in tr.findall(_w("tc")):
+    for tc in tr.iterchildren(_TC):
         out[col] = tc
         col += _span(tc)
     return out
 
 
 def _vmerge(tc: etree._Element) -> etree._Element | None:
-    return tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
+    return _grandchild(tc, _TCPR, _VMERGE)
 
 
 def _continues(tc: etree._Element) -> bool:
     vm = _vmerge(tc)
-    return vm is not None and vm.get(_w("val"), "continue") != "restart"
+    return vm is not None and vm.get(_VAL, "continue") != "restart"
 
 
 def add_page_hints(body: etree._Element, anchor: str | None = None,
-                   hold_ending: bool = True, styles: etree._Element | None = None) -> None:
+                   hold_ending: bool = True, styles: etree._Element | None = None,
+                   metrics: StyleMetrics | None = None) -> None:
     """The hints of the module docstring; top-level tables only. The report's end is the
     last table before the paragraph reading ``anchor`` (the place and date above the
     signature), or the last table when there is no such paragraph; tables after it (an
     appendix) are treated like the others. Without ``hold_ending`` (a document that does
     not end in a signature, such as the LKjIP chapter) no table holds an ending.
-    ``styles``: the document's styles part (``w:styles``), for the height estimate."""
+    ``styles``: the document's styles part (``w:styles``), for the height estimate;
+    ``metrics``: the same already read (``StyleMetrics(styles)``, kept per template)."""
     tables = body.findall(_w("tbl"))
     if not tables:
         return
     last = _ending_table(body, tables, anchor) if hold_ending else None
     closing = hold_the_ending(last) if last is not None else None
-    metrics = StyleMetrics(styles)
+    metrics = metrics or StyleMetrics(styles)
     for tbl in tables:
         keep_rows_together(tbl, _room(tbl), closing if tbl is last else None, metrics)
 
@@ -141,10 +173,13 @@ def keep_rows_together(tbl: etree._Element, room: float,
     """keepNext on ``tbl``'s rows as the module docstring says; ``room``: the height of
     the table's page in twips; ``closing``: the table's closing row, if it has one."""
     known: dict[etree._Element, float] = {}
+    facts: list[_Facts] = []  # read once, when the first row is estimated
 
     def height(tr: etree._Element) -> float:
         if tr not in known:
-            known[tr] = estimated_height(tbl, tr, metrics)
+            if not facts:
+                facts.append(_Facts(tbl))
+            known[tr] = estimated_height(tbl, tr, metrics, facts[0])
         return known[tr]
 
     rows = _rows(tbl)
@@ -177,7 +212,7 @@ def _merge_groups(data: list[etree._Element]) -> list[list[etree._Element]]:
     merge joins the row above)."""
     groups: list[list[etree._Element]] = []
     for tr in data:
-        if groups and any(_continues(tc) for tc in tr.findall(_w("tc"))):
+        if groups and any(_continues(tc) for tc in tr.iterchildren(_TC)):
             groups[-1].append(tr)
         else:
             groups.append([tr])
@@ -201,9 +236,9 @@ def _ending_block(groups: list[list[etree._Element]], data: list[etree._Element]
 def sums_up(tr: etree._Element) -> bool:
     """A row that sums its table up (RATA-RATA, JUMLAH): its first cell, a label, spans
     several columns; no merge joins it to the rows above."""
-    first = tr.find(_w("tc"))
+    first = next(tr.iterchildren(_TC), None)
     return first is not None and _span(first) > 1 \
-        and not any(_continues(tc) for tc in tr.findall(_w("tc")))
+        and not any(_continues(tc) for tc in tr.iterchildren(_TC))
 
 
 def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, height,
@@ -264,7 +299,6 @@ def _restart_merges(row: etree._Element, above: list[etree._Element]) -> None:
 # --- the height estimate -----------------------------------------------------------------
 
 
-_T = etree.XPath(".//w:t/text()", namespaces={"w": W})
 _MATH = f"{{{M}}}oMath"
 
 
@@ -302,11 +336,19 @@ class StyleMetrics:
                               if el is not None]
 
     def of(self, p: etree._Element) -> Metrics:
-        el = p.find(f"{_w('pPr')}/{_w('pStyle')}")
-        sid = el.get(_w("val")) if el is not None else self._default_style
-        if sid not in self._cache:
-            self._cache[sid] = self._resolve(sid)
-        return self._cache[sid]
+        el = _grandchild(p, _PPR, _PSTYLE)
+        return self.of_style(el.get(_VAL) if el is not None else self._default_style)
+
+    @property
+    def default_style(self) -> str | None:
+        return self._default_style
+
+    def of_style(self, sid: str | None) -> Metrics:
+        """The metrics of the paragraph style ``sid`` (None: the document's defaults)."""
+        found = self._cache.get(sid)
+        if found is None:
+            found = self._cache[sid] = self._resolve(sid)
+        return found
 
     def _resolve(self, sid: str | None) -> Metrics:
         chain: list[etree._Element] = []
@@ -347,24 +389,84 @@ def _attr(spacing: list[etree._Element], name: str, default: int) -> int:
 
 
 def _grid(tbl: etree._Element) -> list[int]:
-    return [int(g.get(_w("w"), "0")) for g in tbl.iter(_w("gridCol"))]
+    return [int(g.get(_WIDTH, "0")) for g in tbl.iter(_GRID_COL)]
+
+
+_NO_STYLE = object()  # a paragraph without w:pStyle: the default paragraph style
+
+
+class _Facts:
+    """What ``estimated_height`` reads of a table, found for all its rows in one walk of
+    the table (``iter`` over the few tags it needs, in C) rather than element by element:
+    the grid's widths (``_grid``: nested tables' columns too, as ``iter`` finds them),
+    each cell's span (``_span``), each paragraph's style (``StyleMetrics.of``), the length
+    of its text (its ``w:t``, nested paragraphs' included, and what follows an element
+    inside one: XPath's text nodes of ``.//w:t``) and whether it holds an equation. Read
+    before any row of the table is estimated; what the hints change afterwards
+    (``w:keepNext``, merges restarted in rows already estimated) is not read again."""
+
+    def __init__(self, tbl: etree._Element):
+        self.grid: list[int] = []
+        self.spans: dict[etree._Element, int] = {}
+        self.styles: dict[etree._Element, str | None] = {}
+        self.lengths: dict[etree._Element, int] = {}
+        self.equations: set[etree._Element] = set()
+        lengths, spans, styles = self.lengths, self.spans, self.styles
+        for el in tbl.iter(_GRID_COL, _GRID_SPAN, _PSTYLE, _T_TAG, _MATH):
+            tag = el.tag
+            if tag == _T_TAG:
+                n = len(el.text or "")
+                if len(el):
+                    n += sum(len(child.tail or "") for child in el)
+                if n:
+                    above = el.iterancestors(_P)
+                    for p in above:  # the paragraph holding it, and any holding that one
+                        lengths[p] = lengths.get(p, 0) + n
+            elif tag == _GRID_SPAN:
+                holder = el.getparent()
+                if holder.tag == _TCPR:
+                    cell = holder.getparent()
+                    if cell.tag == _TC and cell not in spans:  # the first, as ``find``
+                        spans[cell] = int(el.get(_VAL))
+            elif tag == _PSTYLE:
+                holder = el.getparent()
+                if holder.tag == _PPR:
+                    p = holder.getparent()
+                    if p.tag == _P and p not in styles:
+                        styles[p] = el.get(_VAL)
+            elif tag == _GRID_COL:
+                self.grid.append(int(el.get(_WIDTH, "0")))
+            else:
+                self.equations.update(el.iterancestors(_P))
 
 
 def estimated_height(tbl: etree._Element, tr: etree._Element,
-                     metrics: StyleMetrics | None = None) -> float:
+                     metrics: StyleMetrics | None = None, facts: _Facts | None = None
+                     ) -> float:
     """A row's height in twips, estimated from its text, its cells' widths and its
-    paragraphs' styles (see the constants above): the tallest cell."""
+    paragraphs' styles (see the constants above): the tallest cell. ``facts``: what it
+    reads of the table (``_Facts``), when the caller has read them already."""
     metrics = metrics or StyleMetrics()
-    grid = _grid(tbl)
+    facts = facts or _Facts(tbl)
+    grid = facts.grid
+    spans, styles, lengths, equations = facts.spans, facts.styles, facts.lengths, \
+        facts.equations
     tallest = 0.0
-    for col, tc in _cells(tr).items():
-        width_pt = max(sum(grid[col:col + _span(tc)]) - CELL_MARGIN_TW, 200) / 20
+    cells: dict[int, tuple[etree._Element, int]] = {}
+    col = 0
+    for tc in tr.iterchildren(_TC):  # as ``_cells``, with each cell's span kept
+        span = spans.get(tc, 1)
+        cells[col] = (tc, span)
+        col += span
+    for col, (tc, span) in cells.items():
+        width_pt = max(sum(grid[col:col + span]) - CELL_MARGIN_TW, 200) / 20
         height = 0.0
-        for p in tc.iter(_w("p")):
-            m = metrics.of(p)
+        for p in tc.iter(_P):
+            style = styles.get(p, _NO_STYLE)
+            m = metrics.of_style(metrics.default_style if style is _NO_STYLE else style)
             per_line = max(int(width_pt / (CHAR_EM * m.size)), 1)
-            lines = max(math.ceil(len("".join(_T(p))) / per_line), 1)
-            if p.find(f".//{_MATH}") is not None:
+            lines = max(math.ceil(lengths.get(p, 0) / per_line), 1)
+            if p in equations:
                 lines += MATH_LINES
             height += lines * m.line + m.before + m.after
         tallest = max(tallest, height * 20)

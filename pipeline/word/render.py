@@ -70,7 +70,7 @@ from .columns import (
     drop_marked_columns,
     drop_marked_paragraphs,
 )
-from .pagination import add_page_hints
+from .pagination import StyleMetrics, add_page_hints
 from .prepared import PREPARED, one_paragraph_a_line, patched_xml
 from .strict import insert_in_order
 from .template_check import TemplateSpec, check_template
@@ -106,7 +106,7 @@ def jinja_env() -> Environment:
 
 
 @lru_cache(maxsize=1)
-def _render_env() -> Environment:
+def render_env() -> Environment:
     """The environment every report is rendered with: one per process, so the templates
     compiled in it can be reused (``PREPARED``)."""
     return jinja_env()
@@ -115,7 +115,7 @@ def _render_env() -> Environment:
 # --- rendering ---------------------------------------------------------------------------
 
 
-def _read_template(template_path: Path) -> bytes:
+def read_template(template_path: Path) -> bytes:
     path = Path(template_path)
     if not path.is_file():
         raise TemplateError(
@@ -128,7 +128,7 @@ def _read_template(template_path: Path) -> bytes:
         raise TemplateError(f"templat Word {path} tidak dapat dibaca: {exc.strerror}") from None
 
 
-def _open(tpl, source: str) -> None:
+def open_template(tpl, source: str) -> None:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
@@ -141,7 +141,7 @@ def _open(tpl, source: str) -> None:
         ) from None
 
 
-def _jinja_message(exc: JinjaTemplateError, source: str) -> str:
+def jinja_message(exc: JinjaTemplateError, source: str) -> str:
     detail = getattr(exc, "message", None) or str(exc)
     if type(exc).__name__ == "UndefinedError":
         return (
@@ -157,18 +157,18 @@ def render_document(context: dict[str, Any], template_path: Path, spec: Template
     """Check the template against ``spec`` (``template_check``, every time; cached per
     process), fill it; return the docxtpl object with merged cells (not yet saved)."""
     source = str(template_path)
-    data = _read_template(template_path)
+    data = read_template(template_path)
     check_template(data, spec, context, source)
     tpl = _template_class()(io.BytesIO(data))
     tpl.namespaces, tpl.source = fragment_namespaces(context), source
     tpl.anchor, tpl.hold_ending = context.get("place_date"), spec.signed
-    _open(tpl, source)
+    open_template(tpl, source)
     try:
-        tpl.render(with_images(context, tpl), jinja_env=_render_env(), autoescape=True)
+        tpl.render(with_images(context, tpl), jinja_env=render_env(), autoescape=True)
     except JinjaTemplateError as exc:  # the check above should have named it already
-        raise TemplateError(_jinja_message(exc, source)) from None
+        raise TemplateError(jinja_message(exc, source)) from None
     except etree.XMLSyntaxError as exc:
-        raise _broken_output(exc, source) from None
+        raise broken_output(exc, source) from None
     if not getattr(tpl, "body_finished", False):
         finish_body(tpl.docx.element.body, tpl.anchor, tpl.hold_ending,
                     tpl.docx.styles.element)
@@ -191,15 +191,17 @@ def with_images(value: Any, tpl) -> Any:
 
 
 def finish_body(body: etree._Element, anchor: str | None = None,
-                hold_ending: bool = True, styles: etree._Element | None = None) -> None:
+                hold_ending: bool = True, styles: etree._Element | None = None,
+                metrics: StyleMetrics | None = None) -> None:
     """After rendering: drop the marked columns, merge the marked cells, add the page
-    hints (step 3 of the module docstring; ``anchor``, ``hold_ending``, ``styles``: see
-    ``pagination.add_page_hints``)."""
+    hints (step 3 of the module docstring; ``anchor``, ``hold_ending``, ``styles``,
+    ``metrics``: see ``pagination.add_page_hints``)."""
     found = Marked(body, (DROP_COLUMN, MERGE_UP, DROP_PARAGRAPH))  # looked for once, for all
     drop_marked_paragraphs(body, DROP_PARAGRAPH, found)
     drop_marked_columns(body, DROP_COLUMN, found)
     merge_marked_cells(body, found)
-    add_page_hints(body, anchor=anchor, hold_ending=hold_ending, styles=styles)
+    add_page_hints(body, anchor=anchor, hold_ending=hold_ending, styles=styles,
+                   metrics=metrics)
 
 
 # --- injected XML: namespaces ------------------------------------------------------------
@@ -224,22 +226,30 @@ FRAGMENT_NAMESPACES = {
 def fragment_namespaces(context: Any) -> dict[str, str]:
     """prefix → namespace of every prefix the context's XML fragments use. Each distinct
     fragment is parsed here (strictly): a malformed one is a bug, reported as such."""
+    return scan_context(context)[0]
+
+
+def scan_context(context: Any) -> tuple[dict[str, str], bool]:
+    """``fragment_namespaces`` of the context, and whether it holds a ``charts.Chart``,
+    in one walk (depth first, values in order: the prefixes are declared in the order the
+    fragments are met)."""
     used: dict[str, str] = {}
-    for fragment in _fragments(context):
-        used.update(_fragment_prefixes(str(fragment)))
-    return used
-
-
-def _fragments(value: Any):
-    if isinstance(value, Markup):
-        if "<" in value:
-            yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _fragments(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _fragments(v)
+    charts = False
+    seen: set[str] = set()
+    stack = [context]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Markup):
+            if "<" in value and value not in seen:
+                seen.add(value)
+                used.update(_fragment_prefixes(str(value)))
+        elif isinstance(value, dict):
+            stack.extend(reversed(value.values()))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(reversed(value))
+        elif isinstance(value, Chart):
+            charts = True
+    return used, charts
 
 
 @lru_cache(maxsize=256)
@@ -264,12 +274,12 @@ def _fragment_prefixes(fragment: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((prefix_of[uri], uri) for uri in used if uri in prefix_of))
 
 
-_START_TAG = re.compile(r"<(?![?!])[^>]*?(/?)>")
+START_TAG = re.compile(r"<(?![?!])[^>]*?(/?)>")
 
 
 def declare_namespaces(xml: str, namespaces: dict[str, str], source: str = "") -> str:
     """Add ``xmlns:p="…"`` to the first start tag of ``xml`` for each prefix it lacks."""
-    m = _START_TAG.search(xml)
+    m = START_TAG.search(xml)
     if m is None or not namespaces:
         return xml
     tag = m.group(0)
@@ -314,44 +324,14 @@ def _template_class():
             return PREPARED.get("patched", src_xml, patched_xml)
 
         def render_xml_part(self, src_xml, part, context, jinja_env=None):
-            # docxtpl 0.20's render_xml_part, with the preparation of the source (one line
-            # per paragraph) and its compiled template taken from the cache
-            lines = PREPARED.get("lines", src_xml, one_paragraph_a_line)
-            try:
-                self.current_rendering_part = part
-                if jinja_env:
-                    template = PREPARED.get(("jinja", jinja_env), lines,
-                                            jinja_env.from_string)
-                else:
-                    from jinja2 import Template as JinjaTemplate
-
-                    template = JinjaTemplate(lines)
-                dst_xml = template.render(context)
-            except JinjaTemplateError as exc:
-                if getattr(exc, "lineno", None) is not None:
-                    first = max(exc.lineno - 4, 0)
-                    exc.docx_context = [re.sub(r"<[^>]+>", "", x)
-                                        for x in lines.splitlines()[first:first + 7]]
-                raise
-            dst_xml = _LINE_PARAGRAPH.sub(r"<w:p\1", dst_xml)
-            dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
-                       .replace("{_%", "{%").replace("%_}", "%}"))
-            return self.resolve_listing(dst_xml)
+            self.current_rendering_part = part
+            return render_xml(src_xml, context, jinja_env)
 
         def resolve_listing(self, xml):
-            # docxtpl rewrites every paragraph (tabs, line breaks, page breaks in the text);
-            # one without those characters comes out unchanged, so only the others are
-            # handed to it, one paragraph at a time (the same regular expression finds
-            # them, so the result is the same)
-            if not _LISTING_CHARS.search(xml):
-                return xml
-            resolve = super().resolve_listing
-            return _PARAGRAPH.sub(
-                lambda m: resolve(m.group(0)) if _LISTING_CHARS.search(m.group(0))
-                else m.group(0), xml)
+            return resolve_listing(xml)
 
         def fix_tables(self, xml):
-            tree = etree.fromstring(xml, _STRICT)  # raises XMLSyntaxError with the position
+            tree = etree.fromstring(xml, STRICT)  # raises XMLSyntaxError with the position
             fix_table_grids(tree)
             return tree
 
@@ -365,9 +345,112 @@ def _template_class():
     return Template
 
 
-_LINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+def render_xml(src_xml: str, context: dict[str, Any], jinja_env=None) -> str:
+    """docxtpl 0.20's ``render_xml_part`` of a prepared part (``patched_xml``), with the
+    preparation of the source (one line per paragraph) and its compiled template taken
+    from the cache (``PREPARED``). A Jinja error carries ``docx_context``: the text of the
+    lines around it, as docxtpl's."""
+    lines = PREPARED.get("lines", src_xml, one_paragraph_a_line)
+    try:
+        if jinja_env:
+            template = PREPARED.get(("jinja", jinja_env), lines, jinja_env.from_string)
+        else:
+            from jinja2 import Template as JinjaTemplate
+
+            template = JinjaTemplate(lines)
+        dst_xml = template.render(context)
+    except JinjaTemplateError as exc:
+        if getattr(exc, "lineno", None) is not None:
+            first = max(exc.lineno - 4, 0)
+            exc.docx_context = [re.sub(r"<[^>]+>", "", x)
+                                for x in lines.splitlines()[first:first + 7]]
+        raise
+    dst_xml = LINE_PARAGRAPH.sub(r"<w:p\1", dst_xml)
+    dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
+               .replace("{_%", "{%").replace("%_}", "%}"))
+    return resolve_listing(dst_xml)
+
+
+LINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
+_PARAGRAPH_START = re.compile(r"<w:p(?: [^>]*)?>")  # how docxtpl's paragraph match begins
+_PARAGRAPH_END = "</w:p>"
+# docxtpl's paragraph, ``<w:p(?: [^>]*)?>.*?</w:p>`` with DOTALL, written so that re finds
+# the first ``</w:p>`` by runs of other characters: the same matches, faster
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>(?:[^<]++|<(?!/w:p>))*+</w:p>")
+_TAG_WITH_LT = re.compile(r"<w:p [^>]*<")  # a start tag holding "<": not XML, but possible
 _LISTING_CHARS = re.compile("[\t\a\n\f]")
+
+
+def resolve_listing(xml: str) -> str:
+    """docxtpl's ``resolve_listing``: tabs, line breaks, new paragraphs and page breaks
+    written in the text become Word's elements, in every match of its regular expression
+    ``<w:p(?: [^>]*)?>.*?</w:p>`` (DOTALL), taken left to right. A match without those
+    characters comes out unchanged, so only the matches holding one are handed to docxtpl,
+    found from each character instead of by matching the whole part (``_match_around``):
+    the same result."""
+    matches: list[tuple[int, int]] = []
+    chars = _listing_chars(xml)
+    if chars and _TAG_WITH_LT.search(xml):  # a "start tag" may then hold a "</w:p>":
+        chars, spans = iter(chars), iter(m.span() for m in _PARAGRAPH.finditer(xml))
+        at, span = next(chars, None), next(spans, None)  # every match, left to right
+        while at is not None and span is not None:
+            if at < span[0]:
+                at = next(chars, None)
+            elif at >= span[1]:
+                span = next(spans, None)
+            else:
+                matches.append(span)
+                while at is not None and at < span[1]:
+                    at = next(chars, None)
+        chars = []
+    for at in chars:
+        if matches and at < matches[-1][1]:
+            continue  # in the match found for an earlier character
+        found = _match_around(xml, at)
+        if found is not None:
+            matches.append(found)
+    if not matches:
+        return xml
+    from docxtpl import DocxTemplate
+
+    resolve = DocxTemplate(None).resolve_listing
+    out, done = [], 0
+    for start, end in matches:
+        out += [xml[done:start], resolve(xml[start:end])]
+        done = end
+    out.append(xml[done:])
+    return "".join(out)
+
+
+def _listing_chars(xml: str) -> list[int]:
+    """Where ``_LISTING_CHARS`` are, in order (``str.find`` per character: faster than the
+    regular expression on a large part where they are few)."""
+    found = []
+    for char in "\t\a\n\f":
+        at = xml.find(char)
+        while at >= 0:
+            found.append(at)
+            at = xml.find(char, at + 1)
+    return sorted(found)
+
+
+def _match_around(xml: str, at: int) -> tuple[int, int] | None:
+    """The match of docxtpl's paragraph expression, scanning ``xml`` left to right, that
+    holds position ``at``; None when ``at`` lies in none. A match ends at the first
+    ``</w:p>`` after its start tag, so none holds an earlier ``</w:p>`` but at its end:
+    the match holding ``at`` begins after the last ``</w:p>`` before ``at``, and the scan
+    begins a match at the first start tag found there (any match begun earlier ended by
+    then; a start tag in between would have begun one ending at that ``</w:p>``). Holds
+    unless a start tag holds a ``<`` (``_TAG_WITH_LT``; ``resolve_listing`` then scans
+    every match)."""
+    before = xml.rfind(_PARAGRAPH_END, 0, at)
+    start = _PARAGRAPH_START.search(xml, 0 if before < 0 else before + len(_PARAGRAPH_END))
+    if start is None or start.start() > at:
+        return None
+    end = xml.find(_PARAGRAPH_END, start.end())
+    if end < 0 or end + len(_PARAGRAPH_END) <= at:
+        return None
+    return start.start(), end + len(_PARAGRAPH_END)
 
 
 @lru_cache(maxsize=4)
@@ -426,10 +509,10 @@ def fix_table_grids(tree: etree._Element) -> None:
                 c.set(w_attr, str(int(float(c.get(w_attr)) + extra_space)))
 
 
-_STRICT = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
+STRICT = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
 
 
-def _broken_output(exc: etree.XMLSyntaxError, source: str) -> Exception:
+def broken_output(exc: etree.XMLSyntaxError, source: str) -> Exception:
     """The rendered XML is not well-formed: the check missed a template problem (or a
     fragment is wrong, which is ours)."""
     if "Namespace prefix" in str(exc):
@@ -522,6 +605,30 @@ def _clear_cell(tc: etree._Element) -> None:
 
 
 # --- saving ---
+
+
+# The core properties docxtpl renders as templates (DocxTemplate.render_properties).
+RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+class CorePart:
+    """The core properties part of one report rendered on the template's XML
+    (``direct``), with python-docx's own element class (a few hundred bytes): docxtpl's
+    ``render_properties``, then what the family sets (``set_properties``)."""
+
+    def __init__(self, blob: bytes, context: dict[str, Any], env):
+        from docx.opc.coreprops import CoreProperties
+        from docx.oxml.parser import parse_xml
+
+        self._element = parse_xml(blob)
+        self.core_properties = CoreProperties(self._element)
+        for name in RENDERED_PROPERTIES:
+            initial = getattr(self.core_properties, name)
+            template = PREPARED.get(("jinja", env), initial, env.from_string)
+            setattr(self.core_properties, name, template.render(context))
+
+    def xml(self) -> bytes:
+        return etree.tostring(self._element, encoding="UTF-8", standalone=True)
 
 
 def set_properties(docx, *, title: str, subject: str, author: str, keywords: str,
