@@ -3,7 +3,8 @@
 ``render_bytes(chapter, template)`` builds on the Word engine's public steps
 (``pipeline.word.render``):
 
-1. ``context.build_context``: every text, and each chart as a ``charts.Chart``;
+1. ``context.build_context``: every text, and each chart as a ``charts.Chart`` drawn in
+   the template's body font (``word.charts.body_font``);
 2. ``render.render_document(context, template, spec=LKJIP)``: the template checked
    (``template_check``, the LKjIP spec: a damaged template is refused with every
    problem), filled (a chart becomes a docxtpl ``InlineImage``, 16 cm wide), optional
@@ -26,6 +27,7 @@ from ..domain.master import load_master
 from ..intake.validate import check_inputs
 from ..office.atomic import write_atomically
 from ..office.packaging import package_time, stamp
+from ..word.charts import body_font
 from ..word.render import render_document, set_properties
 from ..word.template_check import TemplateSpec, shows, table_loop
 from ..workbook.sample import sample_inputs
@@ -34,7 +36,8 @@ from .model import Chapter, build_chapter
 
 
 def render_bytes(chapter: Chapter, template: Path = paths.LKJIP_TEMPLATE) -> bytes:
-    tpl = render_document(build_context(chapter), Path(template), spec=LKJIP)
+    font = body_font(Path(template).read_bytes()) if Path(template).is_file() else None
+    tpl = render_document(build_context(chapter, font), Path(template), spec=LKJIP)
     agency = chapter.master.agency
     when = set_properties(
         tpl.docx, when=package_time(agency.package_date),
@@ -59,7 +62,7 @@ def render_sample(template: Path, out: Path) -> Path:
 LKJIP = TemplateSpec(
     "lkjip", "Bab III LKjIP (Akuntabilitas Kinerja)", paths.LKJIP_TEMPLATE,
     (table_loop("measurement.rows", "tabel Pengukuran Kinerja"),
-     shows("measurement.scale", "skala predikat di bawah tabel Pengukuran Kinerja"),
+     table_loop("measurement.scale_rows", "tabel skala predikat capaian"),
      shows("s.heading", "analisis per sasaran (judul sasaran)"),
      table_loop("budget.rows", "tabel Realisasi Anggaran")),
     sample=render_sample, signed=False,
