@@ -804,3 +804,61 @@ def test_the_recorded_year_keeps_to_the_signed_figures(years, tmp_path):
     assert f"- indikator {first.code}: target 100 → 90" in result.stderr
     assert "Bab III mengikuti laporan yang ditandatangani" in result.stderr
     assert not out.exists()
+
+
+# --- the Perjanjian Kinerja the targets come from ----------------------------------------
+
+
+def test_the_targets_are_named_as_the_pk_in_force_and_a_differing_pk_is_said(years, tmp_path):
+    """The measurement basis names the Perjanjian Kinerja whose targets are measured: the
+    PK recorded in the history (`iku pk`), a PK Perubahan once one is recorded; without
+    one the CLI says so; a PK whose targets are not the master's is a PERINGATAN."""
+    history = tmp_path / "riwayat.sqlite"
+    shutil.copy(years["history"], history)
+    out = tmp_path / "bab3.docx"
+    none = build(years, out, None, "--riwayat", history)
+    basis = next(p.text for p in Document(str(none)).paragraphs
+                 if p.text.startswith("Pengukuran capaian kinerja"))
+    assert ("Pengukuran capaian kinerja dilakukan dengan cara membandingkan antara target "
+            "setiap indikator sasaran dalam Perjanjian Kinerja Tahun 2022 dengan "
+            "realisasinya.") in basis
+    result = run_cli("lkjip", "-c", years["master"], "-i", years["inputs"], "--riwayat",
+                     history, "--out", out)
+    assert ("Perjanjian Kinerja tahun 2022 belum tercatat di riwayat; Bab III menyebut target "
+            "master sebagai target Perjanjian Kinerja (catat PK dengan `iku pk`)") in \
+        result.stderr
+    dated = tmp_path / "master_pk.yaml"
+    text = years["master"].read_text(encoding="utf-8")
+    dated.write_text(text.replace("  tahun: 2022\n", "  tahun: 2022\n  tanggal_pk: 2022-01-14\n",
+                                  1), encoding="utf-8")
+    assert run_cli("pk", "-c", dated, "--riwayat", history, "--out",
+                   tmp_path / "pk.docx").exit_code == 0
+    result = run_cli("lkjip", "-c", dated, "-i", years["inputs"], "--riwayat", history,
+                     "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "Perjanjian Kinerja" not in result.stderr
+    basis = next(p.text for p in Document(str(out)).paragraphs
+                 if p.text.startswith("Pengukuran capaian kinerja"))
+    assert "dalam Perjanjian Kinerja Tahun 2022 tanggal 14 Januari 2022 dengan realisasinya" \
+        in basis
+    # the master's target changed after the PK was signed, no PK Perubahan recorded
+    changed = tmp_path / "master_berubah.yaml"
+    first = years["m2022"].indicators[0]
+    changed.write_text(dated.read_text(encoding="utf-8").replace("target: 100", "target: 90",
+                                                                 1), encoding="utf-8")
+    result = run_cli("lkjip", "-c", changed, "-i", years["inputs"], "--riwayat", history,
+                     "--out", tmp_path / "bab3_berubah.docx")
+    assert result.exit_code == 0, result.output
+    assert (f"PERINGATAN: target di master berbeda dengan Perjanjian Kinerja yang berlaku di "
+            f"riwayat ({first.code}: PK 100%, master 90%); Bab III mengukur dengan target "
+            "master: bila target memang berubah, catat PK Perubahan dengan `iku pk "
+            "--perubahan`") in result.stderr
+    # once the PK Perubahan is recorded, the chapter names it
+    assert run_cli("pk", "-c", changed, "--riwayat", history, "--out", tmp_path / "pkp.docx",
+                   "--perubahan").exit_code == 0
+    result = run_cli("lkjip", "-c", changed, "-i", years["inputs"], "--riwayat", history,
+                     "--out", tmp_path / "bab3_perubahan.docx")
+    assert "berbeda dengan Perjanjian Kinerja" not in result.stderr
+    basis = next(p.text for p in Document(str(tmp_path / "bab3_perubahan.docx")).paragraphs
+                 if p.text.startswith("Pengukuran capaian kinerja"))
+    assert "dalam Perjanjian Kinerja Perubahan Tahun 2022 tanggal 14 Januari 2022" in basis

@@ -26,9 +26,11 @@ from ..domain.numfmt import fmt_number
 from ..word.charts import COLOURS, FONT, Chart, chart_font
 
 WIDTH_IN, HEIGHT_IN, DPI = 6.3, 3.1, 150  # 16 x 7.9 cm: the portrait text width
-WIDTH_MM = 160.0  # placed at the text width
+# placed in the years table's last row: the 16 cm text width less the cell's margins (an
+# image wider than its cell is cut at the cell's edge by LibreOffice)
+WIDTH_MM = 155.0
 LEGEND_CHARS = 110  # a legend line's characters at 7 pt across the chart, then it wraps
-TITLE_CHARS = 95
+TITLE_CHARS = 80  # a title line at 9 pt over the plot area, then it wraps
 
 
 @dataclass(frozen=True)
