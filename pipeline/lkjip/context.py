@@ -40,7 +40,7 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff\ufffe\uffff"
                      "\U000f0000-\U0010ffff]")
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
@@ -71,7 +71,7 @@ def build_context(chapter: Chapter, font: str | None = None) -> dict[str, Any]:
     return {
         "title": {"chapter": TITLE[0], "name": TITLE[1]},
         "year": str(year),
-        "agency": _clean(agency.name),
+        "agency": clean(agency.name),
         "draft": results.draft,
         "draft_notice": draft_notice(results),
         "intro": _intro(chapter, sasaran),
@@ -129,9 +129,9 @@ def _measurement(chapter: Chapter, numbers: Numbers) -> dict[str, Any]:
             ind = view.indicator
             rows.append({
                 "no": str(s.sasaran.number) if first else MERGE_UP,
-                "sasaran": _clean(s.sasaran.renstra_title) if first else MERGE_UP,
-                "indicator": _clean(ind.renstra_title),
-                "unit": _clean(ind.unit_of_measure) or "-",
+                "sasaran": clean(s.sasaran.renstra_title) if first else MERGE_UP,
+                "indicator": clean(ind.renstra_title),
+                "unit": clean(ind.unit_of_measure) or "-",
                 "target": say.bare_target(ind, shown),
                 "realisation": say.bare_realisation(ind, view.current, shown),
                 "achievement": shown.achievement,
@@ -149,16 +149,16 @@ def _measurement(chapter: Chapter, numbers: Numbers) -> dict[str, Any]:
     return {
         "basis": ("Pengukuran capaian kinerja dilakukan dengan cara membandingkan antara "
                   "target setiap indikator sasaran dalam "
-                  f"{_clean(pk_name(master, chapter.pk))} dengan realisasinya. Capaian "
+                  f"{clean(pk_name(master, chapter.pk))} dengan realisasinya. Capaian "
                   "setiap indikator dihitung sebagai berikut:"),
-        "formulas": [_clean(f) for f in formulas],
+        "formulas": [clean(f) for f in formulas],
         "scale_caption": scale_caption,
         "scale_rows": _scale_rows(master),
         "scale_note": (f"Predikat setiap capaian ditentukan dengan skala pada "
                        f"{scale_caption.split(' ', 2)[0]} {scale_caption.split(' ', 2)[1]}; "
                        "predikat itu menggolongkan capaian, sedangkan target dinyatakan "
                        "tercapai bila capaiannya paling sedikit 100%."),
-        "caption": numbers.next_table(f"Pengukuran Kinerja {_clean(master.agency.name)} "
+        "caption": numbers.next_table(f"Pengukuran Kinerja {clean(master.agency.name)} "
                                       f"Tahun {chapter.year}"),
         "head": {"year": str(chapter.year)},
         "rows": rows,
@@ -177,7 +177,7 @@ def _scale_rows(master: Master) -> list[dict[str, str]]:
             span = f"> {fmt_percent(band.above)}"
         else:
             span = f"> {fmt_percent(band.above)} \u2013 {fmt_percent(upper)}"
-        rows.append({"range": span, "grade": _clean(band.grade)})
+        rows.append({"range": span, "grade": clean(band.grade)})
         upper = band.above
     return rows
 
@@ -190,7 +190,7 @@ def _sasaran(chapter: Chapter, s: SasaranView, numbers: Numbers,
     master = chapter.master
     number = s.sasaran.number
     count = len(s.indicators)
-    names = [say.quoted(_clean(v.indicator.renstra_title)) for v in s.indicators]
+    names = [say.quoted(clean(v.indicator.renstra_title)) for v in s.indicators]
     years = _years(chapter, s, numbers, font)
     final = _final(chapter, s, numbers)
     standard = _standard(chapter, s, numbers)
@@ -203,12 +203,12 @@ def _sasaran(chapter: Chapter, s: SasaranView, numbers: Numbers,
         n += present
         num[key] = str(n) if present else ""
     return {
-        "heading": f"Sasaran {number}: {_clean(s.sasaran.renstra_title)}",
+        "heading": f"Sasaran {number}: {clean(s.sasaran.renstra_title)}",
         "intro": (f"Sasaran ini diukur dengan {say.count_words(count)} indikator kinerja, "
                   f"yaitu {say.join(names)}." if count > 1 else
                   f"Sasaran ini diukur dengan satu indikator kinerja, yaitu {names[0]}."),
         "num": num,
-        "this_year": [_clean(say.this_year(master, v)) for v in s.indicators],
+        "this_year": [clean(say.this_year(master, v)) for v in s.indicators],
         "years": years,
         "final": final,
         "standard": standard,
@@ -236,7 +236,7 @@ def _years(chapter: Chapter, s: SasaranView, numbers: Numbers,
             for j, (item, attr) in enumerate((("Target", "target"), ("Realisasi", "realisation"),
                                               ("% Capaian", "achievement"))):
                 row = {"no": str(k) if j == 0 else MERGE_UP,
-                       "indicator": _clean(ind.renstra_title) if j == 0 else MERGE_UP,
+                       "indicator": clean(ind.renstra_title) if j == 0 else MERGE_UP,
                        "item": item}
                 for i, y in enumerate(slots):
                     point = by_year.get(y) if y is not None else None
@@ -254,7 +254,7 @@ def _years(chapter: Chapter, s: SasaranView, numbers: Numbers,
                                      f"{window[0]}\u2013{window[-1]}")
     chart: Chart | str = ""
     chart_caption = ""
-    lines = [Line(f"{v.indicator.code} {_clean(v.indicator.renstra_title)}",
+    lines = [Line(f"{v.indicator.code} {clean(v.indicator.renstra_title)}",
                   tuple((p.year, p.achievement) for p in v.points
                         if p.status == "ok" and p.achievement is not None
                         and p.year in window and not p.changed))
@@ -265,7 +265,7 @@ def _years(chapter: Chapter, s: SasaranView, numbers: Numbers,
         chart_caption = numbers.next_figure(
             f"Capaian indikator sasaran {s.sasaran.number}, tahun {first}\u2013{last}")
         chart = capaian_chart(f"Sasaran {s.sasaran.number}: "
-                              f"{_clean(s.sasaran.renstra_title)}", window, lines,
+                              f"{clean(s.sasaran.renstra_title)}", window, lines,
                               chart_caption, font=font)
     return {
         "shown": shown,
@@ -274,7 +274,7 @@ def _years(chapter: Chapter, s: SasaranView, numbers: Numbers,
         "rows": rows,
         "chart": chart,
         "chart_caption": chart_caption,
-        "sentences": ([_clean(t) for v in s.indicators
+        "sentences": ([clean(t) for v in s.indicators
                        for t in say.against_years(chapter.master, v)]
                       + [t for t in [say.sasaran_years(chapter.master, s, settings.percent(
                           s.average_achievement))] if t]) if shown else [],
@@ -286,10 +286,10 @@ def _final(chapter: Chapter, s: SasaranView, numbers: Numbers) -> dict[str, Any]
     rows, sentences = [], []
     for v in views:
         f = say.against_final(chapter.master, v)
-        rows.append({"indicator": _clean(v.indicator.renstra_title),
+        rows.append({"indicator": clean(v.indicator.renstra_title),
                      "final_target": f.final_target, "realisation": f.realisation,
                      "final_achievement": f.final_achievement, "remaining": f.remaining})
-        sentences.append(_clean(f.sentence))
+        sentences.append(clean(f.sentence))
     return {
         "shown": bool(views),
         "caption": numbers.next_table(f"Realisasi sasaran {s.sasaran.number} dibandingkan "
@@ -305,9 +305,9 @@ def _standard(chapter: Chapter, s: SasaranView, numbers: Numbers) -> dict[str, A
     rows, sentences = [], []
     for v in views:
         real, std, sentence = say.against_standard(chapter.master, v)
-        rows.append({"indicator": _clean(v.indicator.renstra_title), "realisation": real,
-                     "standard": std, "source": _clean(v.indicator.standard_source)})
-        sentences.append(_clean(sentence))
+        rows.append({"indicator": clean(v.indicator.renstra_title), "realisation": real,
+                     "standard": std, "source": clean(v.indicator.standard_source)})
+        sentences.append(clean(sentence))
     return {
         "shown": bool(views),
         "caption": numbers.next_table(f"Realisasi sasaran {s.sasaran.number} dibandingkan "
@@ -321,15 +321,15 @@ def _standard(chapter: Chapter, s: SasaranView, numbers: Numbers) -> dict[str, A
 def unit_line(t: UnitText) -> str:
     """A unit's text as the chapter quotes it: "Analisis Bidang X: “…”", a quarter's
     "Catatan Bidang X pada TW II: kendala “…”; tindak lanjut “…”"."""
-    lead = (f"Catatan {_clean(t.unit)} pada {t.period}" if t.period
-            else f"Analisis {_clean(t.unit)}")
-    said = [f"{label.lower()} {say.quoted(_clean(text))}" if label
-            else say.quoted(_clean(text)) for label, text in t.parts]
+    lead = (f"Catatan {clean(t.unit)} pada {t.period}" if t.period
+            else f"Analisis {clean(t.unit)}")
+    said = [f"{label.lower()} {say.quoted(clean(text))}" if label
+            else say.quoted(clean(text)) for label, text in t.parts]
     return f"{lead}: {'; '.join(said)}"
 
 
 def _analysis(view: IndicatorView, master: Master) -> dict[str, Any]:
-    name = say.quoted(_clean(view.indicator.renstra_title))
+    name = say.quoted(clean(view.indicator.renstra_title))
     lines = [unit_line(t) for t in (*view.analyses, *view.quarter_notes)]
     if view.result.status == Status.OK and (view.result.achievement is not None
                                              or view.result.met is not None):
@@ -363,7 +363,7 @@ def _efficiency(chapter: Chapter, s: SasaranView, numbers: Numbers) -> dict[str,
         "caption": numbers.next_table(f"Penyerapan anggaran dan capaian sasaran "
                                       f"{s.sasaran.number}"),
         "rows": rows if len(rows) > 1 else [],
-        "total": {**total, "item": total["item"] or _clean(rows[0]["item"])},
+        "total": {**total, "item": total["item"] or clean(rows[0]["item"])},
         "sentences": [say.efficiency(s, average, chapter.master.settings)],
         "slot": say.slot("penilaian efisiensi penggunaan sumber daya sasaran ini (anggaran, "
                          "sumber daya manusia, sarana dan prasarana)."),
@@ -375,14 +375,14 @@ def _programs(s: SasaranView) -> dict[str, Any]:
     seventh analysis): the programs the budget names, and a slot."""
     text = say.programs_text(s.budget)
     return {
-        "sentences": [_clean(text)] if text else [],
+        "sentences": [clean(text)] if text else [],
         "slot": say.slot("program dan kegiatan yang menunjang keberhasilan atau menyebabkan "
                          "kegagalan pencapaian sasaran ini, dan bagaimana perannya."),
     }
 
 
 def _budget_row(item: str, ceiling: float, spent: float | None) -> dict[str, str]:
-    return {"item": _clean(item), "ceiling": say.money(ceiling),
+    return {"item": clean(item), "ceiling": say.money(ceiling),
             "spent": say.money(spent) if spent is not None else "-",
             "absorption": (fmt_percent(say.absorption(spent, ceiling)) if spent is not None
                            else "-"), "achievement": ""}
@@ -415,7 +415,7 @@ def _budget(chapter: Chapter, numbers: Numbers) -> dict[str, Any]:
         for j, b in enumerate(s.budget):
             rows.append({
                 "no": str(s.sasaran.number) if j == 0 else MERGE_UP,
-                "sasaran": _clean(s.sasaran.renstra_title) if j == 0 else MERGE_UP,
+                "sasaran": clean(s.sasaran.renstra_title) if j == 0 else MERGE_UP,
                 **_budget_row(b.program or "-", b.ceiling, b.spent),
             })
     ceiling, spent = say.budget_total([b for _, b in lines])
@@ -431,7 +431,7 @@ def _budget(chapter: Chapter, numbers: Numbers) -> dict[str, Any]:
         "caption": numbers.next_table(f"Realisasi anggaran per program tahun {year}"),
         "rows": rows,
         "total": total,
-        "sentences": [_clean(t) for t in sentences],
+        "sentences": [clean(t) for t in sentences],
         "slot": say.slot("penjelasan atas realisasi anggaran (sebab sisa anggaran, efisiensi "
                          "yang dicapai dan kaitannya dengan capaian kinerja)"
                          + (f"; rincian anggaran sasaran {say.join(bare)}" if bare else "")
