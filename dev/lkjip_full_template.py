@@ -50,8 +50,11 @@ from pipeline.word.strict import insert_in_order
 # Column widths in cm (16 cm text width).
 ORGANISATION_COLS = (1.0, 8.0, 7.0)
 STAFF_COLS = (6.0, 3.0)
-RENSTRA_COLS = (0.7, 2.6, 3.2, 1.3, 1.4, 1.1, 1.1, 1.1, 1.1, 1.1, 1.2)
-IKU_COLS = (0.7, 2.6, 3.0, 4.6, 2.4, 2.7)
+# five year columns in the text width, in 8 pt: no word broken in a cell ("Meningkatnya",
+# "100%"); the columns under columns.FIXED_BELOW keep their width when years are dropped,
+# Sasaran and Indikator take the freed width
+RENSTRA_COLS = (0.8, 2.4, 2.8, 1.6, 1.4, 1.1, 1.1, 1.1, 1.1, 1.1, 1.5)
+IKU_COLS = (0.8, 2.5, 2.8, 4.5, 2.6, 2.8)  # in 9 pt
 TEXT_WIDTH_CM = 16.0
 
 # Bab I, A. Latar Belakang: LAKIP Dinas Kelautan dan Perikanan Kabupaten Bengkalis 2017
@@ -120,6 +123,9 @@ def _write_styles(doc) -> None:
     _outline(doc.styles["Judul Bab"], 0)
     _outline(doc.styles["Judul Bagian"], 1)
     _outline(doc.styles["Judul Sasaran"], 2)
+    wt._pstyle(doc, "Kepala Tabel Sempit", "Kepala Tabel Bab", size=8)
+    wt._pstyle(doc, "Isi Tabel Sempit", "Isi Tabel", size=8)
+    wt._pstyle(doc, "Isi Tabel Sempit Tengah", "Isi Tabel Sempit", align=C)
     wt._pstyle(doc, "Judul Lampiran", size=12, bold=True, align=C, before=0, after=12,
                keep_next=True, page_break=True)
     _outline(doc.styles["Judul Lampiran"], 1)
@@ -311,28 +317,29 @@ def _write_bab2(doc) -> None:
                                        "Kondisi Awal", *years, "Target Akhir"],
                    "bab2.renstra.rows", ["no", "sasaran", "indicator", "unit", "baseline",
                                          "y1", "y2", "y3", "y4", "y5", "final"],
-                   centred=(0, 3, 4, 5, 6, 7, 8, 9, 10), caption="{{ bab2.renstra.caption }}")
+                   centred=(0, 3, 4, 5, 6, 7, 8, 9, 10), caption="{{ bab2.renstra.caption }}",
+                   header_style="Kepala Tabel Sempit", cell_style="Isi Tabel Sempit")
     wt._para(doc, "B.\tINDIKATOR KINERJA UTAMA", "Judul Bagian")
     wt._para(doc, "{{ bab2.iku.sentence }}", "Normal Rata Lanjut")
     table, _ = lt._loop_table(doc, IKU_COLS, ["No", "Sasaran", "Indikator Kinerja Utama",
                                               "Formulasi", "Penanggung Jawab", "Sumber Data"],
                               "bab2.iku.rows", ["no", "sasaran", "indicator", "formula",
                                                 "responsible", "sources"], centred=(0,),
-                              caption="{{ bab2.iku.caption }}")
+                              caption="{{ bab2.iku.caption }}", cell_style="Isi Tabel Lebar")
     cells = table.rows[3].cells  # the data row: the formula, its lines, the sources
     for p in list(cells[3].paragraphs):
         p._p.getparent().remove(p._p)
     wt._para(cells[3], "{{r row.formula }}", "Rumus")
-    wt._para(cells[3], "{%p for line in row.lines %}", "Isi Tabel")
-    wt._para(cells[3], "{{ line }}", "Isi Tabel")
-    wt._para(cells[3], "{%p endfor %}", "Isi Tabel")
+    wt._para(cells[3], "{%p for line in row.lines %}", "Isi Tabel Lebar")
+    wt._para(cells[3], "{{ line }}", "Isi Tabel Lebar")
+    wt._para(cells[3], "{%p endfor %}", "Isi Tabel Lebar")
     for p in list(cells[5].paragraphs)[1:]:
         p._p.getparent().remove(p._p)
     for r in list(cells[5].paragraphs[0].runs):
         r._r.getparent().remove(r._r)
-    wt._list_cell(cells[5], "x in row.sources", "x", "Isi Tabel")
+    wt._list_cell(cells[5], "x in row.sources", "x", "Isi Tabel Lebar")
     wt._para(doc, "C.\tPERJANJIAN KINERJA", "Judul Bagian")
-    wt._para(doc, "{{ bab2.pk.sentence }}", "Normal Rata")
+    wt._para(doc, "{{ bab2.pk.sentence }}", "Normal Rata Lanjut")  # with its table
     pt._targets(doc)
     _caption_first(doc.tables[-1], "{{ bab2.pk.targets_caption }}")
     wt._para(doc, "", "Normal")

@@ -171,8 +171,11 @@ class Document:
 
 
 def norm(text: str) -> str:
+    """Case folded, NFKC, without whitespace and without runs of dots (a table of
+    contents' dot leaders, which the PDF prints and the .docx has as a tab; dots typed
+    for a name to be filled in go on both sides alike)."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\s\u00ad\u200b]+", "", text)
+    return re.sub(r"[\s\u00ad\u200b]+|\.{3,}", "", text)
 
 
 def _w(tag: str) -> str:

@@ -104,12 +104,11 @@ def test_every_shipped_template_passes_its_own_check(spec: TemplateSpec, context
     assert spec.template.is_file()
     from test_quarters import quarter_context
 
-    from pipeline.pk.context import build_context as build_pk_context
-    from pipeline.pk.model import revision_of
-
     from pipeline.annual.context import build_context as build_iku_context
     from pipeline.lkjip.complete import build_complete_context
     from pipeline.lkjip.model import build_chapter
+    from pipeline.pk.context import build_context as build_pk_context
+    from pipeline.pk.model import revision_of
 
     complete, _ = build_complete_context(build_chapter(sample, results),
                                          build_iku_context(sample, results),

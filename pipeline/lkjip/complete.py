@@ -252,12 +252,13 @@ def _renstra_table(master: Master, numbers: Numbers) -> dict[str, Any]:
                    "sasaran": clean(s.renstra_title) if j == 0 else MERGE_UP,
                    "indicator": clean(ind.renstra_title),
                    "unit": clean(ind.unit_of_measure) or "-",
-                   "baseline": (value_text(ind, ind.baseline, na=NA) if ind.has_baseline
-                                else "-"),
-                   "final": fmt_target(ind, ind.final_target) if ind.final_target is not None
-                   else "-"}
+                   "baseline": (_in_column(ind, value_text(ind, ind.baseline, na=NA))
+                                if ind.has_baseline else "-"),
+                   "final": _in_column(ind, fmt_target(ind, ind.final_target))
+                   if ind.final_target is not None else "-"}
             for i, y in enumerate(slots):
-                row[f"y{i + 1}"] = (fmt_target(ind, targets[y]) if y in targets else "-")
+                row[f"y{i + 1}"] = (_in_column(ind, fmt_target(ind, targets[y]))
+                                    if y in targets else "-")
             rows.append(row)
     return {
         "caption": numbers.next_table("Sasaran strategis, indikator kinerja dan target "
@@ -266,6 +267,15 @@ def _renstra_table(master: Master, numbers: Numbers) -> dict[str, Any]:
                  for i, y in enumerate(slots)},
         "rows": rows,
     }
+
+
+def _in_column(ind, text: str) -> str:
+    """A figure of the Renstra table without its satuan, which has its own column ("4
+    dokumen" → "4": five year columns are narrow); a percentage keeps its sign."""
+    unit = ind.unit_of_measure.strip()
+    if unit and unit != "%" and text.endswith(f" {unit}"):
+        return text.removesuffix(f" {unit}")
+    return text
 
 
 def _iku_table(master: Master, numbers: Numbers) -> dict[str, Any]:
