@@ -216,7 +216,7 @@ def _write_cover(doc) -> None:
     wt._para(doc, "{{ cover.year_line }}", "Sampul")
     wt._para(doc, "", "Sampul Logo")  # room for the agency's logo
     wt._para(doc, "{{ cover.agency }}", "Sampul")
-    wt._para(doc, "{{ cover.government }}", "Sampul")
+    _if(doc, "cover.government", lambda: wt._para(doc, "{{ cover.government }}", "Sampul"))
     wt._tag(doc, "{%p if draft %}")
     wt._para(doc, "{{ draft_notice }}", "Draft")
     wt._tag(doc, "{%p endif %}")

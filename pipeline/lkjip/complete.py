@@ -84,12 +84,14 @@ def build_complete_context(chapter: Chapter, iku: dict[str, Any], pk: PkRevision
 def _cover(master: Master) -> dict[str, Any]:
     agency = master.agency
     region = f"{agency.region_kind.value} {agency.region_name}"
+    government = clean(f"PEMERINTAH {region}").upper()
     return {
         "title": REPORT_TITLE,
         "short": "(LKjIP)",
         "year_line": f"TAHUN {agency.year}",
         "agency": clean(agency.name).upper(),
-        "government": clean(f"PEMERINTAH {region}").upper(),
+        # a regency's own LKjIP: the agency is the government, named once
+        "government": "" if government == clean(agency.name).upper() else government,
     }
 
 

@@ -114,7 +114,7 @@ def build_lkjip(
     prior(job, run)
     stored = None
     if source == YearSource.RECORDED:
-        stored = recorded_version(master, run.prior, history)
+        stored = recorded_version(master, run.prior, history, complete)
         run.checked = recorded_check(master, stored)
     else:
         check(job, run)
@@ -124,9 +124,11 @@ def build_lkjip(
     try:
         signed(job, run)
     except YearLocked as exc:
-        raise YearLocked(f"{exc}\nBab III mengikuti laporan yang ditandatangani: bila angka "
+        what, command = (("LKjIP", "iku lkjip --lengkap") if complete
+                         else ("Bab III", "iku lkjip"))
+        raise YearLocked(f"{exc}\n{what} mengikuti laporan yang ditandatangani: bila angka "
                          "memang berubah, buat dulu laporannya dengan `iku report "
-                         "--buka-kunci`, lalu jalankan `iku lkjip` lagi.") from None
+                         f"--buka-kunci`, lalu jalankan `{command}` lagi.") from None
     if not (run.checked.ok or draft):
         raise ValidationFailed(run.checked.problems, run.checked.files)
     chapter = build_chapter(master, run.results, read_earlier(master, history))
