@@ -339,3 +339,11 @@ def test_a_wrong_staff_count_is_named_in_the_master(built, tmp_path):
     assert f"GALAT: {master.name}" in result.stderr or str(master) in result.stderr
     assert "pegawai" in result.stderr and "golongan" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_committed_template_is_the_builders_output():
+    from dev.lkjip_full_template import build_template
+
+    assert build_template() == build_template()  # deterministic
+    assert paths.LKJIP_COMPLETE_TEMPLATE.read_bytes() == build_template(), (
+        "input_templates/lkjip_lengkap.docx is stale: python -m dev.lkjip_full_template")

@@ -5,7 +5,8 @@ TW II, an example with labels, the synthetic agency's TW I); the LKjIP chapter o
 sample, of every example master, of the synthetic agency and of two synthetic agencies of
 2 units × 3 indicators whose chapters LibreOffice once laid out with a heading last on a
 page and a table away from its chart (seeds 33 and 34, issue 21); the Perjanjian Kinerja
-of the sample and of the synthetic agency. The rules are
+of the sample and of the synthetic agency; the complete LKjIP of every example master
+(issue 22; the sample's is tests/test_lkjip_complete.py's). The rules are
 ``layout_check``'s (tests/layout_check.py); all documents are converted by one LibreOffice
 process (about 2-5 s a document)."""
 
@@ -36,7 +37,8 @@ DOCUMENTS = (["laporan_contoh", *[f"laporan_{m.stem}" for m in EXAMPLES],
               "laporan_semua_kolom", "laporan_sintetis",
               "tw1_contoh", "tw2_contoh", "tw1_sampang", "tw1_sintetis",
               "lkjip_contoh", *[f"lkjip_{m.stem}" for m in EXAMPLES], "lkjip_sintetis",
-              *[f"lkjip_sintetis_{seed}" for seed in SMALL_SEEDS], "pk_contoh", "pk_sintetis"])
+              *[f"lkjip_sintetis_{seed}" for seed in SMALL_SEEDS], "pk_contoh", "pk_sintetis",
+              *[f"lkjip_lengkap_{m.stem}" for m in EXAMPLES]])
 
 
 def _ok(result) -> None:
@@ -78,6 +80,8 @@ def laid_out(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
                     "--out", out[f"laporan_{master.stem}"]))
         _ok(run_cli("lkjip", "-c", master, "-i", inputs, "--riwayat", history,
                     "--out", out[f"lkjip_{master.stem}"]))
+        _ok(run_cli("lkjip", "--lengkap", "-c", master, "-i", inputs, "--riwayat", history,
+                    "--out", out[f"lkjip_lengkap_{master.stem}"]))
     every_column = _every_column_master(work)
     _ok(run_cli("sample", "-c", every_column, "--out", work / "isian_semua_kolom"))
     _ok(run_cli("report", "-c", every_column, "-i", work / "isian_semua_kolom",
