@@ -134,6 +134,14 @@ def test_every_part_in_order(built):
     assert numbering[:2] == [("lowerRoman", "1"), ("decimal", "1")]
 
 
+def test_the_cover_names_the_agency_and_its_government_once(built):
+    cover = [t for s, t in _paragraphs(built["lkjip"]) if s.startswith(("Title", "Sampul"))]
+    assert cover == ["LAPORAN KINERJA INSTANSI PEMERINTAH", "(LKjIP)", "TAHUN 2021",
+                     "BADAN KESATUAN BANGSA DAN POLITIK KOTA JAMBI", "PEMERINTAH KOTA JAMBI"]
+    cover = [t for s, t in _paragraphs(built["lkjip_bw"]) if s.startswith(("Title", "Sampul"))]
+    assert cover[2:] == ["TAHUN 2025", "PEMERINTAH KABUPATEN BANYUWANGI"]  # not twice
+
+
 def test_bab_i_and_ii_carry_the_masters_facts(built):
     doc = Document(built["lkjip"])
     texts = [p.text for p in doc.paragraphs]
