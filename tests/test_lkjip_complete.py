@@ -163,6 +163,17 @@ def test_bab_i_and_ii_carry_the_masters_facts(built):
            "34 orang pegawai, dengan rincian sebagai berikut." in texts
 
 
+def test_a_master_workbook_gives_the_same_document(built, tmp_path):
+    """The new keys have their cells in the master workbook (issue 24): the workbook made
+    from the YAML master gives the same bytes."""
+    book = tmp_path / "master.xlsx"
+    _ok(run_cli("master", "ke-xlsx", built["master"], "--out", book))
+    out = tmp_path / "lkjip.docx"
+    _ok(run_cli("lkjip", "--lengkap", "-c", book, "--riwayat", built["history"],
+                "--out", out))
+    assert out.read_bytes() == built["lkjip"].read_bytes()
+
+
 def test_the_table_of_contents_is_a_word_field_that_word_updates(built):
     body = _xml(built["lkjip"], "word/document.xml")
     instructions = [t.text for t in body.iter(f"{{{W}}}instrText")]
