@@ -211,15 +211,18 @@ def _page_numbers(section, fmt: str | None, start: int | None) -> None:
 
 
 def _write_cover(doc) -> None:
+    # the section break follows a paragraph of text, not a {%p %} tag: LibreOffice, saving
+    # the template again, moves a section break from its empty paragraph into the one
+    # before, and a tag's paragraph is removed with what it holds
     wt._para(doc, "{{ cover.title }}", "Title")
     wt._para(doc, "{{ cover.short }}", "Sampul")
     wt._para(doc, "{{ cover.year_line }}", "Sampul")
-    wt._para(doc, "", "Sampul Logo")  # room for the agency's logo
-    wt._para(doc, "{{ cover.agency }}", "Sampul")
-    _if(doc, "cover.government", lambda: wt._para(doc, "{{ cover.government }}", "Sampul"))
     wt._tag(doc, "{%p if draft %}")
     wt._para(doc, "{{ draft_notice }}", "Draft")
     wt._tag(doc, "{%p endif %}")
+    wt._para(doc, "", "Sampul Logo")  # room for the agency's logo
+    _if(doc, "cover.government", lambda: wt._para(doc, "{{ cover.government }}", "Sampul"))
+    wt._para(doc, "{{ cover.agency }}", "Sampul")
 
 
 def _write_front(doc) -> None:
@@ -238,10 +241,8 @@ def _write_front(doc) -> None:
     wt._para(doc, "{{ contents.toc }}", "Normal")
     wt._para(doc, "DAFTAR TABEL", "Judul Bab")
     wt._para(doc, "{{ contents.tables }}", "Normal")
-    wt._tag(doc, "{%p if contents.has_figures %}")
-    wt._para(doc, "DAFTAR GAMBAR", "Judul Bab")
-    wt._para(doc, "{{ contents.figures }}", "Normal")
-    wt._tag(doc, "{%p endif %}")
+    wt._para(doc, "DAFTAR GAMBAR", "Judul Bab")  # "(tidak ada gambar)" when none
+    wt._para(doc, "{{ contents.figures }}", "Normal")  # then the section break
 
 
 def _write_bab1(doc) -> None:

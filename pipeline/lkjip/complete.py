@@ -53,8 +53,7 @@ def build_complete_context(chapter: Chapter, iku: dict[str, Any], pk: PkRevision
             "slot": say.slot(f"hal-hal penting lain tahun {chapter.year}: keberhasilan utama, "
                              "kendala yang dihadapi dan langkah perbaikannya."),
         },
-        "contents": {"toc": TOC_MARK, "tables": TABLES_MARK, "figures": FIGURES_MARK,
-                     "has_figures": any(s["years"]["chart"] for s in context["sasaran"])},
+        "contents": {"toc": TOC_MARK, "tables": TABLES_MARK, "figures": FIGURES_MARK},
         "bab1": _bab1(master, notes),
         "bab2": _bab2(master, name, notes),
         "bab4": {

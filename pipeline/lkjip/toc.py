@@ -152,6 +152,9 @@ def fill(document, labels: dict[str, str] | None = None, mark: bool = False) -> 
                 field = _field(instruction, listed, label, style_ids, EMPTY[mark_text])
                 for new in field:
                     p.addprevious(new)
+                section = p.find(f"{_w('pPr')}/{_w('sectPr')}")
+                if section is not None:  # the mark ended a section (the front matter's)
+                    insert_in_order(_ppr(field[-1]), section)
                 p.getparent().remove(p)
     _update_fields(document.settings.element)
     return found
