@@ -429,3 +429,19 @@ def test_a_template_re_saved_by_libreoffice_still_works(built, tmp_path):
     assert ' TOC \\o "1-3" \\h \\z \\u ' in [t.text for t in body.iter(f"{{{W}}}instrText")]
     # (LibreOffice 7.4 itself writes w:sectPr first in a paragraph's w:pPr when it saves the
     # template: Word's order is checked on the bundled template's documents above)
+
+
+def test_without_libreoffice_word_fills_the_page_numbers(built, tmp_path, monkeypatch):
+    import pipeline.lkjip.run as lkjip_run
+
+    monkeypatch.setattr(lkjip_run, "find_soffice", lambda: None)
+    out = tmp_path / "lkjip.docx"
+    result = run_cli("lkjip", "--lengkap", "-c", built["master"], "--riwayat",
+                     built["history"], "--out", out)
+    _ok(result)
+    assert ("PERINGATAN: nomor halaman Daftar Isi, Daftar Tabel dan Daftar Gambar belum "
+            "ditulis (LibreOffice tidak ditemukan); Word mengisinya saat dokumen dibuka"
+            ) in result.stderr
+    entries = [t for s, t in _paragraphs(out) if s.startswith("Daftar Isi") and "\t" in t]
+    assert "BAB I PENDAHULUAN\t" in entries  # the entry, its page left to Word
+    assert _xml(out, "word/settings.xml").find("w:updateFields", NS) is not None
