@@ -62,6 +62,18 @@ def _verdicts(chapter: Chapter) -> tuple[int, int, int]:
     return met, short, other
 
 
+def _verdict_parts(chapter: Chapter) -> list[str]:
+    """"4 (empat) indikator mencapai atau melampaui target", "1 (satu) indikator belum
+    mencapai target", …: the counts that are not zero."""
+    met, short, other = _verdicts(chapter)
+    parts = [f"{counted(met)} indikator mencapai atau melampaui target"] if met else []
+    if short:
+        parts.append(f"{counted(short)} indikator belum mencapai target")
+    if other:
+        parts.append(f"{counted(other)} indikator belum dapat dinilai")
+    return parts
+
+
 def grade_shares(chapter: Chapter) -> list[str]:
     """"2 (dua) indikator atau 50% berpredikat Sangat Baik", per predikat of the scale
     (best first), over the indicators that have a predikat."""
@@ -88,12 +100,7 @@ def year_in_words(chapter: Chapter, pk_name: str) -> list[str]:
            "sebagai bentuk pertanggungjawaban atas kinerja secara transparan dan akuntabel.",
            f"Berdasarkan {pk_name}, telah ditetapkan {counted(len(chapter.sasaran))} sasaran "
            f"strategis dengan {counted(len(views))} indikator kinerja utama."]
-    met, short, other = _verdicts(chapter)
-    parts = [f"{counted(met)} indikator mencapai atau melampaui target"] if met else []
-    if short:
-        parts.append(f"{counted(short)} indikator belum mencapai target")
-    if other:
-        parts.append(f"{counted(other)} indikator belum dapat dinilai")
+    parts = _verdict_parts(chapter)
     if parts:
         out.append("Hasil pengukuran kinerja menunjukkan " + say.join(parts) + ".")
     shares = grade_shares(chapter)
@@ -129,12 +136,10 @@ def conclusion(chapter: Chapter) -> list[str]:
     master, results = chapter.master, chapter.results
     settings = master.settings
     views = _views(chapter)
-    met, short, other = _verdicts(chapter)
     out = [f"Pada tahun {chapter.year}, {master.agency.name} mengukur "
            f"{counted(len(views))} indikator kinerja utama dari "
-           f"{counted(len(chapter.sasaran))} sasaran strategis: {met} indikator mencapai "
-           f"atau melampaui target dan {short} indikator belum mencapai target"
-           + (f", sedangkan {other} indikator belum dapat dinilai." if other else ".")]
+           f"{counted(len(chapter.sasaran))} sasaran strategis: "
+           + say.join(_verdict_parts(chapter)) + "."]
     average = settings.percent(results.average_achievement)
     grade = settings.grade_of(results.average_achievement)
     if average != "-":
