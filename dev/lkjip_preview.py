@@ -5,7 +5,10 @@ history, a 2022
 master made by ``tahun-baru`` with a budget on two sasaran and a national standard on one
 indicator, its workbooks filled with fixed pseudo-random figures and Analisis texts, then
 ``iku lkjip --pdf``; the PDF's pages become PNGs (pdftoppm, 60 dpi) named
-``lkjip_NN.png``. Needs LibreOffice and poppler-utils.
+``lkjip_NN.png``. Then the year's Perjanjian Kinerja (``iku pk``) and the complete LKjIP
+(``iku lkjip --lengkap --pdf``), of which a few pages are kept: ``lkjip_lengkap_*.png``
+(the cover, the Ikhtisar Eksekutif, the Daftar Isi, Bab II, the Lampiran). Needs
+LibreOffice and poppler-utils.
 """
 
 from __future__ import annotations
@@ -77,16 +80,41 @@ def build(tmp: Path) -> Path:
                       inputs / f"Isian_{unit.code}.xlsx", analysis=texts)
     out = tmp / "LKjIP_Bab_III_2022.docx"
     _cli("lkjip", "-c", master_path, "-i", inputs, "--riwayat", history, "--out", out, "--pdf")
+    _cli("pk", "-c", master_path, "--riwayat", history, "--out", tmp / "pk_2022.docx")
+    _cli("lkjip", "--lengkap", "-c", master_path, "-i", inputs, "--riwayat", history,
+         "--out", tmp / "LKjIP_2022.docx", "--pdf")
     return out.with_suffix(".pdf")
+
+
+# the complete LKjIP's pages kept: name → the first line of the page
+COMPLETE_PAGES = {"1_sampul": "LAPORAN KINERJA INSTANSI PEMERINTAH",
+                  "2_ikhtisar": "IKHTISAR EKSEKUTIF", "3_daftar_isi": "DAFTAR ISI",
+                  "4_bab_ii": "BAB II", "5_lampiran": "LAMPIRAN"}
+
+
+def complete_pages(pdf: Path) -> None:
+    """The pages of ``COMPLETE_PAGES`` as ``lkjip_lengkap_<name>.png``."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    firsts = [next((ln.strip() for ln in page.splitlines() if ln.strip()), "")
+              for page in text.split("\f")]
+    for old in OUT.glob("lkjip_lengkap_*.png"):
+        old.unlink()
+    for name, first in COMPLETE_PAGES.items():
+        number = firsts.index(first) + 1
+        stem = OUT / f"lkjip_lengkap_{name}"
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", str(number),
+                        "-l", str(number), str(pdf), str(stem)], check=True)
 
 
 def main_() -> None:
     with tempfile.TemporaryDirectory(prefix="iku_pratinjau_") as tmp:
         pdf = build(Path(tmp))
-        for old in OUT.glob("lkjip_*.png"):
+        for old in OUT.glob("lkjip_[0-9]*.png"):
             old.unlink()
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(OUT / "lkjip")],
                        check=True)
+        complete_pages(Path(tmp) / "LKjIP_2022.pdf")
     for page in sorted(OUT.glob("lkjip-*.png")):
         number = int(page.stem.split("-")[1])
         page.rename(OUT / f"lkjip_{number:02d}.png")

@@ -29,14 +29,44 @@ from dev import word_template as wt
 from pipeline import paths
 from pipeline.word.strict import insert_in_order
 
-# Column widths in cm; each table fills the 16 cm text width.
-MEASUREMENT_COLS = (0.9, 3.5, 4.2, 1.8, 1.9, 1.8, 1.9)
+# Column widths in cm; each table fills the 16 cm text width (the scale table 8 cm).
+SCALE_COLS = (4.0, 4.0)
+MEASUREMENT_COLS = (0.8, 3.2, 3.9, 1.5, 1.5, 1.7, 1.7, 1.7)
 YEARS_COLS = (0.9, 3.7, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9)
 FINAL_COLS = (4.6, 2.9, 2.5, 3.0, 3.0)
 STANDARD_COLS = (5.0, 2.6, 2.6, 5.8)
 EFFICIENCY_COLS = (5.2, 3.0, 3.0, 2.4, 2.4)
 BUDGET_COLS = (0.9, 3.6, 4.0, 2.6, 2.6, 2.3)
 SHADE = "FFF2CC"  # the secretariat's slots
+
+# The chapter's opening, fixed text of the template (never written by the program), from
+# the sources of /work/notes/pk_lkjip_format.md: the legal basis as LKjIPs cite it (§2.3:
+# Kesbangpol Kabupaten Rote Ndao 2019, Kecamatan Karanglewas 2025; the regulation's title
+# as §0 and the LKj Provinsi Lampung 2015, §2.4, write it), and what Bab III presents in the
+# words of the prescribed outline (§2.1: "disajikan capaian kinerja organisasi untuk setiap
+# pernyataan kinerja sasaran strategis … sesuai dengan hasil pengukuran kinerja
+# organisasi"; "realisasi anggaran yang digunakan … untuk mewujudkan kinerja organisasi
+# sesuai dengan dokumen perjanjian").
+OPENING = (
+    "Sesuai dengan Peraturan Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas "
+    "Kinerja Instansi Pemerintah dan Peraturan Menteri Pendayagunaan Aparatur Negara dan "
+    "Reformasi Birokrasi Nomor 53 Tahun 2014 tentang Petunjuk Teknis Perjanjian Kinerja, "
+    "Pelaporan Kinerja dan Tata Cara Reviu atas Laporan Kinerja Instansi Pemerintah, bab ini "
+    "menyajikan capaian kinerja {{ agency }} tahun {{ year }} untuk setiap pernyataan kinerja "
+    "sasaran strategis sesuai dengan hasil pengukuran kinerja organisasi, serta realisasi "
+    "anggaran yang digunakan untuk mewujudkan kinerja organisasi sesuai dengan dokumen "
+    "Perjanjian Kinerja.")
+# The parts of a sasaran: the seven analyses of the prescribed outline (§2.1), numbered by
+# what is printed.
+ITEMS = {
+    "this_year": "Perbandingan target dan realisasi kinerja tahun {{ year }}",
+    "years": "Perbandingan realisasi dan capaian kinerja dengan tahun-tahun sebelumnya",
+    "final": "Perbandingan realisasi kinerja dengan target jangka menengah (Renstra/RPJMD)",
+    "standard": "Perbandingan realisasi kinerja dengan standar nasional/provinsi",
+    "analysis": "Analisis penyebab keberhasilan/kegagalan dan alternatif solusi",
+    "efficiency": "Analisis efisiensi penggunaan sumber daya",
+    "programs": "Analisis program/kegiatan yang menunjang keberhasilan atau kegagalan",
+}
 
 
 def _write_styles(doc) -> None:
@@ -51,7 +81,10 @@ def _write_styles(doc) -> None:
     wt._pstyle(doc, "Butir Analisis", size=wt.BODY_PT, bold=True, italic=False, align=L,
                before=10, after=4, left=0.6, first=-0.6, tabs=(0.6,), keep_next=True)
     wt._pstyle(doc, "Normal Rata", align=J, after=6)
+    wt._pstyle(doc, "Normal Rata Lanjut", "Normal Rata", keep_next=True)
     wt._pstyle(doc, "Narasi", align=J, before=4, after=4, left=0.6)
+    wt._pstyle(doc, "Rumus Capaian", align=J, before=0, after=2, left=1.2, first=-0.6,
+               tabs=(1.2,))
     wt._pstyle(doc, "Kepala Tabel Bab", "Isi Tabel", size=9, bold=True, align=C)
     wt._pstyle(doc, "Isi Tabel Kanan", "Isi Tabel", align=WD_ALIGN_PARAGRAPH.RIGHT)
     wt._pstyle(doc, "Jumlah Kanan", "Kepala Tabel Bab", align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -76,28 +109,58 @@ def _shade_style(style) -> None:
     insert_in_order(ppr, shd)  # before w:spacing, w:ind and w:jc, as the schema orders them
 
 
-def _lines(doc, loop: str, item: str, style: str) -> None:
+def _lines(doc, loop: str, item: str, style: str, prefix: str = "") -> None:
     wt._tag(doc, "{%p for " + loop + " %}")
-    wt._para(doc, "{{ " + item + " }}", style)
+    wt._para(doc, prefix + "{{ " + item + " }}", style)
     wt._tag(doc, "{%p endfor %}")
 
 
+def _no_borders(cell, sides=("top", "left", "right")) -> None:
+    borders = OxmlElement("w:tcBorders")
+    for side in sorted(sides, key=("top", "left", "bottom", "right").index):  # schema order
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    insert_in_order(cell._tc.get_or_add_tcPr(), borders)
+
+
+def _spanning_cell(row):
+    """The row's cells merged into one (its text replaced)."""
+    cell = row.cells[0].merge(row.cells[-1]) if len(row.cells) > 1 else row.cells[0]
+    for p in cell.paragraphs[1:]:
+        p._p.getparent().remove(p._p)
+    return cell
+
+
+def _caption_row(row, caption: str) -> None:
+    """The table's caption as its first row, repeated with the header on every page: a
+    caption kept in a paragraph of its own before the table is stranded at a page's end
+    by LibreOffice when a heading keeps with it (issue 21; measured on synthetic chapters:
+    docs/LKJIP.md, "Page layout")."""
+    wt._row_flags(row, header=True)
+    cell = _spanning_cell(row)
+    wt._set_cell(cell, caption, "Keterangan Tabel")
+    _no_borders(cell)
+
+
 def _loop_table(doc, widths, labels, loop: str, keys, centred=(), header_style="Kepala Tabel Bab",
-                cell_style="Isi Tabel", extra_rows: int = 0, right=()):
-    """Header row, a {%tr for %} row, the data row, {%tr endfor %}, then extra rows.
-    Columns in ``centred`` are centred, in ``right`` (amounts) right-aligned."""
-    table = wt._table(doc, widths, 4 + extra_rows)
-    wt._header_row(table.rows[0], labels, header_style)
-    wt._tag_row(table.rows[1], "{%tr for row in " + loop + " %}", cell_style)
-    for i, (cell, key) in enumerate(zip(table.rows[2].cells, keys, strict=True)):
+                cell_style="Isi Tabel", extra_rows: int = 0, right=(), caption: str = ""):
+    """A caption row, the header row, a {%tr for %} row, the data row, {%tr endfor %},
+    then extra rows. Columns in ``centred`` are centred, in ``right`` (amounts)
+    right-aligned. Returns the table and the index of the first extra row."""
+    table = wt._table(doc, widths, 5 + extra_rows)
+    _caption_row(table.rows[0], caption)
+    wt._header_row(table.rows[1], labels, header_style)
+    wt._tag_row(table.rows[2], "{%tr for row in " + loop + " %}", cell_style)
+    for i, (cell, key) in enumerate(zip(table.rows[3].cells, keys, strict=True)):
         style = cell_style
         if i in centred:
             style = f"{cell_style} Tengah"
         elif i in right:
             style = f"{cell_style} Kanan"
         wt._set_cell(cell, "{{ row." + key + " }}", style)
-    wt._tag_row(table.rows[3], "{%tr endfor %}", cell_style)
-    return table
+    wt._tag_row(table.rows[4], "{%tr endfor %}", cell_style)
+    return table, 5
 
 
 def _total_row(table, row_index: int, label_span: int, texts, style="Kepala Tabel Bab",
@@ -119,22 +182,46 @@ def _write_title(doc) -> None:
     wt._para(doc, "{{ draft_notice }}", "Draft")
     wt._tag(doc, "{%p endif %}")
     wt._para(doc, "", "Normal")
+    wt._para(doc, OPENING, "Normal Rata")
     wt._para(doc, "{{ intro }}", "Normal Rata")
 
 
 def _write_measurement(doc) -> None:
     wt._para(doc, "A.\tCAPAIAN KINERJA ORGANISASI", "Judul Bagian")
-    wt._para(doc, "{{ measurement.caption }}", "Keterangan Tabel")
-    labels = ["No", "Sasaran", "Indikator Kinerja", "Target", "Realisasi", "Capaian",
-              "Predikat"]
-    keys = ["no", "sasaran", "indicator", "target", "realisation", "achievement", "grade"]
-    table = _loop_table(doc, MEASUREMENT_COLS, labels, "measurement.rows", keys,
-                        centred=(0, 3, 4, 5, 6), extra_rows=1)
-    _total_row(table, 4, 5, ["{{ measurement.average.label }}",
-                             "{{ measurement.average.achievement }}",
-                             "{{ measurement.average.grade }}"])
-    wt._para(doc, "{{ measurement.scale }}", "Skala")
+    wt._para(doc, "{{ measurement.basis }}", "Normal Rata")
+    _lines(doc, "f in measurement.formulas", "f", "Rumus Capaian", prefix="\u2013\t")
+    wt._para(doc, "{{ measurement.scale_note }}", "Normal Rata Lanjut")
+    _loop_table(doc, SCALE_COLS, ["Capaian", "Predikat"], "measurement.scale_rows",
+                ["range", "grade"], centred=(0, 1), caption="{{ measurement.scale_caption }}")
+    wt._para(doc, "", "Normal")  # two tables that touch would be one
+    labels = ["No", "Sasaran", "Indikator Kinerja", "Satuan", "Target", "Realisasi",
+              "Capaian", "Predikat"]
+    keys = ["no", "sasaran", "indicator", "unit", "target", "realisation", "achievement",
+            "grade"]
+    table, extra = _loop_table(doc, MEASUREMENT_COLS, labels, "measurement.rows", keys,
+                               centred=(0, 3, 4, 5, 6, 7), extra_rows=1,
+                               caption="{{ measurement.caption }}")
+    _total_row(table, extra, 6, ["{{ measurement.average.label }}",
+                                 "{{ measurement.average.achievement }}",
+                                 "{{ measurement.average.grade }}"])
     _lines(doc, "t in measurement.sentences", "t", "Narasi")
+
+
+def _item(doc, key: str) -> None:
+    wt._para(doc, "{{ s.num." + key + " }}.\t" + ITEMS[key], "Butir Analisis")
+
+
+def _chart_row(table, index: int) -> None:
+    """The years table's last rows: {%tr if chart %}, the chart and its caption in one
+    borderless cell, {%tr endif %}: a chart below a table in a paragraph of its own may be
+    laid out on the next page, away from its table (issue 21); a row keeps with the row
+    before it."""
+    wt._tag_row(table.rows[index], "{%tr if s.years.chart %}", "Isi Tabel")
+    cell = _spanning_cell(table.rows[index + 1])
+    wt._set_cell(cell, "{{ s.years.chart }}", "Grafik")
+    wt._para(cell, "{{ s.years.chart_caption }}", "Keterangan Gambar")
+    _no_borders(cell, ("left", "right", "bottom"))
+    wt._tag_row(table.rows[index + 2], "{%tr endif %}", "Isi Tabel")
 
 
 def _write_sasaran(doc) -> None:
@@ -142,49 +229,42 @@ def _write_sasaran(doc) -> None:
     wt._para(doc, "{{ s.heading }}", "Judul Sasaran")
     wt._para(doc, "{{ s.intro }}", "Normal Rata")
     # 1. this year
-    wt._para(doc, "{{ s.num.this_year }}.\tCapaian tahun {{ year }} dibandingkan target",
-             "Butir Analisis")
+    _item(doc, "this_year")
     _lines(doc, "t in s.this_year", "t", "Narasi")
     # 2. earlier years, table and chart
     wt._tag(doc, "{%p if s.years.shown %}")
-    wt._para(doc, "{{ s.num.years }}.\tPerbandingan dengan tahun-tahun sebelumnya",
-             "Butir Analisis")
-    wt._para(doc, "{{ s.years.caption }}", "Keterangan Tabel")
+    _item(doc, "years")
     years = ["{{ s.years.head.y" + str(i) + " }}" for i in range(1, 6)]
-    _loop_table(doc, YEARS_COLS, ["No", "Indikator Kinerja", "Uraian", *years], "s.years.rows",
-                ["no", "indicator", "item", "y1", "y2", "y3", "y4", "y5"],
-                centred=(0, 3, 4, 5, 6, 7))
-    wt._tag(doc, "{%p if s.years.chart %}")
-    wt._para(doc, "{{ s.years.chart }}", "Grafik")
-    wt._para(doc, "{{ s.years.chart_caption }}", "Keterangan Gambar")
-    wt._tag(doc, "{%p endif %}")
+    table, extra = _loop_table(doc, YEARS_COLS, ["No", "Indikator Kinerja", "Uraian", *years],
+                               "s.years.rows",
+                               ["no", "indicator", "item", "y1", "y2", "y3", "y4", "y5"],
+                               centred=(0, 3, 4, 5, 6, 7), extra_rows=3,
+                               caption="{{ s.years.caption }}")
+    _chart_row(table, extra)
     _lines(doc, "t in s.years.sentences", "t", "Narasi")
     wt._tag(doc, "{%p endif %}")
     # 3. the Target Akhir Renstra/RPJMD
     wt._tag(doc, "{%p if s.final.shown %}")
-    wt._para(doc, "{{ s.num.final }}.\tPerbandingan dengan target akhir Renstra/RPJMD",
-             "Butir Analisis")
-    wt._para(doc, "{{ s.final.caption }}", "Keterangan Tabel")
+    _item(doc, "final")
     _loop_table(doc, FINAL_COLS, ["Indikator Kinerja", "Target Akhir Renstra/RPJMD",
                                   "{{ s.final.head.realisation }}",
                                   "% Capaian thd Target Akhir", "Yang Masih Perlu Dicapai"],
                 "s.final.rows", ["indicator", "final_target", "realisation",
-                                 "final_achievement", "remaining"], centred=(1, 2, 3, 4))
+                                 "final_achievement", "remaining"], centred=(1, 2, 3, 4),
+                caption="{{ s.final.caption }}")
     _lines(doc, "t in s.final.sentences", "t", "Narasi")
     wt._tag(doc, "{%p endif %}")
     # 4. a national or provincial standard
     wt._tag(doc, "{%p if s.standard.shown %}")
-    wt._para(doc, "{{ s.num.standard }}.\tPerbandingan dengan standar nasional/provinsi",
-             "Butir Analisis")
-    wt._para(doc, "{{ s.standard.caption }}", "Keterangan Tabel")
+    _item(doc, "standard")
     _loop_table(doc, STANDARD_COLS, ["Indikator Kinerja", "{{ s.standard.head.realisation }}",
                                      "Standar", "Sumber Standar"], "s.standard.rows",
-                ["indicator", "realisation", "standard", "source"], centred=(1, 2))
+                ["indicator", "realisation", "standard", "source"], centred=(1, 2),
+                caption="{{ s.standard.caption }}")
     _lines(doc, "t in s.standard.sentences", "t", "Narasi")
     wt._tag(doc, "{%p endif %}")
     # 5. causes and solutions
-    wt._para(doc, "{{ s.num.analysis }}.\tAnalisis penyebab keberhasilan/kegagalan dan "
-                  "alternatif solusi", "Butir Analisis")
+    _item(doc, "analysis")
     wt._tag(doc, "{%p for a in s.analysis %}")
     wt._para(doc, "{{ a.indicator }}", "Narasi Judul")
     _lines(doc, "line in a.lines", "line", "Kutipan Unit")
@@ -195,39 +275,47 @@ def _write_sasaran(doc) -> None:
     wt._tag(doc, "{%p endfor %}")
     # 6. efficiency
     wt._tag(doc, "{%p if s.efficiency.shown %}")
-    wt._para(doc, "{{ s.num.efficiency }}.\tAnalisis efisiensi penggunaan sumber daya",
-             "Butir Analisis")
-    wt._para(doc, "{{ s.efficiency.caption }}", "Keterangan Tabel")
-    table = _loop_table(doc, EFFICIENCY_COLS, ["Program / Sasaran", "Pagu (Rp)",
-                                               "Realisasi (Rp)", "% Penyerapan", "% Capaian"],
-                        "s.efficiency.rows", ["item", "ceiling", "spent", "absorption",
-                                              "achievement"], centred=(3, 4), extra_rows=1,
-                        right=(1, 2))
-    _total_row(table, 4, 1, ["{{ s.efficiency.total.item }}",
-                             "{{ s.efficiency.total.ceiling }}",
-                             "{{ s.efficiency.total.spent }}",
-                             "{{ s.efficiency.total.absorption }}",
-                             "{{ s.efficiency.total.achievement }}"], right=(1, 2))
+    _item(doc, "efficiency")
+    table, extra = _loop_table(doc, EFFICIENCY_COLS, ["Program / Sasaran", "Pagu (Rp)",
+                                                      "Realisasi (Rp)", "% Penyerapan",
+                                                      "% Capaian"],
+                               "s.efficiency.rows", ["item", "ceiling", "spent", "absorption",
+                                                     "achievement"], centred=(3, 4),
+                               extra_rows=1, right=(1, 2),
+                               caption="{{ s.efficiency.caption }}")
+    _total_row(table, extra, 1, ["{{ s.efficiency.total.item }}",
+                                 "{{ s.efficiency.total.ceiling }}",
+                                 "{{ s.efficiency.total.spent }}",
+                                 "{{ s.efficiency.total.absorption }}",
+                                 "{{ s.efficiency.total.achievement }}"], right=(1, 2))
     _lines(doc, "t in s.efficiency.sentences", "t", "Narasi")
     wt._para(doc, "{{ s.efficiency.slot }}", "Isian Sekretariat")
     wt._tag(doc, "{%p endif %}")
+    # 7. programs and activities behind the result
+    _item(doc, "programs")
+    _lines(doc, "t in s.programs.sentences", "t", "Narasi")
+    wt._para(doc, "{{ s.programs.slot }}", "Isian Sekretariat")
     wt._tag(doc, "{%p endfor %}")
+    # other achievements (awards): a slot
+    wt._para(doc, "Capaian Kinerja Lainnya", "Judul Sasaran")
+    wt._para(doc, "{{ other.slot }}", "Isian Sekretariat")
 
 
 def _write_budget(doc) -> None:
-    wt._tag(doc, "{%p if budget.shown %}")
     wt._para(doc, "B.\tREALISASI ANGGARAN", "Judul Bagian")
-    wt._para(doc, "{{ budget.caption }}", "Keterangan Tabel")
-    table = _loop_table(doc, BUDGET_COLS, ["No", "Sasaran", "Program", "Pagu (Rp)",
-                                           "Realisasi (Rp)", "% Penyerapan"], "budget.rows",
-                        ["no", "sasaran", "item", "ceiling", "spent", "absorption"],
-                        centred=(0, 5), extra_rows=1, right=(3, 4))
-    _total_row(table, 4, 3, ["{{ budget.total.item }}", "{{ budget.total.ceiling }}",
-                             "{{ budget.total.spent }}", "{{ budget.total.absorption }}"],
+    wt._tag(doc, "{%p if budget.shown %}")
+    table, extra = _loop_table(doc, BUDGET_COLS, ["No", "Sasaran", "Program", "Pagu (Rp)",
+                                                  "Realisasi (Rp)", "% Penyerapan"],
+                               "budget.rows",
+                               ["no", "sasaran", "item", "ceiling", "spent", "absorption"],
+                               centred=(0, 5), extra_rows=1, right=(3, 4),
+                               caption="{{ budget.caption }}")
+    _total_row(table, extra, 3, ["{{ budget.total.item }}", "{{ budget.total.ceiling }}",
+                                 "{{ budget.total.spent }}", "{{ budget.total.absorption }}"],
                right=(3, 4))
+    wt._tag(doc, "{%p endif %}")
     _lines(doc, "t in budget.sentences", "t", "Narasi")
     wt._para(doc, "{{ budget.slot }}", "Isian Sekretariat")
-    wt._tag(doc, "{%p endif %}")
 
 
 def _write_header_footer(doc) -> None:

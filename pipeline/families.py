@@ -4,7 +4,7 @@ Each family defines its ``TemplateSpec`` beside its renderer (the template it sh
 blocks a restyled template may not lose, how to render the bundled sample); this registry
 is the one list of them. ``iku templat periksa --jenis`` and the tests learn the families
 here, so the Word engine (``word.template_check``) knows none of them and imports none of
-them. A new family (the Perjanjian Kinerja was one, the complete LKjIP will be) is one
+them. A new family (the Perjanjian Kinerja was one, the complete LKjIP another) is one
 line in ``FAMILIES`` (and its command in ``COMMANDS``).
 """
 
@@ -17,16 +17,18 @@ from pathlib import Path
 
 from .annual.report import IKU
 from .errors import OutputError, TemplateError, UsageError
-from .lkjip.render import LKJIP
+from .lkjip.render import LKJIP, LKJIP_COMPLETE
 from .office.libreoffice import convert_to_pdf, find_soffice
 from .pk.render import PK
 from .quarter.report import TRIWULAN
 from .word.template_check import TemplateSpec, analyse
 
-FAMILIES: dict[str, TemplateSpec] = {spec.kind: spec for spec in (IKU, TRIWULAN, LKJIP, PK)}
+FAMILIES: dict[str, TemplateSpec] = {spec.kind: spec for spec in (IKU, TRIWULAN, LKJIP, PK,
+                                                                   LKJIP_COMPLETE)}
 
 #: The command a checked template of each family is used with (`iku templat periksa`).
-COMMANDS = {"iku": "report", "triwulan": "report --triwulan N", "lkjip": "lkjip", "pk": "pk"}
+COMMANDS = {"iku": "report", "triwulan": "report --triwulan N", "lkjip": "lkjip", "pk": "pk",
+            "lkjip_lengkap": "lkjip --lengkap"}
 
 
 def family(kind: str) -> TemplateSpec:

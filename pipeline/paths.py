@@ -34,5 +34,6 @@ EXAMPLE_MASTERS = INPUT_TEMPLATES / "master" / "contoh"
 WORD_TEMPLATE = INPUT_TEMPLATES / "laporan_iku.docx"
 QUARTER_TEMPLATE = INPUT_TEMPLATES / "laporan_triwulan.docx"
 LKJIP_TEMPLATE = INPUT_TEMPLATES / "lkjip_bab3.docx"
+LKJIP_COMPLETE_TEMPLATE = INPUT_TEMPLATES / "lkjip_lengkap.docx"
 PK_TEMPLATE = INPUT_TEMPLATES / "perjanjian_kinerja.docx"
 OUTPUT = Path("output")

@@ -135,7 +135,7 @@ def make_workspace(folder: Path, yaml: bool = False) -> Workspace:
         templates = tuple(
             Path(shutil.copyfile(source, folder / WORD_TEMPLATES / source.name))
             for source in (paths.WORD_TEMPLATE, paths.QUARTER_TEMPLATE, paths.LKJIP_TEMPLATE,
-                           paths.PK_TEMPLATE))
+                           paths.LKJIP_COMPLETE_TEMPLATE, paths.PK_TEMPLATE))
         (folder / EXAMPLES).mkdir()
         examples = tuple(Path(shutil.copyfile(source, folder / EXAMPLES / source.name))
                          for source in sorted(paths.EXAMPLE_MASTERS.glob("*.yaml")))

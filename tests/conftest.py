@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -171,10 +172,15 @@ def logical_tables(body) -> list:
 
 def table_texts(document) -> list[list[list[str]]]:
     """Every table of a python-docx Document as rows of stripped cell texts, without the
-    closing row of notes and signature."""
-    return [[[c.text.strip() for c in row.cells] for row in table.rows
-             if not _is_closing_row(row._tr)]
-            for table in document.tables]
+    closing row of notes and signature, and without a caption or chart row (the LKjIP's
+    "Tabel 3.n …" first row and "Gambar 3.n …" last row: one cell across the table)."""
+    out = []
+    for table in document.tables:
+        rows = [[c.text.strip() for c in row.cells] for row in table.rows
+                if not _is_closing_row(row._tr)]
+        out.append([r for r in rows if not (len(set(r)) == 1 and re.match(
+            r"(Tabel|Gambar) \d+\.\d+ ", r[0]))])
+    return out
 
 
 def closing_texts(document) -> list[str]:

@@ -21,7 +21,8 @@ PDFs with one LibreOffice process, ``check(docx, pdf)`` returns the ``Problem``s
   followed by a page that must start on a new page by design (a new section, such as the
   landscape part, or a paragraph whose *style* starts a new page: a part heading; a page
   break set on one paragraph is not the template's design and counts);
-* ``chart-apart``: a chart (an image) is not on the page of its caption.
+* ``chart-apart``: a chart (an image) is not on the page of its caption (a chart in a
+  table row, with its caption in the same row: not on the page of that row's text).
 
 How: the expectations come from the .docx (header rows, headings by style name, captions:
 the paragraph before a table or an image, or after an image when it reads "Gambar …" /
@@ -159,6 +160,7 @@ class Item:
     total: bool = False
     header_words: tuple[str, ...] = ()
     page: int | None = None  # 1-based, once found
+    row_item: Item | None = None  # an image in a table row: that row's item
 
 
 @dataclass
@@ -169,8 +171,11 @@ class Document:
 
 
 def norm(text: str) -> str:
+    """Case folded, NFKC, without whitespace and without runs of dots (a table of
+    contents' dot leaders, which the PDF prints and the .docx has as a tab; dots typed
+    for a name to be filled in go on both sides alike)."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\s\u00ad\u200b]+", "", text)
+    return re.sub(r"[\s\u00ad\u200b]+|\.{3,}", "", text)
 
 
 def _w(tag: str) -> str:
@@ -253,14 +258,16 @@ def read_docx(docx: Path, heading_styles: re.Pattern = HEADING_STYLES) -> Docume
                 header = tr.find("w:trPr/w:tblHeader", NS) is not None
                 cells = tr.findall("w:tc", NS)
                 first_cell = next((t for t in map(_text, cells) if t.strip()), "").strip()
-                items.append(Item(
+                row = Item(
                     "row", norm(_text(tr)), _text(tr), table=table_no, header=header,
                     continues_merge=any(_continues(c) for c in cells),
                     total=bool(TOTAL_ROW.match(first_cell))
                     or first_cell.casefold() in ("jumlah", "total", "rata-rata"),
                     header_words=tuple(w for c in cells for w in norm_words(_text(c)))
                     if header else (),
-                    by_design=pending))
+                    by_design=pending)
+                items.append(row)
+                items += [Item("image", "", row_item=row) for _ in tr.iter(_w("drawing"))]
                 pending = False
     _mark_captions(items)
     return Document(items, _sections(sections))
@@ -506,7 +513,9 @@ def _charts(doc: Document) -> list[Problem]:
         if item.kind != "image" or item.page is None:
             continue
         caption = None
-        if i + 1 < len(items) and items[i + 1].kind == "p" \
+        if item.row_item is not None:  # a chart in a table row, captioned in the row
+            caption = item.row_item if item.row_item.raw.strip() else None
+        elif i + 1 < len(items) and items[i + 1].kind == "p" \
                 and FIGURE_CAPTION.match(items[i + 1].raw.strip()):
             caption = items[i + 1]
         elif i > 0 and items[i - 1].kind == "p" and items[i - 1].caption:

@@ -120,7 +120,29 @@ def chapter(years) -> Path:
 
 
 def tables(doc) -> list[list[list[str]]]:
-    return [[[c.text.strip() for c in row.cells] for row in t.rows] for t in doc.tables]
+    """Every table's rows of cells, without its caption row ("Tabel 3.n …", one cell across
+    the table, repeated as a header) and the years table's chart row ("Gambar 3.n …")."""
+    out = []
+    for t in doc.tables:
+        rows = [[c.text.strip() for c in row.cells] for row in t.rows]
+        out.append([r for r in rows if not (len(set(r)) == 1 and r[0].startswith(
+            ("Tabel ", "Gambar ")))])
+    return out
+
+
+def captions(doc) -> list[str]:
+    """The tables' captions (their first row) in order."""
+    return [t.rows[0].cells[0].text.strip() for t in doc.tables
+            if t.rows[0].cells[0].text.startswith("Tabel ")]
+
+
+def with_unit(cell: str, unit: str) -> str:
+    """A cell of the Target or Realisasi column as the report prints it, with its satuan
+    (the chapter prints the satuan in a column of its own)."""
+    if unit == "-" or not NUMBER.fullmatch(cell.removeprefix("\u2265 ").removeprefix(
+            "\u2264 ").split("\u2013")[0]):
+        return cell
+    return f"{cell}%" if unit == "%" else f"{cell} {unit}"
 
 
 def narasi(doc) -> list[str]:
@@ -136,11 +158,18 @@ def texts(doc) -> list[str]:
 
 
 def measurement(doc) -> dict[str, list[str]]:
-    """Kode-less measurement table: indicator name -> its row."""
-    rows = tables(doc)[0]
-    assert rows[0] == ["No", "Sasaran", "Indikator Kinerja", "Target", "Realisasi", "Capaian",
-                       "Predikat"]
+    """Kode-less measurement table: indicator name -> its row (No, Sasaran, Indikator,
+    Satuan, Target, Realisasi, Capaian, Predikat)."""
+    rows = next(t for t in tables(doc) if t[0][:3] == ["No", "Sasaran", "Indikator Kinerja"])
+    assert rows[0] == ["No", "Sasaran", "Indikator Kinerja", "Satuan", "Target", "Realisasi",
+                       "Capaian", "Predikat"]
     return {r[2]: r for r in rows[1:-1]}
+
+
+def printed(row: list[str]) -> list[str]:
+    """A measurement row's Target, Realisasi and Capaian as the Capaian IKU report prints
+    them (with the satuan)."""
+    return [with_unit(row[4], row[3]), with_unit(row[5], row[3]), row[6]]
 
 
 # --- the figures ---------------------------------------------------------------------------------
@@ -155,25 +184,40 @@ def test_both_years_capaian_change_and_predikat(years, chapter):
         value, before = expected[ind.code], years["expected_2021"][ind.code]
         now, then = fmt_percent(value), fmt_percent(before)
         row = rows[ind.renstra_title]
-        assert row[3:] == ["100%", now, now, grade(value)]
+        assert row[3:] == ["%", "100", fmt_number(value), now, grade(value)]
         change = _dec(fmt_number(value)) - _dec(fmt_number(before))  # of the printed values
-        name = f"«{ind.renstra_title}»"
+        name = f"\u201c{ind.renstra_title}\u201d"
         if change == 0:
             wanted = (f"Capaian indikator {name} tahun 2022 sebesar {now}, sama dengan capaian "
-                      f"tahun 2021 ({then}).")
+                      "tahun 2021.")
         else:
             way = "meningkat" if change > 0 else "menurun"
-            wanted = (f"Capaian indikator {name} tahun 2022 sebesar {now} atau {way} "
-                      f"{fmt_number(abs(change))} poin dibanding tahun 2021 ({then}).")
+            wanted = (f"Capaian indikator {name} tahun 2022 sebesar {now}, {way} "
+                      f"{fmt_number(abs(change))} poin persen dibandingkan dengan tahun 2021 "
+                      f"({then}).")
         assert wanted in body
-        verdict = "mencapai target" if now == "100%" else "belum mencapai target"
-        assert (f"Indikator {name} ditargetkan 100% dan terealisasi {now}, sehingga capaiannya "
-                f"{now} dengan predikat {grade(value)}: {verdict}.") in body
+        if now == "100%":
+            wanted = (f"Indikator {name} ditargetkan 100% dan terealisasi {now}, sehingga "
+                      f"capaiannya {now} (predikat {grade(value)}): target tercapai.")
+        else:
+            wanted = (f"Indikator {name} ditargetkan 100% dan terealisasi {now}, sehingga "
+                      f"capaiannya {now} dan target belum tercapai; menurut skala predikat, "
+                      f"capaian {now} termasuk {grade(value)}.")
+        assert wanted in body
     average = sum(expected.values()) / len(expected)
-    avg_row = tables(doc)[0][-1]
-    assert avg_row[-2:] == [fmt_percent(average), grade(average)]
-    assert any(p.text.startswith("Skala predikat capaian: > 90% Sangat Baik; > 75%–90% Baik")
-               for p in doc.paragraphs)
+    avg_row = next(t for t in tables(doc) if t[0][:3] == ["No", "Sasaran", "Indikator Kinerja"])
+    assert avg_row[-1][-2:] == [fmt_percent(average), grade(average)]
+    assert (f"Secara umum, capaian kinerja {m2022.agency.name} tahun 2022 dapat dikategorikan "
+            f"{grade(average)}, dengan rata-rata capaian seluruh indikator sebesar "
+            f"{fmt_percent(average)}.") in body
+    # the method: the formula, then the predikat scale as a table
+    scale = next(t for t in tables(doc) if t[0] == ["Capaian", "Predikat"])
+    assert scale[1:] == [["> 90%", "Sangat Baik"], ["> 75% \u2013 90%", "Baik"],
+                         ["> 65% \u2013 75%", "Cukup"], ["> 50% \u2013 65%", "Kurang"],
+                         ["\u2264 50%", "Sangat Kurang"]]
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert ("\u2013\tIndikator yang makin tinggi realisasinya makin baik (polaritas positif): "
+            "% capaian = realisasi/target \u00d7 100%.") in paragraphs
 
 
 def test_years_table_holds_both_years_side_by_side(years, chapter):
@@ -196,9 +240,11 @@ def test_units_analysis_is_in_the_chapter_attributed_to_the_unit(years, chapter)
     names = {u.code: u.name for u in years["m2022"].units}
     for unit, by_code in years["analysis"].items():
         for text in by_code.values():
-            assert f"Analisis {names[unit]}: {text}" in paragraphs
+            assert f"Analisis {names[unit]}: \u201c{text}\u201d" in paragraphs
     slots = [p for p in doc.paragraphs if p.style.name == "Isian Sekretariat"]
-    assert len(slots) == len(years["m2022"].indicators)
+    m = years["m2022"]
+    # per indicator its causes, per sasaran its programs, the other achievements, the budget
+    assert len(slots) == len(m.indicators) + len(m.sasaran) + 2
     assert all(p.text.startswith("[Diisi Sekretariat: ") for p in slots)
 
 
@@ -217,7 +263,7 @@ def check_sentences(doc, master) -> None:
                 table_numbers |= {_dec(n) for n in NUMBER.findall(_unquoted(cell))}
     measured = measurement(doc)
     counts = {Decimal(len(measured))}
-    capaian = [r[5] for r in measured.values()]
+    capaian = [r[6] for r in measured.values()]
     counts |= {Decimal(sum(1 for c in capaian if test(_dec(c.rstrip("%*")))))
                for test in (lambda v: v > 100, lambda v: v == 100, lambda v: v < 100)
                if all(NUMBER.fullmatch(c.rstrip("%*")) for c in capaian)}
@@ -233,7 +279,7 @@ def check_sentences(doc, master) -> None:
 
 
 def _unquoted(text: str) -> str:
-    return re.sub(r"«[^»]*»", "", text)  # names of indicators may hold numbers
+    return re.sub("\u201c[^\u201d]*\u201d", "", text)  # names of indicators may hold numbers
 
 
 def _dec(text: str) -> Decimal:
@@ -258,8 +304,38 @@ def test_charts_are_pictures_with_the_same_bytes_on_every_run(years, chapter, tm
     assert again.read_bytes() == chapter.read_bytes()
     doc = Document(str(chapter))
     assert len(doc.inline_shapes) == len(first)
-    captions = [p.text for p in doc.paragraphs if p.style.name == "Keterangan Gambar"]
-    assert captions[0] == "Gambar 3.1 Capaian indikator sasaran 1, tahun 2021–2022"
+    # each chart and its caption in the last row of its years table, kept with the table
+    # (issue 21: a chart in a paragraph of its own could land on another page)
+    years_tables = [t for t in doc.tables if any(
+        p.style.name == "Keterangan Gambar" for p in t.rows[-1].cells[0].paragraphs)]
+    assert len(years_tables) == len(first)
+    last = years_tables[0].rows[-1].cells[0]
+    assert last.paragraphs[0]._p.xpath(".//w:drawing")
+    assert last.paragraphs[1].text == "Gambar 3.1 Capaian indikator sasaran 1, tahun 2021–2022"
+
+
+def test_a_charts_axis_starts_at_zero_and_its_text_is_the_body_font():
+    """A change of one point is drawn as one point on an axis from 0%, not as a collapse
+    on a zoomed one; the legend is wrapped, never cut; the font is the template's body
+    font (Arial, or its metric twin Liberation Sans where LibreOffice brought it)."""
+    from pipeline.lkjip.charts import Line, axis_range, capaian_chart, legend_label
+    from pipeline.word.charts import body_font, chart_font
+
+    assert axis_range([100.0, 99.0]) == (0.0, 112.0)
+    low, high = axis_range([-37.64, 102.3])
+    assert low < -37.64 and high > 102.3
+    assert body_font(paths.LKJIP_TEMPLATE.read_bytes()) == "Arial"
+    assert chart_font("Arial") in ("Arial", "Liberation Sans")
+    assert chart_font("Tidak Ada Huruf Ini") == "DejaVu Sans"
+    long_name = "S1.1 " + "indikator dengan nama yang sangat panjang sekali " * 4
+    assert legend_label(long_name).split() == long_name.split()  # every word, no "…"
+    assert "\n" in legend_label(long_name)
+    line = Line(long_name, ((2021, 100.0), (2022, 99.0)))
+    drawn = capaian_chart("Sasaran 1", [2021, 2022], [line], font="Arial")
+    assert drawn.png == capaian_chart("Sasaran 1", [2021, 2022], [line], font="Arial").png
+    if chart_font("Arial") != "DejaVu Sans":  # drawn with another font than before
+        assert drawn.png != capaian_chart("Sasaran 1", [2021, 2022], [line],
+                                          font="DejaVu Sans").png
 
 
 def test_a_rerun_leaves_the_file_untouched_and_an_edited_one_is_kept(years, tmp_path):
@@ -282,19 +358,33 @@ def test_a_rerun_leaves_the_file_untouched_and_an_edited_one_is_kept(years, tmp_
 
 
 def test_a_master_without_budget_or_standards_leaves_those_parts_out(chapter):
+    """No standard: no standard part, its heading neither, the parts renumbered; no budget:
+    no efficiency part and no budget table, but B. Realisasi Anggaran is there (every Chapter
+    III has it), saying so, with a slot; the programs item (7th analysis) is a slot."""
     doc = Document(str(chapter))
     everything = "\n".join(texts(doc))
-    for absent in ("REALISASI ANGGARAN", "Pagu", "standar", "Standar", "efisiensi",
-                   "Diisi Sekretariat: penjelasan realisasi anggaran"):
+    for absent in ("Pagu", "standar nasional/provinsi", "Standar", "efisiensi"):
         assert absent not in everything
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert "B.\tREALISASI ANGGARAN" in paragraphs
+    at = paragraphs.index("B.\tREALISASI ANGGARAN")
+    assert paragraphs[at + 1:at + 3] == [
+        "Data realisasi anggaran per program tahun 2022 belum tersedia dalam bab ini.",
+        "[Diisi Sekretariat: realisasi anggaran tahun 2022 setiap program (pagu, realisasi dan "
+        "persentase penyerapan), sebab sisa anggaran dan kaitannya dengan capaian kinerja.]"]
     headings = [p.text for p in doc.paragraphs if p.style.name == "Butir Analisis"]
-    assert headings[:5] == [
-        "1.\tCapaian tahun 2022 dibandingkan target",
-        "2.\tPerbandingan dengan tahun-tahun sebelumnya",
-        "3.\tPerbandingan dengan target akhir Renstra/RPJMD",
+    assert headings[:6] == [
+        "1.\tPerbandingan target dan realisasi kinerja tahun 2022",
+        "2.\tPerbandingan realisasi dan capaian kinerja dengan tahun-tahun sebelumnya",
+        "3.\tPerbandingan realisasi kinerja dengan target jangka menengah (Renstra/RPJMD)",
         "4.\tAnalisis penyebab keberhasilan/kegagalan dan alternatif solusi",
-        "1.\tCapaian tahun 2022 dibandingkan target",
+        "5.\tAnalisis program/kegiatan yang menunjang keberhasilan atau kegagalan",
+        "1.\tPerbandingan target dan realisasi kinerja tahun 2022",
     ]
+    assert "Capaian Kinerja Lainnya" in paragraphs
+    assert ("[Diisi Sekretariat: penghargaan, prestasi dan capaian kinerja lain tahun 2022 di "
+            "luar indikator kinerja utama (bila ada), dengan pemberi dan tanggalnya.]") in \
+        paragraphs
 
 
 BUDGET = {
@@ -341,26 +431,37 @@ def test_budget_and_standard_parts(years, tmp_path):
         ["JUMLAH", "JUMLAH", "JUMLAH", "450.000.000", "407.499.999,5",
          fmt_percent(407_499_999.5 / 450_000_000 * 100)],
     ]
-    assert ("Dari pagu anggaran seluruh sasaran Rp450.000.000, terealisasi Rp407.499.999,5 "
-            f"atau {fmt_percent(407_499_999.5 / 450_000_000 * 100)}, sehingga sisa anggaran "
-            "Rp42.500.000,5.") in narasi(doc)
+    assert ("Dari pagu anggaran seluruh program sebesar Rp450.000.000, terealisasi "
+            f"Rp407.499.999,5 atau {fmt_percent(407_499_999.5 / 450_000_000 * 100)}, sehingga "
+            "terdapat sisa anggaran Rp42.500.000,5.") in narasi(doc)
+    # a sasaran without a budget is named, not left out without a word (issue 21)
+    bare = [str(s.number) for s in m.sasaran if not s.budget]
+    assert bare == ["3", "4"]
+    assert "Anggaran sasaran 3 dan 4 belum tercantum dalam tabel ini." in narasi(doc)
     # efficiency: absorption beside capaian, per sasaran
     s2_cap = expected["S2.1"]
     absorbed = (96_000_000 + 79_999_999.5) / 200_000_000 * 100
     a, b = (Decimal(fmt_number(v).replace(".", "").replace(",", ".")) for v in (s2_cap, absorbed))
     compare = ("lebih tinggi" if a > b else "lebih rendah")
     assert (f"Anggaran sasaran ini terserap {fmt_percent(absorbed)} (Rp175.999.999,5 dari pagu "
-            f"Rp200.000.000), dengan rata-rata capaian indikator {fmt_percent(s2_cap)}: capaian "
-            f"{fmt_number(abs(a - b))} poin {compare} daripada penyerapan anggaran.") in narasi(doc)
-    # the standard of S1.1
+            f"Rp200.000.000), sedangkan rata-rata capaian indikatornya {fmt_percent(s2_cap)}, "
+            f"atau {fmt_number(abs(a - b))} poin persen {compare} daripada penyerapan "
+            "anggarannya.") in narasi(doc)
+    # the programs behind the result (the seventh analysis)
+    assert ("Sasaran ini didukung oleh dua program dalam Perjanjian Kinerja, yaitu \u201cProgram "
+            "Pembinaan Kerukunan\u201d (pagu Rp120.000.000, terealisasi Rp96.000.000 atau 80%); "
+            "dan \u201cProgram Kewaspadaan Dini\u201d (pagu Rp80.000.000, terealisasi "
+            f"Rp79.999.999,5 atau {fmt_percent(79_999_999.5 / 80_000_000 * 100)}).") in narasi(doc)
+    # the standard of S1.1: a difference of percentages in "poin persen", "daripada"
     real = expected["S1.1"]
     r = Decimal(fmt_number(real).replace(".", "").replace(",", "."))
     side = "di atas" if r > 75 else "di bawah"
-    judged = "lebih baik dari standar" if r > 75 else "belum memenuhi standar"
+    judged = "lebih baik daripada standar" if r > 75 else "belum memenuhi standar"
     if r != 75:
-        assert (f"Realisasi indikator «{m.indicators[0].renstra_title}» ({fmt_percent(real)}) "
-                f"berada {fmt_number(abs(r - 75))}% {side} standar 75% menurut SPM Kesbangpol "
-                f"2022: {judged}.") in narasi(doc)
+        assert (f"Realisasi indikator \u201c{m.indicators[0].renstra_title}\u201d sebesar "
+                f"{fmt_percent(real)}, {fmt_number(abs(r - 75))} poin persen {side} standar 75% "
+                "menurut SPM Kesbangpol 2022; bagi indikator yang makin tinggi makin baik, "
+                f"realisasi ini {judged}.") in narasi(doc)
     assert "SPM Kesbangpol 2022" in everything
     check_sentences(doc, m)
 
@@ -415,13 +516,14 @@ def test_quarter_notes_are_printed_with_the_quarter_and_the_unit(years, tmp_path
     assert result.exit_code == 0, result.output
     paragraphs = [p.text for p in Document(str(out)).paragraphs]
     names = {u.code: u.name for u in m.units}
-    assert (f"Catatan TW I {names['KETAHANAN']}: Kendala: data FKUB terlambat. Tindak lanjut: "
-            "rapat.") in paragraphs
-    assert f"Catatan TW III {names['POLITIK']}: Tindak lanjut: patroli gabungan." in paragraphs
-    assert sum(p.startswith("Catatan TW") for p in paragraphs) == 2
+    assert (f"Catatan {names['KETAHANAN']} pada TW I: \u201cKendala: data FKUB terlambat. "
+            "Tindak lanjut: rapat.\u201d") in paragraphs
+    assert (f"Catatan {names['POLITIK']} pada TW III: \u201cTindak lanjut: patroli "
+            "gabungan.\u201d") in paragraphs
+    assert sum(p.startswith("Catatan ") for p in paragraphs) == 2
     # the year-end analyses are still there, first
-    first = paragraphs.index(f"Catatan TW I {names['KETAHANAN']}: Kendala: data FKUB "
-                             "terlambat. Tindak lanjut: rapat.")
+    first = paragraphs.index(f"Catatan {names['KETAHANAN']} pada TW I: \u201cKendala: data "
+                             "FKUB terlambat. Tindak lanjut: rapat.\u201d")
     assert paragraphs[first - 1].startswith(f"Analisis {names['KETAHANAN']}: ")
 
 
@@ -446,9 +548,9 @@ def test_errors_block_the_chapter_and_a_draft_marks_them(years, tmp_path):
     missing = [i for i in m.indicators if "POLITIK" in i.reporting_units]
     rows = measurement(doc)
     for ind in missing:
-        assert rows[ind.renstra_title][4:] == ["(belum diisi)"] * 3
-        assert (f"Realisasi indikator «{ind.renstra_title}» tahun 2022 belum dapat dihitung "
-                "(belum diisi); capaiannya belum dapat dinilai.") in narasi(doc)
+        assert rows[ind.renstra_title][5:] == ["(belum diisi)"] * 3
+        assert (f"Realisasi indikator \u201c{ind.renstra_title}\u201d tahun 2022 belum dapat "
+                "dihitung (belum diisi); capaiannya belum dapat dinilai.") in narasi(doc)
     assert any(p.text.startswith("DRAFT — laporan ini belum final (") for p in doc.paragraphs)
     assert "DRAFT" in doc.sections[0].header.paragraphs[0].text
     check_sentences(doc, m)
@@ -484,7 +586,7 @@ def test_the_chapter_and_the_capaian_iku_report_agree_to_the_digit(years, chapte
     rows = measurement(Document(str(chapter)))
     for ind in years["m2022"].indicators:
         target, real, achieved = by_indicator[ind.renstra_title][3:6]
-        assert rows[ind.renstra_title][3:6] == [target, real, achieved]
+        assert printed(rows[ind.renstra_title]) == [target, real, achieved]
 
 
 # --- every kind of indicator: the example masters ------------------------------------------------
@@ -518,7 +620,8 @@ def test_every_example_master_gives_a_consistent_chapter(index, tmp_path, monkey
                    if t[0][:3] == ["No", "Sasaran Renstra", "Indikator Kinerja Utama"])
     by_indicator = {row[2].split(". ", 1)[1]: row for row in renstra[1:]}
     for ind in m.indicators:
-        assert rows[ind.renstra_title][3:6] == by_indicator[ind.renstra_title][3:6]
+        assert printed(rows[ind.renstra_title]) == by_indicator[ind.renstra_title][3:6]
+        assert rows[ind.renstra_title][3] == (ind.unit_of_measure or "-")
     check_sentences(doc, m)
     assert len(narasi(doc)) >= 2 * len(m.indicators)
 
@@ -591,8 +694,8 @@ def test_a_quarters_kendala_and_tindak_lanjut_are_quoted(years, tmp_path):
     assert result.exit_code == 0, result.output
     paragraphs = [p.text for p in Document(str(out)).paragraphs]
     name = next(u.name for u in m.units if u.code == "KETAHANAN")
-    assert (f"Catatan TW II {name}: Kendala: Data terlambat masuk; Tindak lanjut: Rapat "
-            "koordinasi bulanan") in paragraphs
+    assert (f"Catatan {name} pada TW II: kendala \u201cData terlambat masuk\u201d; tindak "
+            "lanjut \u201cRapat koordinasi bulanan\u201d") in paragraphs
 
 
 # --- the year from wherever it was built (issue 19) -----------------------------------------
@@ -701,3 +804,61 @@ def test_the_recorded_year_keeps_to_the_signed_figures(years, tmp_path):
     assert f"- indikator {first.code}: target 100 → 90" in result.stderr
     assert "Bab III mengikuti laporan yang ditandatangani" in result.stderr
     assert not out.exists()
+
+
+# --- the Perjanjian Kinerja the targets come from ----------------------------------------
+
+
+def test_the_targets_are_named_as_the_pk_in_force_and_a_differing_pk_is_said(years, tmp_path):
+    """The measurement basis names the Perjanjian Kinerja whose targets are measured: the
+    PK recorded in the history (`iku pk`), a PK Perubahan once one is recorded; without
+    one the CLI says so; a PK whose targets are not the master's is a PERINGATAN."""
+    history = tmp_path / "riwayat.sqlite"
+    shutil.copy(years["history"], history)
+    out = tmp_path / "bab3.docx"
+    none = build(years, out, None, "--riwayat", history)
+    basis = next(p.text for p in Document(str(none)).paragraphs
+                 if p.text.startswith("Pengukuran capaian kinerja"))
+    assert ("Pengukuran capaian kinerja dilakukan dengan cara membandingkan antara target "
+            "setiap indikator sasaran dalam Perjanjian Kinerja Tahun 2022 dengan "
+            "realisasinya.") in basis
+    result = run_cli("lkjip", "-c", years["master"], "-i", years["inputs"], "--riwayat",
+                     history, "--out", out)
+    assert ("Perjanjian Kinerja tahun 2022 belum tercatat di riwayat; Bab III menyebut target "
+            "master sebagai target Perjanjian Kinerja (catat PK dengan `iku pk`)") in \
+        result.stderr
+    dated = tmp_path / "master_pk.yaml"
+    text = years["master"].read_text(encoding="utf-8")
+    dated.write_text(text.replace("  tahun: 2022\n", "  tahun: 2022\n  tanggal_pk: 2022-01-14\n",
+                                  1), encoding="utf-8")
+    assert run_cli("pk", "-c", dated, "--riwayat", history, "--out",
+                   tmp_path / "pk.docx").exit_code == 0
+    result = run_cli("lkjip", "-c", dated, "-i", years["inputs"], "--riwayat", history,
+                     "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "Perjanjian Kinerja" not in result.stderr
+    basis = next(p.text for p in Document(str(out)).paragraphs
+                 if p.text.startswith("Pengukuran capaian kinerja"))
+    assert "dalam Perjanjian Kinerja Tahun 2022 tanggal 14 Januari 2022 dengan realisasinya" \
+        in basis
+    # the master's target changed after the PK was signed, no PK Perubahan recorded
+    changed = tmp_path / "master_berubah.yaml"
+    first = years["m2022"].indicators[0]
+    changed.write_text(dated.read_text(encoding="utf-8").replace("target: 100", "target: 90",
+                                                                 1), encoding="utf-8")
+    result = run_cli("lkjip", "-c", changed, "-i", years["inputs"], "--riwayat", history,
+                     "--out", tmp_path / "bab3_berubah.docx")
+    assert result.exit_code == 0, result.output
+    assert (f"PERINGATAN: target di master berbeda dengan Perjanjian Kinerja yang berlaku di "
+            f"riwayat ({first.code}: PK 100%, master 90%); Bab III mengukur dengan target "
+            "master: bila target memang berubah, catat PK Perubahan dengan `iku pk "
+            "--perubahan`") in result.stderr
+    # once the PK Perubahan is recorded, the chapter names it
+    assert run_cli("pk", "-c", changed, "--riwayat", history, "--out", tmp_path / "pkp.docx",
+                   "--perubahan").exit_code == 0
+    result = run_cli("lkjip", "-c", changed, "-i", years["inputs"], "--riwayat", history,
+                     "--out", tmp_path / "bab3_perubahan.docx")
+    assert "berbeda dengan Perjanjian Kinerja" not in result.stderr
+    basis = next(p.text for p in Document(str(tmp_path / "bab3_perubahan.docx")).paragraphs
+                 if p.text.startswith("Pengukuran capaian kinerja"))
+    assert "dalam Perjanjian Kinerja Perubahan Tahun 2022 tanggal 14 Januari 2022" in basis

@@ -135,7 +135,11 @@ def test_a_january_budget_has_pagu_and_keterangan_without_realisasi():
         "Program A", 100_000_000, None, "APBD")
 
 
-def test_the_chapter_leaves_out_a_budget_without_realisasi_and_says_so():
+def test_a_budget_without_realisasi_is_printed_with_its_pagu_and_said():
+    """A master written for the Perjanjian Kinerja in January (pagu, no realisasi): the
+    program is in Realisasi Anggaran with its pagu and "-" (every program's budget, issue
+    21), a sentence says its realisasi is missing, no efficiency analysis; the other
+    sasaran, without a budget, are named; the CLI note says what to fill."""
     from pipeline.compute import compute
     from pipeline.intake.validate import check_inputs
     from pipeline.lkjip.context import build_context
@@ -146,10 +150,25 @@ def test_the_chapter_leaves_out_a_budget_without_realisasi_and_says_so():
     with sample_inputs(master) as folder:
         checked = check_inputs(master, folder)
     chapter = build_chapter(master, compute(master, checked.values, checked.invalid))
-    assert not chapter.has_budget
-    assert chapter.notes == ("anggaran sasaran 1 belum memuat realisasi setiap programnya "
-                             "(hanya pagu); anggaran sasaran itu tidak dicetak: isi realisasi "
-                             "di master",)
+    assert chapter.has_budget
+    assert chapter.notes == (
+        "anggaran sasaran 1 belum memuat realisasi setiap programnya (hanya pagu): Realisasi "
+        "Anggaran mencetak realisasinya \"-\" dan efisiensi sasaran itu tidak dianalisis; isi "
+        "realisasi di master",
+        "sasaran 2, 3, 4 tanpa anggaran di master: Realisasi Anggaran menyebutnya dan "
+        "menyisakan isian untuk Sekretariat")
     context = build_context(chapter)
-    assert not context["budget"]["shown"]
+    budget = context["budget"]
+    assert budget["shown"]
+    assert [(r["item"], r["ceiling"], r["spent"], r["absorption"]) for r in budget["rows"]] == [
+        ("Program A", "100.000.000", "-", "-")]
+    assert (budget["total"]["ceiling"], budget["total"]["spent"],
+            budget["total"]["absorption"]) == ("100.000.000", "-", "-")
+    assert budget["sentences"] == [
+        "Pagu anggaran seluruh program sebesar Rp100.000.000; realisasi “Program A” belum "
+        "tersedia, sehingga persentase penyerapan anggaran secara keseluruhan belum dapat "
+        "dihitung.",
+        "Anggaran sasaran 2, 3 dan 4 belum tercantum dalam tabel ini."]
     assert not context["sasaran"][0]["efficiency"]["shown"]
+    assert context["sasaran"][0]["programs"]["sentences"] == [
+        "Sasaran ini didukung oleh “Program A” (pagu Rp100.000.000) dalam Perjanjian Kinerja."]

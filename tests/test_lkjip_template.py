@@ -54,9 +54,9 @@ def test_periksa_accepts_the_shipped_template():
     result = run_cli("templat", "periksa", LKJIP_TEMPLATE, "--jenis", "lkjip", "--tanpa-pdf")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[2] == ("Bagian wajib ada: tabel Pengukuran Kinerja, skala predikat di bawah "
-                        "tabel Pengukuran Kinerja, analisis per sasaran (judul sasaran), tabel "
-                        "Realisasi Anggaran.")
+    assert lines[2] == ("Bagian wajib ada: tabel Pengukuran Kinerja, tabel skala predikat "
+                        "capaian, analisis per sasaran (judul sasaran), tabel Realisasi "
+                        "Anggaran.")
     assert lines[-1] == f"Templat LAYAK dipakai: iku lkjip --template {LKJIP_TEMPLATE}"
 
 
@@ -89,12 +89,18 @@ def _delete(doc, text: str) -> None:
 
 
 def _drop_table(doc, first_header: str) -> None:
-    for table in doc.tables:
-        if table.rows[0].cells[0].text == first_header and \
-                table.rows[0].cells[1].text == "Sasaran" and len(table.columns) == 7:
+    for table in doc.tables:  # rows[0]: the table's caption
+        if table.rows[1].cells[0].text == first_header and \
+                table.rows[1].cells[1].text == "Sasaran" and len(table.columns) == 8:
             table._tbl.getparent().remove(table._tbl)
             return
     raise AssertionError(first_header)
+
+
+def _drop_scale(doc) -> None:
+    table = _paragraph(doc, "{{ measurement.scale_caption }}")._p
+    table = table.getparent().getparent().getparent()  # w:p → w:tc → w:tr → w:tbl
+    table.getparent().remove(table)
 
 
 def _keep(doc) -> None:  # a harmless edit: the template stays usable
@@ -107,17 +113,16 @@ DAMAGED = [
     ("tabel pengukuran dihapus", lambda d: _drop_table(d, "No"), [
         "bagian wajib tidak ada: tabel Pengukuran Kinerja (baris tabel berisi {%tr for … in "
         f"measurement.rows %}} dan {{%tr endfor %}}). {REQUIRED}"]),
-    ("skala predikat dihapus", lambda d: _delete(d, "{{ measurement.scale }}"), [
-        "bagian wajib tidak ada: skala predikat di bawah tabel Pengukuran Kinerja (tag "
-        f"{{{{ measurement.scale }}}}). {REQUIRED}"]),
-    ("nama salah eja", lambda d: _set(d, "{{ measurement.scale }}",
+    ("skala predikat dihapus", _drop_scale, [
+        "bagian wajib tidak ada: tabel skala predikat capaian (baris tabel berisi {%tr for … "
+        f"in measurement.scale_rows %}} dan {{%tr endfor %}}). {REQUIRED}"]),
+    ("nama salah eja", lambda d: _set(d, "{{ measurement.scale_note }}",
                                        "{{ measurement.skala }}"), [
         "isi dokumen: «measurement.skala» pada tag «{{ measurement.skala }}» tidak disediakan "
         "program: «measurement» tidak punya «skala». Teks paragraf: «{{ measurement.skala }}». "
-        "Perbaiki ejaannya; yang tersedia di «measurement»: average, caption, head, rows, "
-        "scale, sentences (lihat docs/TEMPLATE.md).",
-        "bagian wajib tidak ada: skala predikat di bawah tabel Pengukuran Kinerja (tag "
-        f"{{{{ measurement.scale }}}}). {REQUIRED}"]),
+        "Perbaiki ejaannya; yang tersedia di «measurement»: average, basis, caption, "
+        "formulas, head, rows, scale_caption, scale_note, scale_rows, sentences (lihat "
+        "docs/TEMPLATE.md)."]),
     ("kurung tutup hilang", lambda d: _set(d, "{{ intro }}", "{{ intro }"), [
         "isi dokumen: tag «{{ intro }» dibuka dengan «{{» tetapi tidak ditutup dengan «}}» di "
         "paragraf yang sama. Lengkapi penutupnya (tag harus dibuka dan ditutup di satu "
@@ -193,7 +198,8 @@ def test_a_template_re_saved_by_libreoffice_still_works(tmp_path, context):
     assert result.exit_code == 0, result.output
     text = " ".join(pdf_text(out.with_suffix(".pdf")).split())
     for expected in ("BAB III", "AKUNTABILITAS KINERJA", "A. CAPAIAN KINERJA ORGANISASI",
-                     "Tabel 3.1 Pengukuran Kinerja", "RATA-RATA CAPAIAN",
+                     "Tabel 3.1 Skala predikat capaian kinerja", "Tabel 3.2 Pengukuran Kinerja",
+                     "RATA-RATA CAPAIAN", "B. REALISASI ANGGARAN",
                      "Sasaran 1: Terselesainya masalah agama", "Gambar 3.1"):
         assert expected in text, expected
     periksa = run_cli("templat", "periksa", resaved, "--jenis", "lkjip")

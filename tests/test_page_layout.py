@@ -1,8 +1,12 @@
 """Every document family as LibreOffice lays it out, checked page by page (issue 21):
 the yearly report of the sample, of every example master, of the sample with every
 optional column and of a fresh synthetic agency; quarterly reports (the sample's TW I and
-TW II, an example with labels, the synthetic agency's TW I); the LKjIP chapter and the
-Perjanjian Kinerja of the sample and of the synthetic agency. The rules are
+TW II, an example with labels, the synthetic agency's TW I); the LKjIP chapter of the
+sample, of every example master, of the synthetic agency and of two synthetic agencies of
+2 units × 3 indicators whose chapters LibreOffice once laid out with a heading last on a
+page and a table away from its chart (seeds 33 and 34, issue 21); the Perjanjian Kinerja
+of the sample and of the synthetic agency; the complete LKjIP of every example master
+(issue 22; the sample's is tests/test_lkjip_complete.py's). The rules are
 ``layout_check``'s (tests/layout_check.py); all documents are converted by one LibreOffice
 process (about 2-5 s a document)."""
 
@@ -28,10 +32,13 @@ pytestmark = [pytest.mark.libreoffice,
 EXAMPLES = sorted(paths.EXAMPLE_MASTERS.glob("*.yaml"))
 SAMPANG = paths.EXAMPLE_MASTERS / "inspektorat_kabupaten_sampang_2019.yaml"
 SYNTH_SEED = 21  # `iku synth --agencies 1 --units 3 --indicators 4`: sasaran of 2-5 indicators
+SMALL_SEEDS = (33, 34)  # `iku synth --agencies 1 --units 2 --indicators 3`
 DOCUMENTS = (["laporan_contoh", *[f"laporan_{m.stem}" for m in EXAMPLES],
               "laporan_semua_kolom", "laporan_sintetis",
               "tw1_contoh", "tw2_contoh", "tw1_sampang", "tw1_sintetis",
-              "lkjip_contoh", "lkjip_sintetis", "pk_contoh", "pk_sintetis"])
+              "lkjip_contoh", *[f"lkjip_{m.stem}" for m in EXAMPLES], "lkjip_sintetis",
+              *[f"lkjip_sintetis_{seed}" for seed in SMALL_SEEDS], "pk_contoh", "pk_sintetis",
+              *[f"lkjip_lengkap_{m.stem}" for m in EXAMPLES]])
 
 
 def _ok(result) -> None:
@@ -71,6 +78,10 @@ def laid_out(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
         _ok(run_cli("sample", "-c", master, "--out", inputs))
         _ok(run_cli("report", "-c", master, "-i", inputs, "--riwayat", history,
                     "--out", out[f"laporan_{master.stem}"]))
+        _ok(run_cli("lkjip", "-c", master, "-i", inputs, "--riwayat", history,
+                    "--out", out[f"lkjip_{master.stem}"]))
+        _ok(run_cli("lkjip", "--lengkap", "-c", master, "-i", inputs, "--riwayat", history,
+                    "--out", out[f"lkjip_lengkap_{master.stem}"]))
     every_column = _every_column_master(work)
     _ok(run_cli("sample", "-c", every_column, "--out", work / "isian_semua_kolom"))
     _ok(run_cli("report", "-c", every_column, "-i", work / "isian_semua_kolom",
@@ -90,6 +101,16 @@ def laid_out(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     _ok(run_cli("lkjip", "--riwayat", history, "--out", out["lkjip_contoh"]))
     _ok(run_cli("lkjip", "-c", synth_master, "-i", agency / "isian", "--riwayat", history,
                 "--out", out["lkjip_sintetis"]))
+    for seed in SMALL_SEEDS:
+        small = work / f"kota_{seed}"
+        _ok(run_cli("synth", "--agencies", 1, "--units", 2, "--indicators", 3, "--out", small,
+                    "--seed", seed))
+        (agency,) = sorted(p for p in small.iterdir() if p.is_dir())
+        _ok(run_cli("report", "-c", agency / "master.yaml", "-i", agency / "isian",
+                    "--riwayat", small / "riwayat.sqlite", "--out", small / "laporan.docx"))
+        _ok(run_cli("lkjip", "-c", agency / "master.yaml", "-i", agency / "isian",
+                    "--riwayat", small / "riwayat.sqlite",
+                    "--out", out[f"lkjip_sintetis_{seed}"]))
     _ok(run_cli("pk", "--riwayat", work / "pk.sqlite", "--out", out["pk_contoh"]))
     _ok(run_cli("pk", "-c", synth_master, "--riwayat", work / "pk.sqlite",
                 "--out", out["pk_sintetis"]))

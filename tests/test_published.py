@@ -236,12 +236,12 @@ def test_salatiga_chapter_compares_2019_as_published_with_2020(salatiga):
                                             with_unit(new.realisation, unit))
         assert cells[name, "% Capaian"] == (achievement + "%", new.achievement + "%")
     text = [p.text for p in chapter.paragraphs]
-    assert ("Realisasi indikator «Rata Rata Lama Sekolah» naik dari 10,4 tahun pada tahun "
-            "2019 menjadi 10,42 tahun pada tahun 2020 (membaik: makin tinggi makin baik)."
-            in text)
-    assert ("Capaian indikator «Rata Rata Lama Sekolah» tahun 2020 sebesar 105,15% atau "
-            "menurun 0,01 poin dibanding tahun 2019 (105,16%)." in text)
-    assert not any("belum memiliki capaian" in p for p in text)
+    assert ("Realisasi indikator “Rata Rata Lama Sekolah” naik dari 10,4 tahun pada tahun "
+            "2019 menjadi 10,42 tahun pada tahun 2020; bagi indikator yang makin tinggi makin "
+            "baik, hal ini menunjukkan kinerja yang membaik." in text)
+    assert ("Capaian indikator “Rata Rata Lama Sekolah” tahun 2020 sebesar 105,15%, menurun "
+            "0,01 poin persen dibandingkan dengan tahun 2019 (105,16%)." in text)
+    assert not any("belum tercatat, sehingga belum dapat dibandingkan" in p for p in text)
 
 
 # --- F: Pemerintah Kabupaten Banyuwangi 2025 ------------------------------------------------
@@ -348,16 +348,19 @@ def test_banyuwangi_header_and_blank_date(banyuwangi):
 
 def test_banyuwangi_chapter_compares_realisasi_the_history_holds_without_capaian(banyuwangi):
     text = [p.text for p in banyuwangi[1].paragraphs]
-    assert ("Realisasi indikator «Indeks Risiko Bencana» turun dari 151,65 Indeks pada tahun "
-            "2024 menjadi 138,43 Indeks pada tahun 2025 (membaik: makin rendah makin baik)."
+    assert ("Realisasi indikator “Indeks Risiko Bencana” turun dari 151,65 Indeks pada tahun "
+            "2024 menjadi 138,43 Indeks pada tahun 2025; bagi indikator yang makin rendah makin "
+            "baik, hal ini menunjukkan kinerja yang membaik."
             in text)
-    assert ("Realisasi yang tercatat: 2021 30,77 Rp Juta; 2022 33,37 Rp Juta; 2023 36,19 Rp "
-            "Juta; 2024 39,18 Rp Juta; 2025 41,70 Rp Juta." in text)
-    assert ("Realisasi indikator «Prevalensi Stunting (pendek dan sangat pendek)» naik dari "
-            "5,9% pada tahun 2024 menjadi 6,07% pada tahun 2025 (memburuk: makin rendah makin "
-            "baik)." in text)
+    assert ("Realisasi yang tercatat berturut-turut: 30,77 Rp Juta (2021), 33,37 Rp Juta "
+            "(2022), 36,19 Rp Juta (2023), 39,18 Rp Juta (2024) dan 41,70 Rp Juta (2025)."
+            in text)
+    assert ("Realisasi indikator “Prevalensi Stunting (pendek dan sangat pendek)” naik dari "
+            "5,9% pada tahun 2024 menjadi 6,07% pada tahun 2025; bagi indikator yang makin "
+            "rendah makin baik, hal ini menunjukkan kinerja yang memburuk." in text)
     for name in ("Indeks Risiko Bencana", "Produk Domestik Regional Bruto per Kapita"):
-        assert not any(f"«{name}» belum memiliki capaian" in p for p in text)
+        assert not any(f"“{name}” pada tahun-tahun sebelumnya belum tercatat" in p
+                       for p in text)
 
 
 @pytest.mark.libreoffice

@@ -379,10 +379,11 @@ def test_realisasi_is_compared_only_where_the_same_figure_was_recorded(tmp_path)
     chapter = _chapter(m, history, {"S1": (91.26, None), "S2": (9, None)})
     s1, s2 = chapter.sasaran[0].indicators
     assert against_years(m, s1) == [
-        "Realisasi indikator «Indikator S1» naik dari 77,39% pada tahun 2023 menjadi 91,26% "
-        "pada tahun 2024 (membaik: makin tinggi makin baik)."]
+        "Realisasi indikator “Indikator S1” naik dari 77,39% pada tahun 2023 menjadi 91,26% "
+        "pada tahun 2024; bagi indikator yang makin tinggi makin baik, hal ini menunjukkan "
+        "kinerja yang membaik."]
     assert against_years(m, s2) == [  # measured otherwise then: not compared (issue 21's sentence)
-        "Pada tahun 2023 indikator «Indikator S2» diukur dengan cara yang berbeda (satuan orang "
+        "Pada tahun 2023 indikator “Indikator S2” diukur dengan cara yang berbeda (satuan orang "
         "menjadi %), sehingga angkanya tidak dapat dibandingkan dengan tahun 2024."]
 
 
@@ -403,8 +404,8 @@ def test_an_imported_sasaran_average_reaches_the_chapter(tmp_path):
     assert years["shown"]
     (row,) = [r for r in years["rows"] if r["indicator"] == "Rata-rata capaian sasaran"]
     assert [row[f"y{i}"] for i in (1, 2, 3)] == ["100,33%", "95,5%", "90%"]
-    assert ("Rata-rata capaian sasaran ini: tahun 2022 100,33%; tahun 2023 95,5%; tahun 2024 "
-            "90%." in years["sentences"])
+    assert ("Rata-rata capaian sasaran ini sebesar 100,33% pada tahun 2022, 95,5% pada tahun "
+            "2023 dan 90% pada tahun 2024." in years["sentences"])
 
 
 @pytest.mark.parametrize(("sasaran", "capaian", "message"), [

@@ -100,16 +100,23 @@ def variant(tmp_path: Path, change: Callable, name: str = "templat_ubahan.docx")
 
 @pytest.mark.parametrize("spec", list(FAMILIES.values()), ids=list(FAMILIES))
 def test_every_shipped_template_passes_its_own_check(spec: TemplateSpec, context,
-                                                     lkjip_context, sample):
+                                                     lkjip_context, sample, results):
     assert spec.template.is_file()
     from test_quarters import quarter_context
 
+    from pipeline.annual.context import build_context as build_iku_context
+    from pipeline.lkjip.complete import build_complete_context
+    from pipeline.lkjip.model import build_chapter
     from pipeline.pk.context import build_context as build_pk_context
     from pipeline.pk.model import revision_of
 
+    complete, _ = build_complete_context(build_chapter(sample, results),
+                                         build_iku_context(sample, results),
+                                         revision_of(sample))
     contexts = {"iku": context, "lkjip": lkjip_context,  # a new kind adds its context here
                 "triwulan": quarter_context(),
-                "pk": build_pk_context(sample, revision_of(sample))}
+                "pk": build_pk_context(sample, revision_of(sample)),
+                "lkjip_lengkap": complete}
     assert template_problems(spec.template.read_bytes(), spec, contexts[spec.kind]) == []
 
 
@@ -379,7 +386,7 @@ def test_periksa_refuses_a_damaged_template(tmp_path):
     ("args", "code", "message"),
     [
         (["--jenis", "kuartal"], 2, "GALAT: jenis templat «kuartal» tidak dikenal; pilih salah "
-                                    "satu: iku, lkjip, pk, triwulan"),
+                                    "satu: iku, lkjip, lkjip_lengkap, pk, triwulan"),
         ([], 1, "GALAT: templat Word tidak ditemukan: {missing}"),
     ],
 )

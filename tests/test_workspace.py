@@ -28,7 +28,7 @@ def test_init_makes_the_working_folder(tmp_path):
     assert list((work / "isian").iterdir()) == []
     assert {p.name for p in (work / "templat_word").iterdir()} == {
         "laporan_iku.docx", "laporan_triwulan.docx", "lkjip_bab3.docx",
-        "perjanjian_kinerja.docx"}
+        "lkjip_lengkap.docx", "perjanjian_kinerja.docx"}
     assert ({p.name for p in (work / "contoh_master").iterdir()}
             == {p.name for p in paths.EXAMPLE_MASTERS.glob("*.yaml")})
     assert (work / "BACA_SAYA.txt").read_text(encoding="utf-8") == NOTE_TEXT

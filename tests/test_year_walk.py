@@ -426,22 +426,28 @@ def test_one_year_from_the_quarters_to_the_lkjip_without_retyping(way, tmp_path,
     assert result.stdout.startswith(f"Angka tahun {YEAR}: dari riwayat, versi 1, dikunci (dari "
                                     "empat triwulan, dicatat ")
     document = Document(str(chapter))
-    measurement = table_texts(document)[0]
+    measurement = next(t for t in table_texts(document)
+                       if t[0][:3] == ["No", "Sasaran", "Indikator Kinerja"])
     rows = {r[2]: r for r in measurement[1:-1]}
     for code, r in final.items():
         c = capaian(code, r, YEAR_TARGET[code])
-        assert rows[NAMES[code]][4:7] == [shown(code, r), f"{c:.2f}".rstrip("0").rstrip(".")
-                                          .replace(".", ",") + "%", grade(c)], code
+        row = rows[NAMES[code]]  # the satuan in a column of its own
+        unit = {"-": "", "%": "%"}.get(row[3], f" {row[3]}")
+        assert [row[5] + unit, *row[6:8]] == [
+            shown(code, r), f"{c:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%",
+            grade(c)], code
     average = sum(capaian(c, r, YEAR_TARGET[c]) for c, r in final.items()) / 5
-    assert near(measurement[-1][5], average)
+    assert near(measurement[-1][6], average)
     paragraphs = [p.text for p in document.paragraphs]
-    assert ("Analisis Sekretariat: Kendala: Domain arsitektur SPBE belum lengkap; Tindak "
-            "lanjut: Menyusun peta rencana SPBE 2025") in paragraphs
-    assert ("Catatan TW I Sekretariat: Kendala: Evaluasi SPBE oleh KemenPAN-RB dijadwalkan "
-            "November") in paragraphs
-    assert not any(p.startswith("Catatan TW IV Sekretariat") for p in paragraphs)  # said once
-    assert ("Catatan TW II Bidang Aplikasi Informatika: Kendala: Serangan phishing ke akun "
-            "surel dinas; Tindak lanjut: Pelatihan keamanan") in paragraphs
+    # TW IV's Kendala and Tindak lanjut as the units' Analisis, each quoted
+    assert ("Analisis Sekretariat: kendala “Domain arsitektur SPBE belum lengkap”; tindak "
+            "lanjut “Menyusun peta rencana SPBE 2025”") in paragraphs
+    assert ("Catatan Sekretariat pada TW I: kendala “Evaluasi SPBE oleh KemenPAN-RB "
+            "dijadwalkan November”") in paragraphs
+    assert not any(p.startswith("Catatan Sekretariat pada TW IV") for p in paragraphs)
+    assert ("Catatan Bidang Aplikasi Informatika pada TW II: kendala “Serangan phishing ke "
+            "akun surel dinas”; tindak lanjut “Pelatihan keamanan”") in paragraphs
+    assert not any("“-”" in p or ": -;" in p for p in paragraphs)  # an empty note left out
     again = run_cli("lkjip", "-c", master_file, "--riwayat", history, "--out", chapter,
                     "--dari-triwulan")
     assert again.exit_code == 0, again.output

@@ -344,27 +344,7 @@ def notes(master: Master, results: Results) -> list[str]:
     if same:
         out.append(f"Indikator dengan satu angka untuk seluruh daerah ({', '.join(same)}): "
                    "setiap unit pelapor mengisi angka yang sama, dihitung satu kali.")
-    out += rule_notes(master)
-    if any(isinstance(i.target, tuple) for i in inds):
-        out.append(
-            "Target berupa rentang: realisasi di dalam rentang berarti capaian 100%; di atas "
-            "rentang dibandingkan dengan batas atas, di bawah rentang dengan batas bawah."
-        )
-    if any(i.target == 0 for i in inds):
-        out.append(
-            "Target 0: indikator berpolaritas positif dianggap tercapai (100%); "
-            "berpolaritas negatif 100% bila realisasi 0, selain itu 0%."
-        )
-    for ind in inds:
-        if ind.rules.labelled and ind.scale and not ind.rules.met_only:
-            scale = ", ".join(f"{k} = {fmt_number(v)}" for k, v in ind.scale.items())
-            out.append(f"Indikator {ind.code} berupa predikat: % capaian = skor realisasi / "
-                       f"skor target \u00d7 100% (skor: {scale}).")
-    yes_no = [i.code for i in inds if i.rules.labelled and not i.scale and not i.rules.met_only]
-    if yes_no:
-        out.append(f"Indikator ada/tidak ada ({', '.join(yes_no)}): Ada = 100%, "
-                   "Tidak ada = 0%.")
-    out += status_notes(master)
+    out += formula_notes(master)
     out += printed_notes(master)
     if results.na_targets:
         out.append(f"Target NA (belum ditetapkan: {', '.join(results.na_targets)}): "
@@ -395,6 +375,35 @@ def notes(master: Master, results: Results) -> list[str]:
     if ExtraColumn.GRADE in master.settings.extra_columns:
         out.append("Predikat capaian: " + grade_scale_text(master) + ".")
     out.extend(clean(n) for n in results.notes)
+    return out
+
+
+def formula_notes(master: Master) -> list[str]:
+    """How % capaian is computed beyond realisasi/target: the negative-polarity rules,
+    ranges, a target of 0, labels, statuses; only what the master's indicators use. The
+    report's notes and the LKjIP chapter's measurement method both print these."""
+    inds = master.indicators
+    out = rule_notes(master)
+    if any(isinstance(i.target, tuple) for i in inds):
+        out.append(
+            "Target berupa rentang: realisasi di dalam rentang berarti capaian 100%; di atas "
+            "rentang dibandingkan dengan batas atas, di bawah rentang dengan batas bawah."
+        )
+    if any(i.target == 0 for i in inds):
+        out.append(
+            "Target 0: indikator berpolaritas positif dianggap tercapai (100%); "
+            "berpolaritas negatif 100% bila realisasi 0, selain itu 0%."
+        )
+    for ind in inds:
+        if ind.rules.labelled and ind.scale and not ind.rules.met_only:
+            scale = ", ".join(f"{k} = {fmt_number(v)}" for k, v in ind.scale.items())
+            out.append(f"Indikator {ind.code} berupa predikat: % capaian = skor realisasi / "
+                       f"skor target \u00d7 100% (skor: {scale}).")
+    yes_no = [i.code for i in inds if i.rules.labelled and not i.scale and not i.rules.met_only]
+    if yes_no:
+        out.append(f"Indikator ada/tidak ada ({', '.join(yes_no)}): Ada = 100%, "
+                   "Tidak ada = 0%.")
+    out += status_notes(master)
     return out
 
 

@@ -870,7 +870,8 @@ def master_ke_yaml(berkas: Path, out: Path, timpa: bool) -> None:
               help="berkas .docx Bab III (bawaan: output/<instansi>_<tahun>/"
                    "LKjIP_Bab_III_<tahun>.docx)")
 @click.option("--template", "-t", type=click.Path(path_type=Path, dir_okay=False),
-              help="templat Word Bab III (bawaan: templat bawaan lkjip_bab3.docx)")
+              help="templat Word Bab III (bawaan: templat bawaan lkjip_bab3.docx; dengan "
+                   "--lengkap lkjip_lengkap.docx)")
 @click.option("--draft", is_flag=True,
               help="tetap membuat Bab III walau ada galat; ditandai DRAFT")
 @click.option("--pdf", is_flag=True, help="juga membuat PDF melalui LibreOffice")
@@ -881,11 +882,16 @@ def master_ke_yaml(berkas: Path, out: Path, timpa: bool) -> None:
               help="angka tahun dari keempat triwulan yang tercatat di riwayat (seperti "
                    "iku report --dari-triwulan), analisis unit dari Kendala dan Tindak lanjut "
                    "TW IV; tanpa -i dan tanpa pilihan ini: angka tahun yang tercatat di riwayat")
+@click.option("--lengkap", "complete", is_flag=True,
+              help="LKjIP lengkap dalam satu berkas: sampul, kata pengantar, ikhtisar, daftar "
+                   "isi, Bab I-IV dan lampiran (PK, IKU, Capaian IKU); bawaan keluaran "
+                   "output/<instansi>_<tahun>/LKjIP_<tahun>.docx, templat lkjip_lengkap.docx")
 @_guarded
 def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file,
-          from_quarters) -> None:
+          from_quarters, complete) -> None:
     """Membuat Bab III LKjIP (Akuntabilitas Kinerja) dari angka tahun ini dan riwayat
-    tahun-tahun sebelumnya, sebagai draf Word untuk disunting Sekretariat.
+    tahun-tahun sebelumnya, sebagai draf Word untuk disunting Sekretariat; dengan
+    --lengkap seluruh LKjIP.
 
     Angka tahun ini: dengan -i dari isian tahunan; dengan --dari-triwulan dari keempat
     triwulan; tanpa keduanya dari tahun yang sudah tercatat di riwayat (laporan tahunan
@@ -896,9 +902,10 @@ def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file,
     from ..lkjip.year import has_recorded_year
 
     master = _master(config)
-    template = template or paths.LKJIP_TEMPLATE
+    template = template or (paths.LKJIP_COMPLETE_TEMPLATE if complete else
+                            paths.LKJIP_TEMPLATE)
     history = _history_path(riwayat_file)
-    out = out or _default_out(master, default_name(master))
+    out = out or _default_out(master, default_name(master, complete))
     if from_quarters and inputs is not None:
         raise UsageError("--dari-triwulan tidak membaca isian: jangan berikan --inputs")
     folder, sample = nullcontext(inputs), False
@@ -909,12 +916,14 @@ def lkjip(config, inputs, out, template, draft, pdf, timpa, riwayat_file,
     with folder as chosen:
         outcome = build_lkjip(master, chosen, out, template, draft=draft, pdf=pdf,
                               overwrite=timpa, protected=(config,) if config else (),
-                              history=history, from_quarters=from_quarters)
+                              history=history, from_quarters=from_quarters,
+                              complete=complete)
     problems = outcome.notices + outcome.checked.problems
     if problems:
         _echo_problems(problems, outcome.checked.files, err=True)
     if draft and not outcome.checked.ok:
-        click.echo("PERHATIAN: Bab III DRAFT dibuat walau ada galat.", err=True)
+        what = "LKjIP" if complete else "Bab III"
+        click.echo(f"PERHATIAN: {what} DRAFT dibuat walau ada galat.", err=True)
     for note in outcome.notes:
         click.echo(f"PERINGATAN: {note}", err=True)
     click.echo(f"Angka tahun {master.agency.year}: dari contoh isian bawaan (tahun itu "

@@ -403,6 +403,20 @@ class Organisation(_Model):
 class Unit(Organisation):
     code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,29}$")] = Field(
         alias="kode", description="kode unit: huruf besar, angka, garis bawah (mis. POLITIK)")
+    head: str = Field("", alias="kepala",
+                      description="nama kepala unit, untuk struktur organisasi di Bab I LKjIP "
+                                  "lengkap (opsional: tidak ditulis, dicetak titik-titik)")
+
+
+class Staff(_Model):
+    """The agency's employees, counted as the LKjIP's Bab I shows them (issue 22)."""
+
+    by_rank: dict[NonEmpty, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, alias="golongan",
+        description="jumlah pegawai per golongan, mis. {IV: 5, III: 20, II: 8}")
+    by_education: dict[NonEmpty, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, alias="pendidikan",
+        description="jumlah pegawai per pendidikan, mis. {S2: 3, S1: 15, SMA: 11}")
 
 
 _REGION_WORDS = {"kota", "kabupaten", "kab", "provinsi", "prov"}
@@ -458,6 +472,18 @@ class Agency(Organisation):
     second_party: SecondParty = Field(
         default_factory=SecondParty, alias="pihak_kedua",
         description="pihak kedua Perjanjian Kinerja (iku pk): jabatan, nama, pangkat, nip")
+    vision: str = Field("", alias="visi",
+                        description="visi Renstra, untuk Bab II LKjIP lengkap (opsional)")
+    missions: list[NonEmpty] = Field(default_factory=list, alias="misi",
+                                     description="daftar misi Renstra, untuk Bab II LKjIP "
+                                                 "lengkap (opsional)")
+    renstra_period: str = Field("", alias="periode_renstra",
+                                description="periode Renstra, mis. 2021-2026, untuk Bab II "
+                                            "LKjIP lengkap (opsional)")
+    staff: Staff | None = Field(None, alias="pegawai",
+                                description="jumlah pegawai per golongan dan per pendidikan, "
+                                            "untuk Bab I LKjIP lengkap (opsional: tidak "
+                                            "ditulis, bagian sumber daya menjadi isian)")
     region_guessed: bool = Field(False, alias="__jenis_daerah_ditebak", exclude=True)
 
     @model_validator(mode="after")
@@ -880,6 +906,19 @@ class Indicator(_Model):
         """The master writes angka_awal_rpjmd (null/NA included: it prints NA)."""
         return "baseline" in self.model_fields_set
 
+    def yearly_targets(self) -> dict[int, Target]:
+        """The target of every year the master writes (``target: {2021: 90, 2022: 92}``),
+        oldest first; {} when it writes only this year's."""
+        if not self.targets_by_year:
+            return {}
+        out = {}
+        for year, value in sorted(self.targets_by_year.items()):
+            target = _target(value)
+            if self.rules.labelled and isinstance(target, str) and target != NA:
+                target = self.rules.label(self, target)
+            out[year] = target
+        return out
+
     def target_number(self, target: Target | None) -> float | tuple[float, float] | None:
         """The number (or range) a target stands for: a label's score, a threshold's
         bound; None for NA or an absent target."""
@@ -1038,6 +1077,9 @@ class Sasaran(_Model):
     renstra_description: str = Field("", alias="uraian_renstra",
                                      description="uraian sasaran di tabel Sasaran Renstra "
                                                  "(bawaan: uraian)")
+    goal: str = Field("", alias="tujuan",
+                      description="tujuan Renstra yang didukung sasaran ini, untuk Bab II "
+                                  "LKjIP lengkap (opsional)")
     indicators: list[Indicator] = Field(alias="indikator", min_length=1,
                                         description="indikator sasaran ini")
     budget: Annotated[list[BudgetLine], BeforeValidator(_budget)] = Field(
@@ -1599,6 +1641,14 @@ EXAMPLES = {
     "ikut_rata_rata": "ikut_rata_rata: true",
     "desimal_capaian": "desimal_capaian: 2",
     "desimal_target": "desimal_target: 2",
+    "kepala": "kepala: \"Drs. NAMA KEPALA BIDANG\"",
+    "visi": "visi: \"Terwujudnya …\"",
+    "misi": "misi: [\"Meningkatkan …\", \"Mewujudkan …\"]",
+    "periode_renstra": "periode_renstra: 2021-2026",
+    "pegawai": "pegawai: {golongan: {IV: 5, III: 20}, pendidikan: {S1: 15, SMA: 10}}",
+    "golongan": "golongan: {IV: 5, III: 20, II: 8}",
+    "pendidikan": "pendidikan: {S2: 3, S1: 15, SMA: 11}",
+    "tujuan": "tujuan: \"Meningkatkan kerukunan umat beragama\"",
 }
 
 

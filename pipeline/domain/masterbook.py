@@ -128,12 +128,21 @@ INSTANSI = Sheet("Instansi", "Identitas instansi: satu nilai per baris, di kolom
     F("instansi.pihak_kedua.pangkat", "Pihak kedua PK: pangkat", example="Pembina Utama"),
     F("instansi.pihak_kedua.nip", "Pihak kedua PK: NIP",
       example="19650817 199003 1 002 (kepala daerah tidak ber-NIP: kosongkan)"),
+    F("instansi.periode_renstra", "Periode Renstra"),
+    F("instansi.visi", "Visi Renstra"),
+    F("instansi.misi", "Misi Renstra", form="lines",
+      note="satu misi per baris sel (Alt+Enter di Excel, Ctrl+Enter di LibreOffice)"),
+    F("instansi.pegawai.golongan", "Pegawai per golongan", form="scale",
+      example="IV: 5, III: 20, II: 8"),
+    F("instansi.pegawai.pendidikan", "Pegawai per pendidikan", form="scale",
+      example="S2: 3, S1: 15, SMA: 11"),
 ), form=True)
 
 UNIT = Sheet("Unit", "Satu baris per unit (Sekretariat dan bidang-bidang).", (
     F("unit.kode", "Kode", 16),
     F("unit.nama", "Nama unit", 40),
     F("unit.tugas", "Tugas", 60),
+    F("unit.kepala", "Kepala unit", 30),
 ))
 
 FUNGSI = Sheet("Fungsi", "Satu baris per fungsi, berurutan; instansi atau unit di kolom Unit.", (
@@ -155,6 +164,7 @@ SASARAN = Sheet("Sasaran", "Satu baris per sasaran.", (
     F("sasaran.no", "No", 8),
     F("sasaran.uraian", "Uraian sasaran", 60),
     F("sasaran.uraian_renstra", "Uraian di tabel Renstra", 60),
+    F("sasaran.tujuan", "Tujuan Renstra", 50),
 ))
 
 INDIKATOR = Sheet("Indikator", "Satu baris per indikator, di bawah nomor sasarannya. Kolom "

@@ -2,12 +2,17 @@
 matplotlib (Agg) and returned as ``pipeline.word.charts.Chart`` (PNG bytes, width, alternative
 text), which ``render`` places as a docxtpl ``InlineImage``.
 
-Deterministic, as ``pipeline.charts``: the same figures give the same bytes. The backend
-is Agg, the font is the DejaVu Sans matplotlib ships (no system font is looked up), size
-and resolution are fixed, and the PNG carries no "Software" text chunk
-(``metadata={"Software": None}``) and no time. Unlike the report appendix's plain line
-chart, each point is labelled with its value and the 100% line is drawn, as LKjIP charts
-usually are. Every label is Indonesian, every number formatted with ``pipeline.numfmt``.
+Deterministic, as ``pipeline.word.charts``: the same figures give the same bytes. The
+backend is Agg, the font is the document's body font as ``word.charts.chart_font`` finds
+it (Arial, or Liberation Sans where Arial is not installed), size and resolution are
+fixed, and the PNG carries no "Software" text chunk (``metadata={"Software": None}``) and
+no time. Unlike the report appendix's plain line chart, each point is labelled with its
+value and the 100% line is drawn, as LKjIP charts usually are. Every label is Indonesian,
+every number formatted with ``pipeline.numfmt``.
+
+Read as a head of agency reads it (issue 21): the vertical axis starts at 0% (or below,
+for a negative capaian), so a change of one point between two years looks like one point
+and not like a collapse; legends and titles are wrapped, never cut with "…".
 """
 
 from __future__ import annotations
@@ -18,10 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..domain.numfmt import fmt_number
-from ..word.charts import COLOURS, Chart
+from ..word.charts import COLOURS, FONT, Chart, chart_font
 
 WIDTH_IN, HEIGHT_IN, DPI = 6.3, 3.1, 150  # 16 x 7.9 cm: the portrait text width
-WIDTH_MM = 160.0  # placed at the text width
+# placed in the years table's last row: the 16 cm text width less the cell's margins (an
+# image wider than its cell is cut at the cell's edge by LibreOffice)
+WIDTH_MM = 155.0
+LEGEND_CHARS = 110  # a legend line's characters at 7 pt across the chart, then it wraps
+TITLE_CHARS = 80  # a title line at 9 pt over the plot area, then it wraps
 
 
 @dataclass(frozen=True)
@@ -30,10 +39,25 @@ class Line:
     points: tuple[tuple[int, float], ...]  # (year, % capaian), oldest first
 
 
+def legend_label(text: str) -> str:
+    """A legend entry wrapped over as many lines as it needs, never cut with "…"."""
+    return textwrap.fill(text, LEGEND_CHARS)
+
+
+def axis_range(values: Sequence[float]) -> tuple[float, float]:
+    """The vertical axis of a capaian chart: from 0% (below it only for a negative capaian)
+    to above the highest value and the 100% line, with room for the point labels. A zoomed
+    axis would make a change of one point between two years look like a collapse."""
+    values = [*values, 100.0]
+    low, high = min(values), max(values)
+    pad = max((high - min(low, 0.0)) * 0.12, 5.0)
+    return (low - pad if low < 0 else 0.0), high + pad
+
+
 def capaian_chart(title: str, years: Sequence[int], lines: Sequence[Line],
-                  description: str = "") -> Chart:
+                  description: str = "", font: str | None = FONT) -> Chart:
     """A line chart of % capaian across ``years``, one line per indicator, with the 100%
-    line dashed."""
+    line dashed; drawn in ``font`` (``word.charts.chart_font``)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -41,7 +65,7 @@ def capaian_chart(title: str, years: Sequence[int], lines: Sequence[Line],
     from matplotlib.ticker import FuncFormatter
 
     style = {
-        "font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 9,
+        "font.family": chart_font(font), "font.size": 8, "axes.titlesize": 9,
         "svg.hashsalt": "iku", "path.simplify": False, "figure.dpi": DPI,
     }
     with matplotlib.rc_context(style):
@@ -52,7 +76,7 @@ def capaian_chart(title: str, years: Sequence[int], lines: Sequence[Line],
                 ys = [y for _, y in line.points]
                 colour = COLOURS[i % len(COLOURS)]
                 ax.plot(xs, ys, marker="o", color=colour, linewidth=1.6, markersize=4,
-                        label=textwrap.shorten(line.label, 70, placeholder=" …"))
+                        label=legend_label(line.label))
                 for x, y in line.points:
                     ax.annotate(f"{fmt_number(y)}%", (x, y), textcoords="offset points",
                                 xytext=(0, 6), ha="center", fontsize=7, color=colour)
@@ -60,13 +84,10 @@ def capaian_chart(title: str, years: Sequence[int], lines: Sequence[Line],
             ax.set_xticks(list(years))
             ax.set_xticklabels([str(y) for y in years])
             ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
-            values = [y for line in lines for _, y in line.points] + [100.0]
-            low, high = min(values), max(values)
-            pad = max((high - low) * 0.15, 5.0)
-            ax.set_ylim(min(0.0, low - pad) if low < 0 else max(0.0, low - pad), high + pad)
+            ax.set_ylim(*axis_range([y for line in lines for _, y in line.points]))
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{fmt_number(v)}%"))
             ax.set_ylabel("% capaian")
-            ax.set_title(textwrap.shorten(title, 95, placeholder=" …"))
+            ax.set_title(textwrap.fill(title, TITLE_CHARS))
             ax.grid(axis="y", color="#d9d9d9", linewidth=0.5)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)

@@ -7,7 +7,8 @@ ones), joined through renames by ``History.series`` and matched to the master's 
 by its Kode or one of its ``kode_lama``; each sasaran's imported yearly averages (a year
 whose document gives only those: ``history.model.sasaran_key``); and the quarterly rounds
 of this year (periods TW1..TW4, issue 10) where recorded, with each unit's note, for the
-causes-and-solutions part; and, per earlier year recorded by a report, each indicator's
+causes-and-solutions part; the Perjanjian Kinerja in force (``pk.history.pk_of``), whose
+targets the chapter measures against; and, per earlier year recorded by a report, each indicator's
 polarity and multiplier from that year's master, so that a change of formula is seen
 (``model``). An agency the history does not know, or no history file at all, gives an
 empty ``Earlier`` and a note saying so (the chapter then leaves those parts out).
@@ -21,6 +22,8 @@ from pathlib import Path
 from ..domain.master import Master, parse_master
 from ..errors import MasterError
 from ..history import Figure, UnitFigure, open_history, sasaran_key
+from ..history.model import PkRevision
+from ..pk.history import pk_of
 
 WINDOW = 5  # years side by side, this year included
 QUARTERS = ("TW1", "TW2", "TW3", "TW4")
@@ -45,6 +48,7 @@ class Earlier:
     formulas: dict[tuple[int, str], tuple[str, float]] = field(default_factory=dict)
     # sasaran no -> its imported yearly averages (``history.model.sasaran_key``), oldest first
     sasaran: dict[int, tuple[Figure, ...]] = field(default_factory=dict)
+    pk: PkRevision | None = None  # the Perjanjian Kinerja in force (``pk.history.pk_of``)
 
 
 def read_earlier(master: Master, path: Path | None) -> Earlier:
@@ -59,8 +63,9 @@ def read_earlier(master: Master, path: Path | None) -> Earlier:
             if path is not None else ())
     with open_history(path, create=False) as history:
         key = history.agency_of(master)
+        pk = pk_of(history, master)
         if key is None:
-            return Earlier(source=str(path), notes=(
+            return Earlier(source=str(path), pk=pk, notes=(
                 f"{name} belum tercatat di riwayat {path}: tahun-tahun sebelumnya hanya dari "
                 "capaian_tahun_lalu/realisasi_tahun_lalu di master (bila ada)",))
         series = history.series(key, years=range(year - WINDOW + 1, year))
@@ -99,7 +104,7 @@ def read_earlier(master: Master, path: Path | None) -> Earlier:
         notes = (f"riwayat {path} tidak memuat tahun {year - WINDOW + 1}–{year - 1} untuk "
                  f"{name}: tahun-tahun sebelumnya hanya dari capaian_tahun_lalu/"
                  "realisasi_tahun_lalu di master (bila ada)",)
-    return Earlier(figures, tuple(quarters), notes, str(path), formulas, averages)
+    return Earlier(figures, tuple(quarters), notes, str(path), formulas, averages, pk)
 
 
 def _formulas(year: int, master_text: str) -> dict[tuple[int, str], tuple[str, float]]:

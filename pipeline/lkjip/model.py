@@ -8,13 +8,17 @@
   IKU report prints (``Results.previous``: typed in the master, else recorded in the
   history; the runner's ``prior`` stage warns when the two differ), so the two documents
   print the same previous-year figure;
-* the units' year-end Analisis texts and the quarters' notes, attributed to the unit.
+* the units' year-end Analisis texts and the quarters' notes, attributed to the unit, in
+  their parts (a quarter's Kendala and Tindak lanjut), the empty ones ("-") left out;
+* the Perjanjian Kinerja in force (``pk.history.pk_of``, through ``Earlier``) whose
+  targets the chapter measures against, and a note when the master's targets differ.
 
 Nothing is rounded here.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from ..compute import IndicatorResult, Results, Status
@@ -22,7 +26,9 @@ from ..domain.kinds import NA
 from ..domain.master import BudgetLine, Indicator, Master, Sasaran, Target
 from ..domain.numfmt import fmt_number
 from ..history import Figure
-from ..quarter.history import notes_text
+from ..history.model import PkRevision
+from ..pk.model import target_text, targets_of
+from ..quarter.history import split_notes
 from .history import Earlier
 
 QUARTER_NAMES = {"TW1": "TW I", "TW2": "TW II", "TW3": "TW III", "TW4": "TW IV"}
@@ -49,11 +55,25 @@ class YearPoint:
 
 @dataclass(frozen=True)
 class UnitText:
-    """A text a unit wrote: its year-end Analisis, or a quarter's note."""
+    """A text a unit wrote: its year-end Analisis, or a quarter's note, in parts: (label,
+    text), the label "Kendala", "Tindak lanjut" or "" (a plain text); never empty."""
 
     unit: str  # the unit's name
-    text: str
+    parts: tuple[tuple[str, str], ...]
     period: str = ""  # "" for the year-end Analisis; "TW I" … for a quarter's note
+
+    @property
+    def text(self) -> str:
+        return "; ".join(t for _, t in self.parts)
+
+
+_BLANK = re.compile(r"[\s\-\u2013\u2014.]*")
+
+
+def written(parts) -> tuple[tuple[str, str], ...]:
+    """The parts a unit actually wrote: an empty one, or one holding only "-", is none."""
+    return tuple((label, text.strip()) for label, text in parts
+                 if not _BLANK.fullmatch(text or ""))
 
 
 @dataclass(frozen=True)
@@ -79,9 +99,16 @@ class SasaranView:
 
     @property
     def budget(self) -> tuple[BudgetLine, ...]:
+        """The sasaran's budget lines (the programs of the Perjanjian Kinerja), realisasi
+        or not."""
+        return tuple(self.sasaran.budget)
+
+    @property
+    def spent_budget(self) -> tuple[BudgetLine, ...]:
         """The sasaran's budget lines, when every one has its realisasi: a line with only
         its pagu (a master written for the Perjanjian Kinerja in January) has nothing to
-        compare yet, and a total without it would mislead (``build_chapter`` says so)."""
+        compare yet, and an absorption without it would mislead (``build_chapter`` says
+        so); () otherwise."""
         if not budget_complete(self.sasaran):
             return ()
         return tuple(self.sasaran.budget)
@@ -100,6 +127,7 @@ class Chapter:
     years: tuple[int, ...]  # the window's years shown side by side, this year last
     sasaran: tuple[SasaranView, ...]
     notes: tuple[str, ...] = ()  # for the CLI: what was left out, and why
+    pk: PkRevision | None = None  # the Perjanjian Kinerja in force, when recorded
 
     @property
     def year(self) -> int:
@@ -108,6 +136,11 @@ class Chapter:
     @property
     def has_budget(self) -> bool:
         return any(s.budget for s in self.sasaran)
+
+    @property
+    def budget_lines(self) -> list[tuple[int, BudgetLine]]:
+        """(sasaran no, line) of every budget line, in master order."""
+        return [(s.sasaran.number, b) for s in self.sasaran for b in s.budget]
 
 
 def build_chapter(master: Master, results: Results, earlier: Earlier | None = None) -> Chapter:
@@ -121,17 +154,18 @@ def build_chapter(master: Master, results: Results, earlier: Earlier | None = No
             r = results.indicators.get(ind.code) or IndicatorResult(ind.code, Status.MISSING)
             past = [_point(f, ind, earlier) for f in earlier.figures.get(ind.code, ())]
             past = _printed_last_year(master, results, ind, past)
-            analyses = {(c.unit, c.analysis.strip()) for c in r.contributions}
+            analyses = {(c.unit, written(split_notes(c.analysis))) for c in r.contributions}
             inds.append(IndicatorView(
                 ind, r, (*past, _current(master, ind, r)),
-                tuple(UnitText(names.get(c.unit, c.unit), c.analysis.strip())
-                      for c in r.contributions if c.analysis.strip()),
+                tuple(UnitText(names.get(unit, unit), parts)
+                      for unit, parts in ((c.unit, written(split_notes(c.analysis)))
+                                          for c in r.contributions) if parts),
                 # a quarter's note that is the unit's Analisis (the year built from the
                 # quarters takes TW IV's) is quoted once, as the Analisis
-                tuple(UnitText(names.get(u.unit, u.unit), _quarter_text(u),
+                tuple(UnitText(names.get(u.unit, u.unit), _quarter_parts(u),
                                QUARTER_NAMES[q.period])
                       for q in earlier.quarters for u in q.contributions.get(ind.code, ())
-                      if _quarter_text(u) and (u.unit, _quarter_text(u)) not in analyses),
+                      if _quarter_parts(u) and (u.unit, _quarter_parts(u)) not in analyses),
             ))
         averages = tuple((f.year, f.record.achievement)
                          for f in earlier.sasaran.get(s.number, ())
@@ -139,13 +173,47 @@ def build_chapter(master: Master, results: Results, earlier: Earlier | None = No
         views.append(SasaranView(s, tuple(inds), averages))
         if not budget_complete(s):
             notes.append(f"anggaran sasaran {s.number} belum memuat realisasi setiap "
-                         "programnya (hanya pagu); anggaran sasaran itu tidak dicetak: isi "
-                         "realisasi di master")
+                         "programnya (hanya pagu): Realisasi Anggaran mencetak realisasinya "
+                         "\"-\" dan efisiensi sasaran itu tidak dianalisis; isi realisasi "
+                         "di master")
+    if any(s.budget for s in master.sasaran):
+        bare = [str(s.number) for s in master.sasaran if not s.budget]
+        if bare:
+            notes.append(f"sasaran {', '.join(bare)} tanpa anggaran di master: Realisasi "
+                         "Anggaran menyebutnya dan menyisakan isian untuk Sekretariat")
+    else:
+        notes.append("master tidak memuat anggaran sasaran mana pun: Realisasi Anggaran "
+                     "dicetak sebagai isian untuk Sekretariat (tulis anggaran: [{program, "
+                     "pagu, realisasi}] di tiap sasaran)")
+    if earlier.source:  # a history was read: its PK in force, or none recorded
+        notes += pk_notes(master, earlier.pk)
     years = sorted({p.year for s in views for v in s.indicators for p in v.points}
                    | {year for s in views for year, _ in s.past_averages})
     if master.agency.year not in years:
         years.append(master.agency.year)
-    return Chapter(master, results, tuple(years), tuple(views), tuple(notes))
+    return Chapter(master, results, tuple(years), tuple(views), tuple(notes), earlier.pk)
+
+
+def pk_notes(master: Master, pk: PkRevision | None) -> list[str]:
+    """What the CLI says about the Perjanjian Kinerja the chapter measures against: none
+    recorded, or one whose targets are not the master's (the chapter measures the master's
+    targets, the report's)."""
+    if pk is None:
+        return [f"Perjanjian Kinerja tahun {master.agency.year} belum tercatat di riwayat; "
+                "Bab III menyebut target master sebagai target Perjanjian Kinerja (catat PK "
+                "dengan `iku pk`)"]
+    ours = {t.code: t for t in targets_of(master)}
+    theirs = {t.code: t for t in pk.targets}
+    differ = [f"{code}: PK {target_text(theirs[code], True)}, master "
+              f"{target_text(ours[code], True)}"
+              for code in ours if code in theirs
+              and target_text(theirs[code]) != target_text(ours[code])]
+    differ += [f"{code}: tidak ada di PK" for code in ours if code not in theirs]
+    if not differ:
+        return []
+    return ["target di master berbeda dengan Perjanjian Kinerja yang berlaku di riwayat ("
+            + "; ".join(differ) + "); Bab III mengukur dengan target master: bila target "
+            "memang berubah, catat PK Perubahan dengan `iku pk --perubahan`"]
 
 
 def budget_complete(s: Sasaran) -> bool:
@@ -153,12 +221,11 @@ def budget_complete(s: Sasaran) -> bool:
     return all(b.spent is not None for b in s.budget)
 
 
-def _quarter_text(u) -> str:
+def _quarter_parts(u) -> tuple[tuple[str, str], ...]:
     """What a unit wrote in a quarter's workbook: its Kendala and Tindak lanjut (and a
     Catatan, for rounds recorded before quarterly workbooks had those columns)."""
-    text = notes_text(getattr(u, "obstacles", ""), getattr(u, "follow_up", ""))
-    note = u.note.strip()
-    return "; ".join(t for t in (text, note) if t)
+    return written((("Kendala", getattr(u, "obstacles", "")),
+                    ("Tindak lanjut", getattr(u, "follow_up", "")), ("", u.note)))
 
 
 def _point(f: Figure, ind: Indicator, earlier: Earlier) -> YearPoint:

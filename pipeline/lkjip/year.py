@@ -56,18 +56,22 @@ def has_recorded_year(master: Master, history: Path | None) -> bool:
     return (prior.locked or prior.current) is not None
 
 
-def recorded_version(master: Master, prior: Prior, history: Path | None) -> StoredRun:
-    """The recorded year the chapter is built from: the locked (signed) version, else the
-    current one; YearNotRecorded says what to run when there is none."""
+def recorded_version(master: Master, prior: Prior, history: Path | None,
+                     complete: bool = False) -> StoredRun:
+    """The recorded year the chapter (``complete``: the complete LKjIP) is built from: the
+    locked (signed) version, else the current one; YearNotRecorded says what to run when
+    there is none."""
     stored = prior.locked or prior.current
     year = master.agency.year
     if stored is None:
+        what, command = (("LKjIP", "iku lkjip --lengkap") if complete
+                         else ("Bab III", "iku lkjip"))
         raise YearNotRecorded(
             f"tahun {year} {master.agency.name} belum tercatat di riwayat {history}, jadi "
-            "Bab III tidak tahu angka tahunnya. Buat dulu laporan tahunannya (`iku report "
+            f"{what} tidak tahu angka tahunnya. Buat dulu laporan tahunannya (`iku report "
             "-c MASTER -i FOLDER_ISIAN`, atau `iku report -c MASTER --dari-triwulan` bila "
-            "angkanya dari keempat triwulan), lalu jalankan `iku lkjip -c MASTER` lagi; atau "
-            "berikan isian tahunan dengan -i, atau --dari-triwulan")
+            f"angkanya dari keempat triwulan), lalu jalankan `{command} -c MASTER` lagi; "
+            "atau berikan isian tahunan dengan -i, atau --dari-triwulan")
     if stored.info.source not in ("report", "triwulan"):
         raise YearNotRecorded(
             f"tahun {year} {master.agency.name} di riwayat {history} berasal dari "

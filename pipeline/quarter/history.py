@@ -135,6 +135,21 @@ def notes_text(obstacles: str, follow_up: str) -> str:
     return "; ".join(f"{label}: {text}" for label, text in parts if text)
 
 
+def split_notes(text: str) -> tuple[tuple[str, str], ...]:
+    """The inverse of ``notes_text``: ((label, text), …) of a text it wrote ("Kendala",
+    "Tindak lanjut"); a text it did not write is one part without a label."""
+    rest, parts = text.strip(), []
+    for name in ("Kendala", "Tindak lanjut"):
+        if rest.startswith(f"{name}: "):
+            body = rest[len(name) + 2:]
+            cut = body.find("; Tindak lanjut: ") if name == "Kendala" else -1
+            parts.append((name, body if cut < 0 else body[:cut]))
+            rest = "" if cut < 0 else body[cut + 2:]
+    if rest or not parts:
+        return (*parts, ("", rest)) if rest else (("", text.strip()),)
+    return tuple(parts)
+
+
 def year_end_texts(master: Master, stored) -> dict[tuple[str, str], str]:
     """(unit, Kode) → the Kendala and Tindak lanjut a unit wrote in a recorded quarter (TW
     IV, for the year built from the quarters: the units' Analisis of the year)."""

@@ -503,15 +503,18 @@ def _text(p: etree._Element) -> str:
 
 
 def _ending_table(body: etree._Element, tables: list, anchor: str | None) -> etree._Element:
+    """The table before the last paragraph reading ``anchor`` (a document that carries
+    another's pages, the complete LKjIP, may print the same place and date above an
+    earlier signature too), else the last table."""
     if anchor:
-        previous = None
+        previous, found = None, None
         for el in body:
             if el.tag == _w("tbl"):
                 previous = el
             elif el.tag == _w("p") and _text(el).strip() == anchor.strip():
-                if previous is not None:
-                    return previous
-                break
+                found = previous
+        if found is not None:
+            return found
     return tables[-1]
 
 

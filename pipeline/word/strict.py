@@ -159,6 +159,18 @@ SEQUENCES: dict[str, tuple[Slot, ...]] = {
     "w:rPrDefault": R_PR_DEFAULT, "w:pPrDefault": P_PR_DEFAULT, "w:lvl": LVL,
 }
 
+# CT_Settings (§17.15.1.78) from w:updateFields on: where code that adds w:updateFields to
+# word/settings.xml puts it (``insert_in_order(settings, el, SETTINGS_TAIL)``; the
+# elements before it in the schema are passed over). Not in SEQUENCES: settings parts
+# saved by Word or LibreOffice hold extension elements this module does not check.
+SETTINGS_TAIL: tuple[Slot, ...] = (
+    "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat",
+    "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
+    "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
+
 # The parts of a .docx holding WordprocessingML: the body, styles, numbering, headers and
 # footers, notes, comments and settings (``_is_word_part``).
 _WORD_PART_PREFIXES = ("word/document", "word/styles", "word/stylesWithEffects",

@@ -693,8 +693,8 @@ def _where_used(part: _Part, name: str, lineno: int | None = None) -> tuple[int,
 
 def _unresolved(ast, context: dict[str, Any]) -> list[tuple[Any, str, str, set[str]]]:
     """Getattr chains that do not resolve in the context: (node, base, attr, keys of base).
-    Loop variables take every item of the lists they iterate; `set` and the like are not
-    followed."""
+    Loop variables take every item of the lists they iterate, `with` names the values they
+    are given; `set` and the like are not followed."""
     from jinja2 import nodes
 
     out: list[tuple[Any, str, str, set[str]]] = []
@@ -746,6 +746,13 @@ def _unresolved(ast, context: dict[str, Any]) -> list[tuple[Any, str, str, set[s
                 visit(child, inner)
             for child in node.else_:
                 visit(child, scope)
+            return
+        if isinstance(node, nodes.With):  # {% with a = b.c %}: ``a`` takes b.c's value
+            inner = dict(scope)
+            for target, given in zip(node.targets, node.values, strict=True):
+                bind(target, value(given, scope), inner)
+            for child in node.body:
+                visit(child, inner)
             return
         if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
             for name in node.target.find_all(nodes.Name):
