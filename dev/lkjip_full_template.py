@@ -395,20 +395,6 @@ def _write_header_footer(doc) -> None:
             wt._page_number(footer)
 
 
-def _write_properties(doc) -> None:
-    props = doc.core_properties
-    props.title = "Laporan Kinerja Instansi Pemerintah (LKjIP)"
-    props.subject = "Templat LKjIP lengkap"
-    props.author = "iku"
-    props.last_modified_by = "iku"
-    props.comments = "Dibuat oleh python -m dev.lkjip_full_template; boleh diubah gayanya."
-    props.keywords = ""
-    props.revision = 1
-    props.created = wt.FIXED_DATE
-    props.modified = wt.FIXED_DATE
-    props.language = "id-ID"
-
-
 def build_template() -> bytes:
     doc = Document()
     wt._drop_thumbnail(doc)
@@ -437,7 +423,8 @@ def build_template() -> bytes:
     wt._write_notes_and_signature(doc)
     wt._tag(doc, "{%p endwith %}")
     _write_header_footer(doc)
-    _write_properties(doc)
+    wt.write_properties(doc, "Laporan Kinerja Instansi Pemerintah (LKjIP)", "Templat LKjIP lengkap",
+                        "dev.lkjip_full_template")
     buf = io.BytesIO()
     doc.save(buf)
     from pipeline.office.packaging import deterministic_zip

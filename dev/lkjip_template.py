@@ -326,20 +326,6 @@ def _write_header_footer(doc) -> None:
     wt._page_number(footer)
 
 
-def _write_properties(doc) -> None:
-    props = doc.core_properties
-    props.title = "Bab III Akuntabilitas Kinerja (LKjIP)"
-    props.subject = "Templat Bab III LKjIP"
-    props.author = "iku"
-    props.last_modified_by = "iku"
-    props.comments = "Dibuat oleh python -m dev.lkjip_template; boleh diubah gayanya."
-    props.keywords = ""
-    props.revision = 1
-    props.created = wt.FIXED_DATE
-    props.modified = wt.FIXED_DATE
-    props.language = "id-ID"
-
-
 def build_template() -> bytes:
     doc = Document()
     wt._drop_thumbnail(doc)
@@ -352,7 +338,8 @@ def build_template() -> bytes:
     _write_sasaran(doc)
     _write_budget(doc)
     _write_header_footer(doc)
-    _write_properties(doc)
+    wt.write_properties(doc, "Bab III Akuntabilitas Kinerja (LKjIP)", "Templat Bab III LKjIP",
+                        "dev.lkjip_template")
     buf = io.BytesIO()
     doc.save(buf)
     from pipeline.office.packaging import deterministic_zip

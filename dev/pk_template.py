@@ -242,20 +242,6 @@ def write_pk(doc, new_page: bool = False) -> None:
     _lampiran(doc)
 
 
-def _write_properties(doc) -> None:
-    props = doc.core_properties
-    props.title = "Perjanjian Kinerja"
-    props.subject = "Templat Perjanjian Kinerja"
-    props.author = "iku"
-    props.last_modified_by = "iku"
-    props.comments = "Dibuat oleh python -m dev.pk_template; boleh diubah gayanya."
-    props.keywords = ""
-    props.revision = 1
-    props.created = wt.FIXED_DATE
-    props.modified = wt.FIXED_DATE
-    props.language = "id-ID"
-
-
 def build_template() -> bytes:
     doc = Document()
     wt._drop_thumbnail(doc)
@@ -265,7 +251,7 @@ def build_template() -> bytes:
     wt._write_table_style(doc)
     wt._page_setup(doc.sections[0], landscape=False)
     write_pk(doc)
-    _write_properties(doc)
+    wt.write_properties(doc, "Perjanjian Kinerja", "Templat Perjanjian Kinerja", "dev.pk_template")
     buf = io.BytesIO()
     doc.save(buf)
     from pipeline.office.packaging import deterministic_zip

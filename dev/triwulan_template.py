@@ -39,6 +39,7 @@ from dev.word_template import (
     _write_notes_and_signature,
     _write_styles,
     _write_table_style,
+    write_properties,
 )
 from pipeline import paths
 
@@ -107,20 +108,6 @@ def _write_header_footer(doc) -> None:
     _page_number(footer)
 
 
-def _write_properties(doc) -> None:
-    props = doc.core_properties
-    props.title = "Laporan Pengukuran Kinerja Triwulan"
-    props.subject = "Templat laporan triwulan"
-    props.author = "iku"
-    props.last_modified_by = "iku"
-    props.comments = "Dibuat oleh python -m dev.triwulan_template; boleh diubah gayanya."
-    props.keywords = ""
-    props.revision = 1
-    props.created = FIXED_DATE
-    props.modified = FIXED_DATE
-    props.language = "id-ID"
-
-
 def build_template() -> bytes:
     doc = Document()
     _drop_thumbnail(doc)
@@ -132,7 +119,8 @@ def build_template() -> bytes:
     _write_table(doc)
     _write_notes_and_signature(doc)
     _write_header_footer(doc)
-    _write_properties(doc)
+    write_properties(doc, "Laporan Pengukuran Kinerja Triwulan", "Templat laporan triwulan",
+                     "dev.triwulan_template")
     buf = io.BytesIO()
     doc.save(buf)
     from pipeline.office.packaging import deterministic_zip

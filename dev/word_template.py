@@ -597,13 +597,15 @@ def _drop_thumbnail(doc) -> None:
         settings.remove(el)
 
 
-def _write_properties(doc) -> None:
+def write_properties(doc, title: str, subject: str, builder: str) -> None:
+    """A template's own core properties, fixed (never "now") so that it rebuilds to the
+    same bytes; ``builder``: the module that builds it (``dev.word_template``)."""
     props = doc.core_properties
-    props.title = "Indikator Kinerja Utama (IKU) dan Capaian IKU"
-    props.subject = "Templat laporan IKU"
+    props.title = title
+    props.subject = subject
     props.author = "iku"
     props.last_modified_by = "iku"
-    props.comments = "Dibuat oleh python -m dev.word_template; boleh diubah gayanya."
+    props.comments = f"Dibuat oleh python -m {builder}; boleh diubah gayanya."
     props.keywords = ""
     props.revision = 1
     props.created = FIXED_DATE
@@ -628,7 +630,8 @@ def build_template() -> bytes:
     _write_notes_and_signature(doc)
     _write_appendix(doc)
     _write_header_footer(doc)
-    _write_properties(doc)
+    write_properties(doc, "Indikator Kinerja Utama (IKU) dan Capaian IKU", "Templat laporan IKU",
+                     "dev.word_template")
     buf = io.BytesIO()
     doc.save(buf)
     from pipeline.office.packaging import deterministic_zip
