@@ -24,8 +24,8 @@ Every document family (the yearly report in ``annual``, the quarterly report in
    ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop, not groups of rows);
    ``pagination.add_page_hints``: the notes and signature move into the last table's
    closing row, rows keep together (estimated with the document's styles). The marked
-   cells are found once, by one XPath query, and only their rows (and the rows above)
-   are walked;
+   cells are found once, in one walk of the text elements, and only their rows (and
+   the rows above) are walked;
 4. the family sets fixed core properties (``set_properties``, dated from the master's
    report date, or 1 January of the year after when it has none) and stamps a normalised
    zip (``office.packaging``), so the same input gives the same bytes and a later run
