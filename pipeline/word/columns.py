@@ -204,7 +204,8 @@ def _drop(tbl: etree._Element, rows: list, drop: set[int], spans: Spans) -> None
         for c, g in zip(sorted(new), grid.findall(_w("gridCol")), strict=True):
             g.set(_WIDTH, str(new[c]))
         ordered = [new[c] for c in sorted(new)]
-    widths_of = CellProperties(tbl, "tcW") if widths else None
+    widths_of = CellProperties(tbl, "tcW")._found if widths else None
+    width_text: dict[tuple[int, int], str] = {}  # (first column, span) → the cell's width
     for tr in rows:
         at = 0  # grid column of the next kept cell, in the narrowed grid
         for col, span, tc in list(spans.cells(tr)):
@@ -216,8 +217,11 @@ def _drop(tbl: etree._Element, rows: list, drop: set[int], spans: Spans) -> None
                 spans.set(tc, span - gone)
             span -= gone
             if widths_of is not None:
-                tcw = widths_of[tc]
+                tcw = widths_of.get(tc)
                 if tcw is not None:
-                    tcw.set(_WIDTH, str(sum(ordered[at:at + span])))
+                    text = width_text.get((at, span))
+                    if text is None:
+                        text = width_text[at, span] = str(sum(ordered[at:at + span]))
+                    tcw.set(_WIDTH, text)
                     tcw.set(_TYPE, "dxa")
             at += span
