@@ -99,7 +99,7 @@ def keep_with_next(p: etree._Element) -> None:
     # the first w:pPr child; a paragraph's properties come first (``strict``'s order)
     ppr = first if first is not None and first.tag == _PPR else next(p.iterchildren(_PPR), None)
     if ppr is None:
-        ppr = etree.Element(_PPR)
+        ppr = etree.SubElement(p, _PPR)  # made in the document (faster than on its own)
         p.insert(0, ppr)
     if next(ppr.iterchildren(_KEEP_NEXT), None) is not None:
         return
@@ -108,9 +108,9 @@ def keep_with_next(p: etree._Element) -> None:
     for i, child in enumerate(ppr):
         at = _PPR_AT.get(child.tag)
         if at is not None and at > _KEEP_NEXT_AT:
-            ppr.insert(i, etree.Element(_KEEP_NEXT))
+            ppr.insert(i, etree.SubElement(ppr, _KEEP_NEXT))
             return
-    ppr.append(etree.Element(_KEEP_NEXT))
+    etree.SubElement(ppr, _KEEP_NEXT)
 
 
 def _keep_row(tr: etree._Element) -> None:

@@ -583,12 +583,12 @@ _TCPR, _VMERGE, _VAL, _P, _PPR = _w("tcPr"), _w("vMerge"), _w("val"), _w("p"), _
 def _set_vmerge(tc: etree._Element, value: str) -> etree._Element:
     tcpr = next(tc.iterchildren(_TCPR), None)  # tc.find("w:tcPr")
     if tcpr is None:
-        tcpr = etree.Element(_TCPR)
+        tcpr = etree.SubElement(tc, _TCPR)  # made in the document, then put first
         tc.insert(0, tcpr)
     old = next(tcpr.iterchildren(_VMERGE), None)
     if old is not None:
         tcpr.remove(old)
-    vmerge = etree.Element(_VMERGE)
+    vmerge = etree.SubElement(tcpr, _VMERGE)  # moved to its place by insert_in_order
     vmerge.set(_VAL, value)
     return insert_in_order(tcpr, vmerge, TC_PR)  # after w:tcW and w:gridSpan, before the rest
 
