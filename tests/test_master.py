@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipeline import paths
 from pipeline.domain.master import Kind, load_master, parse_master
@@ -220,3 +221,90 @@ def test_no_english_reaches_the_user(old, new):
     for line in msg.splitlines():
         assert not ENGLISH.search(line), line
         assert line.startswith("m.yaml"), line
+
+
+# --- the master's YAML built by a direct walk of libyaml's nodes (issue 25) ---------------
+
+_MASTERS = [paths.SAMPLE_MASTER, *sorted(paths.EXAMPLE_MASTERS.glob("*.yaml"))]
+
+
+def _pyyaml_data(text: str):
+    """The data as PyYAML's own constructor builds it with the master's loader."""
+    from pipeline.domain.master import _Loader
+
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _typed(value):
+    """The value with every type spelled out (True == 1 == 1.0 in Python)."""
+    if isinstance(value, dict):
+        return ("dict", [(_typed(k), _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(v) for v in value])
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize("path", _MASTERS, ids=lambda p: p.stem)
+def test_the_masters_data_is_pyyamls_built_without_its_constructor(path, monkeypatch):
+    """The bundled masters are built by the direct walk (PyYAML's constructor is never
+    called: on the code before, ``master_data`` went through it), into the very data
+    PyYAML's constructor gives."""
+    from pipeline.domain import master as module
+
+    text = path.read_text(encoding="utf-8")
+    expected, _ = _pyyaml_data(text)
+
+    def refused(self, node):
+        raise AssertionError("PyYAML's constructor used for a plain master")
+
+    monkeypatch.setattr(module._Loader, "construct_document", refused)
+    data = module.master_data(text, str(path))
+    assert _typed(data) == _typed(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: 1.5\nc: 1.234\nd: yes\ne: true\nf: ~\ng: 2021-01-31\nh: '1'\ni: 0x1f\n"
+    "j: 1_000\nk: .inf\nl: [1, 'x', null]\nm: {n: o}\n",
+    "a: &x {b: 1}\nc: *x\n",  # an alias: the same object twice
+    "base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n",  # a merge key: PyYAML's path
+    "a: 1\na: 2\n",  # a key twice: recorded by PyYAML's path
+    "'1': a\n1: b\n",  # the same key as written, text and number: recorded
+    "1: a\n01: b\n",  # two keys written differently, the same number
+    "a: !!binary aGVsbG8=\n",  # another tag
+    "a: !!set {x, y}\n",
+    "? [1, 2]\n: x\n",  # an unhashable key: PyYAML's error
+    "- 1\n- 2\n",
+    "a: &r [1, *r]\n",  # a list holding itself
+])
+def test_direct_construction_is_pyyamls(text):
+    """Every document gives what PyYAML's constructor gives, or its error, or is left to
+    it (merge keys, other tags, keys twice, a node holding itself)."""
+    from pipeline.domain.master import _document, _Loader
+
+    try:
+        expected, duplicates = _pyyaml_data(text)
+    except yaml.YAMLError as exc:
+        with pytest.raises(type(exc)):
+            _document(_Loader(text))
+        return
+    loader = _Loader(text)
+    data = _document(loader)
+    if isinstance(expected, dict) and "a" in expected and isinstance(expected["a"], list) \
+            and expected["a"] and expected["a"][-1] is expected["a"]:
+        assert data["a"][-1] is data["a"]  # the recursive list, rebuilt by PyYAML
+    else:
+        assert _typed(data) == _typed(expected)
+    assert loader.duplicates == duplicates
+    if "&x" in text:
+        assert data["a"] is data["c"]
+
+
+def test_a_key_given_twice_is_still_named_with_its_lines():
+    with pytest.raises(MasterError) as err:
+        parse_master("versi_skema: 1\ninstansi:\n  nama: A\n  nama: B\n", source="m.yaml")
+    assert "m.yaml baris 4: kunci 'nama' ditulis dua kali" in str(err.value)
+    assert "(juga di baris 3)" in str(err.value)

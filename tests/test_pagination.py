@@ -178,3 +178,51 @@ def test_the_height_estimate_follows_the_styles():
     assert metrics.of(plain).size == 10 and metrics.of(big).size == 20  # through basedOn
     assert metrics.of(big).after == 10
     assert metrics.of(big).line == 2 * metrics.of(plain).line
+
+
+def test_a_paragraph_in_a_text_box_counts_for_the_paragraph_around_it():
+    """The estimate reads each paragraph's text length in one walk of the table; a
+    paragraph inside another (a text box in a run) counts for both, and a w:t reached
+    through a hyperlink for its paragraph: the same as reading every ancestor (issue 25
+    reads the usual w:p/w:r/w:t by its grandparent, and every ancestor otherwise)."""
+    from pipeline.word.pagination import _Facts
+
+    inner = "<w:p><w:r><w:t>dalam</w:t></w:r></w:p>"
+    box = (f"<w:r><w:pict><w:txbxContent>{inner}</w:txbxContent></w:pict></w:r>")
+    cell = (f"<w:tc><w:p><w:r><w:t>luar</w:t></w:r>{box}"
+            "<w:hyperlink><w:r><w:t>tautan</w:t></w:r></w:hyperlink></w:p></w:tc>")
+    tbl = _body(f"<w:tbl><w:tblGrid><w:gridCol w:w='900'/></w:tblGrid><w:tr>{cell}</w:tr>"
+                "</w:tbl>").find("w:tbl", NS)
+    outer, nested = tbl.iter(f"{{{W}}}p")
+    lengths = _Facts(tbl).lengths
+    assert lengths[nested] == len("dalam")
+    assert lengths[outer] == len("luar") + len("dalam") + len("tautan")
+    flat = _body(_table(_row("a", "bc"))).find("w:tbl", NS)  # no nesting: the fast path
+    assert sorted(_Facts(flat).lengths.values()) == [1, 2]
+
+
+def test_merge_groups_read_from_the_table_match_reading_each_cell():
+    """The rows joined to the row above are found by one query per table (issue 25); the
+    same rows as asking each cell, a restart and a cell without a value included."""
+    from pipeline.word.pagination import _joined_rows, _merge_groups
+
+    no_value = "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>"
+    tbl = _body(_table(_row("S1", "a", merge="restart"), _row("", "b", merge="continue"),
+                       no_value, _row("S2", "c", merge="restart"), _row("S3", "d"))
+                ).find("w:tbl", NS)
+    rows = tbl.findall("w:tr", NS)
+    assert _joined_rows(tbl) == set(rows[1:3])
+    assert _merge_groups(rows, _joined_rows(tbl)) == _merge_groups(rows) \
+        == [rows[:3], [rows[3]], [rows[4]]]
+
+
+def test_a_marker_in_a_text_with_a_child_element_is_found():
+    """The markers are found by walking the w:t elements (issue 25); a w:t holding an
+    element (never written by Word, but XML allows it) is read as XPath reads it."""
+    from pipeline.word.columns import DROP_COLUMN, MERGE_UP, Marked
+
+    body = _body(_table(_row(MERGE_UP, "x")),
+                 f"<w:p><w:r><w:t>a<w:x/>{DROP_COLUMN}</w:t></w:r></w:p>")
+    found = Marked(body, (DROP_COLUMN, MERGE_UP))
+    assert [t.text for t in found.texts] == [MERGE_UP, "a"]
+    assert len(found.cells(MERGE_UP)) == 1

@@ -91,8 +91,22 @@ class Spans(CellProperties):
 
 
 _TEXT = etree.XPath("./w:p//w:t/text()", namespaces=_NS)
-_HOLDING = etree.XPath("descendant::w:t[contains(., $a) or contains(., $b) or contains(., $c)]",
-                       namespaces=_NS)
+_STRING = etree.XPath("string()")  # an element's XPath string value
+T = _w("t")
+
+
+def texts_holding(body: etree._Element, markers: tuple[str, ...]) -> list[etree._Element]:
+    """Every ``w:t`` whose text (its XPath string value) holds one of ``markers``, in
+    document order: XPath's ``descendant::w:t[contains(., $a) or …]``, walked by ``iter``
+    and read as ``w:t.text`` (a ``w:t`` has no child elements in practice; one that has is
+    read through XPath), about three times faster on a report's body."""
+    a, b, c = (*markers, *markers, *markers)[:3]
+    found = []
+    for t in body.iter(T):
+        text = t.text if not len(t) else _STRING(t)
+        if text and (a in text or b in text or c in text):
+            found.append(t)
+    return found
 
 
 def _text(tc: etree._Element) -> str:
@@ -100,8 +114,8 @@ def _text(tc: etree._Element) -> str:
 
 
 class Marked:
-    """Where the markers are, found in one pass (one XPath query, in C) rather than by
-    reading every cell's text: ``cells(marker)`` are the table cells (``w:tc``) whose text
+    """Where the markers are, found in one pass (``texts_holding``) rather than by reading every
+    cell's text: ``cells(marker)`` are the table cells (``w:tc``) whose text
     (their own paragraphs' ``w:t``, as ``_text``) is exactly the marker, ``texts`` every
     ``w:t`` holding a marker. A cell whose text is the marker has a ``w:t`` holding it, and
     that ``w:t`` belongs to the text of each ``w:tc`` above it reached through one of that
@@ -109,8 +123,7 @@ class Marked:
     longer in its table, and the callers only walk the tables of the body."""
 
     def __init__(self, body: etree._Element, markers: tuple[str, ...]):
-        a, b, c = (*markers, *markers, *markers)[:3]
-        self.texts = _HOLDING(body, a=a, b=b, c=c)
+        self.texts = texts_holding(body, markers)
         holding: set[etree._Element] = set()
         for t in self.texts:
             below = t
@@ -191,7 +204,8 @@ def _drop(tbl: etree._Element, rows: list, drop: set[int], spans: Spans) -> None
         for c, g in zip(sorted(new), grid.findall(_w("gridCol")), strict=True):
             g.set(_WIDTH, str(new[c]))
         ordered = [new[c] for c in sorted(new)]
-    widths_of = CellProperties(tbl, "tcW") if widths else None
+    widths_of = CellProperties(tbl, "tcW")._found if widths else None
+    width_text: dict[tuple[int, int], str] = {}  # (first column, span) → the cell's width
     for tr in rows:
         at = 0  # grid column of the next kept cell, in the narrowed grid
         for col, span, tc in list(spans.cells(tr)):
@@ -203,8 +217,11 @@ def _drop(tbl: etree._Element, rows: list, drop: set[int], spans: Spans) -> None
                 spans.set(tc, span - gone)
             span -= gone
             if widths_of is not None:
-                tcw = widths_of[tc]
+                tcw = widths_of.get(tc)
                 if tcw is not None:
-                    tcw.set(_WIDTH, str(sum(ordered[at:at + span])))
+                    text = width_text.get((at, span))
+                    if text is None:
+                        text = width_text[at, span] = str(sum(ordered[at:at + span]))
+                    tcw.set(_WIDTH, text)
                     tcw.set(_TYPE, "dxa")
             at += span

@@ -40,7 +40,6 @@ Done after rendering, on the XML, so a restyled template gets the same behaviour
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import dataclass
 
 from lxml import etree
@@ -96,9 +95,11 @@ _KEEP_NEXT_AT = _PPR_AT[_KEEP_NEXT]
 
 
 def keep_with_next(p: etree._Element) -> None:
-    ppr = next(p.iterchildren(_PPR), None)
+    first = p[0] if len(p) else None
+    # the first w:pPr child; a paragraph's properties come first (``strict``'s order)
+    ppr = first if first is not None and first.tag == _PPR else next(p.iterchildren(_PPR), None)
     if ppr is None:
-        ppr = etree.Element(_PPR)
+        ppr = etree.SubElement(p, _PPR)  # made in the document (faster than on its own)
         p.insert(0, ppr)
     if next(ppr.iterchildren(_KEEP_NEXT), None) is not None:
         return
@@ -107,9 +108,9 @@ def keep_with_next(p: etree._Element) -> None:
     for i, child in enumerate(ppr):
         at = _PPR_AT.get(child.tag)
         if at is not None and at > _KEEP_NEXT_AT:
-            ppr.insert(i, etree.Element(_KEEP_NEXT))
+            ppr.insert(i, etree.SubElement(ppr, _KEEP_NEXT))
             return
-    ppr.append(etree.Element(_KEEP_NEXT))
+    etree.SubElement(ppr, _KEEP_NEXT)
 
 
 def _keep_row(tr: etree._Element) -> None:
@@ -183,14 +184,15 @@ def keep_rows_together(tbl: etree._Element, room: float,
         return known[tr]
 
     rows = _rows(tbl)
-    headers = [r for r in rows if _is_header(r)]
-    data = [r for r in rows if not _is_header(r) and r is not closing]
+    header = [_is_header(r) for r in rows]
+    headers = [r for r, h in zip(rows, header, strict=True) if h]
+    data = [r for r, h in zip(rows, header, strict=True) if not h and r is not closing]
     if not data:
         for tr in headers:
             _keep_row(tr)
         return
     room -= sum(height(tr) for tr in headers)
-    groups, tail = _merge_groups(data), 0
+    groups, tail = _merge_groups(data, _joined_rows(tbl)), 0
     if closing is not None:
         groups, tail = _ending_block(groups, data, closing)
     for group in groups:
@@ -207,16 +209,33 @@ def keep_rows_together(tbl: etree._Element, room: float,
         _keep_row(tr)
 
 
-def _merge_groups(data: list[etree._Element]) -> list[list[etree._Element]]:
+def _merge_groups(data: list[etree._Element], joined: set[etree._Element] | None = None
+                  ) -> list[list[etree._Element]]:
     """The data rows in runs joined by vertical merges (a row with a cell continuing a
-    merge joins the row above)."""
+    merge joins the row above). ``joined``: those rows, when already found
+    (``_joined_rows``)."""
+    if joined is None:
+        joined = {tr for tr in data if any(_continues(tc) for tc in tr.iterchildren(_TC))}
     groups: list[list[etree._Element]] = []
     for tr in data:
-        if groups and any(_continues(tc) for tc in tr.iterchildren(_TC)):
+        if groups and tr in joined:
             groups[-1].append(tr)
         else:
             groups.append([tr])
     return groups
+
+
+_VMERGES = etree.XPath("w:tr/w:tc/w:tcPr/w:vMerge", namespaces={"w": W})
+
+
+def _joined_rows(tbl: etree._Element) -> set[etree._Element]:
+    """The rows of ``tbl`` holding a cell that continues a merge (``_continues``), found
+    with one XPath query: each cell's first ``w:tcPr/w:vMerge`` in document order, as
+    ``_vmerge``."""
+    first: dict[etree._Element, etree._Element] = {}
+    for vm in _VMERGES(tbl):
+        first.setdefault(vm.getparent().getparent(), vm)
+    return {tc.getparent() for tc, vm in first.items() if vm.get(_VAL, "continue") != "restart"}
 
 
 def _ending_block(groups: list[list[etree._Element]], data: list[etree._Element],
@@ -392,6 +411,7 @@ def _grid(tbl: etree._Element) -> list[int]:
     return [int(g.get(_WIDTH, "0")) for g in tbl.iter(_GRID_COL)]
 
 
+_NESTED_P = etree.XPath("boolean(.//w:p//w:p)", namespaces={"w": W})
 _NO_STYLE = object()  # a paragraph without w:pStyle: the default paragraph style
 
 
@@ -412,6 +432,7 @@ class _Facts:
         self.lengths: dict[etree._Element, int] = {}
         self.equations: set[etree._Element] = set()
         lengths, spans, styles = self.lengths, self.spans, self.styles
+        nested = _NESTED_P(tbl)  # a paragraph inside another (a text box): rare
         for el in tbl.iter(_GRID_COL, _GRID_SPAN, _PSTYLE, _T_TAG, _MATH):
             tag = el.tag
             if tag == _T_TAG:
@@ -419,6 +440,11 @@ class _Facts:
                 if len(el):
                     n += sum(len(child.tail or "") for child in el)
                 if n:
+                    run = el.getparent()
+                    p = run.getparent() if run is not None else None
+                    if not nested and p is not None and p.tag == _P:
+                        lengths[p] = lengths.get(p, 0) + n  # w:p/w:r/w:t: the usual
+                        continue
                     above = el.iterancestors(_P)
                     for p in above:  # the paragraph holding it, and any holding that one
                         lengths[p] = lengths.get(p, 0) + n
@@ -458,18 +484,22 @@ def estimated_height(tbl: etree._Element, tr: etree._Element,
         span = spans.get(tc, 1)
         cells[col] = (tc, span)
         col += span
+    of_style, default = metrics.of_style, metrics.default_style
     for col, (tc, span) in cells.items():
         width_pt = max(sum(grid[col:col + span]) - CELL_MARGIN_TW, 200) / 20
         height = 0.0
         for p in tc.iter(_P):
             style = styles.get(p, _NO_STYLE)
-            m = metrics.of_style(metrics.default_style if style is _NO_STYLE else style)
+            m = of_style(default if style is _NO_STYLE else style)
             per_line = max(int(width_pt / (CHAR_EM * m.size)), 1)
-            lines = max(math.ceil(lengths.get(p, 0) / per_line), 1)
+            length = lengths.get(p, 0)
+            # math.ceil(length / per_line), at least 1: integers, no float division
+            lines = -(-length // per_line) if length > per_line else 1
             if p in equations:
                 lines += MATH_LINES
             height += lines * m.line + m.before + m.after
-        tallest = max(tallest, height * 20)
+        if height * 20 > tallest:
+            tallest = height * 20
     return tallest
 
 

@@ -24,8 +24,8 @@ Every document family (the yearly report in ``annual``, the quarterly report in
    ``w:vMerge`` (docxtpl's ``{% vm %}`` merges a whole loop, not groups of rows);
    ``pagination.add_page_hints``: the notes and signature move into the last table's
    closing row, rows keep together (estimated with the document's styles). The marked
-   cells are found once, by one XPath query, and only their rows (and the rows above)
-   are walked;
+   cells are found once, in one walk of the text elements, and only their rows (and
+   the rows above) are walked;
 4. the family sets fixed core properties (``set_properties``, dated from the master's
    report date, or 1 January of the year after when it has none) and stamps a normalised
    zip (``office.packaging``), so the same input gives the same bytes and a later run
@@ -72,7 +72,7 @@ from .columns import (
 )
 from .pagination import StyleMetrics, add_page_hints
 from .prepared import PREPARED, one_paragraph_a_line, patched_xml
-from .strict import insert_in_order
+from .strict import TC_PR, insert_in_order
 from .template_check import TemplateSpec, check_template
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -549,10 +549,15 @@ def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int
         for r, tr in enumerate(rows):
             if tr not in rows_with:
                 continue
+            starts: dict[int, etree._Element] | None = None  # the row above's, by column
             for col, _, tc in spans.cells(tr):
                 if tc not in marked:
                     continue
-                above = _cell_at(spans, rows[r - 1], col) if r > 0 else None
+                if r > 0 and starts is None:
+                    starts = {}
+                    for c, _, cell in spans.cells(rows[r - 1]):
+                        starts.setdefault(c, cell)  # the first cell at a column
+                above = starts.get(col) if starts is not None else None
                 if above is None:
                     raise TemplateError(
                         "sel tabel yang melanjutkan sel di atasnya tidak punya sel di atasnya "
@@ -572,34 +577,30 @@ def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int
 _TBL, _TR = _w("tbl"), _w("tr")
 
 
-def _cell_at(spans: Spans, tr: etree._Element, col: int) -> etree._Element | None:
-    for c, _, tc in spans.cells(tr):
-        if c == col:
-            return tc
-    return None
+_TCPR, _VMERGE, _VAL, _P, _PPR = _w("tcPr"), _w("vMerge"), _w("val"), _w("p"), _w("pPr")
 
 
 def _set_vmerge(tc: etree._Element, value: str) -> etree._Element:
-    tcpr = tc.find(_w("tcPr"))
+    tcpr = next(tc.iterchildren(_TCPR), None)  # tc.find("w:tcPr")
     if tcpr is None:
-        tcpr = etree.Element(_w("tcPr"))
+        tcpr = etree.SubElement(tc, _TCPR)  # made in the document, then put first
         tc.insert(0, tcpr)
-    old = tcpr.find(_w("vMerge"))
+    old = next(tcpr.iterchildren(_VMERGE), None)
     if old is not None:
         tcpr.remove(old)
-    vmerge = etree.Element(_w("vMerge"))
-    vmerge.set(_w("val"), value)
-    return insert_in_order(tcpr, vmerge)  # after w:tcW and w:gridSpan, before the rest
+    vmerge = etree.SubElement(tcpr, _VMERGE)  # moved to its place by insert_in_order
+    vmerge.set(_VAL, value)
+    return insert_in_order(tcpr, vmerge, TC_PR)  # after w:tcW and w:gridSpan, before the rest
 
 
 def _clear_cell(tc: etree._Element) -> None:
     """Empty a continued cell, keeping one paragraph with the first paragraph's style."""
-    paragraphs = tc.findall(_w("p"))
-    ppr = paragraphs[0].find(_w("pPr")) if paragraphs else None
+    first = next(tc.iterchildren(_P), None)
+    ppr = next(first.iterchildren(_PPR), None) if first is not None else None
     for child in list(tc):
-        if child.tag != _w("tcPr"):
+        if child.tag != _TCPR:
             tc.remove(child)
-    p = etree.SubElement(tc, _w("p"))
+    p = etree.SubElement(tc, _P)
     if ppr is not None:
         p.append(ppr)
 
