@@ -448,3 +448,39 @@ def test_without_libreoffice_word_fills_the_page_numbers(built, tmp_path, monkey
     entries = [t for s, t in _paragraphs(out) if s.startswith("Daftar Isi") and "\t" in t]
     assert "BAB I PENDAHULUAN\t" in entries  # the entry, its page left to Word
     assert _xml(out, "word/settings.xml").find("w:updateFields", NS) is not None
+
+
+@pytest.mark.parametrize("master", sorted(paths.EXAMPLE_MASTERS.glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_every_example_masters_figures_are_the_reports_and_the_pks(master, tmp_path,
+                                                                    monkeypatch):
+    """Issue 22's 'every figure matches' for every example master, not only the two above:
+    the yearly report's Capaian tables reappear whole in the Lampiran, the PK's target
+    table in Bab II and Lampiran 1, and the Ikhtisar's average is the report's. The page
+    numbers are left to Word here (the LibreOffice pass is tested above)."""
+    import pipeline.lkjip.run as lkjip_run
+
+    monkeypatch.setattr(lkjip_run, "find_soffice", lambda: None)
+    history, inputs = tmp_path / "riwayat.sqlite", tmp_path / "isian"
+    _ok(run_cli("sample", "-c", master, "--out", inputs))
+    _ok(run_cli("report", "-c", master, "-i", inputs, "--riwayat", history,
+                "--out", tmp_path / "laporan.docx"))
+    _ok(run_cli("pk", "-c", master, "--riwayat", history, "--out", tmp_path / "pk.docx"))
+    _ok(run_cli("lkjip", "--lengkap", "-c", master, "--riwayat", history,
+                "--out", tmp_path / "lkjip.docx"))
+    complete = table_texts(Document(tmp_path / "lkjip.docx"))
+    yearly = table_texts(Document(tmp_path / "laporan.docx"))
+    capaian = [t for t in yearly if any("% Capaian" in c for c in t[1])]
+    assert capaian
+    for table in capaian:
+        assert table in complete
+    (targets, *_) = [t for t in table_texts(Document(tmp_path / "pk.docx"))
+                     if t[0][:2] == ["NO", "SASARAN STRATEGIS"]]
+    assert sum(t == targets for t in complete) == 2, targets
+    averages = {c for t in capaian for row in t if row[0].startswith("RATA-RATA")
+                for c in row if c.endswith("%")}
+    summary = [t for _s, t in _paragraphs(tmp_path / "lkjip.docx")
+               if t.startswith("Rata-rata capaian seluruh indikator sebesar ")]
+    said = {re.search(r"sebesar ([\d.,]+%)", t).group(1) for t in summary}
+    assert len(said) == 1 and said <= averages, (said, averages)  # Ikhtisar and Bab IV
+    assert order_problems((tmp_path / "lkjip.docx").read_bytes()) == []
