@@ -182,12 +182,14 @@ def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def definition_fingerprint(master: Master, unit_code: str) -> str:
+def definition_fingerprint(master: Master, unit_code: str, inputs=None) -> str:
     """Short sha256 (16 hex digits) of the indicator definitions shown to one unit.
 
     Covers, per indicator in master order: code, name, kind, the meanings of y, x1 and x2,
     and the target. The template stores it as ``sidik_definisi``; a reader recomputing a
     different value knows the definitions changed since the template was issued.
+    ``inputs(ind)``: the indicator's input rules when the caller holds them already
+    (default ``ind.rules.inputs(ind)``; the same rules, the same fingerprint).
     """
     rows = [
         [
@@ -198,7 +200,7 @@ def definition_fingerprint(master: Master, unit_code: str) -> str:
             ind.x1_meaning,
             ind.x2_meaning if ind.asks_x2 else None,
             list(ind.target) if isinstance(ind.target, tuple) else ind.target,
-            *_rule_fingerprint(ind),
+            *_rule_fingerprint(ind, inputs),
             # the quarters it is measured in decide which cells a quarter's workbook asks
             # (only when given, so the fingerprints of existing workbooks stay valid)
             *([["diukur_triwulan", list(ind.measured)]] if ind.measured else []),
@@ -209,9 +211,10 @@ def definition_fingerprint(master: Master, unit_code: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _rule_fingerprint(ind: Indicator) -> list:
+def _rule_fingerprint(ind: Indicator, inputs=None) -> list:
     """What the inputs may hold, beyond the original fields: only when it differs from a
     plain percentage, so the fingerprints of existing percentage workbooks stay valid."""
-    extra = [[r.key, list(r.choices), r.negative, r.whole] for r in ind.rules.inputs(ind)]
+    rules = ind.rules.inputs(ind) if inputs is None else inputs(ind)
+    extra = [[r.key, list(r.choices), r.negative, r.whole] for r in rules]
     plain = [["x1", [], False, True], ["x2", [], False, True]]
     return [] if extra == plain and ind.multiplier == 1 else [extra, ind.multiplier]

@@ -258,7 +258,9 @@ def _outdated_template(master: Master, sub: Submission, problems: list[Problem])
     definitions the master gives the unit now): one problem saying what changed, in place
     of per-row complaints that would blame the unit for edits it did not make."""
     recorded = sub.meta.get("sidik_definisi")
-    if not recorded or recorded == spec.definition_fingerprint(master, sub.unit):
+    # the input rules _check_rows already made for the unit's indicators
+    if not recorded or recorded == spec.definition_fingerprint(
+            master, sub.unit, inputs=lambda ind: _per_indicator(ind)[1]):
         return
     mine = [p for p in problems if p.file == sub.file and p.code in _EXPLAINED_BY_OLD_TEMPLATE]
     for p in mine:
