@@ -170,16 +170,20 @@ HEADER_SEARCH_ROWS = 60  # the header row is looked for in the first rows only
 
 def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     """The header row (0-based) and column key -> 0-based column, found by the labels."""
-    labels = {c.label.casefold(): c.key for c in READ_COLUMNS}
-    required = {label.casefold() for label in REQUIRED_LABELS}
     for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
         found = {
             str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str)
         }
-        if required <= found.keys():
-            columns = {labels[text]: i for text, i in found.items() if text in labels}
+        if _REQUIRED_FOLDED <= found.keys():
+            columns = {_LABEL_KEYS[text]: i for text, i in found.items() if text in _LABEL_KEYS}
             return r, columns
     return None
+
+
+# find_header's lookups, made once: label (case-folded) -> column key, and the labels a
+# header row must hold
+_LABEL_KEYS = {c.label.casefold(): c.key for c in READ_COLUMNS}
+_REQUIRED_FOLDED = frozenset(label.casefold() for label in REQUIRED_LABELS)
 
 
 def definition_fingerprint(master: Master, unit_code: str, inputs=None) -> str:

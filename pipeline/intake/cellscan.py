@@ -122,13 +122,18 @@ def _is_word(byte: bytes) -> bool:
     return byte.isalnum() or byte == b"_"
 
 
+# the byte values _is_word accepts, for a test of one byte by its value
+_WORD_BYTES = frozenset(b for b in range(256) if _is_word(bytes([b])))
+
+
 def _formula_positions(data: bytes) -> list[int]:
     """Where ``_FORMULA`` matches (``<f`` or ``<prefix:f`` ending the name), found with
     bytes.find: a regular expression trying a prefix at every "<" costs ten times more."""
     found = []
+    end = len(data)
     at = data.find(b"<f")
     while at >= 0:
-        if not _is_word(data[at + 2:at + 3]):
+        if at + 2 >= end or data[at + 2] not in _WORD_BYTES:
             found.append(at)
         at = data.find(b"<f", at + 2)
     if b":f" in data:
@@ -142,7 +147,7 @@ def _attribute_positions(data: bytes, attribute: bytes) -> list[int]:
     found = []
     at = data.find(attribute)
     while at >= 0:
-        if at == 0 or not _is_word(data[at - 1:at]):
+        if at == 0 or data[at - 1] not in _WORD_BYTES:
             found.append(at)
         at = data.find(attribute, at + 1)
     return found
