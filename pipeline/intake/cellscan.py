@@ -126,16 +126,16 @@ def _is_word(byte: bytes) -> bool:
 _WORD_BYTES = frozenset(b for b in range(256) if _is_word(bytes([b])))
 
 
+# "<f" ending the element's name: the next byte is not a word character (``\\b``)
+_PLAIN_FORMULA = re.compile(rb"<f(?![0-9A-Za-z_])")
+
+
 def _formula_positions(data: bytes) -> list[int]:
-    """Where ``_FORMULA`` matches (``<f`` or ``<prefix:f`` ending the name), found with
-    bytes.find: a regular expression trying a prefix at every "<" costs ten times more."""
-    found = []
-    end = len(data)
-    at = data.find(b"<f")
-    while at >= 0:
-        if at + 2 >= end or data[at + 2] not in _WORD_BYTES:
-            found.append(at)
-        at = data.find(b"<f", at + 2)
+    """Where ``_FORMULA`` matches (``<f`` or ``<prefix:f`` ending the name): the plain
+    start tags by a pattern starting with the literal "<f" (half the cost of a find loop),
+    the prefixed ones only when ":f" occurs at all (a pattern trying a prefix at every
+    "<" costs ten times more)."""
+    found = [m.start() for m in _PLAIN_FORMULA.finditer(data)]
     if b":f" in data:
         found = sorted(found + [m.start() for m in _PREFIXED_FORMULA.finditer(data)])
     return found
