@@ -230,11 +230,22 @@ MAX_STYLES_SIZE = 5 * 1024 * 1024  # a styles part larger than this is not read
 
 def _region(data: bytes, name: bytes) -> bytes:
     """What lies between the first ``<name>`` element's start and its end tag."""
-    start = _OPEN[name].search(data)
+    start = _OPEN[name].search(data, _before(data, name, 0))
     if start is None:
         return b""
-    end = _CLOSE[name].search(data, start.end())
+    end = _CLOSE[name].search(data, _before(data, name, start.end()))
     return data[start.end():end.start() if end else len(data)]
+
+
+def _before(data: bytes, name: bytes, pos: int) -> int:
+    """Where a search from ``pos`` for a tag named ``name`` may start: at the last "<"
+    before the name's first occurrence from ``pos`` (a tag's "<" and its name have only
+    a prefix between them, never a "<"), so the patterns, which try a prefix at every
+    "<", skip what cannot match; ``pos`` when there is no such "<"."""
+    at = data.find(name, pos)
+    if at < 0:
+        return pos
+    return max(pos, data.rfind(b"<", pos, at))
 
 
 def _attrs(text: bytes) -> dict[str, str]:
