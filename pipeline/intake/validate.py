@@ -391,8 +391,8 @@ def _check_rows(
                 counts[key], findings = _check_text(raw, rule, ind)
             else:
                 counts[key], findings = check_number(raw, rule)
-            alone = len(ind.reporting_units) == 1 or ind.merge == Merge.SAME
-            if rule.nonzero and counts[key] == 0 and alone:
+            if rule.nonzero and counts[key] == 0 and (
+                    len(ind.reporting_units) == 1 or ind.merge == Merge.SAME):  # alone
                 findings.append((R.X2_ZERO, X2_ZERO, Severity.ERROR))
             for reason, msg, severity in findings:
                 add(reason, msg, row, key, raw, severity)
@@ -548,27 +548,23 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
     Returns the number (None when refused) and findings as (reason, message, severity).
     """
     label = rule.key
-
-    def refuse(reason: str, msg: str) -> tuple[None, list[Finding]]:
-        return None, [(reason, msg, Severity.ERROR)]
-
     if _blank(value):
-        return refuse(R.BLANK, f"{label} belum diisi; {what_to_type(rule)}")
+        return _refuse(R.BLANK, f"{label} belum diisi; {what_to_type(rule)}")
     if isinstance(value, bool):
-        return refuse(R.NOT_NUMBER, f"{label} berisi nilai logika ({value}); isi dengan angka")
-    if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-        return refuse(R.DATE, f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
+        return _refuse(R.NOT_NUMBER, f"{label} berisi nilai logika ({value}); isi dengan angka")
+    if isinstance(value, _DATE_TYPES):
+        return _refuse(R.DATE, f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
                       "format sel sebagai Angka")
     findings: list[tuple[str, str, Severity]] = []
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
-            return refuse(R.PERCENT, f"{label} berisi persen '{_show(text)}'; " + (
+            return _refuse(R.PERCENT, f"{label} berisi persen '{_show(text)}'; " + (
                 "x1 dan x2 adalah jumlah (cacah), bukan persen: isi jumlahnya, mis. 3 dan 4"
                 if rule.whole else "ketik angkanya saja tanpa tanda %, mis. 5,25"))
         parsed = parse_id_number(text)
         if parsed is None:
-            return refuse(R.TEXT, f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
+            return _refuse(R.TEXT, f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
                           "tanpa satuan atau tanda %")
         findings.append((R.NUMBER_AS_TEXT, f"{label} diketik sebagai teks '{text}', dibaca "
                          f"sebagai {_show_id(parsed)} (format Indonesia: titik pemisah ribuan, "
@@ -576,21 +572,28 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
         value = parsed
     number = float(value)
     if not math.isfinite(number):
-        return refuse(R.NOT_FINITE, f"{label} bukan angka yang sah; isi dengan angka")
+        return _refuse(R.NOT_FINITE, f"{label} bukan angka yang sah; isi dengan angka")
     if number < 0 and not rule.negative:
         fix = ("isi dengan angka 0 atau lebih" if rule.zero_means_none else
                "isi dengan angka lebih dari 0" if rule.nonzero else
                "isi dengan nilai hasil pengukuran, tanpa tanda minus")
-        return refuse(R.NEGATIVE, f"{label} tidak boleh negatif; {fix}")
+        return _refuse(R.NEGATIVE, f"{label} tidak boleh negatif; {fix}")
     if abs(number) > spec.MAX_COUNT:
-        return refuse(R.COUNT_TOO_LARGE, f"{label} terlalu besar (lebih dari 1.000.000.000); "
+        return _refuse(R.COUNT_TOO_LARGE, f"{label} terlalu besar (lebih dari 1.000.000.000); "
                       "periksa kembali angkanya")
     if rule.whole and not number.is_integer():
-        return refuse(R.NOT_INTEGER, f"{label} berisi {_show_id(number)}, bukan bilangan "
+        return _refuse(R.NOT_INTEGER, f"{label} berisi {_show_id(number)}, bukan bilangan "
                       f"bulat; {label} adalah jumlah (cacah). Bila maksudnya ribuan, ketik "
                       "angkanya tanpa titik/koma pemisah ribuan (mis. 1234, bukan 1.234: "
                       "pemisah ribuan bisa terbaca sebagai tanda desimal)")
     return number, findings
+
+
+def _refuse(reason: str, msg: str) -> tuple[None, list[Finding]]:
+    return None, [(reason, msg, Severity.ERROR)]
+
+
+_DATE_TYPES = (dt.date, dt.datetime, dt.time, dt.timedelta)  # made once, not per call
 
 
 def what_to_type(rule: InputRule) -> str:
