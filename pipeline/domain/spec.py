@@ -186,14 +186,16 @@ _LABEL_KEYS = {c.label.casefold(): c.key for c in READ_COLUMNS}
 _REQUIRED_FOLDED = frozenset(label.casefold() for label in REQUIRED_LABELS)
 
 
-def definition_fingerprint(master: Master, unit_code: str, inputs=None) -> str:
+def definition_fingerprint(master: Master, unit_code: str, inputs=None,
+                           indicators: list[Indicator] | None = None) -> str:
     """Short sha256 (16 hex digits) of the indicator definitions shown to one unit.
 
     Covers, per indicator in master order: code, name, kind, the meanings of y, x1 and x2,
     and the target. The template stores it as ``sidik_definisi``; a reader recomputing a
     different value knows the definitions changed since the template was issued.
     ``inputs(ind)``: the indicator's input rules when the caller holds them already
-    (default ``ind.rules.inputs(ind)``; the same rules, the same fingerprint).
+    (default ``ind.rules.inputs(ind)``; the same rules, the same fingerprint);
+    ``indicators``: ``master.indicators_of(unit_code)`` when the caller holds it.
     """
     rows = [
         [
@@ -209,7 +211,7 @@ def definition_fingerprint(master: Master, unit_code: str, inputs=None) -> str:
             # (only when given, so the fingerprints of existing workbooks stay valid)
             *([["diukur_triwulan", list(ind.measured)]] if ind.measured else []),
         ]
-        for ind in master.indicators_of(unit_code)
+        for ind in (master.indicators_of(unit_code) if indicators is None else indicators)
     ]
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -59,10 +59,12 @@ def validate(
     accepted = _accepted_submissions(master, read.submissions, problems, period)
     _missing_units(master, accepted, read, problems, invalid, quarter_number(period))
     records: list[dict[str, Any]] = []
+    by_unit = _indicators_by_unit(master)
     for sub in accepted.values():
+        mine = by_unit.get(sub.unit, [])
         records += _check_rows(master, sub, problems, invalid, prior_x2 or {},
-                               quarter_number(period))
-        _outdated_template(master, sub, problems)
+                               quarter_number(period), mine)
+        _outdated_template(master, sub, problems, mine)
     _check_totals(master, records, accepted, problems, invalid)
     if is_quarter(period):
         _check_trend(master, records, accepted, problems, period, earlier or {})
@@ -72,6 +74,17 @@ def validate(
     problems.sort(key=_reading_order)
     return Validated(values, problems, frozenset(invalid), read.files, list(read.submissions),
                      texts)
+
+
+def _indicators_by_unit(master: Master) -> dict[str, list[Indicator]]:
+    """``master.indicators_of`` of every unit, in one pass over the indicators."""
+    by_unit: dict[str, list[Indicator]] = {}
+    for ind in master.indicators:
+        for unit in ind.reporting_units:
+            mine = by_unit.setdefault(unit, [])
+            if not mine or mine[-1] is not ind:  # a unit named twice: the indicator once
+                mine.append(ind)
+    return by_unit
 
 
 def _reading_order(p: Problem) -> tuple:
@@ -253,19 +266,20 @@ def _first_clause(message: str) -> str:
     return message.split(";", 1)[0]
 
 
-def _outdated_template(master: Master, sub: Submission, problems: list[Problem]) -> None:
+def _outdated_template(master: Master, sub: Submission, problems: list[Problem],
+                       indicators: list[Indicator]) -> None:
     """A workbook made from an older master (its ``sidik_definisi`` differs from the
     definitions the master gives the unit now): one problem saying what changed, in place
     of per-row complaints that would blame the unit for edits it did not make."""
     recorded = sub.meta.get("sidik_definisi")
     # the input rules _check_rows already made for the unit's indicators
     if not recorded or recorded == spec.definition_fingerprint(
-            master, sub.unit, inputs=lambda ind: _per_indicator(ind)[1]):
+            master, sub.unit, inputs=lambda ind: _per_indicator(ind)[1], indicators=indicators):
         return
     mine = [p for p in problems if p.file == sub.file and p.code in _EXPLAINED_BY_OLD_TEMPLATE]
     for p in mine:
         problems.remove(p)
-    expected = {i.code: i for i in master.indicators_of(sub.unit)}
+    expected = {i.code: i for i in indicators}
     shown = {r.code: r for r in sub.rows if not _blank(r.code)}
     added = [c for c in expected if c not in shown]
     removed = [_show(c) for c in shown if c not in expected]
@@ -318,9 +332,11 @@ def _hidden(key: str, ref: str, fact, raw: Any) -> tuple[R, str, Severity]:
 
 def _check_rows(
     master: Master, sub: Submission, problems: list[Problem], invalid: set[tuple[str, str]],
-    prior_x2: Mapping[tuple[str, str], float], quarter: int | None = None,
+    prior_x2: Mapping[tuple[str, str], float], quarter: int | None,
+    indicators: list[Indicator],
 ) -> list[dict[str, Any]]:
-    expected = {i.code: i for i in master.indicators_of(sub.unit)}
+    """``indicators``: the unit's (``master.indicators_of(sub.unit)``)."""
+    expected = {i.code: i for i in indicators}
     seen: dict[str, Row] = {}
     records = []
 
