@@ -88,6 +88,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
@@ -1160,6 +1161,7 @@ def _check_shared_strings_size(info) -> None:
         )
 
 
+@lru_cache(maxsize=256)  # the same few targets in every workbook
 def _resolve(target: str) -> str:
     """A relationship target of xl/workbook.xml as a lower-case part name."""
     target = target.replace("\\", "/")
