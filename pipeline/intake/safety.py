@@ -1055,11 +1055,11 @@ def _plain_extent(plain: list[tuple[bytes, bytes]]) -> tuple[int, int]:
     column numbers grow), parsed once rather than once per distinct column."""
     if not plain:
         return 0, 0
-    letters, digits = zip(*plain, strict=True)
-    letters = set(letters)
+    letters = {a for a, _ in plain}
+    digits = {b for _, b in plain}
     longest = max(map(len, letters))
     last = max(x for x in letters if len(x) == longest)
-    return max(map(int, set(digits))), _parse_ref(last)[1]
+    return max(map(int, digits)), _parse_ref(last)[1]
 
 
 def _plain_cells(data: bytes) -> list[tuple[bytes, bytes]] | None:
