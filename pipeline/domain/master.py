@@ -1324,12 +1324,15 @@ class Master(_Model):
 
     def indicators_of(self, unit_code: str) -> list[Indicator]:
         """The indicators a unit reports, in master order."""
-        return [i for i in self.indicators if unit_code in i.reporting_units]
+        return [i for s in self.sasaran for i in s.indicators if unit_code in i.reporting_units]
 
     @property
     def reporting_units(self) -> list[Unit]:
-        """Units with at least one indicator to report, in master order."""
-        return [u for u in self.units if self.indicators_of(u.code)]
+        """Units with at least one indicator to report, in master order (one pass over the
+        indicators, not one per unit)."""
+        reporting = {code for s in self.sasaran for i in s.indicators
+                     for code in i.reporting_units}
+        return [u for u in self.units if u.code in reporting]
 
     @property
     def source_text(self) -> str:

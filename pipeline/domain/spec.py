@@ -170,24 +170,32 @@ HEADER_SEARCH_ROWS = 60  # the header row is looked for in the first rows only
 
 def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     """The header row (0-based) and column key -> 0-based column, found by the labels."""
-    labels = {c.label.casefold(): c.key for c in READ_COLUMNS}
-    required = {label.casefold() for label in REQUIRED_LABELS}
     for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
         found = {
             str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str)
         }
-        if required <= found.keys():
-            columns = {labels[text]: i for text, i in found.items() if text in labels}
+        if _REQUIRED_FOLDED <= found.keys():
+            columns = {_LABEL_KEYS[text]: i for text, i in found.items() if text in _LABEL_KEYS}
             return r, columns
     return None
 
 
-def definition_fingerprint(master: Master, unit_code: str) -> str:
+# find_header's lookups, made once: label (case-folded) -> column key, and the labels a
+# header row must hold
+_LABEL_KEYS = {c.label.casefold(): c.key for c in READ_COLUMNS}
+_REQUIRED_FOLDED = frozenset(label.casefold() for label in REQUIRED_LABELS)
+
+
+def definition_fingerprint(master: Master, unit_code: str, inputs=None,
+                           indicators: list[Indicator] | None = None) -> str:
     """Short sha256 (16 hex digits) of the indicator definitions shown to one unit.
 
     Covers, per indicator in master order: code, name, kind, the meanings of y, x1 and x2,
     and the target. The template stores it as ``sidik_definisi``; a reader recomputing a
     different value knows the definitions changed since the template was issued.
+    ``inputs(ind)``: the indicator's input rules when the caller holds them already
+    (default ``ind.rules.inputs(ind)``; the same rules, the same fingerprint);
+    ``indicators``: ``master.indicators_of(unit_code)`` when the caller holds it.
     """
     rows = [
         [
@@ -198,20 +206,21 @@ def definition_fingerprint(master: Master, unit_code: str) -> str:
             ind.x1_meaning,
             ind.x2_meaning if ind.asks_x2 else None,
             list(ind.target) if isinstance(ind.target, tuple) else ind.target,
-            *_rule_fingerprint(ind),
+            *_rule_fingerprint(ind, inputs),
             # the quarters it is measured in decide which cells a quarter's workbook asks
             # (only when given, so the fingerprints of existing workbooks stay valid)
             *([["diukur_triwulan", list(ind.measured)]] if ind.measured else []),
         ]
-        for ind in master.indicators_of(unit_code)
+        for ind in (master.indicators_of(unit_code) if indicators is None else indicators)
     ]
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _rule_fingerprint(ind: Indicator) -> list:
+def _rule_fingerprint(ind: Indicator, inputs=None) -> list:
     """What the inputs may hold, beyond the original fields: only when it differs from a
     plain percentage, so the fingerprints of existing percentage workbooks stay valid."""
-    extra = [[r.key, list(r.choices), r.negative, r.whole] for r in ind.rules.inputs(ind)]
+    rules = ind.rules.inputs(ind) if inputs is None else inputs(ind)
+    extra = [[r.key, list(r.choices), r.negative, r.whole] for r in rules]
     plain = [["x1", [], False, True], ["x2", [], False, True]]
     return [] if extra == plain and ind.multiplier == 1 else [extra, ind.multiplier]

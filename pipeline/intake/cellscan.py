@@ -122,15 +122,20 @@ def _is_word(byte: bytes) -> bool:
     return byte.isalnum() or byte == b"_"
 
 
+# the byte values _is_word accepts, for a test of one byte by its value
+_WORD_BYTES = frozenset(b for b in range(256) if _is_word(bytes([b])))
+
+
+# "<f" ending the element's name: the next byte is not a word character (``\\b``)
+_PLAIN_FORMULA = re.compile(rb"<f(?![0-9A-Za-z_])")
+
+
 def _formula_positions(data: bytes) -> list[int]:
-    """Where ``_FORMULA`` matches (``<f`` or ``<prefix:f`` ending the name), found with
-    bytes.find: a regular expression trying a prefix at every "<" costs ten times more."""
-    found = []
-    at = data.find(b"<f")
-    while at >= 0:
-        if not _is_word(data[at + 2:at + 3]):
-            found.append(at)
-        at = data.find(b"<f", at + 2)
+    """Where ``_FORMULA`` matches (``<f`` or ``<prefix:f`` ending the name): the plain
+    start tags by a pattern starting with the literal "<f" (half the cost of a find loop),
+    the prefixed ones only when ":f" occurs at all (a pattern trying a prefix at every
+    "<" costs ten times more)."""
+    found = [m.start() for m in _PLAIN_FORMULA.finditer(data)]
     if b":f" in data:
         found = sorted(found + [m.start() for m in _PREFIXED_FORMULA.finditer(data)])
     return found
@@ -142,7 +147,7 @@ def _attribute_positions(data: bytes, attribute: bytes) -> list[int]:
     found = []
     at = data.find(attribute)
     while at >= 0:
-        if at == 0 or not _is_word(data[at - 1:at]):
+        if at == 0 or data[at - 1] not in _WORD_BYTES:
             found.append(at)
         at = data.find(attribute, at + 1)
     return found
@@ -225,11 +230,22 @@ MAX_STYLES_SIZE = 5 * 1024 * 1024  # a styles part larger than this is not read
 
 def _region(data: bytes, name: bytes) -> bytes:
     """What lies between the first ``<name>`` element's start and its end tag."""
-    start = _OPEN[name].search(data)
+    start = _OPEN[name].search(data, _before(data, name, 0))
     if start is None:
         return b""
-    end = _CLOSE[name].search(data, start.end())
+    end = _CLOSE[name].search(data, _before(data, name, start.end()))
     return data[start.end():end.start() if end else len(data)]
+
+
+def _before(data: bytes, name: bytes, pos: int) -> int:
+    """Where a search from ``pos`` for a tag named ``name`` may start: at the last "<"
+    before the name's first occurrence from ``pos`` (a tag's "<" and its name have only
+    a prefix between them, never a "<"), so the patterns, which try a prefix at every
+    "<", skip what cannot match; ``pos`` when there is no such "<"."""
+    at = data.find(name, pos)
+    if at < 0:
+        return pos
+    return max(pos, data.rfind(b"<", pos, at))
 
 
 def _attrs(text: bytes) -> dict[str, str]:

@@ -59,10 +59,12 @@ def validate(
     accepted = _accepted_submissions(master, read.submissions, problems, period)
     _missing_units(master, accepted, read, problems, invalid, quarter_number(period))
     records: list[dict[str, Any]] = []
+    by_unit = _indicators_by_unit(master)
     for sub in accepted.values():
+        mine = by_unit.get(sub.unit, [])
         records += _check_rows(master, sub, problems, invalid, prior_x2 or {},
-                               quarter_number(period))
-        _outdated_template(master, sub, problems)
+                               quarter_number(period), mine)
+        _outdated_template(master, sub, problems, mine)
     _check_totals(master, records, accepted, problems, invalid)
     if is_quarter(period):
         _check_trend(master, records, accepted, problems, period, earlier or {})
@@ -72,6 +74,17 @@ def validate(
     problems.sort(key=_reading_order)
     return Validated(values, problems, frozenset(invalid), read.files, list(read.submissions),
                      texts)
+
+
+def _indicators_by_unit(master: Master) -> dict[str, list[Indicator]]:
+    """``master.indicators_of`` of every unit, in one pass over the indicators."""
+    by_unit: dict[str, list[Indicator]] = {}
+    for ind in master.indicators:
+        for unit in ind.reporting_units:
+            mine = by_unit.setdefault(unit, [])
+            if not mine or mine[-1] is not ind:  # a unit named twice: the indicator once
+                mine.append(ind)
+    return by_unit
 
 
 def _reading_order(p: Problem) -> tuple:
@@ -253,17 +266,20 @@ def _first_clause(message: str) -> str:
     return message.split(";", 1)[0]
 
 
-def _outdated_template(master: Master, sub: Submission, problems: list[Problem]) -> None:
+def _outdated_template(master: Master, sub: Submission, problems: list[Problem],
+                       indicators: list[Indicator]) -> None:
     """A workbook made from an older master (its ``sidik_definisi`` differs from the
     definitions the master gives the unit now): one problem saying what changed, in place
     of per-row complaints that would blame the unit for edits it did not make."""
     recorded = sub.meta.get("sidik_definisi")
-    if not recorded or recorded == spec.definition_fingerprint(master, sub.unit):
+    # the input rules _check_rows already made for the unit's indicators
+    if not recorded or recorded == spec.definition_fingerprint(
+            master, sub.unit, inputs=lambda ind: _per_indicator(ind)[1], indicators=indicators):
         return
     mine = [p for p in problems if p.file == sub.file and p.code in _EXPLAINED_BY_OLD_TEMPLATE]
     for p in mine:
         problems.remove(p)
-    expected = {i.code: i for i in master.indicators_of(sub.unit)}
+    expected = {i.code: i for i in indicators}
     shown = {r.code: r for r in sub.rows if not _blank(r.code)}
     added = [c for c in expected if c not in shown]
     removed = [_show(c) for c in shown if c not in expected]
@@ -316,9 +332,11 @@ def _hidden(key: str, ref: str, fact, raw: Any) -> tuple[R, str, Severity]:
 
 def _check_rows(
     master: Master, sub: Submission, problems: list[Problem], invalid: set[tuple[str, str]],
-    prior_x2: Mapping[tuple[str, str], float], quarter: int | None = None,
+    prior_x2: Mapping[tuple[str, str], float], quarter: int | None,
+    indicators: list[Indicator],
 ) -> list[dict[str, Any]]:
-    expected = {i.code: i for i in master.indicators_of(sub.unit)}
+    """``indicators``: the unit's (``master.indicators_of(sub.unit)``)."""
+    expected = {i.code: i for i in indicators}
     seen: dict[str, Row] = {}
     records = []
 
@@ -389,8 +407,8 @@ def _check_rows(
                 counts[key], findings = _check_text(raw, rule, ind)
             else:
                 counts[key], findings = check_number(raw, rule)
-            alone = len(ind.reporting_units) == 1 or ind.merge == Merge.SAME
-            if rule.nonzero and counts[key] == 0 and alone:
+            if rule.nonzero and counts[key] == 0 and (
+                    len(ind.reporting_units) == 1 or ind.merge == Merge.SAME):  # alone
                 findings.append((R.X2_ZERO, X2_ZERO, Severity.ERROR))
             for reason, msg, severity in findings:
                 add(reason, msg, row, key, raw, severity)
@@ -546,27 +564,23 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
     Returns the number (None when refused) and findings as (reason, message, severity).
     """
     label = rule.key
-
-    def refuse(reason: str, msg: str) -> tuple[None, list[Finding]]:
-        return None, [(reason, msg, Severity.ERROR)]
-
     if _blank(value):
-        return refuse(R.BLANK, f"{label} belum diisi; {what_to_type(rule)}")
+        return _refuse(R.BLANK, f"{label} belum diisi; {what_to_type(rule)}")
     if isinstance(value, bool):
-        return refuse(R.NOT_NUMBER, f"{label} berisi nilai logika ({value}); isi dengan angka")
-    if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-        return refuse(R.DATE, f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
+        return _refuse(R.NOT_NUMBER, f"{label} berisi nilai logika ({value}); isi dengan angka")
+    if isinstance(value, _DATE_TYPES):
+        return _refuse(R.DATE, f"{label} berisi tanggal/waktu ({value}); isi dengan angka dan "
                       "format sel sebagai Angka")
     findings: list[tuple[str, str, Severity]] = []
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
-            return refuse(R.PERCENT, f"{label} berisi persen '{_show(text)}'; " + (
+            return _refuse(R.PERCENT, f"{label} berisi persen '{_show(text)}'; " + (
                 "x1 dan x2 adalah jumlah (cacah), bukan persen: isi jumlahnya, mis. 3 dan 4"
                 if rule.whole else "ketik angkanya saja tanpa tanda %, mis. 5,25"))
         parsed = parse_id_number(text)
         if parsed is None:
-            return refuse(R.TEXT, f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
+            return _refuse(R.TEXT, f"{label} berisi teks '{_show(text)}'; isi dengan angka saja, "
                           "tanpa satuan atau tanda %")
         findings.append((R.NUMBER_AS_TEXT, f"{label} diketik sebagai teks '{text}', dibaca "
                          f"sebagai {_show_id(parsed)} (format Indonesia: titik pemisah ribuan, "
@@ -574,21 +588,28 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
         value = parsed
     number = float(value)
     if not math.isfinite(number):
-        return refuse(R.NOT_FINITE, f"{label} bukan angka yang sah; isi dengan angka")
+        return _refuse(R.NOT_FINITE, f"{label} bukan angka yang sah; isi dengan angka")
     if number < 0 and not rule.negative:
         fix = ("isi dengan angka 0 atau lebih" if rule.zero_means_none else
                "isi dengan angka lebih dari 0" if rule.nonzero else
                "isi dengan nilai hasil pengukuran, tanpa tanda minus")
-        return refuse(R.NEGATIVE, f"{label} tidak boleh negatif; {fix}")
+        return _refuse(R.NEGATIVE, f"{label} tidak boleh negatif; {fix}")
     if abs(number) > spec.MAX_COUNT:
-        return refuse(R.COUNT_TOO_LARGE, f"{label} terlalu besar (lebih dari 1.000.000.000); "
+        return _refuse(R.COUNT_TOO_LARGE, f"{label} terlalu besar (lebih dari 1.000.000.000); "
                       "periksa kembali angkanya")
     if rule.whole and not number.is_integer():
-        return refuse(R.NOT_INTEGER, f"{label} berisi {_show_id(number)}, bukan bilangan "
+        return _refuse(R.NOT_INTEGER, f"{label} berisi {_show_id(number)}, bukan bilangan "
                       f"bulat; {label} adalah jumlah (cacah). Bila maksudnya ribuan, ketik "
                       "angkanya tanpa titik/koma pemisah ribuan (mis. 1234, bukan 1.234: "
                       "pemisah ribuan bisa terbaca sebagai tanda desimal)")
     return number, findings
+
+
+def _refuse(reason: str, msg: str) -> tuple[None, list[Finding]]:
+    return None, [(reason, msg, Severity.ERROR)]
+
+
+_DATE_TYPES = (dt.date, dt.datetime, dt.time, dt.timedelta)  # made once, not per call
 
 
 def what_to_type(rule: InputRule) -> str:
