@@ -31,10 +31,8 @@ everything else is data or a marked slot.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
@@ -396,12 +394,7 @@ def _write_header_footer(doc) -> None:
 
 
 def build_template() -> bytes:
-    doc = Document()
-    wt._drop_thumbnail(doc)
-    wt._write_defaults(doc)
-    _write_styles(doc)
-    wt._write_table_style(doc)
-    wt._page_setup(doc.sections[0], landscape=False)
+    doc = wt.start_document(_write_styles)
     _write_cover(doc)
     doc.add_section(WD_SECTION.NEW_PAGE)  # the front matter: i, ii, …
     wt._page_setup(doc.sections[-1], landscape=False)
@@ -423,13 +416,8 @@ def build_template() -> bytes:
     wt._write_notes_and_signature(doc)
     wt._tag(doc, "{%p endwith %}")
     _write_header_footer(doc)
-    wt.write_properties(doc, "Laporan Kinerja Instansi Pemerintah (LKjIP)", "Templat LKjIP lengkap",
-                        "dev.lkjip_full_template")
-    buf = io.BytesIO()
-    doc.save(buf)
-    from pipeline.office.packaging import deterministic_zip
-
-    return deterministic_zip(buf.getvalue(), wt.FIXED_DATE)
+    return wt.finished(doc, "Laporan Kinerja Instansi Pemerintah (LKjIP)", "Templat LKjIP lengkap",
+                       "dev.lkjip_full_template")
 
 
 def write_template(path: Path = paths.LKJIP_COMPLETE_TEMPLATE) -> Path:

@@ -17,10 +17,8 @@ Analisis" (the numbered parts of a sasaran), "Keterangan Tabel" (captions), "Gra
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -327,24 +325,14 @@ def _write_header_footer(doc) -> None:
 
 
 def build_template() -> bytes:
-    doc = Document()
-    wt._drop_thumbnail(doc)
-    wt._write_defaults(doc)
-    _write_styles(doc)
-    wt._write_table_style(doc)
-    wt._page_setup(doc.sections[0], landscape=False)
+    doc = wt.start_document(_write_styles)
     _write_title(doc)
     _write_measurement(doc)
     _write_sasaran(doc)
     _write_budget(doc)
     _write_header_footer(doc)
-    wt.write_properties(doc, "Bab III Akuntabilitas Kinerja (LKjIP)", "Templat Bab III LKjIP",
-                        "dev.lkjip_template")
-    buf = io.BytesIO()
-    doc.save(buf)
-    from pipeline.office.packaging import deterministic_zip
-
-    return deterministic_zip(buf.getvalue(), wt.FIXED_DATE)
+    return wt.finished(doc, "Bab III Akuntabilitas Kinerja (LKjIP)", "Templat Bab III LKjIP",
+                       "dev.lkjip_template")
 
 
 def write_template(path: Path = paths.LKJIP_TEMPLATE) -> Path:

@@ -42,10 +42,8 @@ them for its Lampiran (its context then carries ``"pk": pipeline.pk.context.pk_p
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -242,21 +240,15 @@ def write_pk(doc, new_page: bool = False) -> None:
     _lampiran(doc)
 
 
-def build_template() -> bytes:
-    doc = Document()
-    wt._drop_thumbnail(doc)
-    wt._write_defaults(doc)
+def _all_styles(doc) -> None:
     wt._write_styles(doc)
     write_pk_styles(doc)
-    wt._write_table_style(doc)
-    wt._page_setup(doc.sections[0], landscape=False)
-    write_pk(doc)
-    wt.write_properties(doc, "Perjanjian Kinerja", "Templat Perjanjian Kinerja", "dev.pk_template")
-    buf = io.BytesIO()
-    doc.save(buf)
-    from pipeline.office.packaging import deterministic_zip
 
-    return deterministic_zip(buf.getvalue(), wt.FIXED_DATE)
+
+def build_template() -> bytes:
+    doc = wt.start_document(_all_styles)
+    write_pk(doc)
+    return wt.finished(doc, "Perjanjian Kinerja", "Templat Perjanjian Kinerja", "dev.pk_template")
 
 
 def write_template(path: Path = paths.PK_TEMPLATE) -> Path:

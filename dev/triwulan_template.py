@@ -13,20 +13,15 @@ checks the committed file equals this builder's output.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from dev.word_template import (
-    FIXED_DATE,
     _draft_mark,
-    _drop_thumbnail,
     _header_row,
     _list_cell,
     _page_number,
-    _page_setup,
     _para,
     _pstyle,
     _set_cell,
@@ -34,12 +29,10 @@ from dev.word_template import (
     _table,
     _tag,
     _tag_row,
-    _write_defaults,
     _write_draft_notice,
     _write_notes_and_signature,
-    _write_styles,
-    _write_table_style,
-    write_properties,
+    finished,
+    start_document,
 )
 from pipeline import paths
 
@@ -109,23 +102,13 @@ def _write_header_footer(doc) -> None:
 
 
 def build_template() -> bytes:
-    doc = Document()
-    _drop_thumbnail(doc)
-    _write_defaults(doc)
-    _write_styles(doc)
-    _write_table_style(doc)
-    _page_setup(doc.sections[0], landscape=True)
+    doc = start_document(landscape=True)
     _write_title(doc)
     _write_table(doc)
     _write_notes_and_signature(doc)
     _write_header_footer(doc)
-    write_properties(doc, "Laporan Pengukuran Kinerja Triwulan", "Templat laporan triwulan",
-                     "dev.triwulan_template")
-    buf = io.BytesIO()
-    doc.save(buf)
-    from pipeline.office.packaging import deterministic_zip
-
-    return deterministic_zip(buf.getvalue(), FIXED_DATE)
+    return finished(doc, "Laporan Pengukuran Kinerja Triwulan", "Templat laporan triwulan",
+                    "dev.triwulan_template")
 
 
 def write_template(path: Path = paths.QUARTER_TEMPLATE) -> Path:

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -613,13 +614,32 @@ def write_properties(doc, title: str, subject: str, builder: str) -> None:
     props.language = "id-ID"
 
 
-def build_template() -> bytes:
+def start_document(write_styles: Callable[[Any], None] | None = None,
+                   landscape: bool = False):
+    """A template's document as every builder starts it: no thumbnail, the defaults, the
+    styles (``write_styles``, else this template's), the table style, the first page."""
     doc = Document()
     _drop_thumbnail(doc)
     _write_defaults(doc)
-    _write_styles(doc)
+    (write_styles or _write_styles)(doc)
     _write_table_style(doc)
-    _page_setup(doc.sections[0], landscape=False)
+    _page_setup(doc.sections[0], landscape=landscape)
+    return doc
+
+
+def finished(doc, title: str, subject: str, builder: str) -> bytes:
+    """The template's bytes: its fixed core properties, saved and zipped deterministically
+    (the same bytes at every rebuild)."""
+    from pipeline.office.packaging import deterministic_zip
+
+    write_properties(doc, title, subject, builder)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return deterministic_zip(buf.getvalue(), FIXED_DATE)
+
+
+def build_template() -> bytes:
+    doc = start_document()
     _write_cover(doc)
     _write_part_one(doc)
     _write_part_two_agency(doc)
@@ -630,13 +650,8 @@ def build_template() -> bytes:
     _write_notes_and_signature(doc)
     _write_appendix(doc)
     _write_header_footer(doc)
-    write_properties(doc, "Indikator Kinerja Utama (IKU) dan Capaian IKU", "Templat laporan IKU",
-                     "dev.word_template")
-    buf = io.BytesIO()
-    doc.save(buf)
-    from pipeline.office.packaging import deterministic_zip
-
-    return deterministic_zip(buf.getvalue(), FIXED_DATE)
+    return finished(doc, "Indikator Kinerja Utama (IKU) dan Capaian IKU", "Templat laporan IKU",
+                    "dev.word_template")
 
 
 def write_template(path: Path = paths.WORD_TEMPLATE) -> Path:
