@@ -129,6 +129,18 @@ def run_cli(*args: str, debug: bool = True):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, env=env)
 
 
+def cli(*args, code: int = 0):
+    """``run_cli``, and its exit code must be ``code`` (the output is shown when not)."""
+    result = run_cli(*args)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def digest(path: Path) -> str:
+    """A file's sha256, for byte-identity checks."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def folder_digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -27,7 +27,7 @@ from test_published import PUBLISHED
 
 from pipeline.workbook.sample import fill_workbook
 
-from conftest import closing_texts, run_cli, table_texts
+from conftest import cli, closing_texts, table_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "input_templates" / "master" / "contoh"
@@ -300,13 +300,6 @@ def _tracebacks_fail(monkeypatch):
     unexpected exception surfaces in ``result.exception`` and fails the test."""
     monkeypatch.setenv("IKU_DEBUG", "1")
 
-
-def cli(*args, code: int = 0):
-    result = run_cli(*args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def figures(example: Example) -> dict[str, dict[str, tuple]]:

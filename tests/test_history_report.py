@@ -4,7 +4,6 @@ signed, and the exact rebuild of a signed report."""
 
 from __future__ import annotations
 
-import hashlib
 import random
 import sqlite3
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +18,7 @@ from pipeline.domain import spec
 from pipeline.domain.numfmt import fmt_number
 from pipeline.workbook.sample import fill_workbook
 
-from conftest import run_cli, table_texts
+from conftest import cli, digest, table_texts
 
 MASTER_2021 = """\
 versi_skema: 1
@@ -63,14 +62,6 @@ sasaran:
 """
 
 
-def cli(*args, code: int = 0):
-    result = run_cli(*args)
-    assert result.exit_code == code, result.output
-    return result
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def id_number(x: float) -> str:

@@ -30,18 +30,13 @@ from pipeline.pk.history import pk_of
 from pipeline.pk.model import changes
 from pipeline.workbook.sample import write_sample_inputs
 
-from conftest import folder_digest, run_cli, table_texts
+from conftest import cli, folder_digest, table_texts
 
 EXAMPLES_DIR = paths.INPUT_TEMPLATES / "master" / "contoh"
 MASTERS = [paths.SAMPLE_MASTER, *sorted(EXAMPLES_DIR.glob("*.yaml"))]
 HEADS = {"KOTA": "WALI KOTA", "KABUPATEN": "BUPATI", "PROVINSI": "GUBERNUR"}
 BENGKULU = EXAMPLES_DIR / "kesbangpol_kota_bengkulu_2022.yaml"
 
-
-def cli(*args, code: int = 0):
-    result = run_cli(*args)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def raw(master: Path) -> dict:

@@ -41,7 +41,7 @@ import yaml
 
 from pipeline.workbook.sample import fill_workbook
 
-from conftest import closing_texts, run_cli, table_texts
+from conftest import cli, closing_texts, table_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "input_templates" / "master" / "contoh"
@@ -73,13 +73,6 @@ def with_unit(number: str, unit: str) -> str:
 def _tracebacks_fail(monkeypatch):
     monkeypatch.setenv("IKU_DEBUG", "1")
 
-
-def cli(*args, code: int = 0):
-    result = run_cli(*args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def build(tmp: Path, master: str, rows: tuple[Row, ...], history: Path) -> Path:

@@ -11,15 +11,10 @@ import docx
 import pytest
 from test_quarters_cli import MASTER_TEXT, draw, quarter_inputs
 
-from conftest import run_cli
+from conftest import cli
 
 APPENDIX = "\n  bagian_riwayat: true\n"
 
-
-def cli(*args, code: int = 0):
-    result = run_cli(*args)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def _quarters(tmp: Path, master: Path, history: Path, seed: int) -> None:

@@ -9,7 +9,6 @@ at the files afterwards: the report's bytes, the history with plain sqlite3.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import sqlite3
@@ -22,19 +21,11 @@ import pytest
 from pipeline import paths
 from pipeline.history.store import KILL_ENV
 
-from conftest import run_cli
+from conftest import cli, digest
 
 SAMPLE = paths.SAMPLE_MASTER.read_text(encoding="utf-8")
 
 
-def cli(*args, code: int = 0):
-    result = run_cli(*args)
-    assert result.exit_code == code, result.output
-    return result
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def stamp_in(path: Path) -> str:

@@ -16,7 +16,7 @@ from pipeline.domain.master import parse_master
 from pipeline.history import master_key, open_history
 from pipeline.history.integrity import stale_periods
 
-from conftest import run_cli
+from conftest import cli
 
 STALE_TW3 = ("Triwulan III 2021 (versi 1) dibuat dari angka yang sudah berubah (Triwulan II "
              "2021 versi 1, kini versi 2); buat ulang: iku report --triwulan 3 -i <folder "
@@ -28,11 +28,6 @@ STALE_YEAR = ("laporan tahunan 2021 (versi 1) dibuat dari angka yang sudah berub
               "(Triwulan II 2021 versi 1, kini versi 2); buat ulang: iku report "
               "--dari-triwulan")
 
-
-def cli(*args, code: int = 0):
-    result = run_cli(*args)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def flat(text: str) -> str:
