@@ -214,14 +214,15 @@ def sheet_name(index: int) -> str:
     return "Rekap" if index == 0 else f"Rekap {index + 1}"
 
 
-def rekap_sheets(rows: Sequence[int], limit: int | None = None) -> list[range]:
+def rekap_sheets(rows: Sequence[int], limit: int | None = None,
+                 names: Sequence[str] = ()) -> list[range]:
     """Which agencies go on which Rekap sheet: ``rows`` are the agencies' indicator rows in
     order (each also takes its average row); a sheet holds ``REKAP_HEAD`` + 1 rows above
     them and at most ``limit`` rows in all (``SHEET_ROWS``); an agency that does not fit in
     what is left of a sheet starts the next one. Returns the agencies' index ranges, one
     per sheet. Raises ``OutputError`` for an agency that would not fit on a sheet alone,
     and for more agencies than the Ringkasan sheet holds: never a rekap with rows left
-    out."""
+    out. ``names``: how the message names each agency (its name and folder)."""
     limit = SHEET_ROWS if limit is None else limit
     room = limit - (REKAP_HEAD + 1)
     if len(rows) > limit - (SUMMARY_HEAD + 1):
@@ -235,7 +236,8 @@ def rekap_sheets(rows: Sequence[int], limit: int | None = None) -> list[range]:
     for i, n in enumerate(rows):
         if n + 1 > room:
             raise OutputError(
-                f"rekap TIDAK ditulis: instansi ke-{i + 1} memiliki {fmt_count(n)} indikator, "
+                f"rekap TIDAK ditulis: instansi ke-{i + 1}"
+                f"{f' ({names[i]})' if i < len(names) else ''} memiliki {fmt_count(n)} indikator, "
                 f"lebih dari {fmt_count(room - 1)} baris yang muat di satu lembar Excel "
                 f"({fmt_count(limit)} baris, termasuk judul dan baris rata-ratanya). Angka "
                 "instansi itu ada di laporannya dan di riwayat (`iku riwayat --xlsx`). "
@@ -339,7 +341,8 @@ class RekapWriter:
         temporary file beside it, verified as a stream and renamed) and return its path.
         Raises ``OutputError`` when the rows cannot all be placed (``rekap_sheets``)."""
         summaries = [self._at[key][2] for key in sorted(self._at)]
-        sheets = rekap_sheets([s.rows for s in summaries])  # before anything is written
+        sheets = rekap_sheets([s.rows for s in summaries],  # before anything is written
+                              names=[f"{s.name}, folder {s.folder}" for s in summaries])
         path = Path(out_dir) / rekap_filename(summaries)
         ahead, self._ahead = self._ahead, None
         if ahead is not None:

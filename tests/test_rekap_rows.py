@@ -162,7 +162,8 @@ def test_a_refused_rekap_writes_nothing_and_keeps_the_old_one(tmp_path, monkeypa
     with RekapWriter() as writer:
         writer.add(_agency(0, 3))
         writer.add(_agency(1, 6))  # 7 rows: more than the 6 a sheet has
-        with pytest.raises(OutputError, match="instansi ke-2 memiliki 6 indikator"):
+        with pytest.raises(OutputError, match=r"instansi ke-2 \(Instansi 1, folder "
+                                              r"01_instansi\) memiliki 6 indikator"):
             writer.write(tmp_path)
     assert old.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [old.name]
