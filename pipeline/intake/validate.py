@@ -272,7 +272,9 @@ def _outdated_template(master: Master, sub: Submission, problems: list[Problem],
     definitions the master gives the unit now): one problem saying what changed, in place
     of per-row complaints that would blame the unit for edits it did not make."""
     recorded = sub.meta.get("sidik_definisi")
-    if not recorded or recorded == _fingerprint(master, sub.unit, indicators):
+    # the input rules _check_rows already made for the unit's indicators
+    if not recorded or recorded == spec.definition_fingerprint(
+            master, sub.unit, inputs=lambda ind: _per_indicator(ind)[1], indicators=indicators):
         return
     mine = [p for p in problems if p.file == sub.file and p.code in _EXPLAINED_BY_OLD_TEMPLATE]
     for p in mine:
@@ -310,24 +312,6 @@ def _outdated_template(master: Master, sub: Submission, problems: list[Problem],
         f"templat versi lama: berkas ini dibuat dari master sebelum definisi indikator "
         f"unit {sub.unit} diubah ({'; '.join(changes)}); {then}",
         sub.file, spec.META_SHEET, unit=sub.unit))
-
-
-def _fingerprint(master: Master, unit: str, indicators: list[Indicator]) -> str:
-    """``spec.definition_fingerprint`` of a unit's indicators, made once per list of
-    indicator objects (frozen models, as ``_per_indicator`` relies on: the same objects
-    give the same fingerprint; a new master has new objects), with the input rules
-    ``_check_rows`` already made."""
-    key = tuple(map(id, indicators))
-    cached = _FINGERPRINTS.get(key)
-    if cached is None or any(a is not b for a, b in zip(cached[0], indicators, strict=True)):
-        if len(_FINGERPRINTS) > 1024:
-            _FINGERPRINTS.clear()
-        cached = _FINGERPRINTS[key] = (tuple(indicators), spec.definition_fingerprint(
-            master, unit, inputs=lambda ind: _per_indicator(ind)[1], indicators=indicators))
-    return cached[1]
-
-
-_FINGERPRINTS: dict[tuple[int, ...], tuple[tuple[Indicator, ...], str]] = {}
 
 
 # Row problems an older template explains: reported once, as template_outdated.
