@@ -110,3 +110,60 @@ def test_reporting_units_are_the_units_with_indicators_in_master_order():
     master = load_master(MASTER)
     assert master.reporting_units == [u for u in master.units if master.indicators_of(u.code)]
     assert master.reporting_units
+
+
+# --- the formula cells of scan_cells ------------------------------------------------------
+
+_FORMULA_CELLS = [
+    '<c r="E9" s="3"><f>1+1</f><v>2</v></c>',  # the usual: the formula right after
+    '<c r="H9" s="3"><f>E9/G9</f><v>1</v></c>',  # a column nobody asked for
+    '<c r="E9"><v>2</v><f>1+1</f></c>',  # after the value: the long way
+    '<c r="E9"/><f>1</f>',  # a self-closing cell, then a stray formula: no cell holds it
+    '<c r="E9" a="x<y"><f>1</f></c>',  # "<" inside the tag
+    '<c r="E9" a="</c>"><f>1</f></c>',
+    '<c r="E9" a="<c r=&quot;G9&quot;>"><f>1</f></c>',
+    '<c r="E9" a="<c x=1"><f>1</f></c>',  # a cell start inside the tag: the walk stops there
+    '<c r="H9" a="<c r=&quot;E9&quot; "><f>1</f></c>',
+    '<x:c r="E9"><x:f>1</x:f></x:c>',  # prefixed elements
+    '<x:c r="E9"><f>1</f></x:c>',
+    '<c r="E9"><c r="G9"><f>1</f></c></c>',  # nested cells
+    '<c r="E9"><fx>1</fx></c>',  # not a formula
+    '<c r="E9"><f/><v>1</v></c>',
+    '<c r="E9" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+    '<c r="E9" s="7"><f>0.5</f><v>0.5</v></c>',  # a formula in a percent-styled cell
+    '<c r="G9"\n s="3"><f>1</f></c>',
+    '<c\tr="E9"><f>1</f></c>',
+    '<c r="E9"/><c r="G9"><f>1</f></c>',
+    '<c r="E9"><f>1</f>',  # no end tag
+    '<col min="1"/><f>1</f>',
+    '<c><f>1</f></c>',
+    '<c r="E9">' + '<v>1</v>' * 40 + '<f>1</f></c>',  # far from its cell: past the walk
+]
+
+
+@pytest.mark.parametrize("cell", _FORMULA_CELLS)
+def test_formula_cells_shortcut_finds_what_the_walk_finds(cell):
+    from pipeline.intake.cellscan import scan_cells
+
+    data = (HEAD + '<row r="9">' + cell + '<c r="F9"><v>3</v></c></row></sheetData>'
+            '</worksheet>').encode()
+    for columns in ({"E", "G"}, {"E"}, {"G", "H"}, {"F"}):
+        for styles in (frozenset(), frozenset({7})):
+            assert scan_cells(data, columns, styles) == scan_cells(
+                data, columns, styles, shortcut=False), (cell, columns)
+
+
+def test_formula_cells_shortcut_on_random_sheets():
+    import random
+
+    from pipeline.intake.cellscan import scan_cells
+
+    rng = random.Random(25)
+    pieces = [*_FORMULA_CELLS, '<c r="E10"><v>1</v></c>', "</c>", "<c ", "<f>", "<f ", ">",
+              '<c r="G3" t="e"><v>#REF!</v></c>', "<row>", "</row>"]
+    for _ in range(400):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        data = (HEAD + body + "</sheetData></worksheet>").encode()
+        for columns in ({"E", "G"}, {"H"}):
+            assert scan_cells(data, columns, frozenset({7})) == scan_cells(
+                data, columns, frozenset({7}), shortcut=False), body

@@ -47,22 +47,20 @@ _ATTR_S = re.compile(rb'\bs="([0-9]{1,9})"')
 _NOT_NUMBER = frozenset({b"s", b"str", b"inlineStr", b"b", b"e", b"d"})
 
 
-def scan_cells(data: bytes, columns: set[str],
-               percent_styles: frozenset[int] = frozenset()) -> dict[str, CellFact]:
+def scan_cells(data: bytes, columns: set[str], percent_styles: frozenset[int] = frozenset(),
+               *, shortcut: bool = True) -> dict[str, CellFact]:
     """Formula, error and percent facts for the cells of ``columns`` (letters) in a
     sheet's XML; ``percent_styles``: the cell styles (``s``) that show a percentage.
 
     Only the cells that can have a fact are looked at: the cell around each formula
     element, and each cell whose tag carries ``t="e"`` or a percent style, all found by
     byte searches (a sheet has a few dozen such cells among hundreds), and of those only
-    the cells whose tag names a wanted column."""
+    the cells whose tag names a wanted column. ``shortcut=False``: every formula's cell
+    found the long way (``_formula_cells``), for the tests."""
     if not columns:
         return {}
-    starts = set()
-    for pos in _formula_positions(data):
-        at = _enclosing_cell(data, pos)
-        if at is not None:
-            starts.add(at)
+    wanted = _column_of(frozenset(columns))
+    starts = _formula_cells(data, wanted, shortcut)
     percents = _percent_styled(data, percent_styles)
     positions = _attribute_positions(data, b't="e"')
     if percents and len(percent_styles) <= 64:
@@ -76,7 +74,6 @@ def scan_cells(data: bytes, columns: set[str],
         tag = _CELL_AT.match(data, at) if at >= 0 else None
         if tag is not None and tag.end() > pos:
             starts.add(at)
-    wanted = _column_of(frozenset(columns))
     named = [b'r="' + c.encode("ascii") for c in columns]
     facts: dict[str, CellFact] = {}
     for at in sorted(starts):
@@ -111,7 +108,38 @@ def scan_cells(data: bytes, columns: set[str],
     return facts
 
 
+def _formula_cells(data: bytes, wanted: re.Pattern[bytes], shortcut: bool = True) -> set[int]:
+    """Where the cells holding a formula element start (``_enclosing_cell`` of every
+    formula), those whose tag fails ``wanted`` possibly left out (``scan_cells`` skips
+    them anyway).
+
+    The shortcut: a formula right after a plain cell start tag holding no "<"
+    (``<c r="H9" s="3"><f>``, as Excel and LibreOffice write it) is that cell's, which
+    is what ``_enclosing_cell`` finds walking back one tag; one pattern finds them all,
+    and the tag's attributes say at once whether its column is wanted. Any other formula
+    (after a value, in a prefixed cell ...) takes ``_enclosing_cell``'s walk.
+    ``shortcut=False``: every formula walks (the long way, for the tests)."""
+    starts = set()
+    done: set[int] = set()
+    if shortcut:
+        for m in _CELL_THEN_FORMULA.finditer(data):
+            done.add(m.end())
+            attrs = m.group(1)  # up to the ">": "/" last in a self-closing tag
+            if not attrs.endswith(b"/") and wanted.search(attrs):
+                starts.add(m.start())
+    for pos in _formula_positions(data):
+        if pos in done:
+            continue
+        at = _enclosing_cell(data, pos)
+        if at is not None:
+            starts.add(at)
+    return starts
+
+
 _CELL_AT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>", re.DOTALL)
+# A plain cell start tag holding no "<" right before a plain formula start tag (the
+# formula's position is the match's end): where _CELL_AT matches, one tag back.
+_CELL_THEN_FORMULA = re.compile(rb"<c\b([^<>]*+)>(?=<f(?![0-9A-Za-z_]))")
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _PREFIXED_FORMULA = re.compile(rb"<\w++:f\b")
 _DEPTH = 64  # tags looked back from a formula for its cell (a cell holds two or three)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -385,11 +386,21 @@ _ROW_KEYS = ("code", "x1", "x2", "note", "analysis", "obstacles", "follow_up", "
 
 def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
     at = [columns.get(key) for key in _ROW_KEYS]
+    # a line reaching every column (calamine's grid is rectangular) is read by one
+    # itemgetter, an absent column's cell then replaced by ""; a shorter line cell by cell
+    width = max((i for i in at if i is not None), default=-1) + 1
+    fetch = itemgetter(*(0 if i is None else i for i in at))
+    absent = [k for k, i in enumerate(at) if i is None]
     for r in range(header_row + 1, len(grid)):
         line = grid[r]
         n = len(line)
-        code, x1, x2, note, analysis, obstacles, follow_up, *shown = (
-            line[i] if i is not None and i < n else "" for i in at)
+        if n >= width:
+            values = list(fetch(line))
+            for k in absent:
+                values[k] = ""
+        else:
+            values = [line[i] if i is not None and i < n else "" for i in at]
+        code, x1, x2, note, analysis, obstacles, follow_up, *shown = values
         if all(_blank(v) for v in (code, x1, x2, note, analysis, obstacles, follow_up)):
             continue
         yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note,
