@@ -365,13 +365,24 @@ def render_xml(src_xml: str, context: dict[str, Any], jinja_env=None) -> str:
             exc.docx_context = [re.sub(r"<[^>]+>", "", x)
                                 for x in lines.splitlines()[first:first + 7]]
         raise
-    dst_xml = LINE_PARAGRAPH.sub(r"<w:p\1", dst_xml)
+    dst_xml = join_line_paragraphs(dst_xml)
     dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
                .replace("{_%", "{%").replace("%_}", "%}"))
     return resolve_listing(dst_xml)
 
 
 LINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
+
+
+def join_line_paragraphs(xml: str) -> str:
+    """docxtpl's ``LINE_PARAGRAPH.sub(r"<w:p\\1", xml)`` (the newline before each paragraph
+    that ``one_paragraph_a_line`` added, removed) as two plain replacements: the same text,
+    about three times faster on a report's body. The two patterns cannot overlap, and
+    removing a newline cannot make another match (the text after it is ``<w:p `` or
+    ``<w:p>``, never a newline)."""
+    return xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+
+
 _PARAGRAPH_START = re.compile(r"<w:p(?: [^>]*)?>")  # how docxtpl's paragraph match begins
 _PARAGRAPH_END = "</w:p>"
 # docxtpl's paragraph, ``<w:p(?: [^>]*)?>.*?</w:p>`` with DOTALL, written so that re finds
