@@ -131,7 +131,11 @@ class Marked:
                 if el.tag == TC and below.tag == P:
                     holding.add(el)
                 below = el
-        self._cells = {m: {tc for tc in holding if _text(tc) == m} for m in markers}
+        self._cells: dict[str, set[etree._Element]] = {m: set() for m in markers}
+        for tc in holding:  # each cell's text read once
+            cells = self._cells.get(_text(tc))
+            if cells is not None:
+                cells.add(tc)
 
     def cells(self, marker: str) -> set[etree._Element]:
         return self._cells[marker]
