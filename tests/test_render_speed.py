@@ -526,3 +526,64 @@ def test_the_package_is_verified_once_at_the_cost_of_the_changed_parts(monkeypat
     assert isinstance(data, ooxml.Verified)
     assert parsed and max(parsed) < 5_000, parsed  # content types and relationships only
 
+
+
+def _reference_height(tbl, row, metrics) -> float:
+    """``pagination.estimated_height`` as its docstring says, reading each cell and
+    paragraph directly (``find``, XPath per paragraph): the one-walk facts (issue 25)
+    must give the same figure."""
+    from pipeline.word import pagination as pg
+
+    ns = {"w": W, "m": pg.M}
+    grid = [int(g.get(_w("w"), "0")) for g in tbl.iter(_w("gridCol"))]
+    cells, col = {}, 0
+    for tc in row.iterchildren(_w("tc")):
+        span_el = tc.find("w:tcPr/w:gridSpan", ns)
+        span = int(span_el.get(_w("val"))) if span_el is not None else 1
+        cells[col] = (tc, span)
+        col += span
+    tallest = 0.0
+    for col, (tc, span) in cells.items():
+        width_pt = max(sum(grid[col:col + span]) - pg.CELL_MARGIN_TW, 200) / 20
+        height = 0.0
+        for p in tc.iter(_w("p")):
+            m = metrics.of(p)
+            per_line = max(int(width_pt / (pg.CHAR_EM * m.size)), 1)
+            length = len("".join(p.xpath(".//w:t/text()", namespaces=ns)))
+            lines = -(-length // per_line) if length > per_line else 1
+            if p.find(".//m:oMath", ns) is not None:
+                lines += pg.MATH_LINES
+            height += lines * m.line + m.before + m.after
+        tallest = max(tallest, height * 20)
+    return tallest
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_height_estimate_reads_the_rows_as_before(name, monkeypatch):
+    """Every row of every table of the rendered report, after its columns are dropped and
+    cells merged: the estimate from the table's facts read in one walk equals reading
+    each paragraph on its own."""
+    from pipeline.word import pagination as pg
+
+    body = _rendered_body(name, monkeypatch)
+    found = columns.Marked(body, (DROP_COLUMN, MERGE_UP))
+    columns.drop_marked_columns(body, DROP_COLUMN, found)
+    render.merge_marked_cells(body, found)
+    styles = etree.fromstring(zipfile_part(WORD_TEMPLATE, "word/styles.xml"))
+    metrics = pg.StyleMetrics(styles)
+    rows = 0
+    for tbl in body.iter(_w("tbl")):
+        facts = pg._Facts(tbl)
+        for row in tbl.iter(_w("tr")):
+            if row.getparent() is tbl:
+                assert pg.estimated_height(tbl, row, metrics, facts) == \
+                    _reference_height(tbl, row, metrics)
+                rows += 1
+    assert rows >= 10
+
+
+def zipfile_part(path, name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read(name)

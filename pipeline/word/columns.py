@@ -131,7 +131,11 @@ class Marked:
                 if el.tag == TC and below.tag == P:
                     holding.add(el)
                 below = el
-        self._cells = {m: {tc for tc in holding if _text(tc) == m} for m in markers}
+        self._cells: dict[str, set[etree._Element]] = {m: set() for m in markers}
+        for tc in holding:  # each cell's text read once
+            cells = self._cells.get(_text(tc))
+            if cells is not None:
+                cells.add(tc)
 
     def cells(self, marker: str) -> set[etree._Element]:
         return self._cells[marker]
@@ -205,23 +209,46 @@ def _drop(tbl: etree._Element, rows: list, drop: set[int], spans: Spans) -> None
             g.set(_WIDTH, str(new[c]))
         ordered = [new[c] for c in sorted(new)]
     widths_of = CellProperties(tbl, "tcW")._found if widths else None
-    width_text: dict[tuple[int, int], str] = {}  # (first column, span) → the cell's width
+    span_of = spans._found
+    # what happens to each cell of a row, by the row's spans (the rows of a table mostly
+    # share a few): None (removed), or (its new span or None, its new width or None)
+    plans: dict[tuple[int, ...], list] = {}
     for tr in rows:
-        at = 0  # grid column of the next kept cell, in the narrowed grid
-        for col, span, tc in list(spans.cells(tr)):
-            gone = (col in drop) if span == 1 else sum(c in drop for c in range(col, col + span))
-            if gone == span:
+        cells = list(tr.iterchildren(TC))
+        key = tuple([1 if (el := span_of.get(tc)) is None else int(el.get(_VAL))
+                     for tc in cells])
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _plan(key, drop, ordered if widths_of is not None else None)
+        for tc, step in zip(cells, plan, strict=True):
+            if step is None:
                 tr.remove(tc)
                 continue
-            if gone:
-                spans.set(tc, span - gone)
-            span -= gone
-            if widths_of is not None:
+            new_span, width = step
+            if new_span is not None:
+                spans.set(tc, new_span)
+            if width is not None:
                 tcw = widths_of.get(tc)
                 if tcw is not None:
-                    text = width_text.get((at, span))
-                    if text is None:
-                        text = width_text[at, span] = str(sum(ordered[at:at + span]))
-                    tcw.set(_WIDTH, text)
+                    tcw.set(_WIDTH, width)
                     tcw.set(_TYPE, "dxa")
-            at += span
+
+
+def _plan(spans: tuple[int, ...], drop: set[int], widths: list[int] | None) -> list:
+    """For a row whose cells span ``spans``: each cell's fate when the grid columns
+    ``drop`` go (``_drop``): None when every column it covers goes, else (its smaller
+    span, or None when it keeps its span; its width over the narrowed grid ``widths``
+    as text, or None without a grid)."""
+    plan: list = []
+    col = at = 0  # the cell's first grid column, before and after the drop
+    for span in spans:
+        gone = (col in drop) if span == 1 else sum(c in drop for c in range(col, col + span))
+        col += span
+        if gone == span:
+            plan.append(None)
+            continue
+        kept = span - gone
+        width = str(sum(widths[at:at + kept])) if widths is not None else None
+        plan.append((kept if gone else None, width))
+        at += kept
+    return plan

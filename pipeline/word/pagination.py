@@ -131,8 +131,16 @@ def _span(tc: etree._Element) -> int:
     return int(el.get(_VAL)) if el is not None else 1
 
 
-def _cells(tr: etree._Element) -> dict[int, etree._Element]:
+def _cells(tr: etree._Element, spans: dict[etree._Element, int] | None = None
+           ) -> dict[int, etree._Element]:
+    """first grid column → cell of a row; ``spans``: the cells' spans already read
+    (``_Facts.spans``: a cell without one spans 1), else read here."""
     out, col = {}, 0
+    if spans is not None:
+        for tc in tr.iterchildren(_TC):
+            out[col] = tc
+            col += spans.get(tc, 1)
+        return out
     for tc in tr.iterchildren(_TC):
         out[col] = tc
         col += _span(tc)
@@ -196,7 +204,8 @@ def keep_rows_together(tbl: etree._Element, room: float,
     if closing is not None:
         groups, tail = _ending_block(groups, data, closing)
     for group in groups:
-        for piece in _pieces(tbl, group, room, height, tail if group is groups[-1] else 0):
+        for piece in _pieces(tbl, group, room, height, tail if group is groups[-1] else 0,
+                             lambda tr: _cells(tr, facts[0].spans)):
             for tr in piece[:-1]:
                 _keep_row(tr)
     # the first data row stays under the header; the row before the last keeps with it
@@ -261,13 +270,15 @@ def sums_up(tr: etree._Element) -> bool:
 
 
 def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, height,
-            tail: int = 0) -> list[list[etree._Element]]:
+            tail: int = 0, cells=_cells) -> list[list[etree._Element]]:
     """``group`` as it is, or, when it is too tall for a page, cut (from its end, the last
     ``tail`` rows never apart) into pieces of at most ``PIECE`` of the page, each
     restarting the merges it continues. (Cutting the block that ends in the closing row
     earlier, above PIECE, would leave fewer pages part-empty when that block moves to a
     new page whole, but would print the last sasaran twice on the signature page of most
-    reports: measured on synthetic agencies, the first happened once in 72 documents.)"""
+    reports: measured on synthetic agencies, the first happened once in 72 documents.)
+    ``cells``: a row's cells by first grid column (``_cells``), for the restarts; the
+    rows' heights are estimated (``height``) before any restart changes a row."""
     if len(group) < 2:
         return [group]
     heights = [height(tr) for tr in group]
@@ -285,21 +296,27 @@ def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, heigh
     pieces.reverse()
     rows = _rows(tbl)
     for piece in pieces[1:]:
-        _restart_merges(piece[0], rows[: rows.index(piece[0])])
+        _restart_merges(piece[0], rows[: rows.index(piece[0])], cells)
     return pieces
 
 
-def _restart_merges(row: etree._Element, above: list[etree._Element]) -> None:
+def _restart_merges(row: etree._Element, above: list[etree._Element], cells_of=_cells
+                    ) -> None:
     """Every cell of ``row`` that continues a vertical merge starts one instead, with the
-    text of the cell that started it, so the row reads on its own at the top of a page."""
+    text of the cell that started it, so the row reads on its own at the top of a page.
+    (Each row's cells are read once here, however many of its columns continue.)"""
     below = row.getnext()
-    below_cells = _cells(below) if below is not None and below.tag == _w("tr") else {}
-    for col, tc in _cells(row).items():
+    below_cells = cells_of(below) if below is not None and below.tag == _w("tr") else {}
+    read: dict[int, dict[int, etree._Element]] = {}  # position in ``above`` → its cells
+    for col, tc in cells_of(row).items():
         if not _continues(tc):
             continue
         source = None
-        for tr in reversed(above):
-            cell = _cells(tr).get(col)
+        for at in range(len(above) - 1, -1, -1):
+            cells = read.get(at)
+            if cells is None:
+                cells = read[at] = cells_of(above[at])
+            cell = cells.get(col)
             if cell is not None and not _continues(cell):
                 source = cell
                 break
@@ -413,25 +430,27 @@ def _grid(tbl: etree._Element) -> list[int]:
 
 _NESTED_P = etree.XPath("boolean(.//w:p//w:p)", namespaces={"w": W})
 _NO_STYLE = object()  # a paragraph without w:pStyle: the default paragraph style
+_NO_FACTS = (_NO_STYLE, 0, False)  # a paragraph not read (added since)
 
 
 class _Facts:
     """What ``estimated_height`` reads of a table, found for all its rows in one walk of
     the table (``iter`` over the few tags it needs, in C) rather than element by element:
     the grid's widths (``_grid``: nested tables' columns too, as ``iter`` finds them),
-    each cell's span (``_span``), each paragraph's style (``StyleMetrics.of``), the length
-    of its text (its ``w:t``, nested paragraphs' included, and what follows an element
-    inside one: XPath's text nodes of ``.//w:t``) and whether it holds an equation. Read
-    before any row of the table is estimated; what the hints change afterwards
-    (``w:keepNext``, merges restarted in rows already estimated) is not read again."""
+    each cell's span (``_span``), and ``[style, length, equation]`` of each paragraph
+    that has one of them (``paragraphs``; ``_NO_FACTS`` for the others): its style
+    (``StyleMetrics.of``; ``_NO_STYLE`` without one), the length of its text (its ``w:t``,
+    nested paragraphs' included, and what follows an element inside one: XPath's text
+    nodes of ``.//w:t``) and whether it holds an equation. Read before any row of the
+    table is estimated; what the hints change afterwards (``w:keepNext``, merges restarted
+    in rows already estimated) is not read again."""
 
     def __init__(self, tbl: etree._Element):
         self.grid: list[int] = []
         self.spans: dict[etree._Element, int] = {}
-        self.styles: dict[etree._Element, str | None] = {}
-        self.lengths: dict[etree._Element, int] = {}
-        self.equations: set[etree._Element] = set()
-        lengths, spans, styles = self.lengths, self.spans, self.styles
+        self.paragraphs: dict[etree._Element, list] = {}
+        self.per_line: dict[tuple, tuple[int, float, float, float]] = {}  # see the estimate
+        paragraphs, spans = self.paragraphs, self.spans
         nested = _NESTED_P(tbl)  # a paragraph inside another (a text box): rare
         for el in tbl.iter(_GRID_COL, _GRID_SPAN, _PSTYLE, _T_TAG, _MATH):
             tag = el.tag
@@ -442,28 +461,46 @@ class _Facts:
                 if n:
                     run = el.getparent()
                     p = run.getparent() if run is not None else None
-                    if not nested and p is not None and p.tag == _P:
-                        lengths[p] = lengths.get(p, 0) + n  # w:p/w:r/w:t: the usual
-                        continue
-                    above = el.iterancestors(_P)
-                    for p in above:  # the paragraph holding it, and any holding that one
-                        lengths[p] = lengths.get(p, 0) + n
+                    if nested or p is None or p.tag != _P:
+                        above = el.iterancestors(_P)  # the paragraph holding it, and any
+                    else:  # holding that one
+                        above = (p,)  # w:p/w:r/w:t: the usual
+                    for p in above:
+                        facts = paragraphs.get(p)
+                        if facts is None:
+                            paragraphs[p] = [_NO_STYLE, n, False]
+                        else:
+                            facts[1] += n
+            elif tag == _PSTYLE:
+                holder = el.getparent()
+                if holder.tag == _PPR:
+                    p = holder.getparent()
+                    if p.tag == _P:
+                        facts = paragraphs.get(p)
+                        if facts is None:
+                            paragraphs[p] = [el.get(_VAL), 0, False]
+                        elif facts[0] is _NO_STYLE:  # the first, as ``find``
+                            facts[0] = el.get(_VAL)
             elif tag == _GRID_SPAN:
                 holder = el.getparent()
                 if holder.tag == _TCPR:
                     cell = holder.getparent()
                     if cell.tag == _TC and cell not in spans:  # the first, as ``find``
                         spans[cell] = int(el.get(_VAL))
-            elif tag == _PSTYLE:
-                holder = el.getparent()
-                if holder.tag == _PPR:
-                    p = holder.getparent()
-                    if p.tag == _P and p not in styles:
-                        styles[p] = el.get(_VAL)
             elif tag == _GRID_COL:
                 self.grid.append(int(el.get(_WIDTH, "0")))
             else:
-                self.equations.update(el.iterancestors(_P))
+                for p in el.iterancestors(_P):
+                    facts = paragraphs.get(p)
+                    if facts is None:
+                        paragraphs[p] = [_NO_STYLE, 0, True]
+                    else:
+                        facts[2] = True
+
+    @property
+    def lengths(self) -> dict[etree._Element, int]:
+        """Each paragraph's text length, for the paragraphs holding text."""
+        return {p: facts[1] for p, facts in self.paragraphs.items() if facts[1]}
 
 
 def estimated_height(tbl: etree._Element, tr: etree._Element,
@@ -474,9 +511,8 @@ def estimated_height(tbl: etree._Element, tr: etree._Element,
     reads of the table (``_Facts``), when the caller has read them already."""
     metrics = metrics or StyleMetrics()
     facts = facts or _Facts(tbl)
-    grid = facts.grid
-    spans, styles, lengths, equations = facts.spans, facts.styles, facts.lengths, \
-        facts.equations
+    grid, spans, paragraphs, per_line = facts.grid, facts.spans, facts.paragraphs, \
+        facts.per_line
     tallest = 0.0
     cells: dict[int, tuple[etree._Element, int]] = {}
     col = 0
@@ -489,15 +525,18 @@ def estimated_height(tbl: etree._Element, tr: etree._Element,
         width_pt = max(sum(grid[col:col + span]) - CELL_MARGIN_TW, 200) / 20
         height = 0.0
         for p in tc.iter(_P):
-            style = styles.get(p, _NO_STYLE)
-            m = of_style(default if style is _NO_STYLE else style)
-            per_line = max(int(width_pt / (CHAR_EM * m.size)), 1)
-            length = lengths.get(p, 0)
-            # math.ceil(length / per_line), at least 1: integers, no float division
-            lines = -(-length // per_line) if length > per_line else 1
-            if p in equations:
+            style, length, equation = paragraphs.get(p, _NO_FACTS)
+            line = per_line.get((width_pt, style))
+            if line is None:  # characters a line, line height, spacing before and after
+                m = of_style(default if style is _NO_STYLE else style)
+                line = per_line[width_pt, style] = (
+                    max(int(width_pt / (CHAR_EM * m.size)), 1), m.line, m.before, m.after)
+            chars, step, before, after = line
+            # math.ceil(length / chars), at least 1: integers, no float division
+            lines = -(-length // chars) if length > chars else 1
+            if equation:
                 lines += MATH_LINES
-            height += lines * m.line + m.before + m.after
+            height += lines * step + before + after
         if height * 20 > tallest:
             tallest = height * 20
     return tallest

@@ -557,16 +557,21 @@ def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int
             continue
         spans, vmerges = Spans(tbl), CellProperties(tbl, "vMerge")
         rows = tbl.findall(_TR)
+        previous = None  # the row above's cells, when read (merging keeps cells and spans)
         for r, tr in enumerate(rows):
             if tr not in rows_with:
+                previous = None
                 continue
+            cells = list(spans.cells(tr))
             starts: dict[int, etree._Element] | None = None  # the row above's, by column
-            for col, _, tc in spans.cells(tr):
+            for col, _, tc in cells:
                 if tc not in marked:
                     continue
                 if r > 0 and starts is None:
                     starts = {}
-                    for c, _, cell in spans.cells(rows[r - 1]):
+                    if previous is None:
+                        previous = spans.cells(rows[r - 1])
+                    for c, _, cell in previous:
                         starts.setdefault(c, cell)  # the first cell at a column
                 above = starts.get(col) if starts is not None else None
                 if above is None:
@@ -579,6 +584,7 @@ def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int
                 vmerges[tc] = _set_vmerge(tc, "continue")
                 _clear_cell(tc)
                 merged += 1
+            previous = cells
     for t in found.texts:  # a marker outside a table cell of its own shows nothing
         if t.text and MERGE_UP in t.text:
             t.text = t.text.replace(MERGE_UP, "")
