@@ -20,9 +20,15 @@ the remaining columns in proportion to their widths, except the narrow numbering
 docxtpl has no tag for "this column only if": the template holds every column a report may
 show, and the report drops the ones it does not (the same approach as ``render``'s merge
 of marked cells).
+
+When a column's heading is a plain ``{{ name }}`` whose value the context already holds,
+the column is dropped from the template's body before rendering instead (``ColumnPlan``,
+issue 25): the same document, without rendering, parsing and hinting cells that go.
 """
 
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
@@ -252,3 +258,158 @@ def _plan(spans: tuple[int, ...], drop: set[int], widths: list[int] | None) -> l
         plan.append((kept if gone else None, width))
         at += kept
     return plan
+
+
+# --- columns dropped before rendering (issue 25) -----------------------------------------
+
+# A heading cell whose whole text is one plain ``{{ name.name… }}``: its value is known
+# before rendering.
+_HEADING = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
+# docxtpl's tags that may sit in a table the plan changes: rows (``{%tr``), paragraphs and
+# runs (``{%p``, ``{%r``), each written right after the "{%" and followed by a space; any
+# other ``{%`` (``{% cellbg %}``, ``{%tc``, a bare ``{% if %}`` that could span cells) and
+# a ``{{tr``/``{{tc`` (a row or cell replaced by a value) leave the table to the pass after
+# rendering
+_ROW_TAG = re.compile(r"\{%tr ")
+_KEPT_TAG = re.compile(r"\{%(?:tr|p|r) ")
+_VALUE_TAG = re.compile(r"\{\{(?:tr|tc) ")
+_OPENS = re.compile(r"\{%[pr]\s+(?:for|if)\b")
+_CLOSES = re.compile(r"\{%[pr]\s+end(?:for|if)\b")
+_DRAWN = tuple(f"{{{ns}}}{tag}" for ns, tag in (
+    ("http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing", "docPr"),
+    (W, "drawing"), (W, "pict"), (W, "object")))
+
+
+class ColumnPlan:
+    """The columns of a template's body that a report drops, decided before rendering
+    instead of after it (``drop_marked_columns``), so that their cells are never rendered,
+    parsed, hinted or written (issue 25): about a quarter of the cells of the yearly
+    report's two large tables.
+
+    A top-level table takes part (``candidates``) when the pass after rendering would
+    drop the same columns with the same widths from its rendered copy; that is, when
+    its heading rows (those above the first row holding a ``{%`` tag) have cells spanning
+    one grid column whose whole text is one ``{{ name.name… }}``, whose value is the
+    marker for this report (``dropped``), and when
+
+    * its rows' spans fill its grid (``fix_table_grids`` leaves it as it is), it holds no
+      table, and each ``{`` of its XML is in the text of a ``w:t`` (no tag in an
+      attribute);
+    * its only tags are docxtpl's ``{%tr``, ``{%p`` and ``{%r`` (rows are copies of the
+      template's rows, cells keep their spans), and a cell that would go holds no
+      ``{%tr`` and its ``{%p``/``{%r`` blocks open and close inside it, and no drawing
+      (whose ids would be numbered otherwise).
+
+    ``body(drops)`` is the body's XML with those columns gone (``_drop``, the same
+    arithmetic as after rendering), made once per set of columns. The caller renders it
+    and, if the rendered text still holds the marker in a table it reduced, renders the
+    whole body instead (``reduced_grids``). The body's XML must come back unchanged from
+    lxml (it is docxtpl's ``get_xml``, lxml's own output); else nothing is planned."""
+
+    def __init__(self, body_xml: str, marker: str = DROP_COLUMN):
+        self.xml, self.marker = body_xml, marker
+        self.candidates: list[tuple[int, int, str]] = []  # (table, grid column, name)
+        self._bodies: dict[frozenset[tuple[int, int]], tuple[str, frozenset]] = {}
+        try:
+            tree = etree.fromstring(body_xml)
+        except (etree.XMLSyntaxError, ValueError):
+            return
+        if etree.tostring(tree, encoding="unicode") != body_xml:
+            return
+        for index, tbl in enumerate(tree.iterchildren(TBL)):
+            self.candidates += [(index, col, name) for col, name in _candidates(tbl)]
+
+    def dropped(self, value) -> frozenset[tuple[int, int]]:
+        """The (table, grid column) pairs whose heading's value is the marker;
+        ``value(name)``: the value of the dotted name in the report's context (anything
+        raised: not the marker)."""
+        out = set()
+        for index, col, name in self.candidates:
+            try:
+                found = value(name)
+            except Exception:  # rendering reports what is wrong with it, not the plan
+                continue
+            if isinstance(found, str) and str(found) == self.marker:
+                out.add((index, col))
+        return frozenset(out)
+
+    def body(self, drops: frozenset[tuple[int, int]]) -> tuple[str, frozenset]:
+        """The body's XML without the columns ``drops``, and the grids (gridCol widths)
+        of the tables reduced, made once per set."""
+        found = self._bodies.get(drops)
+        if found is None:
+            tree = etree.fromstring(self.xml)
+            tables = list(tree.iterchildren(TBL))
+            grids = set()
+            for index in sorted({i for i, _ in drops}):
+                tbl = tables[index]
+                spans = Spans(tbl)
+                _drop(tbl, tbl.findall(TR), {c for i, c in drops if i == index}, spans)
+                grids.add(table_grid(tbl))
+            if len(self._bodies) >= 8:
+                self._bodies.pop(next(iter(self._bodies)))
+            found = self._bodies[drops] = (etree.tostring(tree, encoding="unicode"),
+                                           frozenset(grids))
+        return found
+
+
+def table_grid(tbl: etree._Element) -> tuple[str, ...]:
+    """The widths of a table's grid columns, as written."""
+    return tuple(g.get(_WIDTH, "") for g in tbl.iterchildren(_w("tblGrid"))
+                 for g in g.iterchildren(_w("gridCol")))
+
+
+def reduced_and_marked(body: etree._Element, grids: frozenset, marker: str) -> bool:
+    """Whether a table of the rendered ``body`` whose grid is one of ``grids`` (the
+    tables a ``ColumnPlan`` reduced; another table with the same grid counts too) has a
+    text holding ``marker``: then the plan did not drop all its marked columns."""
+    for t in texts_holding(body, (marker, marker)):
+        tbl = next(t.iterancestors(TBL), None)
+        if tbl is not None and table_grid(tbl) in grids:
+            return True
+    return False
+
+
+def _candidates(tbl: etree._Element) -> list[tuple[int, str]]:
+    """(grid column, dotted name) of the heading cells of ``tbl`` a plan may drop by, or
+    [] when the table does not take part (``ColumnPlan``)."""
+    xml = etree.tostring(tbl, encoding="unicode")
+    texts = [t.text or "" for t in tbl.iter(T)]
+    if "{" in xml and xml.count("{") != sum(t.count("{") for t in texts):
+        return []
+    if tbl.find(f".//{TBL}") is not None:
+        return []
+    joined = "".join(texts)
+    if joined.count("{%") != len(_KEPT_TAG.findall(joined)) or _VALUE_TAG.search(joined):
+        return []  # a tag other than {%tr, {%p, {%r
+    grid = table_grid(tbl)
+    spans = Spans(tbl)
+    found: list[tuple[int, str]] = []
+    heading = True
+    for tr in tbl.iterchildren(TR):
+        text = "".join(t.text or "" for t in tr.iter(T))
+        if "{%" in text:
+            heading = False
+            if _ROW_TAG.search(text):
+                continue  # docxtpl replaces the row by its tag
+        if sum(span for _, span, _ in spans.cells(tr)) != len(grid):
+            return []
+        if not heading:
+            continue
+        for col, span, tc in spans.cells(tr):
+            m = _HEADING.fullmatch(_text(tc))
+            if span == 1 and m:
+                found.append((col, m.group(1)))
+    if not found:
+        return []
+    cols = {col for col, _ in found}
+    for tr in tbl.iterchildren(TR):
+        for col, span, tc in spans.cells(tr):
+            if not set(range(col, col + span)) <= cols:
+                continue  # kept (perhaps narrowed)
+            text = "".join(t.text or "" for t in tc.iter(T))
+            if _ROW_TAG.search(text) or \
+                    len(_OPENS.findall(text)) != len(_CLOSES.findall(text)) or \
+                    any(True for _ in tc.iter(*_DRAWN)):
+                return []
+    return found

@@ -12,7 +12,9 @@ document's root without its body, the core properties, the styles' metrics. A re
 only
 
 1. renders the body's XML as text (the prepared and compiled template of ``PREPARED``,
-   as docxtpl: ``render.render_xml``) and parses it strictly into a tree; the table grids
+   as docxtpl: ``render.render_xml``; without the columns the report drops when their
+   headings are known before rendering: ``columns.ColumnPlan``, the body without them
+   prepared once per set of columns) and parses it strictly into a tree; the table grids
    are fixed, drawing ids renumbered and the body finished (``render.finish_body``:
    dropped columns, merged cells, page hints) on that tree, as docxtpl with the engine's
    changes does;
@@ -48,6 +50,7 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..office.packaging import stamp_parts
+from .columns import DROP_COLUMN, ColumnPlan, reduced_and_marked
 from .pagination import StyleMetrics
 from .prepared import PREPARED, patched_xml
 from .render import (
@@ -97,6 +100,7 @@ class _Prepared:
     metrics: StyleMetrics  # the styles' line heights, for the page hints
     styles: etree._Element  # the styles part (what the metrics were read from)
     footnotes: bool  # a footnotes part: rendered through docxtpl
+    columns: ColumnPlan  # the columns a report may drop before rendering
 
 
 _TEMPLATES: dict[bytes, _Prepared] = {}
@@ -123,8 +127,7 @@ def render_package(context: dict[str, Any], template_path: Path, spec: TemplateS
     parts = dict(prepared.parts)
     env = render_env()
     try:
-        body = _render_part(prepared.body, context, namespaces, source, env)
-        root, tree = _parse_body(prepared, body)
+        root, tree = _rendered_body(prepared, context, namespaces, source, env)
         fix_table_grids(tree)
         for number, element in enumerate(_DOC_PR(tree), 1001):  # docxtpl's fix_docpr_ids
             element.attrib["id"] = str(number)
@@ -147,6 +150,31 @@ def render_package(context: dict[str, Any], template_path: Path, spec: TemplateS
     # not parsed again); the others are the template's, the same objects every time
     built = {prepared.document, prepared.core, *(name for name, _ in prepared.headers)}
     return stamp_parts(parts, when, kept=[n for n in parts if n not in built], built=built)
+
+
+def _rendered_body(prepared: _Prepared, context: dict[str, Any], namespaces: dict[str, str],
+                   source: str, env) -> tuple[etree._Element | None, etree._Element]:
+    """The body rendered and parsed (``_parse_body``): without the columns the report
+    drops when they are known before rendering (``columns.ColumnPlan``), else whole. When
+    a table the plan reduced still holds the marker after rendering (a column the plan
+    could not know), the whole body is rendered instead: the pass after rendering then
+    drops every column at once, as it always did."""
+    plan = prepared.columns
+    drops = plan.dropped(lambda name: _expression(env, name)(**context)) \
+        if plan.candidates else frozenset()
+    if drops:
+        xml, grids = plan.body(drops)
+        body = _render_part(xml, context, namespaces, source, env)
+        parsed = _parse_body(prepared, body)
+        if DROP_COLUMN not in body or not reduced_and_marked(parsed[1], grids, DROP_COLUMN):
+            return parsed
+    body = _render_part(prepared.body, context, namespaces, source, env)
+    return _parse_body(prepared, body)
+
+
+def _expression(env, name: str):
+    """``name`` (dotted) compiled as a Jinja expression of ``env``, kept per process."""
+    return PREPARED.get(("expression", env), name, env.compile_expression)
 
 
 _DECLARATION = re.compile(r'\sxmlns(?::([^\s=]+))?\s*=\s*"([^"]*)"')
@@ -282,4 +310,4 @@ def _prepare(data: bytes, source: str) -> _Prepared:
     return _Prepared(parts, document.partname.membername, root, at,
                      around if declared else None, declared, body_xml,
                      tuple(headers), core_part.partname.membername, StyleMetrics(styles),
-                     styles, footnotes)
+                     styles, footnotes, ColumnPlan(body_xml))

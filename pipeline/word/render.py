@@ -549,7 +549,8 @@ def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int
     if found is None:
         found = Marked(body, (MERGE_UP, MERGE_UP))
     marked = found.cells(MERGE_UP)
-    rows_with = {tc.getparent() for tc in marked}
+    # a marked cell of a dropped column (``drop_marked_columns``) is gone: nothing to join
+    rows_with = {tr for tc in marked if (tr := tc.getparent()) is not None}
     tables = {tr.getparent() for tr in rows_with}
     merged = 0
     for tbl in body.iter(_TBL) if tables else ():
