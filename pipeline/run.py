@@ -66,7 +66,7 @@ from .errors import (
 )
 from .history import open_history
 from .history.content import differences, series_differences
-from .history.model import RunSnapshot, fingerprint
+from .history.model import RunSnapshot
 from .history.report import Prior, master_differences, read_prior, same_figures, snapshot
 from .intake.validate import Validated, check_inputs
 from .office.libreoffice import require_soffice
@@ -322,7 +322,8 @@ def _put_back(prepared, run: ReportOutcome, why: str) -> HistoryError:
 
 def _snapshot(job: ReportJob, run: ReportOutcome) -> RunSnapshot:
     units = {u.code for u in job.master.reporting_units}
-    prints = {sub.unit: fingerprint(Path(sub.path).read_bytes())
+    # the bytes the figures were read from (not the file as it may be by now)
+    prints = {sub.unit: sub.digest
               for sub in run.checked.submissions if sub.unit in units}
     template = Path(job.template).read_bytes()
     if run.quarter is not None:

@@ -366,3 +366,39 @@ def test_killed_while_unlocking_keeps_the_signed_report_and_is_said(signed, fill
         again.stderr
     cli("report", "-i", inputs, "--out", report, "--riwayat", db, "--buka-kunci")
     assert versions(db) == [(1, 0), (2, 1)]
+
+
+def test_the_history_records_the_bytes_the_figures_were_read_from(tmp_path, monkeypatch):
+    """A unit's workbook changed on disk after it was checked and read (a unit saving it
+    again): the history records the fingerprint of the bytes the figures came from, not
+    of the file as it is by then (the reader keeps their digest; issue 25)."""
+    import hashlib
+
+    from pipeline import run as stages
+    from pipeline.domain.master import load_master
+    from pipeline.workbook.sample import write_sample_inputs
+
+    master = load_master(paths.SAMPLE_MASTER)
+    inputs = tmp_path / "isian"
+    write_sample_inputs(master, inputs)
+    read = {hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs.glob("*.xlsx")}
+    real_check = stages.check
+
+    def check_then_saved_again(job, run):
+        real_check(job, run)
+        for p in inputs.glob("*.xlsx"):
+            p.write_bytes(p.read_bytes() + b"\0")
+
+    recorded: list[dict] = []
+    real_snapshot = stages.snapshot
+
+    def keep(master, results, submissions, template, *args):
+        recorded.append(dict(submissions))
+        return real_snapshot(master, results, submissions, template, *args)
+
+    monkeypatch.setattr(stages, "STAGES", tuple(check_then_saved_again if s is real_check
+                                                else s for s in stages.STAGES))
+    monkeypatch.setattr(stages, "snapshot", keep)
+    stages.run_report(stages.ReportJob(master, inputs, tmp_path / "Laporan.docx",
+                                       history=tmp_path / "riwayat.sqlite"))
+    assert len(recorded) == 1 and set(recorded[0].values()) == read

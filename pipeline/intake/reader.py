@@ -7,6 +7,7 @@ live in ``validate``. Input files are opened read-only and never modified.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,9 @@ class Submission:
     rows: tuple[Row, ...]
     # input cells with a formula, an error, a percent format or hidden under a merge
     facts: dict[str, CellFact] = field(default_factory=dict)
+    # sha256 (hex) of the file's bytes as the gate checked them and the reader read them
+    # (what the history records of the file: ``history.model.fingerprint`` of those bytes)
+    digest: str = ""
 
     @property
     def unit(self) -> str:
@@ -244,7 +248,8 @@ def _read_book(
                            getattr(sheet_xml, "percent_styles", frozenset()))
         _add_covered(facts, scan_merges(xml), rows, columns, grid)
     problems = _sheet_copies(path, book, names, rows, columns, meta)
-    return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts), problems
+    return Submission(path.name, path, meta, spec.SHEET, columns, rows, facts,
+                      hashlib.sha256(sheet_xml.data).hexdigest()), problems
 
 
 def repr_sheet(name: str) -> str:
