@@ -359,12 +359,13 @@ def table_grid(tbl: etree._Element) -> tuple[str, ...]:
                  for g in g.iterchildren(_w("gridCol")))
 
 
-def reduced_and_marked(body: etree._Element, grids: frozenset, marker: str) -> bool:
-    """Whether a table of the rendered ``body`` whose grid is one of ``grids`` (the
-    tables a ``ColumnPlan`` reduced; another table with the same grid counts too) has a
-    text holding ``marker``: then the plan did not drop all its marked columns."""
-    for t in texts_holding(body, (marker, marker)):
-        tbl = next(t.iterancestors(TBL), None)
+def reduced_and_marked(found: Marked, grids: frozenset, marker: str) -> bool:
+    """Whether a cell of a rendered table whose grid is one of ``grids`` (the tables a
+    ``ColumnPlan`` reduced; another table with the same grid counts too) is marked with
+    ``marker`` (``found``: the rendered body's ``Marked``, which looked for ``marker``):
+    then the plan did not drop all the table's marked columns."""
+    for tc in found.cells(marker):
+        tbl = next(tc.iterancestors(TBL), None)
         if tbl is not None and table_grid(tbl) in grids:
             return True
     return False

@@ -50,10 +50,11 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..office.packaging import stamp_parts
-from .columns import DROP_COLUMN, ColumnPlan, reduced_and_marked
+from .columns import DROP_COLUMN, ColumnPlan, Marked, reduced_and_marked
 from .pagination import StyleMetrics
 from .prepared import PREPARED, patched_xml
 from .render import (
+    FINISHED_MARKERS,
     START_TAG,
     STRICT,
     CorePart,
@@ -127,12 +128,12 @@ def render_package(context: dict[str, Any], template_path: Path, spec: TemplateS
     parts = dict(prepared.parts)
     env = render_env()
     try:
-        root, tree = _rendered_body(prepared, context, namespaces, source, env)
+        root, tree, found = _rendered_body(prepared, context, namespaces, source, env)
         fix_table_grids(tree)
         for number, element in enumerate(_DOC_PR(tree), 1001):  # docxtpl's fix_docpr_ids
             element.attrib["id"] = str(number)
         finish_body(tree, context.get("place_date"), spec.signed, prepared.styles,
-                    prepared.metrics)
+                    prepared.metrics, found)
         if root is None:
             root = copy.deepcopy(prepared.root)
             root.insert(prepared.body_at, tree)  # lxml drops the declarations the root has
@@ -153,23 +154,28 @@ def render_package(context: dict[str, Any], template_path: Path, spec: TemplateS
 
 
 def _rendered_body(prepared: _Prepared, context: dict[str, Any], namespaces: dict[str, str],
-                   source: str, env) -> tuple[etree._Element | None, etree._Element]:
-    """The body rendered and parsed (``_parse_body``): without the columns the report
-    drops when they are known before rendering (``columns.ColumnPlan``), else whole. When
-    a table the plan reduced still holds the marker after rendering (a column the plan
-    could not know), the whole body is rendered instead: the pass after rendering then
-    drops every column at once, as it always did."""
+                   source: str, env
+                   ) -> tuple[etree._Element | None, etree._Element, Marked | None]:
+    """The body rendered and parsed (``_parse_body``), and its markers when looked for
+    (``Marked``, for ``finish_body``): without the columns the report drops when they are
+    known before rendering (``columns.ColumnPlan``), else whole. When a table the plan
+    reduced still holds the marker after rendering (a column the plan could not know),
+    the whole body is rendered instead: the pass after rendering then drops every column
+    at once, as it always did."""
     plan = prepared.columns
     drops = plan.dropped(lambda name: _expression(env, name)(**context)) \
         if plan.candidates else frozenset()
     if drops:
         xml, grids = plan.body(drops)
         body = _render_part(xml, context, namespaces, source, env)
-        parsed = _parse_body(prepared, body)
-        if DROP_COLUMN not in body or not reduced_and_marked(parsed[1], grids, DROP_COLUMN):
-            return parsed
+        root, tree = _parse_body(prepared, body)
+        if DROP_COLUMN not in body:
+            return root, tree, None
+        found = Marked(tree, FINISHED_MARKERS)
+        if not reduced_and_marked(found, grids, DROP_COLUMN):
+            return root, tree, found
     body = _render_part(prepared.body, context, namespaces, source, env)
-    return _parse_body(prepared, body)
+    return (*_parse_body(prepared, body), None)
 
 
 def _expression(env, name: str):

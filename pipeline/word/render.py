@@ -190,13 +190,18 @@ def with_images(value: Any, tpl) -> Any:
     return value
 
 
+FINISHED_MARKERS = (DROP_COLUMN, MERGE_UP, DROP_PARAGRAPH)  # what ``finish_body`` acts on
+
+
 def finish_body(body: etree._Element, anchor: str | None = None,
                 hold_ending: bool = True, styles: etree._Element | None = None,
-                metrics: StyleMetrics | None = None) -> None:
+                metrics: StyleMetrics | None = None, found: Marked | None = None) -> None:
     """After rendering: drop the marked columns, merge the marked cells, add the page
     hints (step 3 of the module docstring; ``anchor``, ``hold_ending``, ``styles``,
-    ``metrics``: see ``pagination.add_page_hints``)."""
-    found = Marked(body, (DROP_COLUMN, MERGE_UP, DROP_PARAGRAPH))  # looked for once, for all
+    ``metrics``: see ``pagination.add_page_hints``). ``found``: the body's
+    ``Marked(body, FINISHED_MARKERS)``, when the caller looked already."""
+    if found is None:
+        found = Marked(body, FINISHED_MARKERS)  # looked for once, for all
     drop_marked_paragraphs(body, DROP_PARAGRAPH, found)
     drop_marked_columns(body, DROP_COLUMN, found)
     merge_marked_cells(body, found)
