@@ -171,8 +171,9 @@ HEADER_SEARCH_ROWS = 60  # the header row is looked for in the first rows only
 def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     """The header row (0-based) and column key -> 0-based column, found by the labels."""
     for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        # an empty cell ("") would only add the key "", which names no column
         found = {
-            str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str)
+            str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str) and v
         }
         if _REQUIRED_FOLDED <= found.keys():
             columns = {_LABEL_KEYS[text]: i for text, i in found.items() if text in _LABEL_KEYS}

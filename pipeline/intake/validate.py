@@ -670,7 +670,8 @@ def _check_totals(
         if ind.merge == Merge.SAME:
             _check_same(ind, mine, accepted, problems, invalid)
             continue
-        if not ind.asks_x2:
+        rules = ind.rules  # looked up once
+        if not rules.asks_x2:
             continue
         x1 = sum(r["x1"] for r in mine)
         x2 = sum(r["x2"] for r in mine)
@@ -684,7 +685,7 @@ def _check_totals(
                 problems.append(Problem(Severity.ERROR, R.X2_ZERO, msg, sub.file, sub.sheet,
                                         sub.ref(r["row"], "x2"), "0", sub.unit))
                 invalid.add((sub.unit, ind.code))
-        elif ind.rules.is_share and ind.share_of_whole and x2 and x1 > x2:
+        elif rules.is_share and ind.share_of_whole and x2 and x1 > x2:
             for r in mine:
                 sub = accepted[r["unit"]]
                 problems.append(Problem(
