@@ -40,8 +40,16 @@ from typing import Any
 
 import pandas as pd
 
-from .domain.kinds import MET, NA, NOT_MET, Merge
-from .domain.master import Indicator, Master, NegativeRule, Polarity, Target
+from .domain.kinds import MET, NA, NOT_MET, KindRules, Merge
+from .domain.master import (
+    AchievementBase,
+    Indicator,
+    Master,
+    NegativeRule,
+    Polarity,
+    Settings,
+    Target,
+)
 
 
 class Status(StrEnum):
@@ -164,25 +172,31 @@ def compute(
     master does not type them.
     """
     by_code: dict[str, dict[str, dict]] = {}
-    frame = values.reindex(columns=VALUE_COLUMNS)
+    # the frame as validate makes it needs no reindexing (the same columns, the same
+    # values: reindex would only copy it)
+    frame = (values if list(values.columns) == VALUE_COLUMNS
+             else values.reindex(columns=VALUE_COLUMNS))
     # column by column (``tolist`` gives Python scalars, as to_dict("records") does) at a
     # third of to_dict's cost on a frame of a few dozen rows
     for line in zip(*(frame[c].tolist() for c in VALUE_COLUMNS), strict=True):
         record = dict(zip(VALUE_COLUMNS, line, strict=True))
         by_code.setdefault(record["code"], {})[record["unit"]] = record
+    settings = master.settings
+    no_rows: dict[str, dict] = {}
     results = {
-        ind.code: _indicator_result(master, ind, by_code.get(ind.code, {}), invalid)
+        ind.code: _indicator_result(settings, ind, by_code.get(ind.code, no_rows), invalid)
         for ind in master.indicators
     }
     achieved = [r.achievement for r in results.values() if r.achievement is not None]
-    previous = {i.code: _previous(i, (history or {}).get(i.code)) for i in master.indicators}
+    recorded = history or {}
+    previous = {i.code: _previous(i, recorded.get(i.code)) for i in master.indicators}
     return Results(
         indicators=results,
         average_achievement=mean(achieved),
         average_previous=mean([p[0] for p in previous.values()]),
         averaged=len(achieved),
         total=len(results),
-        cap=master.settings.achievement_cap,
+        cap=settings.achievement_cap,
         draft=draft,
         na_targets=tuple(i.code for i in master.indicators if i.target == NA),
         previous=previous,
@@ -200,16 +214,18 @@ def _previous(ind: Indicator, recorded: tuple[float | None, Any] | None) -> tupl
 
 
 def _indicator_result(
-    master: Master, ind: Indicator, rows: dict[str, dict],
+    settings: Settings, ind: Indicator, rows: dict[str, dict],
     invalid: frozenset[tuple[str, str]],
 ) -> IndicatorResult:
-    """One indicator from its units' records ({unit: record})."""
+    """One indicator from its units' records ({unit: record}); ``settings``: the
+    master's."""
     contributions = []
     status = Status.OK
     rules = ind.rules  # looked up once (the kind's rules; the indicator is frozen)
     asks_x2 = rules.asks_x2
+    code = ind.code
     for unit in ind.reporting_units:
-        if (unit, ind.code) in invalid:
+        if (unit, code) in invalid:
             status = Status.INVALID
             contributions.append(Contribution(unit, None, None))
             continue
@@ -220,30 +236,30 @@ def _indicator_result(
             continue
         x1 = _value(row["x1"])
         x2 = _value(row["x2"]) if asks_x2 else None
-        note = "" if _missing(row["note"]) else str(row["note"])
-        analysis = "" if _missing(row["analysis"]) else str(row["analysis"])
+        note, analysis = row["note"], row["analysis"]
+        note = "" if _missing(note) else str(note)
+        analysis = "" if _missing(analysis) else str(analysis)
         contributions.append(Contribution(unit, x1, x2, note, analysis))
         if x1 is None or (asks_x2 and x2 is None):
             status = Status.MISSING if status == Status.OK else status
     if status != Status.OK:
-        return IndicatorResult(ind.code, status, contributions=tuple(contributions))
+        return IndicatorResult(code, status, contributions=tuple(contributions))
     if ind.merge == Merge.SAME:
         x1, x2 = contributions[0].x1, contributions[0].x2
     else:
         x1 = sum(c.x1 for c in contributions)
         x2 = sum(c.x2 for c in contributions) if asks_x2 else None
-    y = realisation(ind, x1, x2)
+    y = rules.realisation(ind, x1, x2)  # ``realisation``
     if y is None:
-        return IndicatorResult(ind.code, Status.INVALID, x1, x2, contributions=tuple(contributions))
-    settings = master.settings
-    value = indicator_achievement(ind, y, ind.target)
+        return IndicatorResult(code, Status.INVALID, x1, x2, contributions=tuple(contributions))
+    value = _achievement_of(ind, rules, y, ind.target, False)
     met = None
     if rules.met_only and value is not None:
         met, value = value >= 100, (value if ind.counted else None)
     value, capped = (value, False) if value is None else apply_cap(value, settings.achievement_cap)
-    final = indicator_achievement(ind, y, ind.final_target, final=True)
+    final = _achievement_of(ind, rules, y, ind.final_target, True)
     return IndicatorResult(
-        ind.code, Status.OK, x1, x2, y, value, capped, tuple(contributions),
+        code, Status.OK, x1, x2, y, value, capped, tuple(contributions),
         label=rules.label(ind, x1), grade=settings.grade_of(value),
         final_achievement=final, met=met,
     )
@@ -255,14 +271,24 @@ def indicator_achievement(ind: Indicator, y: float, target: Target | None,
     the realisasi as printed where ``capaian_dari: realisasi_tercetak``, the indicator's
     negative-polarity rule (``final``: the one against the Target Akhir), a status met
     (100) or not (0). None when the target is NA or absent. Uncapped."""
-    t = ind.target_number(target)
+    return _achievement_of(ind, ind.rules, y, target, final)
+
+
+def _achievement_of(ind: Indicator, rules: KindRules, y: float, target: Target | None,
+                    final: bool) -> float | None:
+    """``indicator_achievement`` with the indicator's kind rules (``ind.rules``) given."""
+    if target is None or target == NA:  # ``ind.target_number``'s None, without the call
+        return None
+    t = ind.target_number(target) if isinstance(target, str) else target
     if t is None:
         return None
-    if ind.rules.met_only:
+    if rules.met_only:
         low = t[0] if isinstance(t, tuple) else t
         return 100.0 if y >= low else 0.0
     rule = ind.final_rule if final else ind.rule
-    return achievement(ind.used_realisation(y), t, ind.polarity, rule)
+    used = (ind.printed(y) if ind.achievement_base == AchievementBase.PRINTED
+            and not rules.labelled else y)  # ``ind.used_realisation``
+    return achievement(used, t, ind.polarity, rule)
 
 
 def met_text(r: IndicatorResult) -> str | None:

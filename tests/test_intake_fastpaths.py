@@ -160,7 +160,11 @@ def test_formula_cells_shortcut_on_random_sheets():
 
     rng = random.Random(25)
     pieces = [*_FORMULA_CELLS, '<c r="E10"><v>1</v></c>', "</c>", "<c ", "<f>", "<f ", ">",
-              '<c r="G3" t="e"><v>#REF!</v></c>', "<row>", "</row>"]
+              '<c r="G3" t="e"><v>#REF!</v></c>', "<row>", "</row>",
+              # what the one-pass pattern must tell apart: a formula after a cell tag or
+              # not, other elements starting "<f", a cell tag right before one of them
+              '<c r="G9">', '<c r="E9" s="1">', "<f/>", "<fo>", "<formula1>0</formula1>",
+              "<x:f>", '<c r="E9"><f_>', "<c>", "<cx>", '<c r="E9"/>']
     for _ in range(400):
         body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         data = (HEAD + body + "</sheetData></worksheet>").encode()

@@ -171,8 +171,9 @@ HEADER_SEARCH_ROWS = 60  # the header row is looked for in the first rows only
 def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     """The header row (0-based) and column key -> 0-based column, found by the labels."""
     for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        # an empty cell ("") would only add the key "", which names no column
         found = {
-            str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str)
+            str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str) and v
         }
         if _REQUIRED_FOLDED <= found.keys():
             columns = {_LABEL_KEYS[text]: i for text, i in found.items() if text in _LABEL_KEYS}
@@ -197,22 +198,24 @@ def definition_fingerprint(master: Master, unit_code: str, inputs=None,
     (default ``ind.rules.inputs(ind)``; the same rules, the same fingerprint);
     ``indicators``: ``master.indicators_of(unit_code)`` when the caller holds it.
     """
-    rows = [
-        [
+    rows = []
+    for ind in (master.indicators_of(unit_code) if indicators is None else indicators):
+        target = ind.target
+        row = [
             ind.code,
             ind.name,
             ind.kind.value,
             ind.y_meaning,
             ind.x1_meaning,
             ind.x2_meaning if ind.asks_x2 else None,
-            list(ind.target) if isinstance(ind.target, tuple) else ind.target,
+            list(target) if isinstance(target, tuple) else target,
             *_rule_fingerprint(ind, inputs),
-            # the quarters it is measured in decide which cells a quarter's workbook asks
-            # (only when given, so the fingerprints of existing workbooks stay valid)
-            *([["diukur_triwulan", list(ind.measured)]] if ind.measured else []),
         ]
-        for ind in (master.indicators_of(unit_code) if indicators is None else indicators)
-    ]
+        # the quarters it is measured in decide which cells a quarter's workbook asks
+        # (only when given, so the fingerprints of existing workbooks stay valid)
+        if ind.measured:
+            row.append(["diukur_triwulan", list(ind.measured)])
+        rows.append(row)
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -221,6 +224,16 @@ def _rule_fingerprint(ind: Indicator, inputs=None) -> list:
     """What the inputs may hold, beyond the original fields: only when it differs from a
     plain percentage, so the fingerprints of existing percentage workbooks stay valid."""
     rules = ind.rules.inputs(ind) if inputs is None else inputs(ind)
+    if len(rules) == 2 and ind.multiplier == 1:  # the plain percentage, tested field by
+        x1, x2 = rules  # field as the list comparison below compares them
+        if (x1.key, x1.negative, x1.whole, x2.key, x2.negative, x2.whole) == _PLAIN_RULES \
+                and not x1.choices and not x2.choices:
+            return []
     extra = [[r.key, list(r.choices), r.negative, r.whole] for r in rules]
+    if len(extra) != 2:  # never the plain pair
+        return [extra, ind.multiplier]
     plain = [["x1", [], False, True], ["x2", [], False, True]]
     return [] if extra == plain and ind.multiplier == 1 else [extra, ind.multiplier]
+
+
+_PLAIN_RULES = ("x1", False, True, "x2", False, True)

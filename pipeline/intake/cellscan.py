@@ -115,21 +115,28 @@ def _formula_cells(data: bytes, wanted: re.Pattern[bytes], shortcut: bool = True
 
     The shortcut: a formula right after a plain cell start tag holding no "<"
     (``<c r="H9" s="3"><f>``, as Excel and LibreOffice write it) is that cell's, which
-    is what ``_enclosing_cell`` finds walking back one tag; one pattern finds them all,
-    and the tag's attributes say at once whether its column is wanted. Any other formula
-    (after a value, in a prefixed cell ...) takes ``_enclosing_cell``'s walk.
+    is what ``_enclosing_cell`` finds walking back one tag; one pattern finds them all
+    in the same pass as every other plain formula start tag, and the tag's attributes
+    say at once whether its column is wanted. Any other formula (after a value, in a
+    prefixed cell ...) takes ``_enclosing_cell``'s walk.
     ``shortcut=False``: every formula walks (the long way, for the tests)."""
     starts = set()
-    done: set[int] = set()
     if shortcut:
-        for m in _CELL_THEN_FORMULA.finditer(data):
-            done.add(m.end())
+        for m in _PLAIN_FORMULA_OR_CELL.finditer(data):
             attrs = m.group(1)  # up to the ">": "/" last in a self-closing tag
-            if not attrs.endswith(b"/") and wanted.search(attrs):
+            if attrs is None:
+                at = _enclosing_cell(data, m.start())
+                if at is not None:
+                    starts.add(at)
+            elif not attrs.endswith(b"/") and wanted.search(attrs):
                 starts.add(m.start())
+        if b":f" in data:  # prefixed formula start tags: the walk
+            for m in _PREFIXED_FORMULA.finditer(data):
+                at = _enclosing_cell(data, m.start())
+                if at is not None:
+                    starts.add(at)
+        return starts
     for pos in _formula_positions(data):
-        if pos in done:
-            continue
         at = _enclosing_cell(data, pos)
         if at is not None:
             starts.add(at)
@@ -137,9 +144,11 @@ def _formula_cells(data: bytes, wanted: re.Pattern[bytes], shortcut: bool = True
 
 
 _CELL_AT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>", re.DOTALL)
-# A plain cell start tag holding no "<" right before a plain formula start tag (the
-# formula's position is the match's end): where _CELL_AT matches, one tag back.
-_CELL_THEN_FORMULA = re.compile(rb"<c\b([^<>]*+)>(?=<f(?![0-9A-Za-z_]))")
+# Every plain formula start tag (``_PLAIN_FORMULA``) in one pass: with the plain cell
+# start tag holding no "<" right before it (group 1: its attributes; where _CELL_AT
+# matches, one tag back), else alone (group 1 None). A formula after such a cell tag is
+# always matched with it: the scan reaches the cell's "<" first, and the tag holds none.
+_PLAIN_FORMULA_OR_CELL = re.compile(rb"<(?:c\b([^<>]*+)><f|f)(?![0-9A-Za-z_])")
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _PREFIXED_FORMULA = re.compile(rb"<\w++:f\b")
 _DEPTH = 64  # tags looked back from a formula for its cell (a cell holds two or three)

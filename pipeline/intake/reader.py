@@ -406,8 +406,9 @@ def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
         else:
             values = [line[i] if i is not None and i < n else "" for i in at]
         code, x1, x2, note, analysis, obstacles, follow_up, *shown = values
-        if all(_blank(v) for v in (code, x1, x2, note, analysis, obstacles, follow_up)):
-            continue
+        if _blank(code) and all(_blank(v) for v in (x1, x2, note, analysis, obstacles,
+                                                     follow_up)):
+            continue  # a row with a Kode is kept without looking further
         yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note,
                   tuple(shown), analysis, obstacles, follow_up)
 

@@ -535,7 +535,7 @@ def _check_directory(infos: list, files: list) -> dict:
                     f"{_mb(MAX_MAIN_PART_SIZE)}; biasanya hanya beberapa KB); berkas ini "
                     f"tidak wajar dan mungkin berbahaya; {_USE_ORIGINAL}",
                 )
-        if posixpath.basename(key) == "sharedstrings.xml":
+        if key.endswith("sharedstrings.xml") and posixpath.basename(key) == "sharedstrings.xml":
             _check_shared_strings_size(info)
     total = sum(i.file_size for i in files)
     if total > MAX_UNCOMPRESSED:
@@ -590,7 +590,8 @@ def _check_kind(f: BinaryIO, by_name: dict) -> str:
             "Workbook (*.xlsx) dari templat sekretariat",
         )
     for key in by_name:
-        if posixpath.basename(key) == "vbaproject.bin" or key.startswith("xl/macrosheets/"):
+        if (key.endswith("vbaproject.bin") and posixpath.basename(key) == "vbaproject.bin") \
+                or key.startswith("xl/macrosheets/"):
             raise _macro()
     return "xlsx"
 

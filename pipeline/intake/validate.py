@@ -339,13 +339,12 @@ def _check_rows(
     expected = {i.code: i for i in indicators}
     seen: dict[str, Row] = {}
     records = []
+    unit, file, sheet, facts = sub.unit, sub.file, sub.sheet, sub.facts  # once, not per cell
 
     def add(code: str, msg: str, row: Row | None = None, key: str = "", value: Any = "",
             severity: Severity = Severity.ERROR) -> None:
         cell = sub.ref(row, key) if row is not None and key else ""
-        problems.append(
-            Problem(severity, code, msg, sub.file, sub.sheet, cell, _show(value), sub.unit)
-        )
+        problems.append(Problem(severity, code, msg, file, sheet, cell, _show(value), unit))
 
     for row in sub.rows:
         code = row.code
@@ -355,26 +354,30 @@ def _check_rows(
                 row, "code")
             continue
         code = _show(code)
-        if code not in expected:
-            add(R.CODE_UNKNOWN, f"Kode '{code}' tidak dikenal untuk unit {sub.unit} "
+        ind = expected.get(code)
+        if ind is None:
+            add(R.CODE_UNKNOWN, f"Kode '{code}' tidak dikenal untuk unit {unit} "
                 f"(Kode yang diharapkan: {', '.join(expected)}); jangan mengubah kolom Kode",
                 row, "code", code)
             continue
         if code in seen:
             add(R.CODE_DUPLICATE, f"Kode {code} muncul dua kali (juga di baris "
                 f"{seen[code].row + 1}); hapus salah satu baris", row, "code", code)
-            invalid.add((sub.unit, code))
+            invalid.add((unit, code))
             continue
         seen[code] = row
-        ind = expected[code]
         definition, rules = _per_indicator(ind)
-        for key, shown, wanted in zip(spec.SHOWN_KEYS, row.shown, definition, strict=True):
-            if shown != wanted and " ".join(_show(shown).split()) != " ".join(wanted.split()):
-                label = spec.COLUMNS[spec.COLUMN_INDEX[key]].label
-                add(R.DEFINITION_EDITED, f"teks '{label}' indikator {code} berbeda dari master "
-                    "(diubah di berkas ini); laporan tetap memakai teks master, pastikan angka "
-                    "diisi sesuai definisi master", row, key, shown, Severity.WARNING)
-                break
+        # texts as the master gives them (the usual row) hold nothing to compare one by one
+        if row.shown != definition:
+            for key, shown, wanted in zip(spec.SHOWN_KEYS, row.shown, definition, strict=True):
+                if shown != wanted and \
+                        " ".join(_show(shown).split()) != " ".join(wanted.split()):
+                    label = spec.COLUMNS[spec.COLUMN_INDEX[key]].label
+                    add(R.DEFINITION_EDITED, f"teks '{label}' indikator {code} berbeda dari "
+                        "master (diubah di berkas ini); laporan tetap memakai teks master, "
+                        "pastikan angka diisi sesuai definisi master", row, key, shown,
+                        Severity.WARNING)
+                    break
         ok = True
         counts: dict[str, Any] = {"x1": None, "x2": None}
         if quarter is not None and not ind.measured_in(quarter):
@@ -383,9 +386,9 @@ def _check_rows(
         for rule in rules:
             key = rule.key
             raw = getattr(row, key)
-            fact = sub.facts.get(sub.ref(row, key)) if sub.facts else None
-            if key == "x2" and (sub.unit, code) in prior_x2:
-                counts[key], findings = _from_history(raw, prior_x2[(sub.unit, code)],
+            fact = facts.get(sub.ref(row, key)) if facts else None
+            if key == "x2" and (unit, code) in prior_x2:
+                counts[key], findings = _from_history(raw, prior_x2[(unit, code)],
                                                       master.agency.year - 1)
             elif fact and fact.error:
                 counts[key], findings = None, [(R.EXCEL_ERROR, f"{key} berisi galat Excel "
@@ -401,7 +404,7 @@ def _check_rows(
                     and _is_number(raw):
                 counts[key], findings = None, [_percent_format(rule, raw)]
                 raw = f"{_percent_text(raw)}%"  # what the person typed and sees
-            elif rule.is_choice:
+            elif rule.choices:  # ``rule.is_choice``
                 counts[key], findings = _check_choice(raw, rule, ind)
             elif rule.text:
                 counts[key], findings = _check_text(raw, rule, ind)
@@ -414,7 +417,7 @@ def _check_rows(
                 add(reason, msg, row, key, raw, severity)
                 ok = ok and severity != Severity.ERROR
         if not ok:
-            invalid.add((sub.unit, code))
+            invalid.add((unit, code))
             continue
         x1, x2 = counts["x1"], counts["x2"]
         note = "" if _blank(row.note) else _show(row.note).strip()
@@ -432,7 +435,9 @@ def _check_rows(
         texts = {}
         for column in spec.QUARTER_TEXTS:  # a quarter's Kendala and Tindak lanjut
             text = getattr(row, column.key)
-            text = "" if _blank(text) else _show(text).strip()
+            if _blank(text):
+                continue  # "" once tidied: nothing to say or keep
+            text = _show(text).strip()
             if len(text) > MAX_NOTE:
                 add(R.NOTE_TOO_LONG, f"{column.label} lebih dari {MAX_NOTE} karakter; di "
                     f"laporan dipotong menjadi {MAX_NOTE} karakter pertama", row, column.key,
@@ -440,7 +445,7 @@ def _check_rows(
                 text = text[:MAX_NOTE] + "…"
             if text:
                 texts[column.key] = text
-        records.append({"unit": sub.unit, "code": code, "x1": x1, "x2": x2, "note": note,
+        records.append({"unit": unit, "code": code, "x1": x1, "x2": x2, "note": note,
                         "analysis": analysis, "row": row, "texts": texts})
     for code in expected:
         if code not in seen:
@@ -448,7 +453,7 @@ def _check_rows(
                 Severity.ERROR, R.CODE_MISSING,
                 f"baris indikator {code} ({expected[code].name}) tidak ada di lembar "
                 f"'{sub.sheet}'; gunakan templat asli dan jangan menghapus baris",
-                sub.file, sub.sheet, unit=sub.unit))
+                file, sheet, unit=unit))
     return records
 
 
@@ -564,6 +569,8 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
     Returns the number (None when refused) and findings as (reason, message, severity).
     """
     label = rule.key
+    if value.__class__ is float:  # calamine's number: not blank, a logical value, a date
+        return _check_float(value, rule, label, [])  # or text: straight to the number
     if _blank(value):
         return _refuse(R.BLANK, f"{label} belum diisi; {what_to_type(rule)}")
     if isinstance(value, bool):
@@ -586,7 +593,12 @@ def check_number(value: Any, rule: InputRule) -> tuple[float | None, list[Findin
                          f"sebagai {_show_id(parsed)} (format Indonesia: titik pemisah ribuan, "
                          "koma desimal); ketik sebagai angka agar pasti", Severity.WARNING))
         value = parsed
-    number = float(value)
+    return _check_float(float(value), rule, label, findings)
+
+
+def _check_float(number: float, rule: InputRule, label: str,
+                 findings: list[Finding]) -> tuple[float | None, list[Finding]]:
+    """``check_number``'s checks of a number (``label``: the input's key)."""
     if not math.isfinite(number):
         return _refuse(R.NOT_FINITE, f"{label} bukan angka yang sah; isi dengan angka")
     if number < 0 and not rule.negative:
@@ -658,7 +670,8 @@ def _check_totals(
         if ind.merge == Merge.SAME:
             _check_same(ind, mine, accepted, problems, invalid)
             continue
-        if not ind.asks_x2:
+        rules = ind.rules  # looked up once
+        if not rules.asks_x2:
             continue
         x1 = sum(r["x1"] for r in mine)
         x2 = sum(r["x2"] for r in mine)
@@ -672,7 +685,7 @@ def _check_totals(
                 problems.append(Problem(Severity.ERROR, R.X2_ZERO, msg, sub.file, sub.sheet,
                                         sub.ref(r["row"], "x2"), "0", sub.unit))
                 invalid.add((sub.unit, ind.code))
-        elif ind.rules.is_share and ind.share_of_whole and x2 and x1 > x2:
+        elif rules.is_share and ind.share_of_whole and x2 and x1 > x2:
             for r in mine:
                 sub = accepted[r["unit"]]
                 problems.append(Problem(
