@@ -422,3 +422,38 @@ def test_rekap_writer_orders_agencies_by_position(tmp_path):
         for position, agency in shuffled:
             writer.add(agency, position)
         assert writer.write(tmp_path / "acak").read_bytes() == in_order
+
+
+def test_a_batch_freezes_what_is_imported_without_a_full_collection(tmp_path, monkeypatch):
+    """The collector during a batch (issue 25): what is imported frozen after collecting
+    the young generations only (a full collection walks every object the imports made and
+    found nothing to free), the batch's thresholds; as before afterwards."""
+    import gc
+
+    from pipeline import batch
+
+    city = write_city(tmp_path / "kota", agencies=2, units=1, indicators=2, seed=5)
+    calls: list[object] = []
+    seen: dict[str, object] = {}
+    real_collect, real_freeze = gc.collect, gc.freeze
+    monkeypatch.setattr(gc, "collect", lambda *g: calls.append(g) or real_collect(*g))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze") or real_freeze())
+    real_process = batch.process_agency
+
+    def process(*args, **kwargs):
+        seen["threshold"] = gc.get_threshold()
+        seen["frozen"] = gc.get_freeze_count()
+        return real_process(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "process_agency", process)
+    before = gc.get_threshold()
+    try:
+        outcome = report_all(city.root, tmp_path / "out", jobs=1, progress=False)
+        after = gc.get_threshold(), gc.get_freeze_count()
+    finally:
+        gc.unfreeze()  # whatever happened, not left frozen for the other tests
+    assert outcome.ok and len(outcome.reports) == 2
+    assert calls[:2] == [(1,), "freeze"]  # the young generations, then frozen
+    assert () not in calls and (2,) not in calls  # never a full collection
+    assert seen["threshold"] == batch.GC_THRESHOLDS and seen["frozen"] > 0
+    assert after == (before, 0)  # as before the batch
