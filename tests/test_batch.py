@@ -457,3 +457,41 @@ def test_a_batch_freezes_what_is_imported_without_a_full_collection(tmp_path, mo
     assert () not in calls and (2,) not in calls  # never a full collection
     assert seen["threshold"] == batch.GC_THRESHOLDS and seen["frozen"] > 0
     assert after == (before, 0)  # as before the batch
+
+
+def test_an_agency_is_processed_without_automatic_collections(tmp_path, monkeypatch):
+    """While one agency is processed the collector waits; the young generations are
+    collected once when it is done, also when it fails; the collector is then as before
+    (issue 25)."""
+    import gc
+
+    from pipeline import batch
+
+    city = write_city(tmp_path / "kota", agencies=1, units=1, indicators=2, seed=6)
+    folder = city.agencies[0]
+    seen: list[object] = []
+    real_process, real_collect = batch._process, gc.collect
+
+    def process(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_process(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_process", process)
+    monkeypatch.setattr(gc, "collect", lambda *g: seen.append(g) or real_collect(*g))
+    row = batch.process_agency(folder, tmp_path / "out")
+    assert row.report is not None and not row.message
+    assert seen == [False, (1,)] and gc.isenabled()
+
+    def broken(*args, **kwargs):
+        seen.append(gc.isenabled())
+        raise RuntimeError("bug")
+
+    seen.clear()
+    monkeypatch.setattr(batch, "_process", broken)
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        row = batch.process_agency(folder, tmp_path / "out")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert "GALAT INTERNAL" in row.message and seen == [False, (1,)]
