@@ -119,6 +119,22 @@ def test_the_cache_is_used_and_bounded(monkeypatch):
     assert len(PREPARED._store) == 3
 
 
+def test_a_bounded_cache_keeps_the_newest_and_makes_what_it_lacks():
+    from pipeline.word.prepared import Bounded
+
+    made: list[str] = []
+    cache = Bounded(2)
+
+    def make(key):
+        return lambda: made.append(key) or key.upper()
+
+    assert [cache.fetch(k, make(k)) for k in ("a", "b", "a", "c", "a")] == list("ABACA")
+    assert made == ["a", "b", "c", "a"]  # "a" kept, then dropped first when "c" came
+    assert cache.fetch("x", make("x"), enabled=False) == "X"
+    assert cache.fetch("x", make("x"), enabled=False) == "X"
+    assert made[-2:] == ["x", "x"] and "x" not in cache._store  # made each time, not kept
+
+
 def test_a_cached_template_still_reports_template_errors(tmp_path):
     """A template error is raised with its context from a cached compiled template too."""
     master, results = case("mini")

@@ -32,6 +32,8 @@ import re
 
 from lxml import etree
 
+from .prepared import Bounded
+
 MERGE_UP = "\ue000"
 DROP_COLUMN = "\ue001"
 DROP_PARAGRAPH = "\ue002"
@@ -309,7 +311,7 @@ class ColumnPlan:
     def __init__(self, body_xml: str, marker: str = DROP_COLUMN):
         self.xml, self.marker = body_xml, marker
         self.candidates: list[tuple[int, int, str]] = []  # (table, grid column, name)
-        self._bodies: dict[frozenset[tuple[int, int]], tuple[str, frozenset]] = {}
+        self._bodies = Bounded(8)  # set of columns → (body XML, grids reduced)
         try:
             tree = etree.fromstring(body_xml)
         except (etree.XMLSyntaxError, ValueError):
@@ -336,27 +338,23 @@ class ColumnPlan:
     def body(self, drops: frozenset[tuple[int, int]]) -> tuple[str, frozenset]:
         """The body's XML without the columns ``drops``, and the grids (gridCol widths)
         of the tables reduced, made once per set."""
-        found = self._bodies.get(drops)
-        if found is None:
-            tree = etree.fromstring(self.xml)
-            tables = list(tree.iterchildren(TBL))
-            grids = set()
-            for index in sorted({i for i, _ in drops}):
-                tbl = tables[index]
-                spans = Spans(tbl)
-                _drop(tbl, tbl.findall(TR), {c for i, c in drops if i == index}, spans)
-                grids.add(table_grid(tbl))
-            if len(self._bodies) >= 8:
-                self._bodies.pop(next(iter(self._bodies)))
-            found = self._bodies[drops] = (etree.tostring(tree, encoding="unicode"),
-                                           frozenset(grids))
-        return found
+        return self._bodies.fetch(drops, lambda: self._without(drops))
+
+    def _without(self, drops: frozenset[tuple[int, int]]) -> tuple[str, frozenset]:
+        tree = etree.fromstring(self.xml)
+        tables = list(tree.iterchildren(TBL))
+        grids = set()
+        for index in sorted({i for i, _ in drops}):
+            tbl = tables[index]
+            _drop(tbl, tbl.findall(TR), {c for i, c in drops if i == index}, Spans(tbl))
+            grids.add(table_grid(tbl))
+        return etree.tostring(tree, encoding="unicode"), frozenset(grids)
 
 
 def table_grid(tbl: etree._Element) -> tuple[str, ...]:
     """The widths of a table's grid columns, as written."""
-    return tuple(g.get(_WIDTH, "") for g in tbl.iterchildren(_w("tblGrid"))
-                 for g in g.iterchildren(_w("gridCol")))
+    return tuple(col.get(_WIDTH, "") for grid in tbl.iterchildren(_w("tblGrid"))
+                 for col in grid.iterchildren(_w("gridCol")))
 
 
 def reduced_and_marked(found: Marked, grids: frozenset, marker: str) -> bool:

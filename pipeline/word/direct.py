@@ -52,7 +52,7 @@ from ..errors import TemplateError
 from ..office.packaging import stamp_parts
 from .columns import DROP_COLUMN, ColumnPlan, Marked, reduced_and_marked
 from .pagination import StyleMetrics
-from .prepared import PREPARED, patched_xml
+from .prepared import PREPARED, Bounded, patched_xml
 from .render import (
     FINISHED_MARKERS,
     START_TAG,
@@ -104,10 +104,8 @@ class _Prepared:
     columns: ColumnPlan  # the columns a report may drop before rendering
 
 
-_TEMPLATES: dict[bytes, _Prepared] = {}
-_TEMPLATES_SIZE = 4
-_HEADER_BYTES: dict[str, bytes] = {}  # a header's or footer's rendered XML → its part bytes
-_HEADER_BYTES_SIZE = 64
+_TEMPLATES = Bounded(4)  # template bytes → _Prepared
+_HEADER_BYTES = Bounded(64)  # a header's or footer's rendered XML → its part bytes
 
 
 def render_package(context: dict[str, Any], template_path: Path, spec: TemplateSpec,
@@ -256,27 +254,14 @@ def _render_part(xml: str, context: dict[str, Any], namespaces: dict[str, str], 
 def _header_bytes(xml: str) -> bytes:
     """A rendered header or footer as python-docx saves it (parsed by its parser, then
     serialised), kept per rendered text: most reports of a batch share them."""
-    found = _HEADER_BYTES.get(xml) if PREPARED.enabled else None
-    if found is None:
-        found = etree.tostring(etree.fromstring(xml.encode("utf-8"), _PART_PARSER),
-                               encoding="UTF-8", standalone=True)
-        if PREPARED.enabled:
-            if len(_HEADER_BYTES) >= _HEADER_BYTES_SIZE:
-                _HEADER_BYTES.pop(next(iter(_HEADER_BYTES)))
-            _HEADER_BYTES[xml] = found
-    return found
+    return _HEADER_BYTES.fetch(xml, lambda: etree.tostring(
+        etree.fromstring(xml.encode("utf-8"), _PART_PARSER), encoding="UTF-8",
+        standalone=True), PREPARED.enabled)
 
 
 def _prepared(data: bytes, source: str) -> _Prepared:
     """The template's ``_Prepared``, made once per process and template (by content)."""
-    found = _TEMPLATES.get(data) if PREPARED.enabled else None
-    if found is None:
-        found = _prepare(data, source)
-        if PREPARED.enabled:
-            if len(_TEMPLATES) >= _TEMPLATES_SIZE:
-                _TEMPLATES.pop(next(iter(_TEMPLATES)))
-            _TEMPLATES[data] = found
-    return found
+    return _TEMPLATES.fetch(data, lambda: _prepare(data, source), PREPARED.enabled)
 
 
 def _prepare(data: bytes, source: str) -> _Prepared:

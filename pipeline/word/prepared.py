@@ -8,6 +8,7 @@ process then finds it prepared. A module of its own so that neither imports the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .strict import in_order_xml
@@ -29,31 +30,49 @@ def one_paragraph_a_line(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
-class PreparedCache:
+class Bounded:
+    """A per-process cache of at most ``size`` entries, the oldest dropped first: the
+    shape of each of the engine's caches (``PreparedCache``, the prepared templates and
+    headers of ``direct``, the template check's analyses, a ``ColumnPlan``'s bodies)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._store: dict[Any, Any] = {}
+
+    def fetch(self, key, make: Callable[[], Any], enabled: bool = True):
+        """The value kept for ``key``, made by ``make()`` (and kept) when there is none;
+        without ``enabled``, made every time and not kept."""
+        if not enabled:
+            return make()
+        found = self._store.get(key, _MISSING)
+        if found is _MISSING:
+            if len(self._store) >= self.size:
+                self._store.pop(next(iter(self._store)))
+            found = self._store[key] = make()
+        return found
+
+    def clear(self) -> None:
+        self._store.clear()
+
+
+_MISSING = object()
+
+
+class PreparedCache(Bounded):
     """What rendering derives from the template alone, per process, by content: docxtpl's
     patched XML of each part, its one-paragraph-a-line form and the compiled Jinja
     template. A batch renders the same template for every agency; docxtpl mutates its
     document, so each report still opens a fresh one from the template's bytes and only
     these strings and compiled templates (never mutated by rendering) are shared.
-    ``enabled = False`` turns it off (the tests compare the bytes both ways)."""
+    ``enabled = False`` turns it off, and the other caches of rendered parts with it
+    (the tests compare the bytes both ways)."""
 
     def __init__(self, size: int = 48):
+        super().__init__(size)
         self.enabled = True
-        self.size = size
-        self._store: dict[tuple, Any] = {}
 
     def get(self, kind, key: str, make):
-        if not self.enabled:
-            return make(key)
-        slot = (kind, key)
-        if slot not in self._store:
-            if len(self._store) >= self.size:
-                self._store.pop(next(iter(self._store)))
-            self._store[slot] = make(key)
-        return self._store[slot]
-
-    def clear(self) -> None:
-        self._store.clear()
+        return self.fetch((kind, key), lambda: make(key), self.enabled)
 
 
 PREPARED = PreparedCache()

@@ -53,7 +53,7 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..office.ooxml import package_problems
-from .prepared import PREPARED, one_paragraph_a_line, patched_xml
+from .prepared import PREPARED, Bounded, one_paragraph_a_line, patched_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -177,18 +177,13 @@ class _Part:
     undeclared: frozenset[str] = frozenset()  # top-level names it uses
 
 
-_CACHE: dict[bytes, Analysis] = {}
-_CACHE_SIZE = 16
+_CACHE = Bounded(16)  # blake2b of the template's bytes → its Analysis
 
 
 def analyse(data: bytes) -> Analysis:
     """Stages 1-4 (package, paragraphs, blocks, Jinja syntax); cached per process."""
-    key = hashlib.blake2b(data, digest_size=16).digest()
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _analyse(data)
-    return _CACHE[key]
+    return _CACHE.fetch(hashlib.blake2b(data, digest_size=16).digest(),
+                        lambda: _analyse(data))
 
 
 def _analyse(data: bytes) -> Analysis:
