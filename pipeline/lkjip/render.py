@@ -53,14 +53,23 @@ from .model import Chapter, build_chapter
 
 
 def render_bytes(chapter: Chapter, template: Path = paths.LKJIP_TEMPLATE) -> bytes:
-    font = body_font(Path(template).read_bytes()) if Path(template).is_file() else None
-    tpl = render_document(build_context(chapter, font), Path(template), spec=LKJIP)
+    tpl = render_document(build_context(chapter, _font(template)), Path(template), spec=LKJIP)
+    year = chapter.master.agency.year
+    return _saved(tpl, chapter, f"Bab III Akuntabilitas Kinerja - LKjIP Tahun {year}",
+                  f"LKjIP; Akuntabilitas Kinerja; SAKIP; {year}")
+
+
+def _font(template: Path):
+    """The template's body font, for the charts (None when there is no template file:
+    rendering then says so)."""
+    return body_font(Path(template).read_bytes()) if Path(template).is_file() else None
+
+
+def _saved(tpl, chapter: Chapter, title: str, keywords: str) -> bytes:
+    """The rendered document with the agency's core properties, saved and stamped."""
     agency = chapter.master.agency
-    when = set_properties(
-        tpl.docx, when=package_time(agency.package_date),
-        title=f"Bab III Akuntabilitas Kinerja - LKjIP Tahun {agency.year}",
-        subject=agency.name, author=agency.short_name,
-        keywords=f"LKjIP; Akuntabilitas Kinerja; SAKIP; {agency.year}")
+    when = set_properties(tpl.docx, when=package_time(agency.package_date), title=title,
+                          subject=agency.name, author=agency.short_name, keywords=keywords)
     buf = io.BytesIO()
     tpl.save(buf)
     return stamp(buf.getvalue(), when)
@@ -107,20 +116,13 @@ def render_complete(chapter: Chapter, iku: dict[str, Any], pk: PkRevision,
     the Perjanjian Kinerja in force (``base``: the one it changes, for a PK Perubahan's
     marks); ``labels`` the page label of each list entry (bookmark → label, ``toc``);
     ``mark``: the first pass, whose captions carry the hidden outline level."""
-    font = body_font(Path(template).read_bytes()) if Path(template).is_file() else None
-    context, notes = build_complete_context(chapter, iku, pk, base, font)
+    context, notes = build_complete_context(chapter, iku, pk, base, _font(template))
     tpl = render_document(context, Path(template), spec=LKJIP_COMPLETE)
     found = toc.fill(tpl.docx, labels, mark)
-    agency = chapter.master.agency
-    when = set_properties(
-        tpl.docx, when=package_time(agency.package_date),
-        title=f"Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun {agency.year}",
-        subject=agency.name, author=agency.short_name,
-        keywords=f"LKjIP; Laporan Kinerja; SAKIP; {agency.year}")
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return CompleteRender(stamp(buf.getvalue(), when), found,
-                          toc.numbering(tpl.docx.element.body), notes)
+    year = chapter.master.agency.year
+    data = _saved(tpl, chapter, f"Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun {year}",
+                  f"LKjIP; Laporan Kinerja; SAKIP; {year}")
+    return CompleteRender(data, found, toc.numbering(tpl.docx.element.body), notes)
 
 
 def render_complete_sample(template: Path, out: Path) -> Path:
