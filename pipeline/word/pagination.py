@@ -79,6 +79,7 @@ _P, _PPR, _KEEP_NEXT, _TR, _TC, _TCPR = (_w(t) for t in ("p", "pPr", "keepNext",
 _TRPR, _TBL_HEADER, _GRID_SPAN, _VMERGE, _GRID_COL = (_w(t) for t in (
     "trPr", "tblHeader", "gridSpan", "vMerge", "gridCol"))
 _VAL, _WIDTH, _PSTYLE, _T_TAG = _w("val"), _w("w"), _w("pStyle"), _w("t")
+_TBL, _SECT_PR = _w("tbl"), _w("sectPr")
 
 
 def _grandchild(el: etree._Element, child: str, grandchild: str) -> etree._Element | None:
@@ -97,7 +98,13 @@ _KEEP_NEXT_AT = _PPR_AT[_KEEP_NEXT]
 def keep_with_next(p: etree._Element) -> None:
     first = p[0] if len(p) else None
     # the first w:pPr child; a paragraph's properties come first (``strict``'s order)
-    ppr = first if first is not None and first.tag == _PPR else next(p.iterchildren(_PPR), None)
+    if first is not None and first.tag == _PPR:
+        ppr = first
+        if len(ppr) == 1 and ppr[0].tag == _PSTYLE:  # the usual: only a style, which
+            etree.SubElement(ppr, _KEEP_NEXT)  # comes before keepNext (the loop below)
+            return
+    else:
+        ppr = next(p.iterchildren(_PPR), None)
     if ppr is None:
         ppr = etree.SubElement(p, _PPR)  # made in the document (faster than on its own)
         p.insert(0, ppr)
@@ -172,8 +179,10 @@ def add_page_hints(body: etree._Element, anchor: str | None = None,
     last = _ending_table(body, tables, anchor) if hold_ending else None
     closing = hold_the_ending(last) if last is not None else None
     metrics = metrics or StyleMetrics(styles)
+    sections = _sections(body)
     for tbl in tables:
-        keep_rows_together(tbl, _room(tbl), closing if tbl is last else None, metrics)
+        keep_rows_together(tbl, _room(sections[tbl]), closing if tbl is last else None,
+                           metrics)
 
 
 def keep_rows_together(tbl: etree._Element, room: float,
@@ -181,31 +190,32 @@ def keep_rows_together(tbl: etree._Element, room: float,
                        metrics: StyleMetrics | None = None) -> None:
     """keepNext on ``tbl``'s rows as the module docstring says; ``room``: the height of
     the table's page in twips; ``closing``: the table's closing row, if it has one."""
+    metrics = metrics or StyleMetrics()
+    # what the hints read of the table, read before they change it: in one walk when the
+    # table is plain (``_Plain``), else element by element (``_Read``)
+    table = _Plain.read(tbl) or _Read(tbl)
     known: dict[etree._Element, float] = {}
-    facts: list[_Facts] = []  # read once, when the first row is estimated
 
     def height(tr: etree._Element) -> float:
-        if tr not in known:
-            if not facts:
-                facts.append(_Facts(tbl))
-            known[tr] = estimated_height(tbl, tr, metrics, facts[0])
-        return known[tr]
+        found = known.get(tr)
+        if found is None:
+            found = known[tr] = table.height(tr, metrics)
+        return found
 
-    rows = _rows(tbl)
-    header = [_is_header(r) for r in rows]
-    headers = [r for r, h in zip(rows, header, strict=True) if h]
-    data = [r for r, h in zip(rows, header, strict=True) if not h and r is not closing]
+    rows = table.rows
+    headers = [r for r, h in zip(rows, table.header, strict=True) if h]
+    data = [r for r, h in zip(rows, table.header, strict=True) if not h and r is not closing]
     if not data:
         for tr in headers:
             _keep_row(tr)
         return
     room -= sum(height(tr) for tr in headers)
-    groups, tail = _merge_groups(data, _joined_rows(tbl)), 0
+    groups, tail = _merge_groups(data, table.joined), 0
     if closing is not None:
         groups, tail = _ending_block(groups, data, closing)
     for group in groups:
         for piece in _pieces(tbl, group, room, height, tail if group is groups[-1] else 0,
-                             lambda tr: _cells(tr, facts[0].spans)):
+                             lambda tr: _cells(tr, table.spans), rows):
             for tr in piece[:-1]:
                 _keep_row(tr)
     # the first data row stays under the header; the row before the last keeps with it
@@ -270,7 +280,8 @@ def sums_up(tr: etree._Element) -> bool:
 
 
 def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, height,
-            tail: int = 0, cells=_cells) -> list[list[etree._Element]]:
+            tail: int = 0, cells=_cells, rows: list[etree._Element] | None = None
+            ) -> list[list[etree._Element]]:
     """``group`` as it is, or, when it is too tall for a page, cut (from its end, the last
     ``tail`` rows never apart) into pieces of at most ``PIECE`` of the page, each
     restarting the merges it continues. (Cutting the block that ends in the closing row
@@ -278,7 +289,8 @@ def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, heigh
     new page whole, but would print the last sasaran twice on the signature page of most
     reports: measured on synthetic agencies, the first happened once in 72 documents.)
     ``cells``: a row's cells by first grid column (``_cells``), for the restarts; the
-    rows' heights are estimated (``height``) before any restart changes a row."""
+    rows' heights are estimated (``height``) before any restart changes a row. ``rows``:
+    the table's rows (``_rows``), when already read."""
     if len(group) < 2:
         return [group]
     heights = [height(tr) for tr in group]
@@ -294,7 +306,7 @@ def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, heigh
         size += h
         placed += 1
     pieces.reverse()
-    rows = _rows(tbl)
+    rows = rows if rows is not None else _rows(tbl)
     for piece in pieces[1:]:
         _restart_merges(piece[0], rows[: rows.index(piece[0])], cells)
     return pieces
@@ -326,9 +338,9 @@ def _restart_merges(row: etree._Element, above: list[etree._Element], cells_of=_
         else:
             vm.getparent().remove(vm)
         if source is not None:
-            for p in tc.findall(_w("p")):
+            for p in list(tc.iterchildren(_P)):
                 tc.remove(p)
-            for p in source.findall(_w("p")):
+            for p in source.iterchildren(_P):
                 tc.append(copy.deepcopy(p))
 
 
@@ -511,25 +523,31 @@ def estimated_height(tbl: etree._Element, tr: etree._Element,
     reads of the table (``_Facts``), when the caller has read them already."""
     metrics = metrics or StyleMetrics()
     facts = facts or _Facts(tbl)
-    grid, spans, paragraphs, per_line = facts.grid, facts.spans, facts.paragraphs, \
-        facts.per_line
-    tallest = 0.0
-    cells: dict[int, tuple[etree._Element, int]] = {}
+    spans, paragraphs = facts.spans, facts.paragraphs
+    return _tallest([(spans.get(tc, 1), [paragraphs.get(p, _NO_FACTS) for p in tc.iter(_P)])
+                     for tc in tr.iterchildren(_TC)], facts.grid, metrics, facts.per_line)
+
+
+def _tallest(cells, grid: list[int], metrics: StyleMetrics,
+             per_line: dict[tuple, tuple[int, float, float, float]]) -> float:
+    """``estimated_height`` of a row from its cells in order: ``(span, paragraphs)``,
+    ``paragraphs`` holding ``(style, length, equation)`` of each of the cell's paragraphs
+    (``_Facts``); ``per_line``: a line's metrics already found, per first grid column,
+    span and style (kept per table)."""
+    by_column: dict[int, tuple[int, list]] = {}
     col = 0
-    for tc in tr.iterchildren(_TC):  # as ``_cells``, with each cell's span kept
-        span = spans.get(tc, 1)
-        cells[col] = (tc, span)
+    for span, paragraphs in cells:  # as ``_cells``: a cell by its first grid column
+        by_column[col] = (span, paragraphs)
         col += span
-    of_style, default = metrics.of_style, metrics.default_style
-    for col, (tc, span) in cells.items():
-        width_pt = max(sum(grid[col:col + span]) - CELL_MARGIN_TW, 200) / 20
+    tallest = 0.0
+    for col, (span, paragraphs) in by_column.items():
         height = 0.0
-        for p in tc.iter(_P):
-            style, length, equation = paragraphs.get(p, _NO_FACTS)
-            line = per_line.get((width_pt, style))
+        for style, length, equation in paragraphs:
+            line = per_line.get((col, span, style))
             if line is None:  # characters a line, line height, spacing before and after
-                m = of_style(default if style is _NO_STYLE else style)
-                line = per_line[width_pt, style] = (
+                width_pt = max(sum(grid[col:col + span]) - CELL_MARGIN_TW, 200) / 20
+                m = metrics.of_style(metrics.default_style if style is _NO_STYLE else style)
+                line = per_line[col, span, style] = (
                     max(int(width_pt / (CHAR_EM * m.size)), 1), m.line, m.before, m.after)
             chars, step, before, after = line
             # math.ceil(length / chars), at least 1: integers, no float division
@@ -542,17 +560,163 @@ def estimated_height(tbl: etree._Element, tr: etree._Element,
     return tallest
 
 
-def _room(tbl: etree._Element) -> float:
-    """The height of the page text area of the table's section, in twips."""
+class _Read:
+    """What ``keep_rows_together`` reads of any table, element by element: its rows, which
+    are headers (``_is_header``), which continue a merge (``_joined_rows``), the cells'
+    spans and the rows' heights (``_Facts``, ``estimated_height``, read when first
+    needed)."""
+
+    def __init__(self, tbl: etree._Element):
+        self.tbl = tbl
+        self.rows = _rows(tbl)
+        self.header = [_is_header(tr) for tr in self.rows]
+        self._facts: _Facts | None = None
+
+    @property
+    def facts(self) -> _Facts:
+        if self._facts is None:
+            self._facts = _Facts(self.tbl)
+        return self._facts
+
+    @property
+    def joined(self) -> set[etree._Element]:
+        return _joined_rows(self.tbl)
+
+    @property
+    def spans(self) -> dict[etree._Element, int]:
+        return self.facts.spans
+
+    def height(self, tr: etree._Element, metrics: StyleMetrics) -> float:
+        return estimated_height(self.tbl, tr, metrics, self.facts)
+
+
+class _Plain:
+    """What ``_Read`` reads, for a plain table, read in a few walks of it (``iter``, in C,
+    one tag each: an element's ``tag`` costs more than finding it): a table whose
+    paragraphs are all paragraphs of its own cells (``w:tr/w:tc/w:p``: no text box, no
+    paragraph of a nested table or inside a content control), so that a text, a style
+    or an equation belongs to the one paragraph above it, and that paragraph to its
+    parent cell. ``read`` checks it (None for any other table); the figures are those
+    of ``_Read``, as tests/test_pagination_speed.py holds them, on every table and at
+    random."""
+
+    __slots__ = ("rows", "header", "joined", "spans", "grid", "cells", "per_line")
+
+    def __init__(self, rows: list[etree._Element]):
+        self.rows = rows
+        self.header: list[bool] = []
+        self.joined: set[etree._Element] = set()  # rows continuing a merge
+        self.spans: dict[etree._Element, int] = {}  # a cell's span, when it has one
+        self.grid: list[int] = []  # ``_grid``
+        # each row's cells: the cell and [style, length, equation] of each paragraph
+        self.cells: dict[etree._Element, list[tuple[etree._Element, list[list]]]] = {}
+        self.per_line: dict[tuple, tuple[int, float, float, float]] = {}
+
+    def height(self, tr: etree._Element, metrics: StyleMetrics) -> float:
+        spans = self.spans
+        return _tallest([(spans.get(tc, 1), paragraphs) for tc, paragraphs in self.cells[tr]],
+                        self.grid, metrics, self.per_line)
+
+    @classmethod
+    def read(cls, tbl: etree._Element) -> _Plain | None:
+        try:
+            return cls._read(tbl)
+        except (TypeError, ValueError):  # a span or width that is no number: ``_Read``
+            return None  # raises it where it did, or never
+
+    @classmethod
+    def _read(cls, tbl: etree._Element) -> _Plain | None:
+        out = cls(_rows(tbl))
+        cells, spans, joined = out.cells, out.spans, out.joined
+        in_cell: dict[etree._Element, list[list]] = {}  # a cell → its paragraphs' facts
+        for tr in out.rows:
+            row = cells[tr] = []
+            for tc in tr.iterchildren(_TC):
+                row.append((tc, in_cell.setdefault(tc, [])))
+        # each paragraph's [style, length, equation], as ``_Facts``; for a plain table
+        in_paragraph: dict[etree._Element, list] = {}
+        for p in tbl.iter(_P):
+            paragraphs = in_cell.get(p.getparent())
+            if paragraphs is None:  # not a paragraph of the table's own cell
+                return None
+            facts = in_paragraph[p] = [_NO_STYLE, 0, False]
+            paragraphs.append(facts)
+        for el in tbl.iter(_T_TAG):  # what XPath's text nodes of .//w:t hold
+            text = el.text
+            n = len(text) if text else 0
+            if len(el):
+                n += sum(len(child.tail or "") for child in el)
+            if n:
+                facts = in_paragraph.get(el.getparent().getparent())  # w:p/w:r/w:t
+                if facts is None:  # w:p/w:hyperlink/w:r/w:t, or in no paragraph
+                    holder = next(el.iterancestors(_P), None)
+                    if holder is None:
+                        continue
+                    facts = in_paragraph[holder]
+                facts[1] += n
+        for el in tbl.iter(_PSTYLE):  # the first w:pPr/w:pStyle of a paragraph
+            holder = el.getparent()
+            if holder.tag == _PPR:
+                facts = in_paragraph.get(holder.getparent())
+                if facts is not None and facts[0] is _NO_STYLE:
+                    facts[0] = el.get(_VAL)
+        headers: set[etree._Element] = set()
+        merged: set[etree._Element] = set()  # cells whose (first) w:vMerge was read
+        for el in tbl.iter(_GRID_COL, _GRID_SPAN, _VMERGE, _TBL_HEADER, _MATH):
+            tag = el.tag
+            if tag == _GRID_COL:
+                out.grid.append(int(el.get(_WIDTH, "0")))
+            elif tag == _MATH:
+                holder = next(el.iterancestors(_P), None)
+                if holder is not None:
+                    in_paragraph[holder][2] = True
+            else:  # a row's or a cell's property: the first, as ``_grandchild``
+                holder = el.getparent()
+                if tag == _TBL_HEADER:
+                    if holder.tag == _TRPR and holder.getparent() in cells:
+                        headers.add(holder.getparent())
+                elif holder.tag == _TCPR:
+                    tc = holder.getparent()
+                    if tag == _GRID_SPAN:
+                        if tc.tag == _TC and tc not in spans:  # as ``_Facts``
+                            spans[tc] = int(el.get(_VAL))
+                    elif tc in in_cell and tc not in merged:  # ``_joined_rows``
+                        merged.add(tc)
+                        if el.get(_VAL, "continue") != "restart":
+                            joined.add(tc.getparent())
+        out.header = [tr in headers for tr in out.rows]
+        return out
+
+
+def _sections(body: etree._Element) -> dict[etree._Element, etree._Element | None]:
+    """Each table of ``body`` → the section it is in (``_section_of`` of the first of its
+    following siblings that ends one; None: none does), from one pass over the body's
+    children from the end."""
+    out: dict[etree._Element, etree._Element | None] = {}
     sect = None
-    for el in tbl.itersiblings():
-        if el.tag == _w("sectPr"):
-            sect = el
-            break
-        if el.tag == _w("p"):
-            sect = el.find(f"{_w('pPr')}/{_w('sectPr')}")
-            if sect is not None:
-                break
+    for el in reversed(body):
+        if el.tag == _TBL:
+            out[el] = sect
+        else:
+            found = _section_of(el)
+            if found is not None:
+                sect = found
+    return out
+
+
+def _section_of(el: etree._Element) -> etree._Element | None:
+    """The section ``el`` ends, for a child of the body: itself (the last section's
+    w:sectPr) or a paragraph's w:pPr/w:sectPr."""
+    tag = el.tag
+    if tag == _SECT_PR:
+        return el
+    if tag == _P:
+        return _grandchild(el, _PPR, _SECT_PR)
+    return None
+
+
+def _room(sect: etree._Element | None) -> float:
+    """The height of the page text area of the section ``sect`` (a w:sectPr), in twips."""
     size = sect.find(_w("pgSz")) if sect is not None else None
     mar = sect.find(_w("pgMar")) if sect is not None else None
     if size is None or mar is None:
