@@ -590,11 +590,13 @@ def test_the_height_estimate_reads_the_rows_as_before(name, monkeypatch):
     rows = 0
     for tbl in body.iter(_w("tbl")):
         facts = pg._Facts(tbl)
+        plain = pg._Plain.read(tbl)  # the one-tag walks of a plain table (issue 25)
         for row in tbl.iter(_w("tr")):
             if row.getparent() is tbl:
-                assert pg.estimated_height(tbl, row, metrics, facts) == \
-                    _reference_height(tbl, row, metrics)
-                rows += 1
+                expected = _reference_height(tbl, row, metrics)
+                assert pg.estimated_height(tbl, row, metrics, facts) == expected
+                assert plain is None or plain.height(row, metrics) == expected
+                rows += 1 if plain is not None else 0
     assert rows >= 10
 
 

@@ -120,9 +120,21 @@ def keep_with_next(p: etree._Element) -> None:
     etree.SubElement(ppr, _KEEP_NEXT)
 
 
-def _keep_row(tr: etree._Element) -> None:
+def _keep_row(tr: etree._Element, lone: dict[etree._Element, etree._Element] | None = None
+              ) -> None:
+    """``keep_with_next`` on each paragraph of ``tr``. ``lone``: paragraph → its w:pPr,
+    for paragraphs whose first child is a w:pPr holding only a w:pStyle (``_Plain``),
+    each taken out as it is kept: keepNext goes right after the style."""
+    if not lone:
+        for p in tr.iter(_P):
+            keep_with_next(p)
+        return
     for p in tr.iter(_P):
-        keep_with_next(p)
+        ppr = lone.pop(p, None)
+        if ppr is not None:  # keep_with_next's first case, known without looking
+            etree.SubElement(ppr, _KEEP_NEXT)
+        else:
+            keep_with_next(p)
 
 
 def _rows(tbl: etree._Element) -> list[etree._Element]:
@@ -205,9 +217,10 @@ def keep_rows_together(tbl: etree._Element, room: float,
     rows = table.rows
     headers = [r for r, h in zip(rows, table.header, strict=True) if h]
     data = [r for r, h in zip(rows, table.header, strict=True) if not h and r is not closing]
+    lone = table.lone
     if not data:
         for tr in headers:
-            _keep_row(tr)
+            _keep_row(tr, lone)
         return
     room -= sum(height(tr) for tr in headers)
     groups, tail = _merge_groups(data, table.joined), 0
@@ -217,7 +230,7 @@ def keep_rows_together(tbl: etree._Element, room: float,
         for piece in _pieces(tbl, group, room, height, tail if group is groups[-1] else 0,
                              lambda tr: _cells(tr, table.spans), rows):
             for tr in piece[:-1]:
-                _keep_row(tr)
+                _keep_row(tr, lone)
     # the first data row stays under the header; the row before the last keeps with it
     # (a total, an average); in a table that ends in the closing row, the pieces above
     # hold its last rows
@@ -225,7 +238,7 @@ def keep_rows_together(tbl: etree._Element, room: float,
     if closing is None and len(data) > 2:
         chosen.append(data[-2])
     for tr in chosen:
-        _keep_row(tr)
+        _keep_row(tr, lone)
 
 
 def _merge_groups(data: list[etree._Element], joined: set[etree._Element] | None = None
@@ -570,6 +583,7 @@ class _Read:
         self.tbl = tbl
         self.rows = _rows(tbl)
         self.header = [_is_header(tr) for tr in self.rows]
+        self.lone: dict[etree._Element, etree._Element] = {}  # see ``_keep_row``: none
         self._facts: _Facts | None = None
 
     @property
@@ -600,7 +614,7 @@ class _Plain:
     of ``_Read``, as tests/test_pagination_speed.py holds them, on every table and at
     random."""
 
-    __slots__ = ("rows", "header", "joined", "spans", "grid", "cells", "per_line")
+    __slots__ = ("rows", "header", "joined", "spans", "grid", "cells", "per_line", "lone")
 
     def __init__(self, rows: list[etree._Element]):
         self.rows = rows
@@ -611,6 +625,8 @@ class _Plain:
         # each row's cells: the cell and [style, length, equation] of each paragraph
         self.cells: dict[etree._Element, list[tuple[etree._Element, list[list]]]] = {}
         self.per_line: dict[tuple, tuple[int, float, float, float]] = {}
+        # paragraph → its w:pPr, when that is its first child and holds only a w:pStyle
+        self.lone: dict[etree._Element, etree._Element] = {}
 
     def height(self, tr: etree._Element, metrics: StyleMetrics) -> float:
         spans = self.spans
@@ -654,12 +670,16 @@ class _Plain:
                         continue
                     facts = in_paragraph[holder]
                 facts[1] += n
+        lone = out.lone
         for el in tbl.iter(_PSTYLE):  # the first w:pPr/w:pStyle of a paragraph
             holder = el.getparent()
             if holder.tag == _PPR:
-                facts = in_paragraph.get(holder.getparent())
+                p = holder.getparent()
+                facts = in_paragraph.get(p)
                 if facts is not None and facts[0] is _NO_STYLE:
                     facts[0] = el.get(_VAL)
+                    if len(holder) == 1 and p[0] is holder:
+                        lone[p] = holder
         headers: set[etree._Element] = set()
         merged: set[etree._Element] = set()  # cells whose (first) w:vMerge was read
         for el in tbl.iter(_GRID_COL, _GRID_SPAN, _VMERGE, _TBL_HEADER, _MATH):
