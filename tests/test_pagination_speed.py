@@ -231,10 +231,14 @@ def _read_both(tbl):
     return pagination._Plain.read(tbl), pagination._Read(tbl)
 
 
-@given(tables())
+@given(tables(), st.booleans())
 @settings(max_examples=400, deadline=None)
-def test_a_plain_tables_reading_is_the_element_by_element_one(xml):
-    tbl = _parse(f"<w:body {NS}>{xml}</w:body>")[0]
+def test_a_plain_tables_reading_is_the_element_by_element_one(xml, in_text_box):
+    """``in_text_box``: the table inside a paragraph (a text box's), whose texts outside
+    the table's paragraphs are none of its own."""
+    if in_text_box:
+        xml = f"<w:p><w:r><w:pict><w:txbxContent>{xml}</w:txbxContent></w:pict></w:r></w:p>"
+    tbl = _parse(f"<w:body {NS}>{xml}</w:body>").find(f".//{{{W}}}tbl")
     plain, read = _read_both(tbl)
     if plain is None:
         return

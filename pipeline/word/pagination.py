@@ -622,16 +622,14 @@ class _Plain:
         self.joined: set[etree._Element] = set()  # rows continuing a merge
         self.spans: dict[etree._Element, int] = {}  # a cell's span, when it has one
         self.grid: list[int] = []  # ``_grid``
-        # each row's cells: the cell and [style, length, equation] of each paragraph
-        self.cells: dict[etree._Element, list[tuple[etree._Element, list[list]]]] = {}
+        # each row's cells: [span, [style, length, equation] of each paragraph]
+        self.cells: dict[etree._Element, list[list]] = {}
         self.per_line: dict[tuple, tuple[int, float, float, float]] = {}
         # paragraph → its w:pPr, when that is its first child and holds only a w:pStyle
         self.lone: dict[etree._Element, etree._Element] = {}
 
     def height(self, tr: etree._Element, metrics: StyleMetrics) -> float:
-        spans = self.spans
-        return _tallest([(spans.get(tc, 1), paragraphs) for tc, paragraphs in self.cells[tr]],
-                        self.grid, metrics, self.per_line)
+        return _tallest(self.cells[tr], self.grid, metrics, self.per_line)
 
     @classmethod
     def read(cls, tbl: etree._Element) -> _Plain | None:
@@ -643,20 +641,18 @@ class _Plain:
     @classmethod
     def _read(cls, tbl: etree._Element) -> _Plain | None:
         out = cls(_rows(tbl))
-        cells, spans, joined = out.cells, out.spans, out.joined
-        in_cell: dict[etree._Element, list[list]] = {}  # a cell → its paragraphs' facts
+        cells, spans = out.cells, out.spans
+        in_cell: dict[etree._Element, list] = {}  # a cell → its [span, paragraphs' facts]
         for tr in out.rows:
-            row = cells[tr] = []
-            for tc in tr.iterchildren(_TC):
-                row.append((tc, in_cell.setdefault(tc, [])))
+            cells[tr] = [in_cell.setdefault(tc, [1, []]) for tc in tr.iterchildren(_TC)]
         # each paragraph's [style, length, equation], as ``_Facts``; for a plain table
         in_paragraph: dict[etree._Element, list] = {}
         for p in tbl.iter(_P):
-            paragraphs = in_cell.get(p.getparent())
-            if paragraphs is None:  # not a paragraph of the table's own cell
+            cell = in_cell.get(p.getparent())
+            if cell is None:  # not a paragraph of the table's own cell
                 return None
             facts = in_paragraph[p] = [_NO_STYLE, 0, False]
-            paragraphs.append(facts)
+            cell[1].append(facts)
         for el in tbl.iter(_T_TAG):  # what XPath's text nodes of .//w:t hold
             text = el.text
             n = len(text) if text else 0
@@ -665,10 +661,9 @@ class _Plain:
             if n:
                 facts = in_paragraph.get(el.getparent().getparent())  # w:p/w:r/w:t
                 if facts is None:  # w:p/w:hyperlink/w:r/w:t, or in no paragraph
-                    holder = next(el.iterancestors(_P), None)
-                    if holder is None:
+                    facts = in_paragraph.get(next(el.iterancestors(_P), None))
+                    if facts is None:  # (or in a paragraph holding the table)
                         continue
-                    facts = in_paragraph[holder]
                 facts[1] += n
         lone = out.lone
         for el in tbl.iter(_PSTYLE):  # the first w:pPr/w:pStyle of a paragraph
@@ -681,15 +676,14 @@ class _Plain:
                     if len(holder) == 1 and p[0] is holder:
                         lone[p] = holder
         headers: set[etree._Element] = set()
-        merged: set[etree._Element] = set()  # cells whose (first) w:vMerge was read
-        for el in tbl.iter(_GRID_COL, _GRID_SPAN, _VMERGE, _TBL_HEADER, _MATH):
+        for el in tbl.iter(_GRID_COL, _GRID_SPAN, _TBL_HEADER, _MATH):
             tag = el.tag
             if tag == _GRID_COL:
                 out.grid.append(int(el.get(_WIDTH, "0")))
             elif tag == _MATH:
-                holder = next(el.iterancestors(_P), None)
-                if holder is not None:
-                    in_paragraph[holder][2] = True
+                facts = in_paragraph.get(next(el.iterancestors(_P), None))
+                if facts is not None:
+                    facts[2] = True
             else:  # a row's or a cell's property: the first, as ``_grandchild``
                 holder = el.getparent()
                 if tag == _TBL_HEADER:
@@ -697,14 +691,12 @@ class _Plain:
                         headers.add(holder.getparent())
                 elif holder.tag == _TCPR:
                     tc = holder.getparent()
-                    if tag == _GRID_SPAN:
-                        if tc.tag == _TC and tc not in spans:  # as ``_Facts``
-                            spans[tc] = int(el.get(_VAL))
-                    elif tc in in_cell and tc not in merged:  # ``_joined_rows``
-                        merged.add(tc)
-                        if el.get(_VAL, "continue") != "restart":
-                            joined.add(tc.getparent())
+                    if tc.tag == _TC and tc not in spans:  # as ``_Facts``
+                        spans[tc] = int(el.get(_VAL))
+                        if tc in in_cell:
+                            in_cell[tc][0] = spans[tc]
         out.header = [tr in headers for tr in out.rows]
+        out.joined = _joined_rows(tbl)
         return out
 
 
