@@ -226,9 +226,17 @@ def keep_rows_together(tbl: etree._Element, room: float,
     groups, tail = _merge_groups(data, table.joined), 0
     if closing is not None:
         groups, tail = _ending_block(groups, data, closing)
+    placed: dict[etree._Element, dict[int, etree._Element]] = {}  # no pass moves a cell
+
+    def cells_of(tr: etree._Element) -> dict[int, etree._Element]:
+        found = placed.get(tr)
+        if found is None:
+            found = placed[tr] = _cells(tr, table.spans)
+        return found
+
     for group in groups:
         for piece in _pieces(tbl, group, room, height, tail if group is groups[-1] else 0,
-                             lambda tr: _cells(tr, table.spans), rows):
+                             cells_of, rows, table.merges):
             for tr in piece[:-1]:
                 _keep_row(tr, lone)
     # the first data row stays under the header; the row before the last keeps with it
@@ -262,12 +270,38 @@ _VMERGES = etree.XPath("w:tr/w:tc/w:tcPr/w:vMerge", namespaces={"w": W})
 
 def _joined_rows(tbl: etree._Element) -> set[etree._Element]:
     """The rows of ``tbl`` holding a cell that continues a merge (``_continues``), found
-    with one XPath query: each cell's first ``w:tcPr/w:vMerge`` in document order, as
-    ``_vmerge``."""
-    first: dict[etree._Element, etree._Element] = {}
-    for vm in _VMERGES(tbl):
-        first.setdefault(vm.getparent().getparent(), vm)
-    return {tc.getparent() for tc, vm in first.items() if vm.get(_VAL, "continue") != "restart"}
+    with one XPath query (``_Merges``)."""
+    return _Merges(tbl).joined()
+
+
+class _Merges:
+    """The first ``w:tcPr/w:vMerge`` of each cell of a table's rows (``_vmerge``), found
+    with one XPath query, in document order, and kept as ``_restart_merges`` changes
+    them; ``continues`` is ``_continues`` of such a cell."""
+
+    def __init__(self, tbl: etree._Element):
+        self.first: dict[etree._Element, etree._Element] = {}
+        for vm in _VMERGES(tbl):
+            self.first.setdefault(vm.getparent().getparent(), vm)
+
+    def joined(self) -> set[etree._Element]:
+        return {tc.getparent() for tc in self.first if self.continues(tc)}
+
+    def vmerge(self, tc: etree._Element) -> etree._Element | None:
+        return self.first.get(tc)
+
+    def continues(self, tc: etree._Element) -> bool:
+        vm = self.first.get(tc)
+        return vm is not None and vm.get(_VAL, "continue") != "restart"
+
+    def remove(self, tc: etree._Element, vm: etree._Element) -> None:
+        """Take ``vm``, ``tc``'s first w:vMerge, out of it."""
+        vm.getparent().remove(vm)
+        found = _vmerge(tc)  # a second one, if the cell had two
+        if found is None:
+            del self.first[tc]
+        else:
+            self.first[tc] = found
 
 
 def _ending_block(groups: list[list[etree._Element]], data: list[etree._Element],
@@ -293,8 +327,8 @@ def sums_up(tr: etree._Element) -> bool:
 
 
 def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, height,
-            tail: int = 0, cells=_cells, rows: list[etree._Element] | None = None
-            ) -> list[list[etree._Element]]:
+            tail: int = 0, cells=_cells, rows: list[etree._Element] | None = None,
+            merges: _Merges | None = None) -> list[list[etree._Element]]:
     """``group`` as it is, or, when it is too tall for a page, cut (from its end, the last
     ``tail`` rows never apart) into pieces of at most ``PIECE`` of the page, each
     restarting the merges it continues. (Cutting the block that ends in the closing row
@@ -303,7 +337,8 @@ def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, heigh
     reports: measured on synthetic agencies, the first happened once in 72 documents.)
     ``cells``: a row's cells by first grid column (``_cells``), for the restarts; the
     rows' heights are estimated (``height``) before any restart changes a row. ``rows``:
-    the table's rows (``_rows``), when already read."""
+    the table's rows (``_rows``), when already read; ``merges``: the table's
+    ``_Merges``, when already read (and kept since)."""
     if len(group) < 2:
         return [group]
     heights = [height(tr) for tr in group]
@@ -320,21 +355,25 @@ def _pieces(tbl: etree._Element, group: list[etree._Element], room: float, heigh
         placed += 1
     pieces.reverse()
     rows = rows if rows is not None else _rows(tbl)
+    merges = merges if merges is not None else _Merges(tbl)
     for piece in pieces[1:]:
-        _restart_merges(piece[0], rows[: rows.index(piece[0])], cells)
+        _restart_merges(piece[0], rows[: rows.index(piece[0])], cells, merges)
     return pieces
 
 
-def _restart_merges(row: etree._Element, above: list[etree._Element], cells_of=_cells
-                    ) -> None:
+def _restart_merges(row: etree._Element, above: list[etree._Element], cells_of=_cells,
+                    merges: _Merges | None = None) -> None:
     """Every cell of ``row`` that continues a vertical merge starts one instead, with the
     text of the cell that started it, so the row reads on its own at the top of a page.
-    (Each row's cells are read once here, however many of its columns continue.)"""
+    (Each row's cells are read once here, however many of its columns continue.)
+    ``merges``: the table's ``_Merges``, kept here as the merges change."""
+    merges = merges if merges is not None else _Merges(row.getparent())
+    continues = merges.continues
     below = row.getnext()
-    below_cells = cells_of(below) if below is not None and below.tag == _w("tr") else {}
+    below_cells = cells_of(below) if below is not None and below.tag == _TR else {}
     read: dict[int, dict[int, etree._Element]] = {}  # position in ``above`` → its cells
     for col, tc in cells_of(row).items():
-        if not _continues(tc):
+        if not continues(tc):
             continue
         source = None
         for at in range(len(above) - 1, -1, -1):
@@ -342,14 +381,14 @@ def _restart_merges(row: etree._Element, above: list[etree._Element], cells_of=_
             if cells is None:
                 cells = read[at] = cells_of(above[at])
             cell = cells.get(col)
-            if cell is not None and not _continues(cell):
+            if cell is not None and not continues(cell):
                 source = cell
                 break
-        vm = _vmerge(tc)
-        if below_cells.get(col) is not None and _continues(below_cells[col]):
-            vm.set(_w("val"), "restart")
+        vm = merges.vmerge(tc)
+        if below_cells.get(col) is not None and continues(below_cells[col]):
+            vm.set(_VAL, "restart")
         else:
-            vm.getparent().remove(vm)
+            merges.remove(tc, vm)
         if source is not None:
             for p in list(tc.iterchildren(_P)):
                 tc.remove(p)
@@ -597,6 +636,10 @@ class _Read:
         return _joined_rows(self.tbl)
 
     @property
+    def merges(self) -> _Merges | None:
+        return None  # read by each cut group, as the table is then (``_pieces``)
+
+    @property
     def spans(self) -> dict[etree._Element, int]:
         return self.facts.spans
 
@@ -614,12 +657,14 @@ class _Plain:
     of ``_Read``, as tests/test_pagination_speed.py holds them, on every table and at
     random."""
 
-    __slots__ = ("rows", "header", "joined", "spans", "grid", "cells", "per_line", "lone")
+    __slots__ = ("rows", "header", "joined", "merges", "spans", "grid", "cells", "per_line",
+                 "lone")
 
     def __init__(self, rows: list[etree._Element]):
         self.rows = rows
         self.header: list[bool] = []
         self.joined: set[etree._Element] = set()  # rows continuing a merge
+        self.merges: _Merges | None = None
         self.spans: dict[etree._Element, int] = {}  # a cell's span, when it has one
         self.grid: list[int] = []  # ``_grid``
         # each row's cells: [span, [style, length, equation] of each paragraph]
@@ -696,7 +741,8 @@ class _Plain:
                         if tc in in_cell:
                             in_cell[tc][0] = spans[tc]
         out.header = [tr in headers for tr in out.rows]
-        out.joined = _joined_rows(tbl)
+        out.merges = _Merges(tbl)
+        out.joined = out.merges.joined()
         return out
 
 
