@@ -203,8 +203,8 @@ def keep_rows_together(tbl: etree._Element, room: float,
     """keepNext on ``tbl``'s rows as the module docstring says; ``room``: the height of
     the table's page in twips; ``closing``: the table's closing row, if it has one."""
     metrics = metrics or StyleMetrics()
-    # what the hints read of the table, read before they change it: in one walk when the
-    # table is plain (``_Plain``), else element by element (``_Read``)
+    # what the hints read of the table, read before they change it: in a few one-tag
+    # walks when the table is plain (``_Plain``), else element by element (``_Read``)
     table = _Plain.read(tbl) or _Read(tbl)
     known: dict[etree._Element, float] = {}
 
