@@ -326,3 +326,81 @@ def test_cell_scan_finds_what_the_old_one_found(tmp_path):
             assert new == reference_scan_cells(data, columns)
             found += len(new)
     assert found > 1000
+
+
+# --- the parts remembered across workbooks (issue 25) -------------------------------------
+# The gate keeps what it found for small parts (safety._inflated_kept: an entry inflated
+# and CRC-checked; safety._parsed_kept: a main part's elements; cellscan's
+# percent_styles_kept: the styles part's percent styles), keyed by everything each depends
+# on. A workbook whose parts equal a checked workbook's but for one directory field, or
+# whose part differs from a remembered one only after its first bytes, must be judged as
+# the reference judges it, never by what was remembered.
+
+
+def _entries(data: bytes) -> list[zipfile.ZipInfo]:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.infolist()
+
+
+@pytest.mark.parametrize("field", ["crc", "file_size", "compress_size", "method"])
+def test_remembered_entries_judged_by_every_directory_field(tmp_path, field):
+    base = hostile.valid_xlsx(tmp_path / "b.xlsx")
+    same(base)  # remembers every small part
+    hits = safety._inflated_kept.cache_info().hits
+    same(base)
+    assert safety._inflated_kept.cache_info().hits > hits  # the parts come from the memo
+    for info in _entries(base.read_bytes()):
+        path = tmp_path / f"{field}_{info.filename.replace('/', '_')}.xlsx"
+        path.write_bytes(base.read_bytes())
+        value = {"crc": info.CRC ^ 1, "file_size": info.file_size + 1,
+                 "compress_size": max(0, info.compress_size - 1),
+                 "method": 0 if info.compress_type == 8 else 8}[field]
+        hostile.patch_entry(path, info.filename, **{field: value})
+        same(path)
+        assert outcome(safety, path)[0], (field, info.filename)  # refused, every one
+
+
+def _with_part(tmp: Path, base: Path, name: str, part: bytes, out: str) -> Path:
+    path = tmp / out
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            z.writestr(info.filename, part if info.filename == name else zin.read(info))
+    return path
+
+
+def test_remembered_main_parts_judged_by_their_whole_bytes(tmp_path):
+    base = hostile.valid_xlsx(tmp_path / "b.xlsx")
+    workbook = zipfile.ZipFile(base).read("xl/workbook.xml")
+    same(base)
+    hits = safety._parsed_kept.cache_info().hits
+    same(base)
+    assert safety._parsed_kept.cache_info().hits > hits
+    cut = workbook.rindex(b"</workbook>")
+    variants = {
+        "renamed": workbook.replace(b'name="Isian"', b'name="Isiax"'),
+        "unclosed": workbook[:cut] + b"<x>" + workbook[cut:],
+        "trailing": workbook + b"<extra/>",
+        "entity": workbook[:cut] + b"&bogus;" + workbook[cut:],
+    }
+    for i, (what, part) in enumerate(variants.items()):
+        assert part[:len(workbook) - 40] == workbook[:len(workbook) - 40] or what == "renamed"
+        for _ in range(2):  # the second time from the memo
+            same(_with_part(tmp_path, base, "xl/workbook.xml", part, f"{i}_{what}.xlsx"))
+        same(base)
+
+
+def test_remembered_percent_styles_judged_by_their_whole_bytes():
+    from pipeline.intake import cellscan
+
+    head = (b'<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/>'
+            b'</numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="')
+    parts = [head + n + b'"/></cellXfs></styleSheet>' for n in (b"164", b"9", b"10", b"1")]
+    for _ in range(2):
+        for part in parts:
+            styles = cellscan.PercentStyles()
+            for at in range(0, len(part), 7):
+                styles.feed(part[at:at + 7])
+            assert styles.result() == cellscan.percent_styles(part)
+    assert [cellscan.percent_styles(p) for p in parts] == [frozenset(), {1}, {1}, frozenset()]

@@ -326,31 +326,45 @@ class PercentStyles:
     def result(self) -> frozenset[int]:
         if self._size > MAX_STYLES_SIZE:
             return frozenset()
-        data = b"".join(self._chunks).replace(b"\x00", b"")
-        if b"<!--" in data:
-            data = _COMMENT.sub(b"", data)
-        formats: dict[int, str] = {}
-        for attrs in _NUMFMT.findall(_region(data, b"numFmts")):
-            found = _attrs(attrs)
-            try:
-                formats[int(found.get("numFmtId", ""))] = found.get("formatCode", "")
-            except ValueError:
-                continue
-        percent = {n for n, code in formats.items() if is_percent_format(code)}
-        percent |= BUILTIN_PERCENT_FORMATS - formats.keys()
-        cell_xfs = _region(data, b"cellXfs")
-        if not percent or not re.search(  # the usual workbook: no style shows a percentage
-                rb"numFmtId\s*=\s*[\"']\s*0*(?:"
-                + b"|".join(str(n).encode() for n in sorted(percent)) + rb")\b", cell_xfs):
-            return frozenset()
-        styles = set()
-        for i, attrs in enumerate(_XF.findall(cell_xfs)):
-            if i >= MAX_STYLES:
-                break
-            value = _attrs(attrs).get("numFmtId", "0")
-            if value.strip().isdigit() and int(value) in percent:
-                styles.add(i)
-        return frozenset(styles)
+        data = b"".join(self._chunks)
+        return (percent_styles_kept(data) if len(data) <= _KEPT_STYLES_SIZE
+                else percent_styles(data))
+
+
+def percent_styles(data: bytes) -> frozenset[int]:
+    """``PercentStyles.result`` of a whole styles part: the cell styles whose number
+    format shows a percentage. A pure function of the bytes."""
+    data = data.replace(b"\x00", b"")
+    if b"<!--" in data:
+        data = _COMMENT.sub(b"", data)
+    formats: dict[int, str] = {}
+    for attrs in _NUMFMT.findall(_region(data, b"numFmts")):
+        found = _attrs(attrs)
+        try:
+            formats[int(found.get("numFmtId", ""))] = found.get("formatCode", "")
+        except ValueError:
+            continue
+    percent = {n for n, code in formats.items() if is_percent_format(code)}
+    percent |= BUILTIN_PERCENT_FORMATS - formats.keys()
+    cell_xfs = _region(data, b"cellXfs")
+    if not percent or not re.search(  # the usual workbook: no style shows a percentage
+            rb"numFmtId\s*=\s*[\"']\s*0*(?:"
+            + b"|".join(str(n).encode() for n in sorted(percent)) + rb")\b", cell_xfs):
+        return frozenset()
+    styles = set()
+    for i, attrs in enumerate(_XF.findall(cell_xfs)):
+        if i >= MAX_STYLES:
+            break
+        value = _attrs(attrs).get("numFmtId", "0")
+        if value.strip().isdigit() and int(value) in percent:
+            styles.add(i)
+    return frozenset(styles)
+
+
+# The styles part is the same in many workbooks of a city: ``percent_styles`` remembered
+# for parts up to _KEPT_STYLES_SIZE (keyed by the whole bytes), at most 16 of them.
+_KEPT_STYLES_SIZE = 256 * 1024
+percent_styles_kept = lru_cache(maxsize=16)(percent_styles)
 
 
 _MERGE = re.compile(

@@ -729,7 +729,7 @@ def _macro_content_types(data: bytes) -> bool:
 
 
 def _parse_part(f: _Zip, info, inflated: dict[str, bytes],
-                wanted=None) -> list[tuple[str, dict]]:
+                wanted=None) -> tuple[tuple[str, dict], ...]:
     """Every element of a main part in document order as (local name, attributes).
 
     Inflated once (at most MAX_MAIN_PART_SIZE, checked before) and scanned for DTDs like
@@ -737,14 +737,34 @@ def _parse_part(f: _Zip, info, inflated: dict[str, bytes],
     ``forbid_entities`` and ``forbid_external`` set: a DOCTYPE, an entity declaration or
     an external entity reference raise (a second lock behind the byte scan). Nothing else
     is built: these parts are only looked through once. ``wanted(data)`` False: only
-    parsed (the part must be well-formed), no element is needed.
+    parsed (the part must be well-formed), no element is needed. The elements are shared
+    with other callers (``_parsed_kept``): read them, never change them.
     """
     data = _entry(f, info)
     _XmlScan(info.filename).scan(data)
     inflated[info.filename.lower()] = data
+    collect = wanted is None or wanted(data)
+    parsed = _parsed_kept(data, collect) if len(data) <= _KEPT_SIZE else _parsed(data, collect)
+    if parsed is _DTD_FOUND:
+        raise _doctype(info.filename)
+    if parsed is _INVALID:
+        raise _Refused(
+            Reason.XML_INVALID,
+            f"bagian '{info.filename}' di dalam berkas rusak (bukan XML yang sah); buka "
+            "berkas di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
+        )
+    return parsed
+
+
+_DTD_FOUND, _INVALID = object(), object()  # what _parsed found wrong with a part
+
+
+def _parsed(data: bytes, collect: bool):
+    """A main part's elements (``_parse_part``; none when not ``collect``), or
+    ``_DTD_FOUND`` / ``_INVALID``. A pure function of its arguments."""
     elements: list[tuple[str, dict]] = []
     parser = expat.ParserCreate(namespace_separator="}")
-    if wanted is None or wanted(data):
+    if collect:
         add = elements.append
         parser.StartElementHandler = lambda name, attrs: add(
             (name[name.rfind("}") + 1:], attrs))
@@ -755,14 +775,15 @@ def _parse_part(f: _Zip, info, inflated: dict[str, bytes],
     try:
         parser.Parse(data, True)
     except _Dtd:
-        raise _doctype(info.filename) from None
+        return _DTD_FOUND
     except (expat.ExpatError, ValueError):
-        raise _Refused(
-            Reason.XML_INVALID,
-            f"bagian '{info.filename}' di dalam berkas rusak (bukan XML yang sah); buka "
-            "berkas di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
-        ) from None
-    return elements
+        return _INVALID
+    return tuple(elements)
+
+
+# ``_parsed`` remembered for small parts: the three main parts are the same in most
+# workbooks of a city (the same template, the same Excel). Keyed by the whole bytes.
+_parsed_kept = lru_cache(maxsize=32)(_parsed)
 
 
 # --- Every entry, inflated with bounds ----------------------------------------------------
@@ -908,23 +929,51 @@ def _entry(f: _Zip, info) -> bytes:
     name_len, extra_len = struct.unpack("<26xHH", local)
     start = at + 30 + name_len + extra_len
     raw = data[start:start + info.compress_size]
-    if info.compress_type == 8:
-        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-        try:
-            out = inflater.decompress(raw, info.file_size + 1)  # one byte more: a bomb
-        except zlib.error:
-            raise _corrupt() from None
-        if len(out) > info.file_size:
-            raise _bomb(info)
-        if not inflater.eof:  # all of the entry's data given, and the stream unfinished
-            raise _corrupt()
-    else:
-        out = raw
-        if len(raw) < info.compress_size:
-            raise _corrupt()  # the file ends inside the entry: truncated
-    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+    whole = (_inflated_kept if info.file_size <= _KEPT_SIZE and len(raw) <= _KEPT_SIZE
+             else _inflated)
+    out = whole(raw, info.compress_type, info.compress_size, info.file_size, info.CRC)
+    if out is _BOMB:
+        raise _bomb(info)
+    if out is _CORRUPT:
         raise _corrupt()
     return out
+
+
+_BOMB, _CORRUPT = object(), object()  # what _inflated found wrong with an entry
+
+
+def _inflated(raw: bytes, method: int, compressed: int, size: int, crc: int):
+    """An entry's bytes from its raw data (``raw``: the ``compressed`` bytes after its
+    local header, fewer when the file ends early) and its directory's method, sizes and
+    CRC; ``_BOMB`` when it inflates past ``size``, ``_CORRUPT`` when the stream is
+    unfinished or damaged, the file truncated, the size or CRC different. A pure function
+    of its arguments."""
+    if method == 8:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            out = inflater.decompress(raw, size + 1)  # one byte more: a bomb
+        except zlib.error:
+            return _CORRUPT
+        if len(out) > size:
+            return _BOMB
+        if not inflater.eof:  # all of the entry's data given, and the stream unfinished
+            return _CORRUPT
+    else:
+        out = raw
+        if len(raw) < compressed:
+            return _CORRUPT  # the file ends inside the entry: truncated
+    if len(out) != size or zlib.crc32(out) != crc:
+        return _CORRUPT
+    return out
+
+
+# ``_inflated`` remembered for small entries: the parts every workbook of a city shares
+# (the theme, the content types, the relationships, mostly the styles and the workbook
+# part) are inflated and CRC-checked once per process. Keyed by every argument, the raw
+# bytes compared whole (not by a digest), so a hit is the same computation's result.
+# Bounded: at most 64 entries of at most _KEPT_SIZE raw and inflated bytes (~8 MiB).
+_KEPT_SIZE = 64 * KiB
+_inflated_kept = lru_cache(maxsize=64)(_inflated)
 
 
 def _drop_nul(data: bytes) -> bytes:
