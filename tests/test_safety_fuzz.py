@@ -404,3 +404,95 @@ def test_remembered_percent_styles_judged_by_their_whole_bytes():
                 styles.feed(part[at:at + 7])
             assert styles.result() == cellscan.percent_styles(part)
     assert [cellscan.percent_styles(p) for p in parts] == [frozenset(), {1}, {1}, frozenset()]
+
+
+# --- the central directory read without zipfile (issue 25) ----------------------------------
+
+
+def _zipfile_view(data: bytes):
+    """What zipfile reads of an archive's directory (the fields the gate uses), or the
+    type of what it raises."""
+    import io
+
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except Exception as exc:  # noqa: BLE001 - any refusal, by its type
+        return type(exc)
+    return [(i.filename, i.header_offset, i.file_size, i.compress_size, i.CRC, i.flag_bits,
+             i.compress_type) for i in infos]
+
+
+def _central_fields(data: bytes, at: int, **fields: int) -> bytes:
+    """``data`` with fields of the central header at ``at`` changed."""
+    offsets = {"version": (6, "<B"), "flags": (8, "<H"), "name_len": (28, "<H"),
+               "extra_len": (30, "<H"), "comment_len": (32, "<H"), "offset": (42, "<I")}
+    out = bytearray(data)
+    for name, value in fields.items():
+        where, fmt = offsets[name]
+        struct.pack_into(fmt, out, at + where, value)
+    return bytes(out)
+
+
+def _directory_cases(bases: dict[str, bytes]):
+    """Archives whose directory or end record is what a careless reader would misread."""
+    import io
+
+    base = bases["xlsxwriter"]
+    first = base.index(b"PK\x01\x02")
+    last = base.rindex(b"PK\x01\x02")
+    yield b"prefix" + base  # zipfile shifts every offset
+    yield base + b"tail"  # the end record not last
+    yield base[:-2] + b"\x03\x00abc"  # an archive comment
+    yield _central_fields(base, first, version=64)  # a version zipfile refuses
+    yield _central_fields(base, last, version=63)
+    yield _central_fields(base, first, flags=0x800)  # UTF-8 names, valid
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/\u00e9t\u00e9.xml", b"<a/>")  # flagged UTF-8 by zipfile
+        z.writestr("a\x00b.xml", b"<a/>")  # a NUL in the name
+        info = zipfile.ZipInfo("x.xml")
+        info.extra = struct.pack("<HH", 0x5455, 5) + b"\x01abcd"  # a valid extra field
+        z.writestr(info, b"<a/>")
+    named = out.getvalue()
+    yield named
+    at = named.index(b"PK\x01\x02")
+    yield _central_fields(named, at, flags=0x800)  # now UTF-8 flagged
+    yield named.replace("\u00e9".encode(), b"\xff\xfe")  # flagged UTF-8, invalid
+    yield _central_fields(base, first, extra_len=4)  # an extra field eating the next entry
+    yield _central_fields(base, last, name_len=2000)  # a name past the directory
+    yield _central_fields(base, last, comment_len=3)
+    yield _central_fields(base, first, offset=0xFFFFFFFF)
+    end = len(base) - 22
+    for delta in (-1, 1, -46):  # the directory's size or offset in the end record off
+        out = bytearray(base)
+        struct.pack_into("<I", out, end + 12, struct.unpack_from("<I", base, end + 12)[0]
+                         + delta)
+        yield bytes(out)
+    yield base[:end] + b"PK\x05\x06" + bytes(18)  # an empty directory
+    yield base[first:]  # nothing before the directory
+    yield base[:first] + base[last:]  # entries cut from the directory
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_plain_directory_reads_what_zipfile_reads(tmp_path):
+    bases = _bases(tmp_path)
+    rng = random.Random(SEED + 25)
+    datas = [*bases.values(), *_directory_cases(bases), *(d for _, d in _mutants(bases, 450))]
+    for _ in range(3000):  # damage aimed at the directory and the end record
+        data = bytearray(rng.choice(list(bases.values())))
+        start = data.index(b"PK\x01\x02")
+        for _ in range(rng.choice((1, 1, 2, 4))):
+            at = rng.randrange(start, len(data))
+            data[at] = rng.choice((0, 0xFF, 0x80, 1, 8, 46, rng.randrange(256)))
+        datas.append(bytes(data))
+    plain = refused = 0
+    for data in datas:
+        fast = safety.plain_directory(data)
+        view = _zipfile_view(data)
+        if fast is None:
+            refused += isinstance(view, type)
+            continue
+        plain += 1
+        assert [(i.filename, i.header_offset, i.file_size, i.compress_size, i.CRC,
+                 i.flag_bits, i.compress_type) for i in fast] == view
+    assert plain >= 1500 and refused >= 100, (plain, refused)
