@@ -433,6 +433,25 @@ def _central_fields(data: bytes, at: int, **fields: int) -> bytes:
     return bytes(out)
 
 
+def _zip64_in_comment(base: bytes) -> bytes:
+    """``base`` whose last central entry's comment ends in a zip64 end record and its
+    locator, right before the end record: zipfile reads the directory the zip64 record
+    names, which leaves out the first entry."""
+    end = len(base) - 22
+    count, cd_size, cd_offset = struct.unpack_from("<10xHLL", base, end)
+    last = base.rindex(b"PK\x01\x02", 0, end)
+    assert struct.unpack_from("<H", base, last + 32) == (0,)
+    name_len, extra_len = struct.unpack_from("<HH", base, cd_offset + 28)
+    first = 46 + name_len + extra_len
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count - 1,
+                         count - 1, cd_size - first, cd_offset + first)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    out = bytearray(base[:end] + record + locator + base[end:])
+    struct.pack_into("<H", out, last + 32, 76)  # the comment: the record and the locator
+    struct.pack_into("<L", out, len(out) - 22 + 12, cd_size + 76)
+    return bytes(out)
+
+
 def _directory_cases(bases: dict[str, bytes]):
     """Archives whose directory or end record is what a careless reader would misread."""
     import io
@@ -456,7 +475,9 @@ def _directory_cases(bases: dict[str, bytes]):
     named = out.getvalue()
     yield named
     at = named.index(b"PK\x01\x02")
-    yield _central_fields(named, at, flags=0x800)  # now UTF-8 flagged
+    yield _central_fields(named, at, flags=0)  # the UTF-8 bytes of a name read as cp437
+    yield _central_fields(named, named.index(b"PK\x01\x02", at + 4), flags=0x800)
+    yield _zip64_in_comment(base)
     yield named.replace("\u00e9".encode(), b"\xff\xfe")  # flagged UTF-8, invalid
     yield _central_fields(base, first, extra_len=4)  # an extra field eating the next entry
     yield _central_fields(base, last, name_len=2000)  # a name past the directory
