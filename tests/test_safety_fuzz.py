@@ -465,20 +465,25 @@ def _directory_cases(bases: dict[str, bytes]):
     yield _central_fields(base, first, version=64)  # a version zipfile refuses
     yield _central_fields(base, last, version=63)
     yield _central_fields(base, first, flags=0x800)  # UTF-8 names, valid
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr("xl/\u00e9t\u00e9.xml", b"<a/>")  # flagged UTF-8 by zipfile
-        z.writestr("a\x00b.xml", b"<a/>")  # a NUL in the name
-        info = zipfile.ZipInfo("x.xml")
-        info.extra = struct.pack("<HH", 0x5455, 5) + b"\x01abcd"  # a valid extra field
-        z.writestr(info, b"<a/>")
-    named = out.getvalue()
+
+    def archive(*entries) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for entry in entries:
+                z.writestr(entry, b"<a/>")
+        return out.getvalue()
+
+    named = archive("xl/\u00e9t\u00e9.xml", "b.xml")  # flagged UTF-8 by zipfile
     yield named
+    yield archive("aQb.xml").replace(b"aQb", b"a\x00b")  # a NUL in the name
+    extra = zipfile.ZipInfo("x.xml")
+    extra.extra = struct.pack("<HH", 0x5455, 5) + b"\x01abcd"  # a valid extra field
+    yield archive(extra)
     at = named.index(b"PK\x01\x02")
     yield _central_fields(named, at, flags=0)  # the UTF-8 bytes of a name read as cp437
     yield _central_fields(named, named.index(b"PK\x01\x02", at + 4), flags=0x800)
-    yield _zip64_in_comment(base)
     yield named.replace("\u00e9".encode(), b"\xff\xfe")  # flagged UTF-8, invalid
+    yield _zip64_in_comment(base)
     yield _central_fields(base, first, extra_len=4)  # an extra field eating the next entry
     yield _central_fields(base, last, name_len=2000)  # a name past the directory
     yield _central_fields(base, last, comment_len=3)
