@@ -29,8 +29,9 @@ reader, so the file read is the file checked):
 2. the first bytes: empty, OLE2 (legacy ``.xls`` or an encrypted/password-protected
    ``.xlsx``), not a zip at all (text/CSV, HTML, PDF ... renamed ``.xlsx``);
 3. the zip's end-of-central-directory record, before ``zipfile`` parses the directory
-   (entry count and directory size), then the central directory itself through
-   ``zipfile.ZipFile.infolist()`` (declared sizes only, nothing decompressed): entry
+   (entry count and directory size), then the central directory itself (declared sizes
+   only, nothing decompressed; a plain archive by ``plain_directory``, which reads what
+   ``zipfile.ZipFile.infolist()`` reads, anything else by ``zipfile`` itself): entry
    count, duplicate names, unsupported compression or zip encryption, size limits of the
    parts readers load whole, total uncompressed size, compression ratio; then what the
    archive is (OpenDocument, Word, a macro workbook, ...);
@@ -49,6 +50,14 @@ reader, so the file read is the file checked):
    an ``r`` attribute; when every cell tag is as Excel writes it, a simpler pattern gives
    the same references), its cell count and its ``<dimension>``; the styles part is read
    for the percent number formats (``cellscan.PercentStyles``) as it passes.
+
+What is the same in many workbooks of a city (the theme, the content types, the
+relationships, the workbook part, mostly the styles) is inflated, CRC-checked, parsed and
+read for percent formats once per process: ``_inflated``, ``_parsed`` and
+``cellscan.percent_styles`` are pure functions of their arguments, remembered for small
+parts (``_KEPT_SIZE``) in bounded caches keyed by every argument, the bytes compared whole.
+The checks themselves run as before on every part; only their repetition on equal bytes
+is saved.
 
 ``dev/safety_reference.py`` keeps the gate as it was before it was made faster (issue 11
 §4: the same file read several times, the main parts inflated twice and parsed into trees,
