@@ -128,18 +128,32 @@ class Marked:
     ``w:t`` holding a marker. A cell whose text is the marker has a ``w:t`` holding it, and
     that ``w:t`` belongs to the text of each ``w:tc`` above it reached through one of that
     cell's own paragraphs. Found before anything changes: a cell removed since is no
-    longer in its table, and the callers only walk the tables of the body."""
+    longer in its table, and the callers only walk the tables of the body.
+
+    A ``w:t`` alone in its cell, in a paragraph of the cell, in a run of the paragraph, in
+    a table of ``body`` (the common case, ``_sole_cell``), gives the cell at once: its
+    text is the cell's, and no other cell holds it. ``cell_of`` maps each such ``w:t`` to
+    its cell."""
 
     def __init__(self, body: etree._Element, markers: tuple[str, ...]):
         self.texts = texts_holding(body, markers)
+        self._cells: dict[str, set[etree._Element]] = {m: set() for m in markers}
+        self.cell_of: dict[etree._Element, etree._Element] = {}
+        short = body.tag != TC and not any(el.tag == TC for el in body.iterancestors())
         holding: set[etree._Element] = set()
         for t in self.texts:
+            tc = _sole_cell(t, body) if short else None
+            if tc is not None:
+                cells = self._cells.get(t.text)
+                if cells is not None:
+                    cells.add(tc)
+                self.cell_of[t] = tc
+                continue
             below = t
             for el in t.iterancestors():
                 if el.tag == TC and below.tag == P:
                     holding.add(el)
                 below = el
-        self._cells: dict[str, set[etree._Element]] = {m: set() for m in markers}
         for tc in holding:  # each cell's text read once
             cells = self._cells.get(_text(tc))
             if cells is not None:
@@ -147,6 +161,25 @@ class Marked:
 
     def cells(self, marker: str) -> set[etree._Element]:
         return self._cells[marker]
+
+
+def _sole_cell(t: etree._Element, body: etree._Element) -> etree._Element | None:
+    """The cell ``t`` lies in as ``w:tbl/w:tr/w:tc/w:p/*/w:t`` under ``body`` when it is the
+    only ``w:t`` of that cell and has no child: then the cell is the only one holding it
+    (``Marked``) and the cell's text (``_text``) is ``t.text``. Else None."""
+    if len(t):
+        return None
+    r = t.getparent()
+    p = r.getparent() if r is not None and r.tag != T else None
+    tc = p.getparent() if p is not None and p.tag == P else None
+    tr = tc.getparent() if tc is not None and tc.tag == TC else None
+    tbl = tr.getparent() if tr is not None and tr.tag == TR else None
+    if tbl is None or tbl.tag != TBL or tbl.getparent() is not body:
+        return None
+    found = tc.iter(T)
+    if next(found) is not t or next(found, None) is not None:
+        return None
+    return tc
 
 
 def marked_cells(body: etree._Element, marker: str) -> set[etree._Element]:

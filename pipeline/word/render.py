@@ -64,9 +64,7 @@ from .columns import (
     DROP_COLUMN,
     DROP_PARAGRAPH,
     MERGE_UP,
-    CellProperties,
     Marked,
-    Spans,
     drop_marked_columns,
     drop_marked_paragraphs,
 )
@@ -548,59 +546,170 @@ def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int
 
     Rows are walked top to bottom, so a run of marked cells continues one merge. Returns
     the number of cells merged. Only the tables holding a marked cell (found by
-    ``columns.Marked``, or given as ``found``) are walked, and in them only the rows with
-    a marked cell and the rows above those.
+    ``columns.Marked``, or given as ``found``) are visited, in them only the rows with a
+    marked cell and the rows above those, and in those only the cells up to the marked
+    cells' grid columns (``_Row``); a cell's ``w:vMerge`` is read when it is needed
+    (``_vmerge_of``), and the cells in the common layout are changed without a general
+    search (``_continue``, ``_restart``).
     """
     if found is None:
         found = Marked(body, (MERGE_UP, MERGE_UP))
-    marked = found.cells(MERGE_UP)
-    # a marked cell of a dropped column (``drop_marked_columns``) is gone: nothing to join
-    rows_with = {tr for tc in marked if (tr := tc.getparent()) is not None}
-    tables = {tr.getparent() for tr in rows_with}
+    by_row: dict[etree._Element, list[etree._Element]] = {}
+    for tc in found.cells(MERGE_UP):
+        # a marked cell of a dropped column (``drop_marked_columns``) is gone: nothing to join
+        tr = tc.getparent()
+        if tr is not None:
+            by_row.setdefault(tr, []).append(tc)
+    by_table: dict[etree._Element, list[etree._Element]] = {}
+    for tr in by_row:
+        by_table.setdefault(tr.getparent(), []).append(tr)
     merged = 0
-    for tbl in body.iter(_TBL) if tables else ():
-        if tbl not in tables:
-            continue
-        spans, vmerges = Spans(tbl), CellProperties(tbl, "vMerge")
-        rows = tbl.findall(_TR)
-        previous = None  # the row above's cells, when read (merging keeps cells and spans)
-        for r, tr in enumerate(rows):
-            if tr not in rows_with:
-                previous = None
-                continue
-            cells = list(spans.cells(tr))
-            starts: dict[int, etree._Element] | None = None  # the row above's, by column
-            for col, _, tc in cells:
-                if tc not in marked:
-                    continue
-                if r > 0 and starts is None:
-                    starts = {}
-                    if previous is None:
-                        previous = spans.cells(rows[r - 1])
-                    for c, _, cell in previous:
-                        starts.setdefault(c, cell)  # the first cell at a column
-                above = starts.get(col) if starts is not None else None
+    done: set[etree._Element] = set()  # the cells given a w:vMerge here
+    cleared: set[etree._Element] = set()
+    for tbl in _in_document_order(body, by_table):
+        read: dict[etree._Element, _Row] = {}  # the rows read (merging keeps cells and spans)
+        for tr in sorted(by_table[tbl], key=tbl.index):  # top to bottom
+            row = read.get(tr) or read.setdefault(tr, _Row(tr))
+            above_tr = _row_above(tr)
+            above_row = None if above_tr is None else (
+                read.get(above_tr) or read.setdefault(above_tr, _Row(above_tr)))
+            for col, tc in sorted((row.column(tc), tc) for tc in by_row[tr]):
+                above = above_row.at(col) if above_row is not None else None
                 if above is None:
                     raise TemplateError(
                         "sel tabel yang melanjutkan sel di atasnya tidak punya sel di atasnya "
                         "pada kolom yang sama; periksa susunan tabel di templat Word"
                     )
-                if vmerges[above] is None:
-                    vmerges[above] = _set_vmerge(above, "restart")
-                vmerges[tc] = _set_vmerge(tc, "continue")
-                _clear_cell(tc)
+                if above not in done and _vmerge_of(above) is None:
+                    _restart(above)
+                    done.add(above)
+                _continue(tc)
+                done.add(tc)
+                cleared.add(tc)
                 merged += 1
-            previous = cells
+    cell_of = found.cell_of
     for t in found.texts:  # a marker outside a table cell of its own shows nothing
-        if t.text and MERGE_UP in t.text:
-            t.text = t.text.replace(MERGE_UP, "")
+        if cell_of.get(t) in cleared:
+            continue  # its cell was emptied: the text is no longer in the document
+        text = t.text
+        if text and MERGE_UP in text:
+            t.text = text.replace(MERGE_UP, "")
     return merged
 
 
-_TBL, _TR = _w("tbl"), _w("tr")
+def _in_document_order(body: etree._Element, tables) -> list[etree._Element]:
+    """The tables among ``tables`` (keys: the parents of marked rows) that are tables of
+    ``body``, in document order: by their place when all are children of ``body``, else
+    by a walk of the body."""
+    if all(tbl is not None and tbl.getparent() is body and tbl.tag == _TBL for tbl in tables):
+        return sorted(tables, key=body.index)
+    return [tbl for tbl in body.iter(_TBL) if tbl in tables]
+
+
+def _row_above(tr: etree._Element) -> etree._Element | None:
+    """The row before ``tr`` among its table's rows (``tbl.findall(w:tr)``), or None."""
+    previous = tr.getprevious()
+    if previous is not None and previous.tag == _TR:
+        return previous
+    return next(tr.itersiblings(_TR, preceding=True), None)
+
+
+class _Row:
+    """A table row's cells by grid column, as ``columns.Spans.cells`` gives them, each
+    cell's span read only when a column at or after it is asked for: ``column(tc)`` the
+    first grid column of a cell of the row, ``at(col)`` the first cell of the row starting
+    at grid column ``col`` (or None)."""
+
+    __slots__ = ("cells", "starts")
+
+    def __init__(self, tr: etree._Element):
+        self.cells = list(tr.iterchildren(_TC))
+        self.starts = [0]  # the first grid column of cells[i], for the i read so far
+
+    def start(self, i: int) -> int:
+        starts = self.starts
+        while len(starts) <= i:
+            k = len(starts) - 1
+            starts.append(starts[k] + _span_of(self.cells[k]))
+        return starts[i]
+
+    def column(self, tc: etree._Element) -> int:
+        return self.start(self.cells.index(tc))
+
+    def at(self, col: int) -> etree._Element | None:
+        for i in range(len(self.cells)):
+            if self.start(i) == col:
+                return self.cells[i]
+        return None
+
+
+def _span_of(tc: etree._Element) -> int:
+    """``columns.Spans.of``: the value of the cell's first ``w:tcPr/w:gridSpan``, else 1."""
+    for tcpr in tc.iterchildren(_TCPR):
+        for span in tcpr.iterchildren(_GRID_SPAN):
+            return int(span.get(_VAL))
+    return 1
+
+
+def _vmerge_of(tc: etree._Element) -> etree._Element | None:
+    """``columns.CellProperties(tbl, "vMerge")[tc]``: the cell's first
+    ``w:tcPr/w:vMerge``."""
+    for tcpr in tc.iterchildren(_TCPR):
+        for vmerge in tcpr.iterchildren(_VMERGE):
+            return vmerge
+    return None
+
+
+_TBL, _TR, _TC = _w("tbl"), _w("tr"), _w("tc")
 
 
 _TCPR, _VMERGE, _VAL, _P, _PPR = _w("tcPr"), _w("vMerge"), _w("val"), _w("p"), _w("pPr")
+_GRID_SPAN = _w("gridSpan")
+# what a w:tcPr may hold before w:vMerge (strict.TC_PR): a new w:vMerge then goes last
+_BEFORE_VMERGE = frozenset(_w(name) for name in ("cnfStyle", "tcW", "gridSpan", "hMerge"))
+
+
+def _restart(tc: etree._Element) -> etree._Element:
+    """``_set_vmerge(tc, "restart")`` for a cell without a ``w:vMerge``: directly when its
+    first child is a ``w:tcPr`` whose children all go before ``w:vMerge``."""
+    tcpr = tc[0] if len(tc) else None
+    if tcpr is not None and tcpr.tag == _TCPR and _appends_vmerge(tcpr):
+        made = etree.SubElement(tcpr, _VMERGE)
+        made.set(_VAL, "restart")
+        return made
+    return _set_vmerge(tc, "restart")
+
+
+def _continue(tc: etree._Element) -> etree._Element:
+    """``_set_vmerge(tc, "continue")`` then ``_clear_cell(tc)``. A cell holding a
+    ``w:tcPr`` whose children all go before ``w:vMerge`` (so it has none) and then one
+    paragraph (a loop's cell, as the templates have it) is changed directly, the same
+    way."""
+    if len(tc) == 2:
+        tcpr, p = tc
+        if tcpr.tag == _TCPR and p.tag == _P and _appends_vmerge(tcpr):
+            made = etree.SubElement(tcpr, _VMERGE)
+            made.set(_VAL, "continue")
+            ppr = p[0] if len(p) else None
+            if ppr is not None and ppr.tag != _PPR:
+                ppr = next(p.iterchildren(_PPR), None)
+            tc.remove(p)
+            new = etree.SubElement(tc, _P)
+            if ppr is not None:
+                new.append(ppr)
+            return made
+    made = _set_vmerge(tc, "continue")
+    _clear_cell(tc)
+    return made
+
+
+def _appends_vmerge(tcpr: etree._Element) -> bool:
+    """Whether ``insert_in_order`` puts a new ``w:vMerge`` last in ``tcpr``: every child
+    is one that goes before it."""
+    for child in tcpr:
+        if child.tag not in _BEFORE_VMERGE:
+            return False
+    return True
 
 
 def _set_vmerge(tc: etree._Element, value: str) -> etree._Element:
