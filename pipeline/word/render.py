@@ -49,6 +49,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -597,13 +598,14 @@ def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int
     return merged
 
 
-def _in_document_order(body: etree._Element, tables) -> list[etree._Element]:
+def _in_document_order(body: etree._Element, tables) -> Iterator[etree._Element]:
     """The tables among ``tables`` (keys: the parents of marked rows) that are tables of
     ``body``, in document order: by their place when all are children of ``body``, else
-    by a walk of the body."""
+    by a walk of the body as it is when each is reached (a table nested in a cell emptied
+    meanwhile is no longer there)."""
     if all(tbl is not None and tbl.getparent() is body and tbl.tag == _TBL for tbl in tables):
-        return sorted(tables, key=body.index)
-    return [tbl for tbl in body.iter(_TBL) if tbl in tables]
+        return iter(sorted(tables, key=body.index))
+    return (tbl for tbl in body.iter(_TBL) if tbl in tables)
 
 
 def _row_above(tr: etree._Element) -> etree._Element | None:
