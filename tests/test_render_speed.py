@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import test_render as tr
 from docxtpl import DocxTemplate
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -697,6 +697,11 @@ def test_merging_random_tables_is_the_reference(xml):
     refuses the same tables: random spans, existing merges, property orders, nested
     tables, text boxes, markers among other text."""
     old, new = etree.fromstring(xml), etree.fromstring(xml)
+    # a marked cell holding a table: the reference's (and main's) live walk of the body's
+    # tables stops inside the emptied cell and leaves the later tables unmerged, which
+    # the walk here does not copy (issue 25's report)
+    assume(not any(tc.find(f".//{_w('tbl')}") is not None
+                   for tc in _reference_marked(old, _M)))
     try:
         expected = ref_merge_marked_cells(old)
     except TemplateError:
