@@ -710,3 +710,29 @@ def test_merging_random_tables_is_the_reference(xml):
         return
     assert render.merge_marked_cells(new) == expected
     assert etree.tostring(new) == etree.tostring(old)
+
+
+def test_a_table_after_a_merged_cell_holding_a_table_is_merged_too():
+    """A continued cell holding a nested table is emptied; the tables after it are still
+    merged. (The pass before issue 25's last round walked the tables live and stopped
+    in the emptied cell: the later table kept its cells apart and lost the markers' text
+    only.)"""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    grid = '<w:tblGrid><w:gridCol w:w="900"/></w:tblGrid>'
+
+    def row(text: str, inner: str = "") -> str:
+        return f"<w:tr><w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p>{inner}<w:p/></w:tc></w:tr>"
+
+    nested = f"<w:tbl><w:tblPr/>{grid}{row('dalam')}</w:tbl>"
+    body = etree.fromstring(
+        f'<w:body xmlns:w="{w}">'
+        f"<w:tbl><w:tblPr/>{grid}{row('A')}{row(MERGE_UP, nested)}</w:tbl>"
+        f"<w:tbl><w:tblPr/>{grid}{row('B')}{row(MERGE_UP)}</w:tbl></w:body>")
+    assert render.merge_marked_cells(body) == 2
+    first, second = body.findall(f"{{{w}}}tbl")
+    for tbl in (first, second):
+        top, below = tbl.findall(f"{{{w}}}tr")
+        assert top.find(f".//{{{w}}}vMerge").get(f"{{{w}}}val") == "restart"
+        assert below.find(f".//{{{w}}}vMerge").get(f"{{{w}}}val") == "continue"
+        assert below.find(f".//{{{w}}}tbl") is None  # the continued cell is emptied
+    assert MERGE_UP not in etree.tostring(body, encoding="unicode")
