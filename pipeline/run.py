@@ -76,6 +76,7 @@ from .quarter.figures import QuarterResults, compute_quarter
 from .quarter.history import YearInputs, earlier_quarters, quarter_snapshot, year_inputs
 from .quarter.report import render_quarter_bytes
 from .reasons import Reason
+from .word.render import read_template
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ class ReportOutcome:
     quarter: QuarterResults | None = None  # a quarter's figures (``results``: year so far)
     year_inputs: YearInputs | None = None  # --dari-triwulan: the year from its quarters
     rendered: bytes | None = None  # the report's bytes (``render``)
+    # the template's bytes, read once (``template_bytes``): rendered and recorded
+    template: bytes | None = None
     draft_beside: Path | None = None  # a locked year's DRAFT went here, not over the report
     signed_kept: bool = False  # the locked year's content equals the signed version's
 
@@ -193,11 +196,21 @@ def figures(job: ReportJob, run: ReportOutcome) -> None:
 def render(job: ReportJob, run: ReportOutcome) -> None:
     if not (run.checked.ok or job.draft):
         return
+    template = template_bytes(job, run)
     if run.quarter is not None:
-        run.rendered = render_quarter_bytes(job.master, run.quarter, Path(job.template))
+        run.rendered = render_quarter_bytes(job.master, run.quarter, Path(job.template),
+                                            template)
     else:
         run.rendered = render_bytes(job.master, run.results, Path(job.template),
-                                    run.prior.series)
+                                    run.prior.series, template)
+
+
+def template_bytes(job: ReportJob, run: ReportOutcome) -> bytes:
+    """The template's bytes, read once per run: the report is rendered from them and the
+    history records them, even if the file is replaced in between."""
+    if run.template is None:
+        run.template = read_template(Path(job.template))
+    return run.template
 
 
 def signed(job: ReportJob, run: ReportOutcome) -> None:
@@ -325,7 +338,7 @@ def _snapshot(job: ReportJob, run: ReportOutcome) -> RunSnapshot:
     # the bytes the figures were read from (not the file as it may be by now)
     prints = {sub.unit: sub.digest
               for sub in run.checked.submissions if sub.unit in units}
-    template = Path(job.template).read_bytes()
+    template = template_bytes(job, run)
     if run.quarter is not None:
         snap = quarter_snapshot(job.master, run.quarter, prints, template,
                                 run.checked.values)

@@ -402,3 +402,37 @@ def test_the_history_records_the_bytes_the_figures_were_read_from(tmp_path, monk
     stages.run_report(stages.ReportJob(master, inputs, tmp_path / "Laporan.docx",
                                        history=tmp_path / "riwayat.sqlite"))
     assert len(recorded) == 1 and set(recorded[0].values()) == read
+
+
+def test_the_history_records_the_template_the_report_was_rendered_from(tmp_path, monkeypatch):
+    """The Word template replaced on disk after the report was rendered from it (someone
+    saving an edited template meanwhile): the history records the template the report
+    came from, read once for the run, not the file as it is by then (issue 25)."""
+    import shutil
+
+    from pipeline import run as stages
+    from pipeline.domain.master import load_master
+    from pipeline.history import open_history
+    from pipeline.workbook.sample import write_sample_inputs
+
+    master = load_master(paths.SAMPLE_MASTER)
+    inputs = tmp_path / "isian"
+    write_sample_inputs(master, inputs)
+    template = tmp_path / "templat.docx"
+    shutil.copyfile(paths.WORD_TEMPLATE, template)
+    used = template.read_bytes()
+    real_render = stages.render
+
+    def render_then_replaced(job, run):
+        real_render(job, run)
+        template.write_bytes(used + b"\0")  # a different file from here on
+
+    monkeypatch.setattr(stages, "STAGES", tuple(render_then_replaced if s is real_render
+                                                else s for s in stages.STAGES))
+    history = tmp_path / "riwayat.sqlite"
+    outcome = stages.run_report(stages.ReportJob(master, inputs, tmp_path / "Laporan.docx",
+                                                 template=template, history=history))
+    assert outcome.recorded is not None
+    with open_history(history, create=False) as h:
+        stored = h.current(h.key_for(master), master.agency.year)
+    assert stored.snapshot.template == used

@@ -27,10 +27,12 @@ from .context import build_context
 
 
 def render_bytes(
-    master: Master, results: Results, template_path: Path = paths.WORD_TEMPLATE, history=None
+    master: Master, results: Results, template_path: Path = paths.WORD_TEMPLATE, history=None,
+    template: bytes | None = None,
 ) -> bytes:
     """The finished .docx as bytes (nothing is written); ``history``: the earlier years
-    for the history appendix (``history.Series``), when the master asks for it."""
+    for the history appendix (``history.Series``), when the master asks for it;
+    ``template``: the bytes of the template at ``template_path``, when already read."""
     agency = master.agency
 
     def properties(docx):
@@ -42,7 +44,7 @@ def render_bytes(
 
     # normalised, stamped with what we wrote, verified
     return render_package(build_context(master, results, history), template_path, IKU,
-                          properties)
+                          properties, template)
 
 
 def render_report(

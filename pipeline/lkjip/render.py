@@ -53,16 +53,22 @@ from .model import Chapter, build_chapter
 
 
 def render_bytes(chapter: Chapter, template: Path = paths.LKJIP_TEMPLATE) -> bytes:
-    tpl = render_document(build_context(chapter, _font(template)), Path(template), spec=LKJIP)
+    data = _template(template)
+    tpl = render_document(build_context(chapter, _font(data)), Path(template), LKJIP, data)
     year = chapter.master.agency.year
     return _saved(tpl, chapter, f"Bab III Akuntabilitas Kinerja - LKjIP Tahun {year}",
                   f"LKjIP; Akuntabilitas Kinerja; SAKIP; {year}")
 
 
-def _font(template: Path):
-    """The template's body font, for the charts (None when there is no template file:
-    rendering then says so)."""
-    return body_font(Path(template).read_bytes()) if Path(template).is_file() else None
+def _template(template: Path) -> bytes | None:
+    """The template's bytes, read once: its font and the document come from the same
+    bytes (None when there is no template file: rendering then says so)."""
+    return Path(template).read_bytes() if Path(template).is_file() else None
+
+
+def _font(data: bytes | None):
+    """The template's body font, for the charts (None without a template)."""
+    return body_font(data) if data is not None else None
 
 
 def _saved(tpl, chapter: Chapter, title: str, keywords: str) -> bytes:
@@ -116,8 +122,9 @@ def render_complete(chapter: Chapter, iku: dict[str, Any], pk: PkRevision,
     the Perjanjian Kinerja in force (``base``: the one it changes, for a PK Perubahan's
     marks); ``labels`` the page label of each list entry (bookmark → label, ``toc``);
     ``mark``: the first pass, whose captions carry the hidden outline level."""
-    context, notes = build_complete_context(chapter, iku, pk, base, _font(template))
-    tpl = render_document(context, Path(template), spec=LKJIP_COMPLETE)
+    data = _template(template)
+    context, notes = build_complete_context(chapter, iku, pk, base, _font(data))
+    tpl = render_document(context, Path(template), LKJIP_COMPLETE, data)
     found = toc.fill(tpl.docx, labels, mark)
     year = chapter.master.agency.year
     data = _saved(tpl, chapter, f"Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun {year}",

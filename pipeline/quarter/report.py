@@ -29,8 +29,10 @@ from .figures import QuarterResults, compute_quarter
 
 
 def render_quarter_bytes(master: Master, q: QuarterResults,
-                         template: Path = paths.QUARTER_TEMPLATE) -> bytes:
-    """The finished quarterly .docx as bytes (nothing is written)."""
+                         template: Path = paths.QUARTER_TEMPLATE,
+                         data: bytes | None = None) -> bytes:
+    """The finished quarterly .docx as bytes (nothing is written); ``data``: the bytes of
+    the template at ``template``, when already read."""
     agency = master.agency
 
     def properties(docx):
@@ -42,7 +44,7 @@ def render_quarter_bytes(master: Master, q: QuarterResults,
             keywords=f"IKU; Pengukuran Kinerja; Triwulan {roman(q.quarter)}; {agency.year}")
 
     return render_package(build_quarter_context(master, q), Path(template), TRIWULAN,
-                          properties)
+                          properties, data)
 
 
 def report_filename(master: Master, quarter: int) -> str:

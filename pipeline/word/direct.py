@@ -109,18 +109,21 @@ _HEADER_BYTES = Bounded(64)  # a header's or footer's rendered XML → its part 
 
 
 def render_package(context: dict[str, Any], template_path: Path, spec: TemplateSpec,
-                   properties: Properties) -> bytes:
+                   properties: Properties, data: bytes | None = None) -> bytes:
     """The finished, stamped, verified package of ``context`` rendered with the template
     at ``template_path`` (checked against ``spec`` first, as ``render_document`` does).
     ``properties(docx)`` sets the core properties through ``render.set_properties`` (on
-    an object with ``core_properties``) and returns the package's date."""
+    an object with ``core_properties``) and returns the package's date. ``data``: the
+    template's bytes, when the caller has read them (they are then what is rendered,
+    whatever the file holds by now), else read here."""
     source = str(template_path)
-    data = read_template(template_path)
+    if data is None:
+        data = read_template(template_path)
     check_template(data, spec, context, source)
     namespaces, charts = scan_context(context)
     prepared = None if charts else _prepared(data, source)
     if prepared is None or prepared.footnotes:
-        tpl = render_document(context, template_path, spec)
+        tpl = render_document(context, template_path, spec, data)
         when = properties(tpl.docx)
         return stamp_parts(package_parts(tpl), when)
     parts = dict(prepared.parts)

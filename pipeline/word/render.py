@@ -152,11 +152,14 @@ def jinja_message(exc: JinjaTemplateError, source: str) -> str:
     return f"templat Word {source} tidak sah: {detail}{where}"
 
 
-def render_document(context: dict[str, Any], template_path: Path, spec: TemplateSpec):
+def render_document(context: dict[str, Any], template_path: Path, spec: TemplateSpec,
+                    data: bytes | None = None):
     """Check the template against ``spec`` (``template_check``, every time; cached per
-    process), fill it; return the docxtpl object with merged cells (not yet saved)."""
+    process), fill it; return the docxtpl object with merged cells (not yet saved).
+    ``data``: the template's bytes, when the caller has read them, else read here."""
     source = str(template_path)
-    data = read_template(template_path)
+    if data is None:
+        data = read_template(template_path)
     check_template(data, spec, context, source)
     tpl = _template_class()(io.BytesIO(data))
     tpl.namespaces, tpl.source = fragment_namespaces(context), source
