@@ -395,10 +395,10 @@ def test_parts_are_stamped_as_their_zip():
 # --- rendering on the template's XML (issue 25) against docxtpl and python-docx ------------
 
 
-def _through_docxtpl(context, template, spec, properties):
+def _through_docxtpl(context, template, spec, properties, data=None):
     """The path every report took before issue 25, and still takes for charts: docxtpl
     renders into a python-docx document, which is saved part by part and stamped."""
-    tpl = render.render_document(context, template, spec)
+    tpl = render.render_document(context, template, spec, data)
     when = properties(tpl.docx)
     return stamp_parts(render.package_parts(tpl), when)
 
