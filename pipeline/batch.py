@@ -30,7 +30,8 @@ synthetic city, one process, ``docs/BENCHMARKS.md``):
   objects die by reference counting; the few cycles wait a little longer. Collections
   then took 0.07 s instead of 0.84 s of 8.7 s, with no growth of the peak memory beyond
   the machine's noise (``dev.bench``). Within an agency no collection runs at all; its
-  young generations are collected once it is done (``_collected_after``).
+  young generations are collected once it is done (``render.collector_paused``, which
+  each render also applies on its own).
 * **The history**: each process keeps its connection to the history file open for the
   whole run (``history.connections_held``) instead of opening, checking and migrating it
   twice per agency; each report is still recorded in its own transaction.
@@ -57,6 +58,7 @@ from .office.libreoffice import require_soffice
 from .office.publish import Published, guard_outputs
 from .rekap import AgencyRekap, RekapWriter, agency_rekap, quarter_rekap
 from .run import ReportJob, run_report
+from .word.render import collector_paused
 
 MASTER_NAME = "master.yaml"
 # The names an agency's master may have: the YAML master, or the master workbook (issue 24).
@@ -216,11 +218,11 @@ def process_agency(
     unlock: bool = False, period: str = ANNUAL,
 ) -> AgencyRow:
     """One agency from master to report; every error ends up in the returned row. The
-    collector waits until the agency is done (``_collected_after``)."""
+    collector waits until the agency is done (``collector_paused``)."""
     start = time.perf_counter()
     row = AgencyRow(folder.name, folder.name)
     try:
-        with _collected_after():
+        with collector_paused():
             row = _process(folder, out_dir, template, draft, pdf, overwrite, history, unlock,
                            row, period)
     except IkuError as exc:  # InternalError (exit 3) is a bug too
@@ -300,24 +302,6 @@ def _batch_gc() -> Iterator[None]:
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
-
-
-@contextmanager
-def _collected_after() -> Iterator[None]:
-    """No automatic collection while one agency is processed, the young generations
-    collected once when it is done (whatever happened), the collector as it was before.
-    An agency's objects die by reference counting when it ends; the collections that ran
-    meanwhile walked its live objects again and again for the few cycles among them: about
-    70 ms per worker for 20 agencies, against about 30 ms for one collection after each
-    (the 40-agency city, ``gc.callbacks``; issue 25). Its cycles wait until it is done."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.collect(1)
-        if enabled:
-            gc.enable()
 
 
 def _worker_start() -> None:

@@ -488,10 +488,14 @@ def test_an_agency_is_processed_without_automatic_collections(tmp_path, monkeypa
 
     seen.clear()
     monkeypatch.setattr(batch, "_process", broken)
-    gc.disable()  # a caller that had it off keeps it off
+    row = batch.process_agency(folder, tmp_path / "out")
+    assert "GALAT INTERNAL" in row.message and seen == [False, (1,)] and gc.isenabled()
+
+    seen.clear()
+    gc.disable()  # a caller that had it off keeps it off, and collects when it wants
     try:
         row = batch.process_agency(folder, tmp_path / "out")
         assert not gc.isenabled()
     finally:
         gc.enable()
-    assert "GALAT INTERNAL" in row.message and seen == [False, (1,)]
+    assert "GALAT INTERNAL" in row.message and seen == [False]

@@ -59,6 +59,7 @@ from .render import (
     STRICT,
     CorePart,
     broken_output,
+    collector_paused,
     declare_namespaces,
     finish_body,
     fix_table_grids,
@@ -115,7 +116,14 @@ def render_package(context: dict[str, Any], template_path: Path, spec: TemplateS
     ``properties(docx)`` sets the core properties through ``render.set_properties`` (on
     an object with ``core_properties``) and returns the package's date. ``data``: the
     template's bytes, when the caller has read them (they are then what is rendered,
-    whatever the file holds by now), else read here."""
+    whatever the file holds by now), else read here. The collector waits until it is
+    done (``render.collector_paused``)."""
+    with collector_paused():
+        return _render_package(context, template_path, spec, properties, data)
+
+
+def _render_package(context: dict[str, Any], template_path: Path, spec: TemplateSpec,
+                    properties: Properties, data: bytes | None) -> bytes:
     source = str(template_path)
     if data is None:
         data = read_template(template_path)
