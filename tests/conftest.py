@@ -206,3 +206,47 @@ def closing_texts(document) -> list[str]:
             if _is_closing_row(row._tr):
                 out += [Paragraph(p, table).text for p in row._tr.iter(f"{{{_W}}}p")]
     return out
+
+
+class CollectorLog:
+    """What the garbage collector did around a stage (issue 25's ``collector_paused``):
+    ``seen`` gets ``gc.isenabled()`` each time a watched function is entered, and the
+    arguments of each ``gc.collect`` call."""
+
+    def __init__(self, monkeypatch):
+        import gc
+
+        self._monkeypatch, self.seen = monkeypatch, []
+        real_collect = gc.collect
+        monkeypatch.setattr(gc, "collect", lambda *g: self.seen.append(g) or real_collect(*g))
+
+    def watch(self, module, name: str, fails: bool = False) -> None:
+        """``module.name`` records the collector's state when called, then runs (or raises
+        RuntimeError, with ``fails``)."""
+        import gc
+
+        real = getattr(module, name)
+
+        def watched(*args, **kwargs):
+            self.seen.append(gc.isenabled())
+            if fails:
+                raise RuntimeError("bug")
+            return real(*args, **kwargs)
+
+        self._monkeypatch.setattr(module, name, watched)
+
+    def off_around(self, call) -> None:
+        """``call()`` with the collector off, as a caller that turned it off; it stays off."""
+        import gc
+
+        gc.disable()
+        try:
+            call()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+
+@pytest.fixture
+def collector_log(monkeypatch) -> CollectorLog:
+    return CollectorLog(monkeypatch)

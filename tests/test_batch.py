@@ -459,7 +459,7 @@ def test_a_batch_freezes_what_is_imported_without_a_full_collection(tmp_path, mo
     assert after == (before, 0)  # as before the batch
 
 
-def test_an_agency_is_processed_without_automatic_collections(tmp_path, monkeypatch):
+def test_an_agency_is_processed_without_automatic_collections(tmp_path, collector_log):
     """While one agency is processed the collector waits; the young generations are
     collected once when it is done, also when it fails; the collector is then as before
     (issue 25)."""
@@ -469,33 +469,17 @@ def test_an_agency_is_processed_without_automatic_collections(tmp_path, monkeypa
 
     city = write_city(tmp_path / "kota", agencies=1, units=1, indicators=2, seed=6)
     folder = city.agencies[0]
-    seen: list[object] = []
-    real_process, real_collect = batch._process, gc.collect
-
-    def process(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return real_process(*args, **kwargs)
-
-    monkeypatch.setattr(batch, "_process", process)
-    monkeypatch.setattr(gc, "collect", lambda *g: seen.append(g) or real_collect(*g))
+    seen = collector_log.seen
+    collector_log.watch(batch, "_process")
     row = batch.process_agency(folder, tmp_path / "out")
     assert row.report is not None and not row.message
     assert seen == [False, (1,)] and gc.isenabled()
 
-    def broken(*args, **kwargs):
-        seen.append(gc.isenabled())
-        raise RuntimeError("bug")
-
     seen.clear()
-    monkeypatch.setattr(batch, "_process", broken)
+    collector_log.watch(batch, "_process", fails=True)
     row = batch.process_agency(folder, tmp_path / "out")
     assert "GALAT INTERNAL" in row.message and seen == [False, (1,)] and gc.isenabled()
 
-    seen.clear()
-    gc.disable()  # a caller that had it off keeps it off, and collects when it wants
-    try:
-        row = batch.process_agency(folder, tmp_path / "out")
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-    assert "GALAT INTERNAL" in row.message and seen == [False]
+    seen.clear()  # a caller that had it off keeps it off, and collects when it wants
+    collector_log.off_around(lambda: batch.process_agency(folder, tmp_path / "out"))
+    assert seen == [False]

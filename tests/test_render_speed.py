@@ -738,61 +738,35 @@ def test_a_table_after_a_merged_cell_holding_a_table_is_merged_too():
     assert MERGE_UP not in etree.tostring(body, encoding="unicode")
 
 
-def test_a_report_is_rendered_without_automatic_collections(monkeypatch):
+def test_a_report_is_rendered_without_automatic_collections(collector_log):
     """While a report is rendered the collector waits; the young generations are collected
     once when it is done, also when it fails, and the collector is on again; inside a
     caller that has it off (a batch's agency) nothing is collected (issue 25)."""
     import gc
 
     master, results = case("sample")
-    seen: list[object] = []
-    real_finish, real_collect = direct.finish_body, gc.collect
-
-    def finish(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return real_finish(*args, **kwargs)
-
-    monkeypatch.setattr(direct, "finish_body", finish)
-    monkeypatch.setattr(gc, "collect", lambda *g: seen.append(g) or real_collect(*g))
-    assert gc.isenabled()
+    seen = collector_log.seen
+    collector_log.watch(direct, "finish_body")
     annual_report.render_bytes(master, results)
     assert seen == [False, (1,)] and gc.isenabled()
 
-    def broken(*args, **kwargs):
-        seen.append(gc.isenabled())
-        raise RuntimeError("bug")
+    seen.clear()
+    collector_log.off_around(lambda: annual_report.render_bytes(master, results))
+    assert seen == [False]
 
     seen.clear()
-    monkeypatch.setattr(direct, "finish_body", broken)
+    collector_log.watch(direct, "finish_body", fails=True)
     with pytest.raises(RuntimeError):
         annual_report.render_bytes(master, results)
     assert seen == [False, (1,)] and gc.isenabled()
 
-    seen.clear()
-    monkeypatch.setattr(direct, "finish_body", finish)
-    gc.disable()
-    try:
-        annual_report.render_bytes(master, results)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-    assert seen == [False]
 
-
-def test_a_document_rendered_by_docxtpl_waits_for_the_collector_too(monkeypatch):
+def test_a_document_rendered_by_docxtpl_waits_for_the_collector_too(collector_log):
     """The docxtpl path (charts, footnotes, the LKjIP, the PK) pauses the collector as
     the direct one does."""
     import gc
 
     master, results = case("sample")
-    seen: list[object] = []
-    real_finish, real_collect = render.finish_body, gc.collect
-
-    def finish(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return real_finish(*args, **kwargs)
-
-    monkeypatch.setattr(render, "finish_body", finish)
-    monkeypatch.setattr(gc, "collect", lambda *g: seen.append(g) or real_collect(*g))
+    collector_log.watch(render, "finish_body")
     render.render_document(build_context(master, results), WORD_TEMPLATE, IKU)
-    assert seen == [False, (1,)] and gc.isenabled()
+    assert collector_log.seen == [False, (1,)] and gc.isenabled()
