@@ -32,6 +32,11 @@ synthetic city, one process, ``docs/BENCHMARKS.md``):
   the machine's noise (``dev.bench``). Within an agency no collection runs at all; its
   young generations are collected once it is done (``render.collector_paused``, which
   each render also applies on its own).
+* **Memory**: each worker keeps the heap memory it frees for the next agency
+  (``system.keep_freed_memory``, glibc only) instead of giving it back to the kernel and
+  faulting the same pages in again: about 1,300 page faults and 5 ms of system time per
+  agency fewer, the workers' peak memory unchanged. The parent, which renders nothing in
+  a pool, is left as it is.
 * **The history**: each process keeps its connection to the history file open for the
   whole run (``history.connections_held``) instead of opening, checking and migrating it
   twice per agency; each report is still recorded in its own transaction.
@@ -306,9 +311,11 @@ def _batch_gc() -> Iterator[None]:
 
 def _worker_start() -> None:
     """In each worker process: the batch's thresholds (a forked worker has them and the
-    frozen objects already; a spawned one sets them here), and the history's connections
-    held for the worker's life, closed when it ends."""
+    frozen objects already; a spawned one sets them here), the memory it frees kept
+    (``system.keep_freed_memory``), and the history's connections held for the worker's
+    life, closed when it ends."""
     gc.set_threshold(*GC_THRESHOLDS)
+    system.keep_freed_memory()
     hold_connections()
     system.at_worker_exit(close_held)
 

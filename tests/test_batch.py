@@ -459,6 +459,34 @@ def test_a_batch_freezes_what_is_imported_without_a_full_collection(tmp_path, mo
     assert after == (before, 0)  # as before the batch
 
 
+def test_each_worker_keeps_the_memory_it_frees(monkeypatch):
+    """A pool's worker keeps the heap it frees for the next agency (issue 25;
+    ``system.keep_freed_memory``, tested in tests/test_system.py); the parent is left as it
+    is: a run with the pool never asks for it in the parent."""
+    import gc
+
+    from pipeline import batch, system
+
+    asked: list[int] = []
+    monkeypatch.setattr(system, "keep_freed_memory", lambda: asked.append(1) or True)
+    monkeypatch.setattr(batch, "hold_connections", lambda: None)
+    monkeypatch.setattr(system, "at_worker_exit", lambda action: None)
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: None)
+    batch._worker_start()
+    assert asked == [1]
+
+
+def test_the_parent_of_a_pool_keeps_its_heap_as_it_is(tmp_path, monkeypatch):
+    from pipeline import system
+
+    city = write_city(tmp_path / "kota", agencies=2, units=1, indicators=2, seed=7)
+    asked: list[int] = []
+    monkeypatch.setattr(system, "keep_freed_memory", lambda: asked.append(1) or True)
+    outcome = report_all(city.root, tmp_path / "out", jobs=2, progress=False)
+    assert outcome.ok and len(outcome.reports) == 2
+    assert asked == []  # the workers' calls happen in the workers, not here
+
+
 def test_an_agency_is_processed_without_automatic_collections(tmp_path, collector_log):
     """While one agency is processed the collector waits; the young generations are
     collected once when it is done, also when it fails; the collector is then as before
