@@ -375,3 +375,66 @@ def test_a_big_city_rekap_is_verified_in_little_memory(tmp_path):
         sheet = z.getinfo("xl/worksheets/sheet1.xml").file_size
     assert sheet > 30 * 2**20
     assert grew_mib < 60, f"{grew_mib:.0f} MiB for a {sheet / 2**20:.0f} MiB sheet"
+
+
+def _stored_with_flipped_byte(data: bytes, name: str, marker: bytes) -> bytes:
+    """The package re-zipped with every part stored, and one byte of ``marker`` in part
+    ``name`` changed in place (a letter's case): the part still well-formed XML of the
+    same size, but its CRC no longer matches."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for part, blob in parts.items():
+            z.writestr(part, blob)
+    raw = bytearray(out.getvalue())
+    info = zipfile.ZipFile(io.BytesIO(bytes(raw))).getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    at = raw.index(marker, start)
+    assert at < start + info.compress_size
+    raw[at] ^= 0x20  # b"b" -> b"B": same size, still XML, wrong CRC
+    return bytes(raw)
+
+
+@pytest.mark.parametrize("verify", ["file", "package"])
+def test_a_streamed_xml_part_with_a_wrong_crc_is_refused(workbook, verify, tmp_path):
+    """An .xml part verified as a stream is inflated once, as it is parsed (not read
+    through first): its CRC is still checked at its end, and a part whose bytes differ
+    from its CRC is refused as unreadable, from a file (every part streamed) or from
+    bytes (a part over STREAM_MIN)."""
+    data = rezip(workbook, lambda p: p.__setitem__("xl/worksheets/sheet1.xml", _big_sheet()))
+    broken = _stored_with_flipped_byte(data, "xl/worksheets/sheet1.xml", b"baris 59998")
+    with zipfile.ZipFile(io.BytesIO(broken)) as z:  # sound XML, but the CRC differs
+        with pytest.raises(zipfile.BadZipFile, match="CRC"):
+            z.read("xl/worksheets/sheet1.xml")
+    if verify == "file":
+        (path := tmp_path / "rusak.xlsx").write_bytes(broken)
+        found = ooxml.file_problems(path)
+    else:
+        found = ooxml.package_problems(broken)
+    assert found and found[0].startswith(
+        "bagian xl/worksheets/sheet1.xml tidak dapat dibaca dari arsip zip: Bad CRC-32"), found
+    (sound := tmp_path / "utuh.xlsx").write_bytes(data)
+    assert ooxml.file_problems(sound) == [] and ooxml.package_problems(data) == []
+
+
+def test_a_small_streamed_part_with_a_wrong_crc_is_refused_from_a_file(workbook, tmp_path):
+    """From a file every part but the content types and the relationships is streamed:
+    a small .xml part (docProps) whose CRC differs is refused too."""
+    broken = _stored_with_flipped_byte(workbook, "docProps/app.xml", b"<Application>")
+    (path := tmp_path / "rusak.xlsx").write_bytes(broken)
+    found = ooxml.file_problems(path)
+    assert found and found[0].startswith(
+        "bagian docProps/app.xml tidak dapat dibaca dari arsip zip: Bad CRC-32"), found
+
+
+def test_a_streamed_part_whose_entry_cannot_be_opened_is_refused(workbook, tmp_path):
+    """A streamed .xml part whose local header is damaged is a problem, never an
+    exception out of the check."""
+    raw = bytearray(workbook)
+    info = zipfile.ZipFile(io.BytesIO(workbook)).getinfo("xl/styles.xml")
+    raw[info.header_offset] ^= 0xFF  # the local header's signature
+    (path := tmp_path / "rusak.xlsx").write_bytes(bytes(raw))
+    found = ooxml.file_problems(path)
+    assert found and found[0].startswith(
+        "bagian xl/styles.xml tidak dapat dibaca dari arsip zip"), found

@@ -164,12 +164,12 @@ def _archive_problems(archive: zipfile.ZipFile, stream_above: int) -> list[str]:
         try:
             if info.file_size > stream_above and not name.endswith(".rels") \
                     and name != CONTENT_TYPES:
-                _read_through(archive, name)  # all of it inflates, the CRC matches
+                if not _xml_name(name):  # an .xml part is inflated once, as it is parsed
+                    _read_through(archive, name)  # all of it inflates, the CRC matches
                 blobs[name] = _Streamed(archive, name)
             else:
                 blobs[name] = archive.read(name)
-        except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError,
-                EOFError) as exc:
+        except _READ_ERRORS as exc:
             return [f"bagian {name} tidak dapat dibaca dari arsip zip: {exc}"]
     return _check_parts(blobs)
 
@@ -192,6 +192,14 @@ class _Streamed(bytes):
         return self.archive.read(self.name)
 
 
+def _xml_name(name: str) -> bool:
+    """Whether ``_check_parts`` parses the part ``name`` whatever its content type (its
+    extension is .xml): a streamed one is then inflated to its end there, CRC checked,
+    and not read through before."""
+    base = posixpath.basename(name)
+    return "." in base and base.rpartition(".")[2].lower() == "xml"
+
+
 def _read_through(archive: zipfile.ZipFile, name: str) -> None:
     """Inflate a part to its end without keeping it (zipfile checks the CRC at the end)."""
     with archive.open(name) as part:
@@ -203,7 +211,9 @@ def _stream_problem(archive: zipfile.ZipFile, name: str) -> tuple[str | None, fr
     """(problem or None, relationship ids its attributes may name) of a large part,
     parsed in chunks by expat with namespaces (an unbound prefix is an error), DTDs and
     entity declarations refused, nothing kept; the ids as ``_rel_ids_used`` finds them,
-    on overlapping chunks."""
+    on overlapping chunks. The part is inflated here to its end, where zipfile checks its
+    CRC: one that does not inflate or whose CRC differs is a problem as in
+    ``_archive_problems``, which leaves an .xml part to this read (``_xml_name``)."""
     from xml.parsers import expat
 
     def refuse(*args) -> None:
@@ -218,20 +228,45 @@ def _stream_problem(archive: zipfile.ZipFile, name: str) -> tuple[str | None, fr
     prefixes: set[bytes] = set()  # declared before they are used: found in earlier chunks
     tail = b""
     try:
-        with archive.open(name) as part:
-            while chunk := part.read(_STREAM_CHUNK):
+        with _open_part(archive, name) as part:
+            while chunk := _read_chunk(part):
                 parser.Parse(chunk, False)
                 window = tail + chunk
                 prefixes |= _rel_prefixes(window)
                 ids |= _rel_attribute_values(window, prefixes)
                 tail = chunk[-4096:]
             parser.Parse(b"", True)
+    except _Unreadable as exc:
+        return f"bagian {name} tidak dapat dibaca dari arsip zip: {exc.__cause__}", frozenset()
     except expat.ExpatError as exc:
         return f"bagian {name} bukan XML yang sah: {expat.ErrorString(exc.code)}, baris " \
                f"{exc.lineno}, kolom {exc.offset}", frozenset()
     except ValueError as exc:
         return f"bagian {name} bukan XML yang sah: {exc}", frozenset()
     return None, frozenset(ids)
+
+
+class _Unreadable(Exception):
+    """A streamed part's bytes could not be read from the archive (the cause says why)."""
+
+
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, ValueError, EOFError)
+
+
+def _open_part(archive: zipfile.ZipFile, name: str):
+    """``archive.open(name)``; ``_Unreadable`` when its entry cannot be opened."""
+    try:
+        return archive.open(name)
+    except _READ_ERRORS as exc:
+        raise _Unreadable from exc
+
+
+def _read_chunk(part) -> bytes:
+    """The next chunk of a part being inflated; ``_Unreadable`` when the archive fails."""
+    try:
+        return part.read(_STREAM_CHUNK)
+    except _READ_ERRORS as exc:
+        raise _Unreadable from exc
 
 
 def _check_parts(blobs: dict[str, bytes], kept: frozenset[str] = frozenset(),
