@@ -172,18 +172,19 @@ def compute(
     Kode, last year's (% capaian, realisasi) recorded in the history, used where the
     master does not type them.
     """
-    by_code: dict[str, dict[str, dict]] = {}
+    by_code: dict[str, dict[str, tuple]] = {}
     # the frame as validate makes it needs no reindexing (the same columns, the same
     # values: reindex would only copy it)
     frame = (values if list(values.columns) == VALUE_COLUMNS
              else values.reindex(columns=VALUE_COLUMNS))
     # column by column (``tolist`` gives Python scalars, as to_dict("records") does) at a
     # third of to_dict's cost on a frame of a few dozen rows
+    # each row kept as its tuple of VALUE_COLUMNS (no dict per row: ``_indicator_result``
+    # reads the positions)
     for line in zip(*(frame[c].tolist() for c in VALUE_COLUMNS), strict=True):
-        record = dict(zip(VALUE_COLUMNS, line, strict=True))
-        by_code.setdefault(record["code"], {})[record["unit"]] = record
+        by_code.setdefault(line[1], {})[line[0]] = line  # [code][unit]
     settings = master.settings
-    no_rows: dict[str, dict] = {}
+    no_rows: dict[str, tuple] = {}
     indicators = master.indicators  # a list made by the property: made once here
     results = {
         ind.code: _indicator_result(settings, ind, by_code.get(ind.code, no_rows), invalid)
@@ -216,11 +217,11 @@ def _previous(ind: Indicator, recorded: tuple[float | None, Any] | None) -> tupl
 
 
 def _indicator_result(
-    settings: Settings, ind: Indicator, rows: dict[str, dict],
+    settings: Settings, ind: Indicator, rows: dict[str, tuple],
     invalid: frozenset[tuple[str, str]],
 ) -> IndicatorResult:
-    """One indicator from its units' records ({unit: record}); ``settings``: the
-    master's."""
+    """One indicator from its units' rows ({unit: a row's values in VALUE_COLUMNS order});
+    ``settings``: the master's."""
     contributions = []
     status = Status.OK
     rules = ind.rules  # looked up once (the kind's rules; the indicator is frozen)
@@ -236,16 +237,13 @@ def _indicator_result(
             status = Status.MISSING if status == Status.OK else status
             contributions.append(_contribution(unit, None, None, "", ""))
             continue
-        x1 = row["x1"]
+        _, _, x1, x2, note, analysis = row  # VALUE_COLUMNS
         if x1.__class__ is not float or x1 != x1:  # a number, not NaN: itself (``_value``)
             x1 = _value(x1)
-        if asks_x2:
-            x2 = row["x2"]
-            if x2.__class__ is not float or x2 != x2:
-                x2 = _value(x2)
-        else:
+        if not asks_x2:
             x2 = None
-        note, analysis = row["note"], row["analysis"]
+        elif x2.__class__ is not float or x2 != x2:
+            x2 = _value(x2)
         # the usual text: itself (``str`` of a text is the text; "" is missing either way)
         if note.__class__ is not str:
             note = "" if _missing(note) else str(note)

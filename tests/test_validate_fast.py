@@ -14,6 +14,7 @@ import json
 import pickle
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -267,3 +268,23 @@ def test_row_texts_and_codes_read_as_before(data) -> None:
                  for p in checked.problems
                  if p.code in (Reason.CODE_BLANK, Reason.CODE_UNKNOWN))
     assert bad == sorted(wanted_codes)
+
+
+@pytest.mark.parametrize("order", [compute.VALUE_COLUMNS,
+                                   ["analysis", "x2", "note", "code", "x1", "unit"]])
+def test_compute_reads_each_column_by_its_name(order: list[str]) -> None:
+    """compute keeps each row as a tuple and reads x1, x2, Catatan and Analisis by their
+    places in VALUE_COLUMNS; a frame in another column order reads the same. Fails when
+    the places are read wrong (tried: x1 and x2 swapped in the unpacking; note and
+    analysis swapped)."""
+    master = load_master(MASTER)
+    ind = next(i for i in master.indicators if i.asks_x2 and len(i.reporting_units) == 1)
+    unit = ind.reporting_units[0]
+    frame = pd.DataFrame([{"unit": unit, "code": ind.code, "x1": 3.0, "x2": 4.0,
+                           "note": "catatan", "analysis": "analisis"}])[order]
+    result = compute.compute(master, frame).indicators[ind.code]
+    (part,) = result.contributions
+    assert (part.unit, part.x1, part.x2, part.note, part.analysis) == (
+        unit, 3.0, 4.0, "catatan", "analisis")
+    assert (result.x1, result.x2) == (3.0, 4.0)
+    assert result.realisation == compute.realisation(ind, 3.0, 4.0)
