@@ -40,6 +40,7 @@ from typing import Any
 
 import pandas as pd
 
+from .domain.frozen import made
 from .domain.kinds import MET, NA, NOT_MET, KindRules, Merge
 from .domain.master import (
     AchievementBase,
@@ -171,25 +172,27 @@ def compute(
     Kode, last year's (% capaian, realisasi) recorded in the history, used where the
     master does not type them.
     """
-    by_code: dict[str, dict[str, dict]] = {}
+    by_code: dict[str, dict[str, tuple]] = {}
     # the frame as validate makes it needs no reindexing (the same columns, the same
     # values: reindex would only copy it)
     frame = (values if list(values.columns) == VALUE_COLUMNS
              else values.reindex(columns=VALUE_COLUMNS))
     # column by column (``tolist`` gives Python scalars, as to_dict("records") does) at a
     # third of to_dict's cost on a frame of a few dozen rows
+    # each row kept as its tuple of VALUE_COLUMNS (no dict per row: ``_indicator_result``
+    # reads the positions)
     for line in zip(*(frame[c].tolist() for c in VALUE_COLUMNS), strict=True):
-        record = dict(zip(VALUE_COLUMNS, line, strict=True))
-        by_code.setdefault(record["code"], {})[record["unit"]] = record
+        by_code.setdefault(line[1], {})[line[0]] = line  # [code][unit]
     settings = master.settings
-    no_rows: dict[str, dict] = {}
+    no_rows: dict[str, tuple] = {}
+    indicators = master.indicators  # a list made by the property: made once here
     results = {
         ind.code: _indicator_result(settings, ind, by_code.get(ind.code, no_rows), invalid)
-        for ind in master.indicators
+        for ind in indicators
     }
     achieved = [r.achievement for r in results.values() if r.achievement is not None]
     recorded = history or {}
-    previous = {i.code: _previous(i, recorded.get(i.code)) for i in master.indicators}
+    previous = {i.code: _previous(i, recorded.get(i.code)) for i in indicators}
     return Results(
         indicators=results,
         average_achievement=mean(achieved),
@@ -198,7 +201,7 @@ def compute(
         total=len(results),
         cap=settings.achievement_cap,
         draft=draft,
-        na_targets=tuple(i.code for i in master.indicators if i.target == NA),
+        na_targets=tuple(i.code for i in indicators if i.target == NA),
         previous=previous,
     )
 
@@ -214,11 +217,11 @@ def _previous(ind: Indicator, recorded: tuple[float | None, Any] | None) -> tupl
 
 
 def _indicator_result(
-    settings: Settings, ind: Indicator, rows: dict[str, dict],
+    settings: Settings, ind: Indicator, rows: dict[str, tuple],
     invalid: frozenset[tuple[str, str]],
 ) -> IndicatorResult:
-    """One indicator from its units' records ({unit: record}); ``settings``: the
-    master's."""
+    """One indicator from its units' rows ({unit: a row's values in VALUE_COLUMNS order});
+    ``settings``: the master's."""
     contributions = []
     status = Status.OK
     rules = ind.rules  # looked up once (the kind's rules; the indicator is frozen)
@@ -227,23 +230,30 @@ def _indicator_result(
     for unit in ind.reporting_units:
         if (unit, code) in invalid:
             status = Status.INVALID
-            contributions.append(Contribution(unit, None, None))
+            contributions.append(_contribution(unit, None, None, "", ""))
             continue
         row = rows.get(unit)
         if row is None:
             status = Status.MISSING if status == Status.OK else status
-            contributions.append(Contribution(unit, None, None))
+            contributions.append(_contribution(unit, None, None, "", ""))
             continue
-        x1 = _value(row["x1"])
-        x2 = _value(row["x2"]) if asks_x2 else None
-        note, analysis = row["note"], row["analysis"]
-        note = "" if _missing(note) else str(note)
-        analysis = "" if _missing(analysis) else str(analysis)
-        contributions.append(Contribution(unit, x1, x2, note, analysis))
+        _, _, x1, x2, note, analysis = row  # VALUE_COLUMNS
+        if x1.__class__ is not float or x1 != x1:  # a number, not NaN: itself (``_value``)
+            x1 = _value(x1)
+        if not asks_x2:
+            x2 = None
+        elif x2.__class__ is not float or x2 != x2:
+            x2 = _value(x2)
+        # the usual text: itself (``str`` of a text is the text; "" is missing either way)
+        if note.__class__ is not str:
+            note = "" if _missing(note) else str(note)
+        if analysis.__class__ is not str:
+            analysis = "" if _missing(analysis) else str(analysis)
+        contributions.append(_contribution(unit, x1, x2, note, analysis))
         if x1 is None or (asks_x2 and x2 is None):
             status = Status.MISSING if status == Status.OK else status
     if status != Status.OK:
-        return IndicatorResult(code, status, contributions=tuple(contributions))
+        return _result(code, status, contributions=tuple(contributions))
     if ind.merge == Merge.SAME:
         x1, x2 = contributions[0].x1, contributions[0].x2
     else:
@@ -251,18 +261,36 @@ def _indicator_result(
         x2 = sum(c.x2 for c in contributions) if asks_x2 else None
     y = rules.realisation(ind, x1, x2)  # ``realisation``
     if y is None:
-        return IndicatorResult(code, Status.INVALID, x1, x2, contributions=tuple(contributions))
+        return _result(code, Status.INVALID, x1, x2, contributions=tuple(contributions))
     value = _achievement_of(ind, rules, y, ind.target, False)
     met = None
     if rules.met_only and value is not None:
         met, value = value >= 100, (value if ind.counted else None)
     value, capped = (value, False) if value is None else apply_cap(value, settings.achievement_cap)
     final = _achievement_of(ind, rules, y, ind.final_target, True)
-    return IndicatorResult(
-        code, Status.OK, x1, x2, y, value, capped, tuple(contributions),
-        label=rules.label(ind, x1), grade=settings.grade_of(value),
-        final_achievement=final, met=met,
-    )
+    return _result(code, Status.OK, x1, x2, y, value, capped, tuple(contributions),
+                   rules.label(ind, x1), settings.grade_of(value), final, met)
+
+
+def _contribution(unit: str, x1: Any, x2: float | None, note: str,
+                  analysis: str) -> Contribution:
+    """``Contribution(...)`` without the frozen dataclass's ``__init__`` (``frozen.made``)."""
+    return made(Contribution, {"unit": unit, "x1": x1, "x2": x2, "note": note,
+                               "analysis": analysis})
+
+
+def _result(code: str, status: Status, x1: Any = None, x2: float | None = None,
+            realisation: float | None = None, achievement: float | None = None,
+            capped: bool = False, contributions: tuple[Contribution, ...] = (),
+            label: str | None = None, grade: str | None = None,
+            final_achievement: float | None = None, met: bool | None = None,
+            ) -> IndicatorResult:
+    """``IndicatorResult(...)`` without the frozen dataclass's ``__init__`` (``frozen.made``;
+    the same fields, defaults and order: tests/test_validate_fast.py)."""
+    return made(IndicatorResult, {
+        "code": code, "status": status, "x1": x1, "x2": x2, "realisation": realisation,
+        "achievement": achievement, "capped": capped, "contributions": contributions,
+        "label": label, "grade": grade, "final_achievement": final_achievement, "met": met})
 
 
 def indicator_achievement(ind: Indicator, y: float, target: Target | None,

@@ -348,12 +348,13 @@ def _check_rows(
 
     for row in sub.rows:
         code = row.code
-        if _blank(code):
-            add(R.CODE_BLANK, "baris berisi nilai tetapi kolom Kode kosong; jangan "
-                "menyisipkan baris, isi nilai pada baris indikator yang tersedia",
-                row, "code")
-            continue
-        code = _show(code)
+        if code.__class__ is not str or not code.strip():  # the usual Kode: a text
+            if _blank(code):
+                add(R.CODE_BLANK, "baris berisi nilai tetapi kolom Kode kosong; jangan "
+                    "menyisipkan baris, isi nilai pada baris indikator yang tersedia",
+                    row, "code")
+                continue
+            code = _show(code)  # a number typed as Kode (str() of a text is itself)
         ind = expected.get(code)
         if ind is None:
             add(R.CODE_UNKNOWN, f"Kode '{code}' tidak dikenal untuk unit {unit} "
@@ -420,13 +421,17 @@ def _check_rows(
             invalid.add((unit, code))
             continue
         x1, x2 = counts["x1"], counts["x2"]
-        note = "" if _blank(row.note) else _show(row.note).strip()
+        note = row.note
+        # "" (calamine's empty cell) and None are blank: no call for the usual row
+        note = "" if note == "" or note is None or _blank(note) else _show(note).strip()
         if len(note) > MAX_NOTE:
             add(R.NOTE_TOO_LONG, f"Catatan lebih dari {MAX_NOTE} karakter; di laporan dipotong "
                 f"menjadi {MAX_NOTE} karakter pertama", row, "note", note[:40] + "…",
                 Severity.WARNING)
             note = note[:MAX_NOTE] + "…"
-        analysis = "" if _blank(row.analysis) else _show(row.analysis).strip()
+        analysis = row.analysis
+        analysis = ("" if analysis == "" or analysis is None or _blank(analysis)
+                    else _show(analysis).strip())
         if len(analysis) > MAX_ANALYSIS:
             add(R.ANALYSIS_TOO_LONG, f"Analisis lebih dari {MAX_ANALYSIS} karakter; di Bab III "
                 f"LKjIP dipotong menjadi {MAX_ANALYSIS} karakter pertama", row, "analysis",
@@ -435,7 +440,7 @@ def _check_rows(
         texts = {}
         for column in spec.QUARTER_TEXTS:  # a quarter's Kendala and Tindak lanjut
             text = getattr(row, column.key)
-            if _blank(text):
+            if text == "" or text is None or _blank(text):
                 continue  # "" once tidied: nothing to say or keep
             text = _show(text).strip()
             if len(text) > MAX_NOTE:
@@ -663,15 +668,16 @@ def _check_totals(
     for record in records:
         by_code[record["code"]].append(record)
     for ind in master.indicators:
+        same = ind.merge == Merge.SAME
+        rules = ind.rules  # looked up once
+        if not same and not rules.asks_x2:
+            continue  # one input summed over the units: nothing to check
         # a quarter the indicator is not measured in holds no figure to check
         mine = [r for r in by_code.get(ind.code, ()) if r["x1"] is not None]
         if not mine:
             continue
-        if ind.merge == Merge.SAME:
+        if same:
             _check_same(ind, mine, accepted, problems, invalid)
-            continue
-        rules = ind.rules  # looked up once
-        if not rules.asks_x2:
             continue
         x1 = sum(r["x1"] for r in mine)
         x2 = sum(r["x2"] for r in mine)
