@@ -1118,8 +1118,8 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
         cells = len(found)
     if cells > MAX_CELLS:
         raise _sheet_problem(sheet, f"{where} berisi {_n(cells)} sel (batas {_n(MAX_CELLS)})")
-    if plain is not None:
-        max_row, max_col = _plain_extent(plain)
+    if plain is not None:  # within the limits unless a reference was captured
+        max_row, max_col = _plain_extent(data) if any(plain) else (0, 0)
     elif not any(other for *_, other in found):  # every cell with one plain reference
         letters = {a or c for a, _, c, _, _ in found}
         digits = {b or d for _, b, _, d, _ in found}
@@ -1165,19 +1165,31 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
 # Each is also a match of _CELLS' first branch with the same reference, so when they are
 # all the cell starts there are (counted with bytes.count, having checked that no cell
 # tag carries a prefix), the extent comes from them alone; otherwise _CELLS decides.
-_PLAIN_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3}+)([0-9]{1,7}+)"(?: (?!r=)[A-Za-z][A-Za-z0-9:]{0,30}+="[^"<]*+"){0,8}+'
-    rb" ?/?>"
+_PLAIN_ATTRS = rb'(?: (?!r=)[A-Za-z][A-Za-z0-9:]{0,30}+="[^"<]*+"){0,8}+ ?/?>'
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3}+)([0-9]{1,7}+)"' + _PLAIN_ATTRS)
+# The same matches as _PLAIN_CELL, its reference in two branches: one that no limit can
+# refuse (one letter, or two up to GR = MAX_COLS, then at most four digits: a row below
+# MAX_ROWS), matched without a group, and any other, captured. ``findall`` then gives b""
+# for each ordinary cell: the cells are counted and the extent known to be within the
+# limits without a Python step or a new object per cell; only a sheet with another
+# reference is measured (``_plain_extent``). An ordinary reference is also
+# ``[A-Z]{1,3}+[0-9]{1,7}+`` up to the same quote (the letters end at a digit, the digits
+# at the quote), so both patterns match the same tags with the same ends.
+_PLAIN_CELL_BEYOND = re.compile(
+    rb'<c r="(?:(?:[A-Z]|[A-F][A-Z]|G[A-R])[0-9]{1,4}+"|([A-Z]{1,3}+[0-9]{1,7}+)")'
+    + _PLAIN_ATTRS
 )
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
 _OTHER_CELL_START = re.compile(rb"<c[\t\n\r\x0b\x0c/>]")  # "<c" and no space after
 _CELL_STARTS = re.compile(rb"<c[\s/>]")
 
 
-def _plain_extent(plain: list[tuple[bytes, bytes]]) -> tuple[int, int]:
-    """The last row and column of plain cells: the largest row number, and the column of
-    the longest, then alphabetically last, letters (``[A-Z]{1,3}``: in that order the
-    column numbers grow), parsed once rather than once per distinct column."""
+def _plain_extent(data: bytes) -> tuple[int, int]:
+    """The last row and column of a sheet whose cells are all plain: the largest row
+    number, and the column of the longest, then alphabetically last, letters
+    (``[A-Z]{1,3}``: in that order the column numbers grow), parsed once rather than once
+    per distinct column."""
+    plain = _PLAIN_CELL.findall(data)
     if not plain:
         return 0, 0
     letters = {a for a, _ in plain}
@@ -1187,16 +1199,17 @@ def _plain_extent(plain: list[tuple[bytes, bytes]]) -> tuple[int, int]:
     return max(map(int, digits)), _parse_ref(last)[1]
 
 
-def _plain_cells(data: bytes) -> list[tuple[bytes, bytes]] | None:
-    """The (letters, digits) of every cell when every cell start tag is plain, else
-    None."""
+def _plain_cells(data: bytes) -> list[bytes] | None:
+    """One item per cell when every cell start tag is plain, else None: b"" for a
+    reference within every limit, the reference itself for any other
+    (``_PLAIN_CELL_BEYOND``)."""
     if _PREFIXED_CELL.search(data):
         return None
     if _OTHER_CELL_START.search(data):
         starts = len(_CELL_STARTS.findall(data))
     else:
         starts = data.count(b"<c ")
-    plain = _PLAIN_CELL.findall(data)
+    plain = _PLAIN_CELL_BEYOND.findall(data)
     return plain if len(plain) == starts else None
 
 
