@@ -629,3 +629,40 @@ def test_generated_sheets_refused_alike_by_the_whole_gate(tmp_path, sheet, nul):
     path.write_bytes(_rezip(base.read_bytes(), random.Random(len(sheet)), lambda n, b:
                             [(n, sheet if n == "xl/worksheets/sheet1.xml" else b)]))
     same(path)
+
+
+# --- formula cells: the shortcut against the walk (issue 25) -------------------------------
+# cellscan._formula_cells answers the usual sheet (every plain formula right after a plain
+# cell tag, none of those tags in a wanted column) from one findall, without a Python step
+# per formula; any other sheet takes the loop. Held to the long way (shortcut=False) on
+# generated sheets with formulas after a value, after a self-closing cell, in cells without
+# attributes or references, in prefixed cells, in wanted columns and not.
+
+
+@st.composite
+def _formula_sheet(draw) -> bytes:
+    cells = []
+    for r in range(1, draw(st.integers(1, 6)) + 1):
+        for col in draw(st.lists(st.sampled_from("ABEGHJ"), max_size=6)):
+            tag = draw(st.sampled_from([f'<c r="{col}{r}"', f'<c r="{col}{r}" s="3"',
+                                        f'<c s="3" r="{col}{r}"', "<c", f'<x:c r="{col}{r}"',
+                                        f'<c\tr="{col}{r}"', f'<c r="{col}{r}" t="e"']))
+            end = "</x:c>" if tag.startswith("<x:") else "</c>"
+            body = draw(st.sampled_from([
+                "", "<v>1</v>", "<f>A1</f><v>2</v>", "<v>2</v><f>A1</f>", "<f/>",
+                "<x:f>A1</x:f>", '<f t="shared" si="0"/><v>#DIV/0!</v>', "<fx>1</fx>",
+                "<is><t>a</t></is><f>B1</f>"]))
+            if not body and draw(st.booleans()):
+                cells.append(tag + "/>" + draw(st.sampled_from(["", "<f>C1</f>"])))
+            else:
+                cells.append(f"{tag}>{body}{end}")
+        cells.append(draw(st.sampled_from(["", "<f>lepas</f>", "<row/>"])))
+    return hostile.sheet_xml("".join(cells)).encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_formula_sheet(), st.sampled_from([{"E", "G"}, {"A"}, {"H", "J"}, {"B", "E"}]))
+def test_formula_cells_shortcut_finds_what_the_walk_finds(data, columns):
+    from pipeline.intake.cellscan import scan_cells
+
+    assert scan_cells(data, columns) == scan_cells(data, columns, shortcut=False)
