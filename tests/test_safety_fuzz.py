@@ -527,7 +527,7 @@ def test_plain_directory_reads_what_zipfile_reads(tmp_path):
 # --- a sheet's extent, measured as the reference measures it (issue 25) ---------------------
 # safety._check_sheet counts plain cells and learns that every reference lies within the
 # limits from one findall that captures only references outside an "ordinary" branch
-# (safety._PLAIN_CELL_BEYOND); only then are the references measured. Held to the
+# (safety._CELL_STARTS_PLAIN); only then are the references measured. Held to the
 # reference's _check_sheet on generated sheets: references at and past every limit, leading
 # zeros, lower case, huge numbers, cells in any order, missing or repeated r, prefixes,
 # single quotes, odd whitespace, more attributes, and through the whole gate NUL bytes.

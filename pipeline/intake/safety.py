@@ -1163,25 +1163,26 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
 # The cell start tags Excel, LibreOffice and the usual libraries write: no prefix, the
 # reference first and double-quoted, at most eight more attributes none of them named r.
 # Each is also a match of _CELLS' first branch with the same reference, so when they are
-# all the cell starts there are (counted with bytes.count, having checked that no cell
-# tag carries a prefix), the extent comes from them alone; otherwise _CELLS decides.
+# all the cell starts there are (having checked that no cell tag carries a prefix), the
+# extent comes from them alone; otherwise _CELLS decides.
 _PLAIN_ATTRS = rb'(?: (?!r=)[A-Za-z][A-Za-z0-9:]{0,30}+="[^"<]*+"){0,8}+ ?/?>'
 _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3}+)([0-9]{1,7}+)"' + _PLAIN_ATTRS)
-# The same matches as _PLAIN_CELL, its reference in two branches: one that no limit can
-# refuse (one letter, or two up to GR = MAX_COLS, then at most four digits: a row below
-# MAX_ROWS), matched without a group, and any other, captured. ``findall`` then gives b""
-# for each ordinary cell: the cells are counted and the extent known to be within the
-# limits without a Python step or a new object per cell; only a sheet with another
-# reference is measured (``_plain_extent``). An ordinary reference is also
-# ``[A-Z]{1,3}+[0-9]{1,7}+`` up to the same quote (the letters end at a digit, the digits
-# at the quote), so both patterns match the same tags with the same ends.
-_PLAIN_CELL_BEYOND = re.compile(
-    rb'<c r="(?:(?:[A-Z]|[A-F][A-Z]|G[A-R])[0-9]{1,4}+"|([A-Z]{1,3}+[0-9]{1,7}+)")'
-    + _PLAIN_ATTRS
+# Every cell start tag without a prefix ("<c" and a space, "/" or ">") in one pass, as
+# one of three branches tried in order: a plain tag (_PLAIN_CELL) whose reference no
+# limit can refuse (one letter, or two up to GR = MAX_COLS, then at most four digits: a
+# row below MAX_ROWS), not captured; any other plain tag, captured whole from its space
+# on (at least 8 bytes); any other start, captured as its one byte after "<c". A plain
+# tag holds no "<" but its first, so no match hides a start from the next. ``findall``
+# thus gives one item per cell start, b"" for each ordinary plain cell: the cells are
+# counted and known to be plain and within the limits without a Python step or a new
+# object per cell. An ordinary reference is also ``[A-Z]{1,3}+[0-9]{1,7}+`` up to the
+# same quote (the letters end at a digit, the digits at the quote), so the first two
+# branches together match what _PLAIN_CELL matches, with the same ends.
+_CELL_STARTS_PLAIN = re.compile(
+    rb'<c(?: r="(?:[A-Z]|[A-F][A-Z]|G[A-R])[0-9]{1,4}+"' + _PLAIN_ATTRS
+    + rb'|( r="[A-Z]{1,3}+[0-9]{1,7}+"' + _PLAIN_ATTRS + rb"|[\s/>]))"
 )
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
-_OTHER_CELL_START = re.compile(rb"<c[\t\n\r\x0b\x0c/>]")  # "<c" and no space after
-_CELL_STARTS = re.compile(rb"<c[\s/>]")
 
 
 def _plain_extent(data: bytes) -> tuple[int, int]:
@@ -1201,16 +1202,14 @@ def _plain_extent(data: bytes) -> tuple[int, int]:
 
 def _plain_cells(data: bytes) -> list[bytes] | None:
     """One item per cell when every cell start tag is plain, else None: b"" for a
-    reference within every limit, the reference itself for any other
-    (``_PLAIN_CELL_BEYOND``)."""
+    reference within every limit, the tag from its reference on for any other
+    (``_CELL_STARTS_PLAIN``)."""
     if _PREFIXED_CELL.search(data):
         return None
-    if _OTHER_CELL_START.search(data):
-        starts = len(_CELL_STARTS.findall(data))
-    else:
-        starts = data.count(b"<c ")
-    plain = _PLAIN_CELL_BEYOND.findall(data)
-    return plain if len(plain) == starts else None
+    found = _CELL_STARTS_PLAIN.findall(data)
+    if any(found) and any(len(item) == 1 for item in found):
+        return None  # a start that is not a plain tag
+    return found
 
 
 def _walk_extent(data: bytes, part: str, sheet: str) -> tuple[int, int]:
