@@ -666,3 +666,36 @@ def test_formula_cells_shortcut_finds_what_the_walk_finds(data, columns):
     from pipeline.intake.cellscan import scan_cells
 
     assert scan_cells(data, columns) == scan_cells(data, columns, shortcut=False)
+
+
+# --- tags counted only once the sheets' bytes could hold too many (issue 25) ---------------
+
+
+@pytest.mark.parametrize("tag, first, over, pad", [
+    ("<x/>", 110_000, 1, 0),  # the first sheet alone is under the bound: counted later
+    ("<x/>", 110_000, 0, 0),
+    ("<x/>", 440_000, 0, 0),
+    ("<x/>", 10, -449_000, 440_000),  # many bytes, few tags
+    ("<x/>", 450_001, 1, 0),
+    ("<", 200_000, 1, 0),  # a byte a tag: just past the bound
+    ("<", 200_000, 0, 0),
+])
+def test_tags_of_several_sheets_counted_as_the_reference_counts_them(
+        tmp_path, tag, first, over, pad):
+    """Two sheets holding MAX_SHEET_TAGS + ``over`` tags together, the first ``first``
+    of them (and ``pad`` spaces): refused alike, and refused exactly when over."""
+    base = hostile.valid_xlsx(tmp_path / "dasar.xlsx")
+    cell = '<row r="1"><c r="A1"><v>1</v></c></row>'
+    one = hostile.sheet_xml(cell + tag * first) + " " * pad
+    rest = safety.MAX_SHEET_TAGS + over - one.count("<") - hostile.sheet_xml(cell).count("<")
+    parts = {"xl/worksheets/sheet1.xml": one,
+             "xl/worksheets/sheet2.xml": hostile.sheet_xml(cell + tag * max(rest, 0))}
+    path = tmp_path / "tag.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():  # stored: no compression ratio to refuse
+            zout.writestr(info.filename, parts[info.filename].encode()
+                          if info.filename in parts else zin.read(info.filename))
+    same(path)
+    problems = safety.inspect_file(path)
+    assert bool(problems) == (over > 0)
+    assert not problems or "terlalu banyak elemen XML" in problems[0].message

@@ -470,7 +470,10 @@ def _inspect_zip(f: _Zip, size: int) -> Inspected:
         return _inspect_ods(f, files, by_name)
     inflated: dict[str, bytes] = {}  # the main parts, inflated and scanned once
     sheets, styles = _check_main_parts(f, by_name, inflated)
-    tags = 0
+    # "<" (tags) of the sheets measured so far, counted only once their bytes pass
+    # MAX_SHEET_TAGS: below it (a byte at least per tag) no count can pass the limit
+    tags = size = 0
+    uncounted: list[bytes] = []
     checked = Inspected()
     percent = PercentStyles()
     for info in files:
@@ -480,7 +483,11 @@ def _inspect_zip(f: _Zip, size: int) -> Inspected:
         else:
             data = _scan_entry(f, info, key in sheets, percent if key == styles else None)
         if data is not None:
-            tags += data.count(b"<")
+            size += len(data)
+            uncounted.append(data)
+            if size > MAX_SHEET_TAGS:
+                tags += sum(part.count(b"<") for part in uncounted)
+                uncounted.clear()
             _check_sheet(data, info.filename, sheets[key], tags)
             if sheets[key]:
                 checked[sheets[key]] = data
