@@ -1108,8 +1108,11 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
     calamine places a cell at its ``r`` reference (the last one if repeated), else right
     after the previous cell; a row without ``r`` follows the previous row. When every
     cell carries exactly one plain reference the extent comes from the references alone
-    (two regex passes, no Python loop per cell); otherwise rows and cells are walked in
-    order, at most ``MAX_WALK`` of them.
+    (no Python loop per cell; a sheet whose tags are all as Excel writes them is counted
+    and known to lie within the limits in one pass, ``_plain_cells``, its references
+    measured only when one could pass a limit); otherwise rows and cells are walked in
+    order, at most ``MAX_WALK`` of them. ``tags``: the "<" of the sheets measured so far,
+    or 0 while their bytes are too few to hold more than ``MAX_SHEET_TAGS``.
     """
     where = _where(sheet, part)
     if tags > MAX_SHEET_TAGS:  # bounds the regex passes below: they stop at every "<"
