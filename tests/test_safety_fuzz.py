@@ -522,3 +522,180 @@ def test_plain_directory_reads_what_zipfile_reads(tmp_path):
         assert [(i.filename, i.header_offset, i.file_size, i.compress_size, i.CRC,
                  i.flag_bits, i.compress_type) for i in fast] == view
     assert plain >= 1500 and refused >= 100, (plain, refused)
+
+
+# --- a sheet's extent, measured as the reference measures it (issue 25) ---------------------
+# safety._check_sheet counts plain cells and learns that every reference lies within the
+# limits from one findall that captures only references outside an "ordinary" branch
+# (safety._CELL_STARTS_PLAIN); only then are the references measured. Held to the
+# reference's _check_sheet on generated sheets: references at and past every limit, leading
+# zeros, lower case, huge numbers, cells in any order, missing or repeated r, prefixes,
+# single quotes, odd whitespace, more attributes, and through the whole gate NUL bytes.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_EDGE_LETTERS = ["A", "Z", "AA", "FZ", "GA", "GQ", "GR", "GS", "GZ", "HA", "ZZ", "AAA",
+                 "XFD", "ZZZ", "AAAA", "gr", "gs", "a", ""]
+_EDGE_DIGITS = ["1", "9", "9999", "09999", "10000", "010000", "10001", "0010001", "99999",
+                "1048576", "12345678", "0", "", "1" * 16]
+
+
+def _letters():
+    return st.one_of(st.sampled_from(_EDGE_LETTERS),
+                     st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=3))
+
+
+def _digits():
+    return st.one_of(st.sampled_from(_EDGE_DIGITS),
+                     st.integers(1, 12000).map(str),
+                     st.integers(0, 10 ** 8).map(lambda n: f"{n:07d}"))
+
+
+@st.composite
+def _cell_tag(draw) -> str:
+    ref = draw(_letters()) + draw(_digits())
+    quote = draw(st.sampled_from(['"'] * 8 + ["'"]))
+    attrs = [f"r={quote}{ref}{quote}"] if draw(st.integers(0, 9)) else []
+    for _ in range(draw(st.integers(0, 3))):
+        attrs.append(draw(st.sampled_from(['s="3"', 't="s"', 't="e"', 'cm="1"', 'x:r="B2"',
+                                           'r="C3"', 'ra="1"', 'vm="A1"', 's="1<"'])))
+    if draw(st.booleans()):
+        attrs = draw(st.permutations(attrs))
+    space = draw(st.sampled_from([" "] * 12 + ["  ", "\t", "\n", "\r\n"]))
+    name = draw(st.sampled_from(["c"] * 12 + ["x:c", "C"]))
+    tail = draw(st.sampled_from(["/>", "><v>1</v></c>", " />", "\t/>", "><f>A1</f></c>"]))
+    if not attrs:
+        return f"<{name}{tail}"
+    return f"<{name}{space}{space.join(attrs)}{tail}"
+
+
+@st.composite
+def _sheet(draw) -> bytes:
+    cells = draw(st.lists(_cell_tag(), min_size=0, max_size=40))
+    rows, at = [], 0
+    while at < len(cells) or not rows:
+        take = draw(st.integers(1, 6))
+        row_ref = draw(st.sampled_from(["", ' r="1"', ' r="10001"', ' r="5"']))
+        rows.append(f"<row{row_ref}>{''.join(cells[at:at + take])}</row>")
+        at += take
+    dimension = draw(st.sampled_from(["", "A1:L27", "A1:GS1", "A1:A10001"]))
+    return hostile.sheet_xml("".join(rows), dimension=dimension).encode()
+
+
+def _sheet_outcome(module, data: bytes):
+    try:
+        module._check_sheet(data, "xl/worksheets/sheet1.xml", "Isian", data.count(b"<"))
+    except module._Refused as r:
+        return r.code, r.message, r.sheet
+    return None
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_sheet())
+def test_sheet_extent_measured_as_the_reference_measures_it(data):
+    assert _sheet_outcome(safety, data) == _sheet_outcome(reference, data)
+
+
+def test_sheet_extent_at_every_column_and_row_limit():
+    """Every column up to past MAX_COLS and rows around MAX_ROWS, each alone, among
+    ordinary cells and with the ordinary cell last: judged as the reference judges them."""
+    from pipeline.domain.spec import col_letter
+
+    refused = 0
+    for col in range(safety.MAX_COLS + 30):
+        for digits in ("1", "9999", "09999", "10000", "10001", "0010001"):
+            ref = col_letter(col) + digits
+            for cells in ([ref], ["A1", ref, "B2"], [ref, "GR9999"]):
+                data = hostile.sheet_xml('<row r="1">' + "".join(
+                    f'<c r="{r}" s="1"><v>1</v></c>' for r in cells) + "</row>").encode()
+                outcome = _sheet_outcome(safety, data)
+                assert outcome == _sheet_outcome(reference, data), ref
+                refused += outcome is not None
+    assert refused > 200
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(sheet=_sheet(), nul=st.lists(st.integers(0, 10 ** 6), max_size=4))
+def test_generated_sheets_refused_alike_by_the_whole_gate(tmp_path, sheet, nul):
+    for at in nul:  # NUL bytes anywhere: the gate drops them before measuring
+        at %= len(sheet) + 1
+        sheet = sheet[:at] + b"\x00" + sheet[at:]
+    base = tmp_path / "dasar.xlsx"
+    if not base.exists():
+        hostile.valid_xlsx(base)
+    path = tmp_path / "isian.xlsx"
+    path.write_bytes(_rezip(base.read_bytes(), random.Random(len(sheet)), lambda n, b:
+                            [(n, sheet if n == "xl/worksheets/sheet1.xml" else b)]))
+    same(path)
+
+
+# --- formula cells: the shortcut against the walk (issue 25) -------------------------------
+# cellscan._formula_cells answers the usual sheet (every plain formula right after a plain
+# cell tag, none of those tags in a wanted column) from one findall, without a Python step
+# per formula; any other sheet takes the loop. Held to the long way (shortcut=False) on
+# generated sheets with formulas after a value, after a self-closing cell, in cells without
+# attributes or references, in prefixed cells, in wanted columns and not.
+
+
+@st.composite
+def _formula_sheet(draw) -> bytes:
+    cells = []
+    for r in range(1, draw(st.integers(1, 6)) + 1):
+        for col in draw(st.lists(st.sampled_from("ABEGHJ"), max_size=6)):
+            tag = draw(st.sampled_from([f'<c r="{col}{r}"', f'<c r="{col}{r}" s="3"',
+                                        f'<c s="3" r="{col}{r}"', "<c", f'<x:c r="{col}{r}"',
+                                        f'<c\tr="{col}{r}"', f'<c r="{col}{r}" t="e"']))
+            end = "</x:c>" if tag.startswith("<x:") else "</c>"
+            body = draw(st.sampled_from([
+                "", "<v>1</v>", "<f>A1</f><v>2</v>", "<v>2</v><f>A1</f>", "<f/>",
+                "<x:f>A1</x:f>", '<f t="shared" si="0"/><v>#DIV/0!</v>', "<fx>1</fx>",
+                "<is><t>a</t></is><f>B1</f>"]))
+            if not body and draw(st.booleans()):
+                cells.append(tag + "/>" + draw(st.sampled_from(["", "<f>C1</f>"])))
+            else:
+                cells.append(f"{tag}>{body}{end}")
+        cells.append(draw(st.sampled_from(["", "<f>lepas</f>", "<row/>"])))
+    return hostile.sheet_xml("".join(cells)).encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_formula_sheet(), st.sampled_from([{"E", "G"}, {"A"}, {"H", "J"}, {"B", "E"}]))
+def test_formula_cells_shortcut_finds_what_the_walk_finds(data, columns):
+    from pipeline.intake.cellscan import scan_cells
+
+    assert scan_cells(data, columns) == scan_cells(data, columns, shortcut=False)
+
+
+# --- tags counted only once the sheets' bytes could hold too many (issue 25) ---------------
+
+
+@pytest.mark.parametrize("tag, first, over, pad", [
+    ("<x/>", 110_000, 1, 0),  # the first sheet alone is under the bound: counted later
+    ("<x/>", 110_000, 0, 0),
+    ("<x/>", 440_000, 0, 0),
+    ("<x/>", 10, -449_000, 440_000),  # many bytes, few tags
+    ("<x/>", 450_001, 1, 0),
+    ("<", 200_000, 1, 0),  # a byte a tag: just past the bound
+    ("<", 200_000, 0, 0),
+])
+def test_tags_of_several_sheets_counted_as_the_reference_counts_them(
+        tmp_path, tag, first, over, pad):
+    """Two sheets holding MAX_SHEET_TAGS + ``over`` tags together, the first ``first``
+    of them (and ``pad`` spaces): refused alike, and refused exactly when over."""
+    base = hostile.valid_xlsx(tmp_path / "dasar.xlsx")
+    cell = '<row r="1"><c r="A1"><v>1</v></c></row>'
+    one = hostile.sheet_xml(cell + tag * first) + " " * pad
+    rest = safety.MAX_SHEET_TAGS + over - one.count("<") - hostile.sheet_xml(cell).count("<")
+    parts = {"xl/worksheets/sheet1.xml": one,
+             "xl/worksheets/sheet2.xml": hostile.sheet_xml(cell + tag * max(rest, 0))}
+    path = tmp_path / "tag.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():  # stored: no compression ratio to refuse
+            zout.writestr(info.filename, parts[info.filename].encode()
+                          if info.filename in parts else zin.read(info.filename))
+    same(path)
+    problems = safety.inspect_file(path)
+    assert bool(problems) == (over > 0)
+    assert not problems or "terlalu banyak elemen XML" in problems[0].message

@@ -170,7 +170,10 @@ HEADER_SEARCH_ROWS = 60  # the header row is looked for in the first rows only
 
 def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     """The header row (0-based) and column key -> 0-based column, found by the labels."""
+    needed = len(_REQUIRED_FOLDED)
     for r, line in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        if len(line) - line.count("") < needed:
+            continue  # fewer cells than labels needed (a title, a blank row): no header
         # an empty cell ("") would only add the key "", which names no column
         found = {
             str(v).strip().casefold(): i for i, v in enumerate(line) if isinstance(v, str) and v

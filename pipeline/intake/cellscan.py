@@ -122,14 +122,13 @@ def _formula_cells(data: bytes, wanted: re.Pattern[bytes], shortcut: bool = True
     ``shortcut=False``: every formula walks (the long way, for the tests)."""
     starts = set()
     if shortcut:
-        for m in _PLAIN_FORMULA_OR_CELL.finditer(data):
-            attrs = m.group(1)  # up to the ">": "/" last in a self-closing tag
-            if attrs is None:
-                at = _enclosing_cell(data, m.start())
-                if at is not None:
-                    starts.add(at)
-            elif not attrs.endswith(b"/") and wanted.search(attrs):
-                starts.add(m.start())
+        # the usual sheet first: every plain formula right after a plain cell tag (no
+        # lone one: findall gives b"" for those, and for an attribute-less cell tag), none
+        # of those tags naming a wanted column (their attributes joined by "<", which
+        # neither holds nor ``wanted`` matches): the loop below would add nothing
+        tags = _PLAIN_FORMULA_OR_CELL.findall(data)
+        if b"" in tags or wanted.search(b"<".join(tags)):
+            starts = _plain_formula_cells(data, wanted)
         if b":f" in data:  # prefixed formula start tags: the walk
             for m in _PREFIXED_FORMULA.finditer(data):
                 at = _enclosing_cell(data, m.start())
@@ -140,6 +139,22 @@ def _formula_cells(data: bytes, wanted: re.Pattern[bytes], shortcut: bool = True
         at = _enclosing_cell(data, pos)
         if at is not None:
             starts.add(at)
+    return starts
+
+
+def _plain_formula_cells(data: bytes, wanted: re.Pattern[bytes]) -> set[int]:
+    """``_formula_cells``' shortcut for the plain formula start tags, one match at a time:
+    the cell tag's position when its attributes name a wanted column, else (a formula with
+    no plain cell tag right before it) its ``_enclosing_cell``."""
+    starts = set()
+    for m in _PLAIN_FORMULA_OR_CELL.finditer(data):
+        attrs = m.group(1)  # up to the ">": "/" last in a self-closing tag
+        if attrs is None:
+            at = _enclosing_cell(data, m.start())
+            if at is not None:
+                starts.add(at)
+        elif not attrs.endswith(b"/") and wanted.search(attrs):
+            starts.add(m.start())
     return starts
 
 

@@ -400,17 +400,33 @@ def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
         line = grid[r]
         n = len(line)
         if n >= width:
-            values = list(fetch(line))
-            for k in absent:
-                values[k] = ""
+            values = fetch(line)
+            if absent:
+                values = list(values)
+                for k in absent:
+                    values[k] = ""
         else:
             values = [line[i] if i is not None and i < n else "" for i in at]
         code, x1, x2, note, analysis, obstacles, follow_up, *shown = values
         if _blank(code) and all(_blank(v) for v in (x1, x2, note, analysis, obstacles,
                                                      follow_up)):
             continue  # a row with a Kode is kept without looking further
-        yield Row(r, code.strip() if isinstance(code, str) else code, x1, x2, note,
-                  tuple(shown), analysis, obstacles, follow_up)
+        yield _row(r, code.strip() if isinstance(code, str) else code, x1, x2, note,
+                   tuple(shown), analysis, obstacles, follow_up)
+
+
+def _row(row, code, x1, x2, note, shown, analysis, obstacles, follow_up) -> Row:
+    """``Row(...)`` with the same fields in the same order, built as ``copy`` and
+    ``pickle`` build a dataclass instance (its ``__dict__`` filled) rather than through
+    the frozen ``__init__``'s nine ``object.__setattr__`` calls: a workbook's rows are
+    built on every read."""
+    made = _new(Row)
+    made.__dict__.update(row=row, code=code, x1=x1, x2=x2, note=note, shown=shown,
+                         analysis=analysis, obstacles=obstacles, follow_up=follow_up)
+    return made
+
+
+_new = object.__new__
 
 
 def _blank(v: Any) -> bool:

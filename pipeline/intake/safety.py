@@ -470,7 +470,10 @@ def _inspect_zip(f: _Zip, size: int) -> Inspected:
         return _inspect_ods(f, files, by_name)
     inflated: dict[str, bytes] = {}  # the main parts, inflated and scanned once
     sheets, styles = _check_main_parts(f, by_name, inflated)
-    tags = 0
+    # "<" (tags) of the sheets measured so far, counted only once their bytes pass
+    # MAX_SHEET_TAGS: below it (a byte at least per tag) no count can pass the limit
+    tags = size = 0
+    uncounted: list[bytes] = []
     checked = Inspected()
     percent = PercentStyles()
     for info in files:
@@ -480,7 +483,11 @@ def _inspect_zip(f: _Zip, size: int) -> Inspected:
         else:
             data = _scan_entry(f, info, key in sheets, percent if key == styles else None)
         if data is not None:
-            tags += data.count(b"<")
+            size += len(data)
+            uncounted.append(data)
+            if size > MAX_SHEET_TAGS:
+                tags += sum(part.count(b"<") for part in uncounted)
+                uncounted.clear()
             _check_sheet(data, info.filename, sheets[key], tags)
             if sheets[key]:
                 checked[sheets[key]] = data
@@ -1101,8 +1108,11 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
     calamine places a cell at its ``r`` reference (the last one if repeated), else right
     after the previous cell; a row without ``r`` follows the previous row. When every
     cell carries exactly one plain reference the extent comes from the references alone
-    (two regex passes, no Python loop per cell); otherwise rows and cells are walked in
-    order, at most ``MAX_WALK`` of them.
+    (no Python loop per cell; a sheet whose tags are all as Excel writes them is counted
+    and known to lie within the limits in one pass, ``_plain_cells``, its references
+    measured only when one could pass a limit); otherwise rows and cells are walked in
+    order, at most ``MAX_WALK`` of them. ``tags``: the "<" of the sheets measured so far,
+    or 0 while their bytes are too few to hold more than ``MAX_SHEET_TAGS``.
     """
     where = _where(sheet, part)
     if tags > MAX_SHEET_TAGS:  # bounds the regex passes below: they stop at every "<"
@@ -1118,8 +1128,8 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
         cells = len(found)
     if cells > MAX_CELLS:
         raise _sheet_problem(sheet, f"{where} berisi {_n(cells)} sel (batas {_n(MAX_CELLS)})")
-    if plain is not None:
-        max_row, max_col = _plain_extent(plain)
+    if plain is not None:  # within the limits unless a reference was captured
+        max_row, max_col = _plain_extent(data) if any(plain) else (0, 0)
     elif not any(other for *_, other in found):  # every cell with one plain reference
         letters = {a or c for a, _, c, _, _ in found}
         digits = {b or d for _, b, _, d, _ in found}
@@ -1163,21 +1173,34 @@ def _check_sheet(data: bytes, part: str, sheet: str, tags: int) -> None:
 # The cell start tags Excel, LibreOffice and the usual libraries write: no prefix, the
 # reference first and double-quoted, at most eight more attributes none of them named r.
 # Each is also a match of _CELLS' first branch with the same reference, so when they are
-# all the cell starts there are (counted with bytes.count, having checked that no cell
-# tag carries a prefix), the extent comes from them alone; otherwise _CELLS decides.
-_PLAIN_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3}+)([0-9]{1,7}+)"(?: (?!r=)[A-Za-z][A-Za-z0-9:]{0,30}+="[^"<]*+"){0,8}+'
-    rb" ?/?>"
+# all the cell starts there are (having checked that no cell tag carries a prefix), the
+# extent comes from them alone; otherwise _CELLS decides.
+_PLAIN_ATTRS = rb'(?: (?!r=)[A-Za-z][A-Za-z0-9:]{0,30}+="[^"<]*+"){0,8}+ ?/?>'
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3}+)([0-9]{1,7}+)"' + _PLAIN_ATTRS)
+# Every cell start tag without a prefix ("<c" and a space, "/" or ">") in one pass, as
+# one of three branches tried in order: a plain tag (_PLAIN_CELL) whose reference no
+# limit can refuse (one letter, or two up to GR = MAX_COLS, then at most four digits: a
+# row below MAX_ROWS), not captured; any other plain tag, captured whole from its space
+# on (at least 8 bytes); any other start, captured as its one byte after "<c". A plain
+# tag holds no "<" but its first, so no match hides a start from the next. ``findall``
+# thus gives one item per cell start, b"" for each ordinary plain cell: the cells are
+# counted and known to be plain and within the limits without a Python step or a new
+# object per cell. An ordinary reference is also ``[A-Z]{1,3}+[0-9]{1,7}+`` up to the
+# same quote (the letters end at a digit, the digits at the quote), so the first two
+# branches together match what _PLAIN_CELL matches, with the same ends.
+_CELL_STARTS_PLAIN = re.compile(
+    rb'<c(?: r="(?:[A-Z]|[A-F][A-Z]|G[A-R])[0-9]{1,4}+"' + _PLAIN_ATTRS
+    + rb'|( r="[A-Z]{1,3}+[0-9]{1,7}+"' + _PLAIN_ATTRS + rb"|[\s/>]))"
 )
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
-_OTHER_CELL_START = re.compile(rb"<c[\t\n\r\x0b\x0c/>]")  # "<c" and no space after
-_CELL_STARTS = re.compile(rb"<c[\s/>]")
 
 
-def _plain_extent(plain: list[tuple[bytes, bytes]]) -> tuple[int, int]:
-    """The last row and column of plain cells: the largest row number, and the column of
-    the longest, then alphabetically last, letters (``[A-Z]{1,3}``: in that order the
-    column numbers grow), parsed once rather than once per distinct column."""
+def _plain_extent(data: bytes) -> tuple[int, int]:
+    """The last row and column of a sheet whose cells are all plain: the largest row
+    number, and the column of the longest, then alphabetically last, letters
+    (``[A-Z]{1,3}``: in that order the column numbers grow), parsed once rather than once
+    per distinct column."""
+    plain = _PLAIN_CELL.findall(data)
     if not plain:
         return 0, 0
     letters = {a for a, _ in plain}
@@ -1187,17 +1210,16 @@ def _plain_extent(plain: list[tuple[bytes, bytes]]) -> tuple[int, int]:
     return max(map(int, digits)), _parse_ref(last)[1]
 
 
-def _plain_cells(data: bytes) -> list[tuple[bytes, bytes]] | None:
-    """The (letters, digits) of every cell when every cell start tag is plain, else
-    None."""
+def _plain_cells(data: bytes) -> list[bytes] | None:
+    """One item per cell when every cell start tag is plain, else None: b"" for a
+    reference within every limit, the tag from its reference on for any other
+    (``_CELL_STARTS_PLAIN``)."""
     if _PREFIXED_CELL.search(data):
         return None
-    if _OTHER_CELL_START.search(data):
-        starts = len(_CELL_STARTS.findall(data))
-    else:
-        starts = data.count(b"<c ")
-    plain = _PLAIN_CELL.findall(data)
-    return plain if len(plain) == starts else None
+    found = _CELL_STARTS_PLAIN.findall(data)
+    if any(found) and any(len(item) == 1 for item in found):
+        return None  # a start that is not a plain tag
+    return found
 
 
 def _walk_extent(data: bytes, part: str, sheet: str) -> tuple[int, int]:
