@@ -18,6 +18,7 @@ from typing import Any
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..domain import spec
+from ..domain.frozen import made
 from ..errors import Problem, Severity
 from ..reasons import Reason
 from . import odf
@@ -416,17 +417,12 @@ def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
 
 
 def _row(row, code, x1, x2, note, shown, analysis, obstacles, follow_up) -> Row:
-    """``Row(...)`` with the same fields in the same order, built as ``copy`` and
-    ``pickle`` build a dataclass instance (its ``__dict__`` filled) rather than through
-    the frozen ``__init__``'s nine ``object.__setattr__`` calls: a workbook's rows are
-    built on every read."""
-    made = _new(Row)
-    made.__dict__.update(row=row, code=code, x1=x1, x2=x2, note=note, shown=shown,
-                         analysis=analysis, obstacles=obstacles, follow_up=follow_up)
-    return made
-
-
-_new = object.__new__
+    """``Row(...)`` with the same fields in the same order, without the frozen
+    ``__init__``'s nine ``object.__setattr__`` calls (``frozen.made``): a workbook's rows
+    are built on every read (tests/test_read_speed.py holds them to the constructor)."""
+    return made(Row, {"row": row, "code": code, "x1": x1, "x2": x2, "note": note,
+                      "shown": shown, "analysis": analysis, "obstacles": obstacles,
+                      "follow_up": follow_up})
 
 
 def _blank(v: Any) -> bool:
