@@ -511,3 +511,18 @@ def test_an_agency_is_processed_without_automatic_collections(tmp_path, collecto
     seen.clear()  # a caller that had it off keeps it off, and collects when it wants
     collector_log.off_around(lambda: batch.process_agency(folder, tmp_path / "out"))
     assert seen == [False]
+
+
+def test_a_command_starts_without_the_network_modules():
+    """``iku`` imports nothing of the network: xml.sax.saxutils (an escape function)
+    imports urllib.request, and with it http.client and ssl, about 20 ms of every
+    command's start and of ``report --all``'s serial start before its workers (issue 25)."""
+    import subprocess
+    import sys
+
+    network = ("urllib.request", "http.client", "ssl", "xml.sax.saxutils")
+    code = ("import sys, pipeline.cli, pipeline.batch, pipeline.workbook.sample; "
+            f"print(sorted(m for m in {network!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.strip() == "[]"

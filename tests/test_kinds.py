@@ -18,6 +18,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.compute import compute
 from pipeline.domain import spec
@@ -320,3 +322,14 @@ def test_what_a_kind_is_comes_from_its_rules(kind):
     assert rules.value_is_x1 == (kind in (Kind.COUNT, Kind.VALUE))
     assert (kind.value in labelled_kinds()) == (kind in (Kind.GRADE, Kind.YES_NO, Kind.STATUS))
     assert rules.met_only == (kind == Kind.STATUS)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_equation_text_escapes_as_xml_sax_did(text):
+    """An equation's text (``kinds._r``) is escaped as xml.sax.saxutils.escape did before
+    html.escape (quote=False) replaced it, character for character."""
+    from xml.sax.saxutils import escape as sax_escape
+
+    from pipeline.domain import kinds
+
+    assert kinds._r(text) == f"<m:r><m:t>{sax_escape(text)}</m:t></m:r>"

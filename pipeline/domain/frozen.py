@@ -1,14 +1,14 @@
 """A frozen dataclass's instance made at the cost of one dict (issue 25).
 
 A frozen dataclass's generated ``__init__`` sets every field through
-``object.__setattr__``, one call each: on the hot paths (an input rule per input of every
-indicator, a result and a contribution per indicator of every report, a row of every
-workbook read) that is most of the cost of making one. ``made`` sets the instance's dict in one call instead. The caller
-gives every field, in the class's field order, as the constructor would set them (no
-defaults are filled, no ``__post_init__`` runs: use it only for classes without one);
-equality, hash, repr and pickling are the class's own and unchanged. Each caller's
-fields are held to the class's constructor by a test (tests/test_validate_fast.py,
-tests/test_read_speed.py).
+``object.__setattr__``, one call each: on the hot paths (an input rule per input of
+every indicator, a result and a contribution per indicator of every report, a row of
+every workbook read) that is most of the cost of making one. ``made`` sets the
+instance's dict in one call instead. The caller gives every field, in the class's field
+order, as the constructor would set them (no defaults are filled, no ``__post_init__``
+runs: use it only for classes without one); equality, hash, repr and pickling are the
+class's own and unchanged. Each caller's fields are held to the class's constructor by a
+test (tests/test_validate_fast.py, tests/test_read_speed.py).
 """
 
 from __future__ import annotations

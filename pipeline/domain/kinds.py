@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from html import escape  # quote=False: xml.sax.saxutils.escape, without its imports
 from typing import TYPE_CHECKING, ClassVar
-from xml.sax.saxutils import escape
 
 from .frozen import made
 from .numfmt import fmt_number, fmt_percent, fmt_value
@@ -234,7 +234,7 @@ class KindRules:
 
 
 def _r(text: str) -> str:
-    return f"<m:r><m:t>{escape(text)}</m:t></m:r>"
+    return f"<m:r><m:t>{escape(text, quote=False)}</m:t></m:r>"
 
 
 def _x(index: str) -> str:

@@ -22,10 +22,10 @@ import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from html import escape  # quote=False: xml.sax.saxutils.escape (see domain/kinds.py)
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from python_calamine import CalamineWorkbook
 
@@ -193,7 +193,7 @@ def fill_template(
         for label, value in (("x1", x1), ("x2", x2)):
             if isinstance(value, str):
                 ref = spec.cell_ref(rows[code], header[label])
-                body = escape(value).encode("utf-8")
+                body = escape(value, quote=False).encode("utf-8")
                 typed[ref] = (b' t="inlineStr"', b"<is><t>" + body + b"</t></is>")
             elif value is not None:
                 ref = spec.cell_ref(rows[code], header[label])
@@ -201,7 +201,7 @@ def fill_template(
     for key, texts in (("note", note), ("analysis", analysis)):
         for code, text in (texts or {}).items():
             ref = spec.cell_ref(rows[code], header[key])
-            body = escape(text).encode("utf-8")
+            body = escape(text, quote=False).encode("utf-8")
             typed[ref] = (b' t="inlineStr"',
                           b'<is><t xml:space="preserve">' + body + b"</t></is>")
 
