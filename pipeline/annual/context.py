@@ -142,14 +142,34 @@ def _columns(master: Master, results: Results) -> dict[str, bool]:
     }
 
 
-def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
+def indicator_texts(master: Master, ind: Indicator, r: IndicatorResult) -> dict[str, str]:
+    """What both Capaian tables print for an indicator: its target, realisasi, % capaian
+    and predikat."""
+    return {
+        "target": fmt_target(ind, ind.target),
+        "realisation": realisation_text(ind, r),
+        "achievement": achievement_text(r, master.settings),
+        "grade": grade_text(r),
+    }
+
+
+def capaian_texts(master: Master, results: Results) -> list[dict[str, str]]:
+    """``indicator_texts`` of every indicator in table order, worded once for both tables
+    (``build_context`` passes them to ``rpjmd_table`` and ``renstra_table``)."""
+    return [indicator_texts(master, ind, _result(results, ind)) for ind in master.indicators]
+
+
+def rpjmd_table(master: Master, results: Results,
+                texts: list[dict[str, str]] | None = None) -> dict[str, Any]:
     year, previous_year = master.agency.year, master.agency.year - 1
     show = _columns(master, results)
     percent = master.settings.percent
+    shared = iter(capaian_texts(master, results) if texts is None else texts)
     rows = []
     for s in master.sasaran:
         for j, ind in enumerate(s.indicators):
             r = _result(results, ind)
+            t = next(shared)
             rows.append(
                 {
                     **_sasaran_cells(s.number, s.description, j == 0),
@@ -157,10 +177,10 @@ def rpjmd_table(master: Master, results: Results) -> dict[str, Any]:
                     "baseline": value_text(ind, ind.baseline, na=NA),
                     "previous_realisation": _previous_text(ind, results),
                     "previous": percent(results.previous.get(ind.code, (None,))[0]),
-                    "target": fmt_target(ind, ind.target),
-                    "realisation": realisation_text(ind, r),
-                    "achievement": achievement_text(r, master.settings),
-                    "grade": grade_text(r),
+                    "target": t["target"],
+                    "realisation": t["realisation"],
+                    "achievement": t["achievement"],
+                    "grade": t["grade"],
                     "final_target": fmt_target(ind, ind.final_target),
                     "final_achievement": percent(r.final_achievement),
                 }
@@ -214,7 +234,15 @@ def worked_example(ind: Indicator, r: IndicatorResult) -> str:
     return clean(ind.rules.worked_example(ind, r.x1, r.x2, r.realisation))
 
 
-def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]:
+def unit_names(master: Master) -> dict[str, str]:
+    """Each unit's name by its code, as the Keterangan column names a unit."""
+    return {u.code: clean(u.name) for u in master.units}
+
+
+def explanation(master: Master, ind: Indicator, r: IndicatorResult,
+                names: dict[str, str] | None = None) -> list[str]:
+    """The Keterangan lines of an indicator; ``names``: ``unit_names(master)``, computed
+    once per table by the caller, else here."""
     lines = [
         worked_example(ind, r),
         f"y = {clean(ind.y_meaning)}",
@@ -225,7 +253,8 @@ def explanation(master: Master, ind: Indicator, r: IndicatorResult) -> list[str]
     used = achievement_used(master, ind, r)
     if used:
         lines.append(used)
-    names = {u.code: clean(u.name) for u in master.units}
+    if names is None:
+        names = unit_names(master)
     if len(r.contributions) > 1:
         if ind.merge == Merge.SAME:
             lines.append("Angka yang sama dilaporkan oleh: "
@@ -285,24 +314,28 @@ def achievement_used(master: Master, ind: Indicator, r: IndicatorResult) -> str:
     return f"% capaian = {formula} = {value} (dari realisasi tercetak)"
 
 
-def renstra_table(master: Master, results: Results) -> dict[str, Any]:
+def renstra_table(master: Master, results: Results,
+                  texts: list[dict[str, str]] | None = None) -> dict[str, Any]:
     show = _columns(master, results)
+    shared = iter(capaian_texts(master, results) if texts is None else texts)
+    names = unit_names(master)
     rows = []
     for s in master.sasaran:
         for j, ind in enumerate(s.indicators):
             r = _result(results, ind)
+            t = next(shared)
             rows.append(
                 {
                     **_sasaran_cells(s.number, s.renstra_title, j == 0),
                     "indicator": f"{j + 1}. {clean(ind.renstra_title)}",
-                    "target": fmt_target(ind, ind.target),
-                    "realisation": realisation_text(ind, r),
-                    "achievement": achievement_text(r, master.settings),
-                    "grade": grade_text(r),
+                    "target": t["target"],
+                    "realisation": t["realisation"],
+                    "achievement": t["achievement"],
+                    "grade": t["grade"],
                     "responsible": clean(ind.responsible),
                     "sources": numbered(ind.data_sources),
                     "formula": formula_omml(ind),
-                    "explanation": explanation(master, ind, r)
+                    "explanation": explanation(master, ind, r, names)
                     + ([clean(results.sources[ind.code])] if ind.code in results.sources
                        else []),
                 }
@@ -516,6 +549,7 @@ def build_context(master: Master, results: Results, history: Any = None) -> dict
     ``history``: the earlier years (``history.Series``) for the appendix, if any."""
     agency = master.agency
     agency_block = {**organisation(agency), **header_rows(agency)}
+    texts = capaian_texts(master, results)
     return {
         "cover": {
             "title": REPORT_TITLE,
@@ -527,8 +561,8 @@ def build_context(master: Master, results: Results, history: Any = None) -> dict
         "draft_notice": draft_notice(results),
         "organisations": [agency_block] + [organisation(u) for u in master.units],
         "agency": agency_block,
-        "rpjmd": rpjmd_table(master, results),
-        "renstra": renstra_table(master, results),
+        "rpjmd": rpjmd_table(master, results, texts),
+        "renstra": renstra_table(master, results, texts),
         "notes": notes(master, results),
         "place_date": place_date(agency, fmt_date(agency.report_date)
                                  if agency.report_date else None),

@@ -25,6 +25,10 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001\ue002\ufffe\uf
 
 
 def clean(text: str) -> str:
+    # Every character _UNSAFE removes is unprintable (control, private use, noncharacter),
+    # so a printable text, nearly every one, is returned without the regex (issue 25).
+    if text.isprintable():
+        return text
     return _UNSAFE.sub("", text)
 
 
