@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import system
+from ..domain.frozen import made
 from ..domain.zones import local_time_text
 from ..errors import HistoryError, NotCommitted, YearLocked
 from . import schema
@@ -63,6 +64,7 @@ from .model import (
     RunSnapshot,
     Series,
     StoredRun,
+    Target,
     UnitFigure,
     agency_key,
     check_target,
@@ -600,6 +602,9 @@ class History:
         return zlib.decompress(data)
 
     def _records(self, run_id: int) -> list[IndicatorRecord]:
+        """The run's records, made with ``frozen.made`` (the constructors' instances, held
+        to them by tests/test_history_fast.py); a JSON text (targets, the extra fields)
+        repeated in the run is decoded once (the values decoded are immutable)."""
         prints = dict(self.conn.execute(
             "SELECT n, fingerprint FROM submission WHERE run_id = ?", (run_id,)).fetchall())
         units: dict[int, list[UnitFigure]] = {}
@@ -607,22 +612,40 @@ class History:
                 "SELECT position, unit, x1, x2, note, submission, analysis, obstacles, "
                 "follow_up FROM contribution WHERE run_id = ? ORDER BY position, seq",
                 (run_id,)):
-            units.setdefault(pos, []).append(
-                UnitFigure(unit, x1, x2, note, prints.get(n, "") if n is not None else "",
-                           analysis, obstacles, follow_up))
-        return [
-            IndicatorRecord(
-                key=key, code=code, kind=kind, name=name, unit_of_measure=uom,
-                target=_target_value(target), realisation=real, realisation_label=label,
-                achievement=ach, predikat=pred, status=status,
-                kode_lama=tuple(old.split(",")) if old else (),
-                contributions=tuple(units.get(pos, ())), **_extra_fields(extra))
-            for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status,
-            extra in self.conn.execute(
+            figure = made(UnitFigure, {
+                "unit": unit, "x1": x1, "x2": x2, "note": note,
+                "submission_fingerprint": prints.get(n, "") if n is not None else "",
+                "analysis": analysis, "obstacles": obstacles, "follow_up": follow_up})
+            found = units.get(pos)
+            if found is None:
+                units[pos] = [figure]
+            else:
+                found.append(figure)
+        targets: dict[str, Target] = {}
+        extras: dict[str, dict] = {}
+        records = []
+        for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status, \
+                extra in self.conn.execute(
                 "SELECT position, key, code, kode_lama, kind, name, unit_of_measure, target, "
                 "realisation, realisation_label, achievement, predikat, status, extra "
-                "FROM figure WHERE run_id = ? ORDER BY position", (run_id,))
-        ]
+                "FROM figure WHERE run_id = ? ORDER BY position", (run_id,)):
+            if target is not None:
+                value = targets.get(target, _UNREAD)
+                if value is _UNREAD:
+                    value = targets[target] = _target_value(target)
+                target = value
+            fields = _NO_EXTRA
+            if extra:
+                fields = extras.get(extra)
+                if fields is None:
+                    fields = extras[extra] = {**_NO_EXTRA, **_extra_fields(extra)}
+            records.append(made(IndicatorRecord, {
+                "key": key, "code": code, "kind": kind, "name": name,
+                "unit_of_measure": uom, "target": target, "realisation": real,
+                "realisation_label": label, "achievement": ach, "predikat": pred,
+                "status": status, "kode_lama": tuple(old.split(",")) if old else (),
+                "contributions": tuple(units.get(pos, ())), **fields}))
+        return records
 
     def _stored(self, row: tuple) -> StoredRun:
         info = _run_info(row)
@@ -725,6 +748,10 @@ def _check_snapshot(snap: RunSnapshot) -> None:
 
 
 _EXTRA = ("previous_achievement", "previous_realisation", "derivation")
+# IndicatorRecord's defaults of the _EXTRA fields, in its field order (a run's records
+# without an extra text get these)
+_NO_EXTRA = {"previous_achievement": None, "previous_realisation": None, "derivation": ""}
+_UNREAD = object()
 
 
 def _extra_json(rec: IndicatorRecord) -> str | None:
