@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.history import IndicatorRecord, RunSnapshot, UnitFigure, open_history
+from pipeline.history import IndicatorRecord, RunSnapshot, UnitFigure, open_history, store
 from pipeline.history.model import fingerprint
 from pipeline.history.report import snapshot
 from pipeline.office import packaging
@@ -295,3 +295,70 @@ def test_stamps_differ_from_reading_when_the_part_existed(custom):
     assert packaging.stamp_value(data) == read
     if "urn:x" in custom:
         assert read == "other"
+
+
+# --- History: JSON texts and blobs ---------------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | texts,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+    max_leaves=6)
+around = st.sampled_from(["", " ", "\n", "\ufeff", "x", "]", ",1"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values, around, around, st.booleans())
+def test_json_texts_decode_as_json_loads(value, before, after, ascii_only):
+    """``store._json`` is ``json.loads``: the same value (NaN: also NaN) or the same
+    error, for what ``json.dumps`` writes and for texts with something around it. Fails
+    when the scanner's end is not checked (tried: ``return value``: ``1,1`` gives 1) or
+    what the scanner refuses is not handed to ``json.loads`` (tried: None returned)."""
+    text = before + json.dumps(value, ensure_ascii=ascii_only) + after
+    try:
+        wanted = json.loads(text)
+    except ValueError as exc:
+        with pytest.raises(type(exc)):
+            store._json(text)
+        return
+    got = store._json(text)
+    assert repr(got) == repr(wanted) and type(got) is type(wanted)
+
+
+def test_json_of_bytes_is_json_loads():
+    assert store._json(b'{"a": 1}') == {"a": 1}
+
+
+def _snap(n: int, template: bytes) -> RunSnapshot:
+    return RunSnapshot(f"badan-{n}", f"Badan {n}", 2021, (), "tahunan", "report", T0,
+                       f"master {n}", f"m{n}", template, f"t{n}")
+
+
+def test_blobs_read_again_are_the_blobs(tmp_path):
+    """A History keeps the blobs it read (a batch's template, once), and whatever it keeps
+    or drops, each run reads back its own master text and template, as a History that
+    keeps nothing does. Fails when a blob is kept under another key or a kept one is
+    handed out for the wrong key (tried: the read blob stored under the previous key)."""
+    path = tmp_path / "r.sqlite"
+    templates = [b"template A" * 50, b"template B" * 50, b"template A" * 50]
+    with open_history(path) as h:
+        for n in range(store.BLOBS_KEPT * 3):
+            h.record(_snap(n, templates[n % 3]))
+    with open_history(path, create=False) as h:
+        order = [*range(store.BLOBS_KEPT * 3), 0, 5, 0, 1, 1, 7, 2, 0]
+        got = [h.current(f"badan-{n}", 2021).snapshot for n in order]
+        assert len(h._blobs) <= store.BLOBS_KEPT
+    for n, snap in zip(order, got, strict=True):
+        assert (snap.master_text, snap.template) == (f"master {n}", templates[n % 3])
+        with open_history(path, create=False) as fresh:  # keeps nothing yet
+            assert fresh.current(f"badan-{n}", 2021).snapshot == snap
+
+
+def test_blobs_of_a_version_being_recorded_are_not_kept(tmp_path):
+    """A blob read while a version is being recorded (it may yet roll back) is not kept."""
+    path = tmp_path / "r.sqlite"
+    with open_history(path) as h:
+        with h.recording(_snap(1, b"template T")):
+            assert h.current("badan-1", 2021).snapshot.template == b"template T"
+            assert h._blobs == {}
+        assert h.current("badan-1", 2021).snapshot.template == b"template T"
+        assert list(h._blobs.values()) == [b"master 1", b"template T"]

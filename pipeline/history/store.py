@@ -73,6 +73,9 @@ from .model import (
     now,
 )
 
+#: How many blobs (the master's text, the Word template) a History keeps once read.
+BLOBS_KEPT = 4
+
 KILL_ENV = "IKU_HISTORY_KILL_AT"
 #: Where ``record_many`` may be killed: before its transaction, inside it (after the run
 #: row, after the figures, just before COMMIT), and after it.
@@ -168,6 +171,10 @@ class History:
         self.conn = conn
         self.path = path
         self.held = False  # held for a batch (``connections_held``): ``close`` leaves it
+        # the blobs read last (sha256 → bytes; a blob is never changed, its key is its
+        # content's hash): a batch's runs share their template, read once, not once per
+        # agency. At most BLOBS_KEPT, the least recently read dropped first.
+        self._blobs: dict[str, bytes] = {}
 
     def close(self) -> None:
         if not self.held:
@@ -597,9 +604,18 @@ class History:
     def _read_blob(self, key: str | None) -> bytes:
         if key is None:
             return b""
-        (data,) = self.conn.execute("SELECT zdata FROM blob WHERE sha256 = ?",
-                                    (key,)).fetchone()
-        return zlib.decompress(data)
+        blobs = self._blobs
+        data = blobs.pop(key, None)
+        if data is None:
+            (packed,) = self.conn.execute("SELECT zdata FROM blob WHERE sha256 = ?",
+                                          (key,)).fetchone()
+            data = zlib.decompress(packed)
+            if self.conn.in_transaction:  # a blob of a version that may yet roll back
+                return data
+            while len(blobs) >= BLOBS_KEPT:
+                del blobs[next(iter(blobs))]
+        blobs[key] = data  # the most recently read last
+        return data
 
     def _records(self, run_id: int) -> list[IndicatorRecord]:
         """The run's records, made with ``frozen.made`` (the constructors' instances, held
@@ -761,7 +777,22 @@ def _extra_json(rec: IndicatorRecord) -> str | None:
 
 
 def _extra_fields(text: str | None) -> dict:
-    return {k: v for k, v in json.loads(text).items() if k in _EXTRA} if text else {}
+    return {k: v for k, v in _json(text).items() if k in _EXTRA} if text else {}
+
+
+_scan_json = json.JSONDecoder().scan_once  # json.loads's own decoder, without its wrapper
+
+
+def _json(text: str):
+    """``json.loads(text)``: the texts this module writes (``json.dumps``: nothing around
+    the value) decoded by one call of the decoder's scanner, which is what ``json.loads``
+    does for them after its checks; anything else (whitespace around, a BOM, bad JSON)
+    through ``json.loads`` itself. Held to it by tests/test_history_fast.py."""
+    try:
+        value, end = _scan_json(text, 0)
+    except (StopIteration, TypeError):  # TypeError: not a str (bytes)
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
 
 
 def _target_json(target) -> str | None:
@@ -771,7 +802,7 @@ def _target_json(target) -> str | None:
 def _target_value(text: str | None):
     if text is None:
         return None
-    value = json.loads(text)
+    value = _json(text)
     return tuple(value) if isinstance(value, list) else value
 
 
