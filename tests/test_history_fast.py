@@ -206,7 +206,7 @@ def test_records_read_back_are_the_constructors(tmp_path_factory, recs):
     """What ``History.current`` reads (records made with ``frozen.made``, repeated JSON
     texts decoded once) is what the constructors and a decoding per row give. Fails when
     the extra fields come in another order or a record's extra fields leak into the next
-    (tried: ``{**_extra_fields(extra), **_NO_EXTRA}``; the extras' memo keyed on the
+    (tried: ``{**_extra_fields(extra), **_NO_EXTRA}``; an extras' memo keyed on the
     target instead of the extra text)."""
     recs = [IndicatorRecord(**{**vars(r), "key": f"K{i}"}) for i, r in enumerate(recs)]
     original = RunSnapshot("badan-x", "Badan X", 2021, tuple(recs), "tahunan", "report", T0,
@@ -218,6 +218,21 @@ def test_records_read_back_are_the_constructors(tmp_path_factory, recs):
         (run_id,) = h.conn.execute("SELECT id FROM run").fetchone()
         wanted = _reference_records(h.conn, run_id)
     _same(list(stored.snapshot.indicators), wanted)
+
+
+def test_a_mutable_target_is_not_shared(tmp_path):
+    """A target read back as something mutable (only a foreign or damaged file holds one:
+    ``check_target`` refuses them) is decoded for each record, never shared between two.
+    Fails when every decoded target is kept (tried: the ``_immutable`` test dropped)."""
+    recs = [IndicatorRecord(f"K{i}", f"K{i}", "persentase", "n", target=1) for i in range(3)]
+    with open_history(tmp_path / "r.sqlite") as h:
+        h.record(RunSnapshot("badan-x", "Badan X", 2021, tuple(recs)))
+        h.conn.execute("UPDATE figure SET target = '[[1, 2], 3]'")
+        h.conn.commit()
+        got = [r.target for r in h.current("badan-x", 2021).snapshot.indicators]
+    assert got == [([1, 2], 3)] * 3
+    assert got[0][0] is not got[1][0] and got[1][0] is not got[2][0]
+    assert store._immutable((1, 2.5, "NA", None)) and not store._immutable(([1], 2))
 
 
 # --- the stamp of the package just written -------------------------------------------------

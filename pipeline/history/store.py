@@ -619,8 +619,8 @@ class History:
 
     def _records(self, run_id: int) -> list[IndicatorRecord]:
         """The run's records, made with ``frozen.made`` (the constructors' instances, held
-        to them by tests/test_history_fast.py); a JSON text (targets, the extra fields)
-        repeated in the run is decoded once (the values decoded are immutable)."""
+        to them by tests/test_history_fast.py); a target's JSON text repeated in the run
+        is decoded once (when its value is immutable: a number, a text, a range)."""
         prints = dict(self.conn.execute(
             "SELECT n, fingerprint FROM submission WHERE run_id = ?", (run_id,)).fetchall())
         units: dict[int, list[UnitFigure]] = {}
@@ -638,7 +638,6 @@ class History:
             else:
                 found.append(figure)
         targets: dict[str, Target] = {}
-        extras: dict[str, dict] = {}
         records = []
         for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status, \
                 extra in self.conn.execute(
@@ -648,13 +647,11 @@ class History:
             if target is not None:
                 value = targets.get(target, _UNREAD)
                 if value is _UNREAD:
-                    value = targets[target] = _target_value(target)
+                    value = _target_value(target)
+                    if _immutable(value):  # shared by the records with the same text
+                        targets[target] = value
                 target = value
-            fields = _NO_EXTRA
-            if extra:
-                fields = extras.get(extra)
-                if fields is None:
-                    fields = extras[extra] = {**_NO_EXTRA, **_extra_fields(extra)}
+            fields = {**_NO_EXTRA, **_extra_fields(extra)} if extra else _NO_EXTRA
             records.append(made(IndicatorRecord, {
                 "key": key, "code": code, "kind": kind, "name": name,
                 "unit_of_measure": uom, "target": target, "realisation": real,
@@ -768,6 +765,13 @@ _EXTRA = ("previous_achievement", "previous_realisation", "derivation")
 # without an extra text get these)
 _NO_EXTRA = {"previous_achievement": None, "previous_realisation": None, "derivation": ""}
 _UNREAD = object()
+
+
+def _immutable(value) -> bool:
+    """A value records may share: None, a number, a text, or a tuple of those."""
+    if isinstance(value, tuple):
+        return all(_immutable(v) for v in value)
+    return value is None or isinstance(value, int | float | str)
 
 
 def _extra_json(rec: IndicatorRecord) -> str | None:
