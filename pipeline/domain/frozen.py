@@ -8,7 +8,8 @@ instance's dict in one call instead. The caller gives every field, in the class'
 order, as the constructor would set them (no defaults are filled, no ``__post_init__``
 runs: use it only for classes without one); equality, hash, repr and pickling are the
 class's own and unchanged. Each caller's fields are held to the class's constructor by a
-test (tests/test_validate_fast.py, tests/test_read_speed.py).
+test (tests/test_validate_fast.py, tests/test_read_speed.py,
+tests/test_history_fast.py).
 """
 
 from __future__ import annotations

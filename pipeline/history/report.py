@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ..compute import VALUE_COLUMNS, Results
+from ..domain.frozen import made
 from ..domain.kinds import NA, REGISTRY, Merge
 from ..domain.master import Indicator, Master, parse_master
 from ..domain.numfmt import fmt_number
@@ -207,21 +208,25 @@ def snapshot(
     workbook its figures came from."""
 
     records = []
+    sources = results.sources
     for ind in master.indicators:
         r = results.indicators[ind.code]
         previous = results.previous.get(ind.code, (None, None))
-        records.append(IndicatorRecord(
-            key=ind.code, code=ind.code, kind=ind.kind.value, name=ind.name,
-            unit_of_measure=ind.unit_of_measure, target=ind.target,
-            realisation=r.realisation, realisation_label=r.label,
-            achievement=r.achievement, predikat=r.grade, status=r.status.value,
-            kode_lama=tuple(ind.old_codes),
-            contributions=tuple(
-                UnitFigure(c.unit, c.x1, c.x2, c.note, submissions.get(c.unit, ""),
-                           getattr(c, "analysis", ""))
-                for c in r.contributions),
-            previous_achievement=previous[0], previous_realisation=previous[1],
-            derivation=results.sources.get(ind.code, "")))
+        # made, not the constructors (frozen.made; the same instances: tests/test_history_fast.py)
+        contributions = tuple(
+            made(UnitFigure, {"unit": c.unit, "x1": c.x1, "x2": c.x2, "note": c.note,
+                              "submission_fingerprint": submissions.get(c.unit, ""),
+                              "analysis": getattr(c, "analysis", ""), "obstacles": "",
+                              "follow_up": ""})
+            for c in r.contributions)
+        records.append(made(IndicatorRecord, {
+            "key": ind.code, "code": ind.code, "kind": ind.kind.value, "name": ind.name,
+            "unit_of_measure": ind.unit_of_measure, "target": ind.target,
+            "realisation": r.realisation, "realisation_label": r.label,
+            "achievement": r.achievement, "predikat": r.grade, "status": r.status.value,
+            "kode_lama": tuple(ind.old_codes), "contributions": contributions,
+            "previous_achievement": previous[0], "previous_realisation": previous[1],
+            "derivation": sources.get(ind.code, "")}))
     text = master.source_text
     return RunSnapshot(
         agency_key=master_key(master), agency_name=master.agency.name,

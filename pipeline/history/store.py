@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import system
+from ..domain.frozen import made
 from ..domain.zones import local_time_text
 from ..errors import HistoryError, NotCommitted, YearLocked
 from . import schema
@@ -63,6 +64,7 @@ from .model import (
     RunSnapshot,
     Series,
     StoredRun,
+    Target,
     UnitFigure,
     agency_key,
     check_target,
@@ -70,6 +72,9 @@ from .model import (
     master_key,
     now,
 )
+
+#: How many blobs (the master's text, the Word template) a History keeps once read.
+BLOBS_KEPT = 4
 
 KILL_ENV = "IKU_HISTORY_KILL_AT"
 #: Where ``record_many`` may be killed: before its transaction, inside it (after the run
@@ -166,6 +171,10 @@ class History:
         self.conn = conn
         self.path = path
         self.held = False  # held for a batch (``connections_held``): ``close`` leaves it
+        # the blobs read last (sha256 → bytes; a blob is never changed, its key is its
+        # content's hash): a batch's runs share their template, read once, not once per
+        # agency. At most BLOBS_KEPT, the least recently read dropped first.
+        self._blobs: dict[str, bytes] = {}
 
     def close(self) -> None:
         if not self.held:
@@ -595,11 +604,23 @@ class History:
     def _read_blob(self, key: str | None) -> bytes:
         if key is None:
             return b""
-        (data,) = self.conn.execute("SELECT zdata FROM blob WHERE sha256 = ?",
-                                    (key,)).fetchone()
-        return zlib.decompress(data)
+        blobs = self._blobs
+        data = blobs.pop(key, None)
+        if data is None:
+            (packed,) = self.conn.execute("SELECT zdata FROM blob WHERE sha256 = ?",
+                                          (key,)).fetchone()
+            data = zlib.decompress(packed)
+            if self.conn.in_transaction:  # a blob of a version that may yet roll back
+                return data
+            while len(blobs) >= BLOBS_KEPT:
+                del blobs[next(iter(blobs))]
+        blobs[key] = data  # the most recently read last
+        return data
 
     def _records(self, run_id: int) -> list[IndicatorRecord]:
+        """The run's records, made with ``frozen.made`` (the constructors' instances, held
+        to them by tests/test_history_fast.py); a target's JSON text repeated in the run
+        is decoded once (when its value is immutable: a number, a text, a range)."""
         prints = dict(self.conn.execute(
             "SELECT n, fingerprint FROM submission WHERE run_id = ?", (run_id,)).fetchall())
         units: dict[int, list[UnitFigure]] = {}
@@ -607,22 +628,37 @@ class History:
                 "SELECT position, unit, x1, x2, note, submission, analysis, obstacles, "
                 "follow_up FROM contribution WHERE run_id = ? ORDER BY position, seq",
                 (run_id,)):
-            units.setdefault(pos, []).append(
-                UnitFigure(unit, x1, x2, note, prints.get(n, "") if n is not None else "",
-                           analysis, obstacles, follow_up))
-        return [
-            IndicatorRecord(
-                key=key, code=code, kind=kind, name=name, unit_of_measure=uom,
-                target=_target_value(target), realisation=real, realisation_label=label,
-                achievement=ach, predikat=pred, status=status,
-                kode_lama=tuple(old.split(",")) if old else (),
-                contributions=tuple(units.get(pos, ())), **_extra_fields(extra))
-            for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status,
-            extra in self.conn.execute(
+            figure = made(UnitFigure, {
+                "unit": unit, "x1": x1, "x2": x2, "note": note,
+                "submission_fingerprint": prints.get(n, "") if n is not None else "",
+                "analysis": analysis, "obstacles": obstacles, "follow_up": follow_up})
+            found = units.get(pos)
+            if found is None:
+                units[pos] = [figure]
+            else:
+                found.append(figure)
+        targets: dict[str, Target] = {}
+        records = []
+        for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status, \
+                extra in self.conn.execute(
                 "SELECT position, key, code, kode_lama, kind, name, unit_of_measure, target, "
                 "realisation, realisation_label, achievement, predikat, status, extra "
-                "FROM figure WHERE run_id = ? ORDER BY position", (run_id,))
-        ]
+                "FROM figure WHERE run_id = ? ORDER BY position", (run_id,)):
+            if target is not None:
+                value = targets.get(target, _UNREAD)
+                if value is _UNREAD:
+                    value = _target_value(target)
+                    if _immutable(value):  # shared by the records with the same text
+                        targets[target] = value
+                target = value
+            fields = {**_NO_EXTRA, **_extra_fields(extra)} if extra else _NO_EXTRA
+            records.append(made(IndicatorRecord, {
+                "key": key, "code": code, "kind": kind, "name": name,
+                "unit_of_measure": uom, "target": target, "realisation": real,
+                "realisation_label": label, "achievement": ach, "predikat": pred,
+                "status": status, "kode_lama": tuple(old.split(",")) if old else (),
+                "contributions": tuple(units.get(pos, ())), **fields}))
+        return records
 
     def _stored(self, row: tuple) -> StoredRun:
         info = _run_info(row)
@@ -725,6 +761,17 @@ def _check_snapshot(snap: RunSnapshot) -> None:
 
 
 _EXTRA = ("previous_achievement", "previous_realisation", "derivation")
+# IndicatorRecord's defaults of the _EXTRA fields, in its field order (a run's records
+# without an extra text get these)
+_NO_EXTRA = {"previous_achievement": None, "previous_realisation": None, "derivation": ""}
+_UNREAD = object()
+
+
+def _immutable(value) -> bool:
+    """A value records may share: None, a number, a text, or a tuple of those."""
+    if isinstance(value, tuple):
+        return all(_immutable(v) for v in value)
+    return value is None or isinstance(value, int | float | str)
 
 
 def _extra_json(rec: IndicatorRecord) -> str | None:
@@ -734,7 +781,22 @@ def _extra_json(rec: IndicatorRecord) -> str | None:
 
 
 def _extra_fields(text: str | None) -> dict:
-    return {k: v for k, v in json.loads(text).items() if k in _EXTRA} if text else {}
+    return {k: v for k, v in _json(text).items() if k in _EXTRA} if text else {}
+
+
+_scan_json = json.JSONDecoder().scan_once  # json.loads's own decoder, without its wrapper
+
+
+def _json(text: str):
+    """``json.loads(text)``: the texts this module writes (``json.dumps``: nothing around
+    the value) decoded by one call of the decoder's scanner, which is what ``json.loads``
+    does for them after its checks; anything else (whitespace around, a BOM, bad JSON)
+    through ``json.loads`` itself. Held to it by tests/test_history_fast.py."""
+    try:
+        value, end = _scan_json(text, 0)
+    except (StopIteration, TypeError):  # TypeError: not a str (bytes)
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
 
 
 def _target_json(target) -> str | None:
@@ -744,7 +806,7 @@ def _target_json(target) -> str | None:
 def _target_value(text: str | None):
     if text is None:
         return None
-    value = json.loads(text)
+    value = _json(text)
     return tuple(value) if isinstance(value, list) else value
 
 

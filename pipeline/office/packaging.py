@@ -195,8 +195,28 @@ def stamp_parts(parts: dict[str, bytes], when: dt.date | dt.datetime,
     contents["[Content_Types].xml"] = _with_custom_type(contents["[Content_Types].xml"])
     contents["_rels/.rels"] = _with_custom_rel(contents["_rels/.rels"])
     value = content_hash(contents)
-    contents[CUSTOM_PART] = _custom_xml(contents.get(CUSTOM_PART), value)
-    return zip_parts(contents, when, kept, {*built, CUSTOM_PART})
+    existing = contents.get(CUSTOM_PART)
+    contents[CUSTOM_PART] = custom = _custom_xml(existing, value)
+    data = zip_parts(contents, when, kept, {*built, CUSTOM_PART})
+    global _last_stamped
+    # the stamp the package carries, as stamp_value reads it: the value itself when the
+    # part was built from nothing (its one property), else read from the part written
+    _last_stamped = (data, _custom_value(custom) if existing else value)
+    return data
+
+
+# The last package ``stamp_parts`` returned and the stamp it carries, so that
+# ``stamp_value`` of those very bytes (the run recording the report it rendered) needs
+# not open the zip again: bytes are immutable, so the same object holds the same stamp.
+# Held to the reading by tests/test_history_fast.py.
+_last_stamped: tuple[bytes, str | None] | None = None
+
+
+def _custom_value(custom_xml: bytes) -> str | None:
+    """``stamp_value`` of a package whose custom properties part is ``custom_xml``."""
+    if len(custom_xml) > _MAX_CUSTOM:
+        return None
+    return read_custom_property(custom_xml, STAMP_NAME)
 
 
 def stamp_matches(path: Path) -> bool:
@@ -219,6 +239,9 @@ def stamp_value(data: bytes) -> str | None:
     """The ``iku_sidik`` a package carries (bytes), whether or not it still matches its
     content: an edited report keeps the stamp it was written with. None when the bytes
     are not a package or carry none."""
+    last = _last_stamped
+    if last is not None and last[0] is data:  # just stamped (``stamp_parts``)
+        return last[1]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
