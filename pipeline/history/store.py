@@ -784,17 +784,17 @@ def _extra_fields(text: str | None) -> dict:
     return {k: v for k, v in _json(text).items() if k in _EXTRA} if text else {}
 
 
-_scan_json = json.JSONDecoder().scan_once  # json.loads's own decoder, without its wrapper
+_raw_decode = json.JSONDecoder().raw_decode  # json.loads's own decoder, without its checks
 
 
 def _json(text: str):
     """``json.loads(text)``: the texts this module writes (``json.dumps``: nothing around
-    the value) decoded by one call of the decoder's scanner, which is what ``json.loads``
-    does for them after its checks; anything else (whitespace around, a BOM, bad JSON)
-    through ``json.loads`` itself. Held to it by tests/test_history_fast.py."""
+    the value) decoded by one call of the decoder (``raw_decode``), which is what
+    ``json.loads`` does for them after its checks; anything else (whitespace around, a
+    BOM, bad JSON) through ``json.loads`` itself. Held to it by tests/test_history_fast.py."""
     try:
-        value, end = _scan_json(text, 0)
-    except (StopIteration, TypeError):  # TypeError: not a str (bytes)
+        value, end = _raw_decode(text)
+    except (json.JSONDecodeError, TypeError):  # not JSON there; not a str (bytes)
         return json.loads(text)
     return value if end == len(text) else json.loads(text)
 
