@@ -288,3 +288,30 @@ def test_compute_reads_each_column_by_its_name(order: list[str]) -> None:
         unit, 3.0, 4.0, "catatan", "analisis")
     assert (result.x1, result.x2) == (3.0, 4.0)
     assert result.realisation == compute.realisation(ind, 3.0, 4.0)
+
+
+def test_every_class_made_without_its_init_is_a_frozen_dataclass_without_post_init():
+    """``frozen.made`` skips ``__init__``: a class it builds must be a frozen dataclass with
+    no ``__post_init__`` (a check there would be skipped) and no field default factory
+    (the callers give every field). Every ``made(Class, …)`` in pipeline/ is found here."""
+    import importlib
+    import re
+
+    root = Path(__file__).resolve().parents[1] / "pipeline"
+    found: dict[str, object] = {}
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        names = set(re.findall(r"\bmade\(([A-Z][A-Za-z]*),", text))
+        if not names:
+            continue
+        module = importlib.import_module(
+            ".".join(path.relative_to(root.parent).with_suffix("").parts))
+        for name in names:
+            found[name] = getattr(module, name)
+    assert {"InputRule", "IndicatorResult", "Contribution", "Row", "IndicatorRecord",
+            "UnitFigure"} <= found.keys()
+    for name, cls in found.items():
+        assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen, name
+        assert not hasattr(cls, "__post_init__"), name
+        assert all(f.default_factory is dataclasses.MISSING
+                   for f in dataclasses.fields(cls)), name
