@@ -238,17 +238,10 @@ def _indicator_result(
             contributions.append(_contribution(unit, None, None, "", ""))
             continue
         _, _, x1, x2, note, analysis = row  # VALUE_COLUMNS
-        if x1.__class__ is not float or x1 != x1:  # a number, not NaN: itself (``_value``)
-            x1 = _value(x1)
-        if not asks_x2:
-            x2 = None
-        elif x2.__class__ is not float or x2 != x2:
-            x2 = _value(x2)
-        # the usual text: itself (``str`` of a text is the text; "" is missing either way)
-        if note.__class__ is not str:
-            note = "" if _missing(note) else str(note)
-        if analysis.__class__ is not str:
-            analysis = "" if _missing(analysis) else str(analysis)
+        x1 = _value(x1)
+        x2 = _value(x2) if asks_x2 else None
+        note = "" if _missing(note) else str(note)
+        analysis = "" if _missing(analysis) else str(analysis)
         contributions.append(_contribution(unit, x1, x2, note, analysis))
         if x1 is None or (asks_x2 and x2 is None):
             status = Status.MISSING if status == Status.OK else status

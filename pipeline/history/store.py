@@ -64,7 +64,6 @@ from .model import (
     RunSnapshot,
     Series,
     StoredRun,
-    Target,
     UnitFigure,
     agency_key,
     check_target,
@@ -619,8 +618,7 @@ class History:
 
     def _records(self, run_id: int) -> list[IndicatorRecord]:
         """The run's records, made with ``frozen.made`` (the constructors' instances, held
-        to them by tests/test_history_fast.py); a target's JSON text repeated in the run
-        is decoded once (when its value is immutable: a number, a text, a range)."""
+        to them by tests/test_history_fast.py)."""
         prints = dict(self.conn.execute(
             "SELECT n, fingerprint FROM submission WHERE run_id = ?", (run_id,)).fetchall())
         units: dict[int, list[UnitFigure]] = {}
@@ -632,29 +630,17 @@ class History:
                 "unit": unit, "x1": x1, "x2": x2, "note": note,
                 "submission_fingerprint": prints.get(n, "") if n is not None else "",
                 "analysis": analysis, "obstacles": obstacles, "follow_up": follow_up})
-            found = units.get(pos)
-            if found is None:
-                units[pos] = [figure]
-            else:
-                found.append(figure)
-        targets: dict[str, Target] = {}
+            units.setdefault(pos, []).append(figure)
         records = []
         for pos, key, code, old, kind, name, uom, target, real, label, ach, pred, status, \
                 extra in self.conn.execute(
                 "SELECT position, key, code, kode_lama, kind, name, unit_of_measure, target, "
                 "realisation, realisation_label, achievement, predikat, status, extra "
                 "FROM figure WHERE run_id = ? ORDER BY position", (run_id,)):
-            if target is not None:
-                value = targets.get(target, _UNREAD)
-                if value is _UNREAD:
-                    value = _target_value(target)
-                    if _immutable(value):  # shared by the records with the same text
-                        targets[target] = value
-                target = value
             fields = {**_NO_EXTRA, **_extra_fields(extra)} if extra else _NO_EXTRA
             records.append(made(IndicatorRecord, {
                 "key": key, "code": code, "kind": kind, "name": name,
-                "unit_of_measure": uom, "target": target, "realisation": real,
+                "unit_of_measure": uom, "target": _target_value(target), "realisation": real,
                 "realisation_label": label, "achievement": ach, "predikat": pred,
                 "status": status, "kode_lama": tuple(old.split(",")) if old else (),
                 "contributions": tuple(units.get(pos, ())), **fields}))
@@ -764,14 +750,6 @@ _EXTRA = ("previous_achievement", "previous_realisation", "derivation")
 # IndicatorRecord's defaults of the _EXTRA fields, in its field order (a run's records
 # without an extra text get these)
 _NO_EXTRA = {"previous_achievement": None, "previous_realisation": None, "derivation": ""}
-_UNREAD = object()
-
-
-def _immutable(value) -> bool:
-    """A value records may share: None, a number, a text, or a tuple of those."""
-    if isinstance(value, tuple):
-        return all(_immutable(v) for v in value)
-    return value is None or isinstance(value, int | float | str)
 
 
 def _extra_json(rec: IndicatorRecord) -> str | None:
@@ -781,22 +759,7 @@ def _extra_json(rec: IndicatorRecord) -> str | None:
 
 
 def _extra_fields(text: str | None) -> dict:
-    return {k: v for k, v in _json(text).items() if k in _EXTRA} if text else {}
-
-
-_raw_decode = json.JSONDecoder().raw_decode  # json.loads's own decoder, without its checks
-
-
-def _json(text: str):
-    """``json.loads(text)``: the texts this module writes (``json.dumps``: nothing around
-    the value) decoded by one call of the decoder (``raw_decode``), which is what
-    ``json.loads`` does for them after its checks; anything else (whitespace around, a
-    BOM, bad JSON) through ``json.loads`` itself. Held to it by tests/test_history_fast.py."""
-    try:
-        value, end = _raw_decode(text)
-    except (json.JSONDecodeError, TypeError):  # not JSON there; not a str (bytes)
-        return json.loads(text)
-    return value if end == len(text) else json.loads(text)
+    return {k: v for k, v in json.loads(text).items() if k in _EXTRA} if text else {}
 
 
 def _target_json(target) -> str | None:
@@ -806,7 +769,7 @@ def _target_json(target) -> str | None:
 def _target_value(text: str | None):
     if text is None:
         return None
-    value = _json(text)
+    value = json.loads(text)
     return tuple(value) if isinstance(value, list) else value
 
 

@@ -348,13 +348,12 @@ def _check_rows(
 
     for row in sub.rows:
         code = row.code
-        if code.__class__ is not str or not code.strip():  # the usual Kode: a text
-            if _blank(code):
-                add(R.CODE_BLANK, "baris berisi nilai tetapi kolom Kode kosong; jangan "
-                    "menyisipkan baris, isi nilai pada baris indikator yang tersedia",
-                    row, "code")
-                continue
-            code = _show(code)  # a number typed as Kode (str() of a text is itself)
+        if _blank(code):
+            add(R.CODE_BLANK, "baris berisi nilai tetapi kolom Kode kosong; jangan "
+                "menyisipkan baris, isi nilai pada baris indikator yang tersedia",
+                row, "code")
+            continue
+        code = _show(code)
         ind = expected.get(code)
         if ind is None:
             add(R.CODE_UNKNOWN, f"Kode '{code}' tidak dikenal untuk unit {unit} "
@@ -421,17 +420,13 @@ def _check_rows(
             invalid.add((unit, code))
             continue
         x1, x2 = counts["x1"], counts["x2"]
-        note = row.note
-        # "" (calamine's empty cell) and None are blank: no call for the usual row
-        note = "" if note == "" or note is None or _blank(note) else _show(note).strip()
+        note = "" if _blank(row.note) else _show(row.note).strip()
         if len(note) > MAX_NOTE:
             add(R.NOTE_TOO_LONG, f"Catatan lebih dari {MAX_NOTE} karakter; di laporan dipotong "
                 f"menjadi {MAX_NOTE} karakter pertama", row, "note", note[:40] + "…",
                 Severity.WARNING)
             note = note[:MAX_NOTE] + "…"
-        analysis = row.analysis
-        analysis = ("" if analysis == "" or analysis is None or _blank(analysis)
-                    else _show(analysis).strip())
+        analysis = "" if _blank(row.analysis) else _show(row.analysis).strip()
         if len(analysis) > MAX_ANALYSIS:
             add(R.ANALYSIS_TOO_LONG, f"Analisis lebih dari {MAX_ANALYSIS} karakter; di Bab III "
                 f"LKjIP dipotong menjadi {MAX_ANALYSIS} karakter pertama", row, "analysis",
@@ -440,7 +435,7 @@ def _check_rows(
         texts = {}
         for column in spec.QUARTER_TEXTS:  # a quarter's Kendala and Tindak lanjut
             text = getattr(row, column.key)
-            if text == "" or text is None or _blank(text):
+            if _blank(text):
                 continue  # "" once tidied: nothing to say or keep
             text = _show(text).strip()
             if len(text) > MAX_NOTE:
