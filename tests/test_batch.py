@@ -364,6 +364,44 @@ def test_bench_measures_every_stage_and_writes_the_targets(tmp_path):
     assert "national case" in text and "22,000 agencies" in text
 
 
+def test_bench_times_the_floor_and_the_stages_agency_by_agency(tmp_path, monkeypatch):
+    """Issue 25: the ratio to the floor is measured agency by agency (the floor of an
+    agency's workbooks, then their read), so that a busy moment weighs on both sides; each
+    step runs with the collector paused, as ``report --all`` runs an agency."""
+    import gc
+
+    import python_calamine
+
+    from dev import bench
+    from pipeline.intake import reader
+
+    city = write_city(tmp_path / "kota", agencies=2, units=2, indicators=2, seed=5)
+    events = []
+    real_book, real_read = python_calamine.CalamineWorkbook, reader.read_folder
+
+    class Book:
+        @staticmethod
+        def from_path(path):
+            events.append(("floor", Path(path).parent.parent.name, gc.isenabled()))
+            return real_book.from_path(path)
+
+    def read_folder(folder):
+        events.append(("read", folder.parent.name, gc.isenabled()))
+        return real_read(folder)
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Book)
+    monkeypatch.setattr(reader, "read_folder", read_folder)
+    size = bench.Size(2, city.workbooks, city.rows)
+    bench.measure_stages(city.root, list(city.agencies), tmp_path / "tahap", 2, size)
+    first, second = (a.name for a in city.agencies)
+    one_pass = [("floor", first, False)] * 2 + [("read", first, False)] + \
+        [("floor", second, False)] * 2 + [("read", second, False)]
+    passes = len(one_pass) * 2  # then the ideal pipeline reads with calamine again
+    assert events[:passes] == one_pass * 2
+    assert not [e for e in events[passes:] if e[0] == "read"]
+    assert len(size.ratios) == 2 and all(r > 0 for r in size.ratios)
+
+
 def test_bench_runs_report_all_against_a_commit(tmp_path):
     """Issue 25: the baseline's ``report --all`` against this code's, alternating; here
     the baseline is this code's own commit, so both sides run and write reports."""
