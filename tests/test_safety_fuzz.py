@@ -61,6 +61,24 @@ def test_hostile_ods_refused_alike(case, tmp_path):
     same(test_ods.ods_with(tmp_path, replace=test_ods.HOSTILE[case][0]))
 
 
+@pytest.mark.parametrize("build", [hostile.valid_xlsx, *(b.values[0] for b in _builders())])
+def test_files_read_in_short_pieces_refused_alike(build, tmp_path, monkeypatch):
+    """The gate reads the file through its descriptor (``os.read``), which may give fewer
+    bytes than asked: read five bytes at a time, every file is judged as the reference
+    judges it whole, and the bytes handed to the reader are the whole file."""
+    path = build(tmp_path / "f.xlsx") if build is hostile.valid_xlsx else build(tmp_path)
+    real_read = safety.os.read
+    monkeypatch.setattr(safety.os, "read", lambda fd, n: real_read(fd, min(n, 5)))
+    problems, checked = safety.inspect_workbook(path)
+    monkeypatch.undo()
+    old_problems, old_checked = reference.inspect_workbook(path)
+    assert [(p.code, p.message) for p in problems] == [(p.code, p.message)
+                                                       for p in old_problems]
+    assert dict(checked) == dict(old_checked)
+    if not problems and path.is_file():
+        assert checked.data == path.read_bytes()
+
+
 # --- mutations -----------------------------------------------------------------------------
 
 DOCTYPES = [

@@ -20,10 +20,10 @@ Why a gate at all (measured on this machine with python-calamine 0.9.1, see the 
 * XML readers other than calamine may expand DTD entities (billion laughs, external
   files); openpyxl is protected only because defusedxml is installed.
 
-What is checked, in this order (every step reads a bounded number of bytes; once the
-first bytes say it is a zip of at most ``MAX_FILE_SIZE``, the file is read into memory in
-one go and every later step works on those bytes, which ``Inspected.data`` hands to the
-reader, so the file read is the file checked):
+What is checked, in this order (every step reads a bounded number of bytes; a file of at
+most ``MAX_FILE_SIZE`` is read into memory in one go, through its descriptor, and every
+later step works on those bytes, which ``Inspected.data`` hands to the reader, so the
+file read is the file checked; of a larger one only the first bytes are read):
 
 1. the path itself: a symbolic link, a directory, a pipe/device, a missing file;
 2. the first bytes: empty, OLE2 (legacy ``.xls`` or an encrypted/password-protected
@@ -286,7 +286,7 @@ def size_limit(problem: Problem) -> str | None:
 def inspect_workbook(path: Path) -> tuple[list[Problem], Inspected]:
     """``inspect_file``, also returning what it inflated and checked (``Inspected``), so
     a caller can scan the sheets without unzipping again."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     try:
         sheets = _inspect(path)
     except _Refused as r:
@@ -341,26 +341,43 @@ def _inspect(path: Path) -> Inspected:
         if os.path.islink(path):
             raise _symlink() from None
         raise _unreadable(exc) from None
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(f.fileno())
+    try:  # read through the descriptor itself: no file object is built around it
+        st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise _special()
         try:
-            return _inspect_open_file(f, st.st_size)
+            return _inspect_open_file(fd, st.st_size)
         except OSError as exc:
             raise _unreadable(exc) from None
+    finally:
+        os.close(fd)
 
 
-def _inspect_open_file(f: BinaryIO, size: int) -> Inspected:
+def _read(fd: int, size: int) -> bytes:
+    """``size`` bytes from the descriptor's position, fewer only at the file's end."""
+    parts = []
+    while size > 0 and (chunk := os.read(fd, size)):
+        parts.append(chunk)
+        size -= len(chunk)
+    return b"".join(parts)  # one read (the usual case): its bytes, not a copy
+
+
+def _inspect_open_file(fd: int, size: int) -> Inspected:
     if size == 0:
         raise _Refused(
             Reason.EMPTY,
             "berkas kosong (0 byte), kemungkinan gagal tersimpan atau terunduh; buka "
             "berkas isian aslinya di Excel, simpan ulang sebagai .xlsx, lalu kirim ulang",
         )
-    head = f.read(_HEAD_SIZE)
+    # a file that may be read is read whole at once (every later read is from memory),
+    # else only its first bytes, which say why it is refused
+    if size <= MAX_FILE_SIZE:
+        data = _read(fd, size)
+        head = data[:_HEAD_SIZE]
+    else:
+        head = _read(fd, _HEAD_SIZE)
     if head.startswith(_OLE_MAGIC):
-        _refuse_ole(f)
+        _refuse_ole(fd)
     if size > MAX_FILE_SIZE:
         raise _Refused(
             Reason.FILE_TOO_LARGE,
@@ -377,21 +394,19 @@ def _inspect_open_file(f: BinaryIO, size: int) -> Inspected:
             "buka datanya di Excel lalu simpan sebagai Excel Workbook (*.xlsx) melalui "
             "File › Save As, lalu kirim ulang",
         )
-    f.seek(0)
-    data = f.read(size)  # at most MAX_FILE_SIZE: every later read is from memory
     checked = _inspect_zip(_Zip(data), len(data))
     checked.data = data
     return checked
 
 
-def _refuse_ole(f: BinaryIO) -> None:
+def _refuse_ole(fd: int) -> None:
     """An OLE2 compound file: legacy .xls, or OOXML encrypted with a password."""
-    f.seek(0)
+    os.lseek(fd, 0, os.SEEK_SET)
     keep = max(len(m) for m in _ENCRYPTION_MARKERS) - 1
     tail = b""
     read = 0
     while read < MAX_FILE_SIZE:
-        chunk = f.read(min(1 * MiB, MAX_FILE_SIZE - read))
+        chunk = os.read(fd, min(1 * MiB, MAX_FILE_SIZE - read))
         if not chunk:
             break
         read += len(chunk)
