@@ -392,37 +392,42 @@ _ROW_KEYS = ("code", "x1", "x2", "note", "analysis", "obstacles", "follow_up", "
 
 def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
     at = [columns.get(key) for key in _ROW_KEYS]
-    # a line reaching every column (calamine's grid is rectangular) is read by one
-    # itemgetter, an absent column's cell then replaced by ""; a shorter line cell by cell
+    # a line reaching every column (calamine's grid is rectangular) is read by two
+    # itemgetters (the cells read, the definition cells shown), an absent column's cell
+    # then replaced by ""; a shorter line cell by cell
     width = max((i for i in at if i is not None), default=-1) + 1
-    fetch = itemgetter(*(0 if i is None else i for i in at))
-    absent = [k for k, i in enumerate(at) if i is None]
+    fetch = itemgetter(*(0 if i is None else i for i in at[:7]))
+    fetch_shown = itemgetter(*(0 if i is None else i for i in at[7:]))
+    absent = [k for k, i in enumerate(at[:7]) if i is None]
+    shown_absent = any(i is None for i in at[7:])
     for r in range(header_row + 1, len(grid)):
         line = grid[r]
-        n = len(line)
-        if n >= width:
+        if len(line) >= width and not shown_absent:
             values = fetch(line)
             if absent:
                 values = list(values)
                 for k in absent:
                     values[k] = ""
+            shown = fetch_shown(line)
         else:
-            values = [line[i] if i is not None and i < n else "" for i in at]
-        code, x1, x2, note, analysis, obstacles, follow_up, *shown = values
-        if _blank(code) and all(_blank(v) for v in (x1, x2, note, analysis, obstacles,
-                                                     follow_up)):
-            continue  # a row with a Kode is kept without looking further
-        yield _row(r, code.strip() if isinstance(code, str) else code, x1, x2, note,
-                   tuple(shown), analysis, obstacles, follow_up)
-
-
-def _row(row, code, x1, x2, note, shown, analysis, obstacles, follow_up) -> Row:
-    """``Row(...)`` with the same fields in the same order, without the frozen
-    ``__init__``'s nine ``object.__setattr__`` calls (``frozen.made``): a workbook's rows
-    are built on every read (tests/test_read_speed.py holds them to the constructor)."""
-    return made(Row, {"row": row, "code": code, "x1": x1, "x2": x2, "note": note,
-                      "shown": shown, "analysis": analysis, "obstacles": obstacles,
-                      "follow_up": follow_up})
+            n = len(line)
+            values = [line[i] if i is not None and i < n else "" for i in at[:7]]
+            shown = tuple([line[i] if i is not None and i < n else "" for i in at[7:]])
+        code, x1, x2, note, analysis, obstacles, follow_up = values
+        if isinstance(code, str):
+            code = code.strip()  # a row with a Kode is kept without looking further
+            if not code and all(_blank(v) for v in (x1, x2, note, analysis, obstacles,
+                                                    follow_up)):
+                continue
+        elif code is None and all(_blank(v) for v in (x1, x2, note, analysis, obstacles,
+                                                      follow_up)):
+            continue
+        # Row(...) with the same fields in the same order, without the frozen __init__'s
+        # nine object.__setattr__ calls (frozen.made): a workbook's rows are built on every
+        # read (tests/test_read_speed.py holds them to the constructor)
+        yield made(Row, {"row": r, "code": code, "x1": x1, "x2": x2, "note": note,
+                         "shown": shown, "analysis": analysis, "obstacles": obstacles,
+                         "follow_up": follow_up})
 
 
 def _blank(v: Any) -> bool:
