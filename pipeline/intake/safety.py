@@ -567,8 +567,8 @@ def plain_directory(data: bytes) -> list[DirectoryEntry] | None:
                 name = raw.decode("utf-8")
             except UnicodeDecodeError:
                 return None
-        else:
-            name = raw.decode("cp437")
+        else:  # cp437 is ASCII below 128, and its codec is ten times slower
+            name = raw.decode("ascii") if raw.isascii() else raw.decode("cp437")
         if "\x00" in name:
             return None
         entries.append(DirectoryEntry(name, offset, file_size, compressed, crc, flags, method))
@@ -818,9 +818,10 @@ def _refuse_dtd(*args) -> None:
 _MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "macrosheet")
 
 
+@lru_cache(maxsize=16)  # the same part in most workbooks of a city; keyed by its bytes
 def _macro_content_types(data: bytes) -> bool:
     """Whether a [Content_Types].xml can name a macro content type: one of the words, or
-    a character reference that could spell one."""
+    a character reference that could spell one. A pure function of the bytes."""
     lowered = data.replace(b"\x00", b"").lower()
     return b"&" in lowered or any(m.encode() in lowered for m in _MACRO_CONTENT_TYPES)
 
@@ -972,7 +973,11 @@ class _XmlScan:
         given them (only up to their first ">": the declaration cannot go further).
         Returns the part with NUL bytes dropped."""
         norm = _drop_nul(data)
-        if norm:
+        if norm is data and data:  # no NUL byte: the first chunk up to its first ">"
+            self.started = True
+            end = data.find(b">", 0, _INFLATE_CHUNK)
+            self._check_encoding(data[:end + 1 if end >= 0 else _INFLATE_CHUNK])
+        elif norm:
             self.started = True
             for at in range(0, len(data), _INFLATE_CHUNK):
                 end = data.find(b">", at, at + _INFLATE_CHUNK)
