@@ -409,6 +409,34 @@ def test_remembered_main_parts_judged_by_their_whole_bytes(tmp_path):
         same(base)
 
 
+def test_remembered_part_scans_judged_by_their_whole_bytes(tmp_path):
+    """A small part's DTD and encoding scan is remembered by its bytes (the parts every
+    workbook of a city shares): a part of the same size and beginning that differs
+    further on is scanned anew, and a refusal names the part it was found in, whatever
+    part held the same bytes before."""
+    base = hostile.valid_xlsx(tmp_path / "b.xlsx")
+    app = zipfile.ZipFile(base).read("docProps/app.xml")
+    same(base)
+    hits = safety._whole_part_kept.cache_info().hits
+    same(base)
+    assert safety._whole_part_kept.cache_info().hits > hits
+    cut = app.rindex(b"</")
+    variants = {  # each as long as the part, its first bytes unchanged
+        "doctype": app[:cut - 12] + b"<!DOCTYPE r>" + app[cut:],
+        "entity": app[:cut - 13] + b"<!eNtItY x y>" + app[cut:],
+        "encoding": app.replace(b'encoding="UTF-8"', b'encoding="CP037"', 1),
+    }
+    for i, (what, part) in enumerate(variants.items()):
+        assert len(part) == len(app) and part[:30] == app[:30] or what == "encoding"
+        for name in ("docProps/app.xml", "xl/theme/theme1.xml", "docProps/app.xml"):
+            path = _with_part(tmp_path, base, name, part, f"{i}_{what}.xlsx")
+            same(path)
+            problems = safety.inspect_file(path)
+            assert problems and f"'{name}'" in problems[0].message, (what, name)
+        same(base)
+    assert not safety.inspect_file(base)
+
+
 def test_remembered_percent_styles_judged_by_their_whole_bytes():
     from pipeline.intake import cellscan
 

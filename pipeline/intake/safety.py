@@ -52,10 +52,11 @@ file read is the file checked; of a larger one only the first bytes are read):
    for the percent number formats (``cellscan.PercentStyles``) as it passes.
 
 What is the same in many workbooks of a city (the theme, the content types, the
-relationships, the workbook part, mostly the styles) is inflated, CRC-checked, parsed and
-read for percent formats once per process: ``_inflated``, ``_parsed`` and
-``cellscan.percent_styles`` are pure functions of their arguments, remembered for small
-parts (``_KEPT_SIZE``) in bounded caches keyed by every argument, the bytes compared whole.
+relationships, the workbook part, mostly the styles) is inflated, CRC-checked, scanned,
+parsed and read for percent formats once per process: ``_inflated``, ``_whole_part``,
+``_parsed`` and ``cellscan.percent_styles`` are pure functions of their arguments,
+remembered for small parts (``_KEPT_SIZE``) in bounded caches keyed by every argument,
+the bytes compared whole.
 The checks themselves run as before on every part; only their repetition on equal bytes
 is saved.
 
@@ -968,43 +969,75 @@ class _XmlScan:
         return norm
 
     def scan(self, data: bytes) -> bytes:
-        """``feed`` of a whole part at once: the same checks, the encoding on the first
-        ``_INFLATE_CHUNK`` bytes holding more than NUL bytes, as ``_inflate`` would have
-        given them (only up to their first ">": the declaration cannot go further).
+        """``feed`` of a whole part at once: the same checks (``_whole_part``), the part
+        remembered by its bytes when small (the parts every workbook of a city shares).
         Returns the part with NUL bytes dropped."""
-        norm = _drop_nul(data)
-        if norm is data and data:  # no NUL byte: the first chunk up to its first ">"
-            self.started = True
-            end = data.find(b">", 0, _INFLATE_CHUNK)
-            self._check_encoding(data[:end + 1 if end >= 0 else _INFLATE_CHUNK])
-        elif norm:
-            self.started = True
-            for at in range(0, len(data), _INFLATE_CHUNK):
-                end = data.find(b">", at, at + _INFLATE_CHUNK)
-                first = _drop_nul(data[at:end + 1 if end >= 0 else at + _INFLATE_CHUNK])
-                if first or end >= 0:
-                    break
-            self._check_encoding(first)
-        # the cheap tests first: a declaration starts with "<!", rarely found at all, and
-        # a one-byte search for "!" (memchr) costs a thirtieth of the two-byte one
-        if b"!" in norm and b"<!" in norm and any(m in norm.lower() for m in _DTD_MARKERS):
+        whole = _whole_part_kept if len(data) <= _KEPT_SIZE else _whole_part
+        norm, encoding, dtd = whole(data)
+        self.started = bool(norm)
+        if encoding is not None:
+            raise _odd_encoding(self.name, encoding)
+        if dtd:
             raise _doctype(self.name)
         return norm
 
     def _check_encoding(self, first: bytes) -> None:
-        if first in _PASSED_DECLARATIONS:  # the same declaration as a part before it
-            return
-        m = _XML_DECL_ENCODING.match(first.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n"))
-        if m and not _SAFE_ENCODING.fullmatch(m.group(1).strip()):
-            raise _Refused(
-                Reason.XML_ENCODING,
-                f"bagian '{self.name}' memakai pengodean karakter yang tidak lazim "
-                f"('{m.group(1).decode('ascii', 'replace')}'), yang tidak pernah dipakai "
-                "Excel dan bisa menyembunyikan isi berbahaya; buka berkas di Excel, "
-                "simpan ulang sebagai .xlsx, lalu kirim ulang",
-            )
-        if len(first) <= _DECLARATION_KEPT and len(_PASSED_DECLARATIONS) < 64:
-            _PASSED_DECLARATIONS.add(first)
+        encoding = _odd_encoding_of(first)
+        if encoding is not None:
+            raise _odd_encoding(self.name, encoding)
+
+
+def _whole_part(data: bytes) -> tuple[bytes, bytes | None, bool]:
+    """What ``_XmlScan.feed`` would find in a whole part given chunk by chunk: the part
+    with NUL bytes dropped, the unusual encoding its first chunk holding more than NUL
+    bytes declares (None when usual; only up to that chunk's first ">": the declaration
+    cannot go further), and whether a DTD declaration occurs. A pure function of the
+    bytes."""
+    norm = _drop_nul(data)
+    encoding = None
+    if norm is data and data:  # no NUL byte: the first chunk up to its first ">"
+        end = data.find(b">", 0, _INFLATE_CHUNK)
+        encoding = _odd_encoding_of(data[:end + 1 if end >= 0 else _INFLATE_CHUNK])
+    elif norm:
+        for at in range(0, len(data), _INFLATE_CHUNK):
+            end = data.find(b">", at, at + _INFLATE_CHUNK)
+            first = _drop_nul(data[at:end + 1 if end >= 0 else at + _INFLATE_CHUNK])
+            if first or end >= 0:
+                break
+        encoding = _odd_encoding_of(first)
+    # the cheap tests first: a declaration starts with "<!", rarely found at all, and
+    # a one-byte search for "!" (memchr) costs a thirtieth of the two-byte one
+    dtd = b"!" in norm and b"<!" in norm and any(m in norm.lower() for m in _DTD_MARKERS)
+    return norm, encoding, dtd
+
+
+# ``_whole_part`` remembered for small parts, keyed by their whole bytes (as
+# ``_inflated_kept``): the content types, relationships, workbook, styles and theme of
+# most workbooks of a city are the same bytes, scanned once per process.
+_whole_part_kept = lru_cache(maxsize=64)(_whole_part)
+
+
+def _odd_encoding_of(first: bytes) -> bytes | None:
+    """The encoding a part's first bytes declare when it is not one in which a DTD
+    declaration is plain ASCII once NUL bytes are dropped; None when usual or absent."""
+    if first in _PASSED_DECLARATIONS:  # the same declaration as a part before it
+        return None
+    m = _XML_DECL_ENCODING.match(first.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n"))
+    if m and not _SAFE_ENCODING.fullmatch(m.group(1).strip()):
+        return m.group(1)
+    if len(first) <= _DECLARATION_KEPT and len(_PASSED_DECLARATIONS) < 64:
+        _PASSED_DECLARATIONS.add(first)
+    return None
+
+
+def _odd_encoding(part: str, encoding: bytes) -> _Refused:
+    return _Refused(
+        Reason.XML_ENCODING,
+        f"bagian '{part}' memakai pengodean karakter yang tidak lazim "
+        f"('{encoding.decode('ascii', 'replace')}'), yang tidak pernah dipakai "
+        "Excel dan bisa menyembunyikan isi berbahaya; buka berkas di Excel, "
+        "simpan ulang sebagai .xlsx, lalu kirim ulang",
+    )
 
 
 # The first bytes (up to the first ">") of parts whose encoding passed: nearly every part
