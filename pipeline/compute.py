@@ -62,6 +62,14 @@ class Status(StrEnum):
     NOT_MEASURED = "tidak diukur"
 
 
+# Enum members read on the per-indicator path, looked up once: on Python 3.11 reading a
+# member from its class (``Polarity.POSITIVE``) costs about four times comparing with it.
+_OK, _MISSING, _INVALID = Status.OK, Status.MISSING, Status.INVALID
+_POSITIVE, _NEGATIVE = Polarity.POSITIVE, Polarity.NEGATIVE
+_R_OVER_T, _T_OVER_R = NegativeRule.R_OVER_T, NegativeRule.T_OVER_R
+_PRINTED, _SAME = AchievementBase.PRINTED, Merge.SAME
+
+
 @dataclass(frozen=True)
 class Contribution:
     unit: str
@@ -130,15 +138,15 @@ def achievement(
         t = high if r > high else low
     else:
         t = target
-    if polarity == Polarity.NEGATIVE and rule == NegativeRule.R_OVER_T:
-        polarity = Polarity.POSITIVE  # the document scores it as a positive indicator
+    # R/T scores a lower-is-better indicator as a positive one (as the document does)
+    positive = polarity == _POSITIVE or (polarity == _NEGATIVE and rule == _R_OVER_T)
     if t == 0:
-        if polarity == Polarity.POSITIVE:
+        if positive:
             return 100.0
         return 100.0 if r == 0 else 0.0
-    if polarity == Polarity.POSITIVE:
+    if positive:
         return r / t * 100
-    if rule == NegativeRule.T_OVER_R:
+    if rule == _T_OVER_R:
         return 200.0 if r == 0 else t / r * 100
     return max(0.0, (2 - r / t) * 100)
 
@@ -223,18 +231,19 @@ def _indicator_result(
     """One indicator from its units' rows ({unit: a row's values in VALUE_COLUMNS order});
     ``settings``: the master's."""
     contributions = []
-    status = Status.OK
+    x1s, x2s = [], []  # the units' values, summed below (``gabung: jumlah``)
+    status = _OK
     rules = ind.rules  # looked up once (the kind's rules; the indicator is frozen)
     asks_x2 = rules.asks_x2
     code = ind.code
     for unit in ind.reporting_units:
         if (unit, code) in invalid:
-            status = Status.INVALID
+            status = _INVALID
             contributions.append(_contribution(unit, None, None, "", ""))
             continue
         row = rows.get(unit)
         if row is None:
-            status = Status.MISSING if status == Status.OK else status
+            status = _MISSING if status == _OK else status
             contributions.append(_contribution(unit, None, None, "", ""))
             continue
         _, _, x1, x2, note, analysis = row  # VALUE_COLUMNS
@@ -243,25 +252,27 @@ def _indicator_result(
         note = "" if _missing(note) else str(note)
         analysis = "" if _missing(analysis) else str(analysis)
         contributions.append(_contribution(unit, x1, x2, note, analysis))
+        x1s.append(x1)
+        x2s.append(x2)
         if x1 is None or (asks_x2 and x2 is None):
-            status = Status.MISSING if status == Status.OK else status
-    if status != Status.OK:
+            status = _MISSING if status == _OK else status
+    if status != _OK:
         return _result(code, status, contributions=tuple(contributions))
-    if ind.merge == Merge.SAME:
-        x1, x2 = contributions[0].x1, contributions[0].x2
+    if ind.merge == _SAME:
+        x1, x2 = x1s[0], x2s[0]
     else:
-        x1 = sum(c.x1 for c in contributions)
-        x2 = sum(c.x2 for c in contributions) if asks_x2 else None
+        x1 = sum(x1s)
+        x2 = sum(x2s) if asks_x2 else None
     y = rules.realisation(ind, x1, x2)  # ``realisation``
     if y is None:
-        return _result(code, Status.INVALID, x1, x2, contributions=tuple(contributions))
+        return _result(code, _INVALID, x1, x2, contributions=tuple(contributions))
     value = _achievement_of(ind, rules, y, ind.target, False)
     met = None
     if rules.met_only and value is not None:
         met, value = value >= 100, (value if ind.counted else None)
     value, capped = (value, False) if value is None else apply_cap(value, settings.achievement_cap)
     final = _achievement_of(ind, rules, y, ind.final_target, True)
-    return _result(code, Status.OK, x1, x2, y, value, capped, tuple(contributions),
+    return _result(code, _OK, x1, x2, y, value, capped, tuple(contributions),
                    rules.label(ind, x1), settings.grade_of(value), final, met)
 
 
@@ -307,7 +318,7 @@ def _achievement_of(ind: Indicator, rules: KindRules, y: float, target: Target |
         low = t[0] if isinstance(t, tuple) else t
         return 100.0 if y >= low else 0.0
     rule = ind.final_rule if final else ind.rule
-    used = (ind.printed(y) if ind.achievement_base == AchievementBase.PRINTED
+    used = (ind.printed(y) if ind.achievement_base == _PRINTED
             and not rules.labelled else y)  # ``ind.used_realisation``
     return achievement(used, t, ind.polarity, rule)
 

@@ -223,8 +223,14 @@ def definition_fingerprint(master: Master, unit_code: str, inputs=None,
         if ind.measured:
             row.append(["diukur_triwulan", list(ind.measured)])
         append(row)
-    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    text = _FINGERPRINT_JSON.encode(rows)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# ``json.dumps(rows, ensure_ascii=False, separators=(",", ":"))``, made once: the rows are
+# fresh lists of plain values (never circular), so the circularity bookkeeping is skipped
+_FINGERPRINT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                                     check_circular=False)
 
 
 def _rule_fingerprint(ind: Indicator, rules: tuple) -> list:

@@ -21,7 +21,7 @@ import pandas as pd
 from ..compute import VALUE_COLUMNS
 from ..domain import spec
 from ..domain.kinds import Accumulation, InputRule, Merge
-from ..domain.master import Indicator, Master
+from ..domain.master import Indicator, Master, Unit
 from ..domain.periods import ANNUAL, PERIODS, is_quarter, quarter_number, roman
 from ..domain.periods import label as period_label
 from ..errors import Problem, Severity, UsageError
@@ -56,10 +56,13 @@ def validate(
     (``quarter.rollup.Figures`` by period), to warn about a year so far that goes down."""
     problems = list(read.problems)
     invalid: set[tuple[str, str]] = set()
-    accepted = _accepted_submissions(master, read.submissions, problems, period)
-    _missing_units(master, accepted, read, problems, invalid, quarter_number(period))
-    records: list[dict[str, Any]] = []
     by_unit = _indicators_by_unit(master)
+    # ``master.reporting_units``, from the same pass: the units by_unit names
+    units = [u for u in master.units if u.code in by_unit]
+    accepted = _accepted_submissions(master, units, read.submissions, problems, period)
+    _missing_units(master, units, by_unit, accepted, read, problems, invalid,
+                   quarter_number(period))
+    records: list[dict[str, Any]] = []
     for sub in accepted.values():
         mine = by_unit.get(sub.unit, [])
         records += _check_rows(master, sub, problems, invalid, prior_x2 or {},
@@ -98,12 +101,13 @@ def _reading_order(p: Problem) -> tuple:
 
 
 def _accepted_submissions(
-    master: Master, subs: list[Submission], problems: list[Problem], period: str = ANNUAL,
+    master: Master, reporting: list[Unit], subs: list[Submission], problems: list[Problem],
+    period: str = ANNUAL,
 ) -> dict[str, Submission]:
-    """One submission per reporting unit; files of another agency/year/round/unit are
-    refused."""
+    """One submission per reporting unit (``reporting``: ``master.reporting_units``); files
+    of another agency/year/round/unit are refused."""
     agency, year = master.agency, str(master.agency.year)
-    units = {u.code for u in master.reporting_units}
+    units = {u.code for u in reporting}
     by_unit: dict[str, list[Submission]] = {}
     for sub in subs:
         meta = sub.meta
@@ -164,6 +168,8 @@ def _accepted_submissions(
 
 def _missing_units(
     master: Master,
+    reporting: list[Unit],
+    by_unit_indicators: dict[str, list[Indicator]],
     accepted: dict[str, Submission],
     read: ReadResult,
     problems: list[Problem],
@@ -174,7 +180,9 @@ def _missing_units(
     why) or missing. Its indicators are marked invalid ("tidak sah" in a draft) when a
     file of it was refused, so nobody reads "belum diisi" for a file that was sent. In a
     quarter none of a unit's indicators is measured in (``diukur_triwulan``), its workbook
-    is not needed: it may send one for its Kendala and Tindak lanjut, or none."""
+    is not needed: it may send one for its Kendala and Tindak lanjut, or none.
+    ``reporting``: ``master.reporting_units``; ``by_unit_indicators``: each one's
+    ``master.indicators_of``."""
     read_units = {s.unit for s in read.submissions}
     by_unit: dict[str, list[Problem]] = defaultdict(list)
     unplaced = []
@@ -184,14 +192,14 @@ def _missing_units(
             by_unit[unit].append(refusal)
         if not units:
             unplaced.append(refusal)
-    for unit in master.reporting_units:
+    for unit in reporting:
         if unit.code in accepted:
             continue
-        if quarter is not None and not any(i.measured_in(quarter)
-                                           for i in master.indicators_of(unit.code)):
+        mine = by_unit_indicators[unit.code]
+        if quarter is not None and not any(i.measured_in(quarter) for i in mine):
             if not by_unit[unit.code]:
                 continue  # nothing asked of it this quarter (a refused file is still said)
-        codes = [i.code for i in master.indicators_of(unit.code)]
+        codes = [i.code for i in mine]
         if unit.code in read_units or by_unit[unit.code]:
             invalid.update((unit.code, code) for code in codes)
         if unit.code in read_units:
