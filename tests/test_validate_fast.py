@@ -24,7 +24,7 @@ from pipeline import compute
 from pipeline.compute import Contribution, IndicatorResult, Status
 from pipeline.domain import spec
 from pipeline.domain.kinds import REGISTRY, InputRule, Kind, KindRules, rules_of
-from pipeline.domain.master import Indicator, load_master
+from pipeline.domain.master import Indicator, Settings, load_master
 from pipeline.intake.reader import ReadResult, Row, Submission
 from pipeline.intake.validate import validate
 from pipeline.reasons import Reason
@@ -315,3 +315,69 @@ def test_every_class_made_without_its_init_is_a_frozen_dataclass_without_post_in
         assert not hasattr(cls, "__post_init__"), name
         assert all(f.default_factory is dataclasses.MISSING
                    for f in dataclasses.fields(cls)), name
+
+
+# --- compute: % capaian and the combined inputs ------------------------------------------
+
+
+def _reference_achievement(r, target, polarity, rule=compute.NegativeRule.TWO_T_MINUS_R):
+    """``compute.achievement`` as it was before its enum members were read once."""
+    if isinstance(target, tuple):
+        low, high = target
+        if low <= r <= high:
+            return 100.0
+        t = high if r > high else low
+    else:
+        t = target
+    if polarity == compute.Polarity.NEGATIVE and rule == compute.NegativeRule.R_OVER_T:
+        polarity = compute.Polarity.POSITIVE
+    if t == 0:
+        if polarity == compute.Polarity.POSITIVE:
+            return 100.0
+        return 100.0 if r == 0 else 0.0
+    if polarity == compute.Polarity.POSITIVE:
+        return r / t * 100
+    if rule == compute.NegativeRule.T_OVER_R:
+        return 200.0 if r == 0 else t / r * 100
+    return max(0.0, (2 - r / t) * 100)
+
+
+NUMBERS = st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.sampled_from([0.0, -0.0, 1.0]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(NUMBERS, st.one_of(NUMBERS, st.tuples(NUMBERS, NUMBERS).map(tuple)),
+       st.sampled_from(list(compute.Polarity)), st.sampled_from(list(compute.NegativeRule)))
+def test_achievement_is_the_frozen_reference(r, target, polarity, rule) -> None:
+    """% capaian of any realisasi, target (a number or a range), polarity and negative
+    rule is the reference's, to the bit. Fails when the rules are mixed up (tried:
+    ``T/R`` tested as ``R/T``)."""
+    got, wanted = compute.achievement(r, target, polarity, rule), \
+        _reference_achievement(r, target, polarity, rule)
+    assert repr(got) == repr(wanted)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.lists(st.one_of(st.floats(0, 1e6, allow_nan=False), st.sampled_from([0.1, 0.2, 0.7])),
+                min_size=3, max_size=3),
+       st.lists(st.floats(1, 1e6, allow_nan=False), min_size=3, max_size=3),
+       st.integers(1, 3), st.sampled_from(["jumlah", "sama"]))
+def test_combined_inputs_are_the_contributions_summed(x1s, x2s, units, merge) -> None:
+    """An indicator's x1 and x2 over its units are the contributions' values summed in
+    unit order (``gabung: jumlah``) or the first unit's (``sama``, where validation has made
+    them agree), to the bit. Fails when the sums are formed otherwise (tried:
+    ``math.fsum``)."""
+    codes = ["A", "B", "C"][:units]
+    if merge == "sama":
+        x1s, x2s = [x1s[0]] * 3, [x2s[0]] * 3
+    ind = Indicator.model_validate({"kode": "K1", "nama": "Uji", "jenis": "persentase",
+                                    "x1": "a", "x2": "b", "target": 90, "gabung": merge,
+                                    "unit_pelapor": codes})
+    rows = {u: (u, "K1", x1s[n], x2s[n], "", "") for n, u in enumerate(codes)}
+    result = compute._indicator_result(Settings(), ind, rows, frozenset())
+    parts = result.contributions
+    if merge == "sama":
+        wanted = (parts[0].x1, parts[0].x2)
+    else:
+        wanted = (sum(c.x1 for c in parts), sum(c.x2 for c in parts))
+    assert repr((result.x1, result.x2)) == repr(wanted)
