@@ -56,19 +56,21 @@ def validate(
     (``quarter.rollup.Figures`` by period), to warn about a year so far that goes down."""
     problems = list(read.problems)
     invalid: set[tuple[str, str]] = set()
-    by_unit = _indicators_by_unit(master)
+    indicators = master.indicators  # a list made by the property: made once here
+    by_unit = _indicators_by_unit(indicators)
     # ``master.reporting_units``, from the same pass: the units by_unit names
     units = [u for u in master.units if u.code in by_unit]
     accepted = _accepted_submissions(master, units, read.submissions, problems, period)
     _missing_units(master, units, by_unit, accepted, read, problems, invalid,
                    quarter_number(period))
     records: list[dict[str, Any]] = []
+    prepared: dict[str, _Prepared] = {}  # ``_per_indicator``'s, for this master
     for sub in accepted.values():
         mine = by_unit.get(sub.unit, [])
         records += _check_rows(master, sub, problems, invalid, prior_x2 or {},
-                               quarter_number(period), mine)
-        _outdated_template(master, sub, problems, mine)
-    _check_totals(master, records, accepted, problems, invalid)
+                               quarter_number(period), mine, prepared)
+        _outdated_template(master, sub, problems, mine, prepared)
+    _check_totals(indicators, records, accepted, problems, invalid)
     if is_quarter(period):
         _check_trend(master, records, accepted, problems, period, earlier or {})
     values = pd.DataFrame([[r[c] for c in VALUE_COLUMNS] for r in records],
@@ -79,10 +81,11 @@ def validate(
                      texts)
 
 
-def _indicators_by_unit(master: Master) -> dict[str, list[Indicator]]:
-    """``master.indicators_of`` of every unit, in one pass over the indicators."""
+def _indicators_by_unit(indicators: list[Indicator]) -> dict[str, list[Indicator]]:
+    """``master.indicators_of`` of every unit, in one pass over the master's
+    ``indicators``."""
     by_unit: dict[str, list[Indicator]] = {}
-    for ind in master.indicators:
+    for ind in indicators:
         for unit in ind.reporting_units:
             mine = by_unit.setdefault(unit, [])
             if not mine or mine[-1] is not ind:  # a unit named twice: the indicator once
@@ -275,14 +278,15 @@ def _first_clause(message: str) -> str:
 
 
 def _outdated_template(master: Master, sub: Submission, problems: list[Problem],
-                       indicators: list[Indicator]) -> None:
+                       indicators: list[Indicator], prepared: dict[str, _Prepared]) -> None:
     """A workbook made from an older master (its ``sidik_definisi`` differs from the
     definitions the master gives the unit now): one problem saying what changed, in place
     of per-row complaints that would blame the unit for edits it did not make."""
     recorded = sub.meta.get("sidik_definisi")
     # the input rules _check_rows already made for the unit's indicators
     if not recorded or recorded == spec.definition_fingerprint(
-            master, sub.unit, inputs=lambda ind: _per_indicator(ind)[1], indicators=indicators):
+            master, sub.unit, inputs=lambda ind: _per_indicator(ind, prepared)[1],
+            indicators=indicators):
         return
     mine = [p for p in problems if p.file == sub.file and p.code in _EXPLAINED_BY_OLD_TEMPLATE]
     for p in mine:
@@ -322,6 +326,10 @@ def _outdated_template(master: Master, sub: Submission, problems: list[Problem],
         sub.file, spec.META_SHEET, unit=sub.unit))
 
 
+# ``Merge.SAME``, looked up once: on Python 3.11 reading an enum member from its class
+# costs about four times comparing with it (``_check_totals`` asks it of every indicator)
+_SAME = Merge.SAME
+
 # Row problems an older template explains: reported once, as template_outdated.
 _EXPLAINED_BY_OLD_TEMPLATE = {R.DEFINITION_EDITED, R.CODE_UNKNOWN, R.CODE_MISSING}
 
@@ -341,9 +349,10 @@ def _hidden(key: str, ref: str, fact, raw: Any) -> tuple[R, str, Severity]:
 def _check_rows(
     master: Master, sub: Submission, problems: list[Problem], invalid: set[tuple[str, str]],
     prior_x2: Mapping[tuple[str, str], float], quarter: int | None,
-    indicators: list[Indicator],
+    indicators: list[Indicator], prepared: dict[str, _Prepared],
 ) -> list[dict[str, Any]]:
-    """``indicators``: the unit's (``master.indicators_of(sub.unit)``)."""
+    """``indicators``: the unit's (``master.indicators_of(sub.unit)``); ``prepared``:
+    ``_per_indicator``'s of this master."""
     expected = {i.code: i for i in indicators}
     seen: dict[str, Row] = {}
     records = []
@@ -374,7 +383,7 @@ def _check_rows(
             invalid.add((unit, code))
             continue
         seen[code] = row
-        definition, rules = _per_indicator(ind)
+        definition, rules = _per_indicator(ind, prepared)
         # texts as the master gives them (the usual row) hold nothing to compare one by one
         if row.shown != definition:
             for key, shown, wanted in zip(spec.SHOWN_KEYS, row.shown, definition, strict=True):
@@ -506,19 +515,18 @@ def _what(rule: InputRule) -> str:
     return "pilihan dari daftar" if rule.is_choice else "angka"
 
 
-def _per_indicator(ind: Indicator) -> tuple[tuple[str, str, str], tuple[InputRule, ...]]:
+# An indicator's ``spec.shown_definition`` and its input rules
+_Prepared = tuple[tuple[str, str, str], tuple[InputRule, ...]]
+
+
+def _per_indicator(ind: Indicator, prepared: dict[str, _Prepared]) -> _Prepared:
     """``spec.shown_definition`` and the input rules of an indicator, made once per
-    indicator object (the master's models are frozen; a new master has new objects)."""
-    cached = _PER_INDICATOR.get(id(ind))
-    if cached is None or cached[0] is not ind:
-        if len(_PER_INDICATOR) > 4096:
-            _PER_INDICATOR.clear()
-        cached = _PER_INDICATOR[id(ind)] = (ind, spec.shown_definition(ind),
-                                            ind.rules.inputs(ind))
-    return cached[1], cached[2]
-
-
-_PER_INDICATOR: dict[int, tuple[Indicator, tuple[str, str, str], tuple[InputRule, ...]]] = {}
+    ``validate`` call (``prepared``: by Kode, unique in a master) and used by every unit
+    reporting it and by the unit's fingerprint."""
+    made = prepared.get(ind.code)
+    if made is None:
+        made = prepared[ind.code] = (spec.shown_definition(ind), ind.rules.inputs(ind))
+    return made
 
 
 def _is_number(value: Any) -> bool:
@@ -660,18 +668,19 @@ def parse_id_number(text: str) -> float | None:
 
 
 def _check_totals(
-    master: Master,
+    indicators: list[Indicator],
     records: list[dict[str, Any]],
     accepted: dict[str, Submission],
     problems: list[Problem],
     invalid: set[tuple[str, str]],
 ) -> None:
-    """Checks on an indicator's combined figure over its reporting units."""
+    """Checks on an indicator's combined figure over its reporting units (``indicators``:
+    the master's)."""
     by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
         by_code[record["code"]].append(record)
-    for ind in master.indicators:
-        same = ind.merge == Merge.SAME
+    for ind in indicators:
+        same = ind.merge == _SAME
         rules = ind.rules  # looked up once
         if not same and not rules.asks_x2:
             continue  # one input summed over the units: nothing to check
@@ -682,8 +691,8 @@ def _check_totals(
         if same:
             _check_same(ind, mine, accepted, problems, invalid)
             continue
-        x1 = sum(r["x1"] for r in mine)
-        x2 = sum(r["x2"] for r in mine)
+        x1 = sum([r["x1"] for r in mine])
+        x2 = sum([r["x2"] for r in mine])
         several = len(ind.reporting_units) > 1
         if several and x2 == 0 and len(mine) == len(ind.reporting_units):
             # Each unit's 0 is legitimate on its own; the indicator's total must not be.
