@@ -231,7 +231,7 @@ def _indicator_result(
     """One indicator from its units' rows ({unit: a row's values in VALUE_COLUMNS order});
     ``settings``: the master's."""
     contributions = []
-    x1s, x2s = [], []  # the units' values, summed below (``gabung: jumlah``)
+    x1s, x2s = [], []  # the units' values, combined below (``gabung``)
     status = _OK
     rules = ind.rules  # looked up once (the kind's rules; the indicator is frozen)
     asks_x2 = rules.asks_x2

@@ -528,10 +528,10 @@ def _per_indicator(ind: Indicator, prepared: dict[str, _Prepared]) -> _Prepared:
     """``spec.shown_definition`` and the input rules of an indicator, made once per
     ``validate`` call (``prepared``: by Kode, unique in a master) and used by every unit
     reporting it and by the unit's fingerprint."""
-    made = prepared.get(ind.code)
-    if made is None:
-        made = prepared[ind.code] = (spec.shown_definition(ind), ind.rules.inputs(ind))
-    return made
+    got = prepared.get(ind.code)
+    if got is None:
+        got = prepared[ind.code] = (spec.shown_definition(ind), ind.rules.inputs(ind))
+    return got
 
 
 def _is_number(value: Any) -> bool:
