@@ -652,3 +652,63 @@ def test_pdf_has_landscape_tables_and_key_text(sample, sample_docx):
         "y = 1/1 × 100% = 100%",
     ):
         assert needle in text, needle
+
+
+# --- a marked cell with no cell above it: where it is, and in which template ----------------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _tables_body(*tables: str) -> etree._Element:
+    return etree.fromstring(f'<w:body xmlns:w="{_W}">{"".join(tables)}<w:p/></w:body>')
+
+
+def _table(*rows: int, marked: tuple[int, int]) -> str:
+    """A table of rows with the given numbers of cells; ``marked``: (row, cell), 0-based,
+    holding the merge-up marker."""
+    out = []
+    for r, cells in enumerate(rows):
+        tcs = "".join(
+            f"<w:tc><w:p><w:r><w:t>{MERGE_UP if (r, c) == marked else 'x'}</w:t></w:r></w:p>"
+            "</w:tc>" for c in range(cells))
+        out.append(f"<w:tr>{tcs}</w:tr>")
+    return f"<w:tbl><w:tblPr/><w:tblGrid/>{''.join(out)}</w:tbl>"
+
+
+def test_a_marked_cell_without_a_cell_above_is_named_by_table_row_and_column():
+    from pipeline.word.render import merge_marked_cells
+
+    first_row = _tables_body(_table(2, 2, marked=(0, 1)))
+    with pytest.raises(TemplateError) as err:
+        merge_marked_cells(first_row, source="templat_saya.docx")
+    assert str(err.value).startswith(
+        "templat Word templat_saya.docx: sel tabel yang melanjutkan sel di atasnya (tabel "
+        "ke-1, baris ke-1, kolom ke-2) tidak punya sel di atasnya")
+    # the second table's third row, under a row one cell shorter
+    shorter = _tables_body(_table(2, 2, marked=(1, 0)), _table(3, 1, 3, marked=(2, 2)))
+    with pytest.raises(TemplateError, match=r"\(tabel ke-2, baris ke-3, kolom ke-3\)"):
+        merge_marked_cells(shorter)
+
+
+def test_a_template_whose_marked_cell_has_no_cell_above_is_named(sample, tmp_path):
+    """Through the report: the message names the template file and the table's place."""
+    doc = Document(str(WORD_TEMPLATE))
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 1).text = MERGE_UP
+    template = tmp_path / "templat_sel.docx"
+    doc.save(str(template))
+    with pytest.raises(TemplateError) as err:
+        render_report(sample, results_of(sample, sample_values(sample)), tmp_path / "x.docx",
+                      template)
+    message = str(err.value)
+    assert message.startswith(f"templat Word {template}: sel tabel yang melanjutkan")
+    assert ", baris ke-1, kolom ke-2)" in message and "tabel ke-" in message
+    assert not (tmp_path / "x.docx").exists()
+    # the same through docxtpl's own render (a template the prepared path does not take)
+    from pipeline.annual.report import IKU
+    from pipeline.word.render import render_document
+
+    context = build_context(sample, results_of(sample, sample_values(sample)))
+    with pytest.raises(TemplateError) as err:
+        render_document(context, template, IKU)
+    assert str(err.value) == message

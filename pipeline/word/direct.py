@@ -142,7 +142,7 @@ def _render_package(context: dict[str, Any], template_path: Path, spec: Template
         for number, element in enumerate(_DOC_PR(tree), 1001):  # docxtpl's fix_docpr_ids
             element.attrib["id"] = str(number)
         finish_body(tree, context.get("place_date"), spec.signed, prepared.styles,
-                    prepared.metrics, found)
+                    prepared.metrics, found, source)
         if root is None:
             root = copy.deepcopy(prepared.root)
             root.insert(prepared.body_at, tree)  # lxml drops the declarations the root has

@@ -203,7 +203,7 @@ def _render_document(context: dict[str, Any], template_path: Path, spec: Templat
         raise broken_output(exc, source) from None
     if not getattr(tpl, "body_finished", False):
         finish_body(tpl.docx.element.body, tpl.anchor, tpl.hold_ending,
-                    tpl.docx.styles.element)
+                    tpl.docx.styles.element, source=source)
     return tpl
 
 
@@ -227,16 +227,18 @@ FINISHED_MARKERS = (DROP_COLUMN, MERGE_UP, DROP_PARAGRAPH)  # what ``finish_body
 
 def finish_body(body: etree._Element, anchor: str | None = None,
                 hold_ending: bool = True, styles: etree._Element | None = None,
-                metrics: StyleMetrics | None = None, found: Marked | None = None) -> None:
+                metrics: StyleMetrics | None = None, found: Marked | None = None,
+                source: str | None = None) -> None:
     """After rendering: drop the marked columns, merge the marked cells, add the page
     hints (step 3 of the module docstring; ``anchor``, ``hold_ending``, ``styles``,
     ``metrics``: see ``pagination.add_page_hints``). ``found``: the body's
-    ``Marked(body, FINISHED_MARKERS)``, when the caller looked already."""
+    ``Marked(body, FINISHED_MARKERS)``, when the caller looked already; ``source``: the
+    template, as its messages name it."""
     if found is None:
         found = Marked(body, FINISHED_MARKERS)  # looked for once, for all
     drop_marked_paragraphs(body, DROP_PARAGRAPH, found)
     drop_marked_columns(body, DROP_COLUMN, found)
-    merge_marked_cells(body, found)
+    merge_marked_cells(body, found, source)
     add_page_hints(body, anchor=anchor, hold_ending=hold_ending, styles=styles,
                    metrics=metrics)
 
@@ -375,7 +377,8 @@ def _template_class():
         def map_tree(self, tree):
             # the body's tables are finished before it joins python-docx's document, whose
             # element classes make every element visited afterwards slower to reach
-            finish_body(tree, self.anchor, self.hold_ending, self.docx.styles.element)
+            finish_body(tree, self.anchor, self.hold_ending, self.docx.styles.element,
+                        source=self.source)
             self.body_finished = True
             super().map_tree(tree)
 
@@ -575,7 +578,8 @@ def broken_output(exc: etree.XMLSyntaxError, source: str) -> Exception:
     )
 
 
-def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int:
+def merge_marked_cells(body: etree._Element, found: Marked | None = None,
+                       source: str | None = None) -> int:
     """Join every cell whose whole text is MERGE_UP to the cell above it (w:vMerge).
 
     Rows are walked top to bottom, so a run of marked cells continues one merge. Returns
@@ -610,10 +614,7 @@ def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int
             for col, tc in sorted((row.column(tc), tc) for tc in by_row[tr]):
                 above = above_row.at(col) if above_row is not None else None
                 if above is None:
-                    raise TemplateError(
-                        "sel tabel yang melanjutkan sel di atasnya tidak punya sel di atasnya "
-                        "pada kolom yang sama; periksa susunan tabel di templat Word"
-                    )
+                    raise _no_cell_above(body, tbl, tr, col, source)
                 if above not in done and _vmerge_of(above) is None:
                     _restart(above)
                     done.add(above)
@@ -629,6 +630,21 @@ def merge_marked_cells(body: etree._Element, found: Marked | None = None) -> int
         if text and MERGE_UP in text:
             t.text = text.replace(MERGE_UP, "")
     return merged
+
+
+def _no_cell_above(body: etree._Element, tbl: etree._Element, tr: etree._Element, col: int,
+                   source: str | None) -> TemplateError:
+    """A marked cell with no cell above it in its grid column: where it is, in the words
+    of a person looking at the document (the table's number in the body, the row's in its
+    table, the column's in the table's grid), and in which template (``source``)."""
+    table = next(n for n, t in enumerate(body.iter(_TBL), 1) if t is tbl)
+    row = [child for child in tbl if child.tag == _TR].index(tr) + 1
+    where = f"templat Word {source}: " if source else ""
+    return TemplateError(
+        f"{where}sel tabel yang melanjutkan sel di atasnya (tabel ke-{table}, baris ke-{row}, "
+        f"kolom ke-{col + 1}) tidak punya sel di atasnya pada kolom yang sama; periksa "
+        "susunan tabel itu di templat Word"
+    )
 
 
 def _in_document_order(body: etree._Element, tables) -> Iterator[etree._Element]:
