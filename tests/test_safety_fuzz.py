@@ -388,13 +388,18 @@ def _with_part(tmp: Path, base: Path, name: str, part: bytes, out: str) -> Path:
     return path
 
 
+def _judged_twice_from_memory(base: Path, memo) -> None:
+    """``base`` judged alike twice, the second time with hits of the ``lru_cache`` memo."""
+    same(base)
+    hits = memo.cache_info().hits
+    same(base)
+    assert memo.cache_info().hits > hits
+
+
 def test_remembered_main_parts_judged_by_their_whole_bytes(tmp_path):
     base = hostile.valid_xlsx(tmp_path / "b.xlsx")
     workbook = zipfile.ZipFile(base).read("xl/workbook.xml")
-    same(base)
-    hits = safety._parsed_kept.cache_info().hits
-    same(base)
-    assert safety._parsed_kept.cache_info().hits > hits
+    _judged_twice_from_memory(base, safety._parsed_kept)
     cut = workbook.rindex(b"</workbook>")
     variants = {
         "renamed": workbook.replace(b'name="Isian"', b'name="Isiax"'),
@@ -416,10 +421,7 @@ def test_remembered_part_scans_judged_by_their_whole_bytes(tmp_path):
     part held the same bytes before."""
     base = hostile.valid_xlsx(tmp_path / "b.xlsx")
     app = zipfile.ZipFile(base).read("docProps/app.xml")
-    same(base)
-    hits = safety._whole_part_kept.cache_info().hits
-    same(base)
-    assert safety._whole_part_kept.cache_info().hits > hits
+    _judged_twice_from_memory(base, safety._whole_part_kept)
     cut = app.rindex(b"</")
     variants = {  # each as long as the part, its first bytes unchanged
         "doctype": app[:cut - 12] + b"<!DOCTYPE r>" + app[cut:],

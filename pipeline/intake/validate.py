@@ -58,7 +58,7 @@ def validate(
     invalid: set[tuple[str, str]] = set()
     indicators = master.indicators  # a list made by the property: made once here
     by_unit = _indicators_by_unit(indicators)
-    units = _reporting_units(master, by_unit)
+    units = master.reporting_units  # made by the property: once here
     accepted = _accepted_submissions(master, units, read.submissions, problems, period)
     _missing_units(master, units, by_unit, accepted, read, problems, invalid,
                    quarter_number(period))
@@ -90,12 +90,6 @@ def _indicators_by_unit(indicators: list[Indicator]) -> dict[str, list[Indicator
             if not mine or mine[-1] is not ind:  # a unit named twice: the indicator once
                 mine.append(ind)
     return by_unit
-
-
-def _reporting_units(master: Master, by_unit: dict[str, list[Indicator]]) -> list[Unit]:
-    """``master.reporting_units`` from ``_indicators_by_unit``'s pass: the units it names,
-    in master order."""
-    return [u for u in master.units if u.code in by_unit]
 
 
 def _reading_order(p: Problem) -> tuple:
