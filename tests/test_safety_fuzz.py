@@ -716,6 +716,25 @@ def test_formula_cells_shortcut_finds_what_the_walk_finds(data, columns):
     assert scan_cells(data, columns) == scan_cells(data, columns, shortcut=False)
 
 
+# The same question answered backwards (``_plain_formula_tags``: the reversed pattern from
+# the literal "f<", 15 against 37 us on an Isian sheet): the answer of the forward findall
+# on soups of the bytes both patterns turn on (tag starts and ends, word bytes right after
+# "c" and "f", self-closing and attribute-less tags, the ends of the text).
+_FORMULA_SOUP = ["<", ">", "c", "f", "<c", "<f", "<c>", "<c/>", "<f>", "<f/>", "><f", "<c ",
+                 ' r="E9"', ' r="G9" s="3"', "/", "_", "x", "1", "\t", " ", "<cf", "<fc",
+                 "f<", "c<", "<x:f>", ":", '"', "\n", "é"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_FORMULA_SOUP), max_size=24))
+def test_formula_tags_found_backwards_are_the_forward_findall(pieces):
+    from pipeline.intake.cellscan import _PLAIN_FORMULA_OR_CELL, _plain_formula_tags
+
+    data = "".join(pieces).encode()
+    forward = _PLAIN_FORMULA_OR_CELL.findall(data)
+    assert _plain_formula_tags(data) == (b"" in forward, b"<".join(forward)), data
+
+
 # --- tags counted only once the sheets' bytes could hold too many (issue 25) ---------------
 
 

@@ -126,8 +126,8 @@ def _formula_cells(data: bytes, wanted: re.Pattern[bytes], shortcut: bool = True
         # lone one: findall gives b"" for those, and for an attribute-less cell tag), none
         # of those tags naming a wanted column (their attributes joined by "<", which
         # neither holds nor ``wanted`` matches): the loop below would add nothing
-        tags = _PLAIN_FORMULA_OR_CELL.findall(data)
-        if b"" in tags or wanted.search(b"<".join(tags)):
+        lone, tags = _plain_formula_tags(data)
+        if lone or wanted.search(tags):
             starts = _plain_formula_cells(data, wanted)
         if _literal(b":f").search(data):  # prefixed formula start tags: the walk
             for m in _PREFIXED_FORMULA.finditer(data):
@@ -164,6 +164,30 @@ _CELL_AT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>", re.DOTALL)
 # matches, one tag back), else alone (group 1 None). A formula after such a cell tag is
 # always matched with it: the scan reaches the cell's "<" first, and the tag holds none.
 _PLAIN_FORMULA_OR_CELL = re.compile(rb"<(?:c\b([^<>]*+)><f|f)(?![0-9A-Za-z_])")
+# The same pattern read backwards, on the sheet's bytes reversed: every "<f" ending the
+# element's name (reversed "f<", no word byte before it there: the look back sees the
+# byte after the "f"), with the plain cell start tag right before it when there is one
+# (group 1: its attributes reversed; the byte after "c" not a word byte, ``\b``). The
+# scan then starts at the literal "f<" and tries only the few formulas, where
+# ``_PLAIN_FORMULA_OR_CELL`` tries every "<" and reads every cell tag's attributes: 15
+# against 37 us on a 16 KB Isian sheet of 279 cells and 38 formulas, reversal included.
+_PLAIN_FORMULA_OR_CELL_REVERSED = re.compile(
+    rb"f<(?<![0-9A-Za-z_]f<)(?:>((?:[^<>]*[^<>0-9A-Za-z_])?)c<)?")
+
+
+def _plain_formula_tags(data: bytes) -> tuple[bool, bytes]:
+    """What ``_PLAIN_FORMULA_OR_CELL.findall(data)`` tells, found backwards: whether it
+    gives b"" (a formula without a plain cell tag right before it, or after one without
+    attributes), and what it gives joined by "<" (the same bytes: the reversed tags
+    joined, then reversed back). A match of either pattern holds one "<" besides the
+    formula's, the cell tag's, and no ">" inside the tag: both give each formula its
+    tag, or none, alike."""
+    backwards = bytearray(data)
+    backwards.reverse()
+    tags = _PLAIN_FORMULA_OR_CELL_REVERSED.findall(backwards)
+    return b"" in tags, b"<".join(tags)[::-1]
+
+
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _PREFIXED_FORMULA = re.compile(rb"<\w++:f\b")
 _DEPTH = 64  # tags looked back from a formula for its cell (a cell holds two or three)
