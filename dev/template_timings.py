@@ -26,7 +26,7 @@ def main(templates: list[str]) -> None:
     master = load_master(paths.SAMPLE_MASTER)
     with sample_inputs(master) as folder:
         checked = check_inputs(master, folder)
-    context = build_context(master, compute(master, checked.values, checked.invalid))
+    context = build_context(master, compute(master, checked.lines, checked.invalid))
     for arg in templates:
         data = open(arg, "rb").read()
         start = time.perf_counter()

@@ -33,7 +33,7 @@ the kind (a labelled realisasi is compared through its score). Where the sources
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -167,7 +167,7 @@ VALUE_COLUMNS = ["unit", "code", "x1", "x2", "note", "analysis"]
 
 def compute(
     master: Master,
-    values: pd.DataFrame,
+    values: pd.DataFrame | Iterable[tuple],
     invalid: frozenset[tuple[str, str]] = frozenset(),
     draft: bool = False,
     history: Mapping[str, tuple[float | None, Any]] | None = None,
@@ -175,21 +175,16 @@ def compute(
     """Combine the units' inputs per indicator and compute every figure of the report.
 
     ``values`` has one row per (unit, code) with x1/x2 (NaN when not given; x1 may be a
-    label), a note and an analysis (either text column may be absent); ``invalid`` lists
+    label), a note and an analysis (either text column may be absent): a frame, or its
+    rows as tuples in VALUE_COLUMNS order (``value_lines``); ``invalid`` lists
     (unit, code) pairs whose values were rejected by validation; ``history`` gives, by
     Kode, last year's (% capaian, realisasi) recorded in the history, used where the
     master does not type them.
     """
     by_code: dict[str, dict[str, tuple]] = {}
-    # the frame as validate makes it needs no reindexing (the same columns, the same
-    # values: reindex would only copy it)
-    frame = (values if list(values.columns) == VALUE_COLUMNS
-             else values.reindex(columns=VALUE_COLUMNS))
-    # column by column (``tolist`` gives Python scalars, as to_dict("records") does) at a
-    # third of to_dict's cost on a frame of a few dozen rows
     # each row kept as its tuple of VALUE_COLUMNS (no dict per row: ``_indicator_result``
     # reads the positions)
-    for line in zip(*(frame[c].tolist() for c in VALUE_COLUMNS), strict=True):
+    for line in value_lines(values):
         by_code.setdefault(line[1], {})[line[0]] = line  # [code][unit]
     settings = master.settings
     no_rows: dict[str, tuple] = {}
@@ -212,6 +207,19 @@ def compute(
         na_targets=tuple(i.code for i in indicators if i.target == NA),
         previous=previous,
     )
+
+
+def value_lines(values: pd.DataFrame | Iterable[tuple]) -> Iterable[tuple]:
+    """The rows of ``compute``'s ``values`` as tuples in VALUE_COLUMNS order: rows given
+    so (``Validated.lines``) as they are; a frame's read column by column (``tolist``
+    gives Python scalars, as to_dict("records") does, at a third of its cost on a frame
+    of a few dozen rows), a text column it lacks read as absent."""
+    if not isinstance(values, pd.DataFrame):
+        return values
+    # a frame with the columns in order needs no reindexing (reindex would only copy it)
+    frame = (values if list(values.columns) == VALUE_COLUMNS
+             else values.reindex(columns=VALUE_COLUMNS))
+    return zip(*(frame[c].tolist() for c in VALUE_COLUMNS), strict=True)
 
 
 def _previous(ind: Indicator, recorded: tuple[float | None, Any] | None) -> tuple:

@@ -50,7 +50,7 @@ from pathlib import Path
 
 from . import paths
 from .annual.report import render_bytes
-from .compute import Results, compute
+from .compute import Results, compute, value_lines
 from .domain.master import Master
 from .domain.periods import ANNUAL, quarter_number
 from .domain.periods import label as period_label
@@ -187,7 +187,7 @@ def figures(job: ReportJob, run: ReportOutcome) -> None:
         run.results = run.quarter.cumulative
         return
     history = {code: (p.achievement, p.realisation) for code, p in run.prior.previous.items()}
-    run.results = compute(job.master, checked.values, checked.invalid, draft=draft,
+    run.results = compute(job.master, checked.lines, checked.invalid, draft=draft,
                           history=history)
     if run.year_inputs is not None:
         run.results = replace(run.results, sources=run.year_inputs.sources)
@@ -384,7 +384,7 @@ def _from_quarters(master: Master, inputs) -> Validated:
                 "lagi", unit=unit)
         for ind in master.indicators for unit in ind.reporting_units
         if (unit, ind.code) not in present]
-    return Validated(inputs.values, problems, files=0)
+    return Validated(list(value_lines(inputs.values)), problems, files=0)
 
 
 STAGES: tuple[Stage, ...] = (guard, prior, check, figures, render, signed, publish)

@@ -60,7 +60,7 @@ def render_sample(template: Path, out: Path) -> Path:
     master = load_master(paths.SAMPLE_MASTER)
     with sample_inputs(master) as folder:
         checked = check_inputs(master, folder)
-    results = compute(master, checked.values, checked.invalid)
+    results = compute(master, checked.lines, checked.invalid)
     return render_report(master, results, Path(out), Path(template))
 
 

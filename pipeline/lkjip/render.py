@@ -87,7 +87,7 @@ def render_sample(template: Path, out: Path) -> Path:
     master = load_master(paths.SAMPLE_MASTER)
     with sample_inputs(master) as folder:
         checked = check_inputs(master, folder)
-    results = compute(master, checked.values, checked.invalid)
+    results = compute(master, checked.lines, checked.invalid)
     return write_atomically(Path(out), render_bytes(build_chapter(master, results), template))
 
 
@@ -138,7 +138,7 @@ def render_complete_sample(template: Path, out: Path) -> Path:
     master = load_master(paths.SAMPLE_MASTER)
     with sample_inputs(master) as folder:
         checked = check_inputs(master, folder)
-    results = compute(master, checked.values, checked.invalid)
+    results = compute(master, checked.lines, checked.invalid)
     rendered = render_complete(build_chapter(master, results), iku_context(master, results),
                                revision_of(master), None, template)
     return write_atomically(Path(out), rendered.data)

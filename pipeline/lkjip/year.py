@@ -24,9 +24,6 @@ import math
 from enum import StrEnum
 from pathlib import Path
 
-import pandas as pd
-
-from ..compute import VALUE_COLUMNS
 from ..domain.master import Master
 from ..errors import HistoryError, Problem, Severity
 from ..history.model import StoredRun
@@ -103,9 +100,9 @@ def recorded_check(master: Master, stored: StoredRun) -> Validated:
                     "berubah sejak laporan tahunan dibuat. Buat ulang laporan tahunan dengan "
                     "master ini (iku report), lalu jalankan iku lkjip lagi", unit=unit))
                 continue
-            rows.append([unit, ind.code, u.x1, _number(u.x2), u.note, u.analysis])
-    values = pd.DataFrame(rows, columns=VALUE_COLUMNS)
-    return Validated(values, problems, files=0)
+            # a line of ``Validated.lines``: compute.VALUE_COLUMNS in order
+            rows.append((unit, ind.code, u.x1, _number(u.x2), u.note, u.analysis))
+    return Validated(rows, problems, files=0)
 
 
 def recorded_sources(master: Master, stored: StoredRun) -> dict[str, str]:
