@@ -415,12 +415,10 @@ def _rows(grid: list[list[Any]], header_row: int, columns: dict[str, int]):
             shown = tuple([line[i] if i is not None and i < n else "" for i in at[7:]])
         code, x1, x2, note, analysis, obstacles, follow_up = values
         if isinstance(code, str):
-            code = code.strip()  # a row with a Kode is kept without looking further
-            if not code and all(_blank(v) for v in (x1, x2, note, analysis, obstacles,
-                                                    follow_up)):
-                continue
-        elif code is None and all(_blank(v) for v in (x1, x2, note, analysis, obstacles,
-                                                      follow_up)):
+            code = code.strip()
+        # a row with a Kode is kept without looking further
+        if (code is None or code == "") and all(
+                _blank(v) for v in (x1, x2, note, analysis, obstacles, follow_up)):
             continue
         # Row(...) with the same fields in the same order, without the frozen __init__'s
         # nine object.__setattr__ calls (frozen.made): a workbook's rows are built on every
